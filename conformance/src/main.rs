@@ -1,0 +1,13 @@
+//! `upi-conformance`: the command-line edge of the project. Each subcommand lives in its own
+//! module under `cli/`; this file only parses arguments and dispatches.
+
+mod cli;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+fn main() -> ExitCode {
+    let args = cli::Cli::parse();
+    cli::run(args)
+}

@@ -1,0 +1,143 @@
+//! Character sets built from named base sets (`ALNUM.with("._-")`), as the seeds state them.
+//! One definition serves the validator (membership), the JSON Schema (a regex character class)
+//! and the generators (characters to draw from, and characters to break the rule with).
+
+use rand::Rng;
+
+/// A set of characters: an explicit ASCII set, plus optionally every non-ASCII character.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Charset {
+    /// Human name used in rule statements, e.g. "letters, digits, '.', '_' and '-'".
+    pub name: &'static str,
+    ascii: u128,
+    non_ascii: bool,
+}
+
+const fn bits_of(chars: &[u8]) -> u128 {
+    let mut bits = 0u128;
+    let mut i = 0;
+    while i < chars.len() {
+        bits |= 1u128 << chars[i];
+        i += 1;
+    }
+    bits
+}
+
+const fn range_bits(lo: u8, hi: u8) -> u128 {
+    let mut bits = 0u128;
+    let mut c = lo;
+    while c <= hi {
+        bits |= 1u128 << c;
+        c += 1;
+    }
+    bits
+}
+
+/// ASCII digits.
+pub const DIGITS: Charset = Charset::ascii("digits", range_bits(b'0', b'9'));
+/// ASCII letters and digits.
+pub const ALNUM: Charset = Charset::ascii(
+    "letters and digits",
+    range_bits(b'0', b'9') | range_bits(b'A', b'Z') | range_bits(b'a', b'z'),
+);
+/// Printable ASCII (space to tilde).
+pub const PRINTABLE_ASCII: Charset = Charset::ascii("printable ASCII", range_bits(b' ', b'~'));
+/// Any character except ASCII control characters.
+pub const ANY_TEXT: Charset = Charset {
+    name: "any text without control characters",
+    ascii: range_bits(b' ', b'~'),
+    non_ascii: true,
+};
+
+impl Charset {
+    /// A set of ASCII characters given as a bit set.
+    pub const fn ascii(name: &'static str, bits: u128) -> Self {
+        Charset {
+            name,
+            ascii: bits,
+            non_ascii: false,
+        }
+    }
+
+    /// This set plus the listed ASCII characters, under a new name.
+    pub const fn with(self, name: &'static str, extra: &[u8]) -> Self {
+        Charset {
+            name,
+            ascii: self.ascii | bits_of(extra),
+            non_ascii: self.non_ascii,
+        }
+    }
+
+    /// This set minus the listed ASCII characters, under a new name.
+    pub const fn without(self, name: &'static str, removed: &[u8]) -> Self {
+        Charset {
+            name,
+            ascii: self.ascii & !bits_of(removed),
+            non_ascii: self.non_ascii,
+        }
+    }
+
+    /// Whether `c` belongs to the set.
+    pub fn contains(&self, c: char) -> bool {
+        if c.is_ascii() {
+            self.ascii & (1u128 << (c as u32)) != 0
+        } else {
+            self.non_ascii
+        }
+    }
+
+    /// The first character of `s` outside the set, with its char index.
+    pub fn first_outside(&self, s: &str) -> Option<(usize, char)> {
+        s.chars().enumerate().find(|(_, c)| !self.contains(*c))
+    }
+
+    /// The ASCII members, in order.
+    pub fn ascii_members(&self) -> impl Iterator<Item = char> + '_ {
+        (0u8..128)
+            .filter(|b| self.ascii & (1u128 << b) != 0)
+            .map(char::from)
+    }
+
+    /// A regex character class (ECMA-262 and Rust `regex` compatible) matching one member.
+    pub fn regex_class(&self) -> String {
+        let escape = |c: char| -> String {
+            match c {
+                '\\' | ']' | '[' | '^' | '-' | '/' => format!("\\{c}"),
+                c if c.is_ascii_graphic() || c == ' ' => c.to_string(),
+                c => format!("\\x{:02X}", c as u32),
+            }
+        };
+        if self.non_ascii {
+            let excluded: String = (0u8..128)
+                .filter(|b| self.ascii & (1u128 << b) == 0)
+                .map(|b| escape(char::from(b)))
+                .collect();
+            format!("[^{excluded}]")
+        } else {
+            let members: String = self.ascii_members().map(escape).collect();
+            format!("[{members}]")
+        }
+    }
+
+    /// Draws one member.
+    pub fn sample(&self, rng: &mut impl Rng) -> char {
+        const NON_ASCII: [char; 4] = ['é', 'अ', '₹', 'ß'];
+        let members: Vec<char> = self
+            .ascii_members()
+            .filter(|c| !c.is_ascii_control())
+            .collect();
+        if members.is_empty() || (self.non_ascii && rng.random_bool(0.1)) {
+            return NON_ASCII[rng.random_range(0..NON_ASCII.len())];
+        }
+        members[rng.random_range(0..members.len())]
+    }
+
+    /// A printable character that is *not* in the set, if there is one (for breaking rules).
+    pub fn outsider(&self) -> Option<char> {
+        [
+            '!', ' ', '#', '~', '/', '@', 'é', '"', 'A', 'a', '0', '-', '.',
+        ]
+        .into_iter()
+        .find(|c| !self.contains(*c))
+    }
+}

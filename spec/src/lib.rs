@@ -1,0 +1,19 @@
+//! # upi-spec
+//!
+//! Executable specification of the UPI payment-gateway APIs that Juspay and PayU publish.
+//!
+//! Architecture: every message of the vendor documents is described once, declaratively, in
+//! [`messages`] (fields, encodings, presence, constraints, cross-field and echo rules, each with
+//! its source). Everything else is *derived* from those descriptions: the rule catalogue
+//! ([`catalogue`]), the validator ([`validate`]), the JSON Schemas ([`schema`]) and the
+//! generators of valid and rule-breaking messages ([`generate`]). Shared vocabulary lives in
+//! [`rule`], [`source`], [`format`] and [`charset`]. The crate is pure: no network, no files,
+//! no clock; the CLI and servers in other crates do the I/O.
+
+pub mod charset;
+pub mod format;
+pub mod rule;
+pub mod source;
+
+pub use rule::{Rule, SchemaCoverage, Severity, Violation};
+pub use source::Source;

@@ -1,0 +1,91 @@
+//! The rule catalogue's vocabulary: every constraint the project checks is a [`Rule`] with a
+//! stable ID, a one-line statement, a severity and a source reference. Validators report
+//! [`Violation`]s that name the rule they break.
+
+use serde::Serialize;
+
+use crate::source::Source;
+
+/// How strongly a rule binds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// Informational: reported, never a failure (for example an unknown deeplink parameter).
+    Info,
+    /// A recommendation: breaking it is a warning.
+    Should,
+    /// A requirement: breaking it is a failure.
+    Must,
+}
+
+impl std::fmt::Display for Severity {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Severity::Info => "info",
+            Severity::Should => "should",
+            Severity::Must => "must",
+        })
+    }
+}
+
+/// Whether a rule can be enforced by the generated JSON Schema, and if not, why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum SchemaCoverage {
+    /// The schema named here rejects every document that breaks the rule. `document` is the
+    /// JSON-in-string field whose parsed content that schema judges (empty: the message itself).
+    Enforced {
+        /// The schema's file stem in `schemas/` (a message ID, or a message ID plus the path of
+        /// a stringified-JSON field).
+        schema: String,
+        /// Field path (dotted) of the stringified JSON the schema applies to; empty for the body.
+        document: String,
+    },
+    /// The rule is beyond JSON Schema (headers, comparisons between values, request/response
+    /// echoes, parsing rules, `should` presence, ...).
+    NotExpressible {
+        /// Why the schema cannot state it.
+        why: &'static str,
+    },
+}
+
+/// One rule of the catalogue.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Rule {
+    /// Stable, readable ID, e.g. `merchant.register-intent.v3.request.merchantRequestId.max-length`.
+    pub id: String,
+    /// One-line statement of what the rule requires.
+    pub statement: String,
+    /// `must`, `should` or `info`.
+    pub severity: Severity,
+    /// Where the rule comes from.
+    pub source: Source,
+    /// The message (or grammar) the rule belongs to.
+    pub scope: String,
+    /// Whether the generated JSON Schema enforces it.
+    pub schema: SchemaCoverage,
+}
+
+/// A rule broken by a concrete input.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Violation {
+    /// The ID of the rule that is broken.
+    pub rule: String,
+    /// Severity of that rule.
+    pub severity: Severity,
+    /// Where in the input: a field path such as `payload.mutualFundDetails[1].amount`,
+    /// `header:x-merchant-id`, or `byte 17` for grammars.
+    pub at: String,
+    /// A plain-language reason naming the offending value where that helps.
+    pub reason: String,
+}
+
+impl std::fmt::Display for Violation {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} [{}] at {}: {}",
+            self.rule, self.severity, self.at, self.reason
+        )
+    }
+}
