@@ -17,3 +17,12 @@ pub mod source;
 
 pub use rule::{Rule, SchemaCoverage, Severity, Violation};
 pub use source::Source;
+pub mod catalogue;
+pub mod curl;
+pub mod generate;
+pub mod input;
+pub mod messages;
+pub mod model;
+pub mod path;
+pub mod schema;
+pub mod validate;

@@ -1,0 +1,261 @@
+//! Reading untrusted input into a [`Document`]: JSON (duplicate keys rejected), form-urlencoded
+//! bodies (strict percent-decoding, UTF-8 checked), and curl command lines as printed in the
+//! vendors' documents. Every failure is an [`InputError`] that says where; nothing panics.
+
+use percent_encoding::percent_decode_str;
+use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde_json::{Map, Value};
+
+/// Default cap on input size: 1 MiB.
+pub const DEFAULT_MAX_BYTES: usize = 1 << 20;
+
+/// A message instance to validate: optional headers (absent: header rules are not judged) and
+/// the body as a JSON value (form bodies become an object of strings).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Document {
+    /// Header names (lower-case) and values, when known.
+    pub headers: Option<Vec<(String, String)>>,
+    /// The body.
+    pub body: Value,
+}
+
+impl Document {
+    /// A body without headers.
+    pub fn body(body: Value) -> Document {
+        Document {
+            headers: None,
+            body,
+        }
+    }
+
+    /// The value of header `name` (case-insensitive), if headers are known and it is present.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .as_ref()?
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// Why input could not be read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum InputError {
+    /// Larger than the cap.
+    #[error("input is {size} bytes, over the limit of {limit} bytes")]
+    TooLarge {
+        /// Actual size.
+        size: usize,
+        /// The cap.
+        limit: usize,
+    },
+    /// Not UTF-8.
+    #[error("input is not valid UTF-8 at byte {offset}")]
+    InvalidUtf8 {
+        /// Offset of the first invalid byte.
+        offset: usize,
+    },
+    /// Not JSON (or a duplicate key, or nested too deep).
+    #[error("invalid JSON at line {line}, column {column}: {message}")]
+    Json {
+        /// 1-based line.
+        line: usize,
+        /// 1-based column.
+        column: usize,
+        /// What the parser said.
+        message: String,
+    },
+    /// A key given twice in a form body or header list.
+    #[error("duplicate key `{key}` in {place}")]
+    DuplicateKey {
+        /// The key.
+        key: String,
+        /// "form body", "headers", ...
+        place: &'static str,
+    },
+    /// A form pair that cannot be decoded.
+    #[error("form pair {index} (byte {offset}): {message}")]
+    Form {
+        /// 0-based pair index.
+        index: usize,
+        /// Byte offset of the pair.
+        offset: usize,
+        /// What is wrong.
+        message: String,
+    },
+    /// A curl command that cannot be read.
+    #[error("curl command: {0}")]
+    Curl(String),
+    /// A JWS envelope whose payload cannot be decoded.
+    #[error("JWS envelope: {0}")]
+    Envelope(String),
+}
+
+/// Checks size and UTF-8, returning the text.
+pub fn text(bytes: &[u8], limit: usize) -> Result<&str, InputError> {
+    if bytes.len() > limit {
+        return Err(InputError::TooLarge {
+            size: bytes.len(),
+            limit,
+        });
+    }
+    std::str::from_utf8(bytes).map_err(|e| InputError::InvalidUtf8 {
+        offset: e.valid_up_to(),
+    })
+}
+
+/// Parses JSON strictly: duplicate object keys are an error.
+pub fn parse_json(text: &str) -> Result<Value, InputError> {
+    let mut de = serde_json::Deserializer::from_str(text);
+    let value = de
+        .deserialize_any(StrictVisitor)
+        .and_then(|v| de.end().map(|()| v));
+    value.map_err(|e| InputError::Json {
+        line: e.line(),
+        column: e.column(),
+        message: strip_position(&e),
+    })
+}
+
+fn strip_position(e: &serde_json::Error) -> String {
+    let s = e.to_string();
+    match s.rfind(" at line ") {
+        Some(i) => s[..i].to_string(),
+        None => s,
+    }
+}
+
+struct StrictVisitor;
+
+impl<'de> Visitor<'de> for StrictVisitor {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a JSON value")
+    }
+    fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
+        Ok(Value::Bool(v))
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+    fn visit_f64<E>(self, v: f64) -> Result<Value, E> {
+        Ok(serde_json::Number::from_f64(v).map_or(Value::Null, Value::Number))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Value, E> {
+        Ok(Value::String(v.to_string()))
+    }
+    fn visit_string<E>(self, v: String) -> Result<Value, E> {
+        Ok(Value::String(v))
+    }
+    fn visit_unit<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_none<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let mut items = Vec::new();
+        while let Some(item) = seq.next_element_seed(StrictSeed)? {
+            items.push(item);
+        }
+        Ok(Value::Array(items))
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<Value, A::Error> {
+        let mut map = Map::new();
+        while let Some(key) = access.next_key::<String>()? {
+            if map.contains_key(&key) {
+                return Err(de::Error::custom(format!("duplicate key `{key}`")));
+            }
+            let value = access.next_value_seed(StrictSeed)?;
+            map.insert(key, value);
+        }
+        Ok(Value::Object(map))
+    }
+}
+
+struct StrictSeed;
+
+impl<'de> de::DeserializeSeed<'de> for StrictSeed {
+    type Value = Value;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+        d.deserialize_any(StrictVisitor)
+    }
+}
+
+/// Parses an `application/x-www-form-urlencoded` body into ordered pairs. `+` is a space;
+/// `%XX` escapes must be well formed and decode to UTF-8.
+pub fn parse_form_pairs(text: &str) -> Result<Vec<(String, String)>, InputError> {
+    let mut pairs = Vec::new();
+    let mut offset = 0;
+    for (index, raw) in text.split('&').enumerate() {
+        let pair_offset = offset;
+        offset += raw.len() + 1;
+        if raw.is_empty() {
+            continue;
+        }
+        let (k, v) = raw.split_once('=').unwrap_or((raw, ""));
+        let decode = |s: &str| -> Result<String, InputError> {
+            let bytes = s.as_bytes();
+            for (i, b) in bytes.iter().enumerate() {
+                if *b == b'%'
+                    && !(bytes.get(i + 1).is_some_and(u8::is_ascii_hexdigit)
+                        && bytes.get(i + 2).is_some_and(u8::is_ascii_hexdigit))
+                {
+                    return Err(InputError::Form {
+                        index,
+                        offset: pair_offset,
+                        message: format!("malformed percent escape at byte {}", pair_offset + i),
+                    });
+                }
+            }
+            let spaced = s.replace('+', " ");
+            percent_decode_str(&spaced)
+                .decode_utf8()
+                .map(|c| c.into_owned())
+                .map_err(|_| InputError::Form {
+                    index,
+                    offset: pair_offset,
+                    message: "escapes decode to invalid UTF-8".into(),
+                })
+        };
+        pairs.push((decode(k)?, decode(v)?));
+    }
+    Ok(pairs)
+}
+
+/// Turns ordered pairs into a JSON object of strings, rejecting duplicate keys.
+pub fn pairs_to_object(
+    pairs: Vec<(String, String)>,
+    place: &'static str,
+) -> Result<Value, InputError> {
+    let mut map = Map::new();
+    for (k, v) in pairs {
+        if map.contains_key(&k) {
+            return Err(InputError::DuplicateKey { key: k, place });
+        }
+        map.insert(k, Value::String(v));
+    }
+    Ok(Value::Object(map))
+}
+
+/// Lower-cases header names and rejects duplicates.
+pub fn normalise_headers(
+    headers: Vec<(String, String)>,
+) -> Result<Vec<(String, String)>, InputError> {
+    let mut out: Vec<(String, String)> = Vec::new();
+    for (k, v) in headers {
+        let k = k.trim().to_ascii_lowercase();
+        if out.iter().any(|(seen, _)| *seen == k) {
+            return Err(InputError::DuplicateKey {
+                key: k,
+                place: "headers",
+            });
+        }
+        out.push((k, v.trim().to_string()));
+    }
+    Ok(out)
+}

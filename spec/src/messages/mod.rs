@@ -1,0 +1,41 @@
+//! One declarative model per message of the seeds. Each file holds one API's messages; each
+//! message is one function returning its whole [`Message`], so a reader finds the complete
+//! definition in one place. [`all`] is the registry every derivation iterates.
+
+mod consumer;
+mod ec_txns;
+mod payu_callback;
+mod payu_payment;
+mod payu_postservice;
+mod register_intent;
+mod register_intent_parts;
+mod tpap;
+mod tpap_accounts;
+mod tpap_mandate;
+
+use std::sync::LazyLock;
+
+use crate::model::Message;
+
+pub use consumer::{OnboardingState, onboarding_transitions};
+
+static ALL: LazyLock<Vec<Message>> = LazyLock::new(|| {
+    let mut all = Vec::new();
+    all.extend(ec_txns::messages());
+    all.extend(tpap::messages());
+    all.extend(register_intent::messages());
+    all.extend(payu_payment::messages());
+    all.extend(payu_callback::messages());
+    all.extend(payu_postservice::messages());
+    all
+});
+
+/// Every message model.
+pub fn all() -> &'static [Message] {
+    &ALL
+}
+
+/// The message with this ID.
+pub fn find(id: &str) -> Option<&'static Message> {
+    all().iter().find(|m| m.id == id)
+}

@@ -1,0 +1,285 @@
+//! JSON Schemas (draft 2020-12) derived from the message models: one schema per message body,
+//! and one per stringified-JSON field (such as `signaturePayload`), whose content a parent
+//! schema can only annotate. `should` rules, headers and comparisons between values are left to
+//! the validator; the catalogue says which rules each schema enforces.
+
+use serde_json::{Map, Value, json};
+
+use crate::messages;
+use crate::model::{
+    Cond, Constraint, Cross, CrossRule, Field, Item, Key, Kind, Message, Obj, Presence,
+};
+use crate::path::FieldPath;
+use crate::rule::Severity;
+
+/// The document a schema judges inside a message body: the body itself (`document` empty), or
+/// the parsed content of the stringified-JSON field at the dotted `document` path (strings met
+/// on the way are parsed too, for JSON inside JSON inside a string).
+pub fn extract_document(body: &Value, document: &str) -> Option<Value> {
+    let mut current = body.clone();
+    if document.is_empty() {
+        return Some(current);
+    }
+    for segment in document.split('.') {
+        if let Value::String(s) = &current {
+            current = serde_json::from_str(s).ok()?;
+        }
+        current = current.get(segment)?.clone();
+    }
+    match current {
+        Value::String(s) => serde_json::from_str(&s).ok(),
+        other => Some(other),
+    }
+}
+
+/// The `$schema` of every generated schema.
+pub const DIALECT: &str = "https://json-schema.org/draft/2020-12/schema";
+
+/// A generated schema and the file stem it is stored under (`schemas/<stem>.schema.json`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct NamedSchema {
+    /// File stem: a message ID, or a message ID plus the path of a stringified-JSON field.
+    pub stem: String,
+    /// The schema document.
+    pub schema: Value,
+}
+
+/// Every schema of every message.
+pub fn all() -> Vec<NamedSchema> {
+    messages::all().iter().flat_map(for_message).collect()
+}
+
+/// The body schema of `message` followed by the schemas of its stringified-JSON fields.
+pub fn for_message(message: &Message) -> Vec<NamedSchema> {
+    let mut extra = Vec::new();
+    let root = FieldPath::root(message.id);
+    let mut body = object(&message.body, &root, &mut extra);
+    if let Value::Object(map) = &mut body {
+        let mut head = Map::new();
+        head.insert("$schema".into(), json!(DIALECT));
+        head.insert(
+            "$id".into(),
+            json!(format!("urn:upi-conformance:schema:{}", message.id)),
+        );
+        head.insert("title".into(), json!(message.title));
+        head.insert(
+            "description".into(),
+            json!(format!(
+                "{} — generated from the upi-spec model; source: {}",
+                message.id, message.source
+            )),
+        );
+        head.extend(std::mem::take(map));
+        *map = head;
+    }
+    let mut out = vec![NamedSchema {
+        stem: message.id.to_string(),
+        schema: body,
+    }];
+    out.extend(extra);
+    out
+}
+
+fn object(obj: &Obj, path: &FieldPath, extra: &mut Vec<NamedSchema>) -> Value {
+    let mut properties = Map::new();
+    let mut required = Vec::new();
+    let mut all_of = Vec::new();
+    for field in &obj.fields {
+        let child = path.key(field.key.label(), field.key.label());
+        let schema = item(&field.value, &child, extra, field);
+        for name in field.key.names() {
+            properties.insert((*name).to_string(), schema.clone());
+        }
+        match (field.presence, field.key) {
+            (Presence::Mandatory, Key::Name(n)) => required.push(json!(n)),
+            (Presence::Mandatory, Key::OneOf { names, .. }) => {
+                all_of.push(json!({"anyOf": names.iter().map(|n| json!({"required": [n]})).collect::<Vec<_>>()}));
+            }
+            (Presence::Absent, key) => {
+                for n in key.names() {
+                    all_of.push(json!({"not": {"required": [n]}}));
+                }
+            }
+            _ => {}
+        }
+    }
+    for rule in &obj.rules {
+        if let Some(s) = cross(rule, obj) {
+            all_of.push(s);
+        }
+    }
+    let mut schema = Map::new();
+    schema.insert("type".into(), json!("object"));
+    schema.insert("properties".into(), Value::Object(properties));
+    if !required.is_empty() {
+        schema.insert("required".into(), Value::Array(required));
+    }
+    if !all_of.is_empty() {
+        schema.insert("allOf".into(), Value::Array(all_of));
+    }
+    Value::Object(schema)
+}
+
+fn item(item_: &Item, path: &FieldPath, extra: &mut Vec<NamedSchema>, field: &Field) -> Value {
+    let mut s = match &item_.kind {
+        Kind::Str => json!({"type": "string"}),
+        Kind::Bool => json!({"type": "boolean"}),
+        Kind::IntOrStr => json!({"type": ["integer", "string"]}),
+        Kind::Object(obj) => object(obj, path, extra),
+        Kind::Array(inner) => {
+            json!({"type": "array", "items": item(inner, &path.index(0), extra, field)})
+        }
+        Kind::Map(inner) => {
+            json!({"type": "object", "additionalProperties": item(inner, &path.map_value("*"), extra, field)})
+        }
+        Kind::JsonString(inner) => {
+            let content = item(inner, path, extra, field);
+            let mut named = content.clone();
+            if let Value::Object(map) = &mut named {
+                let mut head = Map::new();
+                head.insert("$schema".into(), json!(DIALECT));
+                head.insert(
+                    "$id".into(),
+                    json!(format!("urn:upi-conformance:schema:{}", path.id)),
+                );
+                head.insert(
+                    "title".into(),
+                    json!(format!("Content of the stringified JSON field {}", path.id)),
+                );
+                head.extend(std::mem::take(map));
+                *map = head;
+            }
+            extra.push(NamedSchema {
+                stem: path.id.clone(),
+                schema: named,
+            });
+            json!({"type": "string", "contentMediaType": "application/json", "contentSchema": content})
+        }
+    };
+    let map = s.as_object_mut().expect("every item schema is an object");
+    let mut patterns = Vec::new();
+    for check in item_.checks.iter().filter(|c| c.severity == Severity::Must) {
+        match (&check.constraint, &item_.kind) {
+            (Constraint::MinLen(n), _) => {
+                map.insert("minLength".into(), json!(n));
+            }
+            (Constraint::MaxLen(n), _) => {
+                map.insert("maxLength".into(), json!(n));
+            }
+            (Constraint::Charset(cs), _) => patterns.push(format!("^{}*$", cs.regex_class())),
+            (Constraint::Format(f), _) => patterns.push(f.pattern().to_string()),
+            (Constraint::Enum(values), _) => {
+                map.insert("enum".into(), json!(values));
+            }
+            (Constraint::Const(v), Kind::IntOrStr) => {
+                let mut options = vec![json!(v)];
+                if let Ok(n) = v.parse::<i64>() {
+                    options.insert(0, json!(n));
+                }
+                map.insert("enum".into(), Value::Array(options));
+            }
+            (Constraint::Const(v), _) => {
+                map.insert("const".into(), json!(v));
+            }
+            (Constraint::MediaType(m), _) => patterns.push(format!(
+                "^{}(;.*)?$",
+                m.replace('.', "\\.").replace('+', "\\+")
+            )),
+            (Constraint::MinItems(n), _) => {
+                map.insert("minItems".into(), json!(n));
+            }
+        }
+    }
+    match patterns.len() {
+        0 => {}
+        1 => {
+            map.insert("pattern".into(), json!(patterns[0]));
+        }
+        _ => {
+            map.insert(
+                "allOf".into(),
+                Value::Array(
+                    patterns
+                        .into_iter()
+                        .map(|p| json!({"pattern": p}))
+                        .collect(),
+                ),
+            );
+        }
+    }
+    if field.nullable && matches!(item_.kind, Kind::Str) && std::ptr::eq(item_, &field.value) {
+        map.insert("type".into(), json!(["string", "null"]));
+    }
+    if !field.doc.is_empty() && std::ptr::eq(item_, &field.value) {
+        map.insert("description".into(), json!(field.doc));
+    }
+    s
+}
+
+/// The schema for a condition on sibling fields (absent fields take their default).
+fn condition(cond: &Cond, obj: &Obj) -> Value {
+    let default = |f: &str| {
+        obj.fields
+            .iter()
+            .find(|x| x.key.label() == f)
+            .and_then(|x| x.default)
+    };
+    let with_default = |f: &str, present: Value, default_holds: bool| {
+        if default_holds {
+            json!({"anyOf": [present, {"not": {"required": [f]}}]})
+        } else {
+            present
+        }
+    };
+    match cond {
+        Cond::Always => json!(true),
+        Cond::Eq(f, v) => with_default(
+            f,
+            json!({"required": [f], "properties": {*f: {"const": v}}}),
+            default(f) == Some(*v),
+        ),
+        Cond::In(f, vs) => with_default(
+            f,
+            json!({"required": [f], "properties": {*f: {"enum": vs}}}),
+            default(f).is_some_and(|d| vs.contains(&d)),
+        ),
+        Cond::NotIn(f, vs) => with_default(
+            f,
+            json!({"required": [f], "properties": {*f: {"not": {"enum": vs}}}}),
+            default(f).is_some_and(|d| !vs.contains(&d)),
+        ),
+    }
+}
+
+fn cross(rule: &CrossRule, obj: &Obj) -> Option<Value> {
+    if rule.severity != Severity::Must {
+        return None;
+    }
+    Some(match &rule.kind {
+        Cross::Together(keys) => {
+            let deps: Map<String, Value> = keys
+                .iter()
+                .map(|k| {
+                    (
+                        (*k).to_string(),
+                        json!(keys.iter().filter(|o| *o != k).collect::<Vec<_>>()),
+                    )
+                })
+                .collect();
+            json!({"dependentRequired": deps})
+        }
+        Cross::RequiredWhen { field, when } => {
+            json!({"if": condition(when, obj), "then": {"required": [field]}})
+        }
+        Cross::AbsentUnless { field, when } => {
+            json!({"if": {"required": [field]}, "then": condition(when, obj)})
+        }
+        Cross::ValueOnlyWhen { field, value, when } => json!({
+            "if": {"required": [field], "properties": {*field: {"const": value}}},
+            "then": condition(when, obj)
+        }),
+        Cross::EqualAmounts { .. } | Cross::Before { .. } | Cross::HeaderEqualsField { .. } => {
+            return None;
+        }
+    })
+}

@@ -1,0 +1,451 @@
+//! The validator, derived from the model: walks a [`Document`] against a [`Message`] and
+//! reports every broken rule with the same IDs the catalogue lists.
+
+use std::collections::HashSet;
+
+use serde_json::{Map, Value};
+
+use crate::input::{Document, parse_json};
+use crate::model::{
+    Cond, Constraint, Cross, CrossRule, EchoFrom, Encoding, Item, Kind, Message, Obj, Presence,
+};
+use crate::path::FieldPath;
+use crate::rule::{Severity, Violation};
+
+/// Validates one document against its message model.
+pub fn validate(message: &Message, document: &Document) -> Vec<Violation> {
+    let mut walker = Walker { out: Vec::new() };
+    let root = FieldPath::root(message.id);
+    if let Some(headers) = &document.headers {
+        let header_map: Map<String, Value> = headers
+            .iter()
+            .map(|(k, v)| (k.to_ascii_lowercase(), Value::String(v.clone())))
+            .collect();
+        let header_obj = Obj {
+            fields: message.headers.clone(),
+            rules: Vec::new(),
+        };
+        walker.object_with(&header_obj, &header_map, &root, false, |p, label, _| {
+            p.header(label)
+        });
+    }
+    let json = message.encoding == Encoding::Json;
+    let body_valid = match &document.body {
+        Value::Object(map) => walker.object(&message.body, map, &root, json),
+        other => {
+            walker.push(
+                root.rule("type"),
+                Severity::Must,
+                &root,
+                format!("the body must be a JSON object, not {}", type_name(other)),
+            );
+            HashSet::new()
+        }
+    };
+    if let (Some(_), Value::Object(map)) = (&document.headers, &document.body) {
+        for rule in &message.rules {
+            if let Cross::HeaderEqualsField { header, field } = rule.kind {
+                let valid_header = !walker
+                    .out
+                    .iter()
+                    .any(|v| v.at == format!("header:{header}"));
+                let (Some(h), Some(f)) =
+                    (document.header(header), lookup(&message.body, map, field))
+                else {
+                    continue;
+                };
+                if valid_header && !body_valid.contains(field) && Some(h) != f.as_str() {
+                    walker.push(
+                        root.rule(&format!("rule.{}", rule.name)),
+                        rule.severity,
+                        &root.header(header),
+                        format!("header {header} is {h:?} but {field} is {}", show(f)),
+                    );
+                }
+            }
+        }
+    }
+    walker.out
+}
+
+/// Checks the echo rules of a response against the request it answers.
+pub fn check_echoes(response: &Message, request: &Document, answer: &Document) -> Vec<Violation> {
+    let root = FieldPath::root(response.id);
+    let mut out = Vec::new();
+    for echo in &response.echoes {
+        let sent: Option<Value> = match echo.from {
+            EchoFrom::Body(path) => value_at(&request.body, path).cloned(),
+            EchoFrom::Header(name) => request.header(name).map(|v| Value::String(v.to_string())),
+        };
+        let Some(sent) = sent else { continue };
+        let dotted = echo.response.join(".");
+        let id = root.rule(&format!("echo.{dotted}"));
+        match value_at(&answer.body, echo.response) {
+            Some(got) if *got == sent => {}
+            Some(got) => out.push(Violation {
+                rule: id,
+                severity: Severity::Must,
+                at: dotted,
+                reason: format!(
+                    "the response repeats {} but the request sent {}",
+                    show(got),
+                    show(&sent)
+                ),
+            }),
+            None => out.push(Violation {
+                rule: id,
+                severity: Severity::Must,
+                at: dotted,
+                reason: format!(
+                    "the response omits the value the request sent ({})",
+                    show(&sent)
+                ),
+            }),
+        }
+    }
+    out
+}
+
+/// The value at a path of object keys.
+pub fn value_at<'v>(value: &'v Value, path: &[&str]) -> Option<&'v Value> {
+    path.iter()
+        .try_fold(value, |v, key| v.as_object()?.get(*key))
+}
+
+struct Walker {
+    out: Vec<Violation>,
+}
+
+fn lookup<'v>(obj: &Obj, map: &'v Map<String, Value>, label: &str) -> Option<&'v Value> {
+    let field = obj.fields.iter().find(|f| f.key.label() == label)?;
+    field.key.names().iter().find_map(|n| map.get(*n))
+}
+
+fn type_name(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+fn show(v: &Value) -> String {
+    let s = match v {
+        Value::String(s) => format!("{s:?}"),
+        other => other.to_string(),
+    };
+    if s.chars().count() > 64 {
+        format!("{}…", s.chars().take(64).collect::<String>())
+    } else {
+        s
+    }
+}
+
+impl Walker {
+    fn push(&mut self, rule: String, severity: Severity, at: &FieldPath, reason: String) {
+        self.out.push(Violation {
+            rule,
+            severity,
+            at: at.at(),
+            reason,
+        });
+    }
+
+    /// Walks an object; returns the labels of fields that broke a rule of their own.
+    fn object(
+        &mut self,
+        obj: &Obj,
+        map: &Map<String, Value>,
+        path: &FieldPath,
+        json: bool,
+    ) -> HashSet<&'static str> {
+        self.object_with(obj, map, path, json, |p, label, wire| p.key(label, wire))
+    }
+
+    fn object_with(
+        &mut self,
+        obj: &Obj,
+        map: &Map<String, Value>,
+        path: &FieldPath,
+        json: bool,
+        child: impl Fn(&FieldPath, &str, &str) -> FieldPath,
+    ) -> HashSet<&'static str> {
+        let mut invalid = HashSet::new();
+        for field in &obj.fields {
+            let label = field.key.label();
+            let present: Vec<(&str, &Value)> = field
+                .key
+                .names()
+                .iter()
+                .filter_map(|n| map.get(*n).map(|v| (*n, v)))
+                .collect();
+            match (present.first(), field.presence) {
+                (None, Presence::Mandatory | Presence::Recommended) => {
+                    let p = child(path, label, label);
+                    self.push(
+                        p.rule("required"),
+                        field.presence_severity,
+                        &p,
+                        format!("{label} is missing"),
+                    );
+                    invalid.insert(label);
+                }
+                (None, _) => {}
+                (Some((wire, _)), Presence::Absent) => {
+                    let p = child(path, label, wire);
+                    self.push(
+                        p.rule("absent"),
+                        Severity::Must,
+                        &p,
+                        format!("{wire} must not be sent"),
+                    );
+                    invalid.insert(label);
+                }
+                (Some(_), _) => {
+                    for (wire, value) in &present {
+                        let p = child(path, label, wire);
+                        if field.nullable && value.is_null() {
+                            continue;
+                        }
+                        if !self.item(&field.value, value, &p, json) {
+                            invalid.insert(label);
+                        }
+                    }
+                }
+            }
+        }
+        for rule in &obj.rules {
+            if rule.kind.fields().iter().any(|f| invalid.contains(f)) {
+                continue;
+            }
+            self.cross(rule, obj, map, path);
+        }
+        invalid
+    }
+
+    /// Checks one value; returns whether it broke none of its own rules.
+    fn item(&mut self, item: &Item, value: &Value, path: &FieldPath, json: bool) -> bool {
+        let before = self.out.len();
+        let wrong_type =
+            |expected: &str| format!("expected {expected}, found {}", type_name(value));
+        match (&item.kind, value) {
+            (Kind::Str, Value::String(s)) => self.checks(item, s, path),
+            (Kind::Str, other) if !json => self.checks(item, &other.to_string(), path),
+            (Kind::IntOrStr, Value::String(s)) => self.checks(item, s, path),
+            (Kind::IntOrStr, Value::Number(n)) if n.is_i64() || n.is_u64() => {
+                self.checks(item, &n.to_string(), path)
+            }
+            (Kind::Bool, Value::Bool(_)) => {}
+            (Kind::Object(obj), Value::Object(map)) => {
+                self.object(obj, map, path, json);
+            }
+            (Kind::Map(inner), Value::Object(map)) => {
+                for (k, v) in map {
+                    self.item(inner, v, &path.map_value(k), json);
+                }
+            }
+            (Kind::Array(inner), Value::Array(items)) => {
+                for check in &item.checks {
+                    if let Constraint::MinItems(n) = check.constraint
+                        && items.len() < n
+                    {
+                        self.push(
+                            path.rule("min-items"),
+                            check.severity,
+                            path,
+                            format!("has {} items, needs at least {n}", items.len()),
+                        );
+                    }
+                }
+                for (i, v) in items.iter().enumerate() {
+                    self.item(inner, v, &path.index(i), json);
+                }
+            }
+            (Kind::JsonString(inner), Value::String(s)) => match parse_json(s) {
+                Ok(parsed) if inner.kind.json_type() == json_type_of(&parsed) => {
+                    self.item(inner, &parsed, path, true);
+                }
+                Ok(parsed) => self.push(
+                    path.rule("json"),
+                    Severity::Must,
+                    path,
+                    format!(
+                        "the string must hold a JSON {}, it holds {}",
+                        inner.kind.json_type(),
+                        type_name(&parsed)
+                    ),
+                ),
+                Err(e) => self.push(
+                    path.rule("json"),
+                    Severity::Must,
+                    path,
+                    format!("the string is not JSON: {e}"),
+                ),
+            },
+            (kind, _) => self.push(
+                path.rule("type"),
+                Severity::Must,
+                path,
+                wrong_type(kind.json_type()),
+            ),
+        }
+        self.out[before..]
+            .iter()
+            .all(|v| v.severity != Severity::Must)
+    }
+
+    fn checks(&mut self, item: &Item, s: &str, path: &FieldPath) {
+        for check in &item.checks {
+            if check.constraint.check_str(s) {
+                continue;
+            }
+            let reason = match &check.constraint {
+                Constraint::MinLen(n) | Constraint::MaxLen(n) => {
+                    format!(
+                        "{} is {} characters long; the limit is {n}",
+                        show(&Value::String(s.into())),
+                        s.chars().count()
+                    )
+                }
+                Constraint::Charset(cs) => {
+                    let (i, c) = cs.first_outside(s).unwrap_or((0, '?'));
+                    format!(
+                        "character {c:?} at position {i} is not allowed (only {})",
+                        cs.name
+                    )
+                }
+                other => format!(
+                    "{} is not valid: {}",
+                    show(&Value::String(s.into())),
+                    other.statement("it")
+                ),
+            };
+            self.push(
+                path.rule(check.constraint.suffix()),
+                check.severity,
+                path,
+                reason,
+            );
+        }
+    }
+
+    fn cross(&mut self, rule: &CrossRule, obj: &Obj, map: &Map<String, Value>, path: &FieldPath) {
+        let get = |label: &str| lookup(obj, map, label);
+        let text = |label: &str| -> Option<String> {
+            match get(label) {
+                Some(Value::String(s)) => Some(s.clone()),
+                Some(other) => Some(other.to_string()),
+                None => obj
+                    .fields
+                    .iter()
+                    .find(|f| f.key.label() == label)
+                    .and_then(|f| f.default)
+                    .map(str::to_string),
+            }
+        };
+        let holds = |cond: &Cond| match cond {
+            Cond::Always => true,
+            Cond::Eq(f, v) => text(f).as_deref() == Some(*v),
+            Cond::In(f, vs) => text(f).is_some_and(|t| vs.contains(&t.as_str())),
+            Cond::NotIn(f, vs) => text(f).is_some_and(|t| !vs.contains(&t.as_str())),
+        };
+        let broken: Option<String> = match &rule.kind {
+            Cross::Together(keys) => {
+                let (there, missing): (Vec<&str>, Vec<&str>) =
+                    keys.iter().partition(|k| get(k).is_some());
+                (!there.is_empty() && !missing.is_empty()).then(|| {
+                    format!(
+                        "{} is present but {} is not",
+                        there.join(", "),
+                        missing.join(", ")
+                    )
+                })
+            }
+            Cross::RequiredWhen { field, when } => (holds(when) && get(field).is_none())
+                .then(|| format!("{field} is required when {}", when.describe())),
+            Cross::AbsentUnless { field, when } => {
+                (get(field).is_some() && !holds(when)).then(|| {
+                    format!(
+                        "{field} is present although {} does not hold",
+                        when.describe()
+                    )
+                })
+            }
+            Cross::ValueOnlyWhen { field, value, when } => {
+                (text(field).as_deref() == Some(*value) && get(field).is_some() && !holds(when))
+                    .then(|| {
+                        format!(
+                            "{field} is {value} although {} does not hold",
+                            when.describe()
+                        )
+                    })
+            }
+            Cross::EqualAmounts { a, b, when } => match (text(a), text(b)) {
+                (Some(x), Some(y))
+                    if get(a).is_some()
+                        && get(b).is_some()
+                        && holds(when)
+                        && !decimal_eq(&x, &y) =>
+                {
+                    Some(format!(
+                        "{a} is {x} but {b} is {y}; they must be equal when {}",
+                        when.describe()
+                    ))
+                }
+                _ => None,
+            },
+            Cross::Before { earlier, later } => match (text(earlier), text(later)) {
+                (Some(e), Some(l)) if get(earlier).is_some() && get(later).is_some() => {
+                    match (e.parse::<u128>(), l.parse::<u128>()) {
+                        (Ok(x), Ok(y)) if x >= y => {
+                            Some(format!("{earlier} ({e}) is not before {later} ({l})"))
+                        }
+                        _ => None,
+                    }
+                }
+                _ => None,
+            },
+            Cross::HeaderEqualsField { .. } => None,
+        };
+        if let Some(reason) = broken {
+            self.push(
+                path.rule(&format!("rule.{}", rule.name)),
+                rule.severity,
+                path,
+                reason,
+            );
+        }
+    }
+}
+
+fn json_type_of(v: &Value) -> &'static str {
+    match v {
+        Value::Object(_) => "object",
+        Value::Array(_) => "array",
+        Value::String(_) => "string",
+        Value::Bool(_) => "boolean",
+        _ => "other",
+    }
+}
+
+/// Numeric equality of two decimal strings (`2000.0` equals `2000.00`).
+pub fn decimal_eq(a: &str, b: &str) -> bool {
+    fn norm(s: &str) -> Option<(String, String)> {
+        let (int, frac) = s.split_once('.').unwrap_or((s, ""));
+        if int.is_empty() && frac.is_empty()
+            || !int.bytes().chain(frac.bytes()).all(|c| c.is_ascii_digit())
+        {
+            return None;
+        }
+        let int = int.trim_start_matches('0').to_string();
+        let frac = frac.trim_end_matches('0').to_string();
+        Some((int, frac))
+    }
+    match (norm(a), norm(b)) {
+        (Some(x), Some(y)) => x == y,
+        _ => a == b,
+    }
+}

@@ -1,0 +1,132 @@
+//! Laws that tie the derivations to the model: generated valid messages pass both the validator
+//! and the JSON Schema; for every rule, a generated message breaking exactly that rule is
+//! rejected by the validator with exactly that rule ID, and by the schema where the catalogue
+//! says the schema enforces it; the validator never reports an ID the catalogue lacks.
+
+use std::collections::{BTreeSet, HashMap};
+
+use proptest::prelude::*;
+use serde_json::Value;
+use upi_spec::generate::{breaking, valid};
+use upi_spec::messages;
+use upi_spec::rule::SchemaCoverage;
+use upi_spec::validate::validate;
+use upi_spec::{Rule, catalogue, schema};
+
+fn validators() -> HashMap<String, jsonschema::Validator> {
+    schema::all()
+        .into_iter()
+        .map(|s| {
+            (
+                s.stem,
+                jsonschema::validator_for(&s.schema).expect("schema compiles"),
+            )
+        })
+        .collect()
+}
+
+fn schema_document(body: &Value, document: &str) -> Option<Value> {
+    schema::extract_document(body, document)
+}
+
+fn all_rules() -> Vec<Rule> {
+    catalogue::message_rules()
+}
+
+#[test]
+fn catalogue_ids_are_unique_and_sourced() {
+    let rules = all_rules();
+    let mut seen = BTreeSet::new();
+    for r in &rules {
+        assert!(seen.insert(r.id.clone()), "duplicate rule ID {}", r.id);
+        assert_ne!(
+            r.source.to_string(),
+            "derived: no source recorded",
+            "{} has no source",
+            r.id
+        );
+    }
+    assert!(rules.len() > 500, "only {} rules", rules.len());
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 24, .. ProptestConfig::default() })]
+
+    #[test]
+    fn valid_messages_pass_validator_and_schema(seed: u64) {
+        let schemas = validators();
+        for message in messages::all() {
+            let doc = valid(message, seed);
+            let violations = validate(message, &doc);
+            prop_assert!(violations.is_empty(), "{} seed {}: {:?}\n{}", message.id, seed, violations, doc.body);
+            for s in schema::for_message(message) {
+                let document = s.stem.strip_prefix(message.id).unwrap_or("").trim_start_matches('.');
+                if let Some(d) = schema_document(&doc.body, document) {
+                    let errors: Vec<String> = schemas[&s.stem].iter_errors(&d).map(|e| e.to_string()).collect();
+                    prop_assert!(errors.is_empty(), "{} schema {} rejects a valid message: {:?}\n{}", message.id, s.stem, errors, d);
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn every_rule_has_a_message_breaking_exactly_it() {
+    let schemas = validators();
+    let known: BTreeSet<String> = all_rules().into_iter().map(|r| r.id).collect();
+    let mut failures = Vec::new();
+    let mut checked = 0;
+    for seed in 0..6u64 {
+        for message in messages::all() {
+            for rule in catalogue::rules_of(message) {
+                let Some(doc) = breaking(message, &rule.id, seed) else {
+                    assert!(
+                        rule.id.contains(".echo."),
+                        "no breaking message for {}",
+                        rule.id
+                    );
+                    continue;
+                };
+                checked += 1;
+                let got: BTreeSet<String> = validate(message, &doc)
+                    .into_iter()
+                    .map(|v| v.rule)
+                    .collect();
+                for id in &got {
+                    assert!(
+                        known.contains(id),
+                        "validator reported {id}, which the catalogue lacks"
+                    );
+                }
+                if got != BTreeSet::from([rule.id.clone()]) {
+                    failures.push(format!(
+                        "{} (seed {seed}): got {:?}\n  {}\n  headers {:?}",
+                        rule.id, got, doc.body, doc.headers
+                    ));
+                    continue;
+                }
+                if let SchemaCoverage::Enforced { schema, document } = &rule.schema {
+                    let accepted = schema_document(&doc.body, document)
+                        .is_some_and(|d| schemas[schema].is_valid(&d));
+                    if accepted {
+                        failures.push(format!(
+                            "{} (seed {seed}): schema {schema} accepts the breaking message\n  {}",
+                            rule.id, doc.body
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} of {checked} cases failed:\n{}",
+        failures.len(),
+        failures
+            .iter()
+            .take(25)
+            .cloned()
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
+}
