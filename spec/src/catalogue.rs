@@ -27,6 +27,14 @@ pub fn rules_of(message: &Message) -> Vec<Rule> {
         c.field(header, &root, |p, l| p.header(l), None, false);
     }
     let schema = Some((message.id.to_string(), String::new()));
+    let (syntax, statement) = syntax_rule(message);
+    c.add(
+        root.rule(syntax),
+        statement.into(),
+        Severity::Must,
+        message.source,
+        None,
+    );
     if message.encoding == Encoding::Json {
         c.add(
             root.rule("type"),
@@ -70,6 +78,21 @@ pub fn rules_of(message: &Message) -> Vec<Rule> {
     c.out
 }
 
+/// The rule that the body is well formed at the byte level (judged by the reader, before any
+/// field rule): its suffix and statement.
+pub fn syntax_rule(message: &Message) -> (&'static str, &'static str) {
+    match message.encoding {
+        Encoding::Json => (
+            "json",
+            "the body must be one well-formed UTF-8 JSON document without duplicate keys",
+        ),
+        Encoding::Form | Encoding::Multipart => (
+            "form",
+            "the body must be well-formed form data: valid percent escapes, UTF-8, no duplicate keys",
+        ),
+    }
+}
+
 type SchemaCtx = Option<(String, String)>;
 
 struct Collector<'m> {
@@ -90,7 +113,12 @@ impl Collector<'_> {
             (_, Severity::Should | Severity::Info) => {
                 SchemaCoverage::NotExpressible { why: SHOULD_WHY }
             }
-            (None, _) => SchemaCoverage::NotExpressible { why: HEADER_WHY },
+            (None, _) if id.contains(".header.") => {
+                SchemaCoverage::NotExpressible { why: HEADER_WHY }
+            }
+            (None, _) => SchemaCoverage::NotExpressible {
+                why: "judged before or beyond the body's JSON Schema",
+            },
             (Some((schema, document)), Severity::Must) => {
                 SchemaCoverage::Enforced { schema, document }
             }
@@ -113,6 +141,8 @@ impl Collector<'_> {
             let schema = match rule.kind {
                 Cross::EqualAmounts { .. }
                 | Cross::Before { .. }
+                | Cross::NotAbove { .. }
+                | Cross::SameVariant(_)
                 | Cross::HeaderEqualsField { .. } => {
                     self.out.push(Rule {
                         id: path.rule(&format!("rule.{}", rule.name)),

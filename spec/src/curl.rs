@@ -25,7 +25,8 @@ pub struct CurlRequest {
     pub method: Option<String>,
     /// The URL argument, if any.
     pub url: Option<String>,
-    /// `-H` headers as (name, value).
+    /// `-H` headers as (name, value), plus the `content-type` curl implies for `-d` (form) and
+    /// `-F` (multipart) when none is given.
     pub headers: Vec<(String, String)>,
     /// The body.
     pub body: CurlBody,
@@ -47,35 +48,74 @@ const FLAGS_WITHOUT_VALUE: [&str; 9] = [
     "-k",
 ];
 
+/// Splits off the first shell command: an unquoted newline ends it, a backslash-newline
+/// outside single quotes continues it (both removed, as a POSIX shell does), and quoted text
+/// may span lines. Returns the command and what follows it.
+fn split_command(text: &str) -> (String, &str) {
+    #[derive(PartialEq)]
+    enum Quote {
+        None,
+        Single,
+        Double,
+    }
+    let text = text.trim_start();
+    let mut command = String::new();
+    let mut quote = Quote::None;
+    let mut chars = text.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        match (c, &quote) {
+            ('\\', Quote::None | Quote::Double) => match chars.peek() {
+                Some((_, '\n')) => {
+                    chars.next();
+                }
+                Some((_, '\r')) => {
+                    chars.next();
+                    if chars.peek().map(|(_, c)| *c) == Some('\n') {
+                        chars.next();
+                    }
+                }
+                Some(&(_, next)) => {
+                    command.push(c);
+                    command.push(next);
+                    chars.next();
+                }
+                None => command.push(c),
+            },
+            ('\n', Quote::None) => return (command, &text[i + 1..]),
+            ('\'', Quote::None) => {
+                quote = Quote::Single;
+                command.push(c);
+            }
+            ('\'', Quote::Single) => {
+                quote = Quote::None;
+                command.push(c);
+            }
+            ('"', Quote::None) => {
+                quote = Quote::Double;
+                command.push(c);
+            }
+            ('"', Quote::Double) => {
+                quote = Quote::None;
+                command.push(c);
+            }
+            _ => command.push(c),
+        }
+    }
+    (command, "")
+}
+
 /// Parses a curl command.
 pub fn parse_curl(text: &str) -> Result<CurlRequest, InputError> {
-    let mut logical: Vec<String> = Vec::new();
-    let mut current = String::new();
-    let mut continuing = false;
-    for line in text.lines() {
-        let line = line.trim_end_matches('\r');
-        if !continuing && !current.trim().is_empty() {
-            logical.push(std::mem::take(&mut current));
-        }
-        match line.strip_suffix('\\') {
-            Some(head) => {
-                current.push_str(head);
-                continuing = true;
-            }
-            None => {
-                current.push_str(line);
-                continuing = false;
-            }
-        }
+    let (command, rest) = split_command(text);
+    if command.trim().is_empty() {
+        return Err(InputError::Curl("empty input".into()));
     }
-    if !current.trim().is_empty() {
-        logical.push(current);
-    }
-    let mut lines = logical.into_iter().filter(|l| !l.trim().is_empty());
-    let command = lines
-        .next()
-        .ok_or_else(|| InputError::Curl("empty input".into()))?;
-    let trailing: Vec<String> = lines.map(|l| l.trim().to_string()).collect();
+    let trailing: Vec<String> = rest
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(str::to_string)
+        .collect();
     let words = shell_words::split(&command)
         .map_err(|e| InputError::Curl(format!("unbalanced quoting: {e}")))?;
     let mut words = words.into_iter();
@@ -147,6 +187,19 @@ pub fn parse_curl(text: &str) -> Result<CurlRequest, InputError> {
             }
             _ => request.ignored.push(word),
         }
+    }
+    let implied_type = match (&raw, form.is_empty(), multipart.is_empty()) {
+        (None, true, false) => Some("multipart/form-data"),
+        (None, true, true) => None,
+        _ => Some("application/x-www-form-urlencoded"),
+    };
+    if let Some(t) = implied_type
+        && !request
+            .headers
+            .iter()
+            .any(|(k, _)| k.eq_ignore_ascii_case("content-type"))
+    {
+        request.headers.push(("content-type".into(), t.into()));
     }
     request.body = match (raw, form.is_empty(), multipart.is_empty()) {
         (Some(r), _, _) => CurlBody::Raw(r),

@@ -17,7 +17,7 @@ use crate::charset::ALNUM;
 use crate::input::Document;
 use crate::model::{Cond, Constraint, Cross, CrossRule, Field, Item, Kind, Message, Obj, Presence};
 use crate::path::FieldPath;
-use crate::validate::decimal_eq;
+use crate::validate::{decimal_cmp, decimal_eq};
 
 /// A generated tree: like JSON, but a stringified-JSON field keeps its content as a tree until
 /// the document is serialised, so mutations can reach inside it.
@@ -477,7 +477,7 @@ impl Generator<'_> {
                 Constraint::Charset(cs) => charset = *cs,
                 Constraint::MinLen(n) => min = *n,
                 Constraint::MaxLen(n) => max = max.min(*n).max(min),
-                Constraint::MinItems(_) => {}
+                Constraint::MinItems(_) | Constraint::NotPrefixed(_) => {}
             }
         }
         let len = self.rng.random_range(min..=max.max(min));
@@ -486,7 +486,7 @@ impl Generator<'_> {
 
     /// Makes the object's cross rules hold, never touching `keep`; `skip` is a rule being broken.
     fn repair(&mut self, obj: &Obj, node: &mut Node, keep: &HashSet<&str>, skip: Option<&str>) {
-        for _ in 0..6 {
+        for _ in 0..10 {
             let mut changed = false;
             for rule in obj.rules.iter().filter(|r| Some(r.name) != skip) {
                 changed |= self.repair_one(obj, rule, node, keep);
@@ -603,7 +603,7 @@ impl Generator<'_> {
             }
             Cross::AbsentUnless { field, when } => {
                 if Self::present(obj, node, field) && !Self::holds(obj, node, when) {
-                    let prefer_cond = keep.contains(field) || self.rng.random_bool(0.5);
+                    let prefer_cond = keep.contains(field);
                     if !(prefer_cond && self.force(obj, node, when, true, keep)) {
                         self.remove(obj, node, field, keep);
                     }
@@ -616,7 +616,7 @@ impl Generator<'_> {
                     && Self::present(obj, node, field)
                     && !Self::holds(obj, node, when)
                 {
-                    let prefer_cond = keep.contains(field) || self.rng.random_bool(0.5);
+                    let prefer_cond = keep.contains(field);
                     if !(prefer_cond && self.force(obj, node, when, true, keep)) {
                         for _ in 0..20 {
                             self.add(obj, node, field);
@@ -639,6 +639,9 @@ impl Generator<'_> {
                     && Self::holds(obj, node, when)
                     && !decimal_eq(&x, &y)
                 {
+                    if keep.contains(a) && keep.contains(b) {
+                        return self.force(obj, node, when, false, keep);
+                    }
                     let (target, value) = if keep.contains(b) { (*a, y) } else { (*b, x) };
                     if let Some(entries) = node.entries() {
                         set(entries, target, Node::Str(value));
@@ -670,7 +673,59 @@ impl Generator<'_> {
                     _ => false,
                 }
             }
-            Cross::HeaderEqualsField { .. } => false,
+            Cross::NotAbove { amount, limit } => {
+                let (Some(a), Some(l)) = (
+                    Self::text_of(obj, node, amount),
+                    Self::text_of(obj, node, limit),
+                ) else {
+                    return false;
+                };
+                if Self::present(obj, node, amount)
+                    && Self::present(obj, node, limit)
+                    && decimal_cmp(&a, &l) == Some(std::cmp::Ordering::Greater)
+                {
+                    let (target, value) = if keep.contains(amount) {
+                        (*limit, a)
+                    } else {
+                        (*amount, l)
+                    };
+                    if let Some(entries) = node.entries() {
+                        set(entries, target, Node::Str(value));
+                    }
+                    return true;
+                }
+                false
+            }
+            Cross::SameVariant(labels) => {
+                let Some(entries) = node.entries() else {
+                    return false;
+                };
+                let mut index = None;
+                let mut changed = false;
+                for label in labels.iter() {
+                    let Some(field) = Self::field_of(obj, label) else {
+                        continue;
+                    };
+                    let names = field.key.names();
+                    let Some(pos) = entries
+                        .iter()
+                        .position(|(k, _)| names.contains(&k.as_str()))
+                    else {
+                        continue;
+                    };
+                    let used = names.iter().position(|n| *n == entries[pos].0).unwrap_or(0);
+                    match index {
+                        None => index = Some(used),
+                        Some(i) if i != used => {
+                            entries[pos].0 = names[i.min(names.len() - 1)].to_string();
+                            changed = true;
+                        }
+                        Some(_) => {}
+                    }
+                }
+                changed
+            }
+            Cross::KnownKeys { .. } | Cross::HeaderEqualsField { .. } => false,
         }
     }
 
@@ -831,6 +886,7 @@ impl Generator<'_> {
                 Err(_) => format!("{v}X"),
             },
             Constraint::MediaType(_) => "text/plain".into(),
+            Constraint::NotPrefixed(p) => format!("{p}{current}"),
             Constraint::MinItems(_) => {
                 *target = match target {
                     Node::Embedded(_) => Node::Embedded(Box::new(Node::Arr(Vec::new()))),
@@ -897,6 +953,53 @@ impl Generator<'_> {
                     && let Some(entries) = node.entries()
                 {
                     set(entries, later, Node::Str(e));
+                }
+            }
+            Cross::NotAbove { amount, limit } => {
+                for f in [amount, limit] {
+                    if !Self::present(obj, node, f) {
+                        self.add(obj, node, f);
+                    }
+                }
+                let l = Self::text_of(obj, node, limit).unwrap_or_else(|| "1.00".into());
+                let (int, frac) = l.split_once('.').unwrap_or((&l, "00"));
+                let above = format!("{}.{frac}", int.parse::<u64>().unwrap_or(0) + 1);
+                if let Some(entries) = node.entries() {
+                    set(entries, amount, Node::Str(above));
+                }
+            }
+            Cross::KnownKeys { prefix } => {
+                if let Some(entries) = node.entries() {
+                    set(
+                        entries,
+                        &format!("{prefix}UNKNOWN_PSP:gateway_reference_id"),
+                        Node::Str("ABC123".into()),
+                    );
+                }
+            }
+            Cross::SameVariant(labels) => {
+                for label in labels.iter() {
+                    if !Self::present(obj, node, label) {
+                        self.add(obj, node, label);
+                    }
+                }
+                let last = labels[labels.len() - 1];
+                if let (Some(field), Some(entries)) = (Self::field_of(obj, last), node.entries()) {
+                    let names = field.key.names();
+                    let first_label = labels[0];
+                    let first_index = Self::field_of(obj, first_label).and_then(|f| {
+                        let n = f.key.names();
+                        entries
+                            .iter()
+                            .find_map(|(k, _)| n.iter().position(|x| x == k))
+                    });
+                    if let Some(e) = entries
+                        .iter_mut()
+                        .find(|(k, _)| names.contains(&k.as_str()))
+                    {
+                        let other = (first_index.unwrap_or(0) + 1) % names.len();
+                        e.0 = names[other].to_string();
+                    }
                 }
             }
             Cross::HeaderEqualsField { .. } => {}

@@ -24,5 +24,6 @@ pub mod input;
 pub mod messages;
 pub mod model;
 pub mod path;
+pub mod read;
 pub mod schema;
 pub mod validate;

@@ -188,6 +188,12 @@ fn item(item_: &Item, path: &FieldPath, extra: &mut Vec<NamedSchema>, field: &Fi
             (Constraint::MinItems(n), _) => {
                 map.insert("minItems".into(), json!(n));
             }
+            (Constraint::NotPrefixed(p), _) => {
+                map.insert(
+                    "not".into(),
+                    json!({"pattern": format!("^{}", p.replace('.', "\\."))}),
+                );
+            }
         }
     }
     match patterns.len() {
@@ -278,8 +284,20 @@ fn cross(rule: &CrossRule, obj: &Obj) -> Option<Value> {
             "if": {"required": [field], "properties": {*field: {"const": value}}},
             "then": condition(when, obj)
         }),
-        Cross::EqualAmounts { .. } | Cross::Before { .. } | Cross::HeaderEqualsField { .. } => {
-            return None;
+        Cross::KnownKeys { prefix } => {
+            let known: Vec<&str> = obj
+                .fields
+                .iter()
+                .flat_map(|f| f.key.names().iter().copied())
+                .filter(|n| n.starts_with(prefix))
+                .collect();
+            let pattern = format!("^{}", prefix.replace('.', "\\."));
+            json!({"propertyNames": {"anyOf": [{"not": {"pattern": pattern}}, {"enum": known}]}})
         }
+        Cross::EqualAmounts { .. }
+        | Cross::Before { .. }
+        | Cross::NotAbove { .. }
+        | Cross::SameVariant(_)
+        | Cross::HeaderEqualsField { .. } => return None,
     })
 }

@@ -408,6 +408,49 @@ impl Walker {
                 }
                 _ => None,
             },
+            Cross::NotAbove { amount, limit } => match (text(amount), text(limit)) {
+                (Some(a), Some(l))
+                    if get(amount).is_some()
+                        && get(limit).is_some()
+                        && decimal_cmp(&a, &l) == Some(std::cmp::Ordering::Greater) =>
+                {
+                    Some(format!("{amount} ({a}) exceeds {limit} ({l})"))
+                }
+                _ => None,
+            },
+            Cross::KnownKeys { prefix } => {
+                let unknown: Vec<&String> = map
+                    .keys()
+                    .filter(|k| {
+                        k.starts_with(prefix)
+                            && !obj
+                                .fields
+                                .iter()
+                                .any(|f| f.key.names().contains(&k.as_str()))
+                    })
+                    .collect();
+                (!unknown.is_empty())
+                    .then(|| format!("unknown keys {unknown:?} start with {prefix}"))
+            }
+            Cross::SameVariant(labels) => {
+                let used: Vec<(&str, usize)> = labels
+                    .iter()
+                    .filter_map(|l| {
+                        let f = obj.fields.iter().find(|f| f.key.label() == *l)?;
+                        let i = f.key.names().iter().position(|n| map.contains_key(*n))?;
+                        Some((f.key.names()[i], i))
+                    })
+                    .collect();
+                (used.windows(2).any(|w| w[0].1 != w[1].1)).then(|| {
+                    format!(
+                        "{} use different variants",
+                        used.iter()
+                            .map(|(n, _)| *n)
+                            .collect::<Vec<_>>()
+                            .join(" and ")
+                    )
+                })
+            }
             Cross::HeaderEqualsField { .. } => None,
         };
         if let Some(reason) = broken {
@@ -429,6 +472,28 @@ fn json_type_of(v: &Value) -> &'static str {
         Value::Bool(_) => "boolean",
         _ => "other",
     }
+}
+
+/// Numeric order of two decimal strings, `None` when either is not a plain decimal.
+pub fn decimal_cmp(a: &str, b: &str) -> Option<std::cmp::Ordering> {
+    fn parts(s: &str) -> Option<(String, String)> {
+        let (int, frac) = s.split_once('.').unwrap_or((s, ""));
+        if int.is_empty() || !int.bytes().chain(frac.bytes()).all(|c| c.is_ascii_digit()) {
+            return None;
+        }
+        Some((
+            int.trim_start_matches('0').to_string(),
+            frac.trim_end_matches('0').to_string(),
+        ))
+    }
+    let ((ai, af), (bi, bf)) = (parts(a)?, parts(b)?);
+    let width = af.len().max(bf.len());
+    Some(
+        ai.len()
+            .cmp(&bi.len())
+            .then(ai.cmp(&bi))
+            .then(format!("{af:0<width$}").cmp(&format!("{bf:0<width$}"))),
+    )
 }
 
 /// Numeric equality of two decimal strings (`2000.0` equals `2000.00`).

@@ -48,10 +48,9 @@ fn request() -> Message {
                 field("payment_method_type").mandatory().constant("UPI").src(BODY),
                 field("payment_method").mandatory().min_len(1).src(BODY).doc("as returned by the Payment Method API"),
                 field("txn_type")
-                    .mandatory()
                     .constant("UPI_PAY")
                     .src(BODY)
-                    .doc("UPI_PAY for the old intent request the seed's sample shows"),
+                    .doc("UPI_PAY for the old intent request; tagged Mandatory but obsolete for the new one, so optional (ERRATA E-006)"),
                 field("redirect_after_payment").mandatory().format(Format::BoolString).src(BODY),
                 field("format")
                     .mandatory()

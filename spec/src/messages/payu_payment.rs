@@ -1,7 +1,7 @@
 //! Seed 004, PayU "UPI Intent with S2S": the `_payment` request (form fields, including every
 //! optional field the hash sequence names) and the S2S JSON response carrying `intentURIData`.
 
-use crate::charset::{ALNUM, Charset};
+use crate::charset::ALNUM;
 use crate::format::Format;
 use crate::model::{
     Constraint, Direction, Echo, EchoFrom, Encoding, Endpoint, Field, Item, Kind, Message, Obj,
@@ -16,8 +16,6 @@ const RESPONSE: Source = Source::seed(PAYU, "Step 2: Invoke UPI Intent > Sample 
 const HASH_FIELDS: Source = Source::derived(
     "PayU's request hash covers key, txnid, amount, productinfo, firstname and email (DOMAIN.md); they must be posted, possibly empty",
 );
-const UPI_APP: Charset = Charset::ascii("lower-case letters", 0)
-    .with("lower-case letters", b"abcdefghijklmnopqrstuvwxyz");
 
 /// Optional fields that, when posted, join the hash after the salt (seed 004 Hashing Logic).
 pub const HASHED_OPTIONAL_FIELDS: [&str; 17] = [
@@ -95,7 +93,13 @@ fn request() -> Message {
         field("s2s_device_info").mandatory().min_len(1).src(PARAMS).presence_from(Source::derived(
             "PayU's S2S flow requires the customer's IP and device; the seed lists both in the request",
         )),
-        field("upiAppName").charset(UPI_APP).src(PARAMS).doc("specific intent: the app chosen, e.g. phonepe"),
+        field("upiAppName")
+            .should(
+                Constraint::Enum(&["gpay", "phonepe", "paytm", "qr", "amazonpay"]),
+                Source::derived("the seed's enum table is cut after phonepe; its sample lists gpay/phonepe/paytm/qr/amazonpay as the choices"),
+            )
+            .src(PARAMS)
+            .doc("specific intent: the app chosen, e.g. phonepe"),
         field("hash").mandatory().format(Format::Sha512Hex).src(PARAMS).doc("SHA-512 over the hash sequence"),
         field("api_version").format(Format::PositiveInt).src(HASHING).doc("7 puts udf6-udf10 in the hash"),
         field("si_details").kind(json_string(Item::of(map(Item::of(Kind::Str))))).src(HASHING).doc("standing instruction details"),

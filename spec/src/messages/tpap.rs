@@ -217,6 +217,14 @@ fn signature_payload(signed: Signed) -> Item {
                 .doc("needed when the merchant has several VPAs; the PSP is AXIS_BIZ or YES_BIZ"),
         ]);
     }
+    if matches!(signed, Signed::Payment | Signed::Mandate) {
+        rules.push(rule(
+            "psp-key-known",
+            "every metadata.<psp>: key names AXIS_BIZ or YES_BIZ",
+            Source::seed(TPAP_SDK, "4. UPI Payment (P2M) > Request Payload > Metadata.<issuing_psp>:gateway_reference_id"),
+            Cross::KnownKeys { prefix: "metadata." },
+        ));
+    }
     if let Signed::Mandate = signed {
         fields.extend(signature_payload_fields());
         rules.extend(signature_payload_rules());
@@ -256,11 +264,10 @@ fn request(a: &Action) -> Message {
                 .src(src)
                 .seed_name("CustomerMobileNumber")
                 .doc("device binding uses this number when passed"),
-            field("showStatusScreen")
-                .format(Format::BoolString)
+            bool_field("showStatusScreen")
                 .src(src)
                 .seed_name("ShowStatusScreen")
-                .doc("typed Boolean in the table; the sample sends the string \"true\""),
+                .doc("Boolean as the table says; the sample sends the string \"true\" (ERRATA)"),
             field("accountRefId")
                 .min_len(1)
                 .src(src)

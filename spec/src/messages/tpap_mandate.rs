@@ -39,9 +39,13 @@ const NO_RECURRENCE_RULE: &[&str] = &["ONETIME", "DAILY", "ASPRESENTED"];
 pub(super) fn signature_payload_fields() -> Vec<Field> {
     vec![
         field("metadata.<psp>:mandate_name")
-            .any_of("metadata.<psp>:mandate_name", &["metadata.YES_BIZ:mandate_name", "metadata.AXIS_BIZ:mandate_name"])
+            .any_of("metadata.<psp>:mandate_name", &["metadata.AXIS_BIZ:mandate_name", "metadata.YES_BIZ:mandate_name"])
             .mandatory()
             .min_len(1)
+            .should(
+                Constraint::NotPrefixed("metadata."),
+                Source::derived("the value is the mandate's name; the seed's example repeats the key prefix in it (ERRATA E-025)"),
+            )
             .src(SIG)
             .seed_name("Metadata.<issuing_psp>:madate_name"),
         field("options.create_mandate").mandatory().one_of(&["REQUIRED", "OPTIONAL"]).src(SIG).seed_name("Options.create_mandate"),
@@ -94,6 +98,29 @@ pub(super) fn signature_payload_rules() -> Vec<crate::model::CrossRule> {
                 b: "mandate.max_amount",
                 when: Cond::Eq("mandate.amount_rule", "FIXED"),
             },
+        ),
+        rule(
+            "amount-not-above-max",
+            "amount must not exceed mandate.max_amount",
+            Source::seed(
+                TPAP_SDK,
+                "5. UPI Onboarding and Mandate Creation > Request Payload > Mandate.max_amount",
+            ),
+            Cross::NotAbove {
+                amount: "amount",
+                limit: "mandate.max_amount",
+            },
+        ),
+        rule(
+            "same-psp",
+            "every metadata.<psp>: key of one payload names the same PSP",
+            Source::derived(
+                "one merchant integration goes through one issuing PSP; the seed's samples mix a placeholder and YES_BIZ (ERRATA E-026)",
+            ),
+            Cross::SameVariant(&[
+                "metadata.<psp>:gateway_reference_id",
+                "metadata.<psp>:mandate_name",
+            ]),
         ),
         rule(
             "block-fund-only-onetime",

@@ -66,6 +66,21 @@ pub enum Cross {
         /// The condition.
         when: Cond,
     },
+    /// The decimal in `amount` does not exceed the one in `limit`.
+    NotAbove {
+        /// The amount.
+        amount: &'static str,
+        /// Its upper bound.
+        limit: &'static str,
+    },
+    /// Every key of the object that starts with `prefix` is one the model names.
+    KnownKeys {
+        /// The key prefix, e.g. `metadata.`.
+        prefix: &'static str,
+    },
+    /// Fields with alternative wire names (`Key::OneOf`) all use the alternative at the same
+    /// position (e.g. the same PSP in every `metadata.<psp>:` key).
+    SameVariant(&'static [&'static str]),
     /// The whole number in `earlier` is smaller than the one in `later`.
     Before {
         /// The earlier timestamp field.
@@ -103,6 +118,9 @@ impl Cross {
                 v
             }
             Cross::Before { earlier, later } => vec![*earlier, *later],
+            Cross::NotAbove { amount, limit } => vec![*amount, *limit],
+            Cross::KnownKeys { .. } => Vec::new(),
+            Cross::SameVariant(fields) => fields.to_vec(),
             Cross::HeaderEqualsField { field, .. } => vec![*field],
         }
     }

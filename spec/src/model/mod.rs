@@ -239,6 +239,8 @@ pub enum Constraint {
     MediaType(&'static str),
     /// At least this many array items.
     MinItems(usize),
+    /// Does not start with this text.
+    NotPrefixed(&'static str),
 }
 
 impl Constraint {
@@ -253,6 +255,7 @@ impl Constraint {
             Constraint::Const(_) => "const",
             Constraint::MediaType(_) => "media-type",
             Constraint::MinItems(_) => "min-items",
+            Constraint::NotPrefixed(_) => "prefix",
         }
     }
 
@@ -270,6 +273,7 @@ impl Constraint {
                 .next()
                 .is_some_and(|t| t.trim().eq_ignore_ascii_case(m)),
             Constraint::MinItems(_) => true,
+            Constraint::NotPrefixed(p) => !s.starts_with(p),
         }
     }
 
@@ -286,6 +290,7 @@ impl Constraint {
             Constraint::MediaType(m) => format!("{what} must be the media type {m}"),
             Constraint::MinItems(1) => format!("{what} must not be empty"),
             Constraint::MinItems(n) => format!("{what} must have at least {n} items"),
+            Constraint::NotPrefixed(p) => format!("{what} must not start with {p}"),
         }
     }
 }
