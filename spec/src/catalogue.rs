@@ -304,3 +304,8 @@ impl Collector<'_> {
         }
     }
 }
+
+/// The whole catalogue: every message rule plus the rules of the other rule families.
+pub fn all() -> Vec<Rule> {
+    message_rules()
+}

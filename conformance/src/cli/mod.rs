@@ -1,22 +1,57 @@
 //! Argument parsing and dispatch for every subcommand. Exit codes: 0 success or valid input,
 //! 1 violations or failures, 2 usage errors or unreadable input, 3 target unreachable.
 
+mod catalogue;
+mod schemas;
+mod validate;
+
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{Parser, Subcommand, ValueEnum};
 
 /// Conformance suite for UPI payment-gateway APIs (Juspay EC, TPAP SDK, Merchant Stack, PayU).
 #[derive(Debug, Parser)]
-#[command(name = "upi-conformance", version, about)]
+#[command(name = "upi-conformance", version, about, long_about = None)]
 pub struct Cli {
     #[command(subcommand)]
     command: Command,
 }
 
+/// Output format shared by listing and checking commands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum Format {
+    /// Human-readable text.
+    #[default]
+    Text,
+    /// JSON for machines.
+    Json,
+}
+
 #[derive(Debug, Subcommand)]
-enum Command {}
+enum Command {
+    /// List the modelled messages.
+    Messages(catalogue::MessagesArgs),
+    /// List the rule catalogue (every rule with ID, statement, severity and source).
+    Rules(catalogue::RulesArgs),
+    /// Validate a message instance (JSON, form body or curl command) against its model.
+    Validate(validate::ValidateArgs),
+    /// Write (or check) the JSON Schemas generated from the models.
+    Schemas(schemas::SchemasArgs),
+}
 
 /// Runs the parsed command and maps its outcome to an exit code.
 pub fn run(cli: Cli) -> ExitCode {
-    match cli.command {}
+    let outcome = match cli.command {
+        Command::Messages(args) => catalogue::messages(&args),
+        Command::Rules(args) => catalogue::rules(&args),
+        Command::Validate(args) => validate::run(&args),
+        Command::Schemas(args) => schemas::run(&args),
+    };
+    match outcome {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(2)
+        }
+    }
 }
