@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use rsa::pkcs1::{DecodeRsaPrivateKey as _, DecodeRsaPublicKey as _};
 use rsa::pkcs8::{DecodePrivateKey as _, DecodePublicKey as _};
 use rsa::traits::PublicKeyParts as _;
-use rsa::{RsaPrivateKey, RsaPublicKey};
+pub use rsa::{RsaPrivateKey, RsaPublicKey};
 
 use super::RuleError;
 use super::catalogue::RuleDef;
@@ -115,6 +115,22 @@ impl KeyRing {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A 1024-bit public key made with `openssl genpkey … rsa_keygen_bits:1024`.
+    const SMALL_PUBLIC: &str = "-----BEGIN PUBLIC KEY-----
+MIGfMA0GCSqGSIb3DQEBAQUAA4GNADCBiQKBgQDI/tryPcsgYaUSDVW8D0xbmQM3
+scTYR3W9mVtTieBgNuNM4264HFmi7WaSKHi/iR8o0ZpwKIjgvyzjSo1b3tJEWe1l
+yo2gU0BlcWsc4T5OZK4Ry4GQIqA+BWf/K0L5wnuXYIUBQICdSb0GQDXJfMZbmhFu
+Obm1W5iZf8GCpZqs/QIDAQAB
+-----END PUBLIC KEY-----";
+
+    #[test]
+    fn keys_under_2048_bits_are_refused() {
+        assert_eq!(
+            public_key_from_pem(SMALL_PUBLIC),
+            Err(KeyError::TooSmall { bits: 1024 })
+        );
+    }
 
     #[test]
     fn garbage_is_unreadable_not_a_panic() {
