@@ -307,5 +307,7 @@ impl Collector<'_> {
 
 /// The whole catalogue: every message rule plus the rules of the other rule families.
 pub fn all() -> Vec<Rule> {
-    message_rules()
+    let mut all = message_rules();
+    all.extend(crate::crypto::rules());
+    all
 }

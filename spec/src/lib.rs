@@ -10,20 +10,21 @@
 //! [`rule`], [`source`], [`format`] and [`charset`]. The crate is pure: no network, no files,
 //! no clock; the CLI and servers in other crates do the I/O.
 
-pub mod charset;
-pub mod format;
-pub mod rule;
-pub mod source;
-
-pub use rule::{Rule, SchemaCoverage, Severity, Violation};
-pub use source::Source;
 pub mod catalogue;
+pub mod charset;
+pub mod crypto;
 pub mod curl;
+pub mod format;
 pub mod generate;
 pub mod input;
 pub mod messages;
 pub mod model;
 pub mod path;
 pub mod read;
+pub mod rule;
 pub mod schema;
+pub mod source;
 pub mod validate;
+
+pub use rule::{Rule, SchemaCoverage, Severity, Violation};
+pub use source::Source;

@@ -115,7 +115,16 @@ fn errata_cite_existing_rules() {
         .into_iter()
         .map(|r| r.id)
         .collect();
-    let prefixes = ["ec.", "tpap.", "merchant.", "payu."];
+    let prefixes = [
+        "ec.",
+        "tpap.",
+        "merchant.",
+        "payu.",
+        "juspay.",
+        "tpv.",
+        "crypto.",
+        "deeplink.",
+    ];
     let mut stale = Vec::new();
     for cited in errata.split('`').skip(1).step_by(2) {
         let looks_like_rule = prefixes.iter().any(|p| cited.starts_with(p))

@@ -2,8 +2,12 @@
 //! 1 violations or failures, 2 usage errors or unreadable input, 3 target unreachable.
 
 mod catalogue;
+mod hash;
+mod input;
 mod schemas;
+mod sign;
 mod validate;
+mod verify;
 
 use std::process::ExitCode;
 
@@ -37,6 +41,12 @@ enum Command {
     Validate(validate::ValidateArgs),
     /// Write (or check) the JSON Schemas generated from the models.
     Schemas(schemas::SchemasArgs),
+    /// Compute (or check) a PayU hash or a TPV payerAccountHash.
+    Hash(hash::HashArgs),
+    /// Sign a Merchant Stack JWS, a TPAP signaturePayload or a response body.
+    Sign(sign::SignArgs),
+    /// Verify a Merchant Stack JWS, a TPAP signaturePayload signature or an x-response-signature.
+    Verify(verify::VerifyArgs),
 }
 
 /// Runs the parsed command and maps its outcome to an exit code.
@@ -46,12 +56,17 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Rules(args) => catalogue::rules(&args),
         Command::Validate(args) => validate::run(&args),
         Command::Schemas(args) => schemas::run(&args),
+        Command::Hash(args) => hash::run(args),
+        Command::Sign(args) => sign::run(args),
+        Command::Verify(args) => verify::run(args),
     };
-    match outcome {
-        Ok(code) => code,
-        Err(e) => {
-            eprintln!("error: {e:#}");
-            ExitCode::from(2)
-        }
-    }
+    usage_error_is_exit_2(outcome)
+}
+
+/// Maps an error of reading input or keys (not a failed check) to exit code 2.
+fn usage_error_is_exit_2(outcome: anyhow::Result<ExitCode>) -> ExitCode {
+    outcome.unwrap_or_else(|e| {
+        eprintln!("error: {e:#}");
+        ExitCode::from(2)
+    })
 }

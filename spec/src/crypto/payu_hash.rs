@@ -1,0 +1,350 @@
+//! PayU's SHA-512 hashes: compute, explain and verify the payment request hash, the response
+//! (reverse) hash and the command hash. The sequences themselves are data in
+//! [`super::payu_sequence`]; this module joins the values, hashes them and names the rule a
+//! mismatch breaks. Values are hashed exactly as sent: no trimming, no re-formatting (the
+//! amount `1` and `1.00` hash differently).
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use sha2::{Digest as _, Sha512};
+
+use super::RuleError;
+use super::catalogue::RuleDef;
+use super::payu_sequence::{ChoiceProblem, HashFamily, Sequence, Slot, choose};
+use crate::format::Format;
+use crate::rule::Severity;
+use crate::source::{Source, seeds};
+
+/// The merchant's secret salt. Its `Debug` never shows the value.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Salt(String);
+
+impl Salt {
+    /// Wraps a salt value.
+    pub fn new(value: impl Into<String>) -> Self {
+        Salt(value.into())
+    }
+
+    fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Salt {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Salt(<redacted>)")
+    }
+}
+
+/// What the salt is shown as in explanations.
+pub const SALT_PLACEHOLDER: &str = "<salt>";
+
+/// Rule IDs, one set per family.
+pub mod ids {
+    /// Request: required field missing.
+    pub const REQUEST_REQUIRED_FIELD: &str = "payu.hash.request.required-field";
+    /// Request: `api_version` other than absent, 1 or 7.
+    pub const REQUEST_API_VERSION: &str = "payu.hash.request.api-version";
+    /// Request: `udf6`..`udf10` posted without `api_version` 7.
+    pub const REQUEST_UDF6_10_NEED_V7: &str = "payu.hash.request.udf6-10-need-api-version-7";
+    /// Request: the hash is not 128 lower-case hex characters.
+    pub const REQUEST_HEX_FORMAT: &str = "payu.hash.request.hex-format";
+    /// Request: the hash does not match.
+    pub const REQUEST_MISMATCH: &str = "payu.hash.request.mismatch";
+    /// Response: required field missing.
+    pub const RESPONSE_REQUIRED_FIELD: &str = "payu.hash.response.required-field";
+    /// Response: the hash is not 128 lower-case hex characters.
+    pub const RESPONSE_HEX_FORMAT: &str = "payu.hash.response.hex-format";
+    /// Response: the hash does not match.
+    pub const RESPONSE_MISMATCH: &str = "payu.hash.response.mismatch";
+    /// Command: required field missing.
+    pub const COMMAND_REQUIRED_FIELD: &str = "payu.hash.command.required-field";
+    /// Command: the hash is not 128 lower-case hex characters.
+    pub const COMMAND_HEX_FORMAT: &str = "payu.hash.command.hex-format";
+    /// Command: the hash does not match.
+    pub const COMMAND_MISMATCH: &str = "payu.hash.command.mismatch";
+}
+
+const HASHING_LOGIC: Source = Source::seed(seeds::PAYU, "Step 1: Initiate payment > Hashing Logic");
+const REVERSE_HASH: Source = Source::derived(
+    "PayU's published reverse-hash rule (shared/DOMAIN.md, PayU hashing): the seed only shows callbacks and webhooks carrying a `hash`",
+);
+const COMMAND_HASH: Source = Source::derived(
+    "PayU postservice command hash key|command|var1|SALT (shared/DOMAIN.md); seed 004 steps 6-7 post `hash` with command and var1",
+);
+const LOWER_HEX: Source =
+    Source::derived("PayU hashes are SHA-512 in lower-case hex (shared/DOMAIN.md, PayU hashing)");
+
+pub(crate) const RULES: &[RuleDef] = &[
+    RuleDef {
+        id: ids::REQUEST_REQUIRED_FIELD,
+        statement: "A _payment request hash needs non-empty key, txnid and amount",
+        severity: Severity::Must,
+        source: HASHING_LOGIC,
+        scope: "payu.payment.request",
+    },
+    RuleDef {
+        id: ids::REQUEST_API_VERSION,
+        statement: "The request hash sequence is chosen by api_version: absent or 1 (udf1-udf5 and five reserved slots) or 7 (udf1-udf10); other versions are not modelled",
+        severity: Severity::Must,
+        source: HASHING_LOGIC,
+        scope: "payu.payment.request",
+    },
+    RuleDef {
+        id: ids::REQUEST_UDF6_10_NEED_V7,
+        statement: "udf6-udf10 are hashed only with api_version 7; posting one without it would leave a sent value unauthenticated",
+        severity: Severity::Must,
+        source: HASHING_LOGIC,
+        scope: "payu.payment.request",
+    },
+    RuleDef {
+        id: ids::REQUEST_HEX_FORMAT,
+        statement: "The request hash is a SHA-512 digest in lower-case hex (128 characters)",
+        severity: Severity::Must,
+        source: LOWER_HEX,
+        scope: "payu.payment.request",
+    },
+    RuleDef {
+        id: ids::REQUEST_MISMATCH,
+        statement: "The request hash equals sha512 of key|txnid|amount|productinfo|firstname|email|udf1..udf5|||||[|si_details]|SALT followed by each posted after-salt field in the documented order, values exactly as sent",
+        severity: Severity::Must,
+        source: HASHING_LOGIC,
+        scope: "payu.payment.request",
+    },
+    RuleDef {
+        id: ids::RESPONSE_REQUIRED_FIELD,
+        statement: "A callback or webhook reverse hash needs non-empty key, txnid and status",
+        severity: Severity::Must,
+        source: REVERSE_HASH,
+        scope: "payu.callback",
+    },
+    RuleDef {
+        id: ids::RESPONSE_HEX_FORMAT,
+        statement: "The callback and webhook hash is a SHA-512 digest in lower-case hex (128 characters)",
+        severity: Severity::Must,
+        source: LOWER_HEX,
+        scope: "payu.callback",
+    },
+    RuleDef {
+        id: ids::RESPONSE_MISMATCH,
+        statement: "The callback and webhook hash equals sha512([additional_charges|]SALT|status||||||udf5|udf4|udf3|udf2|udf1|email|firstname|productinfo|amount|txnid|key)",
+        severity: Severity::Must,
+        source: REVERSE_HASH,
+        scope: "payu.callback",
+    },
+    RuleDef {
+        id: ids::COMMAND_REQUIRED_FIELD,
+        statement: "A postservice command hash needs non-empty key, command and var1",
+        severity: Severity::Must,
+        source: COMMAND_HASH,
+        scope: "payu.postservice",
+    },
+    RuleDef {
+        id: ids::COMMAND_HEX_FORMAT,
+        statement: "The postservice command hash is a SHA-512 digest in lower-case hex (128 characters)",
+        severity: Severity::Must,
+        source: LOWER_HEX,
+        scope: "payu.postservice",
+    },
+    RuleDef {
+        id: ids::COMMAND_MISMATCH,
+        statement: "The postservice command hash equals sha512(key|command|var1|SALT) for verify_payment, udf_update and opgsp_upload_invoice_awb",
+        severity: Severity::Must,
+        source: COMMAND_HASH,
+        scope: "payu.postservice",
+    },
+];
+
+fn required_rule(family: HashFamily) -> &'static str {
+    match family {
+        HashFamily::Request => ids::REQUEST_REQUIRED_FIELD,
+        HashFamily::Response => ids::RESPONSE_REQUIRED_FIELD,
+        HashFamily::Command => ids::COMMAND_REQUIRED_FIELD,
+    }
+}
+
+fn hex_rule(family: HashFamily) -> &'static str {
+    match family {
+        HashFamily::Request => ids::REQUEST_HEX_FORMAT,
+        HashFamily::Response => ids::RESPONSE_HEX_FORMAT,
+        HashFamily::Command => ids::COMMAND_HEX_FORMAT,
+    }
+}
+
+fn mismatch_rule(family: HashFamily) -> &'static str {
+    match family {
+        HashFamily::Request => ids::REQUEST_MISMATCH,
+        HashFamily::Response => ids::RESPONSE_MISMATCH,
+        HashFamily::Command => ids::COMMAND_MISMATCH,
+    }
+}
+
+/// Why a PayU hash could not be computed or did not verify.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PayuHashError {
+    /// A field every variant needs is missing or empty.
+    #[error("{rule}: required field `{field}` is missing or empty")]
+    RequiredField {
+        /// The broken rule.
+        rule: &'static str,
+        /// The missing field.
+        field: &'static str,
+    },
+    /// `api_version` is not one of the modelled values.
+    #[error(
+        "payu.hash.request.api-version: api_version {value:?} is not modelled (absent, 1 or 7)"
+    )]
+    UnknownApiVersion {
+        /// The value posted.
+        value: String,
+    },
+    /// A `udf6`..`udf10` is posted without `api_version` 7.
+    #[error(
+        "payu.hash.request.udf6-10-need-api-version-7: `{field}` is posted but only api_version 7 hashes it"
+    )]
+    UdfNeedsApiVersion7 {
+        /// The field posted.
+        field: &'static str,
+    },
+    /// The received hash is not lower-case hex SHA-512.
+    #[error("{rule}: the received hash is not 128 lower-case hex characters")]
+    HexFormat {
+        /// The broken rule.
+        rule: &'static str,
+    },
+    /// The received hash differs from the hash of the fields.
+    #[error("{rule}: the received hash does not match the hash of the fields (variant: {variant})")]
+    Mismatch {
+        /// The broken rule.
+        rule: &'static str,
+        /// The variant the fields selected, to help find the difference.
+        variant: String,
+    },
+}
+
+impl RuleError for PayuHashError {
+    fn rule_id(&self) -> &'static str {
+        match self {
+            PayuHashError::RequiredField { rule, .. }
+            | PayuHashError::HexFormat { rule }
+            | PayuHashError::Mismatch { rule, .. } => rule,
+            PayuHashError::UnknownApiVersion { .. } => ids::REQUEST_API_VERSION,
+            PayuHashError::UdfNeedsApiVersion7 { .. } => ids::REQUEST_UDF6_10_NEED_V7,
+        }
+    }
+}
+
+/// One slot of a preimage with the value it contributes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Part {
+    /// The slot.
+    pub slot: Slot,
+    /// Its value; empty for reserved slots and absent fields, empty (not the salt) for the salt.
+    pub value: String,
+}
+
+/// The values of a chosen sequence, salt excluded: everything needed to hash or explain.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Preimage {
+    /// The sequence chosen.
+    pub sequence: Sequence,
+    /// One part per slot, in order.
+    pub parts: Vec<Part>,
+}
+
+impl Preimage {
+    /// Chooses the sequence for `family` and collects the field values.
+    pub fn new(
+        family: HashFamily,
+        fields: &BTreeMap<String, String>,
+    ) -> Result<Self, PayuHashError> {
+        let sequence = choose(family, fields).map_err(|problem| match problem {
+            ChoiceProblem::MissingRequired(field) => PayuHashError::RequiredField {
+                rule: required_rule(family),
+                field,
+            },
+            ChoiceProblem::UnknownApiVersion(value) => PayuHashError::UnknownApiVersion { value },
+            ChoiceProblem::UdfNeedsApiVersion7(field) => {
+                PayuHashError::UdfNeedsApiVersion7 { field }
+            }
+        })?;
+        let parts = sequence
+            .slots
+            .iter()
+            .map(|slot| Part {
+                slot: *slot,
+                value: match slot {
+                    Slot::Field(name) => fields.get(*name).cloned().unwrap_or_default(),
+                    Slot::Reserved | Slot::Salt => String::new(),
+                },
+            })
+            .collect();
+        Ok(Preimage { sequence, parts })
+    }
+
+    fn join(&self, salt: &str) -> String {
+        self.parts
+            .iter()
+            .map(|p| {
+                if p.slot == Slot::Salt {
+                    salt
+                } else {
+                    p.value.as_str()
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("|")
+    }
+
+    /// The string hashed, with the salt shown as [`SALT_PLACEHOLDER`]: safe to print.
+    pub fn masked_string(&self) -> String {
+        self.join(SALT_PLACEHOLDER)
+    }
+
+    /// The lower-case hex SHA-512 of the string with the real salt.
+    pub fn hash(&self, salt: &Salt) -> String {
+        hex::encode(Sha512::digest(self.join(salt.expose()).as_bytes()))
+    }
+}
+
+/// Computes the hash of `family` over `fields`.
+pub fn compute(
+    family: HashFamily,
+    fields: &BTreeMap<String, String>,
+    salt: &Salt,
+) -> Result<String, PayuHashError> {
+    Ok(Preimage::new(family, fields)?.hash(salt))
+}
+
+/// Checks a received hash: lower-case hex SHA-512 first, then equality with the computed hash.
+pub fn verify(
+    family: HashFamily,
+    fields: &BTreeMap<String, String>,
+    salt: &Salt,
+    received: &str,
+) -> Result<(), PayuHashError> {
+    let preimage = Preimage::new(family, fields)?;
+    if !Format::Sha512Hex.check(received) {
+        return Err(PayuHashError::HexFormat {
+            rule: hex_rule(family),
+        });
+    }
+    if preimage.hash(salt) != received {
+        return Err(PayuHashError::Mismatch {
+            rule: mismatch_rule(family),
+            variant: preimage.sequence.variant,
+        });
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn salt_debug_is_redacted() {
+        assert_eq!(format!("{:?}", Salt::new("3sf0jURk")), "Salt(<redacted>)");
+    }
+}
