@@ -3,6 +3,7 @@
 //! definition in one place. [`all`] is the registry every derivation iterates.
 
 mod consumer;
+mod ec_orders;
 mod ec_txns;
 mod payu_callback;
 mod payu_payment;
@@ -21,6 +22,7 @@ pub use consumer::{OnboardingState, onboarding_transitions};
 
 static ALL: LazyLock<Vec<Message>> = LazyLock::new(|| {
     let mut all = Vec::new();
+    all.extend(ec_orders::messages());
     all.extend(ec_txns::messages());
     all.extend(tpap::messages());
     all.extend(register_intent::messages());

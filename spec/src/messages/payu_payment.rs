@@ -39,7 +39,59 @@ pub const HASHED_OPTIONAL_FIELDS: [&str; 17] = [
 ];
 
 pub(super) fn messages() -> Vec<Message> {
-    vec![request(), response()]
+    vec![request(), response(), error()]
+}
+
+/// A rejected `_payment`: the seed shows no error answer; we model the S2S response's own
+/// shape with a failed status and no result (PayU's S2S APIs answer errors that way).
+fn error() -> Message {
+    let why = Source::derived(
+        "the seed prints no _payment error; a rejection keeps the S2S response's metaData with txnStatus failed, a message saying why, and no result",
+    );
+    let meta = vec![
+        field("message")
+            .mandatory()
+            .min_len(1)
+            .src(why)
+            .doc("why the payment was refused"),
+        field("referenceId").nullable().src(why),
+        field("statusCode").nullable().src(why),
+        field("txnId").nullable().src(why),
+        field("txnStatus").mandatory().constant("failed").src(why),
+        field("unmappedStatus")
+            .mandatory()
+            .constant("failed")
+            .src(why),
+    ];
+    Message {
+        id: "payu.payment.error",
+        title: "PayU _payment S2S rejection",
+        direction: Direction::Response,
+        encoding: Encoding::Json,
+        envelope: None,
+        endpoint: Some(Endpoint {
+            method: "POST",
+            path: "/_payment",
+            status: 400,
+        }),
+        source: why,
+        headers: Vec::new(),
+        body: Obj {
+            fields: vec![
+                field("metaData").mandatory().kind(object(meta)).src(why),
+                field("result")
+                    .nullable()
+                    .kind(object(Vec::new()))
+                    .src(why)
+                    .doc("null"),
+            ],
+            rules: Vec::new(),
+        },
+        rules: Vec::new(),
+        request: Some("payu.payment.request"),
+        echoes: Vec::new(),
+        notes: &["Derived: the seed has no _payment error sample."],
+    }
 }
 
 fn udf(name: &'static str) -> Field {
