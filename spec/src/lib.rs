@@ -11,6 +11,7 @@
 //! no clock; the CLI and servers in other crates do the I/O.
 
 pub mod charset;
+pub mod deeplink;
 pub mod format;
 pub mod rule;
 pub mod source;

@@ -1,0 +1,164 @@
+//! The parameter names a UPI deeplink knows, in canonical order, and which link kind each
+//! belongs to.
+
+use serde::Serialize;
+
+/// The kind of link, which decides the parameter set and the rule scope (`deeplink.pay.*` or
+/// `deeplink.mandate.*`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    /// A payment: `upi://pay`, the iOS app forms, PayU's bare query and unknown schemes.
+    Pay,
+    /// An autopay mandate: `upi://mandate`.
+    Mandate,
+}
+
+impl Kind {
+    /// The rule-ID segment for this kind.
+    pub fn scope(self) -> &'static str {
+        match self {
+            Kind::Pay => "pay",
+            Kind::Mandate => "mandate",
+        }
+    }
+}
+
+macro_rules! keys {
+    ($($(#[$doc:meta])* $variant:ident = $wire:literal, pay: $pay:literal, mandate: $mandate:literal;)*) => {
+        /// A known deeplink parameter. The declaration order is the canonical order the builder
+        /// writes parameters in (seed 003's sample order first, then the rest).
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+        pub enum Key {
+            $($(#[$doc])* $variant,)*
+        }
+
+        impl Key {
+            /// Every key in canonical order.
+            pub const ALL: &'static [Key] = &[$(Key::$variant,)*];
+
+            /// The parameter name on the wire (case-sensitive).
+            pub const fn wire(self) -> &'static str {
+                match self {
+                    $(Key::$variant => $wire,)*
+                }
+            }
+
+            /// The key with this exact wire name.
+            #[inline]
+            pub fn from_wire(name: &str) -> Option<Key> {
+                match name {
+                    $($wire => Some(Key::$variant),)*
+                    _ => None,
+                }
+            }
+
+            /// Whether links of `kind` define this parameter (elsewhere it is unknown).
+            pub const fn applies_to(self, kind: Kind) -> bool {
+                match (self, kind) {
+                    $((Key::$variant, Kind::Pay) => $pay,
+                      (Key::$variant, Kind::Mandate) => $mandate,)*
+                }
+            }
+        }
+    };
+}
+
+keys! {
+    /// Payee VPA.
+    Pa = "pa", pay: true, mandate: true;
+    /// Payee name.
+    Pn = "pn", pay: true, mandate: true;
+    /// Merchant category code.
+    Mc = "mc", pay: true, mandate: true;
+    /// Transaction ID (PSP-generated).
+    Tid = "tid", pay: true, mandate: true;
+    /// Transaction reference.
+    Tr = "tr", pay: true, mandate: true;
+    /// Amount.
+    Am = "am", pay: true, mandate: true;
+    /// Minimum amount.
+    Mam = "mam", pay: true, mandate: false;
+    /// Currency.
+    Cu = "cu", pay: true, mandate: true;
+    /// Transaction note.
+    Tn = "tn", pay: true, mandate: true;
+    /// Reference URL.
+    Url = "url", pay: true, mandate: false;
+    /// Initiation mode.
+    Mode = "mode", pay: true, mandate: true;
+    /// Purpose code.
+    Purpose = "purpose", pay: true, mandate: true;
+    /// Reference URL category (01 advertisement, 02 invoice).
+    Category = "category", pay: true, mandate: false;
+    /// Mandate amount rule.
+    Amrule = "amrule", pay: false, mandate: true;
+    /// Mandate validity start (DDMMYYYY).
+    Validitystart = "validitystart", pay: false, mandate: true;
+    /// Mandate validity end (DDMMYYYY).
+    Validityend = "validityend", pay: false, mandate: true;
+    /// Mandate recurrence.
+    Recur = "recur", pay: false, mandate: true;
+    /// Mandate recurrence rule type.
+    Recurtype = "recurtype", pay: false, mandate: true;
+    /// Mandate recurrence value.
+    Recurvalue = "recurvalue", pay: false, mandate: true;
+    /// Mandate name.
+    Mn = "mn", pay: false, mandate: true;
+    /// Mandate transaction type.
+    TxnType = "txnType", pay: false, mandate: true;
+    /// Whether funds are blocked.
+    Block = "block", pay: false, mandate: true;
+    /// First amount of a mandate.
+    Fam = "fam", pay: false, mandate: true;
+    /// Whether the mandate is revocable.
+    Rev = "rev", pay: false, mandate: true;
+    /// Organisation ID.
+    Orgid = "orgid", pay: true, mandate: true;
+    /// Merchant ID.
+    Mid = "mid", pay: true, mandate: false;
+    /// Merchant store ID.
+    Msid = "msid", pay: true, mandate: false;
+    /// Merchant terminal ID.
+    Mtid = "mtid", pay: true, mandate: false;
+    /// QR medium.
+    QrMedium = "qrMedium", pay: true, mandate: true;
+    /// Link version.
+    Ver = "ver", pay: true, mandate: true;
+    /// Invoice number.
+    InvoiceNo = "invoiceNo", pay: true, mandate: false;
+    /// Invoice date.
+    InvoiceDate = "invoiceDate", pay: true, mandate: false;
+    /// GSTIN.
+    GstIn = "gstIn", pay: true, mandate: false;
+    /// GST breakup.
+    GstBrkUp = "gstBrkUp", pay: true, mandate: false;
+    /// QR expiry.
+    QrExpire = "QRexpire", pay: true, mandate: true;
+    /// PSP signature (opaque).
+    Sign = "sign", pay: true, mandate: false;
+}
+
+impl Key {
+    /// Number of known keys.
+    pub const COUNT: usize = Key::ALL.len();
+
+    /// Index of this key in [`Key::ALL`].
+    pub const fn index(self) -> usize {
+        self as usize
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wire_names_round_trip_and_index_matches_order() {
+        for (i, key) in Key::ALL.iter().enumerate() {
+            assert_eq!(Key::from_wire(key.wire()), Some(*key));
+            assert_eq!(key.index(), i);
+        }
+        assert_eq!(Key::from_wire("PA"), None, "names are case-sensitive");
+    }
+}
