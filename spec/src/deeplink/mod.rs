@@ -31,5 +31,6 @@ pub use build::{ESCAPED, build, encode};
 pub use error::DeeplinkError;
 pub use key::{Key, Kind};
 pub use link::{Deeplink, Target};
+pub use mapping::{Mapped, MappingError, MessageId, map_response};
 pub use parse::{Parsed, parse, parse_intent_uri_data, parse_owned};
 pub use rules::rules;
