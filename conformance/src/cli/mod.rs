@@ -1,6 +1,8 @@
 //! Argument parsing and dispatch for every subcommand. Exit codes: 0 success or valid input,
 //! 1 violations or failures, 2 usage errors or unreadable input, 3 target unreachable.
 
+mod deeplink;
+
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
@@ -14,9 +16,14 @@ pub struct Cli {
 }
 
 #[derive(Debug, Subcommand)]
-enum Command {}
+enum Command {
+    /// Check a UPI deeplink, or build one from an API response.
+    Deeplink(deeplink::DeeplinkArgs),
+}
 
 /// Runs the parsed command and maps its outcome to an exit code.
 pub fn run(cli: Cli) -> ExitCode {
-    match cli.command {}
+    match cli.command {
+        Command::Deeplink(args) => deeplink::run(args),
+    }
 }
