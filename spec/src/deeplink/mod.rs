@@ -10,7 +10,7 @@
 //! let p = deeplink::parse("upi://pay?pa=juspay@axisbank&pn=Merchant%20Inc&am=1.0&tr=1").unwrap();
 //! assert_eq!(p.deeplink.get(Key::Pn), Some("Merchant Inc"));
 //! assert_eq!(p.violations[0].rule, "deeplink.pay.am.format");
-//! assert_eq!(p.violations[0].at, "byte 51");
+//! assert_eq!(p.violations[0].at, "byte 50");
 //! ```
 
 mod build;
