@@ -4,6 +4,9 @@
 //!
 //! Run: `cargo bench -p upi-spec --bench deeplink_parse -- --warm-up-time 1 --measurement-time 3`
 
+// criterion_group! and criterion_main! generate undocumented items.
+#![allow(missing_docs)]
+
 use std::hint::black_box;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};

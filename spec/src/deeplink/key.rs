@@ -24,6 +24,17 @@ impl Kind {
     }
 }
 
+/// Packs up to 15 bytes and their length into one integer (used for fast name lookup).
+const fn pack(b: &[u8]) -> u128 {
+    let mut v = b.len() as u128;
+    let mut i = 0;
+    while i < b.len() && i < 15 {
+        v |= (b[i] as u128) << (8 * (i + 1));
+        i += 1;
+    }
+    v
+}
+
 macro_rules! keys {
     ($($(#[$doc:meta])* $variant:ident = $wire:literal, pay: $pay:literal, mandate: $mandate:literal;)*) => {
         /// A known deeplink parameter. The declaration order is the canonical order the builder
@@ -47,10 +58,14 @@ macro_rules! keys {
             /// The key with this exact wire name.
             #[inline]
             pub fn from_wire(name: &str) -> Option<Key> {
-                match name {
-                    $($wire => Some(Key::$variant),)*
-                    _ => None,
+                // Names are at most 15 bytes: compare them packed into one integer each.
+                const PACKED: &[u128] = &[$(pack($wire.as_bytes()),)*];
+                let b = name.as_bytes();
+                if b.is_empty() || b.len() > 15 {
+                    return None;
                 }
+                let packed = pack(b);
+                PACKED.iter().position(|p| *p == packed).map(|i| Key::ALL[i])
             }
 
             /// Whether links of `kind` define this parameter (elsewhere it is unknown).

@@ -1,6 +1,8 @@
 //! The parser: input text to a typed [`Deeplink`] plus every [`Violation`] with its rule ID and
 //! byte offset. Valid input without escapes is parsed without allocating its values.
 
+use std::borrow::Cow;
+
 use serde::Serialize;
 
 use crate::rule::{Severity, Violation};
@@ -68,30 +70,67 @@ pub fn parse_intent_uri_data(query: &str) -> Result<Parsed<'_>, DeeplinkError> {
     })
 }
 
-/// Reads the query starting at `start`, filling `link` and reporting violations.
+/// Reads the query starting at `start`, filling `link` and reporting violations. One pass over
+/// the bytes finds the separators and whether a segment needs the slow path; clean segments
+/// are borrowed as they are.
 fn params<'a>(input: &'a str, start: usize, link: &mut Deeplink<'a>, out: &mut Vec<Violation>) {
     let kind = link.target.kind();
     let mut offsets = [0usize; Key::COUNT];
-    let query = &input[start..];
-    if !query.is_empty() {
-        let mut seg_at = start;
-        for seg in query.split('&') {
-            segment(seg, seg_at, kind, link, &mut offsets, out);
-            seg_at += seg.len() + 1;
+    let bytes = input.as_bytes();
+    let len = bytes.len();
+    if start < len {
+        let mut i = start;
+        loop {
+            let seg = i;
+            let mut eq = None;
+            let mut dirty = false;
+            while i < len {
+                let b = bytes[i];
+                if b == b'&' {
+                    break;
+                }
+                if b == b'=' && eq.is_none() {
+                    eq = Some(i);
+                }
+                dirty |= scan::needs_care(b);
+                i += 1;
+            }
+            let raw = Raw {
+                at: seg,
+                eq,
+                end: i,
+                dirty,
+            };
+            segment(input, raw, kind, link, &mut offsets, out);
+            if i >= len {
+                break;
+            }
+            i += 1;
         }
     }
-    finish(input.len(), kind, link, &offsets, out);
+    finish(len, kind, link, &offsets, out);
+}
+
+/// One `&`-separated segment: its start, its first `=`, its end, and whether any byte needs
+/// checking beyond the fast path.
+#[derive(Clone, Copy)]
+struct Raw {
+    at: usize,
+    eq: Option<usize>,
+    end: usize,
+    dirty: bool,
 }
 
 fn segment<'a>(
-    seg: &'a str,
-    at: usize,
+    input: &'a str,
+    raw: Raw,
     kind: Kind,
     link: &mut Deeplink<'a>,
     offsets: &mut [usize; Key::COUNT],
     out: &mut Vec<Violation>,
 ) {
-    if seg.is_empty() {
+    let at = raw.at;
+    if raw.end == at {
         out.push(violation(
             &rules::EMPTY_SEGMENT,
             at,
@@ -99,13 +138,19 @@ fn segment<'a>(
         ));
         return;
     }
-    let (name_raw, value_raw, has_equals) = match seg.find('=') {
-        Some(eq) => (&seg[..eq], &seg[eq + 1..], true),
-        None => (seg, "", false),
+    let (name_raw, value_raw, has_equals) = match raw.eq {
+        Some(eq) => (&input[at..eq], &input[eq + 1..raw.end], true),
+        None => (&input[at..raw.end], "", false),
     };
     let value_at = at + name_raw.len() + 1;
-    let name = scan::decode(name_raw, at, out);
-    let value = scan::decode(value_raw, value_at, out);
+    let (name, value) = if raw.dirty {
+        (
+            scan::decode(name_raw, at, out),
+            scan::decode(value_raw, value_at, out),
+        )
+    } else {
+        (Cow::Borrowed(name_raw), Cow::Borrowed(value_raw))
+    };
     if !has_equals {
         out.push(violation(
             &rules::MISSING_EQUALS,

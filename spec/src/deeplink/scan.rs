@@ -48,6 +48,12 @@ const CLASS: [u8; 256] = {
     t
 };
 
+/// Whether byte `b` needs [`decode`]'s slow path (escape, space, `+` or a bad character).
+#[inline(always)]
+pub(crate) fn needs_care(b: u8) -> bool {
+    CLASS[b as usize] != OK
+}
+
 pub(crate) fn violation(rule: &FixedRule, at: usize, reason: String) -> Violation {
     Violation {
         rule: rule.id.to_string(),
@@ -216,7 +222,8 @@ pub(crate) fn decode<'a>(raw: &'a str, at: usize, out: &mut Vec<Violation>) -> C
     if !escapes {
         return Cow::Borrowed(raw);
     }
-    let decoded: Vec<u8> = percent_decode(bytes).collect();
+    let mut decoded = Vec::with_capacity(bytes.len());
+    decoded.extend(percent_decode(bytes));
     match String::from_utf8(decoded) {
         Ok(s) => Cow::Owned(s),
         Err(e) => {

@@ -29,6 +29,8 @@ pub enum Check {
     MaxChars(usize),
     /// One of these codes, exactly.
     OneOf(&'static [&'static str]),
+    /// A two-digit code `00`..`99` whose number is in the set (see [`codes`]).
+    Code2(u128),
     /// No leading or trailing whitespace.
     NoOuterSpace,
 }
@@ -46,6 +48,12 @@ impl Check {
             }
             Check::MaxChars(max) => value.len() <= *max || value.chars().count() <= *max,
             Check::OneOf(codes) => codes.contains(&value),
+            Check::Code2(set) => match value.as_bytes() {
+                [a @ b'0'..=b'9', b @ b'0'..=b'9'] => {
+                    set & (1u128 << ((a - b'0') * 10 + (b - b'0'))) != 0
+                }
+                _ => false,
+            },
             Check::NoOuterSpace => value.trim() == value,
         }
     }
@@ -65,6 +73,11 @@ impl Check {
                 codes[0],
                 codes[codes.len() - 1]
             ),
+            Check::Code2(set) => {
+                let list: Vec<String> =
+                    (0..100).filter(|n| set & (1u128 << n) != 0).map(|n| format!("{n:02}")).collect();
+                format!("is one of the two-digit codes {}", list.join(", "))
+            }
             Check::NoOuterSpace => "has no leading or trailing whitespace".to_string(),
         }
     }
@@ -98,6 +111,19 @@ pub struct Required {
     pub severity: Severity,
     /// Where it comes from.
     pub source: Source,
+}
+
+/// The set of two-digit codes, as a bit set for [`Check::Code2`].
+pub const fn codes(list: &[&str]) -> u128 {
+    let mut set = 0u128;
+    let mut i = 0;
+    while i < list.len() {
+        let b = list[i].as_bytes();
+        assert!(b.len() == 2 && b[0].is_ascii_digit() && b[1].is_ascii_digit());
+        set |= 1u128 << ((b[0] - b'0') * 10 + (b[1] - b'0'));
+        i += 1;
+    }
+    set
 }
 
 /// Initiation mode codes (Juspay's table, `shared/DOMAIN.md`).
@@ -245,7 +271,7 @@ pub const VALUE_RULES: &[ValueRule] = &[
         kind: None,
         suffix: "code",
         severity: Severity::Must,
-        check: Check::OneOf(MODES),
+        check: Check::Code2(codes(MODES)),
         source: Source::derived(
             "seed 003 V3 maps TxnInitiationMode to mode and refers to the Initiation Mode table; the codes are Juspay's table (DOMAIN.md)",
         ),
@@ -255,7 +281,7 @@ pub const VALUE_RULES: &[ValueRule] = &[
         kind: None,
         suffix: "code",
         severity: Severity::Must,
-        check: Check::OneOf(PURPOSES),
+        check: Check::Code2(codes(PURPOSES)),
         source: Source::derived(
             "seed 003 V3 maps purpose to purpose; the codes are Juspay's purpose table (DOMAIN.md)",
         ),
@@ -265,7 +291,7 @@ pub const VALUE_RULES: &[ValueRule] = &[
         kind: None,
         suffix: "code",
         severity: Severity::Must,
-        check: Check::OneOf(&["01", "02"]),
+        check: Check::Code2(codes(&["01", "02"])),
         source: SRC_REF_CATEGORY,
     },
     ValueRule {
@@ -389,11 +415,27 @@ pub fn required(kind: Kind) -> &'static [Required] {
     }
 }
 
-/// Index from key to its value rules, for the hot path.
+/// For each key, the index of its value rule in [`VALUE_RULES`] (`u8::MAX`: none). Built at
+/// compile time; a key with two rules fails the build.
+const RULE_OF: [u8; Key::COUNT] = {
+    let mut index = [u8::MAX; Key::COUNT];
+    let mut i = 0;
+    while i < VALUE_RULES.len() {
+        let k = VALUE_RULES[i].key.index();
+        assert!(index[k] == u8::MAX, "one value rule per key");
+        index[k] = i as u8;
+        i += 1;
+    }
+    index
+};
+
+/// The value rules of `key` in links of `kind` (at most one), for the hot path.
+#[inline]
 pub fn value_rules(key: Key, kind: Kind) -> impl Iterator<Item = &'static ValueRule> {
     VALUE_RULES
-        .iter()
-        .filter(move |r| r.key == key && r.kind.is_none_or(|k| k == kind))
+        .get(usize::from(RULE_OF[key.index()]))
+        .filter(move |r| r.kind.is_none_or(|k| k == kind))
+        .into_iter()
 }
 
 /// The rule ID of a parameter rule.
