@@ -24,16 +24,25 @@ impl Kind {
     }
 }
 
-/// Packs up to 15 bytes and their length into one integer (used for fast name lookup).
-const fn pack(b: &[u8]) -> u128 {
-    let mut v = b.len() as u128;
+/// A collision-free hash of the known names (checked at compile time by [`SLOTS`]): length,
+/// first, second and last byte.
+#[inline]
+const fn slot(b: &[u8]) -> usize {
+    (b.len() + 2 * b[0] as usize + 30 * b[b.len() - 1] as usize + b[1] as usize) & 255
+}
+
+/// For each hash slot, 1 + the index of the key whose name hashes there (0: none).
+const SLOTS: [u8; 256] = {
+    let mut slots = [0u8; 256];
     let mut i = 0;
-    while i < b.len() && i < 15 {
-        v |= (b[i] as u128) << (8 * (i + 1));
+    while i < Key::ALL.len() {
+        let s = slot(Key::ALL[i].wire().as_bytes());
+        assert!(slots[s] == 0, "two deeplink parameter names share a slot: change `slot`");
+        slots[s] = i as u8 + 1;
         i += 1;
     }
-    v
-}
+    slots
+};
 
 macro_rules! keys {
     ($($(#[$doc:meta])* $variant:ident = $wire:literal, pay: $pay:literal, mandate: $mandate:literal;)*) => {
@@ -58,14 +67,17 @@ macro_rules! keys {
             /// The key with this exact wire name.
             #[inline]
             pub fn from_wire(name: &str) -> Option<Key> {
-                // Names are at most 15 bytes: compare them packed into one integer each.
-                const PACKED: &[u128] = &[$(pack($wire.as_bytes()),)*];
                 let b = name.as_bytes();
-                if b.is_empty() || b.len() > 15 {
+                if b.len() < 2 {
                     return None;
                 }
-                let packed = pack(b);
-                PACKED.iter().position(|p| *p == packed).map(|i| Key::ALL[i])
+                match SLOTS[slot(b)] {
+                    0 => None,
+                    i => {
+                        let key = Key::ALL[usize::from(i) - 1];
+                        (key.wire().as_bytes() == b).then_some(key)
+                    }
+                }
             }
 
             /// Whether links of `kind` define this parameter (elsewhere it is unknown).

@@ -41,12 +41,13 @@ impl Parsed<'_> {
 pub fn parse(input: &str) -> Result<Parsed<'_>, DeeplinkError> {
     let mut violations = Vec::new();
     let head = scan::head(input, &mut violations)?;
-    let mut link = Deeplink::new(head.target);
-    params(input, head.query_at, &mut link, &mut violations);
-    Ok(Parsed {
-        deeplink: link,
+    // Built in place: a Deeplink is large (one slot per known key), moves cost.
+    let mut parsed = Parsed {
+        deeplink: Deeplink::new(head.target),
         violations,
-    })
+    };
+    params(input, head.query_at, &mut parsed.deeplink, &mut parsed.violations);
+    Ok(parsed)
 }
 
 /// Parses PayU's `intentURIData` (a bare query) as the `upi://pay` link it becomes once
@@ -75,7 +76,7 @@ pub fn parse_intent_uri_data(query: &str) -> Result<Parsed<'_>, DeeplinkError> {
 /// are borrowed as they are.
 fn params<'a>(input: &'a str, start: usize, link: &mut Deeplink<'a>, out: &mut Vec<Violation>) {
     let kind = link.target.kind();
-    let mut offsets = [0usize; Key::COUNT];
+    let mut offsets = [0u32; Key::COUNT];
     let bytes = input.as_bytes();
     let len = bytes.len();
     if start < len {
@@ -85,14 +86,19 @@ fn params<'a>(input: &'a str, start: usize, link: &mut Deeplink<'a>, out: &mut V
             let mut eq = None;
             let mut dirty = false;
             while i < len {
-                let b = bytes[i];
-                if b == b'&' {
-                    break;
+                let class = scan::SEGMENT[usize::from(bytes[i])];
+                if class != scan::PLAIN {
+                    if class == scan::AMP {
+                        break;
+                    }
+                    if class == scan::EQ {
+                        if eq.is_none() {
+                            eq = Some(i);
+                        }
+                    } else {
+                        dirty = true;
+                    }
                 }
-                if b == b'=' && eq.is_none() {
-                    eq = Some(i);
-                }
-                dirty |= scan::needs_care(b);
                 i += 1;
             }
             let raw = Raw {
@@ -126,7 +132,7 @@ fn segment<'a>(
     raw: Raw,
     kind: Kind,
     link: &mut Deeplink<'a>,
-    offsets: &mut [usize; Key::COUNT],
+    offsets: &mut [u32; Key::COUNT],
     out: &mut Vec<Violation>,
 ) {
     let at = raw.at;
@@ -175,7 +181,7 @@ fn segment<'a>(
                 ));
                 return;
             }
-            offsets[key.index()] = value_at;
+            offsets[key.index()] = value_at as u32; // inputs are at most 64 KiB
             if generic_value_ok(&name, &value, value_at, has_equals, out) {
                 check_value(kind, key, &value, value_at, out);
             }
@@ -270,7 +276,7 @@ fn finish(
     end: usize,
     kind: Kind,
     link: &Deeplink<'_>,
-    offsets: &[usize; Key::COUNT],
+    offsets: &[u32; Key::COUNT],
     out: &mut Vec<Violation>,
 ) {
     for r in table::required(kind) {
@@ -283,7 +289,7 @@ fn finish(
             });
         }
     }
-    let at = |k: Key| offsets[k.index()];
+    let at = |k: Key| offsets[k.index()] as usize;
     match kind {
         Kind::Pay => {
             if link.has(Key::Url) != link.has(Key::Category) {
@@ -303,8 +309,8 @@ fn finish(
                 ));
             }
             let mam = link.get(Key::Mam).and_then(table::paise);
-            let am = link.get(Key::Am).and_then(table::paise);
-            if let (Some(mam), Some(am)) = (mam, am) {
+            let am = || link.get(Key::Am).and_then(table::paise);
+            if let (Some(mam), Some(am)) = (mam, mam.and_then(|_| am())) {
                 if mam > am {
                     out.push(violation(
                         &rules::MAM_NOT_ABOVE_AM,

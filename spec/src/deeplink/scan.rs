@@ -4,8 +4,6 @@
 
 use std::borrow::Cow;
 
-use percent_encoding::percent_decode;
-
 use crate::rule::Violation;
 
 use super::error::DeeplinkError;
@@ -48,11 +46,29 @@ const CLASS: [u8; 256] = {
     t
 };
 
-/// Whether byte `b` needs [`decode`]'s slow path (escape, space, `+` or a bad character).
-#[inline(always)]
-pub(crate) fn needs_care(b: u8) -> bool {
-    CLASS[b as usize] != OK
-}
+/// Segment scanner classes: a plain byte, `&`, `=`, or one that needs the slow path.
+pub(crate) const PLAIN: u8 = 0;
+/// `&`: ends a segment.
+pub(crate) const AMP: u8 = 1;
+/// `=`: the first one splits name and value.
+pub(crate) const EQ: u8 = 2;
+/// Needs [`decode`]'s checks (escape, space, `+`, bad character).
+pub(crate) const CARE: u8 = 3;
+
+/// Byte classes for the segment scanner.
+pub(crate) const SEGMENT: [u8; 256] = {
+    let mut t = [PLAIN; 256];
+    let mut i = 0;
+    while i < 256 {
+        if CLASS[i] != OK {
+            t[i] = CARE;
+        }
+        i += 1;
+    }
+    t[b'&' as usize] = AMP;
+    t[b'=' as usize] = EQ;
+    t
+};
 
 pub(crate) fn violation(rule: &FixedRule, at: usize, reason: String) -> Violation {
     Violation {
@@ -169,30 +185,49 @@ fn is_hex(b: u8) -> bool {
     b.is_ascii_hexdigit()
 }
 
+#[inline]
+fn hex_value(b: u8) -> Option<u8> {
+    match b {
+        b'0'..=b'9' => Some(b - b'0'),
+        b'a'..=b'f' => Some(b - b'a' + 10),
+        b'A'..=b'F' => Some(b - b'A' + 10),
+        _ => None,
+    }
+}
+
 /// Checks the characters of one raw name or value at byte offset `at` of the input, reporting
-/// each raw space, `+`, bad character and malformed escape, and percent-decodes it. Borrows
-/// when there is nothing to decode.
+/// each raw space, `+`, bad character and malformed escape, and percent-decodes it in the same
+/// pass (a malformed `%` stays literal, as in `percent_encoding::percent_decode`). Borrows when
+/// there is nothing to decode.
 pub(crate) fn decode<'a>(raw: &'a str, at: usize, out: &mut Vec<Violation>) -> Cow<'a, str> {
     let bytes = raw.as_bytes();
-    let mut escapes = false;
+    // Decoded bytes, once the first escape is seen.
+    let mut decoded: Option<Vec<u8>> = None;
     let mut i = 0;
     while i < bytes.len() {
         let b = bytes[i];
         match CLASS[b as usize] {
             OK => {}
             PCT => {
-                if i + 2 < bytes.len() && is_hex(bytes[i + 1]) && is_hex(bytes[i + 2]) {
-                    escapes = true;
+                let escape = match (bytes.get(i + 1), bytes.get(i + 2)) {
+                    (Some(&h), Some(&l)) => hex_value(h).zip(hex_value(l)),
+                    _ => None,
+                };
+                if let Some((h, l)) = escape {
+                    decoded
+                        .get_or_insert_with(|| {
+                            let mut v = Vec::with_capacity(bytes.len());
+                            v.extend_from_slice(&bytes[..i]);
+                            v
+                        })
+                        .push(h << 4 | l);
                     i += 3;
                     continue;
                 }
                 out.push(violation(
                     &rules::PERCENT_ESCAPE,
                     at + i,
-                    format!(
-                        "`%` not followed by two hex digits in {}",
-                        show(raw)
-                    ),
+                    format!("`%` not followed by two hex digits in {}", show(raw)),
                 ));
             }
             SPACE => out.push(violation(
@@ -203,7 +238,10 @@ pub(crate) fn decode<'a>(raw: &'a str, at: usize, out: &mut Vec<Violation>) -> C
             PLUS => out.push(violation(
                 &rules::PLUS,
                 at + i,
-                format!("raw `+` in {}; write %20 for a space or %2B for a plus", show(raw)),
+                format!(
+                    "raw `+` in {}; write %20 for a space or %2B for a plus",
+                    show(raw)
+                ),
             )),
             _ => {
                 // Report each character once, at its first byte (skip UTF-8 continuation bytes).
@@ -217,13 +255,14 @@ pub(crate) fn decode<'a>(raw: &'a str, at: usize, out: &mut Vec<Violation>) -> C
                 }
             }
         }
+        if let Some(d) = decoded.as_mut() {
+            d.push(b);
+        }
         i += 1;
     }
-    if !escapes {
+    let Some(decoded) = decoded else {
         return Cow::Borrowed(raw);
-    }
-    let mut decoded = Vec::with_capacity(bytes.len());
-    decoded.extend(percent_decode(bytes));
+    };
     match String::from_utf8(decoded) {
         Ok(s) => Cow::Owned(s),
         Err(e) => {
