@@ -75,7 +75,10 @@ macro_rules! keys {
                     0 => None,
                     i => {
                         let key = Key::ALL[usize::from(i) - 1];
-                        (key.wire().as_bytes() == b).then_some(key)
+                        let w = key.wire().as_bytes();
+                        // A byte loop: names are short, a memcmp call costs more.
+                        (w.len() == b.len() && w.iter().zip(b).all(|(x, y)| x == y))
+                            .then_some(key)
                     }
                 }
             }

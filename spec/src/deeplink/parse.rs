@@ -85,19 +85,23 @@ fn params<'a>(input: &'a str, start: usize, link: &mut Deeplink<'a>, out: &mut V
             let seg = i;
             let mut eq = None;
             let mut dirty = false;
-            while i < len {
-                let class = scan::SEGMENT[usize::from(bytes[i])];
-                if class != scan::PLAIN {
-                    if class == scan::AMP {
-                        break;
-                    }
-                    if class == scan::EQ {
+            loop {
+                let rest = &bytes[i..];
+                i += rest
+                    .iter()
+                    .position(|&b| scan::SEGMENT[usize::from(b)] != scan::PLAIN)
+                    .unwrap_or(rest.len());
+                if i >= len {
+                    break;
+                }
+                match scan::SEGMENT[usize::from(bytes[i])] {
+                    scan::AMP => break,
+                    scan::EQ => {
                         if eq.is_none() {
                             eq = Some(i);
                         }
-                    } else {
-                        dirty = true;
                     }
+                    _ => dirty = true,
                 }
                 i += 1;
             }
