@@ -309,5 +309,6 @@ impl Collector<'_> {
 pub fn all() -> Vec<Rule> {
     let mut all = message_rules();
     all.extend(crate::crypto::rules());
+    all.extend(crate::deeplink::rules());
     all
 }

@@ -1,7 +1,7 @@
 //! Golden tests for deeplinks, driven by files under `golden/deeplinks/`:
 //! - every deeplink the seeds print (`seeds.txt`) is parsed and its result snapshotted;
 //! - the deeplinks built from the seeds' sample responses equal the printed ones, except for
-//!   the parameters `seed-equivalence.json` attributes to an erratum of `spec/errata/deeplink.md`
+//!   the parameters `seed-equivalence.json` attributes to an erratum of `spec/ERRATA.md`
 //!   (a ratchet both ways: an unlisted difference and a listed non-difference both fail).
 
 use std::collections::BTreeMap;
@@ -128,10 +128,9 @@ struct Equivalence {
 fn links_built_from_seed_responses_equal_printed_links_up_to_errata() {
     let cases: Vec<Equivalence> =
         serde_json::from_str(&read("deeplinks/seed-equivalence.json")).unwrap();
-    let errata = std::fs::read_to_string(
-        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("errata/deeplink.md"),
-    )
-    .unwrap();
+    let errata =
+        std::fs::read_to_string(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("ERRATA.md"))
+            .unwrap();
     assert!(cases.len() >= 3);
     for case in cases {
         let response: Value = serde_json::from_str(&read(&format!("deeplinks/{}", case.response)))
@@ -162,8 +161,8 @@ fn links_built_from_seed_responses_equal_printed_links_up_to_errata() {
         );
         for id in case.errata.values() {
             assert!(
-                errata.contains(&format!("## {id}:")),
-                "{}: erratum {id} is not in spec/errata/deeplink.md",
+                errata.contains(&format!("### {id}:")),
+                "{}: erratum {id} is not in spec/ERRATA.md",
                 case.name
             );
         }
