@@ -3,6 +3,8 @@
 
 mod cli;
 
+use upi_conformance as _;
+
 use std::process::ExitCode;
 
 use clap::Parser;

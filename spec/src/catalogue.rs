@@ -310,5 +310,6 @@ pub fn all() -> Vec<Rule> {
     let mut all = message_rules();
     all.extend(crate::crypto::rules());
     all.extend(crate::deeplink::rules());
+    all.extend(crate::behaviour::rules());
     all
 }

@@ -1,0 +1,77 @@
+//! `audit FILE`: captured traffic (HAR, or JSON lines of TPAP SDK payloads) judged against the
+//! models, reported like a run. Exit 0 clean, 1 a `must` rule broken, 2 unreadable input.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{Context, Result};
+use clap::{Args, ValueEnum};
+use upi_conformance::audit;
+use upi_conformance::report;
+use upi_conformance::runner::Report;
+
+/// Arguments of `audit`.
+#[derive(Debug, Args)]
+pub struct AuditArgs {
+    /// The capture: a `.har` file, or JSON lines (`.jsonl`) of TPAP process payloads.
+    file: PathBuf,
+    /// What the file is; `auto` decides by extension and content.
+    #[arg(long, value_enum, default_value_t = CaptureKind::Auto)]
+    kind: CaptureKind,
+    /// Report format.
+    #[arg(long, value_enum, default_value_t = AuditFormat::Text)]
+    format: AuditFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum CaptureKind {
+    Auto,
+    Har,
+    Jsonl,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum AuditFormat {
+    Text,
+    Json,
+    Junit,
+    Html,
+}
+
+pub fn run(args: &AuditArgs) -> Result<ExitCode> {
+    let bytes = std::fs::read(&args.file).with_context(|| format!("reading {}", args.file.display()))?;
+    let har = match args.kind {
+        CaptureKind::Har => true,
+        CaptureKind::Jsonl => false,
+        CaptureKind::Auto => {
+            args.file.extension().is_some_and(|e| e == "har") || String::from_utf8_lossy(&bytes[..bytes.len().min(4096)]).contains("\"log\"")
+        }
+    };
+    let cases = if har { audit::har(&bytes) } else { audit::json_lines(&bytes) };
+    let cases = match cases {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return Ok(ExitCode::from(2));
+        }
+    };
+    let totals = upi_conformance::runner::totals_of(&cases);
+    let report = Report {
+        format_version: 1,
+        target: format!("audit of {}", args.file.display()),
+        seed: 0,
+        elapsed_ms: 0,
+        sandbox: false,
+        totals,
+        unused_expectations: Vec::new(),
+        cases,
+    };
+    let rendered = match args.format {
+        AuditFormat::Text => report::text::render(&report, true),
+        AuditFormat::Json => report::json::render(&report),
+        AuditFormat::Junit => report::junit::render(&report),
+        AuditFormat::Html => report::html::render(&report),
+    };
+    print!("{rendered}");
+    Ok(if report.failed() { ExitCode::from(1) } else { ExitCode::SUCCESS })
+}

@@ -1,0 +1,135 @@
+//! `run`: the conformance suite against the embedded reference server (no `--target`) or any
+//! live implementation. Exit codes: 0 no failures, 1 failures, 2 usage or config error,
+//! 3 target unreachable.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{Context, Result};
+use clap::{Args, ValueEnum};
+use upi_conformance::report;
+use upi_conformance::runner::config::RunConfig;
+use upi_conformance::runner::expect::Expectations;
+use upi_conformance::runner::{RunError, RunOptions, run};
+
+/// Arguments of `run`.
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// Base URL of the implementation under test (all APIs); without it the embedded reference
+    /// server is started on a loopback port.
+    #[arg(long)]
+    target: Option<String>,
+    /// TOML configuration (base URLs per API, credentials, keys, timeouts, rate limit).
+    #[arg(long)]
+    config: Option<PathBuf>,
+    /// Suites to run (repeatable): ec-txns, merchant-register-intent, payu-intent, payu-postservice.
+    #[arg(long = "suite", value_delimiter = ',')]
+    suites: Vec<String>,
+    /// Merchant Stack API versions: 1, 2, 3, default or all.
+    #[arg(long, default_value = "all")]
+    api_version: String,
+    /// Run only cases whose ID or rule IDs match one of these globs.
+    #[arg(long, value_delimiter = ',')]
+    only: Vec<String>,
+    /// Skip cases whose ID or rule IDs match one of these globs.
+    #[arg(long, value_delimiter = ',')]
+    skip: Vec<String>,
+    /// Seed of generated cases (printed; the same seed repeats the same cases).
+    #[arg(long)]
+    seed: Option<u64>,
+    /// Expectations file (TOML, `[[expect]] case = "..." reason = "..."`) of known failures.
+    #[arg(long)]
+    expect: Option<PathBuf>,
+    /// Report format.
+    #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
+    format: ReportFormat,
+    /// Write the report here instead of standard output (the summary still goes to stderr).
+    #[arg(long)]
+    output: Option<PathBuf>,
+    /// Fault for the embedded reference server (for demonstrating the checks).
+    #[arg(long)]
+    fault: Option<String>,
+    /// List every non-passing case in the text report, not only failures.
+    #[arg(long)]
+    verbose: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum ReportFormat {
+    Text,
+    Json,
+    Junit,
+    Html,
+}
+
+pub fn run_command(args: RunArgs) -> Result<ExitCode> {
+    let mut config = match &args.config {
+        Some(path) => RunConfig::from_file(path)?,
+        None => RunConfig::default(),
+    };
+    let versions = match args.api_version.as_str() {
+        "all" => Vec::new(),
+        "1" | "2" | "3" => vec![format!("v{}", args.api_version)],
+        "default" => vec!["default".to_string()],
+        other => anyhow::bail!("--api-version takes 1, 2, 3, default or all, not {other:?}"),
+    };
+    let expectations = match &args.expect {
+        Some(path) => Expectations::from_file(path)?,
+        None => Expectations::default(),
+    };
+    let seed = args.seed.unwrap_or_else(|| std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0));
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().context("starting the async runtime")?;
+    runtime.block_on(async move {
+        let (target, _server) = match &args.target {
+            Some(url) => {
+                config.targets.base = Some(url.clone());
+                (url.clone(), None)
+            }
+            None if config.targets.base.is_some() || config.targets.ec.is_some() => (config.targets.base.clone().unwrap_or_default(), None),
+            None => {
+                let server = super::serve::embedded(args.fault.as_deref()).await?;
+                let url = server.url();
+                config.targets.base = Some(url.clone());
+                (format!("{url} (embedded reference server{})", args.fault.as_deref().map(|f| format!(", fault {f}")).unwrap_or_default()), Some(server))
+            }
+        };
+        if config.targets.sandbox.is_none() {
+            config.targets.sandbox = config.targets.base.clone();
+        }
+        eprintln!("upi-conformance: seed {seed}, target {target}");
+        let options = RunOptions {
+            suites: args.suites.clone(),
+            versions,
+            only: args.only.clone(),
+            skip: args.skip.clone(),
+            seed,
+            progress: std::io::stderr().is_terminal() && args.output.is_none() || std::io::stderr().is_terminal() && args.format == ReportFormat::Text,
+        };
+        let report = match run(config, target, &options, &expectations).await {
+            Ok(r) => r,
+            Err(RunError::Unreachable(what)) => {
+                eprintln!("error: target unreachable: {what}");
+                return Ok(ExitCode::from(3));
+            }
+            Err(RunError::Setup(e)) => return Err(e),
+        };
+        let rendered = match args.format {
+            ReportFormat::Text => report::text::render(&report, args.verbose),
+            ReportFormat::Json => report::json::render(&report),
+            ReportFormat::Junit => report::junit::render(&report),
+            ReportFormat::Html => report::html::render(&report),
+        };
+        match &args.output {
+            Some(path) => {
+                std::fs::write(path, &rendered).with_context(|| format!("writing {}", path.display()))?;
+                if args.format != ReportFormat::Text {
+                    eprint!("{}", report::text::render(&report, false).lines().rev().take(2).collect::<Vec<_>>().into_iter().rev().collect::<Vec<_>>().join("\n"));
+                    eprintln!();
+                }
+            }
+            None => print!("{rendered}"),
+        }
+        Ok(if report.failed() { ExitCode::from(1) } else { ExitCode::SUCCESS })
+    })
+}

@@ -1,0 +1,114 @@
+//! The terminal summary: totals per suite, the failing rules, and for every failing case its
+//! findings and a curl command that reproduces it.
+
+use std::collections::BTreeMap;
+use std::fmt::Write;
+
+use crate::runner::Report;
+use crate::runner::case::Outcome;
+
+/// The summary as text.
+pub fn render(report: &Report, verbose: bool) -> String {
+    let mut out = String::new();
+    let mut suites: BTreeMap<&str, BTreeMap<&str, usize>> = BTreeMap::new();
+    for c in &report.cases {
+        *suites
+            .entry(&c.suite)
+            .or_default()
+            .entry(c.outcome.label())
+            .or_default() += 1;
+    }
+    let _ = writeln!(
+        out,
+        "upi-conformance run against {} (seed {})",
+        report.target, report.seed
+    );
+    if !report.sandbox {
+        let _ = writeln!(
+            out,
+            "note: the target has no sandbox control; flows that need it are skipped"
+        );
+    }
+    let _ = writeln!(
+        out,
+        "\n{:<40} {:>6} {:>6} {:>6} {:>7} {:>8}",
+        "suite", "cases", "pass", "fail", "warn", "skipped"
+    );
+    for (suite, counts) in &suites {
+        let get = |k: &str| counts.get(k).copied().unwrap_or(0);
+        let total: usize = counts.values().sum();
+        let _ = writeln!(
+            out,
+            "{suite:<40} {total:>6} {:>6} {:>6} {:>7} {:>8}",
+            get("pass"),
+            get("fail") + get("unexpected-pass"),
+            get("warning"),
+            get("skipped")
+        );
+    }
+    let mut failing_rules: BTreeMap<&str, usize> = BTreeMap::new();
+    for c in report
+        .cases
+        .iter()
+        .filter(|c| c.outcome.fails_run() || matches!(c.outcome, Outcome::Warning))
+    {
+        for f in &c.findings {
+            *failing_rules.entry(&f.rule).or_default() += 1;
+        }
+    }
+    if !failing_rules.is_empty() {
+        let _ = writeln!(out, "\nrules broken (cases):");
+        for (rule, n) in &failing_rules {
+            let _ = writeln!(out, "  {rule} ({n})");
+        }
+    }
+    for c in &report.cases {
+        let show = c.outcome.fails_run() || (verbose && !matches!(c.outcome, Outcome::Pass));
+        if !show {
+            continue;
+        }
+        let _ = writeln!(
+            out,
+            "\n{} {} — {}",
+            c.outcome.label().to_uppercase(),
+            c.id,
+            c.title
+        );
+        if let Outcome::UnexpectedPass { reason } = &c.outcome {
+            let _ = writeln!(
+                out,
+                "  listed as expected to fail ({reason}) but passed: remove it from the expectations file"
+            );
+        }
+        for f in c.findings.iter().take(8) {
+            let _ = writeln!(out, "  {} [{}]: {}", f.rule, f.severity, f.message);
+        }
+        if let Some(x) = c.exchanges.last() {
+            let _ = writeln!(out, "  reproduce: {}", x.curl);
+        }
+    }
+    for p in &report.unused_expectations {
+        let _ = writeln!(out, "\nnote: expectation {p:?} matched no case");
+    }
+    let t = &report.totals;
+    let _ = writeln!(
+        out,
+        "\n{} cases in {:.1} s: {} passed, {} failed, {} warnings, {} skipped, {} expected failures, {} unexpected passes",
+        t.cases,
+        report.elapsed_ms as f64 / 1000.0,
+        t.pass,
+        t.fail,
+        t.warning,
+        t.skipped,
+        t.expected_failure,
+        t.unexpected_pass
+    );
+    let _ = writeln!(
+        out,
+        "conformance: {} passed, {} failed, {} skipped",
+        t.pass + t.warning + t.info + t.expected_failure,
+        t.fail + t.unexpected_pass,
+        t.skipped
+    );
+    out
+}

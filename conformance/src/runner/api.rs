@@ -1,0 +1,461 @@
+//! The HTTP APIs under test, as data: which request model goes to which endpoint, which models
+//! judge an acceptance and a rejection, and what context a request needs to be otherwise valid
+//! (credentials, fresh unique IDs, an existing order or payment, a current timestamp, the
+//! PayU hash or the JWS signature computed last). A rule's own field is never overwritten by
+//! context, so a case breaks exactly the rule it is about.
+
+use std::collections::BTreeMap;
+
+use rand::Rng;
+use rsa::RsaPrivateKey;
+use serde_json::{Map, Value};
+use upi_spec::crypto::payu_sequence::HashFamily;
+use upi_spec::crypto::{SignatureAlgorithm, jws, payu_hash};
+use upi_spec::input::Document;
+use upi_spec::model::{Cross, Encoding, Message};
+
+use super::config::{Api, RunConfig};
+use super::http::{Body, Request};
+
+/// One endpoint under test.
+#[derive(Debug, Clone)]
+pub struct ApiCase {
+    /// Suite name, e.g. `merchant-register-intent`.
+    pub suite: &'static str,
+    /// Sub-suite for versions, e.g. `v3` (empty when none).
+    pub variant: &'static str,
+    /// Which base URL.
+    pub api: Api,
+    /// Request model ID.
+    pub request: &'static str,
+    /// Response model of an acceptance.
+    pub success: &'static str,
+    /// Response model of a rejection.
+    pub error: &'static str,
+    /// Path (with `{uri}` filled in at run time).
+    pub path: &'static str,
+    /// How a rejection is recognised.
+    pub rejection: Rejection,
+}
+
+/// How an API says "no".
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Rejection {
+    /// Any 4xx status.
+    ClientError,
+    /// HTTP 200 with a JSON body whose `msg` is present (PayU udf_update).
+    PayuMessage,
+    /// HTTP 200 with `responseCode` other than `00` (PayU invoice upload).
+    PayuResponseCode,
+    /// HTTP 200 with `status` 0 (PayU verify_payment).
+    PayuStatusZero,
+}
+
+/// Every API the runner knows, in suite order.
+pub fn all() -> Vec<ApiCase> {
+    let merchant = |variant, request, success| ApiCase {
+        suite: "merchant-register-intent",
+        variant,
+        api: Api::Merchant,
+        request,
+        success,
+        error: success,
+        path: "/api/{uri}/merchants/transactions/registerIntent",
+        rejection: Rejection::ClientError,
+    };
+    let postservice = |variant, request, success, error, rejection| ApiCase {
+        suite: "payu-postservice",
+        variant,
+        api: Api::Payu,
+        request,
+        success,
+        error,
+        path: "/merchant/postservice.php?form=2",
+        rejection,
+    };
+    vec![
+        ApiCase {
+            suite: "ec-txns",
+            variant: "",
+            api: Api::Ec,
+            request: "ec.txns.request",
+            success: "ec.txns.response",
+            error: "ec.txns.error",
+            path: "/txns",
+            rejection: Rejection::ClientError,
+        },
+        merchant(
+            "v3",
+            "merchant.register-intent.v3.request",
+            "merchant.register-intent.v3.response",
+        ),
+        merchant(
+            "v2",
+            "merchant.register-intent.v2.request",
+            "merchant.register-intent.v2.response",
+        ),
+        merchant(
+            "v1",
+            "merchant.register-intent.v1.request",
+            "merchant.register-intent.v1.response",
+        ),
+        merchant(
+            "default",
+            "merchant.register-intent.default.request",
+            "merchant.register-intent.default.response",
+        ),
+        ApiCase {
+            suite: "payu-intent",
+            variant: "",
+            api: Api::Payu,
+            request: "payu.payment.request",
+            success: "payu.payment.response",
+            error: "payu.payment.error",
+            path: "/_payment",
+            rejection: Rejection::ClientError,
+        },
+        postservice(
+            "verify-payment",
+            "payu.verify-payment.request",
+            "payu.verify-payment.response",
+            "payu.verify-payment.response",
+            Rejection::PayuStatusZero,
+        ),
+        postservice(
+            "udf-update",
+            "payu.udf-update.request",
+            "payu.udf-update.response",
+            "payu.udf-update.error",
+            Rejection::PayuMessage,
+        ),
+        postservice(
+            "invoice-upload",
+            "payu.invoice-upload.request",
+            "payu.invoice-upload.response",
+            "payu.invoice-upload.response",
+            Rejection::PayuResponseCode,
+        ),
+    ]
+}
+
+impl ApiCase {
+    /// `suite` or `suite.variant`.
+    pub fn name(&self) -> String {
+        if self.variant.is_empty() {
+            self.suite.to_string()
+        } else {
+            format!("{}.{}", self.suite, self.variant)
+        }
+    }
+
+    /// Whether the exchange is this API's rejection.
+    pub fn rejected(&self, status: Option<u16>, body: &[u8]) -> bool {
+        let json = || serde_json::from_slice::<Value>(body).ok();
+        match (self.rejection, status) {
+            (Rejection::ClientError, Some(s)) => (400..500).contains(&s),
+            (Rejection::PayuMessage, Some(s)) => {
+                (400..500).contains(&s) || json().is_some_and(|v| v.get("msg").is_some())
+            }
+            (Rejection::PayuResponseCode, Some(s)) => {
+                (400..500).contains(&s)
+                    || json().is_some_and(|v| {
+                        v.get("responseCode").and_then(Value::as_str) != Some("00")
+                    })
+            }
+            (Rejection::PayuStatusZero, Some(s)) => {
+                (400..500).contains(&s)
+                    || json().is_some_and(|v| {
+                        matches!(v.get("status"), Some(Value::Number(n)) if n.as_i64() == Some(0))
+                            || v.get("status") == Some(&Value::String("0".into()))
+                    })
+            }
+            (_, None) => false,
+        }
+    }
+}
+
+/// Values a request needs from the target's state.
+#[derive(Debug, Clone, Default)]
+pub struct Context {
+    /// An existing, unpaid EC order.
+    pub order_id: Option<String>,
+    /// An existing PayU txnid.
+    pub payu_txnid: Option<String>,
+    /// Its PayU ID (mihpayid).
+    pub payu_mihpayid: Option<String>,
+}
+
+/// Which top-level body fields and headers a rule reads (those are never overwritten).
+pub fn touched(message: &Message, rule_id: Option<&str>) -> (Vec<String>, Vec<String>) {
+    let Some(rule_id) = rule_id else {
+        return (Vec::new(), Vec::new());
+    };
+    let rest = rule_id
+        .strip_prefix(message.id)
+        .unwrap_or(rule_id)
+        .trim_start_matches('.');
+    if let Some(h) = rest.strip_prefix("header.") {
+        return (
+            Vec::new(),
+            vec![h.split('.').next().unwrap_or("").to_string()],
+        );
+    }
+    if let Some(name) = rest.strip_prefix("rule.") {
+        let rule = message
+            .rules
+            .iter()
+            .chain(message.body.rules.iter())
+            .find(|r| r.name == name);
+        if let Some(rule) = rule {
+            let headers = match rule.kind {
+                Cross::HeaderEqualsField { header, .. } => vec![header.to_string()],
+                _ => Vec::new(),
+            };
+            return (
+                rule.kind.fields().into_iter().map(str::to_string).collect(),
+                headers,
+            );
+        }
+    }
+    let fields = message
+        .body
+        .fields
+        .iter()
+        .flat_map(|f| {
+            f.key
+                .names()
+                .iter()
+                .copied()
+                .chain(std::iter::once(f.key.label()))
+        })
+        .filter(|k| {
+            rest.starts_with(&format!("{k}.")) || rest.starts_with(&format!("{k}[")) || rest == *k
+        })
+        .map(|k| (*k).to_string())
+        .collect();
+    (fields, Vec::new())
+}
+
+/// A unique ID with a prefix, from the run's RNG.
+pub fn unique_id(rng: &mut impl Rng, prefix: &str, len: usize) -> String {
+    const ALPHABET: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZ0123456789";
+    let tail: String = (0..len.saturating_sub(prefix.len()))
+        .map(|_| char::from(ALPHABET[rng.random_range(0..ALPHABET.len())]))
+        .collect();
+    format!("{prefix}{tail}")
+}
+
+fn set_body(doc: &mut Document, key: &str, value: &str, skip: &[String]) {
+    if skip.iter().any(|s| s == key) {
+        return;
+    }
+    if let Value::Object(map) = &mut doc.body {
+        map.insert(key.to_string(), Value::String(value.to_string()));
+    }
+}
+
+fn set_header(doc: &mut Document, name: &str, value: &str, skip: &[String]) {
+    if skip.iter().any(|s| s == name) {
+        return;
+    }
+    let headers = doc.headers.get_or_insert_with(Vec::new);
+    match headers
+        .iter_mut()
+        .find(|(k, _)| k.eq_ignore_ascii_case(name))
+    {
+        Some((_, v)) => *v = value.to_string(),
+        None => headers.push((name.to_string(), value.to_string())),
+    }
+}
+
+fn body_str(doc: &Document, key: &str) -> Option<String> {
+    doc.body
+        .get(key)
+        .and_then(Value::as_str)
+        .map(str::to_string)
+}
+
+/// Fills in the context an otherwise valid request needs. `rule` is the rule a rejection case
+/// breaks (its fields are left alone).
+pub fn apply_context(
+    api: &ApiCase,
+    message: &Message,
+    doc: &mut Document,
+    rule: Option<&str>,
+    config: &RunConfig,
+    ctx: &Context,
+    rng: &mut impl Rng,
+    now_millis: u64,
+) {
+    let (fields, headers) = touched(message, rule);
+    let now = now_millis.to_string();
+    match api.suite {
+        "ec-txns" => {
+            if let Some(order) = &ctx.order_id {
+                set_body(doc, "order_id", order, &fields);
+            }
+            set_body(doc, "merchant_id", &config.ec.merchant_id, &fields);
+            set_header(doc, "x-routing-id", &config.ec.customer_id, &headers);
+        }
+        "merchant-register-intent" => {
+            let id = unique_id(rng, "UPC", 24);
+            set_body(doc, "merchantRequestId", &id, &fields);
+            if message.body.fields.iter().any(|f| f.key.label() == "iat") {
+                set_body(doc, "iat", &now, &fields);
+            }
+            set_header(doc, "x-merchant-id", &config.merchant.merchant_id, &headers);
+            set_header(
+                doc,
+                "x-merchant-channel-id",
+                &config.merchant.channel_id,
+                &headers,
+            );
+            set_header(doc, "x-timestamp", &now, &headers);
+            let routing_follows_body = !headers.iter().any(|h| h == "jpupi-routing-id")
+                && !fields.iter().any(|f| f == "merchantRequestId");
+            if routing_follows_body && let Some(id) = body_str(doc, "merchantRequestId") {
+                set_header(doc, "jpupi-routing-id", &id, &[]);
+            }
+        }
+        "payu-intent" => {
+            set_body(doc, "key", &config.payu.key, &fields);
+            let txnid = unique_id(rng, "upc", 20);
+            set_body(doc, "txnid", &txnid, &fields);
+        }
+        _ => {
+            set_body(doc, "key", &config.payu.key, &fields);
+            let var1 = if api.variant == "invoice-upload" {
+                ctx.payu_mihpayid.clone()
+            } else {
+                ctx.payu_txnid.clone()
+            };
+            if let Some(v) = var1 {
+                set_body(doc, "var1", &v, &fields);
+            }
+        }
+    }
+    // Hashes are computed last, over what is sent, unless the case is about the hash.
+    let hash_is_the_subject = fields.iter().any(|f| f == "hash");
+    if api.api == Api::Payu && !hash_is_the_subject {
+        if let Some(hash) = payu_request_hash(api, doc, &config.payu.salt) {
+            set_body(doc, "hash", &hash, &[]);
+        }
+    }
+}
+
+/// The PayU request or command hash of a document's fields.
+pub fn payu_request_hash(api: &ApiCase, doc: &Document, salt: &str) -> Option<String> {
+    let fields: BTreeMap<String, String> = doc
+        .body
+        .as_object()?
+        .iter()
+        .filter(|(k, _)| k.as_str() != "hash")
+        .filter_map(|(k, v)| v.as_str().map(|s| (k.clone(), s.to_string())))
+        .collect();
+    let salt = payu_hash::Salt::new(salt);
+    if api.suite == "payu-intent" {
+        payu_hash::compute(HashFamily::Request, &fields, &salt).ok()
+    } else {
+        payu_hash::compute(HashFamily::Command, &fields, &salt).ok()
+    }
+}
+
+/// Turns a prepared document into an HTTP request. Merchant Stack bodies are signed as a
+/// flattened JWS with the configured key; `raw_payload` replaces the JSON payload (for the
+/// syntax rule's case).
+pub fn to_request(
+    api: &ApiCase,
+    message: &Message,
+    doc: &Document,
+    base: &str,
+    config: &RunConfig,
+    signing_key: Option<&RsaPrivateKey>,
+    raw_payload: Option<&str>,
+) -> anyhow::Result<Request> {
+    let path = api.path.replace("{uri}", &config.merchant.uri);
+    let mut headers: Vec<(String, String)> = doc.headers.clone().unwrap_or_default();
+    let body = match message.encoding {
+        Encoding::Json => {
+            let payload = match raw_payload {
+                Some(p) => p.to_string(),
+                None => serde_json::to_string(&doc.body)?,
+            };
+            match (message.envelope, signing_key) {
+                (Some(_), Some(key)) => {
+                    let signed = jws::sign(
+                        key,
+                        SignatureAlgorithm::Rs256,
+                        &config.merchant.key_id,
+                        &payload,
+                        &mut upi_spec::crypto::OsRng,
+                    )?;
+                    Body::Bytes(signed.to_json().into_bytes())
+                }
+                _ => Body::Bytes(payload.into_bytes()),
+            }
+        }
+        Encoding::Form => {
+            let bytes = match raw_payload {
+                Some(p) => p.as_bytes().to_vec(),
+                None => form_body(doc.body.as_object().cloned().unwrap_or_default()).into_bytes(),
+            };
+            Body::Bytes(bytes)
+        }
+        Encoding::Multipart => {
+            headers.retain(|(k, _)| !k.eq_ignore_ascii_case("content-type"));
+            let parts = doc
+                .body
+                .as_object()
+                .map(|m| {
+                    m.iter()
+                        .map(|(k, v)| {
+                            (
+                                k.clone(),
+                                v.as_str()
+                                    .map(str::to_string)
+                                    .unwrap_or_else(|| v.to_string()),
+                            )
+                        })
+                        .collect()
+                })
+                .unwrap_or_default();
+            Body::Multipart(parts)
+        }
+    };
+    if message.encoding == Encoding::Json
+        && !headers
+            .iter()
+            .any(|(k, _)| k.eq_ignore_ascii_case("content-type"))
+    {
+        headers.push(("content-type".into(), "application/json".into()));
+    }
+    if message.encoding == Encoding::Form
+        && !headers
+            .iter()
+            .any(|(k, _)| k.eq_ignore_ascii_case("content-type"))
+    {
+        headers.push((
+            "content-type".into(),
+            "application/x-www-form-urlencoded".into(),
+        ));
+    }
+    Ok(Request {
+        method: "POST".into(),
+        url: format!("{base}{path}"),
+        headers,
+        body,
+    })
+}
+
+/// Encodes string fields as `application/x-www-form-urlencoded`.
+pub fn form_body(fields: Map<String, Value>) -> String {
+    let mut ser = form_urlencoded::Serializer::new(String::new());
+    for (k, v) in fields {
+        let v = v
+            .as_str()
+            .map(str::to_string)
+            .unwrap_or_else(|| v.to_string());
+        ser.append_pair(&k, &v);
+    }
+    ser.finish()
+}

@@ -1,0 +1,166 @@
+//! Judging responses from the models: the body must read as its model's encoding and satisfy
+//! every rule of the response model the status selects; echo rules against the request;
+//! signatures; and the deeplink a response maps to (or carries) must parse cleanly and agree
+//! with the response. None of this consults the reference server's code.
+
+use serde_json::Value;
+use upi_spec::input::Document;
+use upi_spec::read::{Syntax, read};
+use upi_spec::validate::{check_echoes, validate};
+use upi_spec::{Severity, catalogue, deeplink, messages};
+
+use super::case::Finding;
+use super::http::Exchange;
+
+/// Findings on the transport itself (no answer, timeout, 5xx, oversize).
+pub fn transport(exchange: &Exchange) -> Vec<Finding> {
+    let mut out = Vec::new();
+    if let Some(e) = &exchange.error {
+        let rule = if exchange.timed_out {
+            "transport.timeout"
+        } else {
+            "transport.reachable"
+        };
+        out.push(Finding::must(rule, format!("no complete answer: {e}")));
+    }
+    if let Some(status) = exchange.status
+        && status >= 500
+    {
+        out.push(Finding::must(
+            "transport.no-server-error",
+            format!("answered HTTP {status}"),
+        ));
+    }
+    if exchange.truncated {
+        out.push(Finding::must(
+            "transport.body-size",
+            "the response body exceeds the cap",
+        ));
+    }
+    out
+}
+
+/// Reads a response body as `message` and validates it; returns the document when readable.
+pub fn response_against(
+    message_id: &str,
+    exchange: &Exchange,
+    findings: &mut Vec<Finding>,
+) -> Option<Document> {
+    let message = messages::find(message_id)?;
+    let content_type = exchange.header("content-type").unwrap_or("");
+    if matches!(message.encoding, upi_spec::model::Encoding::Json)
+        && !content_type.to_ascii_lowercase().contains("json")
+    {
+        findings.push(Finding {
+            rule: format!("{message_id}.{}", catalogue::syntax_rule(message).0),
+            severity: Severity::Should,
+            message: format!("content-type is {content_type:?}, not JSON"),
+        });
+    }
+    match read(message, &exchange.response_bytes, Syntax::Json, usize::MAX) {
+        Err(e) => {
+            findings.push(Finding::must(
+                format!("{message_id}.{}", catalogue::syntax_rule(message).0),
+                e.to_string(),
+            ));
+            None
+        }
+        Ok(doc) => {
+            findings.extend(validate(message, &doc).into_iter().map(|v| Finding {
+                rule: v.rule,
+                severity: v.severity,
+                message: format!("{}: {}", v.at, v.reason),
+            }));
+            Some(doc)
+        }
+    }
+}
+
+/// Echo rules of `response_id` between a request and its answer.
+pub fn echoes(
+    response_id: &str,
+    request: &Document,
+    answer: &Document,
+    findings: &mut Vec<Finding>,
+) {
+    if let Some(message) = messages::find(response_id) {
+        findings.extend(
+            check_echoes(message, request, answer)
+                .into_iter()
+                .map(|v| Finding {
+                    rule: v.rule,
+                    severity: v.severity,
+                    message: v.reason,
+                }),
+        );
+    }
+}
+
+/// The deeplink a response maps to (seed 001 and 003 mapping tables) must be complete, parse
+/// cleanly when built, and agree with the response.
+pub fn mapped_deeplink(
+    response_id: &str,
+    body: &Value,
+    findings: &mut Vec<Finding>,
+) -> Option<String> {
+    let id = deeplink::MessageId::from_id(response_id).ok()?;
+    let mapped = match deeplink::map_response(id, body) {
+        Ok(m) => m,
+        Err(e) => {
+            findings.push(Finding::must("deeplink.mapping.response", e.to_string()));
+            return None;
+        }
+    };
+    findings.extend(mapped.violations.iter().map(violation));
+    let uri = deeplink::build(&mapped.deeplink);
+    match deeplink::parse(&uri) {
+        Ok(parsed) => {
+            findings.extend(
+                parsed
+                    .violations
+                    .iter()
+                    .filter(|v| v.severity != Severity::Info)
+                    .map(violation),
+            );
+            if let Ok(vs) = deeplink::consistency::check(id, body, &parsed.deeplink) {
+                findings.extend(vs.iter().map(violation));
+            }
+        }
+        Err(e) => findings.push(Finding::must("deeplink.syntax.uri", e.to_string())),
+    }
+    Some(uri)
+}
+
+/// PayU's `result.intentURIData` must parse as a deeplink query and agree with the response.
+pub fn intent_uri_data(body: &Value, findings: &mut Vec<Finding>) -> Option<String> {
+    let data = body.pointer("/result/intentURIData")?.as_str()?;
+    match deeplink::parse_intent_uri_data(data) {
+        Ok(parsed) => {
+            findings.extend(
+                parsed
+                    .violations
+                    .iter()
+                    .filter(|v| v.severity != Severity::Info)
+                    .map(violation),
+            );
+            if let Ok(id) = deeplink::MessageId::from_id("payu.payment.response")
+                && let Ok(vs) = deeplink::consistency::check(id, body, &parsed.deeplink)
+            {
+                findings.extend(vs.iter().map(violation));
+            }
+            Some(format!("upi://pay?{data}"))
+        }
+        Err(e) => {
+            findings.push(Finding::must("deeplink.syntax.uri", e.to_string()));
+            None
+        }
+    }
+}
+
+fn violation(v: &upi_spec::Violation) -> Finding {
+    Finding {
+        rule: v.rule.clone(),
+        severity: v.severity,
+        message: format!("{}: {}", v.at, v.reason),
+    }
+}

@@ -1,0 +1,113 @@
+//! Proof that the checks can fail: the suite runs against the clean reference server (every
+//! case must pass) and against the server with each deliberate fault switched on (at least one
+//! case must fail, and the broken rules are printed). A fault nothing catches is a missing
+//! check: add the check, not an exception.
+
+use std::collections::BTreeMap;
+
+use upi_conformance::runner::config::RunConfig;
+use upi_conformance::runner::expect::Expectations;
+use upi_conformance::runner::{Report, RunOptions, run};
+use upi_reference_server::{Fault, ServerConfig, spawn};
+
+const SEED: u64 = 20_261_121;
+
+async fn run_against(fault: Option<Fault>, only: Vec<String>, timeout_ms: u64) -> Report {
+    let mut server_config = ServerConfig::test_defaults().with_fault(fault);
+    if fault == Some(Fault::SlowResponse) {
+        server_config.limits.slow_response = std::time::Duration::from_millis(timeout_ms * 3);
+    }
+    let server = spawn(server_config)
+        .await
+        .expect("the reference server starts");
+    let mut config = RunConfig::default();
+    config.targets.base = Some(server.base_url());
+    config.targets.sandbox = Some(server.base_url());
+    config.limits.request_timeout_ms = timeout_ms;
+    config.limits.generated_per_message = 1;
+    let options = RunOptions {
+        suites: Vec::new(),
+        versions: Vec::new(),
+        only,
+        skip: Vec::new(),
+        seed: SEED,
+        progress: false,
+    };
+    let report = run(
+        config,
+        server.base_url(),
+        &options,
+        &Expectations::default(),
+    )
+    .await
+    .expect("the run completes");
+    server.shutdown().await.expect("the server stops");
+    report
+}
+
+fn failing(report: &Report) -> Vec<(String, Vec<String>)> {
+    report
+        .cases
+        .iter()
+        .filter(|c| c.outcome.fails_run())
+        .map(|c| {
+            (
+                c.id.clone(),
+                c.findings.iter().map(|f| f.rule.clone()).collect(),
+            )
+        })
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_fault_is_detected_and_the_clean_server_passes() {
+    let clean = run_against(None, Vec::new(), 2_000).await;
+    let clean_failures = failing(&clean);
+    assert!(
+        clean.totals.cases > 300,
+        "only {} cases",
+        clean.totals.cases
+    );
+    assert!(
+        clean_failures.is_empty(),
+        "the clean reference server fails {} cases: {:#?}",
+        clean_failures.len(),
+        clean_failures.iter().take(20).collect::<Vec<_>>()
+    );
+    println!(
+        "clean server: {} cases, {} passed, {} skipped, {:.1} s",
+        clean.totals.cases,
+        clean.totals.pass,
+        clean.totals.skipped,
+        clean.elapsed_ms as f64 / 1000.0
+    );
+
+    let mut matrix: BTreeMap<&'static str, Vec<(String, Vec<String>)>> = BTreeMap::new();
+    for fault in Fault::ALL {
+        // The slow fault delays every answer; a handful of cases shows it within the timeout.
+        let (only, timeout) = if fault == Fault::SlowResponse {
+            (vec!["accept.*.generated.0".to_string()], 300)
+        } else {
+            (Vec::new(), 2_000)
+        };
+        let report = run_against(Some(fault), only, timeout).await;
+        matrix.insert(fault.name(), failing(&report));
+    }
+    println!("\ndetection matrix (fault → failing cases: broken rules)");
+    let mut undetected = Vec::new();
+    for (fault, cases) in &matrix {
+        println!("{fault}: {} failing cases", cases.len());
+        for (case, rules) in cases.iter().take(4) {
+            let mut rules = rules.clone();
+            rules.dedup();
+            println!("    {case}: {}", rules.join(", "));
+        }
+        if cases.is_empty() {
+            undetected.push(*fault);
+        }
+    }
+    assert!(
+        undetected.is_empty(),
+        "faults no case detects: {undetected:?}"
+    );
+}
