@@ -53,11 +53,13 @@ pub enum Format {
     Email,
     /// An Indian Permanent Account Number: 5 letters, 4 digits, 1 letter.
     Pan,
+    /// Calendar date `DDMMYYYY` without separators (UPI mandate validity dates).
+    DateDdmmyyyy,
 }
 
 impl Format {
     /// Every format, for tests and documentation.
-    pub const ALL: [Format; 22] = [
+    pub const ALL: [Format; 23] = [
         Format::Amount2dp,
         Format::Decimal,
         Format::EpochMillis13,
@@ -80,6 +82,7 @@ impl Format {
         Format::Ipv4,
         Format::Email,
         Format::Pan,
+        Format::DateDdmmyyyy,
     ];
 
     /// Short description used in rule statements.
@@ -107,6 +110,7 @@ impl Format {
             Format::Ipv4 => "an IPv4 address",
             Format::Email => "an e-mail address",
             Format::Pan => "a PAN (5 letters, 4 digits, 1 letter)",
+            Format::DateDdmmyyyy => "a date DDMMYYYY",
         }
     }
 
@@ -141,6 +145,7 @@ impl Format {
             }
             Format::Email => r"^[^@\s]+@[^@\s.]+(\.[^@\s.]+)+$",
             Format::Pan => r"^[A-Z]{5}[0-9]{4}[A-Z]$",
+            Format::DateDdmmyyyy => r"^(0[1-9]|[12][0-9]|3[01])(0[1-9]|1[0-2])[0-9]{4}$",
         }
     }
 
@@ -293,6 +298,12 @@ impl Format {
                     && b[5..9].iter().all(u8::is_ascii_digit)
                     && b[9].is_ascii_uppercase()
             }
+            Format::DateDdmmyyyy => {
+                b.len() == 8
+                    && in_range(&b[..2], 1, 31)
+                    && in_range(&b[2..4], 1, 12)
+                    && digits(&b[4..])
+            }
         }
     }
 
@@ -405,6 +416,12 @@ impl Format {
             ),
             Format::Email => format!("user{}@example.com", digits(rng, 4)),
             Format::Pan => format!("{}{}{}", upper(rng, 5), digits(rng, 4), upper(rng, 1)),
+            Format::DateDdmmyyyy => format!(
+                "{:02}{:02}{}",
+                rng.random_range(1..=28u32),
+                rng.random_range(1..=12u32),
+                rng.random_range(2020..2040u32)
+            ),
         }
     }
 
@@ -499,6 +516,7 @@ impl Format {
                 "us er@example.com",
             ],
             Format::Pan => &["ABCDE1234", "abcde1234f", "ABCD12345F", "ABCDE12345"],
+            Format::DateDdmmyyyy => &["2025-01-31", "31/01/2025", "3101202", "32012025", "31132025"],
         }
     }
 }

@@ -14,6 +14,7 @@ pub mod catalogue;
 pub mod charset;
 pub mod crypto;
 pub mod curl;
+pub mod deeplink;
 pub mod format;
 pub mod generate;
 pub mod input;

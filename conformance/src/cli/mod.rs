@@ -2,6 +2,7 @@
 //! 1 violations or failures, 2 usage errors or unreadable input, 3 target unreachable.
 
 mod catalogue;
+mod deeplink;
 mod hash;
 mod input;
 mod schemas;
@@ -47,6 +48,8 @@ enum Command {
     Sign(sign::SignArgs),
     /// Verify a Merchant Stack JWS, a TPAP signaturePayload signature or an x-response-signature.
     Verify(verify::VerifyArgs),
+    /// Check a UPI deeplink, or build one from an API response.
+    Deeplink(deeplink::DeeplinkArgs),
 }
 
 /// Runs the parsed command and maps its outcome to an exit code.
@@ -59,6 +62,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Hash(args) => hash::run(args),
         Command::Sign(args) => sign::run(args),
         Command::Verify(args) => verify::run(args),
+        Command::Deeplink(args) => Ok(deeplink::run(args)),
     };
     usage_error_is_exit_2(outcome)
 }

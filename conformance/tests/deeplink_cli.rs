@@ -1,0 +1,109 @@
+//! Runs the `upi-conformance deeplink` binary on the cases of `golden/deeplinks/cli-check.json`
+//! (exit code and the rule lines it prints) and builds the seeds' sample responses.
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+use serde::Deserialize;
+
+fn golden(path: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../golden")
+        .join(path)
+}
+
+fn run(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_upi-conformance"))
+        .args(args)
+        .output()
+        .expect("the binary runs")
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CheckCase {
+    name: String,
+    uri: String,
+    exit: i32,
+    /// Prefixes of lines the output must contain (`rule [severity] at byte N`).
+    rules: Vec<String>,
+}
+
+#[test]
+fn deeplink_check_cases() {
+    let text = std::fs::read_to_string(golden("deeplinks/cli-check.json")).unwrap();
+    let cases: Vec<CheckCase> = serde_json::from_str(&text).unwrap();
+    assert!(cases.len() >= 4);
+    for case in cases {
+        let out = run(&["deeplink", "check", &case.uri]);
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(
+            out.status.code(),
+            Some(case.exit),
+            "{}: stdout {stdout} stderr {stderr}",
+            case.name
+        );
+        for rule in &case.rules {
+            assert!(
+                stdout.lines().any(|l| l.starts_with(rule.as_str())),
+                "{}: no line starting with {rule:?} in {stdout}",
+                case.name
+            );
+        }
+        if case.exit == 2 {
+            assert!(stderr.contains("deeplink.syntax.uri at byte"), "{}: {stderr}", case.name);
+        }
+    }
+}
+
+#[test]
+fn deeplink_build_from_seed_responses() {
+    let cases = [
+        (
+            "ec.txns.response",
+            "deeplinks/responses/001-ec-txns.json",
+            "upi://pay?pa=juspay@axisbank&pn=juspay&mc=1234&tid=121313202101345671229366&tr=202101345671229366&am=1&cu=INR",
+        ),
+        (
+            "payu.payment.response",
+            "deeplinks/responses/004-payu-payment.json",
+            "upi://pay?pa=payutest@hdfcbank&pn=Kumar&tid=PPPL403993715535965242080126220900&tr=403993715535965242&am=1.00&cu=INR&tn=UPIIntent",
+        ),
+    ];
+    for (message, file, expected) in cases {
+        let path = golden(file);
+        let out = run(&[
+            "deeplink",
+            "build",
+            "--from-response",
+            path.to_str().unwrap(),
+            "--message",
+            message,
+        ]);
+        assert_eq!(out.status.code(), Some(0), "{message}");
+        assert_eq!(String::from_utf8_lossy(&out.stdout).trim_end(), expected);
+    }
+}
+
+#[test]
+fn deeplink_build_reports_missing_mandatory_fields_and_unknown_messages() {
+    let path = golden("deeplinks/responses/003-register-intent-v3.json");
+    let path = path.to_str().unwrap();
+    let out = run(&[
+        "deeplink",
+        "build",
+        "--from-response",
+        path,
+        "--message",
+        "merchant.register-intent.v3.response",
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("deeplink.mapping.missing-field [must] at payload.TxnInitiationMode"),
+        "{stderr}"
+    );
+    let out = run(&["deeplink", "build", "--from-response", path, "--message", "nope"]);
+    assert_eq!(out.status.code(), Some(2));
+}

@@ -1,0 +1,219 @@
+//! The typed deeplink: where it points ([`Target`]) and its parameters, borrowed from the input
+//! where no decoding was needed.
+
+use std::borrow::Cow;
+
+use serde::Serialize;
+use serde::ser::SerializeMap;
+
+use super::key::{Key, Kind};
+
+/// What the part before `?` names.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Target<'a> {
+    /// `upi://pay`, the NPCI payment link.
+    UpiPay,
+    /// `upi://mandate`, the autopay mandate link.
+    UpiMandate,
+    /// `tez://upi/pay` (Google Pay on iOS).
+    Gpay,
+    /// `phonepe://pay` (PhonePe on iOS).
+    PhonePe,
+    /// `paytmmp://pay` (Paytm on iOS).
+    Paytm,
+    /// `credpay://upi/pay` (CRED on iOS).
+    Cred,
+    /// `bhim://pay` (BHIM on iOS).
+    Bhim,
+    /// No scheme at all: PayU's `intentURIData`, to be prefixed with `upi://pay?`.
+    Bare,
+    /// Any other `scheme:...` prefix, kept verbatim (reported as an unknown scheme).
+    Other(Cow<'a, str>),
+}
+
+impl<'a> Target<'a> {
+    /// The known targets with their prefixes (text before `?`).
+    pub const KNOWN: [(&'static str, Target<'static>); 7] = [
+        ("upi://pay", Target::UpiPay),
+        ("upi://mandate", Target::UpiMandate),
+        ("tez://upi/pay", Target::Gpay),
+        ("phonepe://pay", Target::PhonePe),
+        ("paytmmp://pay", Target::Paytm),
+        ("credpay://upi/pay", Target::Cred),
+        ("bhim://pay", Target::Bhim),
+    ];
+
+    /// The known target whose prefix is exactly `prefix`.
+    pub fn from_prefix(prefix: &str) -> Option<Target<'static>> {
+        match prefix {
+            "upi://pay" => Some(Target::UpiPay),
+            "upi://mandate" => Some(Target::UpiMandate),
+            "tez://upi/pay" => Some(Target::Gpay),
+            "phonepe://pay" => Some(Target::PhonePe),
+            "paytmmp://pay" => Some(Target::Paytm),
+            "credpay://upi/pay" => Some(Target::Cred),
+            "bhim://pay" => Some(Target::Bhim),
+            _ => None,
+        }
+    }
+
+    /// The text written before `?` (empty for [`Target::Bare`]).
+    pub fn prefix(&self) -> &str {
+        match self {
+            Target::UpiPay => "upi://pay",
+            Target::UpiMandate => "upi://mandate",
+            Target::Gpay => "tez://upi/pay",
+            Target::PhonePe => "phonepe://pay",
+            Target::Paytm => "paytmmp://pay",
+            Target::Cred => "credpay://upi/pay",
+            Target::Bhim => "bhim://pay",
+            Target::Bare => "",
+            Target::Other(p) => p,
+        }
+    }
+
+    /// Which parameter set applies.
+    pub fn kind(&self) -> Kind {
+        match self {
+            Target::UpiMandate => Kind::Mandate,
+            _ => Kind::Pay,
+        }
+    }
+
+    /// The same target, owning its text.
+    pub fn into_owned(self) -> Target<'static> {
+        match self {
+            Target::UpiPay => Target::UpiPay,
+            Target::UpiMandate => Target::UpiMandate,
+            Target::Gpay => Target::Gpay,
+            Target::PhonePe => Target::PhonePe,
+            Target::Paytm => Target::Paytm,
+            Target::Cred => Target::Cred,
+            Target::Bhim => Target::Bhim,
+            Target::Bare => Target::Bare,
+            Target::Other(p) => Target::Other(Cow::Owned(p.into_owned())),
+        }
+    }
+}
+
+/// A deeplink as typed data: its target, the known parameters (first occurrence of each) and
+/// the unknown ones in input order. Equality is semantic: parameter order does not matter.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Deeplink<'a> {
+    /// Where the link points.
+    pub target: Target<'a>,
+    values: [Option<Cow<'a, str>>; Key::COUNT],
+    unknown: Vec<(Cow<'a, str>, Cow<'a, str>)>,
+}
+
+impl<'a> Deeplink<'a> {
+    /// A link to `target` without parameters.
+    pub fn new(target: Target<'a>) -> Self {
+        Deeplink {
+            target,
+            values: [const { None }; Key::COUNT],
+            unknown: Vec::new(),
+        }
+    }
+
+    /// The decoded value of a known parameter.
+    #[inline]
+    pub fn get(&self, key: Key) -> Option<&str> {
+        self.values[key.index()].as_deref()
+    }
+
+    /// Whether the known parameter is present.
+    #[inline]
+    pub fn has(&self, key: Key) -> bool {
+        self.values[key.index()].is_some()
+    }
+
+    /// Sets a known parameter, returning the previous value.
+    pub fn set(&mut self, key: Key, value: impl Into<Cow<'a, str>>) -> Option<Cow<'a, str>> {
+        self.values[key.index()].replace(value.into())
+    }
+
+    /// Removes a known parameter.
+    pub fn remove(&mut self, key: Key) -> Option<Cow<'a, str>> {
+        self.values[key.index()].take()
+    }
+
+    /// Appends an unknown parameter (one whose name is not a known key for this link's kind).
+    pub fn push_unknown(&mut self, name: impl Into<Cow<'a, str>>, value: impl Into<Cow<'a, str>>) {
+        self.unknown.push((name.into(), value.into()));
+    }
+
+    /// Whether an unknown parameter of this name is present.
+    pub fn has_unknown(&self, name: &str) -> bool {
+        self.unknown.iter().any(|(n, _)| n == name)
+    }
+
+    /// The known parameters present, in canonical order.
+    pub fn known(&self) -> impl Iterator<Item = (Key, &str)> + '_ {
+        Key::ALL
+            .iter()
+            .filter_map(|k| self.values[k.index()].as_deref().map(|v| (*k, v)))
+    }
+
+    /// The unknown parameters, in input order.
+    pub fn unknown(&self) -> impl Iterator<Item = (&str, &str)> + '_ {
+        self.unknown.iter().map(|(n, v)| (n.as_ref(), v.as_ref()))
+    }
+
+    /// Every parameter as `(name, value)`: known ones in canonical order, then unknown ones.
+    pub fn params(&self) -> impl Iterator<Item = (&str, &str)> + '_ {
+        self.known()
+            .map(|(k, v)| (k.wire(), v))
+            .chain(self.unknown())
+    }
+
+    /// Whether every value is borrowed from the input (no allocation was needed).
+    pub fn is_borrowed(&self) -> bool {
+        let borrowed = |c: &Cow<'_, str>| matches!(c, Cow::Borrowed(_));
+        self.values.iter().flatten().all(borrowed)
+            && self.unknown.iter().all(|(n, v)| borrowed(n) && borrowed(v))
+    }
+
+    /// The same link, owning all its text.
+    pub fn into_owned(self) -> Deeplink<'static> {
+        let own = |c: Cow<'a, str>| Cow::Owned(c.into_owned());
+        Deeplink {
+            target: self.target.into_owned(),
+            values: self.values.map(|v| v.map(own)),
+            unknown: self
+                .unknown
+                .into_iter()
+                .map(|(n, v)| (own(n), own(v)))
+                .collect(),
+        }
+    }
+}
+
+impl Serialize for Target<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Target::Bare => s.serialize_str("(bare query)"),
+            other => s.serialize_str(other.prefix()),
+        }
+    }
+}
+
+/// Serialised as `{ "target": ..., "params": { name: value, ... } }` in canonical order.
+impl Serialize for Deeplink<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        struct Params<'l, 'a>(&'l Deeplink<'a>);
+        impl Serialize for Params<'_, '_> {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                let mut map = s.serialize_map(None)?;
+                for (n, v) in self.0.params() {
+                    map.serialize_entry(n, v)?;
+                }
+                map.end()
+            }
+        }
+        let mut map = s.serialize_map(Some(2))?;
+        map.serialize_entry("target", &self.target)?;
+        map.serialize_entry("params", &Params(self))?;
+        map.end()
+    }
+}

@@ -1,0 +1,349 @@
+//! The parser: input text to a typed [`Deeplink`] plus every [`Violation`] with its rule ID and
+//! byte offset. Valid input without escapes is parsed without allocating its values.
+
+use std::borrow::Cow;
+
+use serde::Serialize;
+
+use crate::rule::{Severity, Violation};
+
+use super::error::DeeplinkError;
+use super::key::{Key, Kind};
+use super::link::{Deeplink, Target};
+use super::rules;
+use super::scan::{self, show, violation};
+use super::table::{self, param_rule_id};
+
+/// A parsed deeplink and what is wrong with it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Parsed<'a> {
+    /// The typed link (first occurrence of each parameter).
+    pub deeplink: Deeplink<'a>,
+    /// Every violation, in input order, then the missing and cross-parameter ones.
+    pub violations: Vec<Violation>,
+}
+
+impl Parsed<'_> {
+    /// Whether no `must` rule is broken (`should` and `info` findings may remain).
+    pub fn is_conformant(&self) -> bool {
+        self.violations.iter().all(|v| v.severity != Severity::Must)
+    }
+
+    /// The violations of one rule.
+    pub fn of_rule<'s>(&'s self, rule: &'s str) -> impl Iterator<Item = &'s Violation> + 's {
+        self.violations.iter().filter(move |v| v.rule == rule)
+    }
+}
+
+/// Parses a deeplink (`upi://pay?...`, `upi://mandate?...`, an iOS app form, any other
+/// `scheme:...?...`) or a bare query (PayU's `intentURIData`). Fails only when the input is not a
+/// URI at all.
+pub fn parse(input: &str) -> Result<Parsed<'_>, DeeplinkError> {
+    let mut violations = Vec::new();
+    let head = scan::head(input, &mut violations)?;
+    // Built in place: a Deeplink is large (one slot per known key), moves cost.
+    let mut parsed = Parsed {
+        deeplink: Deeplink::new(head.target),
+        violations,
+    };
+    params(input, head.query_at, &mut parsed.deeplink, &mut parsed.violations);
+    Ok(parsed)
+}
+
+/// Parses PayU's `intentURIData` (a bare query) as the `upi://pay` link it becomes once
+/// prefixed with `upi://pay?` (seed 004). Offsets are into `query`.
+pub fn parse_intent_uri_data(query: &str) -> Result<Parsed<'_>, DeeplinkError> {
+    if query.is_empty() {
+        return Err(DeeplinkError::Empty);
+    }
+    if query.len() > scan::MAX_LEN {
+        return Err(DeeplinkError::TooLong {
+            len: query.len(),
+            max: scan::MAX_LEN,
+        });
+    }
+    let mut violations = Vec::new();
+    let mut link = Deeplink::new(Target::UpiPay);
+    params(query, 0, &mut link, &mut violations);
+    Ok(Parsed {
+        deeplink: link,
+        violations,
+    })
+}
+
+/// Reads the query starting at `start`, filling `link` and reporting violations. One pass over
+/// the bytes finds the separators and whether a segment needs the slow path; clean segments
+/// are borrowed as they are.
+fn params<'a>(input: &'a str, start: usize, link: &mut Deeplink<'a>, out: &mut Vec<Violation>) {
+    let kind = link.target.kind();
+    let mut offsets = [0u32; Key::COUNT];
+    let bytes = input.as_bytes();
+    let len = bytes.len();
+    if start < len {
+        let mut i = start;
+        loop {
+            let seg = i;
+            let mut eq = None;
+            let mut dirty = false;
+            loop {
+                let rest = &bytes[i..];
+                i += rest
+                    .iter()
+                    .position(|&b| scan::SEGMENT[usize::from(b)] != scan::PLAIN)
+                    .unwrap_or(rest.len());
+                if i >= len {
+                    break;
+                }
+                match scan::SEGMENT[usize::from(bytes[i])] {
+                    scan::AMP => break,
+                    scan::EQ => {
+                        if eq.is_none() {
+                            eq = Some(i);
+                        }
+                    }
+                    _ => dirty = true,
+                }
+                i += 1;
+            }
+            let raw = Raw {
+                at: seg,
+                eq,
+                end: i,
+                dirty,
+            };
+            segment(input, raw, kind, link, &mut offsets, out);
+            if i >= len {
+                break;
+            }
+            i += 1;
+        }
+    }
+    finish(len, kind, link, &offsets, out);
+}
+
+/// One `&`-separated segment: its start, its first `=`, its end, and whether any byte needs
+/// checking beyond the fast path.
+#[derive(Clone, Copy)]
+struct Raw {
+    at: usize,
+    eq: Option<usize>,
+    end: usize,
+    dirty: bool,
+}
+
+fn segment<'a>(
+    input: &'a str,
+    raw: Raw,
+    kind: Kind,
+    link: &mut Deeplink<'a>,
+    offsets: &mut [u32; Key::COUNT],
+    out: &mut Vec<Violation>,
+) {
+    let at = raw.at;
+    if raw.end == at {
+        out.push(violation(
+            &rules::EMPTY_SEGMENT,
+            at,
+            "empty parameter between `&` separators".to_string(),
+        ));
+        return;
+    }
+    let (name_raw, value_raw, has_equals) = match raw.eq {
+        Some(eq) => (&input[at..eq], &input[eq + 1..raw.end], true),
+        None => (&input[at..raw.end], "", false),
+    };
+    let value_at = at + name_raw.len() + 1;
+    let (name, value) = if raw.dirty {
+        (
+            scan::decode(name_raw, at, out),
+            scan::decode(value_raw, value_at, out),
+        )
+    } else {
+        (Cow::Borrowed(name_raw), Cow::Borrowed(value_raw))
+    };
+    if !has_equals {
+        out.push(violation(
+            &rules::MISSING_EQUALS,
+            at,
+            format!("parameter {} has no `=`", show(&name)),
+        ));
+    }
+    if name.is_empty() {
+        out.push(violation(
+            &rules::EMPTY_NAME,
+            at,
+            format!("value {} has no parameter name", show(&value)),
+        ));
+    }
+    match Key::from_wire(&name).filter(|k| k.applies_to(kind)) {
+        Some(key) => {
+            if link.has(key) {
+                out.push(violation(
+                    &rules::DUPLICATE,
+                    at,
+                    format!("`{}` appears again; the first value is kept", key.wire()),
+                ));
+                return;
+            }
+            offsets[key.index()] = value_at as u32; // inputs are at most 64 KiB
+            if generic_value_ok(&name, &value, value_at, has_equals, out) {
+                check_value(kind, key, &value, value_at, out);
+            }
+            link.set(key, value);
+        }
+        None => {
+            if link.has_unknown(&name) {
+                out.push(violation(
+                    &rules::DUPLICATE,
+                    at,
+                    format!("{} appears again; the first value is kept", show(&name)),
+                ));
+                return;
+            }
+            out.push(violation(&rules::UNKNOWN, at, unknown_reason(&name, kind)));
+            generic_value_ok(&name, &value, value_at, has_equals, out);
+            link.push_unknown(name, value);
+        }
+    }
+}
+
+/// Empty and `null` values; returns whether the value-specific checks should run.
+fn generic_value_ok(
+    name: &str,
+    value: &str,
+    at: usize,
+    has_equals: bool,
+    out: &mut Vec<Violation>,
+) -> bool {
+    if value.is_empty() {
+        if has_equals {
+            out.push(violation(
+                &rules::EMPTY_VALUE,
+                at,
+                format!("{} is empty; leave the parameter out instead", show(name)),
+            ));
+        }
+        return false;
+    }
+    if value == "null" {
+        out.push(violation(
+            &rules::NULL_VALUE,
+            at,
+            format!("{} is the literal string null", show(name)),
+        ));
+        return false;
+    }
+    true
+}
+
+fn unknown_reason(name: &str, kind: Kind) -> String {
+    if Key::from_wire(name).is_some() {
+        return format!(
+            "`{name}` is not a parameter of a {} link (it belongs to the other kind)",
+            kind.scope()
+        );
+    }
+    match Key::ALL
+        .iter()
+        .find(|k| k.applies_to(kind) && k.wire().eq_ignore_ascii_case(name))
+    {
+        Some(k) => format!(
+            "unknown parameter {}; names are case-sensitive, did you mean `{}`?",
+            show(name),
+            k.wire()
+        ),
+        None => format!("unknown parameter {}", show(name)),
+    }
+}
+
+#[inline]
+fn check_value(kind: Kind, key: Key, value: &str, at: usize, out: &mut Vec<Violation>) {
+    for rule in table::value_rules(key, kind) {
+        if !rule.check.passes(value) {
+            out.push(Violation {
+                rule: param_rule_id(kind, key, rule.suffix),
+                severity: rule.severity,
+                at: format!("byte {at}"),
+                reason: format!(
+                    "`{}` is {}; expected a value that {}",
+                    key.wire(),
+                    show(value),
+                    rule.check.describe()
+                ),
+            });
+        }
+    }
+}
+
+/// Required parameters and cross-parameter rules.
+fn finish(
+    end: usize,
+    kind: Kind,
+    link: &Deeplink<'_>,
+    offsets: &[u32; Key::COUNT],
+    out: &mut Vec<Violation>,
+) {
+    for r in table::required(kind) {
+        if !link.has(r.key) {
+            out.push(Violation {
+                rule: param_rule_id(kind, r.key, "required"),
+                severity: r.severity,
+                at: format!("byte {end}"),
+                reason: format!("`{}` is missing", r.key.wire()),
+            });
+        }
+    }
+    let at = |k: Key| offsets[k.index()] as usize;
+    match kind {
+        Kind::Pay => {
+            if link.has(Key::Url) != link.has(Key::Category) {
+                let (present, missing) = if link.has(Key::Url) {
+                    (Key::Url, Key::Category)
+                } else {
+                    (Key::Category, Key::Url)
+                };
+                out.push(violation(
+                    &rules::URL_CATEGORY,
+                    at(present),
+                    format!(
+                        "`{}` without `{}`",
+                        present.wire(),
+                        missing.wire()
+                    ),
+                ));
+            }
+            let mam = link.get(Key::Mam).and_then(table::paise);
+            let am = || link.get(Key::Am).and_then(table::paise);
+            if let (Some(mam), Some(am)) = (mam, mam.and_then(|_| am())) {
+                if mam > am {
+                    out.push(violation(
+                        &rules::MAM_NOT_ABOVE_AM,
+                        at(Key::Mam),
+                        format!("mam {mam} paise is more than am {am} paise"),
+                    ));
+                }
+            }
+        }
+        Kind::Mandate => {
+            let start = link.get(Key::Validitystart).and_then(table::ddmmyyyy);
+            let end = link.get(Key::Validityend).and_then(table::ddmmyyyy);
+            if let (Some(s), Some(e)) = (start, end) {
+                if e < s {
+                    out.push(violation(
+                        &rules::VALIDITY_ORDER,
+                        at(Key::Validityend),
+                        "validityend is before validitystart".to_string(),
+                    ));
+                }
+            }
+        }
+    }
+}
+
+/// Helper for callers that hold an owned string: parses and detaches from the input.
+pub fn parse_owned(input: &str) -> Result<Parsed<'static>, DeeplinkError> {
+    parse(input).map(|p| Parsed {
+        deeplink: p.deeplink.into_owned(),
+        violations: p.violations,
+    })
+}

@@ -1,0 +1,292 @@
+//! The grammar's lexical layer (`spec/deeplink.abnf`): recognising the target before `?`, and
+//! checking and percent-decoding one name or value. Works on bytes with a lookup table; decoded
+//! text borrows from the input unless an escape had to be decoded.
+
+use std::borrow::Cow;
+
+use crate::rule::Violation;
+
+use super::error::DeeplinkError;
+use super::link::Target;
+use super::rules::{self, FixedRule};
+
+/// Inputs longer than this are rejected as a whole (no real deeplink comes close).
+pub const MAX_LEN: usize = 64 * 1024;
+
+/// Allowed raw in a query name or value (RFC 3986 `pchar / "/" / "?"` minus `&`, `=`, `+`).
+const OK: u8 = 0;
+/// `%`: must start an escape.
+const PCT: u8 = 1;
+/// A raw space.
+const SPACE: u8 = 2;
+/// A raw `+`.
+const PLUS: u8 = 3;
+/// Not allowed raw: controls, non-ASCII, `"#<>[\]^`{|}`.
+const BAD: u8 = 4;
+
+const CLASS: [u8; 256] = {
+    let mut t = [BAD; 256];
+    let mut c = 0usize;
+    while c < 128 {
+        let b = c as u8;
+        if b.is_ascii_alphanumeric() {
+            t[c] = OK;
+        }
+        c += 1;
+    }
+    let allowed = b"-._~!$&'()*,;=:@/?";
+    let mut i = 0;
+    while i < allowed.len() {
+        t[allowed[i] as usize] = OK;
+        i += 1;
+    }
+    t[b'%' as usize] = PCT;
+    t[b' ' as usize] = SPACE;
+    t[b'+' as usize] = PLUS;
+    t
+};
+
+/// Segment scanner classes: a plain byte, `&`, `=`, or one that needs the slow path.
+pub(crate) const PLAIN: u8 = 0;
+/// `&`: ends a segment.
+pub(crate) const AMP: u8 = 1;
+/// `=`: the first one splits name and value.
+pub(crate) const EQ: u8 = 2;
+/// Needs [`decode`]'s checks (escape, space, `+`, bad character).
+pub(crate) const CARE: u8 = 3;
+
+/// Byte classes for the segment scanner.
+pub(crate) const SEGMENT: [u8; 256] = {
+    let mut t = [PLAIN; 256];
+    let mut i = 0;
+    while i < 256 {
+        if CLASS[i] != OK {
+            t[i] = CARE;
+        }
+        i += 1;
+    }
+    t[b'&' as usize] = AMP;
+    t[b'=' as usize] = EQ;
+    t
+};
+
+pub(crate) fn violation(rule: &FixedRule, at: usize, reason: String) -> Violation {
+    Violation {
+        rule: rule.id.to_string(),
+        severity: rule.severity,
+        at: format!("byte {at}"),
+        reason,
+    }
+}
+
+/// Shortens a value for a reason text.
+pub(crate) fn show(value: &str) -> String {
+    const MAX: usize = 60;
+    if value.chars().count() <= MAX {
+        format!("{value:?}")
+    } else {
+        let head: String = value.chars().take(MAX).collect();
+        format!("{head:?}...")
+    }
+}
+
+/// Where the query starts and what the part before it names.
+#[derive(Debug)]
+pub(crate) struct Head<'a> {
+    pub target: Target<'a>,
+    /// Byte offset of the first query byte (after `?`, or 0 for a bare query).
+    pub query_at: usize,
+}
+
+/// Splits `input` into target and query: `scheme ":" hier-part "?" query`, or a bare query when
+/// the first `=` comes before any `:`.
+pub(crate) fn head<'a>(input: &'a str, out: &mut Vec<Violation>) -> Result<Head<'a>, DeeplinkError> {
+    if input.is_empty() {
+        return Err(DeeplinkError::Empty);
+    }
+    if input.len() > MAX_LEN {
+        return Err(DeeplinkError::TooLong {
+            len: input.len(),
+            max: MAX_LEN,
+        });
+    }
+    let bytes = input.as_bytes();
+    let colon = bytes.iter().position(|&b| b == b':');
+    let equals = bytes.iter().position(|&b| b == b'=');
+    let colon = match (colon, equals) {
+        (Some(c), None) => c,
+        (Some(c), Some(e)) if c < e => c,
+        (_, Some(_)) => {
+            out.push(violation(
+                &rules::BARE_QUERY,
+                0,
+                "no scheme: a bare query such as PayU's intentURIData".to_string(),
+            ));
+            return Ok(Head {
+                target: Target::Bare,
+                query_at: 0,
+            });
+        }
+        (None, None) => {
+            return Err(DeeplinkError::NotAUri {
+                at: 0,
+                reason: "neither `scheme:` nor `name=value`",
+            });
+        }
+    };
+    // scheme = ALPHA *( ALPHA / DIGIT / "+" / "-" / "." )
+    if colon == 0 {
+        return Err(DeeplinkError::NotAUri {
+            at: 0,
+            reason: "empty scheme before `:`",
+        });
+    }
+    for (i, &b) in bytes[..colon].iter().enumerate() {
+        let ok = if i == 0 {
+            b.is_ascii_alphabetic()
+        } else {
+            b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.')
+        };
+        if !ok {
+            return Err(DeeplinkError::NotAUri {
+                at: i,
+                reason: if i == 0 {
+                    "a scheme starts with a letter"
+                } else {
+                    "a scheme has only letters, digits, '+', '-' and '.'"
+                },
+            });
+        }
+    }
+    let q = bytes[colon..]
+        .iter()
+        .position(|&b| b == b'?')
+        .map(|p| colon + p);
+    let prefix = &input[..q.unwrap_or(input.len())];
+    let target = match Target::from_prefix(prefix) {
+        Some(t) => t,
+        None => {
+            out.push(violation(
+                &rules::SCHEME,
+                0,
+                format!("unknown deeplink target {}", show(prefix)),
+            ));
+            Target::Other(Cow::Borrowed(prefix))
+        }
+    };
+    Ok(Head {
+        target,
+        query_at: q.map_or(input.len(), |q| q + 1),
+    })
+}
+
+#[inline]
+fn is_hex(b: u8) -> bool {
+    b.is_ascii_hexdigit()
+}
+
+#[inline]
+fn hex_value(b: u8) -> Option<u8> {
+    match b {
+        b'0'..=b'9' => Some(b - b'0'),
+        b'a'..=b'f' => Some(b - b'a' + 10),
+        b'A'..=b'F' => Some(b - b'A' + 10),
+        _ => None,
+    }
+}
+
+/// Checks the characters of one raw name or value at byte offset `at` of the input, reporting
+/// each raw space, `+`, bad character and malformed escape, and percent-decodes it in the same
+/// pass (a malformed `%` stays literal, as in `percent_encoding::percent_decode`). Borrows when
+/// there is nothing to decode.
+pub(crate) fn decode<'a>(raw: &'a str, at: usize, out: &mut Vec<Violation>) -> Cow<'a, str> {
+    let bytes = raw.as_bytes();
+    // Decoded bytes, once the first escape is seen.
+    let mut decoded: Option<Vec<u8>> = None;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        match CLASS[b as usize] {
+            OK => {}
+            PCT => {
+                let escape = match (bytes.get(i + 1), bytes.get(i + 2)) {
+                    (Some(&h), Some(&l)) => hex_value(h).zip(hex_value(l)),
+                    _ => None,
+                };
+                if let Some((h, l)) = escape {
+                    decoded
+                        .get_or_insert_with(|| {
+                            let mut v = Vec::with_capacity(bytes.len());
+                            v.extend_from_slice(&bytes[..i]);
+                            v
+                        })
+                        .push(h << 4 | l);
+                    i += 3;
+                    continue;
+                }
+                out.push(violation(
+                    &rules::PERCENT_ESCAPE,
+                    at + i,
+                    format!("`%` not followed by two hex digits in {}", show(raw)),
+                ));
+            }
+            SPACE => out.push(violation(
+                &rules::RAW_SPACE,
+                at + i,
+                format!("raw space in {}; write %20", show(raw)),
+            )),
+            PLUS => out.push(violation(
+                &rules::PLUS,
+                at + i,
+                format!(
+                    "raw `+` in {}; write %20 for a space or %2B for a plus",
+                    show(raw)
+                ),
+            )),
+            _ => {
+                // Report each character once, at its first byte (skip UTF-8 continuation bytes).
+                if !(0x80..0xC0).contains(&b) {
+                    let c = raw[i..].chars().next().unwrap_or('\u{FFFD}');
+                    out.push(violation(
+                        &rules::CHAR,
+                        at + i,
+                        format!("{c:?} must be percent-encoded"),
+                    ));
+                }
+            }
+        }
+        if let Some(d) = decoded.as_mut() {
+            d.push(b);
+        }
+        i += 1;
+    }
+    let Some(decoded) = decoded else {
+        return Cow::Borrowed(raw);
+    };
+    match String::from_utf8(decoded) {
+        Ok(s) => Cow::Owned(s),
+        Err(e) => {
+            let bad = e.utf8_error().valid_up_to();
+            out.push(violation(
+                &rules::UTF8,
+                at + raw_offset(bytes, bad),
+                format!("percent-decoded bytes of {} are not UTF-8", show(raw)),
+            ));
+            Cow::Owned(String::from_utf8_lossy(e.as_bytes()).into_owned())
+        }
+    }
+}
+
+/// Maps an index into the decoded bytes back to an offset into the raw bytes.
+fn raw_offset(raw: &[u8], decoded_index: usize) -> usize {
+    let (mut i, mut d) = (0, 0);
+    while i < raw.len() && d < decoded_index {
+        if raw[i] == b'%' && i + 2 < raw.len() && is_hex(raw[i + 1]) && is_hex(raw[i + 2]) {
+            i += 3;
+        } else {
+            i += 1;
+        }
+        d += 1;
+    }
+    i
+}

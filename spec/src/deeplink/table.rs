@@ -1,0 +1,471 @@
+//! The typed parameter table: for each known parameter, when it is required and which value
+//! constraints it has, each constraint with its rule ID suffix, severity and source.
+//!
+//! A parameter rule's ID is `deeplink.<kind>.<key>.<suffix>`, e.g. `deeplink.pay.am.format`
+//! or `deeplink.mandate.pa.required`.
+
+use crate::Severity;
+use crate::charset::{self, Charset};
+use crate::format::Format;
+use crate::source::{Source, seeds};
+
+use super::key::{Key, Kind};
+
+/// How a value is checked.
+#[derive(Debug, Clone, Copy)]
+pub enum Check {
+    /// The value has this format.
+    Format(Format),
+    /// Every character is in the set and the length in characters is in `min..=max`.
+    Chars {
+        /// The allowed characters.
+        set: Charset,
+        /// Minimum length in characters.
+        min: usize,
+        /// Maximum length in characters.
+        max: usize,
+    },
+    /// At most this many characters.
+    MaxChars(usize),
+    /// One of these codes, exactly.
+    OneOf(&'static [&'static str]),
+    /// A two-digit code `00`..`99` whose number is in the set (see [`codes`]).
+    Code2(u128),
+    /// No leading or trailing whitespace.
+    NoOuterSpace,
+}
+
+impl Check {
+    /// Whether `value` passes.
+    #[inline]
+    pub fn passes(&self, value: &str) -> bool {
+        match self {
+            Check::Format(f) => f.check(value),
+            Check::Chars { set, min, max } => {
+                // All sets used here are ASCII, so bytes are characters when every byte passes.
+                let n = value.len();
+                (*min..=*max).contains(&n) && value.chars().all(|c| set.contains(c))
+            }
+            Check::MaxChars(max) => value.len() <= *max || value.chars().count() <= *max,
+            Check::OneOf(codes) => codes.contains(&value),
+            Check::Code2(set) => match value.as_bytes() {
+                [a @ b'0'..=b'9', b @ b'0'..=b'9'] => {
+                    set & (1u128 << ((a - b'0') * 10 + (b - b'0'))) != 0
+                }
+                _ => false,
+            },
+            Check::NoOuterSpace => value.trim() == value,
+        }
+    }
+
+    /// Plain-language statement of the check.
+    pub fn describe(&self) -> String {
+        match self {
+            Check::Format(f) => format!("is {}", f.describe()),
+            Check::Chars { set, min, max } => {
+                format!("has {min} to {max} characters, all {}", set.name)
+            }
+            Check::MaxChars(max) => format!("has at most {max} characters"),
+            Check::OneOf(codes) if codes.len() <= 4 => format!("is one of {}", codes.join(", ")),
+            Check::OneOf(codes) => format!(
+                "is one of the {} listed codes ({} ... {})",
+                codes.len(),
+                codes[0],
+                codes[codes.len() - 1]
+            ),
+            Check::Code2(set) => {
+                let list: Vec<String> =
+                    (0..100).filter(|n| set & (1u128 << n) != 0).map(|n| format!("{n:02}")).collect();
+                format!("is one of the two-digit codes {}", list.join(", "))
+            }
+            Check::NoOuterSpace => "has no leading or trailing whitespace".to_string(),
+        }
+    }
+}
+
+/// One value constraint of one parameter.
+#[derive(Debug, Clone, Copy)]
+pub struct ValueRule {
+    /// The parameter.
+    pub key: Key,
+    /// The link kind it applies to (`None`: every kind that defines the key).
+    pub kind: Option<Kind>,
+    /// The last segment of the rule ID.
+    pub suffix: &'static str,
+    /// How strongly it binds.
+    pub severity: Severity,
+    /// The check.
+    pub check: Check,
+    /// Where it comes from.
+    pub source: Source,
+}
+
+/// A parameter that must be present.
+#[derive(Debug, Clone, Copy)]
+pub struct Required {
+    /// The link kind.
+    pub kind: Kind,
+    /// The parameter.
+    pub key: Key,
+    /// How strongly it binds.
+    pub severity: Severity,
+    /// Where it comes from.
+    pub source: Source,
+}
+
+/// The set of two-digit codes, as a bit set for [`Check::Code2`].
+pub const fn codes(list: &[&str]) -> u128 {
+    let mut set = 0u128;
+    let mut i = 0;
+    while i < list.len() {
+        let b = list[i].as_bytes();
+        assert!(b.len() == 2 && b[0].is_ascii_digit() && b[1].is_ascii_digit());
+        set |= 1u128 << ((b[0] - b'0') * 10 + (b[1] - b'0'));
+        i += 1;
+    }
+    set
+}
+
+/// Initiation mode codes (Juspay's table, `shared/DOMAIN.md`).
+pub const MODES: &[&str] = &[
+    "00", "01", "02", "03", "04", "05", "06", "07", "08", "09", "10", "11", "12", "13", "14", "15",
+    "16", "17", "18", "19", "20", "21", "22", "23", "24",
+];
+
+/// Purpose codes (Juspay's table, `shared/DOMAIN.md`).
+pub const PURPOSES: &[&str] = &[
+    "00", "01", "02", "03", "04", "05", "06", "07", "08", "09", "10", "11", "12", "13", "14", "15",
+    "20", "25", "41", "42", "43", "44", "45", "46", "50", "59", "60", "61", "62", "63", "64", "65",
+    "66", "71", "76",
+];
+
+/// Seed 003's mapping table (every version).
+pub const SRC_MAPPING_TABLE: Source = Source::seed(
+    seeds::REGISTER_INTENT,
+    "API Version: V3 > Merchant Register Intent (response to deeplink mapping table)",
+);
+const SRC_AMOUNT: Source = Source::seed(
+    seeds::REGISTER_INTENT,
+    "API Version: V3 > Body Parameters > amount (Amount in two decimals. Decimals are mandatory)",
+);
+const SRC_REMARKS: Source = Source::seed(
+    seeds::REGISTER_INTENT,
+    "API Version: V3 > Body Parameters > remarks (maximum length of 50 characters)",
+);
+const SRC_REF_CATEGORY: Source = Source::seed(
+    seeds::REGISTER_INTENT,
+    "API Version: V3 > Body Parameters > refCategory (01 Advertisement, 02 Invoice)",
+);
+const SRC_TPAP_MANDATE: &str =
+    "seed 002 (TPAP SDK) '5. UPI Onboarding and Mandate Creation' lists this vocabulary for the SDK mandate; NPCI's link uses the same values (unverified), so a should";
+
+/// Transaction references: seed 003's `merchantRequestId` constraint, which `orderId` echoes.
+const TR_CHARS: Charset = charset::ALNUM.with("letters, digits, '-', '.' and '_'", b"-._");
+
+/// Every value constraint, in catalogue order.
+pub const VALUE_RULES: &[ValueRule] = &[
+    ValueRule {
+        key: Key::Pa,
+        kind: None,
+        suffix: "format",
+        severity: Severity::Must,
+        check: Check::Format(Format::Vpa),
+        source: SRC_MAPPING_TABLE,
+    },
+    ValueRule {
+        key: Key::Pn,
+        kind: None,
+        suffix: "outer-space",
+        severity: Severity::Should,
+        check: Check::NoOuterSpace,
+        source: Source::derived(
+            "seed 001's sample prints 'pn= Merchant%20Inc'; a payee name shown to the payer should not start or end with whitespace",
+        ),
+    },
+    ValueRule {
+        key: Key::Mc,
+        kind: None,
+        suffix: "format",
+        severity: Severity::Should,
+        check: Check::Format(Format::Mcc),
+        source: Source::derived(
+            "MCC is 4 digits in every seed sample and widely stated, unverified against NPCI (DOMAIN.md), so a should",
+        ),
+    },
+    ValueRule {
+        key: Key::Tid,
+        kind: None,
+        suffix: "format",
+        severity: Severity::Should,
+        check: Check::Chars {
+            set: charset::ALNUM,
+            min: 1,
+            max: 35,
+        },
+        source: Source::derived(
+            "every seed tid is alphanumeric and at most 35 characters (NPCI's limit as quoted publicly, unverified), so a should",
+        ),
+    },
+    ValueRule {
+        key: Key::Tr,
+        kind: None,
+        suffix: "format",
+        severity: Severity::Should,
+        check: Check::Chars {
+            set: TR_CHARS,
+            min: 1,
+            max: 35,
+        },
+        source: Source::derived(
+            "seed 003 maps orderId (the echo of merchantRequestId: max 35, alphanumeric, '-', '.', '_') to tr; other gateways may differ, so a should",
+        ),
+    },
+    ValueRule {
+        key: Key::Tn,
+        kind: None,
+        suffix: "length",
+        severity: Severity::Must,
+        check: Check::MaxChars(50),
+        source: SRC_REMARKS,
+    },
+    ValueRule {
+        key: Key::Am,
+        kind: None,
+        suffix: "format",
+        severity: Severity::Must,
+        check: Check::Format(Format::Amount2dp),
+        source: SRC_AMOUNT,
+    },
+    ValueRule {
+        key: Key::Mam,
+        kind: None,
+        suffix: "format",
+        severity: Severity::Must,
+        check: Check::Format(Format::Amount2dp),
+        source: Source::derived(
+            "mam is an amount like am (NPCI linking specification, DOMAIN.md); same two-decimal form",
+        ),
+    },
+    ValueRule {
+        key: Key::Cu,
+        kind: None,
+        suffix: "value",
+        severity: Severity::Must,
+        check: Check::OneOf(&["INR"]),
+        source: Source::derived(
+            "NPCI linking specification (DOMAIN.md): the only currency is INR; seed 001's format prints cu=INR",
+        ),
+    },
+    ValueRule {
+        key: Key::Url,
+        kind: None,
+        suffix: "format",
+        severity: Severity::Must,
+        check: Check::Format(Format::HttpUrl),
+        source: Source::derived(
+            "NPCI linking specification (DOMAIN.md): url must start with http or https",
+        ),
+    },
+    ValueRule {
+        key: Key::Mode,
+        kind: None,
+        suffix: "code",
+        severity: Severity::Must,
+        check: Check::Code2(codes(MODES)),
+        source: Source::derived(
+            "seed 003 V3 maps TxnInitiationMode to mode and refers to the Initiation Mode table; the codes are Juspay's table (DOMAIN.md)",
+        ),
+    },
+    ValueRule {
+        key: Key::Purpose,
+        kind: None,
+        suffix: "code",
+        severity: Severity::Must,
+        check: Check::Code2(codes(PURPOSES)),
+        source: Source::derived(
+            "seed 003 V3 maps purpose to purpose; the codes are Juspay's purpose table (DOMAIN.md)",
+        ),
+    },
+    ValueRule {
+        key: Key::Category,
+        kind: None,
+        suffix: "code",
+        severity: Severity::Must,
+        check: Check::Code2(codes(&["01", "02"])),
+        source: SRC_REF_CATEGORY,
+    },
+    ValueRule {
+        key: Key::Orgid,
+        kind: None,
+        suffix: "format",
+        severity: Severity::Should,
+        check: Check::Chars {
+            set: charset::DIGITS,
+            min: 6,
+            max: 6,
+        },
+        source: Source::derived(
+            "orgid is seen as 6 digits in real links; no authoritative format (DOMAIN.md: unverified), so a should",
+        ),
+    },
+    ValueRule {
+        key: Key::Amrule,
+        kind: Some(Kind::Mandate),
+        suffix: "code",
+        severity: Severity::Should,
+        check: Check::OneOf(&["MAX", "EXACT"]),
+        source: Source::derived(
+            "NPCI mandate links use MAX or EXACT as quoted publicly; not in the seeds (unverified), so a should",
+        ),
+    },
+    ValueRule {
+        key: Key::Validitystart,
+        kind: Some(Kind::Mandate),
+        suffix: "format",
+        severity: Severity::Should,
+        check: Check::Format(Format::DateDdmmyyyy),
+        source: Source::derived(
+            "DOMAIN.md: mandate dates in the public samples are DDMMYYYY (samples only, so a should)",
+        ),
+    },
+    ValueRule {
+        key: Key::Validityend,
+        kind: Some(Kind::Mandate),
+        suffix: "format",
+        severity: Severity::Should,
+        check: Check::Format(Format::DateDdmmyyyy),
+        source: Source::derived(
+            "DOMAIN.md: mandate dates in the public samples are DDMMYYYY (samples only, so a should)",
+        ),
+    },
+    ValueRule {
+        key: Key::Recur,
+        kind: Some(Kind::Mandate),
+        suffix: "code",
+        severity: Severity::Should,
+        check: Check::OneOf(&[
+            "ONETIME",
+            "DAILY",
+            "WEEKLY",
+            "FORTNIGHTLY",
+            "MONTHLY",
+            "BIMONTHLY",
+            "QUARTERLY",
+            "HALFYEARLY",
+            "YEARLY",
+            "ASPRESENTED",
+        ]),
+        source: Source::derived(SRC_TPAP_MANDATE),
+    },
+    ValueRule {
+        key: Key::Recurtype,
+        kind: Some(Kind::Mandate),
+        suffix: "code",
+        severity: Severity::Should,
+        check: Check::OneOf(&["ON", "BEFORE", "AFTER"]),
+        source: Source::derived(SRC_TPAP_MANDATE),
+    },
+    ValueRule {
+        key: Key::Recurvalue,
+        kind: Some(Kind::Mandate),
+        suffix: "format",
+        severity: Severity::Should,
+        check: Check::Format(Format::DayOfMonth),
+        source: Source::derived(SRC_TPAP_MANDATE),
+    },
+    ValueRule {
+        key: Key::Block,
+        kind: Some(Kind::Mandate),
+        suffix: "format",
+        severity: Severity::Should,
+        check: Check::Format(Format::BoolString),
+        source: Source::derived(SRC_TPAP_MANDATE),
+    },
+    ValueRule {
+        key: Key::Fam,
+        kind: Some(Kind::Mandate),
+        suffix: "format",
+        severity: Severity::Should,
+        check: Check::Format(Format::Amount2dp),
+        source: Source::derived(
+            "fam (first amount) is an amount like am; two decimals by analogy (unverified), so a should",
+        ),
+    },
+];
+
+const PAY_REQUIRED_SRC: Source = SRC_MAPPING_TABLE;
+const MANDATE_REQUIRED_SRC: Source =
+    Source::derived("DOMAIN.md lists the mandatory parameters of upi://mandate (NPCI autopay links)");
+
+macro_rules! required {
+    ($kind:expr, $src:expr; $($key:ident),*) => {
+        [$(Required { kind: $kind, key: Key::$key, severity: Severity::Must, source: $src },)*]
+    };
+}
+
+const PAY_REQUIRED: [Required; 3] = required!(Kind::Pay, PAY_REQUIRED_SRC; Pa, Pn, Tr);
+const MANDATE_REQUIRED: [Required; 15] = required!(Kind::Mandate, MANDATE_REQUIRED_SRC;
+    Amrule, Am, Validitystart, Validityend, Recur, Mn, Tr, Pn, Pa, Mc, Purpose, Mode, Cu, TxnType, Tid);
+
+/// The required parameters of each kind.
+pub fn required(kind: Kind) -> &'static [Required] {
+    match kind {
+        Kind::Pay => &PAY_REQUIRED,
+        Kind::Mandate => &MANDATE_REQUIRED,
+    }
+}
+
+/// For each key, the index of its value rule in [`VALUE_RULES`] (`u8::MAX`: none). Built at
+/// compile time; a key with two rules fails the build.
+const RULE_OF: [u8; Key::COUNT] = {
+    let mut index = [u8::MAX; Key::COUNT];
+    let mut i = 0;
+    while i < VALUE_RULES.len() {
+        let k = VALUE_RULES[i].key.index();
+        assert!(index[k] == u8::MAX, "one value rule per key");
+        index[k] = i as u8;
+        i += 1;
+    }
+    index
+};
+
+/// The value rules of `key` in links of `kind` (at most one), for the hot path.
+#[inline]
+pub fn value_rules(key: Key, kind: Kind) -> impl Iterator<Item = &'static ValueRule> {
+    VALUE_RULES
+        .get(usize::from(RULE_OF[key.index()]))
+        .filter(move |r| r.kind.is_none_or(|k| k == kind))
+        .into_iter()
+}
+
+/// The rule ID of a parameter rule.
+pub fn param_rule_id(kind: Kind, key: Key, suffix: &str) -> String {
+    format!("deeplink.{}.{}.{}", kind.scope(), key.wire(), suffix)
+}
+
+/// An amount (`1`, `1.5`, `1.00`) in paise, for comparisons; `None` when it is not a plain
+/// decimal with at most two decimals.
+pub fn paise(s: &str) -> Option<u128> {
+    let (int, frac) = s.split_once('.').unwrap_or((s, ""));
+    let digits = |x: &str| x.bytes().all(|b| b.is_ascii_digit());
+    if int.is_empty() || int.len() > 30 || !digits(int) || frac.len() > 2 || !digits(frac) {
+        return None;
+    }
+    if s.ends_with('.') {
+        return None;
+    }
+    let frac_paise = match frac.len() {
+        0 => 0,
+        1 => frac.parse::<u128>().ok()? * 10,
+        _ => frac.parse::<u128>().ok()?,
+    };
+    Some(int.parse::<u128>().ok()? * 100 + frac_paise)
+}
+
+/// A valid `DDMMYYYY` date as `(year, month, day)`, for comparisons.
+pub fn ddmmyyyy(s: &str) -> Option<(u32, u32, u32)> {
+    if !Format::DateDdmmyyyy.check(s) {
+        return None;
+    }
+    Some((s[4..].parse().ok()?, s[2..4].parse().ok()?, s[..2].parse().ok()?))
+}
