@@ -5,7 +5,9 @@
 
 use crate::charset::DIGITS;
 use crate::format::Format;
-use crate::model::{Direction, Encoding, Endpoint, Field, Message, Obj, field, int_or_str};
+use crate::model::{
+    Direction, Encoding, Endpoint, Field, Item, Message, Obj, field, int_or_str, map, object,
+};
 use crate::source::{Source, seeds::PAYU};
 
 const UDF: Source = Source::seed(
@@ -30,6 +32,9 @@ const INVOICE_RESP: Source = Source::seed(
 );
 const VERIFY: Source =
     Source::derived("PayU's verify_payment command: key, command, var1 = txnid, hash (DOMAIN.md)");
+const VERIFY_RESP: Source = Source::derived(
+    "PayU's verify_payment answer (not in the seeds): status 1 with transaction_details by txnid, or status 0 with msg, the failure shape seed 004 prints for the other commands",
+);
 const PATH: &str = "/merchant/postservice.php?form=2";
 
 pub(super) fn messages() -> Vec<Message> {
@@ -64,7 +69,61 @@ pub(super) fn messages() -> Vec<Message> {
                     .doc("txnid (several joined by |)"),
             ],
         ),
+        verify_payment_response(),
     ]
+}
+
+/// `verify_payment`'s answer, minimal: what a status check needs (contract model for the
+/// runner and the reference server; the seeds only name the command).
+fn verify_payment_response() -> Message {
+    let details = object(vec![
+        field("mihpayid")
+            .mandatory()
+            .min_len(1)
+            .src(VERIFY_RESP)
+            .doc("PayU ID, or Not Found"),
+        field("txnid").min_len(1).src(VERIFY_RESP),
+        field("amt").format(Format::Decimal).src(VERIFY_RESP),
+        field("status")
+            .mandatory()
+            .one_of(&["success", "failure", "pending", "Not Found"])
+            .src(VERIFY_RESP),
+        field("unmappedstatus").src(VERIFY_RESP),
+    ]);
+    Message {
+        id: "payu.verify-payment.response",
+        title: "PayU verify_payment (response)",
+        direction: Direction::Response,
+        encoding: Encoding::Json,
+        envelope: None,
+        endpoint: Some(Endpoint {
+            method: "POST",
+            path: PATH,
+            status: 200,
+        }),
+        source: VERIFY_RESP,
+        headers: Vec::new(),
+        body: Obj {
+            fields: vec![
+                int_or_str("status")
+                    .mandatory()
+                    .src(VERIFY_RESP)
+                    .doc("1 fetched, 0 refused (a number or a string)"),
+                field("msg").mandatory().min_len(1).src(VERIFY_RESP),
+                field("transaction_details")
+                    .kind(map(Item::of(details)))
+                    .src(VERIFY_RESP)
+                    .doc("one entry per txnid asked for"),
+            ],
+            rules: Vec::new(),
+        },
+        rules: Vec::new(),
+        request: Some("payu.verify-payment.request"),
+        echoes: Vec::new(),
+        notes: &[
+            "Not in the seeds: the shape PayU's verify_payment answers with, reduced to what a status check needs.",
+        ],
+    }
 }
 
 fn udf_update_vars() -> Vec<Field> {
