@@ -6,6 +6,7 @@ mod deeplink;
 mod hash;
 mod input;
 mod schemas;
+mod serve;
 mod sign;
 mod validate;
 mod verify;
@@ -50,6 +51,8 @@ enum Command {
     Verify(verify::VerifyArgs),
     /// Check a UPI deeplink, or build one from an API response.
     Deeplink(deeplink::DeeplinkArgs),
+    /// Run the reference server (test-only credentials) until killed, optionally with one fault.
+    Serve(serve::ServeArgs),
 }
 
 /// Runs the parsed command and maps its outcome to an exit code.
@@ -63,6 +66,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Sign(args) => sign::run(args),
         Command::Verify(args) => verify::run(args),
         Command::Deeplink(args) => Ok(deeplink::run(args)),
+        Command::Serve(args) => serve::run(&args),
     };
     usage_error_is_exit_2(outcome)
 }
