@@ -193,10 +193,6 @@ impl Version {
         }
     }
 
-    pub fn request_model(self) -> String {
-        format!("merchant.register-intent.{}.request", self.name())
-    }
-
     pub fn response_model(self) -> String {
         format!("merchant.register-intent.{}.response", self.name())
     }
