@@ -38,6 +38,9 @@ mod tests {
     fn one_rupee_more_differs() {
         assert_eq!(one_rupee_more("2.00"), "3.00");
         assert_eq!(one_rupee_more("1"), "2.00");
-        assert_eq!(one_rupee_more("99999999999999999999999"), "199999999999999999999999");
+        assert_eq!(
+            one_rupee_more("99999999999999999999999"),
+            "199999999999999999999999"
+        );
     }
 }

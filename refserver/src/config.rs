@@ -5,16 +5,15 @@
 use std::path::Path;
 use std::time::Duration;
 
+use rsa::RsaPrivateKey;
 use upi_spec::crypto::freshness::FreshnessWindow;
 use upi_spec::crypto::keys::{self, KeyError, KeyRing};
 use upi_spec::crypto::payu_hash::Salt;
-use rsa::RsaPrivateKey;
 
 use crate::fault::Fault;
 
 /// The merchant's request-signing public key shipped in `golden/keys/` (test only).
-const TEST_MERCHANT_PUBLIC_PEM: &str =
-    include_str!("../../golden/keys/merchant_signing.pub.pem");
+const TEST_MERCHANT_PUBLIC_PEM: &str = include_str!("../../golden/keys/merchant_signing.pub.pem");
 /// The PSP's response-signing private key shipped in `golden/keys/` (test only).
 const TEST_PSP_PRIVATE_PEM: &str = include_str!("../../golden/keys/psp_response_signing.pem");
 
@@ -143,12 +142,11 @@ impl ServerConfig {
         merchant_public_pem: &str,
         psp_private_pem: &str,
     ) -> Result<ServerConfig, ConfigError> {
-        let public = keys::public_key_from_pem(merchant_public_pem).map_err(|source| {
-            ConfigError::Key {
+        let public =
+            keys::public_key_from_pem(merchant_public_pem).map_err(|source| ConfigError::Key {
                 what: "merchant request-signing public key",
                 source,
-            }
-        })?;
+            })?;
         let response_key =
             keys::private_key_from_pem(psp_private_pem).map_err(|source| ConfigError::Key {
                 what: "PSP response-signing private key",
@@ -233,7 +231,10 @@ mod tests {
     #[test]
     fn a_bad_key_is_an_error_not_a_panic() {
         let err = ServerConfig::with_keys("garbage", TEST_PSP_PRIVATE_PEM).unwrap_err();
-        assert!(err.to_string().contains("merchant request-signing public key"));
+        assert!(
+            err.to_string()
+                .contains("merchant request-signing public key")
+        );
         let err = ServerConfig::from_key_dir(Path::new("/nonexistent")).unwrap_err();
         assert!(matches!(err, ConfigError::Read { .. }));
     }

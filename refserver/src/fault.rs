@@ -128,7 +128,9 @@ impl Fault {
                 "registerIntent success payload carries an amount 1.00 above the request's"
             }
             Fault::AcceptWrongPayuHash => "_payment accepts a request hash that does not verify",
-            Fault::WrongCallbackHash => "the S2S callback carries a reverse hash that does not verify",
+            Fault::WrongCallbackHash => {
+                "the S2S callback carries a reverse hash that does not verify"
+            }
             Fault::RawSpaceInIntentUri => {
                 "intentURIData carries raw spaces (tn=UPI Intent) instead of %20"
             }
@@ -140,7 +142,9 @@ impl Fault {
                 "registerIntent answers HTTP 500 when remarks holds a non-ASCII character"
             }
             Fault::SlowResponse => "every answer is delayed by 3 seconds",
-            Fault::AcceptBadUdfUpdateHash => "udf_update accepts a command hash that does not verify",
+            Fault::AcceptBadUdfUpdateHash => {
+                "udf_update accepts a command hash that does not verify"
+            }
             Fault::VerifyPaymentWrongStatus => {
                 "verify_payment reports success for pending and failed payments"
             }

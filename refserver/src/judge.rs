@@ -50,13 +50,20 @@ impl Refusal {
     /// The refusal of input that could not be read (`message`'s syntax rule).
     pub fn unreadable(message: &Message, error: &InputError) -> Self {
         let (suffix, _) = catalogue::syntax_rule(message);
-        Refusal::new(format!("{}.{suffix}", message.id), "body", error.to_string())
+        Refusal::new(
+            format!("{}.{suffix}", message.id),
+            "body",
+            error.to_string(),
+        )
     }
 }
 
 /// The request headers that `message` names, lower-cased. A named header sent twice, or not as
 /// visible text, is refused.
-pub fn named_headers(message: &Message, headers: &HeaderMap) -> Result<Vec<(String, String)>, Refusal> {
+pub fn named_headers(
+    message: &Message,
+    headers: &HeaderMap,
+) -> Result<Vec<(String, String)>, Refusal> {
     let mut named = Vec::new();
     for field in &message.headers {
         for name in field.key.names() {
@@ -103,5 +110,9 @@ pub fn judge(message: &Message, document: &Document, fault: Option<Fault>) -> Re
 
 /// A body field as text (form bodies hold only strings), empty when absent.
 pub fn text<'d>(document: &'d Document, name: &str) -> &'d str {
-    document.body.get(name).and_then(Value::as_str).unwrap_or("")
+    document
+        .body
+        .get(name)
+        .and_then(Value::as_str)
+        .unwrap_or("")
 }

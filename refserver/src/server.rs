@@ -54,10 +54,16 @@ pub fn router(config: ServerConfig) -> Router {
             post(merchant::register_intent),
         )
         .route("/_payment", post(payu::payment::start))
-        .route("/merchant/postservice.php", post(payu::postservice::command))
+        .route(
+            "/merchant/postservice.php",
+            post(payu::postservice::command),
+        )
         .route("/merchant/postservice", post(payu::postservice::command))
         .route("/sandbox/health", get(sandbox::health))
-        .route("/sandbox/payu/callback-url", post(sandbox::set_callback_url))
+        .route(
+            "/sandbox/payu/callback-url",
+            post(sandbox::set_callback_url),
+        )
         .route("/sandbox/payu/complete", post(sandbox::complete))
         .fallback(reply::not_found)
         .layer(middleware::from_fn_with_state(app.clone(), slow_response))

@@ -186,7 +186,9 @@ impl Store {
             return false;
         };
         for (i, value) in udfs.iter().enumerate() {
-            payment.request.insert(format!("udf{}", i + 1), value.clone());
+            payment
+                .request
+                .insert(format!("udf{}", i + 1), value.clone());
         }
         true
     }
@@ -212,13 +214,20 @@ mod tests {
         assert!(store.create_order("o1", "1.00"));
         assert!(!store.create_order("o1", "2.00"));
         assert_eq!(
-            store.start_payment("nope", Duration::from_secs(60)).unwrap_err(),
+            store
+                .start_payment("nope", Duration::from_secs(60))
+                .unwrap_err(),
             OrderProblem::Unknown
         );
-        assert_eq!(store.start_payment("o1", Duration::ZERO).unwrap_err(), OrderProblem::TimedOut);
+        assert_eq!(
+            store.start_payment("o1", Duration::ZERO).unwrap_err(),
+            OrderProblem::TimedOut
+        );
         assert!(store.start_payment("o1", Duration::from_secs(60)).is_ok());
         assert_eq!(
-            store.start_payment("o1", Duration::from_secs(60)).unwrap_err(),
+            store
+                .start_payment("o1", Duration::from_secs(60))
+                .unwrap_err(),
             OrderProblem::AlreadyPaid
         );
     }
@@ -235,13 +244,21 @@ mod tests {
                 bank_ref_no: String::new(),
             },
         );
-        assert!(store.complete("t1", PaymentStatus::Success, "9".into()).is_ok());
+        assert!(
+            store
+                .complete("t1", PaymentStatus::Success, "9".into())
+                .is_ok()
+        );
         assert_eq!(
-            store.complete("t1", PaymentStatus::Failure, "9".into()).unwrap_err(),
+            store
+                .complete("t1", PaymentStatus::Failure, "9".into())
+                .unwrap_err(),
             CompletionProblem::NotPending(PaymentStatus::Success)
         );
         assert_eq!(
-            store.complete("t2", PaymentStatus::Failure, "9".into()).unwrap_err(),
+            store
+                .complete("t2", PaymentStatus::Failure, "9".into())
+                .unwrap_err(),
             CompletionProblem::Unknown
         );
     }

@@ -70,7 +70,10 @@ pub fn success_body(
         ("merchantId", Some(merchant_id.into())),
         ("merchantChannelId", Some(channel_id.into())),
         ("merchantRequestId", Some(merchant_request_id.clone())),
-        ("gatewayTransactionId", Some(format!("TXN{}", ids::hex(32)).into())),
+        (
+            "gatewayTransactionId",
+            Some(format!("TXN{}", ids::hex(32)).into()),
+        ),
         ("orderId", Some(merchant_request_id)),
         ("payeeVpa", Some(stack.payee_vpa.clone().into())),
         ("payeeName", Some(stack.payee_name.clone().into())),

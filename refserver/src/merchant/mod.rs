@@ -46,7 +46,11 @@ pub async fn register_intent(
     let channel_id = header(&headers, "x-merchant-channel-id");
     for (name, sent, expected) in [
         ("x-merchant-id", merchant_id, &stack.merchant_id),
-        ("x-merchant-channel-id", channel_id, &stack.merchant_channel_id),
+        (
+            "x-merchant-channel-id",
+            channel_id,
+            &stack.merchant_channel_id,
+        ),
     ] {
         if let Some(sent) = sent.filter(|s| *s != expected.as_str()) {
             let refusal = Refusal::new(
@@ -95,7 +99,11 @@ pub async fn register_intent(
     }
     let Value::Object(request) = &document.body else {
         // judge() refuses any body that is not an object.
-        return invalid(&Refusal::new(format!("{}.type", model.id), "body", "not an object"));
+        return invalid(&Refusal::new(
+            format!("{}.type", model.id),
+            "body",
+            "not an object",
+        ));
     };
     if let Err(refusal) = signature::check_freshness(
         request,
@@ -151,6 +159,10 @@ fn payload_document(
 fn non_ascii_remarks(payload_json: &str) -> bool {
     serde_json::from_str::<Value>(payload_json)
         .ok()
-        .and_then(|v| v.get("remarks").and_then(Value::as_str).map(|r| !r.is_ascii()))
+        .and_then(|v| {
+            v.get("remarks")
+                .and_then(Value::as_str)
+                .map(|r| !r.is_ascii())
+        })
         .unwrap_or(false)
 }

@@ -28,7 +28,9 @@ pub fn open(body: &str, keys: &KeyRing, fault: Option<Fault>, now: u64) -> Resul
     let alg = protected_alg(&jws);
     let bypass = match fault {
         Some(Fault::SkipJwsVerification) => true,
-        Some(Fault::AcceptAlgNone) => alg.as_deref().is_some_and(|a| a.eq_ignore_ascii_case("none")),
+        Some(Fault::AcceptAlgNone) => alg
+            .as_deref()
+            .is_some_and(|a| a.eq_ignore_ascii_case("none")),
         _ => false,
     };
     if bypass {
@@ -61,9 +63,14 @@ pub fn check_freshness(
     window: &FreshnessWindow,
     now: u64,
 ) -> Result<(), Refusal> {
-    let judge = |value: &str, format: &str, stale: &str, what: &str| match window.check(value, now) {
+    let judge = |value: &str, format: &str, stale: &str, what: &str| match window.check(value, now)
+    {
         Ok(_) => Ok(()),
-        Err(Staleness::Malformed) => Err(Refusal::new(format, what, format!("{what} is not 13 digits"))),
+        Err(Staleness::Malformed) => Err(Refusal::new(
+            format,
+            what,
+            format!("{what} is not 13 digits"),
+        )),
         Err(Staleness::TooOld(by)) => Err(Refusal::new(
             stale,
             what,
@@ -105,7 +112,11 @@ fn protected_alg(jws: &FlattenedJws) -> Option<String> {
 /// The payload segment decoded, without judging the signature.
 fn payload_text(jws: &FlattenedJws) -> Result<String, Refusal> {
     let bytes = URL_SAFE_NO_PAD.decode(&jws.payload).map_err(|e| {
-        Refusal::new(ids::BASE64URL, "payload", format!("payload is not base64url: {e}"))
+        Refusal::new(
+            ids::BASE64URL,
+            "payload",
+            format!("payload is not base64url: {e}"),
+        )
     })?;
     String::from_utf8(bytes)
         .map_err(|_| Refusal::new(ids::PAYLOAD_JSON, "payload", "payload is not UTF-8"))

@@ -73,6 +73,11 @@ mod tests {
         h.insert("x-api-version", HeaderValue::from_static("3"));
         assert_eq!(Version::of(&h), Ok(Version::V3));
         h.insert("x-api-version", HeaderValue::from_static("4"));
-        assert!(Version::of(&h).unwrap_err().rule.ends_with("x-api-version.absent"));
+        assert!(
+            Version::of(&h)
+                .unwrap_err()
+                .rule
+                .ends_with("x-api-version.absent")
+        );
     }
 }

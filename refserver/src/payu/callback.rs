@@ -33,8 +33,8 @@ pub fn parameters(
                 "bank_ref_no" => payment.bank_ref_no.clone(),
                 "field9" if success => "Transaction Completed Successfully".to_owned(),
                 "field9" => "Transaction Failed".to_owned(),
-                "hash" | "card_token" | "card_no" | "card_hash" | "curl" | "offer"
-                | "discount" | "offer_availed" => String::new(),
+                "hash" | "card_token" | "card_no" | "card_hash" | "curl" | "offer" | "discount"
+                | "offer_availed" => String::new(),
                 n if n.starts_with("field") => String::new(),
                 other => payment.field(other).to_owned(),
             };
@@ -96,8 +96,10 @@ mod tests {
         for (fault, ok) in [(None, true), (Some(Fault::WrongCallbackHash), false)] {
             let params = parameters(&payment(), &payu, fault).unwrap();
             assert_eq!(params.len(), 49);
-            let map: BTreeMap<String, String> =
-                params.iter().map(|(k, v)| ((*k).to_owned(), v.clone())).collect();
+            let map: BTreeMap<String, String> = params
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), v.clone()))
+                .collect();
             let verdict = payu_hash::verify(HashFamily::Response, &map, &payu.salt, &map["hash"]);
             assert_eq!(verdict.is_ok(), ok);
         }

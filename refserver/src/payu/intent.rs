@@ -37,7 +37,12 @@ pub fn uri_data(
 }
 
 /// The base64 HTML page that posts the payment to `post_url`.
-pub fn acs_template(post_url: &str, payment_id: &str, amount: &str, payu: &PayuCredentials) -> String {
+pub fn acs_template(
+    post_url: &str,
+    payment_id: &str,
+    amount: &str,
+    payu: &PayuCredentials,
+) -> String {
     let html = format!(
         concat!(
             "<html><body><form name=\"payment_post\" id=\"payment_post\" action=\"{url}\" method=\"post\">",
@@ -68,7 +73,13 @@ mod tests {
             clean,
             "pa=merchant@testbank&pn=Test%20Merchant&tid=PPPL123&tr=123&am=1.00&cu=INR&tn=UPI%20Intent"
         );
-        let faulty = uri_data(&payu, "123", "PPPL123", "1.00", Some(Fault::RawSpaceInIntentUri));
+        let faulty = uri_data(
+            &payu,
+            "123",
+            "PPPL123",
+            "1.00",
+            Some(Fault::RawSpaceInIntentUri),
+        );
         assert!(faulty.contains("tn=UPI Intent"));
     }
 }

@@ -37,7 +37,11 @@ pub fn answer(app: &App, form: &CommandForm) -> Value {
         let entry = match app.store.payment(txnid) {
             Some(payment) => {
                 found += 1;
-                transaction(txnid, &payment, app.config.has(Fault::VerifyPaymentWrongStatus))
+                transaction(
+                    txnid,
+                    &payment,
+                    app.config.has(Fault::VerifyPaymentWrongStatus),
+                )
             }
             None => json!({"mihpayid": "Not Found", "status": "Not Found"}),
         };

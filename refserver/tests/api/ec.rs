@@ -24,7 +24,13 @@ async fn an_order_is_created_and_paid_with_sdk_params_for_a_deeplink() {
     assert_eq!(sdk["merchant_vpa"], "merchant@testbank");
     assert_eq!(sdk["merchant_name"], "Test Merchant");
     assert_eq!(sdk["mcc"], "5411");
-    assert!(sdk["tr"].as_str().unwrap().bytes().all(|b| b.is_ascii_digit()));
+    assert!(
+        sdk["tr"]
+            .as_str()
+            .unwrap()
+            .bytes()
+            .all(|b| b.is_ascii_digit())
+    );
     assert_eq!(paid.json["payment"]["authentication"]["method"], "GET");
     assert_eq!(paid.json["order_id"], order_id.as_str());
 
@@ -56,7 +62,12 @@ async fn orders_are_judged_by_their_model_and_unique() {
     let bad = create_order(&server, "has space", "1.00").await;
     assert_eq!(bad.status, 400);
     assert_valid("ec.txns.error", &bad.json);
-    assert!(bad.json["error_message"].as_str().unwrap().starts_with("ec.orders.request.order_id.charset"));
+    assert!(
+        bad.json["error_message"]
+            .as_str()
+            .unwrap()
+            .starts_with("ec.orders.request.order_id.charset")
+    );
 
     let id = unique("dup");
     assert_eq!(create_order(&server, &id, "1.00").await.status, 200);
@@ -81,10 +92,21 @@ async fn txns_rejections_use_the_error_shape() {
     form[2].1 = "CARD".into();
     let bad = pay_order(&server, &form).await;
     assert_eq!(bad.status, 400);
-    assert!(bad.json["error_message"].as_str().unwrap().starts_with("ec.txns.request.payment_method_type.const"));
+    assert!(
+        bad.json["error_message"]
+            .as_str()
+            .unwrap()
+            .starts_with("ec.txns.request.payment_method_type.const")
+    );
 
     // Missing header x-routing-id.
-    let response = server.http.post(server.url("/txns")).form(&txns_form(&id)).send().await.unwrap();
+    let response = server
+        .http
+        .post(server.url("/txns"))
+        .form(&txns_form(&id))
+        .send()
+        .await
+        .unwrap();
     let missing = answer(response).await;
     assert_eq!(missing.status, 400);
     assert_eq!(missing.json["error_code"], "MISSING_MANDATORY_PARAMETER");

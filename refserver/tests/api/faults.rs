@@ -7,9 +7,9 @@ use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde_json::json;
 use upi_reference_server::{Fault, ServerConfig};
+use upi_spec::crypto::SignatureAlgorithm;
 use upi_spec::crypto::payu_hash;
 use upi_spec::crypto::payu_sequence::HashFamily;
-use upi_spec::crypto::SignatureAlgorithm;
 
 use crate::payu::{callback_fields, callback_receiver, set_callback};
 use crate::support::*;
@@ -20,7 +20,12 @@ async fn intent_with(fault: Fault, name: &str, value: serde_json::Value) -> Answ
     let id = unique("F");
     let mut payload = intent_payload(Version::V3, &id);
     payload[name] = value;
-    post_intent(&server, &intent_headers(Version::V3, &id), envelope(&payload)).await
+    post_intent(
+        &server,
+        &intent_headers(Version::V3, &id),
+        envelope(&payload),
+    )
+    .await
 }
 
 #[tokio::test]
@@ -28,7 +33,12 @@ async fn accept_long_merchant_request_id() {
     let server = faulty(Fault::AcceptLongMerchantRequestId).await;
     let id = format!("{}{}", unique("L"), "X".repeat(40));
     let payload = intent_payload(Version::V3, &id);
-    let a = post_intent(&server, &intent_headers(Version::V3, &id), envelope(&payload)).await;
+    let a = post_intent(
+        &server,
+        &intent_headers(Version::V3, &id),
+        envelope(&payload),
+    )
+    .await;
     assert_eq!(a.status, 200, "{:#}", a.json);
 }
 
@@ -44,7 +54,12 @@ async fn accept_ref_url_without_category() {
     let id = unique("F");
     let mut payload = intent_payload(Version::V3, &id);
     payload.as_object_mut().unwrap().remove("refCategory");
-    let a = post_intent(&server, &intent_headers(Version::V3, &id), envelope(&payload)).await;
+    let a = post_intent(
+        &server,
+        &intent_headers(Version::V3, &id),
+        envelope(&payload),
+    )
+    .await;
     assert_eq!(a.status, 200, "{:#}", a.json);
 }
 
@@ -54,7 +69,12 @@ async fn ignore_routing_header() {
     let id = unique("F");
     let mut headers = intent_headers(Version::V3, &id);
     headers[4].1 = "someone-else".into();
-    let a = post_intent(&server, &headers, envelope(&intent_payload(Version::V3, &id))).await;
+    let a = post_intent(
+        &server,
+        &headers,
+        envelope(&intent_payload(Version::V3, &id)),
+    )
+    .await;
     assert_eq!(a.status, 200, "{:#}", a.json);
 }
 
@@ -63,7 +83,12 @@ async fn skip_jws_verification() {
     let server = faulty(Fault::SkipJwsVerification).await;
     let id = unique("F");
     let payload = intent_payload(Version::V3, &id);
-    let body = envelope_with(WRONG_PRIVATE_PEM, SignatureAlgorithm::Rs256, "nobody", &payload.to_string());
+    let body = envelope_with(
+        WRONG_PRIVATE_PEM,
+        SignatureAlgorithm::Rs256,
+        "nobody",
+        &payload.to_string(),
+    );
     let a = post_intent(&server, &intent_headers(Version::V3, &id), body).await;
     assert_eq!(a.status, 200, "{:#}", a.json);
 }
@@ -88,7 +113,12 @@ async fn drop_payee_vpa() {
     let (_, _, a) = register(&server, Version::V3).await;
     assert_eq!(a.status, 200);
     let broken = must_violations(&Version::V3.response_model(), &a.json);
-    assert!(broken.iter().any(|v| v.contains("payload.payeeVpa.required")), "{broken:?}");
+    assert!(
+        broken
+            .iter()
+            .any(|v| v.contains("payload.payeeVpa.required")),
+        "{broken:?}"
+    );
 }
 
 #[tokio::test]
@@ -140,7 +170,12 @@ async fn accept_duplicate_txnid() {
 async fn accept_duplicate_merchant_request_id() {
     let server = faulty(Fault::AcceptDuplicateMerchantRequestId).await;
     let (id, payload, _) = register(&server, Version::V3).await;
-    let again = post_intent(&server, &intent_headers(Version::V3, &id), envelope(&payload)).await;
+    let again = post_intent(
+        &server,
+        &intent_headers(Version::V3, &id),
+        envelope(&payload),
+    )
+    .await;
     assert_eq!(again.status, 200);
 }
 
@@ -150,7 +185,12 @@ async fn http_500_on_non_ascii_remarks() {
     let id = unique("F");
     let mut payload = intent_payload(Version::V2, &id);
     payload["remarks"] = json!("Paiement reçu");
-    let a = post_intent(&server, &intent_headers(Version::V2, &id), envelope(&payload)).await;
+    let a = post_intent(
+        &server,
+        &intent_headers(Version::V2, &id),
+        envelope(&payload),
+    )
+    .await;
     assert_eq!(a.status, 500);
 }
 
@@ -220,7 +260,12 @@ async fn accept_missing_jpupi_routing_id() {
         .into_iter()
         .filter(|(k, _)| k != "jpupi-routing-id")
         .collect();
-    let a = post_intent(&server, &headers, envelope(&intent_payload(Version::V3, &id))).await;
+    let a = post_intent(
+        &server,
+        &headers,
+        envelope(&intent_payload(Version::V3, &id)),
+    )
+    .await;
     assert_eq!(a.status, 200, "{:#}", a.json);
 }
 
@@ -228,7 +273,16 @@ async fn accept_missing_jpupi_routing_id() {
 fn every_fault_has_a_test_here() {
     let source = include_str!("faults.rs");
     for fault in Fault::ALL {
-        let test = format!("async fn {}()", fault.name().replace('-', "_").replace("500_on", "http_500_on"));
-        assert!(source.contains(&test), "no test for {fault}: expected `{test}`");
+        let test = format!(
+            "async fn {}()",
+            fault
+                .name()
+                .replace('-', "_")
+                .replace("500_on", "http_500_on")
+        );
+        assert!(
+            source.contains(&test),
+            "no test for {fault}: expected `{test}`"
+        );
     }
 }

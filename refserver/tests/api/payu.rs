@@ -22,10 +22,12 @@ pub async fn callback_receiver() -> (String, mpsc::UnboundedReceiver<String>) {
     let app = Router::new()
         .route(
             "/callback",
-            post(|State(tx): State<Arc<mpsc::UnboundedSender<String>>>, body: Bytes| async move {
-                let _ = tx.send(String::from_utf8_lossy(&body).into_owned());
-                "ok"
-            }),
+            post(
+                |State(tx): State<Arc<mpsc::UnboundedSender<String>>>, body: Bytes| async move {
+                    let _ = tx.send(String::from_utf8_lossy(&body).into_owned());
+                    "ok"
+                },
+            ),
         )
         .with_state(Arc::new(sender));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -83,7 +85,10 @@ async fn the_whole_intent_flow() {
 
     let pending = verify_payment(&server, &txnid, &command_hash("verify_payment", &txnid)).await;
     assert_valid("payu.verify-payment.response", &pending.json);
-    assert_eq!(pending.json["transaction_details"][&txnid]["status"], "pending");
+    assert_eq!(
+        pending.json["transaction_details"][&txnid]["status"],
+        "pending"
+    );
 
     let done = complete(&server, &txnid, "success").await;
     assert_eq!(done.status, 200, "{:#}", done.json);
@@ -125,7 +130,10 @@ async fn a_failed_payment_is_reported_failed() {
     let done = complete(&server, &txnid, "failure").await;
     assert_eq!(done.json["delivered"], false, "no callback URL is set");
     let verified = verify_payment(&server, &txnid, &command_hash("verify_payment", &txnid)).await;
-    assert_eq!(verified.json["transaction_details"][&txnid]["status"], "failure");
+    assert_eq!(
+        verified.json["transaction_details"][&txnid]["status"],
+        "failure"
+    );
 }
 
 #[tokio::test]
@@ -151,7 +159,10 @@ async fn payment_rejections_use_the_error_shape() {
         let message = a.json["metaData"]["message"].as_str().unwrap();
         assert!(message.starts_with(rule), "{message}");
     }
-    assert_eq!(start_payment(&server, &payment_form(&txnid)).await.status, 200);
+    assert_eq!(
+        start_payment(&server, &payment_form(&txnid)).await.status,
+        200
+    );
     let again = start_payment(&server, &payment_form(&txnid)).await;
     assert_eq!(again.status, 400);
     assert_valid("payu.payment.error", &again.json);
@@ -164,19 +175,29 @@ async fn commands_check_the_hash_and_the_txnid() {
     start_payment(&server, &payment_form(&txnid)).await;
     let bad = verify_payment(&server, &txnid, &"0".repeat(128)).await;
     assert_eq!(bad.status, 200);
-    assert_eq!(bad.json, serde_json::json!({"status": 0, "msg": "Invalid Hash."}));
+    assert_eq!(
+        bad.json,
+        serde_json::json!({"status": 0, "msg": "Invalid Hash."})
+    );
     assert_valid("payu.verify-payment.response", &bad.json);
 
     let bad = udf_update(&server, &txnid, &command_hash("udf_update", "other")).await;
-    assert_eq!(bad.json, serde_json::json!({"status": 0, "msg": "Invalid Hash."}));
+    assert_eq!(
+        bad.json,
+        serde_json::json!({"status": 0, "msg": "Invalid Hash."})
+    );
     assert_valid("payu.udf-update.error", &bad.json);
 
     let unknown = udf_update(&server, "nope", &command_hash("udf_update", "nope")).await;
     assert_eq!(unknown.json["msg"], "Invalid TXN ID");
     assert_valid("payu.udf-update.error", &unknown.json);
 
-    let missing = verify_payment(&server, "absent", &command_hash("verify_payment", "absent")).await;
-    assert_eq!(missing.json["transaction_details"]["absent"]["status"], "Not Found");
+    let missing =
+        verify_payment(&server, "absent", &command_hash("verify_payment", "absent")).await;
+    assert_eq!(
+        missing.json["transaction_details"]["absent"]["status"],
+        "Not Found"
+    );
     assert_valid("payu.verify-payment.response", &missing.json);
 }
 
@@ -209,16 +230,34 @@ async fn invoices_upload_with_the_seed_codes() {
     let server = start().await;
     let txnid = unique("inv");
     let started = start_payment(&server, &payment_form(&txnid)).await;
-    let id = started.json["result"]["paymentId"].as_str().unwrap().to_owned();
+    let id = started.json["result"]["paymentId"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     let hash = command_hash("opgsp_upload_invoice_awb", &id);
     let pdf: &[u8] = b"%PDF-1.4 \xff\xfe binary";
     for (payu_id, file, hash, code) in [
         (id.as_str(), Some(("invoice.pdf", pdf)), hash.as_str(), "00"),
-        (id.as_str(), Some(("invoice.exe", pdf)), hash.as_str(), "105"),
+        (
+            id.as_str(),
+            Some(("invoice.exe", pdf)),
+            hash.as_str(),
+            "105",
+        ),
         (id.as_str(), None, hash.as_str(), "109"),
         (id.as_str(), Some(("invoice.pdf", pdf)), "0", "109"),
-        (id.as_str(), Some(("invoice.pdf", pdf)), &"a".repeat(128), "103"),
-        ("123", Some(("invoice.pdf", pdf)), &command_hash("opgsp_upload_invoice_awb", "123"), "107"),
+        (
+            id.as_str(),
+            Some(("invoice.pdf", pdf)),
+            &"a".repeat(128),
+            "103",
+        ),
+        (
+            "123",
+            Some(("invoice.pdf", pdf)),
+            &command_hash("opgsp_upload_invoice_awb", "123"),
+            "107",
+        ),
     ] {
         let a = upload(&server, payu_id, file, hash).await;
         assert_eq!(a.status, 200);
@@ -230,8 +269,25 @@ async fn invoices_upload_with_the_seed_codes() {
 #[tokio::test]
 async fn callback_urls_must_be_loopback() {
     let server = start().await;
-    assert_eq!(set_callback(&server, "http://192.0.2.1/cb").await.status, 400);
-    assert_eq!(set_callback(&server, "http://127.0.0.1:1/cb").await.status, 200);
-    let health = answer(server.http.get(server.url("/sandbox/health")).send().await.unwrap()).await;
-    assert_eq!(health.json, serde_json::json!({"sandbox": "upi-reference-server"}));
+    assert_eq!(
+        set_callback(&server, "http://192.0.2.1/cb").await.status,
+        400
+    );
+    assert_eq!(
+        set_callback(&server, "http://127.0.0.1:1/cb").await.status,
+        200
+    );
+    let health = answer(
+        server
+            .http
+            .get(server.url("/sandbox/health"))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(
+        health.json,
+        serde_json::json!({"sandbox": "upi-reference-server"})
+    );
 }

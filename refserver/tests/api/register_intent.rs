@@ -39,7 +39,10 @@ async fn every_version_answers_a_signed_success_that_its_model_accepts() {
                 assert_eq!(p["purpose"], "00");
                 assert_eq!(p["txnInitiationMode"], "00");
                 assert_eq!(p["payeeVpa"], "merchant@testbank");
-                assert_eq!(p["splitSettlementDetails"], payload["splitSettlementDetails"]);
+                assert_eq!(
+                    p["splitSettlementDetails"],
+                    payload["splitSettlementDetails"]
+                );
                 assert_eq!(p["flow"], "TRANSACTION");
             }
             Version::V2 => {
@@ -73,8 +76,18 @@ async fn a_duplicate_merchant_request_id_is_a_conflict() {
     let server = start().await;
     let (id, payload, first) = register(&server, Version::V3).await;
     assert_eq!(first.status, 200);
-    let again = post_intent(&server, &intent_headers(Version::V3, &id), envelope(&payload)).await;
-    assert_intent_failure(&again, 409, "DUPLICATE_REQUEST", "server.merchant.new-merchant-request-id");
+    let again = post_intent(
+        &server,
+        &intent_headers(Version::V3, &id),
+        envelope(&payload),
+    )
+    .await;
+    assert_intent_failure(
+        &again,
+        409,
+        "DUPLICATE_REQUEST",
+        "server.merchant.new-merchant-request-id",
+    );
 }
 
 /// An envelope whose protected header is `header`, signature `signature`.
@@ -96,16 +109,42 @@ async fn jws_failures_are_unauthorized() {
     let cases = [
         (
             "wrong key",
-            envelope_with(WRONG_PRIVATE_PEM, SignatureAlgorithm::Rs256, "merchant-key-1", &payload.to_string()),
+            envelope_with(
+                WRONG_PRIVATE_PEM,
+                SignatureAlgorithm::Rs256,
+                "merchant-key-1",
+                &payload.to_string(),
+            ),
             "juspay.jws.signature",
         ),
         (
             "unknown kid",
-            envelope_with(MERCHANT_PRIVATE_PEM, SignatureAlgorithm::Rs256, "other", &payload.to_string()),
+            envelope_with(
+                MERCHANT_PRIVATE_PEM,
+                SignatureAlgorithm::Rs256,
+                "other",
+                &payload.to_string(),
+            ),
             "juspay.jws.kid-unknown",
         ),
-        ("alg none", forged(json!({"alg": "none", "kid": "merchant-key-1"}), &payload, "AAAA"), "juspay.jws.alg-none"),
-        ("HMAC", forged(json!({"alg": "HS256", "kid": "merchant-key-1"}), &payload, "AAAA"), "juspay.jws.alg-hmac"),
+        (
+            "alg none",
+            forged(
+                json!({"alg": "none", "kid": "merchant-key-1"}),
+                &payload,
+                "AAAA",
+            ),
+            "juspay.jws.alg-none",
+        ),
+        (
+            "HMAC",
+            forged(
+                json!({"alg": "HS256", "kid": "merchant-key-1"}),
+                &payload,
+                "AAAA",
+            ),
+            "juspay.jws.alg-hmac",
+        ),
     ];
     for (what, body, rule) in cases {
         let a = post_intent(&server, &headers, body).await;
@@ -120,7 +159,12 @@ async fn stale_timestamps_are_unauthorized() {
     let id = unique("OLD");
     let mut payload = intent_payload(Version::V3, &id);
     payload["iat"] = json!((now_millis() - 10 * 60 * 1000).to_string());
-    let a = post_intent(&server, &intent_headers(Version::V3, &id), envelope(&payload)).await;
+    let a = post_intent(
+        &server,
+        &intent_headers(Version::V3, &id),
+        envelope(&payload),
+    )
+    .await;
     assert_intent_failure(&a, 401, "UNAUTHORIZED", "juspay.jws.iat.stale");
 
     let payload = intent_payload(Version::V3, &id);
@@ -141,13 +185,21 @@ async fn model_violations_are_bad_requests_naming_the_rule() {
         p
     };
     let cases = [
-        (with("amount", json!("2")), "INVALID_DATA", "merchant.register-intent.v3.request.amount.format"),
+        (
+            with("amount", json!("2")),
+            "INVALID_DATA",
+            "merchant.register-intent.v3.request.amount.format",
+        ),
         (
             with("merchantRequestId", json!("A".repeat(36))),
             "INVALID_DATA",
             "merchant.register-intent.v3.request.merchantRequestId.max-length",
         ),
-        (with("flow", json!("OTHER")), "INVALID_DATA", "merchant.register-intent.v3.request.flow.enum"),
+        (
+            with("flow", json!("OTHER")),
+            "INVALID_DATA",
+            "merchant.register-intent.v3.request.flow.enum",
+        ),
     ];
     for (payload, code, rule) in cases {
         let a = post_intent(&server, &headers, envelope(&payload)).await;
@@ -156,11 +208,21 @@ async fn model_violations_are_bad_requests_naming_the_rule() {
     let mut no_category = intent_payload(Version::V3, &id);
     no_category.as_object_mut().unwrap().remove("refCategory");
     let a = post_intent(&server, &headers, envelope(&no_category)).await;
-    assert_intent_failure(&a, 400, "INVALID_DATA", "merchant.register-intent.v3.request.rule.ref-url-needs-category");
+    assert_intent_failure(
+        &a,
+        400,
+        "INVALID_DATA",
+        "merchant.register-intent.v3.request.rule.ref-url-needs-category",
+    );
 
     let mut other_route = headers.clone();
     other_route[4].1 = "someone-else".into();
-    let a = post_intent(&server, &other_route, envelope(&intent_payload(Version::V3, &id))).await;
+    let a = post_intent(
+        &server,
+        &other_route,
+        envelope(&intent_payload(Version::V3, &id)),
+    )
+    .await;
     assert_intent_failure(
         &a,
         400,
@@ -168,9 +230,23 @@ async fn model_violations_are_bad_requests_naming_the_rule() {
         "merchant.register-intent.v3.request.rule.routing-id-equals-merchant-request-id",
     );
 
-    let no_route: Vec<_> = headers.iter().filter(|(k, _)| k != "jpupi-routing-id").cloned().collect();
-    let a = post_intent(&server, &no_route, envelope(&intent_payload(Version::V3, &id))).await;
-    assert_intent_failure(&a, 400, "BAD_REQUEST", "merchant.register-intent.v3.request.header.jpupi-routing-id.required");
+    let no_route: Vec<_> = headers
+        .iter()
+        .filter(|(k, _)| k != "jpupi-routing-id")
+        .cloned()
+        .collect();
+    let a = post_intent(
+        &server,
+        &no_route,
+        envelope(&intent_payload(Version::V3, &id)),
+    )
+    .await;
+    assert_intent_failure(
+        &a,
+        400,
+        "BAD_REQUEST",
+        "merchant.register-intent.v3.request.header.jpupi-routing-id.required",
+    );
 }
 
 #[tokio::test]
@@ -182,19 +258,39 @@ async fn versions_merchants_and_envelopes_are_checked_first() {
     let mut headers = intent_headers(Version::V3, &id);
     headers[5].1 = "4".into();
     let a = post_intent(&server, &headers, envelope(&payload)).await;
-    assert_intent_failure(&a, 400, "BAD_REQUEST", "merchant.register-intent.default.request.header.x-api-version.absent");
+    assert_intent_failure(
+        &a,
+        400,
+        "BAD_REQUEST",
+        "merchant.register-intent.default.request.header.x-api-version.absent",
+    );
 
     let mut headers = intent_headers(Version::V3, &id);
     headers[1].1 = "OTHER".into();
     let a = post_intent(&server, &headers, envelope(&payload)).await;
-    assert_intent_failure(&a, 401, "INVALID_MERCHANT", "server.merchant.known-merchant");
+    assert_intent_failure(
+        &a,
+        401,
+        "INVALID_MERCHANT",
+        "server.merchant.known-merchant",
+    );
 
     let mut headers = intent_headers(Version::V3, &id);
     headers[2].1 = "OTHERAPP".into();
     let a = post_intent(&server, &headers, envelope(&payload)).await;
-    assert_intent_failure(&a, 401, "INVALID_MERCHANT", "server.merchant.known-merchant");
+    assert_intent_failure(
+        &a,
+        401,
+        "INVALID_MERCHANT",
+        "server.merchant.known-merchant",
+    );
 
     let headers = intent_headers(Version::V3, &id);
     let a = post_intent(&server, &headers, payload.to_string()).await;
-    assert_intent_failure(&a, 400, "BAD_REQUEST", "merchant.jws-envelope.protected.required");
+    assert_intent_failure(
+        &a,
+        400,
+        "BAD_REQUEST",
+        "merchant.jws-envelope.protected.required",
+    );
 }

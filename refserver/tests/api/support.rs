@@ -15,13 +15,11 @@ use upi_spec::input::Document;
 use upi_spec::{Severity, validate};
 
 /// The merchant's signing key (test only).
-pub const MERCHANT_PRIVATE_PEM: &str =
-    include_str!("../../../golden/keys/merchant_signing.pem");
+pub const MERCHANT_PRIVATE_PEM: &str = include_str!("../../../golden/keys/merchant_signing.pem");
 /// Another merchant's key.
 pub const WRONG_PRIVATE_PEM: &str = include_str!("../../../golden/keys/wrong_key.pem");
 /// The PSP's response-signing public key.
-pub const PSP_PUBLIC_PEM: &str =
-    include_str!("../../../golden/keys/psp_response_signing.pub.pem");
+pub const PSP_PUBLIC_PEM: &str = include_str!("../../../golden/keys/psp_response_signing.pub.pem");
 /// The PayU test key and salt.
 pub const PAYU_KEY: &str = "JPM7Fg";
 /// See [`PAYU_KEY`].
@@ -128,7 +126,11 @@ pub async fn create_order(server: &Server, order_id: &str, amount: &str) -> Answ
         .http
         .post(server.url("/orders"))
         .basic_auth("test_api_key", Some(""))
-        .form(&[("order_id", order_id), ("amount", amount), ("currency", "INR")])
+        .form(&[
+            ("order_id", order_id),
+            ("amount", amount),
+            ("currency", "INR"),
+        ])
         .send()
         .await
         .unwrap();
@@ -247,7 +249,12 @@ pub fn intent_payload(version: Version, merchant_request_id: &str) -> Value {
 }
 
 /// The flattened JWS of `payload_json` signed with `pem` under `kid`.
-pub fn envelope_with(pem: &str, algorithm: SignatureAlgorithm, kid: &str, payload_json: &str) -> String {
+pub fn envelope_with(
+    pem: &str,
+    algorithm: SignatureAlgorithm,
+    kid: &str,
+    payload_json: &str,
+) -> String {
     let key = keys::private_key_from_pem(pem).unwrap();
     jws::sign(&key, algorithm, kid, payload_json, &mut OsRng)
         .unwrap()
@@ -271,7 +278,10 @@ pub fn intent_headers(version: Version, merchant_request_id: &str) -> Vec<(Strin
         ("x-merchant-id".to_owned(), "TEST".to_owned()),
         ("x-merchant-channel-id".to_owned(), "TESTAPP".to_owned()),
         ("x-timestamp".to_owned(), now_millis().to_string()),
-        ("jpupi-routing-id".to_owned(), merchant_request_id.to_owned()),
+        (
+            "jpupi-routing-id".to_owned(),
+            merchant_request_id.to_owned(),
+        ),
     ];
     if let Some(v) = version.header() {
         h.push(("x-api-version".to_owned(), v.to_owned()));
@@ -363,10 +373,11 @@ pub async fn start_payment(server: &Server, form: &BTreeMap<String, String>) -> 
 
 /// The command hash `sha512(key|command|var1|salt)`.
 pub fn command_hash(command: &str, var1: &str) -> String {
-    let fields: BTreeMap<String, String> = [("key", PAYU_KEY), ("command", command), ("var1", var1)]
-        .into_iter()
-        .map(|(k, v)| (k.to_owned(), v.to_owned()))
-        .collect();
+    let fields: BTreeMap<String, String> =
+        [("key", PAYU_KEY), ("command", command), ("var1", var1)]
+            .into_iter()
+            .map(|(k, v)| (k.to_owned(), v.to_owned()))
+            .collect();
     payu_hash::compute(HashFamily::Command, &fields, &payu_salt()).unwrap()
 }
 
