@@ -52,7 +52,11 @@ fn deeplink_check_cases() {
             );
         }
         if case.exit == 2 {
-            assert!(stderr.contains("deeplink.syntax.uri at byte"), "{}: {stderr}", case.name);
+            assert!(
+                stderr.contains("deeplink.syntax.uri at byte"),
+                "{}: {stderr}",
+                case.name
+            );
         }
     }
 }
@@ -104,6 +108,13 @@ fn deeplink_build_reports_missing_mandatory_fields_and_unknown_messages() {
         stderr.contains("deeplink.mapping.missing-field [must] at payload.TxnInitiationMode"),
         "{stderr}"
     );
-    let out = run(&["deeplink", "build", "--from-response", path, "--message", "nope"]);
+    let out = run(&[
+        "deeplink",
+        "build",
+        "--from-response",
+        path,
+        "--message",
+        "nope",
+    ]);
     assert_eq!(out.status.code(), Some(2));
 }

@@ -516,7 +516,13 @@ impl Format {
                 "us er@example.com",
             ],
             Format::Pan => &["ABCDE1234", "abcde1234f", "ABCD12345F", "ABCDE12345"],
-            Format::DateDdmmyyyy => &["2025-01-31", "31/01/2025", "3101202", "32012025", "31132025"],
+            Format::DateDdmmyyyy => &[
+                "2025-01-31",
+                "31/01/2025",
+                "3101202",
+                "32012025",
+                "31132025",
+            ],
         }
     }
 }

@@ -19,6 +19,9 @@ use crate::model::{Cond, Constraint, Cross, CrossRule, Field, Item, Kind, Messag
 use crate::path::FieldPath;
 use crate::validate::{decimal_cmp, decimal_eq};
 
+/// A predicate on a field's text: whether a value makes a condition come out as wanted.
+type Accepts = dyn Fn(&str) -> bool;
+
 /// A generated tree: like JSON, but a stringified-JSON field keeps its content as a tree until
 /// the document is serialised, so mutations can reach inside it.
 #[derive(Debug, Clone, PartialEq)]
@@ -539,11 +542,11 @@ impl Generator<'_> {
         want: bool,
         keep: &HashSet<&str>,
     ) -> bool {
-        let (label, accepted): (&str, Box<dyn Fn(&str) -> bool>) = match *cond {
+        let (label, accepted): (&str, Box<Accepts>) = match *cond {
             Cond::Always => return want,
             Cond::Eq(f, v) => (f, Box::new(move |t: &str| (t == v) == want)),
             Cond::In(f, vs) => (f, Box::new(move |t: &str| vs.contains(&t) == want)),
-            Cond::NotIn(f, vs) => (f, Box::new(move |t: &str| !vs.contains(&t) == want)),
+            Cond::NotIn(f, vs) => (f, Box::new(move |t: &str| vs.contains(&t) != want)),
         };
         if keep.contains(label) {
             return Self::holds(obj, node, cond) == want;
@@ -779,7 +782,7 @@ impl Generator<'_> {
                 let item = site.item.as_ref().expect("field sites carry their item");
                 let target = match step {
                     Step::Key(_)
-                        if site.steps.len() >= 1
+                        if !site.steps.is_empty()
                             && matches!(breach, Breach::Required | Breach::Absent) =>
                     {
                         None

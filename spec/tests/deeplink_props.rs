@@ -113,5 +113,8 @@ fn valid_input_without_escapes_borrows_everything() {
     let parsed = parse(input).unwrap();
     assert!(parsed.deeplink.is_borrowed());
     let escaped = parse("upi://pay?pa=juspay@axisbank&pn=Merchant%20Inc&tr=r1").unwrap();
-    assert!(!escaped.deeplink.is_borrowed(), "a decoded escape needs an owned value");
+    assert!(
+        !escaped.deeplink.is_borrowed(),
+        "a decoded escape needs an owned value"
+    );
 }

@@ -42,12 +42,18 @@ fn violation_vectors() {
         want.sort();
         assert_eq!(got, want, "{}: {}", v.name, v.uri);
         for x in &parsed.violations {
-            assert!(catalogue.contains(&x.rule), "{}: {} not in rules()", v.name, x.rule);
+            assert!(
+                catalogue.contains(&x.rule),
+                "{}: {} not in rules()",
+                v.name,
+                x.rule
+            );
             seen.insert(x.rule.clone());
         }
     }
     for rule in deeplink::rules::FIXED {
-        let exercised_elsewhere = rule.id == "deeplink.syntax.uri" || rule.id.starts_with("deeplink.mapping.");
+        let exercised_elsewhere =
+            rule.id == "deeplink.syntax.uri" || rule.id.starts_with("deeplink.mapping.");
         assert!(
             exercised_elsewhere || seen.contains(rule.id),
             "no vector exercises {}",
@@ -60,9 +66,18 @@ fn violation_vectors() {
 fn fatal_errors_name_rule_and_byte() {
     let cases = [
         ("", "deeplink.syntax.uri at byte 0: empty input"),
-        ("hello world", "deeplink.syntax.uri at byte 0: not a URI: neither `scheme:` nor `name=value`"),
-        ("1upi://pay?pa=a", "deeplink.syntax.uri at byte 0: not a URI: a scheme starts with a letter"),
-        ("up i://pay?pa=a", "deeplink.syntax.uri at byte 2: not a URI: a scheme has only letters, digits, '+', '-' and '.'"),
+        (
+            "hello world",
+            "deeplink.syntax.uri at byte 0: not a URI: neither `scheme:` nor `name=value`",
+        ),
+        (
+            "1upi://pay?pa=a",
+            "deeplink.syntax.uri at byte 0: not a URI: a scheme starts with a letter",
+        ),
+        (
+            "up i://pay?pa=a",
+            "deeplink.syntax.uri at byte 2: not a URI: a scheme has only letters, digits, '+', '-' and '.'",
+        ),
     ];
     for (input, message) in cases {
         assert_eq!(parse(input).unwrap_err().to_string(), message, "{input:?}");
@@ -88,9 +103,16 @@ fn catalogue_ids_are_unique_and_include_the_documented_ones() {
     }
     for r in &rules {
         assert!(r.id.starts_with("deeplink."), "{}", r.id);
-        assert!(!r.statement.is_empty() && !r.source.to_string().is_empty(), "{}", r.id);
+        assert!(
+            !r.statement.is_empty() && !r.source.to_string().is_empty(),
+            "{}",
+            r.id
+        );
     }
-    let unknown = rules.iter().find(|r| r.id == "deeplink.param.unknown").unwrap();
+    let unknown = rules
+        .iter()
+        .find(|r| r.id == "deeplink.param.unknown")
+        .unwrap();
     assert_eq!(unknown.severity, upi_spec::Severity::Info);
 }
 

@@ -68,12 +68,26 @@ pub fn check(
             for row in rows {
                 if let Some((name, Value::String(expected))) = mapping::field(obj, row) {
                     if let Some(rule) = rules::consistency_rule(row.key) {
-                        compare(rule, format!("{base}.{name}"), row.key, expected, link, &mut out);
+                        compare(
+                            rule,
+                            format!("{base}.{name}"),
+                            row.key,
+                            expected,
+                            link,
+                            &mut out,
+                        );
                     }
                 }
             }
             if message == MessageId::EcTxns {
-                compare(rules::C_CU, "(constant cu=INR)".into(), Key::Cu, "INR", link, &mut out);
+                compare(
+                    rules::C_CU,
+                    "(constant cu=INR)".into(),
+                    Key::Cu,
+                    "INR",
+                    link,
+                    &mut out,
+                );
             }
         }
         None => {
@@ -93,7 +107,14 @@ pub fn check(
             ];
             for (field, key, rule) in cross {
                 if let Some(expected) = result.and_then(|r| r.get(field)).and_then(Value::as_str) {
-                    compare(rule, format!("result.{field}"), key, expected, link, &mut out);
+                    compare(
+                        rule,
+                        format!("result.{field}"),
+                        key,
+                        expected,
+                        link,
+                        &mut out,
+                    );
                 }
             }
         }

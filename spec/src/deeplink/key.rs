@@ -37,7 +37,10 @@ const SLOTS: [u8; 256] = {
     let mut i = 0;
     while i < Key::ALL.len() {
         let s = slot(Key::ALL[i].wire().as_bytes());
-        assert!(slots[s] == 0, "two deeplink parameter names share a slot: change `slot`");
+        assert!(
+            slots[s] == 0,
+            "two deeplink parameter names share a slot: change `slot`"
+        );
         slots[s] = i as u8 + 1;
         i += 1;
     }

@@ -230,7 +230,10 @@ pub fn map_response(message: MessageId, response: &Value) -> Result<Mapped<'_>, 
             Some((name, other)) => violations.push(missing(
                 base,
                 name,
-                format!("`{name}` is {other}, not a string; `{}` left out", row.key.wire()),
+                format!(
+                    "`{name}` is {other}, not a string; `{}` left out",
+                    row.key.wire()
+                ),
             )),
             None if row.presence == Mandatory => violations.push(missing(
                 base,

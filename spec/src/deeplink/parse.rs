@@ -46,7 +46,12 @@ pub fn parse(input: &str) -> Result<Parsed<'_>, DeeplinkError> {
         deeplink: Deeplink::new(head.target),
         violations,
     };
-    params(input, head.query_at, &mut parsed.deeplink, &mut parsed.violations);
+    params(
+        input,
+        head.query_at,
+        &mut parsed.deeplink,
+        &mut parsed.violations,
+    );
     Ok(parsed)
 }
 
@@ -305,11 +310,7 @@ fn finish(
                 out.push(violation(
                     &rules::URL_CATEGORY,
                     at(present),
-                    format!(
-                        "`{}` without `{}`",
-                        present.wire(),
-                        missing.wire()
-                    ),
+                    format!("`{}` without `{}`", present.wire(), missing.wire()),
                 ));
             }
             let mam = link.get(Key::Mam).and_then(table::paise);

@@ -100,7 +100,10 @@ pub(crate) struct Head<'a> {
 
 /// Splits `input` into target and query: `scheme ":" hier-part "?" query`, or a bare query when
 /// the first `=` comes before any `:`.
-pub(crate) fn head<'a>(input: &'a str, out: &mut Vec<Violation>) -> Result<Head<'a>, DeeplinkError> {
+pub(crate) fn head<'a>(
+    input: &'a str,
+    out: &mut Vec<Violation>,
+) -> Result<Head<'a>, DeeplinkError> {
     if input.is_empty() {
         return Err(DeeplinkError::Empty);
     }

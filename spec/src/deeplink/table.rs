@@ -74,8 +74,10 @@ impl Check {
                 codes[codes.len() - 1]
             ),
             Check::Code2(set) => {
-                let list: Vec<String> =
-                    (0..100).filter(|n| set & (1u128 << n) != 0).map(|n| format!("{n:02}")).collect();
+                let list: Vec<String> = (0..100)
+                    .filter(|n| set & (1u128 << n) != 0)
+                    .map(|n| format!("{n:02}"))
+                    .collect();
                 format!("is one of the two-digit codes {}", list.join(", "))
             }
             Check::NoOuterSpace => "has no leading or trailing whitespace".to_string(),
@@ -156,8 +158,7 @@ const SRC_REF_CATEGORY: Source = Source::seed(
     seeds::REGISTER_INTENT,
     "API Version: V3 > Body Parameters > refCategory (01 Advertisement, 02 Invoice)",
 );
-const SRC_TPAP_MANDATE: &str =
-    "seed 002 (TPAP SDK) '5. UPI Onboarding and Mandate Creation' lists this vocabulary for the SDK mandate; NPCI's link uses the same values (unverified), so a should";
+const SRC_TPAP_MANDATE: &str = "seed 002 (TPAP SDK) '5. UPI Onboarding and Mandate Creation' lists this vocabulary for the SDK mandate; NPCI's link uses the same values (unverified), so a should";
 
 /// Transaction references: seed 003's `merchantRequestId` constraint, which `orderId` echoes.
 const TR_CHARS: Charset = charset::ALNUM.with("letters, digits, '-', '.' and '_'", b"-._");
@@ -394,8 +395,9 @@ pub const VALUE_RULES: &[ValueRule] = &[
 ];
 
 const PAY_REQUIRED_SRC: Source = SRC_MAPPING_TABLE;
-const MANDATE_REQUIRED_SRC: Source =
-    Source::derived("DOMAIN.md lists the mandatory parameters of upi://mandate (NPCI autopay links)");
+const MANDATE_REQUIRED_SRC: Source = Source::derived(
+    "DOMAIN.md lists the mandatory parameters of upi://mandate (NPCI autopay links)",
+);
 
 macro_rules! required {
     ($kind:expr, $src:expr; $($key:ident),*) => {
@@ -467,5 +469,9 @@ pub fn ddmmyyyy(s: &str) -> Option<(u32, u32, u32)> {
     if !Format::DateDdmmyyyy.check(s) {
         return None;
     }
-    Some((s[4..].parse().ok()?, s[2..4].parse().ok()?, s[..2].parse().ok()?))
+    Some((
+        s[4..].parse().ok()?,
+        s[2..4].parse().ok()?,
+        s[..2].parse().ok()?,
+    ))
 }
