@@ -70,7 +70,7 @@ pub fn named_headers(
             for value in headers.get_all(*name) {
                 let text = value.to_str().map_err(|_| {
                     Refusal::new(
-                        format!("{}.header.{name}", message.id),
+                        "server.http.header-text",
                         format!("header:{name}"),
                         format!("header {name} is not visible ASCII text"),
                     )

@@ -110,16 +110,15 @@ pub async fn complete(State(app): State<AppState>, body: Bytes) -> Response {
         Ok(p) => p,
         Err(e) => return problem(StatusCode::CONFLICT, &e.to_string()),
     };
-    let callback_status = match app.store.callback_url() {
-        Some(url) => app
-            .callbacks
+    let callback_status = match (app.store.callback_url(), &app.callbacks) {
+        (Some(url), Some(client)) => client
             .post(url)
             .form(&params)
             .send()
             .await
             .ok()
             .map(|r| r.status().as_u16()),
-        None => None,
+        _ => None,
     };
     reply::json(
         StatusCode::OK,

@@ -26,8 +26,9 @@ pub struct App {
     pub config: ServerConfig,
     /// The in-memory state.
     pub store: Store,
-    /// The client that posts S2S callbacks (no redirects followed).
-    pub callbacks: reqwest::Client,
+    /// The client that posts S2S callbacks (no redirects followed); `None` if it could not
+    /// be built, in which case no callback is delivered.
+    pub callbacks: Option<reqwest::Client>,
 }
 
 /// The shared state handlers receive.
@@ -39,7 +40,7 @@ pub fn router(config: ServerConfig) -> Router {
         .timeout(config.limits.callback_timeout)
         .redirect(reqwest::redirect::Policy::none())
         .build()
-        .unwrap_or_default();
+        .ok();
     let max_body = config.limits.max_body_bytes;
     let app: AppState = Arc::new(App {
         config,

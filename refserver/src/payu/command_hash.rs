@@ -27,15 +27,20 @@ impl Denial {
     }
 }
 
-/// Checks key and command hash; `check_hash` false skips the hash (a fault).
-pub fn check(document: &Document, payu: &PayuCredentials, check_hash: bool) -> Result<(), Denial> {
+/// Checks key and command hash; `accept_mismatch` lets a well-formed hash that does not
+/// verify through (the `accept-bad-udf-update-hash` fault).
+pub fn check(
+    document: &Document,
+    payu: &PayuCredentials,
+    accept_mismatch: bool,
+) -> Result<(), Denial> {
     let posted = fields(document);
     if posted.get("key").map(String::as_str) != Some(payu.key.as_str()) {
         return Err(Denial::UnknownKey);
     }
-    if !check_hash {
-        return Ok(());
-    }
     let hash = posted.get("hash").cloned().unwrap_or_default();
-    payu_hash::verify(HashFamily::Command, &posted, &payu.salt, &hash).map_err(Denial::BadHash)
+    match payu_hash::verify(HashFamily::Command, &posted, &payu.salt, &hash) {
+        Err(PayuHashError::Mismatch { .. }) if accept_mismatch => Ok(()),
+        outcome => outcome.map_err(Denial::BadHash),
+    }
 }

@@ -29,7 +29,7 @@ pub fn answer(app: &App, form: &CommandForm) -> Value {
     if let Err(refusal) = judge(model, &document, app.config.fault) {
         return code("109", &format!("{mandatory} ({})", refusal.message()));
     }
-    if let Err(denial) = command_hash::check(&document, &app.config.payu, true) {
+    if let Err(denial) = command_hash::check(&document, &app.config.payu, false) {
         return code("103", &format!("Failed to Upload: {}", denial.msg()));
     }
     if !app.store.has_mihpayid(text(&document, "var1")) {

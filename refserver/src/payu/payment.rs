@@ -8,7 +8,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use serde_json::{Value, json};
 use upi_spec::crypto::RuleError;
-use upi_spec::crypto::payu_hash;
+use upi_spec::crypto::payu_hash::{self, PayuHashError};
 use upi_spec::crypto::payu_sequence::HashFamily;
 use upi_spec::read::Syntax;
 
@@ -50,10 +50,10 @@ pub async fn start(State(app): State<AppState>, headers: HeaderMap, body: Bytes)
     }
     let posted = fields(&document);
     let hash = text(&document, "hash");
-    if let Err(e) = payu_hash::verify(HashFamily::Request, &posted, &config.payu.salt, hash)
-        && !config.has(Fault::AcceptWrongPayuHash)
-    {
-        return rejected(&Refusal::new(e.rule_id(), "hash", e.to_string()), txn);
+    match payu_hash::verify(HashFamily::Request, &posted, &config.payu.salt, hash) {
+        Err(PayuHashError::Mismatch { .. }) if config.has(Fault::AcceptWrongPayuHash) => {}
+        Err(e) => return rejected(&Refusal::new(e.rule_id(), "hash", e.to_string()), txn),
+        Ok(()) => {}
     }
     if app.store.has_payment(txnid) && !config.has(Fault::AcceptDuplicateTxnid) {
         let refusal = Refusal::new(

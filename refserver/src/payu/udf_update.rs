@@ -25,8 +25,8 @@ pub fn answer(app: &App, form: &CommandForm) -> Value {
         }
         return status_zero(&refusal.message());
     }
-    let check_hash = !app.config.has(Fault::AcceptBadUdfUpdateHash);
-    if let Err(denial) = command_hash::check(&document, &app.config.payu, check_hash) {
+    let accept_mismatch = app.config.has(Fault::AcceptBadUdfUpdateHash);
+    if let Err(denial) = command_hash::check(&document, &app.config.payu, accept_mismatch) {
         return status_zero(denial.msg());
     }
     let txnid = text(&document, "var1");

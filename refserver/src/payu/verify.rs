@@ -27,7 +27,7 @@ pub fn answer(app: &App, form: &CommandForm) -> Value {
         }
         return status_zero(&refusal.message());
     }
-    if let Err(denial) = command_hash::check(&document, &app.config.payu, true) {
+    if let Err(denial) = command_hash::check(&document, &app.config.payu, false) {
         return status_zero(denial.msg());
     }
     let txnids: Vec<&str> = text(&document, "var1").split('|').collect();
