@@ -26,18 +26,9 @@ pub enum AuditError {
 }
 
 /// The request and response models of a captured HTTP exchange, by method, path and status.
-fn models_for(
-    method: &str,
-    path: &str,
-    status: u16,
-) -> Option<(&'static Message, Option<&'static Message>)> {
+fn models_for(method: &str, path: &str, status: u16) -> Option<(&'static Message, Option<&'static Message>)> {
     let matches = |template: &str| {
-        let t: Vec<&str> = template
-            .split('?')
-            .next()
-            .unwrap_or("")
-            .split('/')
-            .collect();
+        let t: Vec<&str> = template.split('?').next().unwrap_or("").split('/').collect();
         let p: Vec<&str> = path.split('?').next().unwrap_or("").split('/').collect();
         t.len() == p.len()
             && t.iter()
@@ -75,10 +66,7 @@ pub fn har(bytes: &[u8]) -> Result<Vec<CaseResult>, AuditError> {
             .pointer("/request/method")
             .and_then(Value::as_str)
             .unwrap_or("GET");
-        let url = entry
-            .pointer("/request/url")
-            .and_then(Value::as_str)
-            .unwrap_or("");
+        let url = entry.pointer("/request/url").and_then(Value::as_str).unwrap_or("");
         let path = url
             .find("://")
             .and_then(|s| url[s + 3..].find('/').map(|p| &url[s + 3 + p..]))
@@ -103,11 +91,7 @@ pub fn har(bytes: &[u8]) -> Result<Vec<CaseResult>, AuditError> {
                 .pointer("/response/content/text")
                 .and_then(Value::as_str)
                 .unwrap_or("");
-            let decoded = if entry
-                .pointer("/response/content/encoding")
-                .and_then(Value::as_str)
-                == Some("base64")
-            {
+            let decoded = if entry.pointer("/response/content/encoding").and_then(Value::as_str) == Some("base64") {
                 use base64::Engine as _;
                 base64::engine::general_purpose::STANDARD
                     .decode(content)
@@ -117,15 +101,11 @@ pub fn har(bytes: &[u8]) -> Result<Vec<CaseResult>, AuditError> {
             };
             let answer = judge_part(model, &decoded, None, &mut findings);
             if let (Some(sent), Some(answer)) = (&sent, &answer) {
-                findings.extend(
-                    check_echoes(model, sent, answer)
-                        .into_iter()
-                        .map(|v| Finding {
-                            rule: v.rule,
-                            severity: v.severity,
-                            message: v.reason,
-                        }),
-                );
+                findings.extend(check_echoes(model, sent, answer).into_iter().map(|v| Finding {
+                    rule: v.rule,
+                    severity: v.severity,
+                    message: v.reason,
+                }));
             }
         } else if status >= 500 {
             findings.push(Finding::must(
@@ -205,58 +185,42 @@ fn tpap_model(payload: &Value) -> Option<&'static Message> {
         ("upiTxn", true) => "tpap.create-mandate",
         _ => return None,
     };
-    messages::find(&format!(
-        "{base}.{}",
-        if response { "response" } else { "request" }
-    ))
+    messages::find(&format!("{base}.{}", if response { "response" } else { "request" }))
 }
 
 /// Audits JSON lines of TPAP SDK process payloads.
 pub fn json_lines(bytes: &[u8]) -> Result<Vec<CaseResult>, AuditError> {
     let text = upi_spec::input::text(bytes, 64 << 20)?;
     let mut out = Vec::new();
-    for (i, line) in text
-        .lines()
-        .enumerate()
-        .filter(|(_, l)| !l.trim().is_empty())
-    {
+    for (i, line) in text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
         let mut findings = Vec::new();
-        let (id, title) =
-            match parse_json(line) {
-                Err(e) => {
-                    findings.push(Finding::must(
-                        "tpap.process-payload.json",
-                        format!("line {}: {e}", i + 1),
-                    ));
-                    (
-                        "tpap.process-payload".to_string(),
-                        format!("line {}", i + 1),
-                    )
+        let (id, title) = match parse_json(line) {
+            Err(e) => {
+                findings.push(Finding::must(
+                    "tpap.process-payload.json",
+                    format!("line {}: {e}", i + 1),
+                ));
+                ("tpap.process-payload".to_string(), format!("line {}", i + 1))
+            }
+            Ok(value) => match tpap_model(&value) {
+                None => {
+                    findings.push(Finding {
+                        rule: "tpap.process-payload.unknown".into(),
+                        severity: Severity::Info,
+                        message: "no model for this action".into(),
+                    });
+                    ("tpap.unknown".to_string(), format!("line {}", i + 1))
                 }
-                Ok(value) => match tpap_model(&value) {
-                    None => {
-                        findings.push(Finding {
-                            rule: "tpap.process-payload.unknown".into(),
-                            severity: Severity::Info,
-                            message: "no model for this action".into(),
-                        });
-                        ("tpap.unknown".to_string(), format!("line {}", i + 1))
-                    }
-                    Some(model) => {
-                        findings.extend(validate(model, &Document::body(value)).into_iter().map(
-                            |v| Finding {
-                                rule: v.rule,
-                                severity: v.severity,
-                                message: format!("{}: {}", v.at, v.reason),
-                            },
-                        ));
-                        (
-                            model.id.to_string(),
-                            format!("line {}: {}", i + 1, model.title),
-                        )
-                    }
-                },
-            };
+                Some(model) => {
+                    findings.extend(validate(model, &Document::body(value)).into_iter().map(|v| Finding {
+                        rule: v.rule,
+                        severity: v.severity,
+                        message: format!("{}: {}", v.at, v.reason),
+                    }));
+                    (model.id.to_string(), format!("line {}: {}", i + 1, model.title))
+                }
+            },
+        };
         out.push(result(
             format!("audit.jsonl.{}.{id}", i + 1),
             &id,
@@ -269,14 +233,7 @@ pub fn json_lines(bytes: &[u8]) -> Result<Vec<CaseResult>, AuditError> {
     Ok(out)
 }
 
-fn result(
-    id: String,
-    rule: &str,
-    title: String,
-    findings: Vec<Finding>,
-    url: &str,
-    status: u16,
-) -> CaseResult {
+fn result(id: String, rule: &str, title: String, findings: Vec<Finding>, url: &str, status: u16) -> CaseResult {
     let outcome = grade(&findings);
     CaseResult {
         id,

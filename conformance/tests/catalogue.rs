@@ -39,9 +39,7 @@ fn every_schema_compiles_and_is_draft_2020_12() {
     assert!(all.len() > 30);
     for s in all {
         assert_eq!(s.schema["$schema"], upi_spec::schema::DIALECT, "{}", s.stem);
-        jsonschema::meta::validate(&s.schema)
-            .unwrap_or_else(|e| panic!("{} is not a valid schema: {e}", s.stem));
-        jsonschema::draft202012::new(&s.schema)
-            .unwrap_or_else(|e| panic!("{} does not compile: {e}", s.stem));
+        jsonschema::meta::validate(&s.schema).unwrap_or_else(|e| panic!("{} is not a valid schema: {e}", s.stem));
+        jsonschema::draft202012::new(&s.schema).unwrap_or_else(|e| panic!("{} does not compile: {e}", s.stem));
     }
 }

@@ -60,8 +60,7 @@ fn stdin_of(case: &Case) -> Vec<u8> {
         return r.text.repeat(r.times).into_bytes();
     }
     if let Some(p) = &case.stdin_json_patch {
-        let mut doc: Value =
-            serde_json::from_str(&std::fs::read_to_string(root().join(&p.base)).unwrap()).unwrap();
+        let mut doc: Value = serde_json::from_str(&std::fs::read_to_string(root().join(&p.base)).unwrap()).unwrap();
         for (k, v) in &p.set {
             doc[k] = v.clone();
         }
@@ -80,12 +79,8 @@ fn cli_cases() {
     files.sort();
     let mut failures = Vec::new();
     let mut count = 0;
-    for file in files
-        .iter()
-        .filter(|f| f.extension().is_some_and(|e| e == "json"))
-    {
-        let cases: Vec<Case> =
-            serde_json::from_str(&std::fs::read_to_string(file).unwrap()).unwrap();
+    for file in files.iter().filter(|f| f.extension().is_some_and(|e| e == "json")) {
+        let cases: Vec<Case> = serde_json::from_str(&std::fs::read_to_string(file).unwrap()).unwrap();
         for case in cases {
             count += 1;
             let mut child = Command::new(env!("CARGO_BIN_EXE_upi-conformance"))

@@ -135,22 +135,12 @@ fn unreadable_input_exits_2_without_panicking() {
             "--signature",
             "x",
         ][..],
-        &[
-            "hash",
-            "payu-request",
-            "--field",
-            "no-equals-sign",
-            "--salt",
-            "s",
-        ][..],
+        &["hash", "payu-request", "--field", "no-equals-sign", "--salt", "s"][..],
     ] {
         let output = run(args, b"not json");
         assert_eq!(output.status.code(), Some(2), "{args:?}");
         let err = String::from_utf8_lossy(&output.stderr);
-        assert!(
-            err.starts_with("error: ") && !err.contains("panicked"),
-            "{err}"
-        );
+        assert!(err.starts_with("error: ") && !err.contains("panicked"), "{err}");
     }
 }
 
@@ -159,14 +149,7 @@ fn sign_then_verify_jws_and_reject_the_wrong_key() {
     let payload = br#"{"merchantRequestId":"ORD1","amount":"2.00","iat":"1700158230380"}"#;
     let signing_key = key("merchant_signing.pem");
     let signed = run(
-        &[
-            "sign",
-            "jws",
-            "--key",
-            &signing_key,
-            "--kid",
-            "merchant-key-1",
-        ],
+        &["sign", "jws", "--key", &signing_key, "--kid", "merchant-key-1"],
         payload,
     );
     assert_eq!(signed.status.code(), Some(0));
@@ -175,14 +158,7 @@ fn sign_then_verify_jws_and_reject_the_wrong_key() {
     let verify = |public: &str| {
         let key_arg = format!("merchant-key-1={}", key(public));
         run(
-            &[
-                "verify",
-                "jws",
-                "--key",
-                &key_arg,
-                "--now-millis",
-                "1700158230380",
-            ],
+            &["verify", "jws", "--key", &key_arg, "--now-millis", "1700158230380"],
             &body,
         )
     };
@@ -195,8 +171,7 @@ fn sign_then_verify_jws_and_reject_the_wrong_key() {
 
 #[test]
 fn signature_payload_signature_breaks_on_a_trailing_newline() {
-    let payload =
-        br#"{"merchant_id":"stock","customer_id":"abcde12345","timestamp":"1668389349848"}"#;
+    let payload = br#"{"merchant_id":"stock","customer_id":"abcde12345","timestamp":"1668389349848"}"#;
     let (private, public) = (key("merchant_signing.pem"), key("merchant_signing.pub.pem"));
     let signed = run(&["sign", "signature-payload", "--key", &private], payload);
     let signature = stdout(&signed).trim().to_owned();

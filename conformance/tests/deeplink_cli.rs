@@ -7,9 +7,7 @@ use std::process::{Command, Output};
 use serde::Deserialize;
 
 fn golden(path: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../golden")
-        .join(path)
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../golden").join(path)
 }
 
 fn run(args: &[&str]) -> Output {
@@ -108,13 +106,6 @@ fn deeplink_build_reports_missing_mandatory_fields_and_unknown_messages() {
         stderr.contains("deeplink.mapping.missing-field [must] at payload.TxnInitiationMode"),
         "{stderr}"
     );
-    let out = run(&[
-        "deeplink",
-        "build",
-        "--from-response",
-        path,
-        "--message",
-        "nope",
-    ]);
+    let out = run(&["deeplink", "build", "--from-response", path, "--message", "nope"]);
     assert_eq!(out.status.code(), Some(2));
 }

@@ -15,11 +15,9 @@ const SEED: u64 = 20_261_121;
 async fn run_against(fault: Option<Fault>, only: Vec<String>, timeout_ms: u64) -> Report {
     let mut server_config = ServerConfig::test_defaults().with_fault(fault);
     if fault == Some(Fault::SlowResponse) {
-        server_config.limits.slow_response = std::time::Duration::from_millis(timeout_ms * 3);
+        server_config.limits.slow_response_delay = std::time::Duration::from_millis(timeout_ms * 3);
     }
-    let server = spawn(server_config)
-        .await
-        .expect("the reference server starts");
+    let server = spawn(server_config).await.expect("the reference server starts");
     let mut config = RunConfig::default();
     config.targets.base = Some(server.base_url());
     config.targets.sandbox = Some(server.base_url());
@@ -33,14 +31,9 @@ async fn run_against(fault: Option<Fault>, only: Vec<String>, timeout_ms: u64) -
         seed: SEED,
         progress: false,
     };
-    let report = run(
-        config,
-        server.base_url(),
-        &options,
-        &Expectations::default(),
-    )
-    .await
-    .expect("the run completes");
+    let report = run(config, server.base_url(), &options, &Expectations::default())
+        .await
+        .expect("the run completes");
     server.shutdown().await.expect("the server stops");
     report
 }
@@ -50,12 +43,7 @@ fn failing(report: &Report) -> Vec<(String, Vec<String>)> {
         .cases
         .iter()
         .filter(|c| c.outcome.fails_run())
-        .map(|c| {
-            (
-                c.id.clone(),
-                c.findings.iter().map(|f| f.rule.clone()).collect(),
-            )
-        })
+        .map(|c| (c.id.clone(), c.findings.iter().map(|f| f.rule.clone()).collect()))
         .collect()
 }
 
@@ -63,11 +51,7 @@ fn failing(report: &Report) -> Vec<(String, Vec<String>)> {
 async fn every_fault_is_detected_and_the_clean_server_passes() {
     let clean = run_against(None, Vec::new(), 2_000).await;
     let clean_failures = failing(&clean);
-    assert!(
-        clean.totals.cases > 300,
-        "only {} cases",
-        clean.totals.cases
-    );
+    assert!(clean.totals.cases > 300, "only {} cases", clean.totals.cases);
     assert!(
         clean_failures.is_empty(),
         "the clean reference server fails {} cases: {:#?}",
@@ -106,8 +90,5 @@ async fn every_fault_is_detected_and_the_clean_server_passes() {
             undetected.push(*fault);
         }
     }
-    assert!(
-        undetected.is_empty(),
-        "faults no case detects: {undetected:?}"
-    );
+    assert!(undetected.is_empty(), "faults no case detects: {undetected:?}");
 }

@@ -57,16 +57,12 @@ fn sample() -> Report {
         ),
         case(
             "reject.d",
-            Outcome::ExpectedFailure {
-                reason: "known".into(),
-            },
+            Outcome::ExpectedFailure { reason: "known".into() },
             vec![fail],
         ),
         case(
             "reject.e",
-            Outcome::UnexpectedPass {
-                reason: "stale".into(),
-            },
+            Outcome::UnexpectedPass { reason: "stale".into() },
             Vec::new(),
         ),
         case(
@@ -103,18 +99,13 @@ fn sample() -> Report {
 #[test]
 fn json_report_validates_against_its_schema() {
     let schema: serde_json::Value = serde_json::from_str(
-        &std::fs::read_to_string(
-            Path::new(env!("CARGO_MANIFEST_DIR")).join("../schemas/run-report.schema.json"),
-        )
-        .unwrap(),
+        &std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../schemas/run-report.schema.json"))
+            .unwrap(),
     )
     .unwrap();
     let validator = jsonschema::validator_for(&schema).unwrap();
     let json: serde_json::Value = serde_json::from_str(&report::json::render(&sample())).unwrap();
-    let errors: Vec<String> = validator
-        .iter_errors(&json)
-        .map(|e| e.to_string())
-        .collect();
+    let errors: Vec<String> = validator.iter_errors(&json).map(|e| e.to_string()).collect();
     assert!(errors.is_empty(), "{errors:?}");
     let mut broken = json.clone();
     broken["cases"][0]["outcome"]["verdict"] = serde_json::json!("maybe");
@@ -127,8 +118,7 @@ fn json_report_validates_against_its_schema() {
 #[test]
 fn junit_report_parses_with_an_independent_parser() {
     let xml = report::junit::render(&sample());
-    let parsed =
-        junit_parser::from_reader(std::io::Cursor::new(xml.as_bytes())).expect("valid JUnit XML");
+    let parsed = junit_parser::from_reader(std::io::Cursor::new(xml.as_bytes())).expect("valid JUnit XML");
     assert_eq!(parsed.tests, 6);
     assert_eq!(parsed.failures, 2, "fail and unexpected pass are failures");
     assert_eq!(parsed.skipped, 1);
@@ -165,8 +155,7 @@ fn text_report_ends_with_the_counts() {
     assert!(text.contains("UNEXPECTED-PASS reject.e"));
     assert!(text.contains("reproduce: curl "));
     assert!(
-        text.trim_end()
-            .ends_with("conformance: 3 passed, 2 failed, 1 skipped"),
+        text.trim_end().ends_with("conformance: 3 passed, 2 failed, 1 skipped"),
         "{text}"
     );
 }

@@ -33,19 +33,8 @@ fn corpus() -> Vec<String> {
         Target::Cred,
         Target::Bhim,
     ];
-    let names = [
-        "Swiggy",
-        "Merchant Inc",
-        "John Doe",
-        "Kumar & Sons",
-        "Café Noir",
-    ];
-    let notes = [
-        "Pay for Intent",
-        "Payment for order",
-        "UPIIntent",
-        "Order #42",
-    ];
+    let names = ["Swiggy", "Merchant Inc", "John Doe", "Kumar & Sons", "Café Noir"];
+    let notes = ["Pay for Intent", "Payment for order", "UPIIntent", "Order #42"];
     (0..CORPUS)
         .map(|i| {
             let target = targets[rng.random_range(0..targets.len())].clone();

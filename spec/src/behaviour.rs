@@ -10,13 +10,7 @@ use crate::source::{Source, seeds};
 
 const WHY: &str = "a rule about behaviour across requests; JSON Schema judges one document";
 
-fn rule(
-    id: impl Into<String>,
-    statement: impl Into<String>,
-    severity: Severity,
-    source: Source,
-    scope: &str,
-) -> Rule {
+fn rule(id: impl Into<String>, statement: impl Into<String>, severity: Severity, source: Source, scope: &str) -> Rule {
     Rule {
         id: id.into(),
         statement: statement.into(),
@@ -35,7 +29,10 @@ pub fn rules() -> Vec<Rule> {
         .map(|m| {
             rule(
                 format!("{}.accepted", m.id),
-                format!("a request satisfying every must rule of {} is accepted and answered with its success response", m.id),
+                format!(
+                    "a request satisfying every must rule of {} is accepted and answered with its success response",
+                    m.id
+                ),
                 Severity::Must,
                 Source::derived("an API that rejects conformant requests is as broken as one that accepts broken ones"),
                 m.id,

@@ -44,12 +44,7 @@ pub fn rules_of(message: &Message) -> Vec<Rule> {
             schema.clone(),
         );
     }
-    c.object(
-        &message.body,
-        &root,
-        schema,
-        message.encoding == Encoding::Json,
-    );
+    c.object(&message.body, &root, schema, message.encoding == Encoding::Json);
     for rule in &message.rules {
         if let Cross::HeaderEqualsField { .. } = rule.kind {
             c.add(
@@ -101,27 +96,14 @@ struct Collector<'m> {
 }
 
 impl Collector<'_> {
-    fn add(
-        &mut self,
-        id: String,
-        statement: String,
-        severity: Severity,
-        source: Source,
-        schema: SchemaCtx,
-    ) {
+    fn add(&mut self, id: String, statement: String, severity: Severity, source: Source, schema: SchemaCtx) {
         let schema = match (schema, severity) {
-            (_, Severity::Should | Severity::Info) => {
-                SchemaCoverage::NotExpressible { why: SHOULD_WHY }
-            }
-            (None, _) if id.contains(".header.") => {
-                SchemaCoverage::NotExpressible { why: HEADER_WHY }
-            }
+            (_, Severity::Should | Severity::Info) => SchemaCoverage::NotExpressible { why: SHOULD_WHY },
+            (None, _) if id.contains(".header.") => SchemaCoverage::NotExpressible { why: HEADER_WHY },
             (None, _) => SchemaCoverage::NotExpressible {
                 why: "judged before or beyond the body's JSON Schema",
             },
-            (Some((schema, document)), Severity::Must) => {
-                SchemaCoverage::Enforced { schema, document }
-            }
+            (Some((schema, document)), Severity::Must) => SchemaCoverage::Enforced { schema, document },
         };
         self.out.push(Rule {
             id,
@@ -212,15 +194,7 @@ impl Collector<'_> {
         self.item(&field.value, label, &path, field.source, schema, json);
     }
 
-    fn item(
-        &mut self,
-        item: &Item,
-        label: &str,
-        path: &FieldPath,
-        source: Source,
-        schema: SchemaCtx,
-        json: bool,
-    ) {
+    fn item(&mut self, item: &Item, label: &str, path: &FieldPath, source: Source, schema: SchemaCtx, json: bool) {
         self.item_typed(item, label, path, source, schema, json, json);
     }
 
@@ -251,10 +225,7 @@ impl Collector<'_> {
                 path.rule(check.constraint.suffix()),
                 match check.severity {
                     Severity::Must => check.constraint.statement(label),
-                    _ => check
-                        .constraint
-                        .statement(label)
-                        .replacen(" must ", " should ", 1),
+                    _ => check.constraint.statement(label).replacen(" must ", " should ", 1),
                 },
                 check.severity,
                 check.source.unwrap_or(source),
@@ -263,29 +234,12 @@ impl Collector<'_> {
         }
         match &item.kind {
             Kind::Object(obj) => self.object(obj, path, schema, json),
-            Kind::Array(inner) => self.item(
-                inner,
-                &format!("{label}[]"),
-                &path.index(0),
-                source,
-                schema,
-                json,
-            ),
-            Kind::Map(inner) => self.item(
-                inner,
-                &format!("{label}.*"),
-                &path.map_value("*"),
-                source,
-                schema,
-                json,
-            ),
+            Kind::Array(inner) => self.item(inner, &format!("{label}[]"), &path.index(0), source, schema, json),
+            Kind::Map(inner) => self.item(inner, &format!("{label}.*"), &path.map_value("*"), source, schema, json),
             Kind::JsonString(inner) => {
                 self.out.push(Rule {
                     id: path.rule("json"),
-                    statement: format!(
-                        "{label} must be a string holding a JSON {}",
-                        inner.kind.json_type()
-                    ),
+                    statement: format!("{label} must be a string holding a JSON {}", inner.kind.json_type()),
                     severity: Severity::Must,
                     source,
                     scope: self.message.id.to_string(),

@@ -93,9 +93,7 @@ impl Charset {
 
     /// The ASCII members, in order.
     pub fn ascii_members(&self) -> impl Iterator<Item = char> + '_ {
-        (0u8..128)
-            .filter(|b| self.ascii & (1u128 << b) != 0)
-            .map(char::from)
+        (0u8..128).filter(|b| self.ascii & (1u128 << b) != 0).map(char::from)
     }
 
     /// A regex character class (ECMA-262 and Rust `regex` compatible) matching one member.
@@ -122,10 +120,7 @@ impl Charset {
     /// Draws one member.
     pub fn sample(&self, rng: &mut impl Rng) -> char {
         const NON_ASCII: [char; 4] = ['é', 'अ', '₹', 'ß'];
-        let members: Vec<char> = self
-            .ascii_members()
-            .filter(|c| !c.is_ascii_control())
-            .collect();
+        let members: Vec<char> = self.ascii_members().filter(|c| !c.is_ascii_control()).collect();
         if members.is_empty() || (self.non_ascii && rng.random_bool(0.1)) {
             return NON_ASCII[rng.random_range(0..NON_ASCII.len())];
         }
@@ -134,10 +129,8 @@ impl Charset {
 
     /// A printable character that is *not* in the set, if there is one (for breaking rules).
     pub fn outsider(&self) -> Option<char> {
-        [
-            '!', ' ', '#', '~', '/', '@', 'é', '"', 'A', 'a', '0', '-', '.',
-        ]
-        .into_iter()
-        .find(|c| !self.contains(*c))
+        ['!', ' ', '#', '~', '/', '@', 'é', '"', 'A', 'a', '0', '-', '.']
+            .into_iter()
+            .find(|c| !self.contains(*c))
     }
 }

@@ -116,13 +116,10 @@ pub fn parse_curl(text: &str) -> Result<CurlRequest, InputError> {
         .filter(|l| !l.is_empty())
         .map(str::to_string)
         .collect();
-    let words = shell_words::split(&command)
-        .map_err(|e| InputError::Curl(format!("unbalanced quoting: {e}")))?;
+    let words = shell_words::split(&command).map_err(|e| InputError::Curl(format!("unbalanced quoting: {e}")))?;
     let mut words = words.into_iter();
     if words.next().as_deref() != Some("curl") {
-        return Err(InputError::Curl(
-            "the command does not start with `curl`".into(),
-        ));
+        return Err(InputError::Curl("the command does not start with `curl`".into()));
     }
     let mut request = CurlRequest {
         method: None,
@@ -182,9 +179,7 @@ pub fn parse_curl(text: &str) -> Result<CurlRequest, InputError> {
                 multipart.push((k.to_string(), v));
             }
             w if FLAGS_WITHOUT_VALUE.contains(&w) => {}
-            w if request.url.is_none() && (w.contains("://") || w.starts_with("{{")) => {
-                request.url = Some(word)
-            }
+            w if request.url.is_none() && (w.contains("://") || w.starts_with("{{")) => request.url = Some(word),
             _ => request.ignored.push(word),
         }
     }

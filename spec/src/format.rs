@@ -120,9 +120,7 @@ impl Format {
             Format::Amount2dp => r"^(0|[1-9][0-9]*)\.[0-9]{2}$",
             Format::Decimal => r"^(0|[1-9][0-9]*)(\.[0-9]{1,2})?$",
             Format::EpochMillis13 => r"^[0-9]{13}$",
-            Format::UuidV4 => {
-                r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-4[0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}$"
-            }
+            Format::UuidV4 => r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-4[0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}$",
             Format::Vpa => r"^[A-Za-z0-9._\-]{1,200}@[A-Za-z0-9]{2,64}$",
             Format::Ifsc => r"^[A-Z]{4}0[A-Z0-9]{6}$",
             Format::Mcc => r"^[0-9]{4}$",
@@ -154,10 +152,7 @@ impl Format {
         let b = s.as_bytes();
         let digits = |x: &[u8]| !x.is_empty() && x.iter().all(u8::is_ascii_digit);
         let no_leading_zero = |x: &[u8]| digits(x) && (x.len() == 1 || x[0] != b'0');
-        let hex_lower = |x: &[u8]| {
-            x.iter()
-                .all(|c| c.is_ascii_digit() || (b'a'..=b'f').contains(c))
-        };
+        let hex_lower = |x: &[u8]| x.iter().all(|c| c.is_ascii_digit() || (b'a'..=b'f').contains(c));
         let two = |x: &[u8]| x.len() == 2 && digits(x);
         let in_range = |x: &[u8], lo: u32, hi: u32| {
             two(x) && {
@@ -172,9 +167,7 @@ impl Format {
             },
             Format::Decimal => match s.split_once('.') {
                 Some((int, frac)) => {
-                    no_leading_zero(int.as_bytes())
-                        && (1..=2).contains(&frac.len())
-                        && digits(frac.as_bytes())
+                    no_leading_zero(int.as_bytes()) && (1..=2).contains(&frac.len()) && digits(frac.as_bytes())
                 }
                 None => no_leading_zero(b),
             },
@@ -203,9 +196,7 @@ impl Format {
                 b.len() == 11
                     && b[..4].iter().all(u8::is_ascii_uppercase)
                     && b[4] == b'0'
-                    && b[5..]
-                        .iter()
-                        .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+                    && b[5..].iter().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
             }
             Format::Mcc => b.len() == 4 && digits(b),
             Format::DateSlashYmd => {
@@ -236,23 +227,16 @@ impl Format {
             Format::BoolString => s == "true" || s == "false",
             Format::PositiveInt => b.len() <= 9 && no_leading_zero(b) && s != "0",
             Format::DayOfMonth => {
-                no_leading_zero(b)
-                    && b.len() <= 2
-                    && s.parse::<u8>().is_ok_and(|d| (1..=31).contains(&d))
+                no_leading_zero(b) && b.len() <= 2 && s.parse::<u8>().is_ok_and(|d| (1..=31).contains(&d))
             }
             Format::Mobile12 => b.len() == 12 && digits(b),
             Format::Phone10 => b.len() == 10 && digits(b),
             Format::HttpUrl => {
-                let rest = s
-                    .strip_prefix("https://")
-                    .or_else(|| s.strip_prefix("http://"));
+                let rest = s.strip_prefix("https://").or_else(|| s.strip_prefix("http://"));
                 match rest {
                     Some(rest) => {
                         !s.chars().any(char::is_whitespace)
-                            && rest
-                                .chars()
-                                .next()
-                                .is_some_and(|c| !matches!(c, '/' | '?' | '#'))
+                            && rest.chars().next().is_some_and(|c| !matches!(c, '/' | '?' | '#'))
                     }
                     None => false,
                 }
@@ -268,17 +252,13 @@ impl Format {
                     && (pad == 0 || body.len() % 4 == 4 - pad)
             }
             Format::Base64UrlNoPad => {
-                s.len() % 4 != 1
-                    && b.iter()
-                        .all(|c| c.is_ascii_alphanumeric() || *c == b'-' || *c == b'_')
+                s.len() % 4 != 1 && b.iter().all(|c| c.is_ascii_alphanumeric() || *c == b'-' || *c == b'_')
             }
             Format::Ipv4 => {
                 let parts: Vec<&str> = s.split('.').collect();
                 parts.len() == 4
                     && parts.iter().all(|p| {
-                        no_leading_zero(p.as_bytes())
-                            && p.len() <= 3
-                            && p.parse::<u16>().is_ok_and(|v| v <= 255)
+                        no_leading_zero(p.as_bytes()) && p.len() <= 3 && p.parse::<u16>().is_ok_and(|v| v <= 255)
                     })
             }
             Format::Email => match s.split_once('@') {
@@ -299,10 +279,7 @@ impl Format {
                     && b[9].is_ascii_uppercase()
             }
             Format::DateDdmmyyyy => {
-                b.len() == 8
-                    && in_range(&b[..2], 1, 31)
-                    && in_range(&b[2..4], 1, 12)
-                    && digits(&b[4..])
+                b.len() == 8 && in_range(&b[..2], 1, 31) && in_range(&b[2..4], 1, 12) && digits(&b[4..])
             }
         }
     }
@@ -310,14 +287,10 @@ impl Format {
     /// A random valid value.
     pub fn example(self, rng: &mut impl Rng) -> String {
         let digits = |rng: &mut dyn rand::RngCore, n: usize| -> String {
-            (0..n)
-                .map(|_| char::from(b'0' + rng.random_range(0..10u8)))
-                .collect()
+            (0..n).map(|_| char::from(b'0' + rng.random_range(0..10u8))).collect()
         };
         let upper = |rng: &mut dyn rand::RngCore, n: usize| -> String {
-            (0..n)
-                .map(|_| char::from(b'A' + rng.random_range(0..26u8)))
-                .collect()
+            (0..n).map(|_| char::from(b'A' + rng.random_range(0..26u8))).collect()
         };
         let hex = |rng: &mut dyn rand::RngCore, n: usize| -> String {
             (0..n)
@@ -325,27 +298,13 @@ impl Format {
                 .collect()
         };
         match self {
-            Format::Amount2dp => format!(
-                "{}.{:02}",
-                rng.random_range(1..100_000u32),
-                rng.random_range(0..100u32)
-            ),
+            Format::Amount2dp => format!("{}.{:02}", rng.random_range(1..100_000u32), rng.random_range(0..100u32)),
             Format::Decimal => match rng.random_range(0..3) {
                 0 => rng.random_range(1..10_000u32).to_string(),
-                1 => format!(
-                    "{}.{}",
-                    rng.random_range(0..10_000u32),
-                    rng.random_range(0..10u32)
-                ),
-                _ => format!(
-                    "{}.{:02}",
-                    rng.random_range(0..10_000u32),
-                    rng.random_range(0..100u32)
-                ),
+                1 => format!("{}.{}", rng.random_range(0..10_000u32), rng.random_range(0..10u32)),
+                _ => format!("{}.{:02}", rng.random_range(0..10_000u32), rng.random_range(0..100u32)),
             },
-            Format::EpochMillis13 => rng
-                .random_range(1_600_000_000_000u64..1_900_000_000_000)
-                .to_string(),
+            Format::EpochMillis13 => rng.random_range(1_600_000_000_000u64..1_900_000_000_000).to_string(),
             Format::UuidV4 => format!(
                 "{}-{}-4{}-{}{}-{}",
                 hex(rng, 8),
@@ -359,11 +318,7 @@ impl Format {
                 let handles = ["axisbank", "ybl", "okhdfcbank", "paytm", "ypay", "yesg"];
                 let local_digits = rng.random_range(3..10);
                 let handle = handles[rng.random_range(0..handles.len())];
-                format!(
-                    "{}{}@{handle}",
-                    upper(rng, 1).to_lowercase(),
-                    digits(rng, local_digits)
-                )
+                format!("{}{}@{handle}", upper(rng, 1).to_lowercase(), digits(rng, local_digits))
             }
             Format::Ifsc => format!("{}0{}", upper(rng, 4), digits(rng, 6)),
             Format::Mcc => digits(rng, 4),
@@ -384,21 +339,12 @@ impl Format {
             ),
             Format::Sha256Hex => hex(rng, 64),
             Format::Sha512Hex => hex(rng, 128),
-            Format::BoolString => (if rng.random_bool(0.5) {
-                "true"
-            } else {
-                "false"
-            })
-            .to_string(),
+            Format::BoolString => (if rng.random_bool(0.5) { "true" } else { "false" }).to_string(),
             Format::PositiveInt => rng.random_range(1..1_000u32).to_string(),
             Format::DayOfMonth => rng.random_range(1..=31u32).to_string(),
             Format::Mobile12 => format!("91{}{}", rng.random_range(6..10u8), digits(rng, 9)),
             Format::Phone10 => format!("{}{}", rng.random_range(6..10u8), digits(rng, 9)),
-            Format::HttpUrl => format!(
-                "https://merchant{}.example.com/ref/{}",
-                digits(rng, 2),
-                digits(rng, 4)
-            ),
+            Format::HttpUrl => format!("https://merchant{}.example.com/ref/{}", digits(rng, 2), digits(rng, 4)),
             Format::Base64 => {
                 let bytes: Vec<u8> = (0..rng.random_range(0..40)).map(|_| rng.random()).collect();
                 base64::engine::general_purpose::STANDARD.encode(&bytes)
@@ -428,9 +374,7 @@ impl Format {
     /// Values that miss the format narrowly (each is invalid; the first is the most typical).
     pub fn near_misses(self) -> &'static [&'static str] {
         match self {
-            Format::Amount2dp => &[
-                "1.0", "1", "1.000", "-1.00", "1e3", "01.00", "1,00", " 1.00",
-            ],
+            Format::Amount2dp => &["1.0", "1", "1.000", "-1.00", "1e3", "01.00", "1,00", " 1.00"],
             Format::Decimal => &["1.000", "-1", "1e3", "01", "1.", ".5", "abc"],
             Format::EpochMillis13 => &[
                 "166838934984",
@@ -462,13 +406,7 @@ impl Format {
                 "ABCD00003456",
             ],
             Format::Mcc => &["123", "12345", "12a4", " 123"],
-            Format::DateSlashYmd => &[
-                "2022-01-20",
-                "20/01/2022",
-                "2022/13/01",
-                "2022/1/20",
-                "2022/01/32",
-            ],
+            Format::DateSlashYmd => &["2022-01-20", "20/01/2022", "2022/13/01", "2022/1/20", "2022/01/32"],
             Format::IsoTimestampIst => &[
                 "2021-12-30T14:17:06Z",
                 "2021-12-30 14:17:06+05:30",
@@ -485,12 +423,7 @@ impl Format {
             Format::BoolString => &["TRUE", "True", "1", "yes", ""],
             Format::PositiveInt => &["0", "-1", "010", "1.5", "ten", "1234567890"],
             Format::DayOfMonth => &["0", "32", "01", "-1", "1.0"],
-            Format::Mobile12 => &[
-                "98765432101",
-                "9876543210123",
-                "+919876543210",
-                "91987654321a",
-            ],
+            Format::Mobile12 => &["98765432101", "9876543210123", "+919876543210", "91987654321a"],
             Format::Phone10 => &["987654321", "98765432101", "##########", "98765 4321"],
             Format::HttpUrl => &[
                 "www.xyz.com",
@@ -501,28 +434,10 @@ impl Format {
             ],
             Format::Base64 => &["abc", "ab=c", "a!bc", "abcde==="],
             Format::Base64UrlNoPad => &["abc=", "a+bc", "a/bc", "abcde"],
-            Format::Ipv4 => &[
-                "10.200.12",
-                "10.200.12.256",
-                "10.200.012.12",
-                "a.b.c.d",
-                "::1",
-            ],
-            Format::Email => &[
-                "user",
-                "user@",
-                "@example.com",
-                "user@example",
-                "us er@example.com",
-            ],
+            Format::Ipv4 => &["10.200.12", "10.200.12.256", "10.200.012.12", "a.b.c.d", "::1"],
+            Format::Email => &["user", "user@", "@example.com", "user@example", "us er@example.com"],
             Format::Pan => &["ABCDE1234", "abcde1234f", "ABCD12345F", "ABCDE12345"],
-            Format::DateDdmmyyyy => &[
-                "2025-01-31",
-                "31/01/2025",
-                "3101202",
-                "32012025",
-                "31132025",
-            ],
+            Format::DateDdmmyyyy => &["2025-01-31", "31/01/2025", "3101202", "32012025", "31132025"],
         }
     }
 }

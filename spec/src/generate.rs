@@ -19,6 +19,9 @@ use crate::model::{Cond, Constraint, Cross, CrossRule, Field, Item, Kind, Messag
 use crate::path::FieldPath;
 use crate::validate::{decimal_cmp, decimal_eq};
 
+/// A predicate on a field's text: whether a value makes a condition come out as wanted.
+type Accepts = dyn Fn(&str) -> bool;
+
 /// A generated tree: like JSON, but a stringified-JSON field keeps its content as a tree until
 /// the document is serialised, so mutations can reach inside it.
 #[derive(Debug, Clone, PartialEq)]
@@ -91,10 +94,7 @@ enum Breach {
     Json,
     Check(Constraint),
     Cross(CrossRule),
-    HeaderEquals {
-        header: &'static str,
-        field: &'static str,
-    },
+    HeaderEquals { header: &'static str, field: &'static str },
 }
 
 /// Where a rule lives: in the headers or the body, the path to the field (or to the object
@@ -112,7 +112,23 @@ struct Site {
 /// A valid document for `message` from `seed`.
 pub fn valid(message: &Message, seed: u64) -> Document {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
-    let mut g = Generator { rng: &mut rng };
+    let mut g = Generator {
+        rng: &mut rng,
+        unicode: false,
+    };
+    let (headers, body) = g.message(message, &[], false, &HashSet::new());
+    finish(headers, body)
+}
+
+/// A valid document whose free-text strings (those no charset, format, enum or constant
+/// constrains) are non-ASCII text, Devanagari and the rupee sign among it: the model allows it,
+/// so an implementation must accept it without tripping over its encoding.
+pub fn valid_unicode(message: &Message, seed: u64) -> Document {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let mut g = Generator {
+        rng: &mut rng,
+        unicode: true,
+    };
     let (headers, body) = g.message(message, &[], false, &HashSet::new());
     finish(headers, body)
 }
@@ -122,22 +138,16 @@ pub fn valid(message: &Message, seed: u64) -> Document {
 pub fn breaking(message: &Message, rule_id: &str, seed: u64) -> Option<Document> {
     let site = find_site(message, rule_id)?;
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
-    let mut g = Generator { rng: &mut rng };
+    let mut g = Generator {
+        rng: &mut rng,
+        unicode: false,
+    };
     let protected: HashSet<&'static str> = match &site.breach {
         Breach::Cross(rule) => rule.kind.fields().into_iter().collect(),
         Breach::HeaderEquals { field, .. } => [*field].into_iter().collect(),
-        _ => site
-            .field
-            .as_ref()
-            .map(|f| f.key.label())
-            .into_iter()
-            .collect(),
+        _ => site.field.as_ref().map(|f| f.key.label()).into_iter().collect(),
     };
-    let focus = if site.header {
-        Vec::new()
-    } else {
-        site.steps.clone()
-    };
+    let focus = if site.header { Vec::new() } else { site.steps.clone() };
     let (mut headers, mut body) = g.message(message, &focus, site.header, &protected);
     g.apply(message, &site, &mut headers, &mut body);
     Some(finish(headers, body))
@@ -145,10 +155,7 @@ pub fn breaking(message: &Message, rule_id: &str, seed: u64) -> Option<Document>
 
 fn finish(headers: Node, body: Node) -> Document {
     let headers = match headers {
-        Node::Obj(e) => e
-            .into_iter()
-            .filter_map(|(k, v)| v.text().map(|t| (k, t)))
-            .collect(),
+        Node::Obj(e) => e.into_iter().filter_map(|(k, v)| v.text().map(|t| (k, t))).collect(),
         _ => Vec::new(),
     };
     Document {
@@ -164,9 +171,7 @@ fn find_site(message: &Message, rule_id: &str) -> Option<Site> {
         fields: message.headers.clone(),
         rules: Vec::new(),
     };
-    collect_obj(&header_obj, &root, &[], true, &mut sites, &|p, l| {
-        p.header(l)
-    });
+    collect_obj(&header_obj, &root, &[], true, &mut sites, &|p, l| p.header(l));
     if root.rule("type") == rule_id {
         return Some(Site {
             header: false,
@@ -177,9 +182,7 @@ fn find_site(message: &Message, rule_id: &str) -> Option<Site> {
             breach: Breach::RootType,
         });
     }
-    collect_obj(&message.body, &root, &[], false, &mut sites, &|p, l| {
-        p.key(l, l)
-    });
+    collect_obj(&message.body, &root, &[], false, &mut sites, &|p, l| p.key(l, l));
     for rule in &message.rules {
         if let Cross::HeaderEqualsField { header, field } = rule.kind {
             sites.push((
@@ -195,22 +198,12 @@ fn find_site(message: &Message, rule_id: &str) -> Option<Site> {
             ));
         }
     }
-    sites
-        .into_iter()
-        .find(|(id, _)| id == rule_id)
-        .map(|(_, s)| s)
+    sites.into_iter().find(|(id, _)| id == rule_id).map(|(_, s)| s)
 }
 
 type Child<'a> = &'a dyn Fn(&FieldPath, &str) -> FieldPath;
 
-fn collect_obj(
-    obj: &Obj,
-    path: &FieldPath,
-    steps: &[Step],
-    header: bool,
-    out: &mut Vec<(String, Site)>,
-    child: Child,
-) {
+fn collect_obj(obj: &Obj, path: &FieldPath, steps: &[Step], header: bool, out: &mut Vec<(String, Site)>, child: Child) {
     for field in &obj.fields {
         let label = field.key.label();
         let p = child(path, label);
@@ -225,9 +218,7 @@ fn collect_obj(
             breach,
         };
         match field.presence {
-            Presence::Mandatory | Presence::Recommended => {
-                out.push((p.rule("required"), site(Breach::Required)))
-            }
+            Presence::Mandatory | Presence::Recommended => out.push((p.rule("required"), site(Breach::Required))),
             Presence::Absent => out.push((p.rule("absent"), site(Breach::Absent))),
             _ => {}
         }
@@ -281,15 +272,7 @@ fn collect_item(
     };
     match &item.kind {
         Kind::Object(obj) => collect_obj(obj, p, steps, header, out, &|p, l| p.key(l, l)),
-        Kind::Array(inner) => collect_item(
-            inner,
-            field,
-            &p.index(0),
-            &with(Step::Index(0)),
-            header,
-            out,
-            true,
-        ),
+        Kind::Array(inner) => collect_item(inner, field, &p.index(0), &with(Step::Index(0)), header, out, true),
         Kind::Map(inner) => collect_item(
             inner,
             field,
@@ -303,15 +286,7 @@ fn collect_item(
             out.push((p.rule("json"), site(Breach::Json)));
             match &inner.kind {
                 Kind::Object(obj) => collect_obj(obj, p, steps, header, out, &|p, l| p.key(l, l)),
-                Kind::Array(i2) => collect_item(
-                    i2,
-                    field,
-                    &p.index(0),
-                    &with(Step::Index(0)),
-                    header,
-                    out,
-                    true,
-                ),
+                Kind::Array(i2) => collect_item(i2, field, &p.index(0), &with(Step::Index(0)), header, out, true),
                 Kind::Map(i2) => collect_item(
                     i2,
                     field,
@@ -330,6 +305,8 @@ fn collect_item(
 
 struct Generator<'r> {
     rng: &'r mut ChaCha8Rng,
+    /// Free text is drawn from non-ASCII text.
+    unicode: bool,
 }
 
 impl Generator<'_> {
@@ -349,8 +326,7 @@ impl Generator<'_> {
         let body = self.object(&m.body, focus, protected, false);
         for rule in &m.rules {
             if let Cross::HeaderEqualsField { header, field } = rule.kind
-                && let (Some(v), Some(entries)) =
-                    (body.get(field).and_then(Node::text), headers.entries())
+                && let (Some(v), Some(entries)) = (body.get(field).and_then(Node::text), headers.entries())
             {
                 set(entries, header, Node::Str(v));
             }
@@ -358,13 +334,7 @@ impl Generator<'_> {
         (headers, body)
     }
 
-    fn object(
-        &mut self,
-        obj: &Obj,
-        focus: &[Step],
-        protected: &HashSet<&'static str>,
-        all: bool,
-    ) -> Node {
+    fn object(&mut self, obj: &Obj, focus: &[Step], protected: &HashSet<&'static str>, all: bool) -> Node {
         let focused = match focus.first() {
             Some(Step::Key(k)) => Some(k.as_str()),
             _ => None,
@@ -380,20 +350,13 @@ impl Generator<'_> {
                 }
             };
             if present {
-                let inner_focus = if focused == Some(label) {
-                    &focus[1..]
-                } else {
-                    &[][..]
-                };
+                let inner_focus = if focused == Some(label) { &focus[1..] } else { &[][..] };
                 let value = self.item(&field.value, inner_focus);
                 entries.push((self.wire_name(field), value));
             }
         }
         let mut node = Node::Obj(entries);
-        let keep: HashSet<&str> = focused
-            .into_iter()
-            .chain(protected.iter().copied())
-            .collect();
+        let keep: HashSet<&str> = focused.into_iter().chain(protected.iter().copied()).collect();
         self.repair(obj, &mut node, &keep, None);
         node
     }
@@ -434,19 +397,10 @@ impl Generator<'_> {
             }
             Kind::Map(inner) => {
                 let n = self.rng.random_range(1..=3);
-                let rest = if focus.is_empty() {
-                    &[][..]
-                } else {
-                    &focus[1..]
-                };
+                let rest = if focus.is_empty() { &[][..] } else { &focus[1..] };
                 Node::Obj(
                     (1..=n)
-                        .map(|i| {
-                            (
-                                format!("udf{i}"),
-                                self.item(inner, if i == 1 { rest } else { &[] }),
-                            )
-                        })
+                        .map(|i| (format!("udf{i}"), self.item(inner, if i == 1 { rest } else { &[] })))
                         .collect(),
                 )
             }
@@ -481,6 +435,19 @@ impl Generator<'_> {
             }
         }
         let len = self.rng.random_range(min..=max.max(min));
+        let free_text = !checks.iter().any(|c| matches!(c.constraint, Constraint::Charset(_)));
+        if self.unicode && free_text {
+            const TEXT: [char; 8] = ['न', 'म', 'स', '्', 'त', '₹', 'é', 'ß'];
+            return (0..len)
+                .map(|i| {
+                    if i % 2 == 0 {
+                        TEXT[self.rng.random_range(0..TEXT.len())]
+                    } else {
+                        'a'
+                    }
+                })
+                .collect();
+        }
         (0..len).map(|_| charset.sample(&mut *self.rng)).collect()
     }
 
@@ -513,37 +480,25 @@ impl Generator<'_> {
     }
 
     fn present(obj: &Obj, node: &Node, label: &str) -> bool {
-        Self::field_of(obj, label)
-            .is_some_and(|f| f.key.names().iter().any(|n| node.get(n).is_some()))
+        Self::field_of(obj, label).is_some_and(|f| f.key.names().iter().any(|n| node.get(n).is_some()))
     }
 
     fn holds(obj: &Obj, node: &Node, cond: &Cond) -> bool {
         match cond {
             Cond::Always => true,
             Cond::Eq(f, v) => Self::text_of(obj, node, f).as_deref() == Some(*v),
-            Cond::In(f, vs) => {
-                Self::text_of(obj, node, f).is_some_and(|t| vs.contains(&t.as_str()))
-            }
-            Cond::NotIn(f, vs) => {
-                Self::text_of(obj, node, f).is_some_and(|t| !vs.contains(&t.as_str()))
-            }
+            Cond::In(f, vs) => Self::text_of(obj, node, f).is_some_and(|t| vs.contains(&t.as_str())),
+            Cond::NotIn(f, vs) => Self::text_of(obj, node, f).is_some_and(|t| !vs.contains(&t.as_str())),
         }
     }
 
     /// Sets the condition's field so that the condition is `want`; false when impossible.
-    fn force(
-        &mut self,
-        obj: &Obj,
-        node: &mut Node,
-        cond: &Cond,
-        want: bool,
-        keep: &HashSet<&str>,
-    ) -> bool {
-        let (label, accepted): (&str, Box<dyn Fn(&str) -> bool>) = match *cond {
+    fn force(&mut self, obj: &Obj, node: &mut Node, cond: &Cond, want: bool, keep: &HashSet<&str>) -> bool {
+        let (label, accepted): (&str, Box<Accepts>) = match *cond {
             Cond::Always => return want,
             Cond::Eq(f, v) => (f, Box::new(move |t: &str| (t == v) == want)),
             Cond::In(f, vs) => (f, Box::new(move |t: &str| vs.contains(&t) == want)),
-            Cond::NotIn(f, vs) => (f, Box::new(move |t: &str| !vs.contains(&t) == want)),
+            Cond::NotIn(f, vs) => (f, Box::new(move |t: &str| vs.contains(&t) != want)),
         };
         if keep.contains(label) {
             return Self::holds(obj, node, cond) == want;
@@ -572,13 +527,7 @@ impl Generator<'_> {
         true
     }
 
-    fn repair_one(
-        &mut self,
-        obj: &Obj,
-        rule: &CrossRule,
-        node: &mut Node,
-        keep: &HashSet<&str>,
-    ) -> bool {
+    fn repair_one(&mut self, obj: &Obj, rule: &CrossRule, node: &mut Node, keep: &HashSet<&str>) -> bool {
         match &rule.kind {
             Cross::Together(keys) => {
                 let present: Vec<bool> = keys.iter().map(|k| Self::present(obj, node, k)).collect();
@@ -630,8 +579,7 @@ impl Generator<'_> {
                 false
             }
             Cross::EqualAmounts { a, b, when } => {
-                let (Some(x), Some(y)) = (Self::text_of(obj, node, a), Self::text_of(obj, node, b))
-                else {
+                let (Some(x), Some(y)) = (Self::text_of(obj, node, a), Self::text_of(obj, node, b)) else {
                     return false;
                 };
                 if Self::present(obj, node, a)
@@ -651,10 +599,7 @@ impl Generator<'_> {
                 false
             }
             Cross::Before { earlier, later } => {
-                let (Some(x), Some(y)) = (
-                    Self::text_of(obj, node, earlier),
-                    Self::text_of(obj, node, later),
-                ) else {
+                let (Some(x), Some(y)) = (Self::text_of(obj, node, earlier), Self::text_of(obj, node, later)) else {
                     return false;
                 };
                 match (x.parse::<u64>(), y.parse::<u64>()) {
@@ -674,10 +619,7 @@ impl Generator<'_> {
                 }
             }
             Cross::NotAbove { amount, limit } => {
-                let (Some(a), Some(l)) = (
-                    Self::text_of(obj, node, amount),
-                    Self::text_of(obj, node, limit),
-                ) else {
+                let (Some(a), Some(l)) = (Self::text_of(obj, node, amount), Self::text_of(obj, node, limit)) else {
                     return false;
                 };
                 if Self::present(obj, node, amount)
@@ -707,10 +649,7 @@ impl Generator<'_> {
                         continue;
                     };
                     let names = field.key.names();
-                    let Some(pos) = entries
-                        .iter()
-                        .position(|(k, _)| names.contains(&k.as_str()))
-                    else {
+                    let Some(pos) = entries.iter().position(|(k, _)| names.contains(&k.as_str())) else {
                         continue;
                     };
                     let used = names.iter().position(|n| *n == entries[pos].0).unwrap_or(0);
@@ -778,10 +717,7 @@ impl Generator<'_> {
                 let field = site.field.as_ref().expect("field sites carry their field");
                 let item = site.item.as_ref().expect("field sites carry their item");
                 let target = match step {
-                    Step::Key(_)
-                        if site.steps.len() >= 1
-                            && matches!(breach, Breach::Required | Breach::Absent) =>
-                    {
+                    Step::Key(_) if !site.steps.is_empty() && matches!(breach, Breach::Required | Breach::Absent) => {
                         None
                     }
                     Step::Key(k) => {
@@ -840,12 +776,7 @@ impl Generator<'_> {
     }
 
     fn break_check(&mut self, c: &Constraint, item: &Item, target: &mut Node) {
-        let others: Vec<&Constraint> = item
-            .checks
-            .iter()
-            .map(|k| &k.constraint)
-            .filter(|k| *k != c)
-            .collect();
+        let others: Vec<&Constraint> = item.checks.iter().map(|k| &k.constraint).filter(|k| *k != c).collect();
         let fits = |s: &str| others.iter().all(|o| o.check_str(s));
         let charset = item.checks.iter().find_map(|k| match k.constraint {
             Constraint::Charset(cs) => Some(cs),
@@ -989,14 +920,9 @@ impl Generator<'_> {
                     let first_label = labels[0];
                     let first_index = Self::field_of(obj, first_label).and_then(|f| {
                         let n = f.key.names();
-                        entries
-                            .iter()
-                            .find_map(|(k, _)| n.iter().position(|x| x == k))
+                        entries.iter().find_map(|(k, _)| n.iter().position(|x| x == k))
                     });
-                    if let Some(e) = entries
-                        .iter_mut()
-                        .find(|(k, _)| names.contains(&k.as_str()))
-                    {
+                    if let Some(e) = entries.iter_mut().find(|(k, _)| names.contains(&k.as_str())) {
                         let other = (first_index.unwrap_or(0) + 1) % names.len();
                         e.0 = names[other].to_string();
                     }
@@ -1031,9 +957,7 @@ fn descend<'n>(node: &'n mut Node, steps: &[Step]) -> Option<&'n mut Node> {
     };
     let next = match (node, first) {
         (Node::Embedded(inner), _) => return descend(inner, steps),
-        (Node::Obj(entries), Step::Key(k)) => {
-            entries.iter_mut().find(|(n, _)| n == k).map(|(_, v)| v)?
-        }
+        (Node::Obj(entries), Step::Key(k)) => entries.iter_mut().find(|(n, _)| n == k).map(|(_, v)| v)?,
         (Node::Arr(items), Step::Index(i)) => items.get_mut(*i)?,
         _ => return None,
     };

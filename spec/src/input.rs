@@ -22,10 +22,7 @@ pub struct Document {
 impl Document {
     /// A body without headers.
     pub fn body(body: Value) -> Document {
-        Document {
-            headers: None,
-            body,
-        }
+        Document { headers: None, body }
     }
 
     /// The value of header `name` (case-insensitive), if headers are known and it is present.
@@ -107,9 +104,7 @@ pub fn text(bytes: &[u8], limit: usize) -> Result<&str, InputError> {
 /// Parses JSON strictly: duplicate object keys are an error.
 pub fn parse_json(text: &str) -> Result<Value, InputError> {
     let mut de = serde_json::Deserializer::from_str(text);
-    let value = de
-        .deserialize_any(StrictVisitor)
-        .and_then(|v| de.end().map(|()| v));
+    let value = de.deserialize_any(StrictVisitor).and_then(|v| de.end().map(|()| v));
     value.map_err(|e| InputError::Json {
         line: e.line(),
         column: e.column(),
@@ -228,10 +223,7 @@ pub fn parse_form_pairs(text: &str) -> Result<Vec<(String, String)>, InputError>
 }
 
 /// Turns ordered pairs into a JSON object of strings, rejecting duplicate keys.
-pub fn pairs_to_object(
-    pairs: Vec<(String, String)>,
-    place: &'static str,
-) -> Result<Value, InputError> {
+pub fn pairs_to_object(pairs: Vec<(String, String)>, place: &'static str) -> Result<Value, InputError> {
     let mut map = Map::new();
     for (k, v) in pairs {
         if map.contains_key(&k) {
@@ -243,9 +235,7 @@ pub fn pairs_to_object(
 }
 
 /// Lower-cases header names and rejects duplicates.
-pub fn normalise_headers(
-    headers: Vec<(String, String)>,
-) -> Result<Vec<(String, String)>, InputError> {
+pub fn normalise_headers(headers: Vec<(String, String)>) -> Result<Vec<(String, String)>, InputError> {
     let mut out: Vec<(String, String)> = Vec::new();
     for (k, v) in headers {
         let k = k.trim().to_ascii_lowercase();

@@ -6,9 +6,7 @@ use base64::Engine as _;
 use serde_json::Value;
 
 use crate::curl::{CurlBody, parse_curl};
-use crate::input::{
-    Document, InputError, normalise_headers, pairs_to_object, parse_form_pairs, parse_json, text,
-};
+use crate::input::{Document, InputError, normalise_headers, pairs_to_object, parse_form_pairs, parse_json, text};
 use crate::model::{Encoding, Envelope, Message};
 
 /// The syntax of the input.
@@ -25,12 +23,7 @@ pub enum Syntax {
 }
 
 /// Reads `bytes` as an instance of `message`.
-pub fn read(
-    message: &Message,
-    bytes: &[u8],
-    syntax: Syntax,
-    limit: usize,
-) -> Result<Document, InputError> {
+pub fn read(message: &Message, bytes: &[u8], syntax: Syntax, limit: usize) -> Result<Document, InputError> {
     let text = text(bytes, limit)?;
     let syntax = match syntax {
         Syntax::Auto => {
@@ -87,11 +80,8 @@ pub fn open_envelope(message: &Message, document: Document) -> Result<Document, 
         .ok_or_else(|| InputError::Envelope("payload is not a string".into()))?;
     let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
         .decode(payload)
-        .map_err(|e| {
-            InputError::Envelope(format!("payload is not base64url without padding: {e}"))
-        })?;
-    let inner = std::str::from_utf8(&bytes)
-        .map_err(|e| InputError::Envelope(format!("payload is not UTF-8: {e}")))?;
+        .map_err(|e| InputError::Envelope(format!("payload is not base64url without padding: {e}")))?;
+    let inner = std::str::from_utf8(&bytes).map_err(|e| InputError::Envelope(format!("payload is not UTF-8: {e}")))?;
     Ok(Document {
         headers: document.headers,
         body: parse_json(inner)?,

@@ -82,10 +82,6 @@ pub struct Violation {
 
 impl std::fmt::Display for Violation {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "{} [{}] at {}: {}",
-            self.rule, self.severity, self.at, self.reason
-        )
+        write!(f, "{} [{}] at {}: {}", self.rule, self.severity, self.at, self.reason)
     }
 }

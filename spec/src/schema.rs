@@ -6,9 +6,7 @@
 use serde_json::{Map, Value, json};
 
 use crate::messages;
-use crate::model::{
-    Cond, Constraint, Cross, CrossRule, Field, Item, Key, Kind, Message, Obj, Presence,
-};
+use crate::model::{Cond, Constraint, Cross, CrossRule, Field, Item, Key, Kind, Message, Obj, Presence};
 use crate::path::FieldPath;
 use crate::rule::Severity;
 
@@ -138,10 +136,7 @@ fn item(item_: &Item, path: &FieldPath, extra: &mut Vec<NamedSchema>, field: &Fi
             if let Value::Object(map) = &mut named {
                 let mut head = Map::new();
                 head.insert("$schema".into(), json!(DIALECT));
-                head.insert(
-                    "$id".into(),
-                    json!(format!("urn:upi-conformance:schema:{}", path.id)),
-                );
+                head.insert("$id".into(), json!(format!("urn:upi-conformance:schema:{}", path.id)));
                 head.insert(
                     "title".into(),
                     json!(format!("Content of the stringified JSON field {}", path.id)),
@@ -181,18 +176,14 @@ fn item(item_: &Item, path: &FieldPath, extra: &mut Vec<NamedSchema>, field: &Fi
             (Constraint::Const(v), _) => {
                 map.insert("const".into(), json!(v));
             }
-            (Constraint::MediaType(m), _) => patterns.push(format!(
-                "^{}(;.*)?$",
-                m.replace('.', "\\.").replace('+', "\\+")
-            )),
+            (Constraint::MediaType(m), _) => {
+                patterns.push(format!("^{}(;.*)?$", m.replace('.', "\\.").replace('+', "\\+")))
+            }
             (Constraint::MinItems(n), _) => {
                 map.insert("minItems".into(), json!(n));
             }
             (Constraint::NotPrefixed(p), _) => {
-                map.insert(
-                    "not".into(),
-                    json!({"pattern": format!("^{}", p.replace('.', "\\."))}),
-                );
+                map.insert("not".into(), json!({"pattern": format!("^{}", p.replace('.', "\\."))}));
             }
         }
     }
@@ -204,12 +195,7 @@ fn item(item_: &Item, path: &FieldPath, extra: &mut Vec<NamedSchema>, field: &Fi
         _ => {
             map.insert(
                 "allOf".into(),
-                Value::Array(
-                    patterns
-                        .into_iter()
-                        .map(|p| json!({"pattern": p}))
-                        .collect(),
-                ),
+                Value::Array(patterns.into_iter().map(|p| json!({"pattern": p})).collect()),
             );
         }
     }
@@ -224,12 +210,7 @@ fn item(item_: &Item, path: &FieldPath, extra: &mut Vec<NamedSchema>, field: &Fi
 
 /// The schema for a condition on sibling fields (absent fields take their default).
 fn condition(cond: &Cond, obj: &Obj) -> Value {
-    let default = |f: &str| {
-        obj.fields
-            .iter()
-            .find(|x| x.key.label() == f)
-            .and_then(|x| x.default)
-    };
+    let default = |f: &str| obj.fields.iter().find(|x| x.key.label() == f).and_then(|x| x.default);
     let with_default = |f: &str, present: Value, default_holds: bool| {
         if default_holds {
             json!({"anyOf": [present, {"not": {"required": [f]}}]})

@@ -6,9 +6,7 @@ use std::collections::HashSet;
 use serde_json::{Map, Value};
 
 use crate::input::{Document, parse_json};
-use crate::model::{
-    Cond, Constraint, Cross, CrossRule, EchoFrom, Encoding, Item, Kind, Message, Obj, Presence,
-};
+use crate::model::{Cond, Constraint, Cross, CrossRule, EchoFrom, Encoding, Item, Kind, Message, Obj, Presence};
 use crate::path::FieldPath;
 use crate::rule::{Severity, Violation};
 
@@ -25,9 +23,7 @@ pub fn validate(message: &Message, document: &Document) -> Vec<Violation> {
             fields: message.headers.clone(),
             rules: Vec::new(),
         };
-        walker.object_with(&header_obj, &header_map, &root, false, |p, label, _| {
-            p.header(label)
-        });
+        walker.object_with(&header_obj, &header_map, &root, false, |p, label, _| p.header(label));
     }
     let json = message.encoding == Encoding::Json;
     let body_valid = match &document.body {
@@ -45,13 +41,8 @@ pub fn validate(message: &Message, document: &Document) -> Vec<Violation> {
     if let (Some(_), Value::Object(map)) = (&document.headers, &document.body) {
         for rule in &message.rules {
             if let Cross::HeaderEqualsField { header, field } = rule.kind {
-                let valid_header = !walker
-                    .out
-                    .iter()
-                    .any(|v| v.at == format!("header:{header}"));
-                let (Some(h), Some(f)) =
-                    (document.header(header), lookup(&message.body, map, field))
-                else {
+                let valid_header = !walker.out.iter().any(|v| v.at == format!("header:{header}"));
+                let (Some(h), Some(f)) = (document.header(header), lookup(&message.body, map, field)) else {
                     continue;
                 };
                 if valid_header && !body_valid.contains(field) && Some(h) != f.as_str() {
@@ -96,10 +87,7 @@ pub fn check_echoes(response: &Message, request: &Document, answer: &Document) -
                 rule: id,
                 severity: Severity::Must,
                 at: dotted,
-                reason: format!(
-                    "the response omits the value the request sent ({})",
-                    show(&sent)
-                ),
+                reason: format!("the response omits the value the request sent ({})", show(&sent)),
             }),
         }
     }
@@ -108,8 +96,7 @@ pub fn check_echoes(response: &Message, request: &Document, answer: &Document) -
 
 /// The value at a path of object keys.
 pub fn value_at<'v>(value: &'v Value, path: &[&str]) -> Option<&'v Value> {
-    path.iter()
-        .try_fold(value, |v, key| v.as_object()?.get(*key))
+    path.iter().try_fold(value, |v, key| v.as_object()?.get(*key))
 }
 
 struct Walker {
@@ -155,13 +142,7 @@ impl Walker {
     }
 
     /// Walks an object; returns the labels of fields that broke a rule of their own.
-    fn object(
-        &mut self,
-        obj: &Obj,
-        map: &Map<String, Value>,
-        path: &FieldPath,
-        json: bool,
-    ) -> HashSet<&'static str> {
+    fn object(&mut self, obj: &Obj, map: &Map<String, Value>, path: &FieldPath, json: bool) -> HashSet<&'static str> {
         self.object_with(obj, map, path, json, |p, label, wire| p.key(label, wire))
     }
 
@@ -196,12 +177,7 @@ impl Walker {
                 (None, _) => {}
                 (Some((wire, _)), Presence::Absent) => {
                     let p = child(path, label, wire);
-                    self.push(
-                        p.rule("absent"),
-                        Severity::Must,
-                        &p,
-                        format!("{wire} must not be sent"),
-                    );
+                    self.push(p.rule("absent"), Severity::Must, &p, format!("{wire} must not be sent"));
                     invalid.insert(label);
                 }
                 (Some(_), _) => {
@@ -229,15 +205,12 @@ impl Walker {
     /// Checks one value; returns whether it broke none of its own rules.
     fn item(&mut self, item: &Item, value: &Value, path: &FieldPath, json: bool) -> bool {
         let before = self.out.len();
-        let wrong_type =
-            |expected: &str| format!("expected {expected}, found {}", type_name(value));
+        let wrong_type = |expected: &str| format!("expected {expected}, found {}", type_name(value));
         match (&item.kind, value) {
             (Kind::Str, Value::String(s)) => self.checks(item, s, path),
             (Kind::Str, other) if !json => self.checks(item, &other.to_string(), path),
             (Kind::IntOrStr, Value::String(s)) => self.checks(item, s, path),
-            (Kind::IntOrStr, Value::Number(n)) if n.is_i64() || n.is_u64() => {
-                self.checks(item, &n.to_string(), path)
-            }
+            (Kind::IntOrStr, Value::Number(n)) if n.is_i64() || n.is_u64() => self.checks(item, &n.to_string(), path),
             (Kind::Bool, Value::Bool(_)) => {}
             (Kind::Object(obj), Value::Object(map)) => {
                 self.object(obj, map, path, json);
@@ -285,16 +258,9 @@ impl Walker {
                     format!("the string is not JSON: {e}"),
                 ),
             },
-            (kind, _) => self.push(
-                path.rule("type"),
-                Severity::Must,
-                path,
-                wrong_type(kind.json_type()),
-            ),
+            (kind, _) => self.push(path.rule("type"), Severity::Must, path, wrong_type(kind.json_type())),
         }
-        self.out[before..]
-            .iter()
-            .all(|v| v.severity != Severity::Must)
+        self.out[before..].iter().all(|v| v.severity != Severity::Must)
     }
 
     fn checks(&mut self, item: &Item, s: &str, path: &FieldPath) {
@@ -312,10 +278,7 @@ impl Walker {
                 }
                 Constraint::Charset(cs) => {
                     let (i, c) = cs.first_outside(s).unwrap_or((0, '?'));
-                    format!(
-                        "character {c:?} at position {i} is not allowed (only {})",
-                        cs.name
-                    )
+                    format!("character {c:?} at position {i} is not allowed (only {})", cs.name)
                 }
                 other => format!(
                     "{} is not valid: {}",
@@ -323,12 +286,7 @@ impl Walker {
                     other.statement("it")
                 ),
             };
-            self.push(
-                path.rule(check.constraint.suffix()),
-                check.severity,
-                path,
-                reason,
-            );
+            self.push(path.rule(check.constraint.suffix()), check.severity, path, reason);
         }
     }
 
@@ -354,42 +312,21 @@ impl Walker {
         };
         let broken: Option<String> = match &rule.kind {
             Cross::Together(keys) => {
-                let (there, missing): (Vec<&str>, Vec<&str>) =
-                    keys.iter().partition(|k| get(k).is_some());
-                (!there.is_empty() && !missing.is_empty()).then(|| {
-                    format!(
-                        "{} is present but {} is not",
-                        there.join(", "),
-                        missing.join(", ")
-                    )
-                })
+                let (there, missing): (Vec<&str>, Vec<&str>) = keys.iter().partition(|k| get(k).is_some());
+                (!there.is_empty() && !missing.is_empty())
+                    .then(|| format!("{} is present but {} is not", there.join(", "), missing.join(", ")))
             }
-            Cross::RequiredWhen { field, when } => (holds(when) && get(field).is_none())
-                .then(|| format!("{field} is required when {}", when.describe())),
-            Cross::AbsentUnless { field, when } => {
-                (get(field).is_some() && !holds(when)).then(|| {
-                    format!(
-                        "{field} is present although {} does not hold",
-                        when.describe()
-                    )
-                })
+            Cross::RequiredWhen { field, when } => {
+                (holds(when) && get(field).is_none()).then(|| format!("{field} is required when {}", when.describe()))
             }
+            Cross::AbsentUnless { field, when } => (get(field).is_some() && !holds(when))
+                .then(|| format!("{field} is present although {} does not hold", when.describe())),
             Cross::ValueOnlyWhen { field, value, when } => {
                 (text(field).as_deref() == Some(*value) && get(field).is_some() && !holds(when))
-                    .then(|| {
-                        format!(
-                            "{field} is {value} although {} does not hold",
-                            when.describe()
-                        )
-                    })
+                    .then(|| format!("{field} is {value} although {} does not hold", when.describe()))
             }
             Cross::EqualAmounts { a, b, when } => match (text(a), text(b)) {
-                (Some(x), Some(y))
-                    if get(a).is_some()
-                        && get(b).is_some()
-                        && holds(when)
-                        && !decimal_eq(&x, &y) =>
-                {
+                (Some(x), Some(y)) if get(a).is_some() && get(b).is_some() && holds(when) && !decimal_eq(&x, &y) => {
                     Some(format!(
                         "{a} is {x} but {b} is {y}; they must be equal when {}",
                         when.describe()
@@ -400,9 +337,7 @@ impl Walker {
             Cross::Before { earlier, later } => match (text(earlier), text(later)) {
                 (Some(e), Some(l)) if get(earlier).is_some() && get(later).is_some() => {
                     match (e.parse::<u128>(), l.parse::<u128>()) {
-                        (Ok(x), Ok(y)) if x >= y => {
-                            Some(format!("{earlier} ({e}) is not before {later} ({l})"))
-                        }
+                        (Ok(x), Ok(y)) if x >= y => Some(format!("{earlier} ({e}) is not before {later} ({l})")),
                         _ => None,
                     }
                 }
@@ -422,15 +357,10 @@ impl Walker {
                 let unknown: Vec<&String> = map
                     .keys()
                     .filter(|k| {
-                        k.starts_with(prefix)
-                            && !obj
-                                .fields
-                                .iter()
-                                .any(|f| f.key.names().contains(&k.as_str()))
+                        k.starts_with(prefix) && !obj.fields.iter().any(|f| f.key.names().contains(&k.as_str()))
                     })
                     .collect();
-                (!unknown.is_empty())
-                    .then(|| format!("unknown keys {unknown:?} start with {prefix}"))
+                (!unknown.is_empty()).then(|| format!("unknown keys {unknown:?} start with {prefix}"))
             }
             Cross::SameVariant(labels) => {
                 let used: Vec<(&str, usize)> = labels
@@ -444,22 +374,14 @@ impl Walker {
                 (used.windows(2).any(|w| w[0].1 != w[1].1)).then(|| {
                     format!(
                         "{} use different variants",
-                        used.iter()
-                            .map(|(n, _)| *n)
-                            .collect::<Vec<_>>()
-                            .join(" and ")
+                        used.iter().map(|(n, _)| *n).collect::<Vec<_>>().join(" and ")
                     )
                 })
             }
             Cross::HeaderEqualsField { .. } => None,
         };
         if let Some(reason) = broken {
-            self.push(
-                path.rule(&format!("rule.{}", rule.name)),
-                rule.severity,
-                path,
-                reason,
-            );
+            self.push(path.rule(&format!("rule.{}", rule.name)), rule.severity, path, reason);
         }
     }
 }
@@ -500,9 +422,7 @@ pub fn decimal_cmp(a: &str, b: &str) -> Option<std::cmp::Ordering> {
 pub fn decimal_eq(a: &str, b: &str) -> bool {
     fn norm(s: &str) -> Option<(String, String)> {
         let (int, frac) = s.split_once('.').unwrap_or((s, ""));
-        if int.is_empty() && frac.is_empty()
-            || !int.bytes().chain(frac.bytes()).all(|c| c.is_ascii_digit())
-        {
+        if int.is_empty() && frac.is_empty() || !int.bytes().chain(frac.bytes()).all(|c| c.is_ascii_digit()) {
             return None;
         }
         let int = int.trim_start_matches('0').to_string();

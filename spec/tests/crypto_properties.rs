@@ -10,20 +10,16 @@ use upi_spec::crypto::freshness::FreshnessWindow;
 use upi_spec::crypto::jws::{self, JwsPolicy};
 use upi_spec::crypto::keys::{KeyRing, private_key_from_pem, public_key_from_pem};
 use upi_spec::crypto::payu_hash::{Preimage, Salt, compute};
-use upi_spec::crypto::payu_sequence::{
-    HashFamily, REQUEST_AFTER_SALT, SI_DETAILS, Slot, UDF_6_TO_10,
-};
+use upi_spec::crypto::payu_sequence::{HashFamily, REQUEST_AFTER_SALT, SI_DETAILS, Slot, UDF_6_TO_10};
 use upi_spec::crypto::{OsRng, SignatureAlgorithm, signature_payload, tpv};
 
 const KID: &str = "merchant-key-1";
 const NOW: u64 = 1_700_158_230_380;
 
-static PRIVATE: LazyLock<rsa::RsaPrivateKey> = LazyLock::new(|| {
-    private_key_from_pem(include_str!("../../golden/keys/merchant_signing.pem")).unwrap()
-});
-static PUBLIC: LazyLock<rsa::RsaPublicKey> = LazyLock::new(|| {
-    public_key_from_pem(include_str!("../../golden/keys/merchant_signing.pub.pem")).unwrap()
-});
+static PRIVATE: LazyLock<rsa::RsaPrivateKey> =
+    LazyLock::new(|| private_key_from_pem(include_str!("../../golden/keys/merchant_signing.pem")).unwrap());
+static PUBLIC: LazyLock<rsa::RsaPublicKey> =
+    LazyLock::new(|| public_key_from_pem(include_str!("../../golden/keys/merchant_signing.pub.pem")).unwrap());
 
 fn ring() -> KeyRing {
     let mut ring = KeyRing::new();
@@ -40,23 +36,21 @@ fn value() -> impl Strategy<Value = String> {
 fn fields(family: HashFamily) -> impl Strategy<Value = BTreeMap<String, String>> {
     let names = family.hashed_fields();
     let required = family.required_fields();
-    proptest::collection::vec(proptest::option::of(value()), names.len()).prop_flat_map(
-        move |values| {
-            let mut map: BTreeMap<String, String> = names
-                .iter()
-                .zip(values)
-                .filter_map(|(n, v)| v.map(|v| ((*n).to_owned(), v)))
-                .collect();
-            for r in required {
-                map.entry((*r).to_owned()).or_insert_with(|| "x".to_owned());
-            }
-            let version_7 = UDF_6_TO_10.iter().any(|u| map.contains_key(*u));
-            if version_7 {
-                map.insert("api_version".to_owned(), "7".to_owned());
-            }
-            Just(map)
-        },
-    )
+    proptest::collection::vec(proptest::option::of(value()), names.len()).prop_flat_map(move |values| {
+        let mut map: BTreeMap<String, String> = names
+            .iter()
+            .zip(values)
+            .filter_map(|(n, v)| v.map(|v| ((*n).to_owned(), v)))
+            .collect();
+        for r in required {
+            map.entry((*r).to_owned()).or_insert_with(|| "x".to_owned());
+        }
+        let version_7 = UDF_6_TO_10.iter().any(|u| map.contains_key(*u));
+        if version_7 {
+            map.insert("api_version".to_owned(), "7".to_owned());
+        }
+        Just(map)
+    })
 }
 
 fn family() -> impl Strategy<Value = HashFamily> {
@@ -185,9 +179,8 @@ static SIGNED_JWS: LazyLock<jws::FlattenedJws> = LazyLock::new(|| {
     )
     .unwrap()
 });
-static SIGNED_PAYLOAD: LazyLock<String> = LazyLock::new(|| {
-    signature_payload::sign(&PRIVATE, r#"{"merchant_id":"stock"}"#, &mut OsRng).unwrap()
-});
+static SIGNED_PAYLOAD: LazyLock<String> =
+    LazyLock::new(|| signature_payload::sign(&PRIVATE, r#"{"merchant_id":"stock"}"#, &mut OsRng).unwrap());
 
 fn flip_bit(encoded: &str, bit: usize, url: bool) -> String {
     use base64::Engine as _;

@@ -12,9 +12,7 @@ use serde_json::{Value, json};
 use upi_spec::deeplink::{self, MessageId, build, mapping, parse};
 
 fn golden(path: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../golden")
-        .join(path)
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../golden").join(path)
 }
 
 fn read(path: &str) -> String {
@@ -76,8 +74,7 @@ fn every_seed_deeplink_parses_as_snapshotted() {
 
 #[test]
 fn seed_quirks_are_reported_with_their_rules() {
-    let links: BTreeMap<String, String> =
-        seed_links().into_iter().map(|(n, _, l)| (n, l)).collect();
+    let links: BTreeMap<String, String> = seed_links().into_iter().map(|(n, _, l)| (n, l)).collect();
     let rules_of = |name: &str| -> Vec<String> {
         parse(&links[name])
             .unwrap()
@@ -88,25 +85,15 @@ fn seed_quirks_are_reported_with_their_rules() {
     };
     // `pn= Merchant%20Inc`: the raw space is at byte 91 of seed 001's sample.
     let ec = rules_of("ec-sample-uri");
+    assert!(ec.contains(&"deeplink.syntax.raw-space byte 91".to_string()), "{ec:?}");
     assert!(
-        ec.contains(&"deeplink.syntax.raw-space byte 91".to_string()),
-        "{ec:?}"
-    );
-    assert!(
-        ec.iter()
-            .any(|r| r.starts_with("deeplink.pay.pn.outer-space")),
+        ec.iter().any(|r| r.starts_with("deeplink.pay.pn.outer-space")),
         "{ec:?}"
     );
     // `am=1.0` against "two decimals" in V2.
     let v2 = rules_of("register-intent-v2-sample");
-    assert!(
-        v2.iter().any(|r| r.starts_with("deeplink.pay.am.format")),
-        "{v2:?}"
-    );
-    assert!(
-        v2.iter().any(|r| r.starts_with("deeplink.syntax.char")),
-        "{v2:?}"
-    );
+    assert!(v2.iter().any(|r| r.starts_with("deeplink.pay.am.format")), "{v2:?}");
+    assert!(v2.iter().any(|r| r.starts_with("deeplink.syntax.char")), "{v2:?}");
     // The V3 sample is clean.
     assert_eq!(rules_of("register-intent-v3-sample"), Vec::<String>::new());
     // PayU's intentURIData is a bare query: informational only.
@@ -126,11 +113,8 @@ struct Equivalence {
 
 #[test]
 fn links_built_from_seed_responses_equal_printed_links_up_to_errata() {
-    let cases: Vec<Equivalence> =
-        serde_json::from_str(&read("deeplinks/seed-equivalence.json")).unwrap();
-    let errata =
-        std::fs::read_to_string(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("ERRATA.md"))
-            .unwrap();
+    let cases: Vec<Equivalence> = serde_json::from_str(&read("deeplinks/seed-equivalence.json")).unwrap();
+    let errata = std::fs::read_to_string(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("ERRATA.md")).unwrap();
     assert!(cases.len() >= 3);
     for case in cases {
         let response: Value = serde_json::from_str(&read(&format!("deeplinks/{}", case.response)))
@@ -141,9 +125,7 @@ fn links_built_from_seed_responses_equal_printed_links_up_to_errata() {
         let built = parse(&built_text).unwrap().deeplink;
         let printed = parse(&case.printed).unwrap().deeplink;
         let as_map = |d: &deeplink::Deeplink<'_>| -> BTreeMap<String, String> {
-            d.params()
-                .map(|(n, v)| (n.to_string(), v.to_string()))
-                .collect()
+            d.params().map(|(n, v)| (n.to_string(), v.to_string())).collect()
         };
         let (b, p) = (as_map(&built), as_map(&printed));
         let differing: BTreeMap<String, (Option<String>, Option<String>)> = b

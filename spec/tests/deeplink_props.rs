@@ -15,11 +15,7 @@ fn parts() -> impl Strategy<Value = Parts> {
         prop::collection::vec((any::<u8>(), any::<String>()), 0..12),
         prop::collection::vec(("[a-zA-Z_%&=+ :?#é]{0,8}", any::<String>()), 0..4),
     )
-        .prop_map(|(target, known, unknown)| Parts {
-            target,
-            known,
-            unknown,
-        })
+        .prop_map(|(target, known, unknown)| Parts { target, known, unknown })
 }
 
 /// Strings that look like deeplinks: a likely prefix, then query-ish characters including the
@@ -113,8 +109,5 @@ fn valid_input_without_escapes_borrows_everything() {
     let parsed = parse(input).unwrap();
     assert!(parsed.deeplink.is_borrowed());
     let escaped = parse("upi://pay?pa=juspay@axisbank&pn=Merchant%20Inc&tr=r1").unwrap();
-    assert!(
-        !escaped.deeplink.is_borrowed(),
-        "a decoded escape needs an owned value"
-    );
+    assert!(!escaped.deeplink.is_borrowed(), "a decoded escape needs an owned value");
 }

@@ -10,9 +10,7 @@ use serde::Deserialize;
 use upi_spec::deeplink::{self, MessageId, consistency, parse};
 
 fn read(path: &str) -> String {
-    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../golden")
-        .join(path);
+    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../golden").join(path);
     std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
 }
 
@@ -42,18 +40,12 @@ fn violation_vectors() {
         want.sort();
         assert_eq!(got, want, "{}: {}", v.name, v.uri);
         for x in &parsed.violations {
-            assert!(
-                catalogue.contains(&x.rule),
-                "{}: {} not in rules()",
-                v.name,
-                x.rule
-            );
+            assert!(catalogue.contains(&x.rule), "{}: {} not in rules()", v.name, x.rule);
             seen.insert(x.rule.clone());
         }
     }
     for rule in deeplink::rules::FIXED {
-        let exercised_elsewhere =
-            rule.id == "deeplink.syntax.uri" || rule.id.starts_with("deeplink.mapping.");
+        let exercised_elsewhere = rule.id == "deeplink.syntax.uri" || rule.id.starts_with("deeplink.mapping.");
         assert!(
             exercised_elsewhere || seen.contains(rule.id),
             "no vector exercises {}",
@@ -103,16 +95,9 @@ fn catalogue_ids_are_unique_and_include_the_documented_ones() {
     }
     for r in &rules {
         assert!(r.id.starts_with("deeplink."), "{}", r.id);
-        assert!(
-            !r.statement.is_empty() && !r.source.to_string().is_empty(),
-            "{}",
-            r.id
-        );
+        assert!(!r.statement.is_empty() && !r.source.to_string().is_empty(), "{}", r.id);
     }
-    let unknown = rules
-        .iter()
-        .find(|r| r.id == "deeplink.param.unknown")
-        .unwrap();
+    let unknown = rules.iter().find(|r| r.id == "deeplink.param.unknown").unwrap();
     assert_eq!(unknown.severity, upi_spec::Severity::Info);
 }
 
@@ -129,11 +114,9 @@ struct ConsistencyVector {
 
 #[test]
 fn consistency_vectors() {
-    let vectors: Vec<ConsistencyVector> =
-        serde_json::from_str(&read("deeplinks/consistency.json")).unwrap();
+    let vectors: Vec<ConsistencyVector> = serde_json::from_str(&read("deeplinks/consistency.json")).unwrap();
     for v in vectors {
-        let response: serde_json::Value =
-            serde_json::from_str(&read(&format!("deeplinks/{}", v.response))).unwrap();
+        let response: serde_json::Value = serde_json::from_str(&read(&format!("deeplinks/{}", v.response))).unwrap();
         let message = MessageId::from_id(&v.message).unwrap();
         let link = parse(&v.link).unwrap().deeplink;
         let mut got: Vec<String> = consistency::check(message, &response, &link)

@@ -16,12 +16,7 @@ use upi_spec::{Rule, catalogue, schema};
 fn validators() -> HashMap<String, jsonschema::Validator> {
     schema::all()
         .into_iter()
-        .map(|s| {
-            (
-                s.stem,
-                jsonschema::validator_for(&s.schema).expect("schema compiles"),
-            )
-        })
+        .map(|s| (s.stem, jsonschema::validator_for(&s.schema).expect("schema compiles")))
         .collect()
 }
 
@@ -57,6 +52,9 @@ proptest! {
         let schemas = validators();
         for message in messages::all() {
             let doc = valid(message, seed);
+            let unicode = upi_spec::generate::valid_unicode(message, seed);
+            let violations = validate(message, &unicode);
+            prop_assert!(violations.is_empty(), "{} seed {} (unicode): {:?}\n{}", message.id, seed, violations, unicode.body);
             let violations = validate(message, &doc);
             prop_assert!(violations.is_empty(), "{} seed {}: {:?}\n{}", message.id, seed, violations, doc.body);
             for s in schema::for_message(message) {
@@ -89,15 +87,9 @@ fn every_rule_has_a_message_breaking_exactly_it() {
                     continue;
                 };
                 checked += 1;
-                let got: BTreeSet<String> = validate(message, &doc)
-                    .into_iter()
-                    .map(|v| v.rule)
-                    .collect();
+                let got: BTreeSet<String> = validate(message, &doc).into_iter().map(|v| v.rule).collect();
                 for id in &got {
-                    assert!(
-                        known.contains(id),
-                        "validator reported {id}, which the catalogue lacks"
-                    );
+                    assert!(known.contains(id), "validator reported {id}, which the catalogue lacks");
                 }
                 if got != BTreeSet::from([rule.id.clone()]) {
                     failures.push(format!(
@@ -107,8 +99,7 @@ fn every_rule_has_a_message_breaking_exactly_it() {
                     continue;
                 }
                 if let SchemaCoverage::Enforced { schema, document } = &rule.schema {
-                    let accepted = schema_document(&doc.body, document)
-                        .is_some_and(|d| schemas[schema].is_valid(&d));
+                    let accepted = schema_document(&doc.body, document).is_some_and(|d| schemas[schema].is_valid(&d));
                     if accepted {
                         failures.push(format!(
                             "{} (seed {seed}): schema {schema} accepts the breaking message\n  {}",
@@ -123,11 +114,6 @@ fn every_rule_has_a_message_breaking_exactly_it() {
         failures.is_empty(),
         "{} of {checked} cases failed:\n{}",
         failures.len(),
-        failures
-            .iter()
-            .take(25)
-            .cloned()
-            .collect::<Vec<_>>()
-            .join("\n")
+        failures.iter().take(25).cloned().collect::<Vec<_>>().join("\n")
     );
 }

@@ -25,16 +25,14 @@ struct Entry {
 
 #[test]
 fn every_field_named_in_the_seeds_has_a_model() {
-    let text = std::fs::read_to_string(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("../golden/seeds/fields.json"),
-    )
-    .unwrap();
+    let text =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../golden/seeds/fields.json")).unwrap();
     let inventory: BTreeMap<String, Vec<Entry>> = serde_json::from_str(&text).unwrap();
     let mut missing = Vec::new();
     let mut count = 0;
     for (message_id, entries) in &inventory {
-        let message = messages::find(message_id)
-            .unwrap_or_else(|| panic!("inventory names unknown message {message_id}"));
+        let message =
+            messages::find(message_id).unwrap_or_else(|| panic!("inventory names unknown message {message_id}"));
         let paths = message.field_paths();
         for entry in entries {
             count += 1;
@@ -50,12 +48,10 @@ fn every_field_named_in_the_seeds_has_a_model() {
                 entry.from
             );
             let modelled = match entry.place.as_str() {
-                "header" => message.headers.iter().any(|h| {
-                    h.key
-                        .names()
-                        .iter()
-                        .any(|n| n.eq_ignore_ascii_case(&entry.path[0]))
-                }),
+                "header" => message
+                    .headers
+                    .iter()
+                    .any(|h| h.key.names().iter().any(|n| n.eq_ignore_ascii_case(&entry.path[0]))),
                 "body" => paths.contains(&entry.path),
                 other => panic!("{message_id}: unknown place {other}"),
             };

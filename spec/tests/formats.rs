@@ -7,21 +7,14 @@ use upi_spec::format::Format;
 
 fn agree(format: Format, s: &str) {
     let re = regex::Regex::new(format.pattern()).unwrap();
-    assert_eq!(
-        format.check(s),
-        re.is_match(s),
-        "{format:?} disagrees on {s:?}"
-    );
+    assert_eq!(format.check(s), re.is_match(s), "{format:?} disagrees on {s:?}");
 }
 
 #[test]
 fn near_misses_are_invalid_and_agree() {
     for format in Format::ALL {
         for miss in format.near_misses() {
-            assert!(
-                !format.check(miss),
-                "{format:?} accepts its near miss {miss:?}"
-            );
+            assert!(!format.check(miss), "{format:?} accepts its near miss {miss:?}");
             agree(format, miss);
         }
     }

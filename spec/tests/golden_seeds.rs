@@ -61,14 +61,9 @@ fn manifest() -> Vec<Sample> {
 
 #[test]
 fn verbatim_samples_match_their_snapshots_and_errata() {
-    let errata =
-        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("ERRATA.md")).unwrap();
+    let errata = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("ERRATA.md")).unwrap();
     let samples = manifest();
-    assert!(
-        samples.len() >= 50,
-        "the manifest lists {} samples",
-        samples.len()
-    );
+    assert!(samples.len() >= 50, "the manifest lists {} samples", samples.len());
     let mut unexplained = Vec::new();
     for sample in &samples {
         assert!(
@@ -83,11 +78,7 @@ fn verbatim_samples_match_their_snapshots_and_errata() {
             }
         }
         let message = messages::find(&sample.message).unwrap();
-        let syntax_rule = format!(
-            "{}.{}",
-            message.id,
-            upi_spec::catalogue::syntax_rule(message).0
-        );
+        let syntax_rule = format!("{}.{}", message.id, upi_spec::catalogue::syntax_rule(message).0);
         if text.starts_with("unreadable") && !errata.contains(&format!("`{syntax_rule}`")) {
             unexplained.push(format!(
                 "{}: unreadable, but {syntax_rule} is not in ERRATA.md",
@@ -109,12 +100,9 @@ fn verbatim_samples_match_their_snapshots_and_errata() {
 /// the errata may cite for request/response pairs), so the errata cannot rot when IDs change.
 #[test]
 fn errata_cite_existing_rules() {
-    let errata =
-        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("ERRATA.md")).unwrap();
-    let known: std::collections::BTreeSet<String> = upi_spec::catalogue::message_rules()
-        .into_iter()
-        .map(|r| r.id)
-        .collect();
+    let errata = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("ERRATA.md")).unwrap();
+    let known: std::collections::BTreeSet<String> =
+        upi_spec::catalogue::message_rules().into_iter().map(|r| r.id).collect();
     let prefixes = [
         "ec.",
         "tpap.",
@@ -127,9 +115,8 @@ fn errata_cite_existing_rules() {
     ];
     let mut stale = Vec::new();
     for cited in errata.split('`').skip(1).step_by(2) {
-        let looks_like_rule = prefixes.iter().any(|p| cited.starts_with(p))
-            && !cited.contains(' ')
-            && cited.matches('.').count() >= 3;
+        let looks_like_rule =
+            prefixes.iter().any(|p| cited.starts_with(p)) && !cited.contains(' ') && cited.matches('.').count() >= 3;
         let is_sample_file = golden().join(cited).exists();
         if looks_like_rule
             && !is_sample_file

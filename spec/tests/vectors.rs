@@ -14,30 +14,23 @@ use upi_spec::crypto::jws::{self, FlattenedJws, JwsPolicy};
 use upi_spec::crypto::keys::{KeyRing, private_key_from_pem, public_key_from_pem};
 use upi_spec::crypto::payu_hash::{self, Preimage, SALT_PLACEHOLDER, Salt};
 use upi_spec::crypto::payu_sequence::HashFamily;
-use upi_spec::crypto::{
-    OsRng, RuleError, SignatureAlgorithm, response_signature, rules, signature_payload, tpv,
-};
+use upi_spec::crypto::{OsRng, RuleError, SignatureAlgorithm, response_signature, rules, signature_payload, tpv};
 
 fn golden(path: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../golden")
-        .join(path)
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../golden").join(path)
 }
 
 fn load<T: DeserializeOwned>(file: &str) -> T {
-    let text = std::fs::read_to_string(golden(&format!("vectors/{file}")))
-        .unwrap_or_else(|e| panic!("{file}: {e}"));
+    let text = std::fs::read_to_string(golden(&format!("vectors/{file}"))).unwrap_or_else(|e| panic!("{file}: {e}"));
     serde_json::from_str(&text).unwrap_or_else(|e| panic!("{file}: {e}"))
 }
 
 fn public_key(name: &str) -> rsa::RsaPublicKey {
-    public_key_from_pem(&std::fs::read_to_string(golden(&format!("keys/{name}.pub.pem"))).unwrap())
-        .unwrap()
+    public_key_from_pem(&std::fs::read_to_string(golden(&format!("keys/{name}.pub.pem"))).unwrap()).unwrap()
 }
 
 fn private_key(name: &str) -> rsa::RsaPrivateKey {
-    private_key_from_pem(&std::fs::read_to_string(golden(&format!("keys/{name}.pem"))).unwrap())
-        .unwrap()
+    private_key_from_pem(&std::fs::read_to_string(golden(&format!("keys/{name}.pem"))).unwrap()).unwrap()
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -72,21 +65,12 @@ impl Header {
         assert!(!self.algorithm.is_empty() && !self.source.is_empty());
         assert!(self.generated_by.contains("independent of the Rust code"));
         for (flag, note) in &self.notes {
-            assert!(
-                !note.description.is_empty(),
-                "{family}: note {flag} has no description"
-            );
+            assert!(!note.description.is_empty(), "{family}: note {flag} has no description");
         }
     }
 
     /// The rule an invalid case must be rejected for; `None` for valid and acceptable cases.
-    fn expected_rule(
-        &self,
-        id: u32,
-        comment: &str,
-        result: Outcome,
-        flags: &[String],
-    ) -> Option<&str> {
+    fn expected_rule(&self, id: u32, comment: &str, result: Outcome, flags: &[String]) -> Option<&str> {
         let rules: BTreeSet<&str> = flags
             .iter()
             .map(|f| {
@@ -148,10 +132,9 @@ fn run_payu(file: &str, family_name: &str, family: HashFamily) -> BTreeSet<Strin
     for case in &vectors.tests {
         let at = format!("{file} #{} ({})", case.tc_id, case.comment);
         let salt = Salt::new(case.salt.clone());
-        let expected =
-            vectors
-                .header
-                .expected_rule(case.tc_id, &case.comment, case.result, &case.flags);
+        let expected = vectors
+            .header
+            .expected_rule(case.tc_id, &case.comment, case.result, &case.flags);
         if let Some(hashed) = &case.hashed_string {
             let digest = hex::encode(Sha512::digest(hashed.as_bytes()));
             assert_eq!(
@@ -170,9 +153,7 @@ fn run_payu(file: &str, family_name: &str, family: HashFamily) -> BTreeSet<Strin
                     .as_deref()
                     .expect("passing cases show the hashed string");
                 assert_eq!(
-                    preimage
-                        .masked_string()
-                        .replace(SALT_PLACEHOLDER, &case.salt),
+                    preimage.masked_string().replace(SALT_PLACEHOLDER, &case.salt),
                     hashed,
                     "{at}"
                 );
@@ -190,29 +171,17 @@ fn run_payu(file: &str, family_name: &str, family: HashFamily) -> BTreeSet<Strin
 
 #[test]
 fn payu_request_hash() {
-    run_payu(
-        "payu_request_hash.json",
-        "payu_request_hash",
-        HashFamily::Request,
-    );
+    run_payu("payu_request_hash.json", "payu_request_hash", HashFamily::Request);
 }
 
 #[test]
 fn payu_response_hash() {
-    run_payu(
-        "payu_response_hash.json",
-        "payu_response_hash",
-        HashFamily::Response,
-    );
+    run_payu("payu_response_hash.json", "payu_response_hash", HashFamily::Response);
 }
 
 #[test]
 fn payu_command_hash() {
-    run_payu(
-        "payu_command_hash.json",
-        "payu_command_hash",
-        HashFamily::Command,
-    );
+    run_payu("payu_command_hash.json", "payu_command_hash", HashFamily::Command);
 }
 
 // ------------------------------------------------------------------------------ TPV
@@ -414,10 +383,7 @@ fn run_jws() -> BTreeSet<String> {
                 }
             }
             Some(rule) => {
-                assert!(
-                    case.known_answer.is_none(),
-                    "{at}: known answers are valid cases"
-                );
+                assert!(case.known_answer.is_none(), "{at}: known answers are valid cases");
                 let err = outcome.expect_err(&at);
                 assert_eq!(err.rule_id(), rule, "{at}: rejected for {err}");
                 rules_seen.insert(rule.to_owned());
@@ -427,12 +393,8 @@ fn run_jws() -> BTreeSet<String> {
     let psp_public = public_key(&vectors.response_key);
     let psp_private = private_key(&vectors.response_key);
     for case in &vectors.response_signature_tests {
-        let at = format!(
-            "jws.json responseSignatureTests #{} ({})",
-            case.tc_id, case.comment
-        );
-        let outcome =
-            response_signature::verify(&psp_public, case.body.as_bytes(), &case.signature);
+        let at = format!("jws.json responseSignatureTests #{} ({})", case.tc_id, case.comment);
+        let outcome = response_signature::verify(&psp_public, case.body.as_bytes(), &case.signature);
         match vectors
             .header
             .expected_rule(case.tc_id, &case.comment, case.result, &case.flags)
@@ -440,8 +402,7 @@ fn run_jws() -> BTreeSet<String> {
             None => {
                 assert_eq!(outcome, Ok(()), "{at}");
                 assert_eq!(
-                    response_signature::sign(&psp_private, case.body.as_bytes(), &mut OsRng)
-                        .unwrap(),
+                    response_signature::sign(&psp_private, case.body.as_bytes(), &mut OsRng).unwrap(),
                     case.signature,
                     "{at}"
                 );
@@ -493,12 +454,8 @@ fn run_signature_payload() -> BTreeSet<String> {
     let mut rules_seen = BTreeSet::new();
     for case in &vectors.tests {
         let at = format!("signature_payload.json #{} ({})", case.tc_id, case.comment);
-        let outcome = signature_payload::verify_with_ring(
-            &keys,
-            &case.merchant_key_id,
-            &case.signature_payload,
-            &case.signature,
-        );
+        let outcome =
+            signature_payload::verify_with_ring(&keys, &case.merchant_key_id, &case.signature_payload, &case.signature);
         match vectors
             .header
             .expected_rule(case.tc_id, &case.comment, case.result, &case.flags)

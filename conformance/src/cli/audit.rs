@@ -44,10 +44,15 @@ pub fn run(args: &AuditArgs) -> Result<ExitCode> {
         CaptureKind::Har => true,
         CaptureKind::Jsonl => false,
         CaptureKind::Auto => {
-            args.file.extension().is_some_and(|e| e == "har") || String::from_utf8_lossy(&bytes[..bytes.len().min(4096)]).contains("\"log\"")
+            args.file.extension().is_some_and(|e| e == "har")
+                || String::from_utf8_lossy(&bytes[..bytes.len().min(4096)]).contains("\"log\"")
         }
     };
-    let cases = if har { audit::har(&bytes) } else { audit::json_lines(&bytes) };
+    let cases = if har {
+        audit::har(&bytes)
+    } else {
+        audit::json_lines(&bytes)
+    };
     let cases = match cases {
         Ok(c) => c,
         Err(e) => {
@@ -73,5 +78,9 @@ pub fn run(args: &AuditArgs) -> Result<ExitCode> {
         AuditFormat::Html => report::html::render(&report),
     };
     print!("{rendered}");
-    Ok(if report.failed() { ExitCode::from(1) } else { ExitCode::SUCCESS })
+    Ok(if report.failed() {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }

@@ -76,10 +76,7 @@ pub fn rules(args: &RulesArgs) -> Result<ExitCode> {
         Format::Json => println!("{}", serde_json::to_string_pretty(&rules)?),
         Format::Text => {
             for r in &rules {
-                println!(
-                    "{} [{}] {}\n    source: {}",
-                    r.id, r.severity, r.statement, r.source
-                );
+                println!("{} [{}] {}\n    source: {}", r.id, r.severity, r.statement, r.source);
             }
             println!("{} rules", rules.len());
         }

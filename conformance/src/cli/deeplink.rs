@@ -41,10 +41,7 @@ enum DeeplinkCommand {
 pub fn run(args: DeeplinkArgs) -> ExitCode {
     match args.command {
         DeeplinkCommand::Check { uri } => check(&uri),
-        DeeplinkCommand::Build {
-            from_response,
-            message,
-        } => match build(&from_response, &message) {
+        DeeplinkCommand::Build { from_response, message } => match build(&from_response, &message) {
             Ok(code) => code,
             Err(e) => {
                 eprintln!("error: {e:#}");
@@ -85,8 +82,7 @@ fn check(uri: &str) -> ExitCode {
 
 fn build(path: &PathBuf, message: &str) -> Result<ExitCode> {
     let message = MessageId::from_id(message)?;
-    let text =
-        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
     let response: serde_json::Value =
         serde_json::from_str(&text).with_context(|| format!("parsing {}", path.display()))?;
     let mapped = deeplink::map_response(message, &response)?;

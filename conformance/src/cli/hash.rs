@@ -119,10 +119,7 @@ fn explain(preimage: &Preimage, fields: &std::collections::BTreeMap<String, Stri
     print!("hash: ");
 }
 
-fn tpv_hash(
-    fields: &std::collections::BTreeMap<String, String>,
-    args: &HashArgs,
-) -> Result<ExitCode> {
+fn tpv_hash(fields: &std::collections::BTreeMap<String, String>, args: &HashArgs) -> Result<ExitCode> {
     if args.salt.is_some() || args.salt_file.is_some() {
         bail!("the TPV hash has no salt");
     }
@@ -132,10 +129,7 @@ fn tpv_hash(
             .with_context(|| format!("tpv needs the field {name:?}"))
     };
     let (account, ifsc) = (get("account_number")?, get("ifsc")?);
-    if let Some(extra) = fields
-        .keys()
-        .find(|k| !matches!(k.as_str(), "account_number" | "ifsc"))
-    {
+    if let Some(extra) = fields.keys().find(|k| !matches!(k.as_str(), "account_number" | "ifsc")) {
         bail!("tpv takes only account_number and ifsc, not {extra:?}");
     }
     let hash = match tpv::payer_account_hash(account, ifsc) {
@@ -147,9 +141,7 @@ fn tpv_hash(
     };
     if args.explain {
         if let Ok(input) = tpv::hashed_input(account, ifsc) {
-            println!(
-                "hashed input: {input}  (account number without leading zeros + first 4 characters of the IFSC)"
-            );
+            println!("hashed input: {input}  (account number without leading zeros + first 4 characters of the IFSC)");
         }
         print!("hash: ");
     }

@@ -6,17 +6,13 @@ use std::io::Read as _;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, Result, bail};
-use upi_spec::crypto::keys::{
-    RsaPrivateKey, RsaPublicKey, private_key_from_pem, public_key_from_pem,
-};
+use upi_spec::crypto::keys::{RsaPrivateKey, RsaPublicKey, private_key_from_pem, public_key_from_pem};
 use upi_spec::crypto::payu_hash::Salt;
 
 /// The bytes of `file`, or of standard input when no file is given. Nothing is trimmed.
 pub fn bytes(file: Option<&Path>) -> Result<Vec<u8>> {
     match file {
-        Some(path) => {
-            std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))
-        }
+        Some(path) => std::fs::read(path).with_context(|| format!("cannot read {}", path.display())),
         None => {
             let mut buf = Vec::new();
             std::io::stdin()
@@ -33,8 +29,7 @@ pub fn text(file: Option<&Path>) -> Result<String> {
 }
 
 fn pem(path: &Path) -> Result<String> {
-    std::fs::read_to_string(path)
-        .with_context(|| format!("cannot read key file {}", path.display()))
+    std::fs::read_to_string(path).with_context(|| format!("cannot read key file {}", path.display()))
 }
 
 /// A private key from a PEM file. The error names the file, never its content.
@@ -52,8 +47,8 @@ pub fn salt(value: Option<&str>, file: Option<&Path>) -> Result<Option<Salt>> {
     match (value, file) {
         (Some(v), None) => Ok(Some(Salt::new(v))),
         (None, Some(path)) => {
-            let text = std::fs::read_to_string(path)
-                .with_context(|| format!("cannot read salt file {}", path.display()))?;
+            let text =
+                std::fs::read_to_string(path).with_context(|| format!("cannot read salt file {}", path.display()))?;
             let line = text.strip_suffix('\n').unwrap_or(&text);
             Ok(Some(Salt::new(line.strip_suffix('\r').unwrap_or(line))))
         }
@@ -68,8 +63,7 @@ pub fn fields(pairs: &[String], stdin_file: Option<&PathBuf>) -> Result<BTreeMap
     let mut fields = BTreeMap::new();
     if pairs.is_empty() {
         let text = text(stdin_file.map(PathBuf::as_path))?;
-        let value: serde_json::Value =
-            serde_json::from_str(&text).context("fields on standard input are not JSON")?;
+        let value: serde_json::Value = serde_json::from_str(&text).context("fields on standard input are not JSON")?;
         let serde_json::Value::Object(object) = value else {
             bail!("fields on standard input must be a JSON object of strings");
         };

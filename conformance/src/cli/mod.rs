@@ -1,11 +1,14 @@
 //! Argument parsing and dispatch for every subcommand. Exit codes: 0 success or valid input,
 //! 1 violations or failures, 2 usage errors or unreadable input, 3 target unreachable.
 
+mod audit;
 mod catalogue;
 mod deeplink;
 mod hash;
 mod input;
+mod run;
 mod schemas;
+mod serve;
 mod sign;
 mod validate;
 mod verify;
@@ -50,6 +53,12 @@ enum Command {
     Verify(verify::VerifyArgs),
     /// Check a UPI deeplink, or build one from an API response.
     Deeplink(deeplink::DeeplinkArgs),
+    /// Run the reference server (test-only credentials) until killed, optionally with one fault.
+    Serve(serve::ServeArgs),
+    /// Run the conformance suite against the embedded reference server or a live target.
+    Run(run::RunArgs),
+    /// Judge captured traffic (HAR, or JSON lines of TPAP payloads) against the models.
+    Audit(audit::AuditArgs),
 }
 
 /// Runs the parsed command and maps its outcome to an exit code.
@@ -63,6 +72,9 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Sign(args) => sign::run(args),
         Command::Verify(args) => verify::run(args),
         Command::Deeplink(args) => Ok(deeplink::run(args)),
+        Command::Serve(args) => serve::run(&args),
+        Command::Run(args) => run::run_command(args),
+        Command::Audit(args) => audit::run(&args),
     };
     usage_error_is_exit_2(outcome)
 }

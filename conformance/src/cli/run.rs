@@ -78,20 +78,39 @@ pub fn run_command(args: RunArgs) -> Result<ExitCode> {
         Some(path) => Expectations::from_file(path)?,
         None => Expectations::default(),
     };
-    let seed = args.seed.unwrap_or_else(|| std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0));
-    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().context("starting the async runtime")?;
+    let seed = args.seed.unwrap_or_else(|| {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_secs())
+            .unwrap_or(0)
+    });
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("starting the async runtime")?;
     runtime.block_on(async move {
         let (target, _server) = match &args.target {
             Some(url) => {
                 config.targets.base = Some(url.clone());
                 (url.clone(), None)
             }
-            None if config.targets.base.is_some() || config.targets.ec.is_some() => (config.targets.base.clone().unwrap_or_default(), None),
+            None if config.targets.base.is_some() || config.targets.ec.is_some() => {
+                (config.targets.base.clone().unwrap_or_default(), None)
+            }
             None => {
-                let server = super::serve::embedded(args.fault.as_deref()).await?;
-                let url = server.url();
+                let server = embedded(args.fault.as_deref()).await?;
+                let url = server.base_url();
                 config.targets.base = Some(url.clone());
-                (format!("{url} (embedded reference server{})", args.fault.as_deref().map(|f| format!(", fault {f}")).unwrap_or_default()), Some(server))
+                (
+                    format!(
+                        "{url} (embedded reference server{})",
+                        args.fault
+                            .as_deref()
+                            .map(|f| format!(", fault {f}"))
+                            .unwrap_or_default()
+                    ),
+                    Some(server),
+                )
             }
         };
         if config.targets.sandbox.is_none() {
@@ -104,7 +123,8 @@ pub fn run_command(args: RunArgs) -> Result<ExitCode> {
             only: args.only.clone(),
             skip: args.skip.clone(),
             seed,
-            progress: std::io::stderr().is_terminal() && args.output.is_none() || std::io::stderr().is_terminal() && args.format == ReportFormat::Text,
+            progress: std::io::stderr().is_terminal() && args.output.is_none()
+                || std::io::stderr().is_terminal() && args.format == ReportFormat::Text,
         };
         let report = match run(config, target, &options, &expectations).await {
             Ok(r) => r,
@@ -124,12 +144,42 @@ pub fn run_command(args: RunArgs) -> Result<ExitCode> {
             Some(path) => {
                 std::fs::write(path, &rendered).with_context(|| format!("writing {}", path.display()))?;
                 if args.format != ReportFormat::Text {
-                    eprint!("{}", report::text::render(&report, false).lines().rev().take(2).collect::<Vec<_>>().into_iter().rev().collect::<Vec<_>>().join("\n"));
+                    eprint!(
+                        "{}",
+                        report::text::render(&report, false)
+                            .lines()
+                            .rev()
+                            .take(2)
+                            .collect::<Vec<_>>()
+                            .into_iter()
+                            .rev()
+                            .collect::<Vec<_>>()
+                            .join("\n")
+                    );
                     eprintln!();
                 }
             }
             None => print!("{rendered}"),
         }
-        Ok(if report.failed() { ExitCode::from(1) } else { ExitCode::SUCCESS })
+        Ok(if report.failed() {
+            ExitCode::from(1)
+        } else {
+            ExitCode::SUCCESS
+        })
     })
+}
+
+/// Starts the reference server in-process on an ephemeral loopback port.
+async fn embedded(fault: Option<&str>) -> Result<upi_reference_server::RunningServer> {
+    let fault = match fault {
+        Some(name) => Some(
+            upi_reference_server::Fault::from_name(name)
+                .with_context(|| format!("unknown fault {name:?}; `upi-conformance serve --list-faults` lists them"))?,
+        ),
+        None => None,
+    };
+    let config = upi_reference_server::ServerConfig::test_defaults().with_fault(fault);
+    upi_reference_server::spawn(config)
+        .await
+        .context("starting the embedded reference server")
 }

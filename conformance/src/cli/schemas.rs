@@ -67,8 +67,7 @@ pub fn run(args: &SchemasArgs) -> Result<ExitCode> {
             ExitCode::from(1)
         });
     }
-    std::fs::create_dir_all(&args.out)
-        .with_context(|| format!("creating {}", args.out.display()))?;
+    std::fs::create_dir_all(&args.out).with_context(|| format!("creating {}", args.out.display()))?;
     for (name, text) in &files {
         std::fs::write(args.out.join(name), text).with_context(|| format!("writing {name}"))?;
     }

@@ -61,8 +61,7 @@ pub fn run(args: &ValidateArgs) -> Result<ExitCode> {
             .read_to_end(&mut bytes)
             .context("reading standard input")?;
     } else {
-        let file = std::fs::File::open(&args.file)
-            .with_context(|| format!("opening {}", args.file.display()))?;
+        let file = std::fs::File::open(&args.file).with_context(|| format!("opening {}", args.file.display()))?;
         file.take(args.max_bytes as u64 + 1)
             .read_to_end(&mut bytes)
             .with_context(|| format!("reading {}", args.file.display()))?;
@@ -102,10 +101,7 @@ pub fn run(args: &ValidateArgs) -> Result<ExitCode> {
         document.headers = Some(normalise_headers(all)?);
     }
     let violations = validate(message, &document);
-    let failures = violations
-        .iter()
-        .filter(|v| v.severity == Severity::Must)
-        .count();
+    let failures = violations.iter().filter(|v| v.severity == Severity::Must).count();
     match args.format {
         Format::Json => println!(
             "{}",
@@ -127,10 +123,7 @@ pub fn run(args: &ValidateArgs) -> Result<ExitCode> {
             } else {
                 " (headers not checked: none given)"
             };
-            println!(
-                "{}: {failures} failures, {warnings} warnings{headers}",
-                message.id
-            );
+            println!("{}: {failures} failures, {warnings} warnings{headers}", message.id);
         }
     }
     Ok(if failures == 0 {

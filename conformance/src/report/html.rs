@@ -46,11 +46,7 @@ pub fn render(report: &Report) -> String {
         );
     }
     out.push_str("</table><h2>Details</h2>");
-    for c in report
-        .cases
-        .iter()
-        .filter(|c| !matches!(c.outcome, Outcome::Pass))
-    {
+    for c in report.cases.iter().filter(|c| !matches!(c.outcome, Outcome::Pass)) {
         let _ = write!(
             out,
             "<details id=\"{}\"><summary class=\"{}\">{} — {}</summary><ul>",
@@ -75,11 +71,9 @@ pub fn render(report: &Report) -> String {
                 "<pre>{}\n{}\n\n→ {}\n{}</pre><pre>{}</pre>",
                 esc(&x.request_line),
                 esc(&x.request_body),
-                x.status.map(|s| s.to_string()).unwrap_or_else(|| esc(x
-                    .error
-                    .as_deref()
-                    .unwrap_or("no answer"))
-                .into_owned()),
+                x.status
+                    .map(|s| s.to_string())
+                    .unwrap_or_else(|| esc(x.error.as_deref().unwrap_or("no answer")).into_owned()),
                 esc(&x.response_body),
                 esc(&x.curl)
             );

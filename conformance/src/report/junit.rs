@@ -25,13 +25,8 @@ pub fn render(report: &Report) -> String {
             }
             Outcome::Fail | Outcome::UnexpectedPass { .. } => {
                 let mut s = TestCaseStatus::non_success(NonSuccessKind::Failure);
-                let first = c
-                    .findings
-                    .first()
-                    .map(|f| format!("{}: {}", f.rule, f.message));
-                s.set_message(
-                    first.unwrap_or_else(|| "listed as expected to fail, but passed".into()),
-                );
+                let first = c.findings.first().map(|f| format!("{}: {}", f.rule, f.message));
+                s.set_message(first.unwrap_or_else(|| "listed as expected to fail, but passed".into()));
                 s.set_type(c.outcome.label());
                 let detail: Vec<String> = c
                     .findings
@@ -54,7 +49,5 @@ pub fn render(report: &Report) -> String {
             .add_test_case(case);
     }
     junit.add_test_suites(suites.into_values());
-    junit
-        .to_string()
-        .unwrap_or_else(|e| format!("<!-- {e} -->"))
+    junit.to_string().unwrap_or_else(|e| format!("<!-- {e} -->"))
 }

@@ -67,13 +67,7 @@ pub fn render(report: &Report, verbose: bool) -> String {
         if !show {
             continue;
         }
-        let _ = writeln!(
-            out,
-            "\n{} {} — {}",
-            c.outcome.label().to_uppercase(),
-            c.id,
-            c.title
-        );
+        let _ = writeln!(out, "\n{} {} — {}", c.outcome.label().to_uppercase(), c.id, c.title);
         if let Outcome::UnexpectedPass { reason } = &c.outcome {
             let _ = writeln!(
                 out,

@@ -9,8 +9,8 @@ use std::collections::BTreeMap;
 use rand::Rng;
 use rsa::RsaPrivateKey;
 use serde_json::{Map, Value};
+use upi_spec::crypto::payu_hash;
 use upi_spec::crypto::payu_sequence::HashFamily;
-use upi_spec::crypto::{SignatureAlgorithm, jws, payu_hash};
 use upi_spec::input::Document;
 use upi_spec::model::{Cross, Encoding, Message};
 
@@ -36,6 +36,8 @@ pub struct ApiCase {
     pub path: &'static str,
     /// How a rejection is recognised.
     pub rejection: Rejection,
+    /// The error model when the request cannot be routed at all (PayU: no valid `command`).
+    pub unroutable_error: Option<&'static str>,
 }
 
 /// How an API says "no".
@@ -62,6 +64,7 @@ pub fn all() -> Vec<ApiCase> {
         error: success,
         path: "/api/{uri}/merchants/transactions/registerIntent",
         rejection: Rejection::ClientError,
+        unroutable_error: None,
     };
     let postservice = |variant, request, success, error, rejection| ApiCase {
         suite: "payu-postservice",
@@ -72,6 +75,7 @@ pub fn all() -> Vec<ApiCase> {
         error,
         path: "/merchant/postservice.php?form=2",
         rejection,
+        unroutable_error: Some("payu.postservice.error"),
     };
     vec![
         ApiCase {
@@ -83,6 +87,7 @@ pub fn all() -> Vec<ApiCase> {
             error: "ec.txns.error",
             path: "/txns",
             rejection: Rejection::ClientError,
+            unroutable_error: None,
         },
         merchant(
             "v3",
@@ -113,6 +118,7 @@ pub fn all() -> Vec<ApiCase> {
             error: "payu.payment.error",
             path: "/_payment",
             rejection: Rejection::ClientError,
+            unroutable_error: None,
         },
         postservice(
             "verify-payment",
@@ -158,9 +164,7 @@ impl ApiCase {
             }
             (Rejection::PayuResponseCode, Some(s)) => {
                 (400..500).contains(&s)
-                    || json().is_some_and(|v| {
-                        v.get("responseCode").and_then(Value::as_str) != Some("00")
-                    })
+                    || json().is_some_and(|v| v.get("responseCode").and_then(Value::as_str) != Some("00"))
             }
             (Rejection::PayuStatusZero, Some(s)) => {
                 (400..500).contains(&s)
@@ -195,10 +199,7 @@ pub fn touched(message: &Message, rule_id: Option<&str>) -> (Vec<String>, Vec<St
         .unwrap_or(rule_id)
         .trim_start_matches('.');
     if let Some(h) = rest.strip_prefix("header.") {
-        return (
-            Vec::new(),
-            vec![h.split('.').next().unwrap_or("").to_string()],
-        );
+        return (Vec::new(), vec![h.split('.').next().unwrap_or("").to_string()]);
     }
     if let Some(name) = rest.strip_prefix("rule.") {
         let rule = message
@@ -211,26 +212,15 @@ pub fn touched(message: &Message, rule_id: Option<&str>) -> (Vec<String>, Vec<St
                 Cross::HeaderEqualsField { header, .. } => vec![header.to_string()],
                 _ => Vec::new(),
             };
-            return (
-                rule.kind.fields().into_iter().map(str::to_string).collect(),
-                headers,
-            );
+            return (rule.kind.fields().into_iter().map(str::to_string).collect(), headers);
         }
     }
     let fields = message
         .body
         .fields
         .iter()
-        .flat_map(|f| {
-            f.key
-                .names()
-                .iter()
-                .copied()
-                .chain(std::iter::once(f.key.label()))
-        })
-        .filter(|k| {
-            rest.starts_with(&format!("{k}.")) || rest.starts_with(&format!("{k}[")) || rest == *k
-        })
+        .flat_map(|f| f.key.names().iter().copied().chain(std::iter::once(f.key.label())))
+        .filter(|k| rest.starts_with(&format!("{k}.")) || rest.starts_with(&format!("{k}[")) || rest == *k)
         .map(|k| (*k).to_string())
         .collect();
     (fields, Vec::new())
@@ -259,20 +249,14 @@ fn set_header(doc: &mut Document, name: &str, value: &str, skip: &[String]) {
         return;
     }
     let headers = doc.headers.get_or_insert_with(Vec::new);
-    match headers
-        .iter_mut()
-        .find(|(k, _)| k.eq_ignore_ascii_case(name))
-    {
+    match headers.iter_mut().find(|(k, _)| k.eq_ignore_ascii_case(name)) {
         Some((_, v)) => *v = value.to_string(),
         None => headers.push((name.to_string(), value.to_string())),
     }
 }
 
 fn body_str(doc: &Document, key: &str) -> Option<String> {
-    doc.body
-        .get(key)
-        .and_then(Value::as_str)
-        .map(str::to_string)
+    doc.body.get(key).and_then(Value::as_str).map(str::to_string)
 }
 
 /// Fills in the context an otherwise valid request needs. `rule` is the rule a rejection case
@@ -289,6 +273,30 @@ pub fn apply_context(
 ) {
     let (fields, headers) = touched(message, rule);
     let now = now_millis.to_string();
+    // Headers the model fixes (a constant, a media type) or forbids are derived from the model.
+    for header in &message.headers {
+        let name = header.key.label();
+        if headers.iter().any(|h| h == name) {
+            continue;
+        }
+        if header.presence == upi_spec::model::Presence::Absent {
+            if let Some(hs) = doc.headers.as_mut() {
+                hs.retain(|(k, _)| !k.eq_ignore_ascii_case(name));
+            }
+            continue;
+        }
+        let fixed = header.value.checks.iter().find_map(|c| match c.constraint {
+            upi_spec::model::Constraint::Const(v) | upi_spec::model::Constraint::MediaType(v) => Some(v),
+            _ => None,
+        });
+        let present = doc
+            .headers
+            .as_ref()
+            .is_some_and(|hs| hs.iter().any(|(k, _)| k.eq_ignore_ascii_case(name)));
+        if let (Some(v), false) = (fixed, present) {
+            set_header(doc, name, v, &[]);
+        }
+    }
     match api.suite {
         "ec-txns" => {
             if let Some(order) = &ctx.order_id {
@@ -304,15 +312,10 @@ pub fn apply_context(
                 set_body(doc, "iat", &now, &fields);
             }
             set_header(doc, "x-merchant-id", &config.merchant.merchant_id, &headers);
-            set_header(
-                doc,
-                "x-merchant-channel-id",
-                &config.merchant.channel_id,
-                &headers,
-            );
+            set_header(doc, "x-merchant-channel-id", &config.merchant.channel_id, &headers);
             set_header(doc, "x-timestamp", &now, &headers);
-            let routing_follows_body = !headers.iter().any(|h| h == "jpupi-routing-id")
-                && !fields.iter().any(|f| f == "merchantRequestId");
+            let routing_follows_body =
+                !headers.iter().any(|h| h == "jpupi-routing-id") && !fields.iter().any(|f| f == "merchantRequestId");
             if routing_follows_body && let Some(id) = body_str(doc, "merchantRequestId") {
                 set_header(doc, "jpupi-routing-id", &id, &[]);
             }
@@ -381,16 +384,9 @@ pub fn to_request(
                 None => serde_json::to_string(&doc.body)?,
             };
             match (message.envelope, signing_key) {
-                (Some(_), Some(key)) => {
-                    let signed = jws::sign(
-                        key,
-                        SignatureAlgorithm::Rs256,
-                        &config.merchant.key_id,
-                        &payload,
-                        &mut upi_spec::crypto::OsRng,
-                    )?;
-                    Body::Bytes(signed.to_json().into_bytes())
-                }
+                (Some(_), Some(key)) => Body::Bytes(
+                    sign_flattened_jws(key, &config.merchant.key_id, "RS256", payload.as_bytes())?.into_bytes(),
+                ),
                 _ => Body::Bytes(payload.into_bytes()),
             }
         }
@@ -411,9 +407,7 @@ pub fn to_request(
                         .map(|(k, v)| {
                             (
                                 k.clone(),
-                                v.as_str()
-                                    .map(str::to_string)
-                                    .unwrap_or_else(|| v.to_string()),
+                                v.as_str().map(str::to_string).unwrap_or_else(|| v.to_string()),
                             )
                         })
                         .collect()
@@ -422,22 +416,14 @@ pub fn to_request(
             Body::Multipart(parts)
         }
     };
-    if message.encoding == Encoding::Json
-        && !headers
-            .iter()
-            .any(|(k, _)| k.eq_ignore_ascii_case("content-type"))
-    {
-        headers.push(("content-type".into(), "application/json".into()));
-    }
-    if message.encoding == Encoding::Form
-        && !headers
-            .iter()
-            .any(|(k, _)| k.eq_ignore_ascii_case("content-type"))
-    {
-        headers.push((
-            "content-type".into(),
-            "application/x-www-form-urlencoded".into(),
-        ));
+    // A document without headers gets its encoding's content type; a document with headers is
+    // sent as it is (a case may have removed the header on purpose).
+    if doc.headers.is_none() {
+        match message.encoding {
+            Encoding::Json => headers.push(("content-type".into(), "application/json".into())),
+            Encoding::Form => headers.push(("content-type".into(), "application/x-www-form-urlencoded".into())),
+            Encoding::Multipart => {}
+        }
     }
     Ok(Request {
         method: "POST".into(),
@@ -447,14 +433,30 @@ pub fn to_request(
     })
 }
 
+/// Signs `payload` as a flattened JWS (RS256, RSASSA-PKCS1-v1_5 with SHA-256), built here
+/// with the `rsa` crate rather than through `upi-spec`'s JWS code, so that the runner's signer
+/// and the verifier a reference implementation may share are independent. The payload is signed
+/// as given, even when it is not JSON (the syntax cases need that).
+pub fn sign_flattened_jws(key: &RsaPrivateKey, kid: &str, alg: &str, payload: &[u8]) -> anyhow::Result<String> {
+    use base64::Engine as _;
+    use rsa::pkcs1v15::SigningKey;
+    use rsa::signature::{SignatureEncoding, Signer};
+    let b64 = |bytes: &[u8]| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes);
+    let protected = b64(serde_json::json!({"alg": alg, "kid": kid}).to_string().as_bytes());
+    let payload = b64(payload);
+    let signer = SigningKey::<sha2::Sha256>::new(key.clone());
+    let signature = signer.try_sign(format!("{protected}.{payload}").as_bytes())?;
+    Ok(
+        serde_json::json!({"protected": protected, "payload": payload, "signature": b64(&signature.to_vec())})
+            .to_string(),
+    )
+}
+
 /// Encodes string fields as `application/x-www-form-urlencoded`.
 pub fn form_body(fields: Map<String, Value>) -> String {
     let mut ser = form_urlencoded::Serializer::new(String::new());
     for (k, v) in fields {
-        let v = v
-            .as_str()
-            .map(str::to_string)
-            .unwrap_or_else(|| v.to_string());
+        let v = v.as_str().map(str::to_string).unwrap_or_else(|| v.to_string());
         ser.append_pair(&k, &v);
     }
     ser.finish()

@@ -169,8 +169,7 @@ pub fn keys_dir() -> PathBuf {
 impl RunConfig {
     /// Reads a TOML configuration file.
     pub fn from_file(path: &Path) -> Result<RunConfig> {
-        let text =
-            std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+        let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
         toml::from_str(&text).with_context(|| format!("parsing {}", path.display()))
     }
 

@@ -15,7 +15,7 @@ use rsa::{RsaPrivateKey, RsaPublicKey};
 use serde_json::Value;
 use sha2::Sha256;
 use upi_spec::crypto::payu_sequence::HashFamily;
-use upi_spec::crypto::{SignatureAlgorithm, jws, keys, payu_hash, response_signature};
+use upi_spec::crypto::{keys, payu_hash, response_signature};
 use upi_spec::generate;
 use upi_spec::input::{DEFAULT_MAX_BYTES, Document};
 use upi_spec::messages;
@@ -43,6 +43,8 @@ pub struct Executor {
     pub sandbox: bool,
     receiver: Option<Receiver>,
     payment: Option<(String, String)>,
+    /// While set, generated valid documents carry non-ASCII free text (one acceptance case).
+    unicode_text: bool,
 }
 
 fn now_millis() -> u64 {
@@ -61,8 +63,7 @@ impl Executor {
         let signing_key = keys::private_key_from_pem(&read_key(&config.merchant.signing_key)?)?;
         let wrong_key = keys::private_key_from_pem(&read_key(&config.merchant.wrong_key)?)?;
         let psp_key = keys::public_key_from_pem(&read_key(&config.merchant.psp_public_key)?)?;
-        let merchant_public_pem =
-            RsaPublicKey::from(&signing_key).to_public_key_pem(rsa::pkcs8::LineEnding::LF)?;
+        let merchant_public_pem = RsaPublicKey::from(&signing_key).to_public_key_pem(rsa::pkcs8::LineEnding::LF)?;
         let client = Client::new(
             Duration::from_millis(config.limits.request_timeout_ms),
             config.limits.max_response_bytes,
@@ -80,6 +81,7 @@ impl Executor {
             sandbox: false,
             receiver: None,
             payment: None,
+            unicode_text: false,
             config,
         };
         if let Some(base) = executor.config.base(Api::Sandbox) {
@@ -97,32 +99,31 @@ impl Executor {
         Ok(executor)
     }
 
-    /// Whether every configured base URL answers HTTP at all (any status).
+    /// The configured base URLs nothing accepts a TCP connection on (a slow or broken HTTP
+    /// answer is not "unreachable": the cases report it).
     pub async fn reachable(&self) -> Vec<(String, String)> {
         let mut unreachable = Vec::new();
         for api in [Api::Ec, Api::Merchant, Api::Payu] {
-            if let Some(base) = self.config.base(api) {
-                let x = self
-                    .client
-                    .send(&Request {
-                        method: "GET".into(),
-                        url: format!("{base}/"),
-                        headers: Vec::new(),
-                        body: Body::Empty,
-                    })
-                    .await;
-                if x.status.is_none() {
-                    unreachable.push((base, x.error.unwrap_or_default()));
-                }
+            let Some(base) = self.config.base(api) else { continue };
+            let Ok(url) = reqwest::Url::parse(&base) else {
+                unreachable.push((base, "not a URL".into()));
+                continue;
+            };
+            let host = url.host_str().unwrap_or("").to_string();
+            let port = url.port_or_known_default().unwrap_or(80);
+            let timeout = Duration::from_millis(self.config.limits.request_timeout_ms.max(1_000));
+            match tokio::time::timeout(timeout, tokio::net::TcpStream::connect((host.as_str(), port))).await {
+                Ok(Ok(_)) => {}
+                Ok(Err(e)) => unreachable.push((base, e.to_string())),
+                Err(_) => unreachable.push((base, "connection timed out".into())),
             }
         }
+        unreachable.dedup();
         unreachable
     }
 
     fn base(&self, api: Api) -> Result<String> {
-        self.config
-            .base(api)
-            .context("no base URL configured for this API")
+        self.config.base(api).context("no base URL configured for this API")
     }
 
     /// Runs one planned case.
@@ -131,14 +132,18 @@ impl Executor {
         let mut findings = Vec::new();
         let mut exchanges = Vec::new();
         let result = match &planned.step {
-            Step::Accept { api, sample, n } => {
-                self.accept(api, sample.as_deref(), *n, &mut findings, &mut exchanges)
+            Step::Accept {
+                api,
+                sample,
+                n,
+                unicode,
+            } => {
+                self.accept(api, sample.as_deref(), *n, *unicode, &mut findings, &mut exchanges)
                     .await
             }
-            Step::Reject { api, rule } => {
-                self.reject(api, rule, &mut findings, &mut exchanges).await
-            }
+            Step::Reject { api, rule } => self.reject(api, rule, &mut findings, &mut exchanges).await,
             Step::Named { api, name } => self.named(api, name, &mut findings, &mut exchanges).await,
+            Step::Skip { reason } => Err(Skip((*reason).to_string()).into()),
         };
         let mut skipped = None;
         if let Err(e) = result {
@@ -196,12 +201,8 @@ impl Executor {
         let mut fields = serde_json::Map::new();
         fields.insert("order_id".into(), Value::String(order_id.clone()));
         fields.insert("amount".into(), Value::String("100.00".into()));
-        fields.insert(
-            "customer_id".into(),
-            Value::String(self.config.ec.customer_id.clone()),
-        );
-        let auth = base64::engine::general_purpose::STANDARD
-            .encode(format!("{}:", self.config.ec.api_key));
+        fields.insert("customer_id".into(), Value::String(self.config.ec.customer_id.clone()));
+        let auth = base64::engine::general_purpose::STANDARD.encode(format!("{}:", self.config.ec.api_key));
         let x = self
             .client
             .send(&Request {
@@ -209,10 +210,7 @@ impl Executor {
                 url: format!("{}/orders", self.base(Api::Ec)?),
                 headers: vec![
                     ("authorization".into(), format!("Basic {auth}")),
-                    (
-                        "content-type".into(),
-                        "application/x-www-form-urlencoded".into(),
-                    ),
+                    ("content-type".into(), "application/x-www-form-urlencoded".into()),
                 ],
                 body: Body::Bytes(api::form_body(fields).into_bytes()),
             })
@@ -232,9 +230,7 @@ impl Executor {
             .into_iter()
             .find(|a| a.suite == "payu-intent")
             .expect("payu-intent is listed");
-        let (doc, x) = self
-            .send_with(&api, None, 9_999, &Context::default())
-            .await?;
+        let (doc, x) = self.send_with(&api, None, 9_999, &Context::default()).await?;
         let body: Value = serde_json::from_slice(&x.response_bytes).unwrap_or(Value::Null);
         let txnid = doc
             .body
@@ -249,10 +245,7 @@ impl Executor {
             .to_string();
         let created = x.status == Some(200) && !mihpayid.is_empty();
         exchanges.push(x);
-        anyhow::ensure!(
-            created,
-            "_payment did not create the payment the case needs"
-        );
+        anyhow::ensure!(created, "_payment did not create the payment the case needs");
         self.payment = Some((txnid, mihpayid));
         Ok(self.payment.clone().unwrap_or_default())
     }
@@ -265,16 +258,14 @@ impl Executor {
         rule: Option<&str>,
     ) -> Result<Option<Document>> {
         let message = messages::find(api.request).context("unknown request model")?;
-        let case_seed = self.seed
-            ^ fxhash(api.request)
-            ^ n.wrapping_mul(0x9E37_79B9_7F4A_7C15)
-            ^ rule.map(fxhash).unwrap_or(0);
+        let case_seed =
+            self.seed ^ fxhash(api.request) ^ n.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ rule.map(fxhash).unwrap_or(0);
         Ok(match (sample, rule) {
             (Some(path), _) => {
-                let bytes =
-                    std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+                let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
                 Some(read(message, &bytes, Syntax::Auto, DEFAULT_MAX_BYTES)?)
             }
+            (None, None) if self.unicode_text => Some(generate::valid_unicode(message, case_seed)),
             (None, None) => Some(generate::valid(message, case_seed)),
             (None, Some(rule)) => generate::breaking(message, rule, case_seed),
         })
@@ -301,9 +292,7 @@ impl Executor {
         ctx: &Context,
     ) -> Result<(Document, Exchange)> {
         let message = messages::find(api.request).context("unknown request model")?;
-        let mut doc = self
-            .document(api, sample, n, None)?
-            .context("no document")?;
+        let mut doc = self.document(api, sample, n, None)?.context("no document")?;
         api::apply_context(
             api,
             message,
@@ -332,10 +321,14 @@ impl Executor {
         api: &ApiCase,
         sample: Option<&std::path::Path>,
         n: u64,
+        unicode: bool,
         findings: &mut Vec<Finding>,
         exchanges: &mut Vec<Exchange>,
     ) -> Result<()> {
-        let (doc, x) = self.send_valid(api, sample, n, exchanges).await?;
+        self.unicode_text = unicode;
+        let sent = self.send_valid(api, sample, n, exchanges).await;
+        self.unicode_text = false;
+        let (doc, x) = sent?;
         findings.extend(judge::transport(&x));
         if x.status.is_some() && api.rejected(x.status, &x.response_bytes) {
             findings.push(Finding::must(
@@ -354,13 +347,7 @@ impl Executor {
     }
 
     /// Checks an acceptance against the success model, echoes, signatures and deeplinks.
-    fn judge_success(
-        &self,
-        api: &ApiCase,
-        sent: &Document,
-        x: &Exchange,
-        findings: &mut Vec<Finding>,
-    ) {
+    fn judge_success(&self, api: &ApiCase, sent: &Document, x: &Exchange, findings: &mut Vec<Finding>) {
         let Some(answer) = judge::response_against(api.success, x, findings) else {
             return;
         };
@@ -381,13 +368,8 @@ impl Executor {
                     "HTTP 200 without x-response-signature",
                 )),
                 Some(sig) => {
-                    if let Err(e) =
-                        response_signature::verify(&self.psp_key, &x.response_bytes, sig)
-                    {
-                        findings.push(Finding::must(
-                            upi_spec::crypto::RuleError::rule_id(&e),
-                            e.to_string(),
-                        ));
+                    if let Err(e) = response_signature::verify(&self.psp_key, &x.response_bytes, sig) {
+                        findings.push(Finding::must(upi_spec::crypto::RuleError::rule_id(&e), e.to_string()));
                     }
                 }
             }
@@ -403,12 +385,22 @@ impl Executor {
     ) -> Result<()> {
         let message = messages::find(api.request).context("unknown request model")?;
         let ctx = self.context(api, exchanges).await?;
-        let syntax = format!(
-            "{}.{}",
-            message.id,
-            upi_spec::catalogue::syntax_rule(message).0
-        );
-        let (doc, raw) = if rule == syntax {
+        let syntax = format!("{}.{}", message.id, upi_spec::catalogue::syntax_rule(message).0);
+        let root_type = format!("{}.type", message.id);
+        let (doc, raw) = if rule == root_type {
+            let mut doc = self.document(api, None, 0, None)?.context("no document")?;
+            api::apply_context(
+                api,
+                message,
+                &mut doc,
+                None,
+                &self.config,
+                &ctx,
+                &mut self.rng,
+                now_millis(),
+            );
+            (doc, Some("[]".to_string()))
+        } else if rule == syntax {
             let mut doc = self.document(api, None, 0, None)?.context("no document")?;
             api::apply_context(
                 api,
@@ -421,9 +413,7 @@ impl Executor {
                 now_millis(),
             );
             let raw = match message.encoding {
-                upi_spec::model::Encoding::Json => {
-                    "{\"merchantRequestId\": \"unterminated".to_string()
-                }
+                upi_spec::model::Encoding::Json => "{\"merchantRequestId\": \"unterminated".to_string(),
                 _ => format!(
                     "{}&broken=%zz",
                     api::form_body(doc.body.as_object().cloned().unwrap_or_default())
@@ -455,6 +445,14 @@ impl Executor {
             Some(&self.signing_key),
             raw.as_deref(),
         )?;
+        let mut request = request;
+        if rule == syntax
+            && let Body::Multipart(parts) = &mut request.body
+        {
+            // A multipart body cannot carry a bad percent escape; a part name sent twice with
+            // two values is its ambiguity.
+            parts.push(("var1".into(), "a-second-var1".into()));
+        }
         let x = self.client.send(&request).await;
         findings.extend(judge::transport(&x));
         self.expect_rejection(api, rule, &x, findings);
@@ -462,13 +460,7 @@ impl Executor {
         Ok(())
     }
 
-    fn expect_rejection(
-        &self,
-        api: &ApiCase,
-        rule: &str,
-        x: &Exchange,
-        findings: &mut Vec<Finding>,
-    ) {
+    fn expect_rejection(&self, api: &ApiCase, rule: &str, x: &Exchange, findings: &mut Vec<Finding>) {
         let Some(status) = x.status else { return };
         if status >= 500 {
             return;
@@ -484,7 +476,13 @@ impl Executor {
             return;
         }
         let mut shape = Vec::new();
-        if let Some(answer) = judge::response_against(api.error, x, &mut shape)
+        let routed =
+            messages::find(api.request).is_none_or(|m| !api::touched(m, Some(rule)).0.iter().any(|f| f == "command"));
+        let error_model = match api.unroutable_error {
+            Some(model) if !routed => model,
+            _ => api.error,
+        };
+        if let Some(answer) = judge::response_against(error_model, x, &mut shape)
             && api.suite == "merchant-register-intent"
             && answer.body.get("status").and_then(Value::as_str) == Some("SUCCESS")
         {
@@ -517,8 +515,7 @@ impl Executor {
                     ));
                 } else {
                     self.judge_success(api, &doc, &x, findings);
-                    let body: Value =
-                        serde_json::from_slice(&x.response_bytes).unwrap_or(Value::Null);
+                    let body: Value = serde_json::from_slice(&x.response_bytes).unwrap_or(Value::Null);
                     let amount = body
                         .pointer("/payment/sdk_params/amount")
                         .and_then(Value::as_str)
@@ -526,9 +523,7 @@ impl Executor {
                     if !upi_spec::validate::decimal_eq(amount, "100.00") {
                         findings.push(Finding::must(
                             "deeplink.consistency.am",
-                            format!(
-                                "sdk_params.amount {amount:?} is not the order's amount 100.00"
-                            ),
+                            format!("sdk_params.amount {amount:?} is not the order's amount 100.00"),
                         ));
                     }
                 }
@@ -579,10 +574,7 @@ impl Executor {
                     .send(&Request {
                         method: "POST".into(),
                         url: format!("{}/orders", self.base(Api::Ec)?),
-                        headers: vec![(
-                            "content-type".into(),
-                            "application/x-www-form-urlencoded".into(),
-                        )],
+                        headers: vec![("content-type".into(), "application/x-www-form-urlencoded".into())],
                         body: Body::Bytes(api::form_body(fields).into_bytes()),
                     })
                     .await;
@@ -629,17 +621,10 @@ impl Executor {
                     )?)
                     .await;
                 findings.extend(judge::transport(&x));
-                self.expect_rejection(
-                    api,
-                    "merchant.register-intent.merchantRequestId.unique",
-                    &x,
-                    findings,
-                );
+                self.expect_rejection(api, "merchant.register-intent.merchantRequestId.unique", &x, findings);
                 exchanges.push(x);
             }
-            jws_case if jws_case.starts_with("jws-") => {
-                self.jws_attack(api, jws_case, findings, exchanges).await?
-            }
+            jws_case if jws_case.starts_with("jws-") => self.jws_attack(api, jws_case, findings, exchanges).await?,
             "wrong-hash-rejected" => {
                 let message = messages::find(api.request).context("model")?;
                 let mut doc = self.document(api, None, 4_000, None)?.context("doc")?;
@@ -720,12 +705,8 @@ impl Executor {
                     now_millis(),
                 );
                 if let Some(m) = doc.body.as_object_mut() {
-                    let wrong = api::payu_request_hash(
-                        api,
-                        &Document::body(Value::Object(m.clone())),
-                        "not-the-salt",
-                    )
-                    .unwrap_or_default();
+                    let wrong = api::payu_request_hash(api, &Document::body(Value::Object(m.clone())), "not-the-salt")
+                        .unwrap_or_default();
                     m.insert("hash".into(), Value::String(wrong));
                 }
                 let x = self
@@ -778,45 +759,22 @@ impl Executor {
         let kid = self.config.merchant.key_id.clone();
         let envelope = match name {
             "jws-tampered-payload" => {
-                let mut signed = jws::sign(
-                    &self.signing_key,
-                    SignatureAlgorithm::Rs256,
-                    &kid,
-                    &payload,
-                    &mut upi_spec::crypto::OsRng,
-                )?;
+                let signed = api::sign_flattened_jws(&self.signing_key, &kid, "RS256", payload.as_bytes())?;
+                let mut envelope: Value = serde_json::from_str(&signed)?;
                 let mut tampered = doc.body.clone();
                 tampered["amount"] = Value::String("99999.00".into());
-                signed.payload = b64(tampered.to_string().as_bytes());
-                signed.to_json()
+                envelope["payload"] = Value::String(b64(tampered.to_string().as_bytes()));
+                envelope.to_string()
             }
-            "jws-wrong-key" => jws::sign(
-                &self.wrong_key,
-                SignatureAlgorithm::Rs256,
-                &kid,
-                &payload,
-                &mut upi_spec::crypto::OsRng,
-            )?
-            .to_json(),
-            "jws-unknown-kid" => jws::sign(
-                &self.signing_key,
-                SignatureAlgorithm::Rs256,
-                "unknown-key-id",
-                &payload,
-                &mut upi_spec::crypto::OsRng,
-            )?
-            .to_json(),
-            "jws-stale-iat" => jws::sign(
-                &self.signing_key,
-                SignatureAlgorithm::Rs256,
-                &kid,
-                &payload,
-                &mut upi_spec::crypto::OsRng,
-            )?
-            .to_json(),
+            "jws-wrong-key" => api::sign_flattened_jws(&self.wrong_key, &kid, "RS256", payload.as_bytes())?,
+            "jws-unknown-kid" => {
+                api::sign_flattened_jws(&self.signing_key, "unknown-key-id", "RS256", payload.as_bytes())?
+            }
+            "jws-stale-iat" => api::sign_flattened_jws(&self.signing_key, &kid, "RS256", payload.as_bytes())?,
             "jws-alg-none" => {
                 let protected = b64(format!(r#"{{"alg":"none","kid":"{kid}"}}"#).as_bytes());
-                serde_json::json!({"protected": protected, "payload": b64(payload.as_bytes()), "signature": ""}).to_string()
+                serde_json::json!({"protected": protected, "payload": b64(payload.as_bytes()), "signature": ""})
+                    .to_string()
             }
             "jws-alg-hmac" => {
                 let protected = b64(format!(r#"{{"alg":"HS256","kid":"{kid}"}}"#).as_bytes());
@@ -827,28 +785,19 @@ impl Executor {
                 serde_json::json!({"protected": protected, "payload": body, "signature": b64(&mac.finalize().into_bytes())}).to_string()
             }
             "jws-padded-base64" => {
-                let signed = jws::sign(
-                    &self.signing_key,
-                    SignatureAlgorithm::Rs256,
-                    &kid,
-                    &format!("{payload} "),
-                    &mut upi_spec::crypto::OsRng,
-                )?;
-                let pad =
-                    |s: &str| format!("{s}{}", "=".repeat(((4 - s.len() % 4) % 4).clamp(1, 2)));
-                serde_json::json!({"protected": pad(&signed.protected), "payload": pad(&signed.payload), "signature": pad(&signed.signature)}).to_string()
+                let signed =
+                    api::sign_flattened_jws(&self.signing_key, &kid, "RS256", format!("{payload} ").as_bytes())?;
+                let signed: Value = serde_json::from_str(&signed)?;
+                let pad = |v: &Value| {
+                    let s = v.as_str().unwrap_or_default();
+                    format!("{s}{}", "=".repeat(((4 - s.len() % 4) % 4).clamp(1, 2)))
+                };
+                serde_json::json!({"protected": pad(&signed["protected"]), "payload": pad(&signed["payload"]), "signature": pad(&signed["signature"])})
+                    .to_string()
             }
             other => anyhow::bail!("unknown JWS case {other}"),
         };
-        let mut request = api::to_request(
-            api,
-            message,
-            &doc,
-            &self.base(api.api)?,
-            &self.config,
-            None,
-            None,
-        )?;
+        let mut request = api::to_request(api, message, &doc, &self.base(api.api)?, &self.config, None, None)?;
         request.body = Body::Bytes(envelope.into_bytes());
         let x = self.client.send(&request).await;
         findings.extend(judge::transport(&x));
@@ -865,6 +814,49 @@ impl Executor {
         Ok(())
     }
 
+    /// Asks `verify_payment` for one txnid; returns the status it reports.
+    async fn verify_payment(
+        &mut self,
+        txnid: &str,
+        findings: &mut Vec<Finding>,
+        exchanges: &mut Vec<Exchange>,
+    ) -> Result<Option<String>> {
+        let post = api::all()
+            .into_iter()
+            .find(|a| a.variant == "verify-payment")
+            .context("verify api")?;
+        let model = messages::find(post.request).context("model")?;
+        let mut verify = Document::body(
+            serde_json::json!({"key": self.config.payu.key, "command": "verify_payment", "var1": txnid}),
+        );
+        let ctx = Context {
+            payu_txnid: Some(txnid.to_string()),
+            ..Context::default()
+        };
+        api::apply_context(
+            &post,
+            model,
+            &mut verify,
+            None,
+            &self.config,
+            &ctx,
+            &mut self.rng,
+            now_millis(),
+        );
+        let request = api::to_request(&post, model, &verify, &self.base(Api::Payu)?, &self.config, None, None)?;
+        let x = self.client.send(&request).await;
+        findings.extend(judge::transport(&x));
+        let status = judge::response_against(post.success, &x, findings).and_then(|answer| {
+            answer
+                .body
+                .pointer(&format!("/transaction_details/{txnid}/status"))
+                .and_then(Value::as_str)
+                .map(str::to_string)
+        });
+        exchanges.push(x);
+        Ok(status)
+    }
+
     async fn callback_flow(
         &mut self,
         api: &ApiCase,
@@ -872,20 +864,15 @@ impl Executor {
         exchanges: &mut Vec<Exchange>,
     ) -> Result<()> {
         if !self.sandbox {
-            return Err(Skip("the target has no sandbox control endpoint (GET /sandbox/health) to complete a payment".into()).into());
+            return Err(Skip(
+                "the target has no sandbox control endpoint (GET /sandbox/health) to complete a payment".into(),
+            )
+            .into());
         }
         if self.receiver.is_none() {
-            self.receiver = Some(
-                Receiver::start()
-                    .await
-                    .context("starting the callback receiver")?,
-            );
+            self.receiver = Some(Receiver::start().await.context("starting the callback receiver")?);
         }
-        let callback_url = self
-            .receiver
-            .as_ref()
-            .map(Receiver::url)
-            .unwrap_or_default();
+        let callback_url = self.receiver.as_ref().map(Receiver::url).unwrap_or_default();
         let sandbox = self.base(Api::Sandbox)?;
         let form = |pairs: &[(&str, &str)]| {
             let mut ser = form_urlencoded::Serializer::new(String::new());
@@ -925,6 +912,13 @@ impl Executor {
             .and_then(Value::as_str)
             .unwrap_or_default()
             .to_string();
+        let before = self.verify_payment(&txnid, findings, exchanges).await?;
+        if before.as_deref() != Some("pending") {
+            findings.push(Finding::must(
+                "payu.verify-payment.agrees",
+                format!("verify_payment says {before:?} for a payment _payment answered as pending"),
+            ));
+        }
         let complete = self
             .client
             .send(&Request {
@@ -975,10 +969,7 @@ impl Executor {
                     &payu_hash::Salt::new(&self.config.payu.salt),
                     &received_hash,
                 ) {
-                    findings.push(Finding::must(
-                        upi_spec::crypto::RuleError::rule_id(&e),
-                        e.to_string(),
-                    ));
+                    findings.push(Finding::must(upi_spec::crypto::RuleError::rule_id(&e), e.to_string()));
                 }
                 if fields.get("txnid").map(String::as_str) != Some(txnid.as_str())
                     || fields.get("status").map(String::as_str) != Some("success")
@@ -994,53 +985,13 @@ impl Executor {
                 }
             }
         }
-        let post = api::all()
-            .into_iter()
-            .find(|a| a.variant == "verify-payment")
-            .context("verify api")?;
-        let verify_model = messages::find(post.request).context("model")?;
-        let mut verify = Document::body(
-            serde_json::json!({"key": self.config.payu.key, "command": "verify_payment", "var1": txnid}),
-        );
-        api::apply_context(
-            &post,
-            verify_model,
-            &mut verify,
-            None,
-            &self.config,
-            &Context {
-                payu_txnid: Some(txnid.clone()),
-                ..Context::default()
-            },
-            &mut self.rng,
-            now_millis(),
-        );
-        let x = self
-            .client
-            .send(&api::to_request(
-                &post,
-                verify_model,
-                &verify,
-                &self.base(Api::Payu)?,
-                &self.config,
-                None,
-                None,
-            )?)
-            .await;
-        findings.extend(judge::transport(&x));
-        if let Some(answer) = judge::response_against(post.success, &x, findings) {
-            let status = answer
-                .body
-                .pointer(&format!("/transaction_details/{txnid}/status"))
-                .and_then(Value::as_str);
-            if status != Some("success") {
-                findings.push(Finding::must(
-                    "payu.verify-payment.agrees",
-                    format!("verify_payment says {status:?} after a success callback"),
-                ));
-            }
+        let status = self.verify_payment(&txnid, findings, exchanges).await?;
+        if status.as_deref() != Some("success") {
+            findings.push(Finding::must(
+                "payu.verify-payment.agrees",
+                format!("verify_payment says {status:?} after a success callback"),
+            ));
         }
-        exchanges.push(x);
         let udf = api::all()
             .into_iter()
             .find(|a| a.variant == "udf-update")

@@ -73,16 +73,10 @@ pub struct Expected {
 impl Expectations {
     /// Reads a TOML expectations file; every entry needs a non-empty reason.
     pub fn from_file(path: &Path) -> Result<Expectations> {
-        let text =
-            std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
-        let e: Expectations =
-            toml::from_str(&text).with_context(|| format!("parsing {}", path.display()))?;
+        let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+        let e: Expectations = toml::from_str(&text).with_context(|| format!("parsing {}", path.display()))?;
         for x in &e.expect {
-            anyhow::ensure!(
-                !x.reason.trim().is_empty(),
-                "expectation for {} has no reason",
-                x.case
-            );
+            anyhow::ensure!(!x.reason.trim().is_empty(), "expectation for {} has no reason", x.case);
             Glob::new(&x.case).with_context(|| format!("bad glob {:?}", x.case))?;
         }
         Ok(e)

@@ -99,8 +99,8 @@ impl Client {
             .redirect(Policy::none())
             .pool_max_idle_per_host(16)
             .build()?;
-        let min_interval = (requests_per_second > 0)
-            .then(|| Duration::from_secs_f64(1.0 / f64::from(requests_per_second)));
+        let min_interval =
+            (requests_per_second > 0).then(|| Duration::from_secs_f64(1.0 / f64::from(requests_per_second)));
         Ok(Client {
             inner,
             max_body,
@@ -127,8 +127,7 @@ impl Client {
             }
             *last = Some(Instant::now());
         }
-        let method =
-            reqwest::Method::from_bytes(request.method.as_bytes()).unwrap_or(reqwest::Method::POST);
+        let method = reqwest::Method::from_bytes(request.method.as_bytes()).unwrap_or(reqwest::Method::POST);
         let mut builder = self.inner.request(method, &request.url);
         for (k, v) in &request.headers {
             builder = builder.header(k.as_str(), v.as_str());
@@ -145,12 +144,8 @@ impl Client {
                     form = match v.strip_prefix('@') {
                         Some(file) => form.part(
                             k.clone(),
-                            reqwest::multipart::Part::bytes(
-                                b"%PDF-1.4 upi-conformance test invoice\n".to_vec(),
-                            )
-                            .file_name(
-                                file.rsplit('/').next().unwrap_or("invoice.pdf").to_string(),
-                            ),
+                            reqwest::multipart::Part::bytes(b"%PDF-1.4 upi-conformance test invoice\n".to_vec())
+                                .file_name(document_name(file)),
                         ),
                         None => form.text(k.clone(), v.clone()),
                     };
@@ -212,12 +207,7 @@ impl Client {
                 exchange.response_headers = response
                     .headers()
                     .iter()
-                    .map(|(k, v)| {
-                        (
-                            k.to_string(),
-                            String::from_utf8_lossy(v.as_bytes()).into_owned(),
-                        )
-                    })
+                    .map(|(k, v)| (k.to_string(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
                     .collect();
                 loop {
                     match response.chunk().await {
@@ -239,12 +229,20 @@ impl Client {
                         }
                     }
                 }
-                exchange.response_body =
-                    self.mask(&String::from_utf8_lossy(&exchange.response_bytes));
+                exchange.response_body = self.mask(&String::from_utf8_lossy(&exchange.response_bytes));
             }
         }
         exchange.elapsed_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
         exchange
+    }
+}
+
+/// The file name to upload for a `@path` value: its last segment, or `invoice.pdf` when that has
+/// no extension (the seeds' `@"/path/to/file"` placeholder). The bytes sent are a tiny PDF.
+fn document_name(path: &str) -> String {
+    match path.rsplit('/').next() {
+        Some(name) if name.contains('.') => name.to_string(),
+        _ => "invoice.pdf".to_string(),
     }
 }
 
@@ -285,11 +283,7 @@ fn shell_quote(s: &str) -> String {
 }
 
 fn curl_line(request: &Request, headers: &[(String, String)], body: &str) -> String {
-    let mut line = format!(
-        "curl -sS -X {} {}",
-        request.method,
-        shell_quote(&request.url)
-    );
+    let mut line = format!("curl -sS -X {} {}", request.method, shell_quote(&request.url));
     for (k, v) in headers {
         line.push_str(&format!(" -H {}", shell_quote(&format!("{k}: {v}"))));
     }

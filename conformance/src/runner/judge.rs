@@ -41,11 +41,7 @@ pub fn transport(exchange: &Exchange) -> Vec<Finding> {
 }
 
 /// Reads a response body as `message` and validates it; returns the document when readable.
-pub fn response_against(
-    message_id: &str,
-    exchange: &Exchange,
-    findings: &mut Vec<Finding>,
-) -> Option<Document> {
+pub fn response_against(message_id: &str, exchange: &Exchange, findings: &mut Vec<Finding>) -> Option<Document> {
     let message = messages::find(message_id)?;
     let content_type = exchange.header("content-type").unwrap_or("");
     if matches!(message.encoding, upi_spec::model::Encoding::Json)
@@ -77,32 +73,19 @@ pub fn response_against(
 }
 
 /// Echo rules of `response_id` between a request and its answer.
-pub fn echoes(
-    response_id: &str,
-    request: &Document,
-    answer: &Document,
-    findings: &mut Vec<Finding>,
-) {
+pub fn echoes(response_id: &str, request: &Document, answer: &Document, findings: &mut Vec<Finding>) {
     if let Some(message) = messages::find(response_id) {
-        findings.extend(
-            check_echoes(message, request, answer)
-                .into_iter()
-                .map(|v| Finding {
-                    rule: v.rule,
-                    severity: v.severity,
-                    message: v.reason,
-                }),
-        );
+        findings.extend(check_echoes(message, request, answer).into_iter().map(|v| Finding {
+            rule: v.rule,
+            severity: v.severity,
+            message: v.reason,
+        }));
     }
 }
 
 /// The deeplink a response maps to (seed 001 and 003 mapping tables) must be complete, parse
 /// cleanly when built, and agree with the response.
-pub fn mapped_deeplink(
-    response_id: &str,
-    body: &Value,
-    findings: &mut Vec<Finding>,
-) -> Option<String> {
+pub fn mapped_deeplink(response_id: &str, body: &Value, findings: &mut Vec<Finding>) -> Option<String> {
     let id = deeplink::MessageId::from_id(response_id).ok()?;
     let mapped = match deeplink::map_response(id, body) {
         Ok(m) => m,

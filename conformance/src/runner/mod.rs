@@ -127,30 +127,21 @@ pub async fn run(
 ) -> Result<Report, RunError> {
     let started = Instant::now();
     let selection = Selection::new(&options.only, &options.skip)?;
-    let planned: Vec<_> = plan::plan(
-        &options.suites,
-        &options.versions,
-        config.limits.generated_per_message,
-    )
-    .into_iter()
-    .filter(|c| selection.selects(c))
-    .collect();
+    let planned: Vec<_> = plan::plan(&options.suites, &options.versions, config.limits.generated_per_message)
+        .into_iter()
+        .filter(|c| selection.selects(c))
+        .collect();
     let mut executor = exec::Executor::new(config, options.seed).await?;
     let unreachable = executor.reachable().await;
     if !unreachable.is_empty() {
-        let list: Vec<String> = unreachable
-            .iter()
-            .map(|(u, e)| format!("{u} ({e})"))
-            .collect();
+        let list: Vec<String> = unreachable.iter().map(|(u, e)| format!("{u} ({e})")).collect();
         return Err(RunError::Unreachable(list.join(", ")));
     }
     let bar = options.progress.then(|| {
         let bar = indicatif::ProgressBar::new(planned.len() as u64);
         bar.set_style(
-            indicatif::ProgressStyle::with_template(
-                "{spinner} [{elapsed_precise}] {bar:40} {pos}/{len} {msg}",
-            )
-            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+            indicatif::ProgressStyle::with_template("{spinner} [{elapsed_precise}] {bar:40} {pos}/{len} {msg}")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
         );
         bar
     });

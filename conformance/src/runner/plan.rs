@@ -21,6 +21,8 @@ pub enum Step {
         sample: Option<PathBuf>,
         /// Generated message number (seeded).
         n: u64,
+        /// Free-text fields carry non-ASCII text.
+        unicode: bool,
     },
     /// Send a message breaking exactly `rule` and expect the API's rejection.
     Reject {
@@ -28,6 +30,11 @@ pub enum Step {
         api: ApiCase,
         /// The rule broken.
         rule: String,
+    },
+    /// A rule that cannot be judged over HTTP; reported as skipped with the reason.
+    Skip {
+        /// Why the case cannot run.
+        reason: &'static str,
     },
     /// A named flow or security case.
     Named {
@@ -173,6 +180,13 @@ const NAMED: &[(&str, &str, CaseKind, &str, &[&str])] = &[
     ),
 ];
 
+/// Request rules no rejection case can judge over HTTP, with the reason (they are still
+/// checked by `validate` and `audit` on captured requests).
+const NOT_OVER_HTTP: &[(&str, &str)] = &[(
+    ".header.x-api-version.required",
+    "without x-api-version a request is a Default-version request: no server can tell it was meant for this version",
+)];
+
 /// The flows that run once per suite (not per version).
 const ONCE: &[&str] = &["duplicate-rejected"];
 
@@ -183,9 +197,7 @@ pub fn plan(suites: &[String], versions: &[String], generated: usize) -> Vec<Pla
         if !suites.is_empty() && !suites.iter().any(|s| *s == api.suite) {
             continue;
         }
-        if api.suite == "merchant-register-intent"
-            && !versions.is_empty()
-            && !versions.iter().any(|v| v == api.variant)
+        if api.suite == "merchant-register-intent" && !versions.is_empty() && !versions.iter().any(|v| v == api.variant)
         {
             continue;
         }
@@ -211,6 +223,7 @@ pub fn plan(suites: &[String], versions: &[String], generated: usize) -> Vec<Pla
                     api: api.clone(),
                     sample: Some(sample),
                     n: 0,
+                    unicode: false,
                 },
             });
         }
@@ -228,24 +241,46 @@ pub fn plan(suites: &[String], versions: &[String], generated: usize) -> Vec<Pla
                     api: api.clone(),
                     sample: None,
                     n,
+                    unicode: false,
                 },
             });
         }
+        out.push(Planned {
+            id: format!("accept.{suite}.unicode-text"),
+            suite: suite.clone(),
+            kind: CaseKind::Accept,
+            title: format!(
+                "a valid {} whose free-text fields are non-ASCII text is accepted, never a 5xx",
+                api.request
+            ),
+            rules: vec![format!("{}.accepted", api.request), "transport.no-server-error".into()],
+            step: Step::Accept {
+                api: api.clone(),
+                sample: None,
+                n: 0,
+                unicode: true,
+            },
+        });
         for rule in catalogue::rules_of(request) {
-            if rule.severity != Severity::Must
-                || rule.id.contains(".echo.")
-                || context_owned(&api, &rule.id)
-            {
+            if rule.severity != Severity::Must || rule.id.contains(".echo.") || context_owned(&api, &rule.id) {
+                continue;
+            }
+            if let Some((_, reason)) = NOT_OVER_HTTP.iter().find(|(suffix, _)| rule.id.ends_with(suffix)) {
+                out.push(Planned {
+                    id: format!("reject.{}", rule.id),
+                    suite: suite.clone(),
+                    kind: CaseKind::Reject,
+                    title: format!("a request breaking only this rule is rejected: {}", rule.statement),
+                    rules: vec![rule.id.clone()],
+                    step: Step::Skip { reason },
+                });
                 continue;
             }
             out.push(Planned {
                 id: format!("reject.{}", rule.id),
                 suite: suite.clone(),
                 kind: CaseKind::Reject,
-                title: format!(
-                    "a request breaking only this rule is rejected: {}",
-                    rule.statement
-                ),
+                title: format!("a request breaking only this rule is rejected: {}", rule.statement),
                 rules: vec![rule.id.clone()],
                 step: Step::Reject {
                     api: api.clone(),
@@ -269,20 +304,13 @@ pub fn plan(suites: &[String], versions: &[String], generated: usize) -> Vec<Pla
             out.push(Planned {
                 id: format!(
                     "{}.{suite}.{name}",
-                    if *kind == CaseKind::Flow {
-                        "flow"
-                    } else {
-                        "security"
-                    }
+                    if *kind == CaseKind::Flow { "flow" } else { "security" }
                 ),
                 suite: suite.clone(),
                 kind: *kind,
                 title: (*title).to_string(),
                 rules: rules.iter().map(|r| (*r).to_string()).collect(),
-                step: Step::Named {
-                    api: api.clone(),
-                    name,
-                },
+                step: Step::Named { api: api.clone(), name },
             });
         }
     }

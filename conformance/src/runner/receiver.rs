@@ -49,9 +49,6 @@ impl Receiver {
 
     /// The next callback body, if one arrives within `wait`.
     pub async fn next(&mut self, wait: std::time::Duration) -> Option<Vec<u8>> {
-        tokio::time::timeout(wait, self.bodies.recv())
-            .await
-            .ok()
-            .flatten()
+        tokio::time::timeout(wait, self.bodies.recv()).await.ok().flatten()
     }
 }

@@ -22,7 +22,8 @@ pub(crate) struct RuleDef {
 }
 
 /// Why no JSON Schema can state a hashing or signature rule.
-const NOT_EXPRESSIBLE: &str = "a hash or signature is a function of other values (and of a secret or key); JSON Schema cannot compute it";
+const NOT_EXPRESSIBLE: &str =
+    "a hash or signature is a function of other values (and of a secret or key); JSON Schema cannot compute it";
 
 /// Every hashing and signature rule, in a stable order.
 pub fn rules() -> Vec<Rule> {
@@ -42,9 +43,7 @@ pub fn rules() -> Vec<Rule> {
         severity: def.severity,
         source: def.source,
         scope: def.scope.to_owned(),
-        schema: SchemaCoverage::NotExpressible {
-            why: NOT_EXPRESSIBLE,
-        },
+        schema: SchemaCoverage::NotExpressible { why: NOT_EXPRESSIBLE },
     })
     .collect()
 }

@@ -19,9 +19,7 @@ pub(crate) fn decode_base64url(text: &str) -> Result<Vec<u8>, EncodingProblem> {
         .find(|(_, c)| !(c.is_ascii_alphanumeric() || *c == '-' || *c == '_'))
     {
         return Err(EncodingProblem {
-            reason: format!(
-                "character {c:?} at byte {index} is not in the base64url alphabet (no padding allowed)"
-            ),
+            reason: format!("character {c:?} at byte {index} is not in the base64url alphabet (no padding allowed)"),
         });
     }
     URL_SAFE_NO_PAD.decode(text).map_err(|e| EncodingProblem {
@@ -41,9 +39,7 @@ pub(crate) fn decode_base64(text: &str) -> Result<Vec<u8>, EncodingProblem> {
         .find(|(_, c)| !(c.is_ascii_alphanumeric() || matches!(c, '+' | '/' | '=')))
     {
         return Err(EncodingProblem {
-            reason: format!(
-                "character {c:?} at byte {index} is not in the standard base64 alphabet"
-            ),
+            reason: format!("character {c:?} at byte {index} is not in the standard base64 alphabet"),
         });
     }
     STANDARD.decode(text).map_err(|e| EncodingProblem {

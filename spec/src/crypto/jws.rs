@@ -207,7 +207,8 @@ pub struct FlattenedJws {
 impl FlattenedJws {
     /// The body as compact JSON, members in the order `protected`, `payload`, `signature`.
     pub fn to_json(&self) -> String {
-        serde_json::json!({"protected": self.protected, "payload": self.payload, "signature": self.signature}).to_string()
+        serde_json::json!({"protected": self.protected, "payload": self.payload, "signature": self.signature})
+            .to_string()
     }
 
     fn signing_input(&self) -> String {
@@ -366,10 +367,7 @@ pub fn sign(
     if kid.is_empty() {
         return Err(JwsError::KidMissing);
     }
-    if !matches!(
-        serde_json::from_str::<Value>(payload_json),
-        Ok(Value::Object(_))
-    ) {
+    if !matches!(serde_json::from_str::<Value>(payload_json), Ok(Value::Object(_))) {
         return Err(JwsError::PayloadJson);
     }
     let header = serde_json::to_string(&ProtectedHeader {
@@ -382,12 +380,8 @@ pub fn sign(
         payload: encode_base64url(payload_json.as_bytes()),
         signature: String::new(),
     };
-    let signature =
-        rsa_sig::sign(algorithm, key, jws.signing_input().as_bytes(), rng).ok_or_else(|| {
-            JwsError::Signature {
-                kid: kid.to_owned(),
-            }
-        })?;
+    let signature = rsa_sig::sign(algorithm, key, jws.signing_input().as_bytes(), rng)
+        .ok_or_else(|| JwsError::Signature { kid: kid.to_owned() })?;
     jws.signature = encode_base64url(&signature);
     Ok(jws)
 }
@@ -467,12 +461,7 @@ pub fn verify(
     let key = keys
         .get(&kid)
         .ok_or_else(|| JwsError::KidUnknown { kid: kid.clone() })?;
-    if !rsa_sig::verify(
-        policy.algorithm,
-        key,
-        jws.signing_input().as_bytes(),
-        &signature,
-    ) {
+    if !rsa_sig::verify(policy.algorithm, key, jws.signing_input().as_bytes(), &signature) {
         return Err(JwsError::Signature { kid });
     }
 
@@ -481,30 +470,21 @@ pub fn verify(
         return Err(JwsError::PayloadJson);
     };
     match payload.get("iat") {
-        Some(Value::String(iat)) => {
-            policy
-                .window
-                .check(iat, now_millis)
-                .map(|_| ())
-                .map_err(|s| match s {
-                    Staleness::Malformed => JwsError::IatFormat,
-                    Staleness::TooOld(by) => JwsError::IatStale(StaleBy::Old(by)),
-                    Staleness::TooNew(by) => JwsError::IatStale(StaleBy::Ahead(by)),
-                })?
-        }
+        Some(Value::String(iat)) => policy.window.check(iat, now_millis).map(|_| ()).map_err(|s| match s {
+            Staleness::Malformed => JwsError::IatFormat,
+            Staleness::TooOld(by) => JwsError::IatStale(StaleBy::Old(by)),
+            Staleness::TooNew(by) => JwsError::IatStale(StaleBy::Ahead(by)),
+        })?,
         Some(_) => return Err(JwsError::IatFormat),
         None if policy.require_iat => return Err(JwsError::IatMissing),
         None => {}
     }
     if let Some(timestamp) = x_timestamp {
-        policy
-            .window
-            .check(timestamp, now_millis)
-            .map_err(|s| match s {
-                Staleness::Malformed => JwsError::XTimestampFormat,
-                Staleness::TooOld(by) => JwsError::XTimestampStale(StaleBy::Old(by)),
-                Staleness::TooNew(by) => JwsError::XTimestampStale(StaleBy::Ahead(by)),
-            })?;
+        policy.window.check(timestamp, now_millis).map_err(|s| match s {
+            Staleness::Malformed => JwsError::XTimestampFormat,
+            Staleness::TooOld(by) => JwsError::XTimestampStale(StaleBy::Old(by)),
+            Staleness::TooNew(by) => JwsError::XTimestampStale(StaleBy::Ahead(by)),
+        })?;
     }
     Ok(VerifiedJws {
         kid,
@@ -523,10 +503,7 @@ fn check_algorithm(alg: Option<&Value>, expected: SignatureAlgorithm) -> Result<
     if alg.eq_ignore_ascii_case("none") {
         return Err(JwsError::AlgNone { alg: alg.clone() });
     }
-    if alg
-        .get(..2)
-        .is_some_and(|prefix| prefix.eq_ignore_ascii_case("HS"))
-    {
+    if alg.get(..2).is_some_and(|prefix| prefix.eq_ignore_ascii_case("HS")) {
         return Err(JwsError::AlgHmac { alg: alg.clone() });
     }
     if SignatureAlgorithm::from_jws_name(alg) != Some(expected) {
@@ -552,19 +529,13 @@ mod tests {
                 reason: "member \"signature\" is missing".to_owned()
             }
         );
-        let err = parse_body(r#"{"protected":"a","payload":"b","signature":"c","header":{}}"#)
-            .unwrap_err();
+        let err = parse_body(r#"{"protected":"a","payload":"b","signature":"c","header":{}}"#).unwrap_err();
         assert_eq!(err.rule_id(), ids::BODY_SHAPE);
     }
 
     #[test]
     fn algorithm_checks_come_before_keys() {
-        let alg = |s: &str| {
-            check_algorithm(
-                Some(&Value::String(s.to_owned())),
-                SignatureAlgorithm::Rs256,
-            )
-        };
+        let alg = |s: &str| check_algorithm(Some(&Value::String(s.to_owned())), SignatureAlgorithm::Rs256);
         assert_eq!(alg("NONE").unwrap_err().rule_id(), ids::ALG_NONE);
         assert_eq!(alg("HS256").unwrap_err().rule_id(), ids::ALG_HMAC);
         assert_eq!(alg("PS256").unwrap_err().rule_id(), ids::ALG_NOT_ALLOWED);

@@ -35,9 +35,7 @@ pub(crate) const RULES: &[RuleDef] = &[RuleDef {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum KeyError {
     /// The text is not a PEM RSA key of a supported kind.
-    #[error(
-        "crypto.key.rsa-2048-pem: not a PEM RSA {kind} key (SPKI/PKCS#1 public, PKCS#8/PKCS#1 private)"
-    )]
+    #[error("crypto.key.rsa-2048-pem: not a PEM RSA {kind} key (SPKI/PKCS#1 public, PKCS#8/PKCS#1 private)")]
     Unreadable {
         /// `public` or `private`.
         kind: &'static str,

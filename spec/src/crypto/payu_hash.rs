@@ -73,8 +73,7 @@ const REVERSE_HASH: Source = Source::derived(
 const COMMAND_HASH: Source = Source::derived(
     "PayU postservice command hash key|command|var1|SALT (shared/DOMAIN.md); seed 004 steps 6-7 post `hash` with command and var1",
 );
-const LOWER_HEX: Source =
-    Source::derived("PayU hashes are SHA-512 in lower-case hex (shared/DOMAIN.md, PayU hashing)");
+const LOWER_HEX: Source = Source::derived("PayU hashes are SHA-512 in lower-case hex (shared/DOMAIN.md, PayU hashing)");
 
 pub(crate) const RULES: &[RuleDef] = &[
     RuleDef {
@@ -192,17 +191,13 @@ pub enum PayuHashError {
         field: &'static str,
     },
     /// `api_version` is not one of the modelled values.
-    #[error(
-        "payu.hash.request.api-version: api_version {value:?} is not modelled (absent, 1 or 7)"
-    )]
+    #[error("payu.hash.request.api-version: api_version {value:?} is not modelled (absent, 1 or 7)")]
     UnknownApiVersion {
         /// The value posted.
         value: String,
     },
     /// A `udf6`..`udf10` is posted without `api_version` 7.
-    #[error(
-        "payu.hash.request.udf6-10-need-api-version-7: `{field}` is posted but only api_version 7 hashes it"
-    )]
+    #[error("payu.hash.request.udf6-10-need-api-version-7: `{field}` is posted but only api_version 7 hashes it")]
     UdfNeedsApiVersion7 {
         /// The field posted.
         field: &'static str,
@@ -255,19 +250,14 @@ pub struct Preimage {
 
 impl Preimage {
     /// Chooses the sequence for `family` and collects the field values.
-    pub fn new(
-        family: HashFamily,
-        fields: &BTreeMap<String, String>,
-    ) -> Result<Self, PayuHashError> {
+    pub fn new(family: HashFamily, fields: &BTreeMap<String, String>) -> Result<Self, PayuHashError> {
         let sequence = choose(family, fields).map_err(|problem| match problem {
             ChoiceProblem::MissingRequired(field) => PayuHashError::RequiredField {
                 rule: required_rule(family),
                 field,
             },
             ChoiceProblem::UnknownApiVersion(value) => PayuHashError::UnknownApiVersion { value },
-            ChoiceProblem::UdfNeedsApiVersion7(field) => {
-                PayuHashError::UdfNeedsApiVersion7 { field }
-            }
+            ChoiceProblem::UdfNeedsApiVersion7(field) => PayuHashError::UdfNeedsApiVersion7 { field },
         })?;
         let parts = sequence
             .slots
@@ -286,13 +276,7 @@ impl Preimage {
     fn join(&self, salt: &str) -> String {
         self.parts
             .iter()
-            .map(|p| {
-                if p.slot == Slot::Salt {
-                    salt
-                } else {
-                    p.value.as_str()
-                }
-            })
+            .map(|p| if p.slot == Slot::Salt { salt } else { p.value.as_str() })
             .collect::<Vec<_>>()
             .join("|")
     }
@@ -309,11 +293,7 @@ impl Preimage {
 }
 
 /// Computes the hash of `family` over `fields`.
-pub fn compute(
-    family: HashFamily,
-    fields: &BTreeMap<String, String>,
-    salt: &Salt,
-) -> Result<String, PayuHashError> {
+pub fn compute(family: HashFamily, fields: &BTreeMap<String, String>, salt: &Salt) -> Result<String, PayuHashError> {
     Ok(Preimage::new(family, fields)?.hash(salt))
 }
 
@@ -326,9 +306,7 @@ pub fn verify(
 ) -> Result<(), PayuHashError> {
     let preimage = Preimage::new(family, fields)?;
     if !Format::Sha512Hex.check(received) {
-        return Err(PayuHashError::HexFormat {
-            rule: hex_rule(family),
-        });
+        return Err(PayuHashError::HexFormat { rule: hex_rule(family) });
     }
     if preimage.hash(salt) != received {
         return Err(PayuHashError::Mismatch {

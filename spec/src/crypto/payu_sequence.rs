@@ -48,11 +48,7 @@ pub enum HashFamily {
 
 impl HashFamily {
     /// Every family.
-    pub const ALL: [HashFamily; 3] = [
-        HashFamily::Request,
-        HashFamily::Response,
-        HashFamily::Command,
-    ];
+    pub const ALL: [HashFamily; 3] = [HashFamily::Request, HashFamily::Response, HashFamily::Command];
 
     /// Name used in rule IDs and on the command line.
     pub fn name(self) -> &'static str {
@@ -93,14 +89,7 @@ impl HashFamily {
     }
 }
 
-const REQUEST_HEAD: [&str; 6] = [
-    "key",
-    "txnid",
-    "amount",
-    "productinfo",
-    "firstname",
-    "email",
-];
+const REQUEST_HEAD: [&str; 6] = ["key", "txnid", "amount", "productinfo", "firstname", "email"];
 const UDF_1_TO_5: [&str; 5] = ["udf1", "udf2", "udf3", "udf4", "udf5"];
 /// The user-defined fields that only `api_version` 7 hashes.
 pub const UDF_6_TO_10: [&str; 5] = ["udf6", "udf7", "udf8", "udf9", "udf10"];
@@ -174,15 +163,8 @@ pub fn is_posted(fields: &BTreeMap<String, String>, name: &str) -> bool {
 }
 
 /// Picks the sequence for `family` from the fields posted (see the module documentation).
-pub fn choose(
-    family: HashFamily,
-    fields: &BTreeMap<String, String>,
-) -> Result<Sequence, ChoiceProblem> {
-    if let Some(missing) = family
-        .required_fields()
-        .iter()
-        .find(|f| !is_posted(fields, f))
-    {
+pub fn choose(family: HashFamily, fields: &BTreeMap<String, String>) -> Result<Sequence, ChoiceProblem> {
+    if let Some(missing) = family.required_fields().iter().find(|f| !is_posted(fields, f)) {
         return Err(ChoiceProblem::MissingRequired(missing));
     }
     match family {
@@ -207,11 +189,7 @@ fn choose_request(fields: &BTreeMap<String, String>) -> Result<Sequence, ChoiceP
         Some("7") => true,
         Some(other) => return Err(ChoiceProblem::UnknownApiVersion(other.to_owned())),
     };
-    let mut slots: Vec<Slot> = REQUEST_HEAD
-        .iter()
-        .chain(&UDF_1_TO_5)
-        .map(|f| Slot::Field(f))
-        .collect();
+    let mut slots: Vec<Slot> = REQUEST_HEAD.iter().chain(&UDF_1_TO_5).map(|f| Slot::Field(f)).collect();
     let mut variant = String::new();
     if version_7 {
         variant.push_str("api_version 7 (udf1..udf10)");
@@ -269,10 +247,7 @@ mod tests {
     use super::*;
 
     fn fields(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
-        pairs
-            .iter()
-            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-            .collect()
+        pairs.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect()
     }
 
     #[test]
@@ -282,11 +257,7 @@ mod tests {
             &fields(&[("key", "k"), ("txnid", "t"), ("amount", "1")]),
         )
         .unwrap();
-        let email = seq
-            .slots
-            .iter()
-            .position(|s| *s == Slot::Field("email"))
-            .unwrap();
+        let email = seq.slots.iter().position(|s| *s == Slot::Field("email")).unwrap();
         let salt = seq.slots.iter().position(|s| *s == Slot::Salt).unwrap();
         assert_eq!(salt - email, 11);
     }

@@ -65,11 +65,7 @@ impl RuleError for ResponseSignatureError {
 }
 
 /// Signs a response body: the header value to send.
-pub fn sign(
-    key: &RsaPrivateKey,
-    body: &[u8],
-    rng: &mut impl CryptoRngCore,
-) -> Result<String, ResponseSignatureError> {
+pub fn sign(key: &RsaPrivateKey, body: &[u8], rng: &mut impl CryptoRngCore) -> Result<String, ResponseSignatureError> {
     rsa_sig::sign(SignatureAlgorithm::Rs256, key, body, rng)
         .map(|sig| encode_base64url(&sig))
         .ok_or(ResponseSignatureError::Signature)
@@ -77,8 +73,7 @@ pub fn sign(
 
 /// Verifies a header value against the raw body bytes.
 pub fn verify(key: &RsaPublicKey, body: &[u8], header: &str) -> Result<(), ResponseSignatureError> {
-    let signature = decode_base64url(header)
-        .map_err(|p| ResponseSignatureError::Encoding { reason: p.reason })?;
+    let signature = decode_base64url(header).map_err(|p| ResponseSignatureError::Encoding { reason: p.reason })?;
     if rsa_sig::verify(SignatureAlgorithm::Rs256, key, body, &signature) {
         Ok(())
     } else {

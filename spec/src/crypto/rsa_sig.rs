@@ -59,12 +59,7 @@ pub(crate) fn sign(
 }
 
 /// Whether `signature` is a valid signature of `message` under `key`.
-pub(crate) fn verify(
-    algorithm: SignatureAlgorithm,
-    key: &RsaPublicKey,
-    message: &[u8],
-    signature: &[u8],
-) -> bool {
+pub(crate) fn verify(algorithm: SignatureAlgorithm, key: &RsaPublicKey, message: &[u8], signature: &[u8]) -> bool {
     match algorithm {
         SignatureAlgorithm::Rs256 => pkcs1v15::Signature::try_from(signature).is_ok_and(|sig| {
             pkcs1v15::VerifyingKey::<Sha256>::new(key.clone())

@@ -32,9 +32,7 @@ pub(crate) const RULES: &[RuleDef] = &[
         id: RULE_ENCODING,
         statement: "signature is standard base64 with padding",
         severity: Severity::Must,
-        source: Source::derived(
-            "Juspay TPAP SDK signaturePayload (shared/DOMAIN.md): RSA-SHA256, base64 encoded",
-        ),
+        source: Source::derived("Juspay TPAP SDK signaturePayload (shared/DOMAIN.md): RSA-SHA256, base64 encoded"),
         scope: SCOPE,
     },
     RuleDef {
@@ -63,17 +61,13 @@ pub enum SignaturePayloadError {
         reason: String,
     },
     /// No key for the `merchantKeyId`.
-    #[error(
-        "tpap.signature.merchant-key-id-unknown: no key registered for merchantKeyId {key_id:?}"
-    )]
+    #[error("tpap.signature.merchant-key-id-unknown: no key registered for merchantKeyId {key_id:?}")]
     UnknownKeyId {
         /// The key ID.
         key_id: String,
     },
     /// The signature does not verify (or could not be made).
-    #[error(
-        "tpap.signature.signature: signature does not verify over the exact signaturePayload bytes"
-    )]
+    #[error("tpap.signature.signature: signature does not verify over the exact signaturePayload bytes")]
     Signature,
 }
 
@@ -93,30 +87,15 @@ pub fn sign(
     signature_payload: &str,
     rng: &mut impl CryptoRngCore,
 ) -> Result<String, SignaturePayloadError> {
-    rsa_sig::sign(
-        SignatureAlgorithm::Rs256,
-        key,
-        signature_payload.as_bytes(),
-        rng,
-    )
-    .map(|sig| encode_base64(&sig))
-    .ok_or(SignaturePayloadError::Signature)
+    rsa_sig::sign(SignatureAlgorithm::Rs256, key, signature_payload.as_bytes(), rng)
+        .map(|sig| encode_base64(&sig))
+        .ok_or(SignaturePayloadError::Signature)
 }
 
 /// Verifies `signature` over the exact `signature_payload` string with `key`.
-pub fn verify(
-    key: &RsaPublicKey,
-    signature_payload: &str,
-    signature: &str,
-) -> Result<(), SignaturePayloadError> {
-    let bytes = decode_base64(signature)
-        .map_err(|p| SignaturePayloadError::Encoding { reason: p.reason })?;
-    if rsa_sig::verify(
-        SignatureAlgorithm::Rs256,
-        key,
-        signature_payload.as_bytes(),
-        &bytes,
-    ) {
+pub fn verify(key: &RsaPublicKey, signature_payload: &str, signature: &str) -> Result<(), SignaturePayloadError> {
+    let bytes = decode_base64(signature).map_err(|p| SignaturePayloadError::Encoding { reason: p.reason })?;
+    if rsa_sig::verify(SignatureAlgorithm::Rs256, key, signature_payload.as_bytes(), &bytes) {
         Ok(())
     } else {
         Err(SignaturePayloadError::Signature)

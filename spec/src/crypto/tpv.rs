@@ -65,9 +65,7 @@ pub(crate) const RULES: &[RuleDef] = &[
         id: RULE_ACCOUNT_ALL_ZERO,
         statement: "An account number of only zeros cannot be hashed: removing the leading zeros leaves nothing",
         severity: Severity::Must,
-        source: Source::derived(
-            "seed 003 removes leading zeros; an all-zero number would hash the IFSC prefix alone",
-        ),
+        source: Source::derived("seed 003 removes leading zeros; an all-zero number would hash the IFSC prefix alone"),
         scope: SCOPE,
     },
     RuleDef {

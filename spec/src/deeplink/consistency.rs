@@ -23,14 +23,7 @@ fn agree(key: Key, expected: &str, actual: &str) -> bool {
     expected == actual
 }
 
-fn compare(
-    rule: ConsistencyRule,
-    at: String,
-    key: Key,
-    expected: &str,
-    link: &Deeplink<'_>,
-    out: &mut Vec<Violation>,
-) {
+fn compare(rule: ConsistencyRule, at: String, key: Key, expected: &str, link: &Deeplink<'_>, out: &mut Vec<Violation>) {
     let reason = match link.get(key) {
         Some(actual) if agree(key, expected, actual) => return,
         Some(actual) => format!(
@@ -39,11 +32,7 @@ fn compare(
             show(actual),
             show(expected)
         ),
-        None => format!(
-            "deeplink has no `{}`; the response says {}",
-            key.wire(),
-            show(expected)
-        ),
+        None => format!("deeplink has no `{}`; the response says {}", key.wire(), show(expected)),
     };
     out.push(Violation {
         rule: rule.id.to_string(),
@@ -56,11 +45,7 @@ fn compare(
 /// Checks that `link` carries the values `response` (a message of kind `message`) maps to.
 /// Parameters the mapping does not take from the response (such as `tn` for seed 001) are not
 /// judged here; `deeplink::parse` judges their form.
-pub fn check(
-    message: MessageId,
-    response: &Value,
-    link: &Deeplink<'_>,
-) -> Result<Vec<Violation>, MappingError> {
+pub fn check(message: MessageId, response: &Value, link: &Deeplink<'_>) -> Result<Vec<Violation>, MappingError> {
     let mut out = Vec::new();
     match mapping::table(message) {
         Some((base, rows)) => {
@@ -68,26 +53,12 @@ pub fn check(
             for row in rows {
                 if let Some((name, Value::String(expected))) = mapping::field(obj, row) {
                     if let Some(rule) = rules::consistency_rule(row.key) {
-                        compare(
-                            rule,
-                            format!("{base}.{name}"),
-                            row.key,
-                            expected,
-                            link,
-                            &mut out,
-                        );
+                        compare(rule, format!("{base}.{name}"), row.key, expected, link, &mut out);
                     }
                 }
             }
             if message == MessageId::EcTxns {
-                compare(
-                    rules::C_CU,
-                    "(constant cu=INR)".into(),
-                    Key::Cu,
-                    "INR",
-                    link,
-                    &mut out,
-                );
+                compare(rules::C_CU, "(constant cu=INR)".into(), Key::Cu, "INR", link, &mut out);
             }
         }
         None => {
@@ -107,14 +78,7 @@ pub fn check(
             ];
             for (field, key, rule) in cross {
                 if let Some(expected) = result.and_then(|r| r.get(field)).and_then(Value::as_str) {
-                    compare(
-                        rule,
-                        format!("result.{field}"),
-                        key,
-                        expected,
-                        link,
-                        &mut out,
-                    );
+                    compare(rule, format!("result.{field}"), key, expected, link, &mut out);
                 }
             }
         }

@@ -11,9 +11,7 @@ pub enum DeeplinkError {
     #[error("deeplink.syntax.uri at byte 0: empty input")]
     Empty,
     /// The input is longer than the parser accepts.
-    #[error(
-        "deeplink.syntax.uri at byte {max}: input is {len} bytes, more than the {max}-byte limit"
-    )]
+    #[error("deeplink.syntax.uri at byte {max}: input is {len} bytes, more than the {max}-byte limit")]
     TooLong {
         /// Input length in bytes.
         len: usize,

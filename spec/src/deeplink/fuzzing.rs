@@ -17,10 +17,7 @@ pub fn parse_round_trip(data: &[u8]) {
     };
     let canonical = build(&parsed.deeplink);
     let again = parse(&canonical).expect("the canonical text of a parsed link parses");
-    assert_eq!(
-        again.deeplink, parsed.deeplink,
-        "canonical text: {canonical}"
-    );
+    assert_eq!(again.deeplink, parsed.deeplink, "canonical text: {canonical}");
     assert_eq!(build(&again.deeplink), canonical, "build is not idempotent");
 }
 

@@ -162,16 +162,13 @@ impl<'a> Deeplink<'a> {
 
     /// Every parameter as `(name, value)`: known ones in canonical order, then unknown ones.
     pub fn params(&self) -> impl Iterator<Item = (&str, &str)> + '_ {
-        self.known()
-            .map(|(k, v)| (k.wire(), v))
-            .chain(self.unknown())
+        self.known().map(|(k, v)| (k.wire(), v)).chain(self.unknown())
     }
 
     /// Whether every value is borrowed from the input (no allocation was needed).
     pub fn is_borrowed(&self) -> bool {
         let borrowed = |c: &Cow<'_, str>| matches!(c, Cow::Borrowed(_));
-        self.values.iter().flatten().all(borrowed)
-            && self.unknown.iter().all(|(n, v)| borrowed(n) && borrowed(v))
+        self.values.iter().flatten().all(borrowed) && self.unknown.iter().all(|(n, v)| borrowed(n) && borrowed(v))
     }
 
     /// The same link, owning all its text.
@@ -180,11 +177,7 @@ impl<'a> Deeplink<'a> {
         Deeplink {
             target: self.target.into_owned(),
             values: self.values.map(|v| v.map(own)),
-            unknown: self
-                .unknown
-                .into_iter()
-                .map(|(n, v)| (own(n), own(v)))
-                .collect(),
+            unknown: self.unknown.into_iter().map(|(n, v)| (own(n), own(v))).collect(),
         }
     }
 }

@@ -66,9 +66,7 @@ impl MessageId {
             "merchant.register-intent.v3.response" => MessageId::RegisterIntent(Version::V3),
             "merchant.register-intent.v2.response" => MessageId::RegisterIntent(Version::V2),
             "merchant.register-intent.v1.response" => MessageId::RegisterIntent(Version::V1),
-            "merchant.register-intent.default.response" => {
-                MessageId::RegisterIntent(Version::Default)
-            }
+            "merchant.register-intent.default.response" => MessageId::RegisterIntent(Version::Default),
             "payu.payment.response" => MessageId::PayuPayment,
             other => return Err(MappingError::UnknownMessage(other.to_string())),
         })
@@ -121,11 +119,7 @@ pub struct Row {
 }
 
 const fn row(fields: &'static [&'static str], key: Key, presence: Presence) -> Row {
-    Row {
-        fields,
-        key,
-        presence,
-    }
+    Row { fields, key, presence }
 }
 
 use Presence::{Conditional, Mandatory, Optional};
@@ -205,13 +199,8 @@ pub(crate) fn object_at<'v>(
 }
 
 /// The first of `row.fields` present in `obj`, with its name.
-pub(crate) fn field<'v>(
-    obj: &'v serde_json::Map<String, Value>,
-    row: &Row,
-) -> Option<(&'static str, &'v Value)> {
-    row.fields
-        .iter()
-        .find_map(|name| obj.get(*name).map(|v| (*name, v)))
+pub(crate) fn field<'v>(obj: &'v serde_json::Map<String, Value>, row: &Row) -> Option<(&'static str, &'v Value)> {
+    row.fields.iter().find_map(|name| obj.get(*name).map(|v| (*name, v)))
 }
 
 /// Maps an API response to its deeplink.
@@ -230,10 +219,7 @@ pub fn map_response(message: MessageId, response: &Value) -> Result<Mapped<'_>, 
             Some((name, other)) => violations.push(missing(
                 base,
                 name,
-                format!(
-                    "`{name}` is {other}, not a string; `{}` left out",
-                    row.key.wire()
-                ),
+                format!("`{name}` is {other}, not a string; `{}` left out", row.key.wire()),
             )),
             None if row.presence == Mandatory => violations.push(missing(
                 base,
@@ -275,9 +261,7 @@ pub(crate) fn intent_uri_data(response: &Value) -> Result<&str, MappingError> {
         .get("result")
         .and_then(|r| r.get("intentURIData"))
         .and_then(Value::as_str)
-        .ok_or(MappingError::MissingField {
-            path: INTENT_URI_DATA,
-        })
+        .ok_or(MappingError::MissingField { path: INTENT_URI_DATA })
 }
 
 fn map_payu(response: &Value) -> Result<Mapped<'_>, MappingError> {

@@ -46,12 +46,7 @@ pub fn parse(input: &str) -> Result<Parsed<'_>, DeeplinkError> {
         deeplink: Deeplink::new(head.target),
         violations,
     };
-    params(
-        input,
-        head.query_at,
-        &mut parsed.deeplink,
-        &mut parsed.violations,
-    );
+    params(input, head.query_at, &mut parsed.deeplink, &mut parsed.violations);
     Ok(parsed)
 }
 
@@ -159,10 +154,7 @@ fn segment<'a>(
     };
     let value_at = at + name_raw.len() + 1;
     let (name, value) = if raw.dirty {
-        (
-            scan::decode(name_raw, at, out),
-            scan::decode(value_raw, value_at, out),
-        )
+        (scan::decode(name_raw, at, out), scan::decode(value_raw, value_at, out))
     } else {
         (Cow::Borrowed(name_raw), Cow::Borrowed(value_raw))
     };
@@ -213,13 +205,7 @@ fn segment<'a>(
 }
 
 /// Empty and `null` values; returns whether the value-specific checks should run.
-fn generic_value_ok(
-    name: &str,
-    value: &str,
-    at: usize,
-    has_equals: bool,
-    out: &mut Vec<Violation>,
-) -> bool {
+fn generic_value_ok(name: &str, value: &str, at: usize, has_equals: bool, out: &mut Vec<Violation>) -> bool {
     if value.is_empty() {
         if has_equals {
             out.push(violation(
@@ -281,13 +267,7 @@ fn check_value(kind: Kind, key: Key, value: &str, at: usize, out: &mut Vec<Viola
 }
 
 /// Required parameters and cross-parameter rules.
-fn finish(
-    end: usize,
-    kind: Kind,
-    link: &Deeplink<'_>,
-    offsets: &[u32; Key::COUNT],
-    out: &mut Vec<Violation>,
-) {
+fn finish(end: usize, kind: Kind, link: &Deeplink<'_>, offsets: &[u32; Key::COUNT], out: &mut Vec<Violation>) {
     for r in table::required(kind) {
         if !link.has(r.key) {
             out.push(Violation {

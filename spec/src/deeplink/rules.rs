@@ -29,9 +29,8 @@ const SRC_SPACES_003: Source = Source::seed(
     seeds::REGISTER_INTENT,
     "API Version: V3 > Note (no spaces in the URI; any spaces should be encoded as %20)",
 );
-const SRC_RFC3986: Source = Source::derived(
-    "RFC 3986 section 2.1 and 3.4: a query is pchar / '/' / '?', a '%' starts exactly two hex digits",
-);
+const SRC_RFC3986: Source =
+    Source::derived("RFC 3986 section 2.1 and 3.4: a query is pchar / '/' / '?', a '%' starts exactly two hex digits");
 
 macro_rules! fixed {
     ($($name:ident = $id:literal, $sev:ident, $stmt:literal, $src:expr;)*) => {
@@ -188,12 +187,7 @@ pub fn rules() -> Vec<Rule> {
         schema: NOT_SCHEMA,
     };
     for f in FIXED {
-        out.push(rule(
-            f.id.to_string(),
-            f.statement.to_string(),
-            f.severity,
-            f.source,
-        ));
+        out.push(rule(f.id.to_string(), f.statement.to_string(), f.severity, f.source));
     }
     for kind in [Kind::Pay, Kind::Mandate] {
         for r in table::required(kind) {

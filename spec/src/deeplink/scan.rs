@@ -100,10 +100,7 @@ pub(crate) struct Head<'a> {
 
 /// Splits `input` into target and query: `scheme ":" hier-part "?" query`, or a bare query when
 /// the first `=` comes before any `:`.
-pub(crate) fn head<'a>(
-    input: &'a str,
-    out: &mut Vec<Violation>,
-) -> Result<Head<'a>, DeeplinkError> {
+pub(crate) fn head<'a>(input: &'a str, out: &mut Vec<Violation>) -> Result<Head<'a>, DeeplinkError> {
     if input.is_empty() {
         return Err(DeeplinkError::Empty);
     }
@@ -161,10 +158,7 @@ pub(crate) fn head<'a>(
             });
         }
     }
-    let q = bytes[colon..]
-        .iter()
-        .position(|&b| b == b'?')
-        .map(|p| colon + p);
+    let q = bytes[colon..].iter().position(|&b| b == b'?').map(|p| colon + p);
     let prefix = &input[..q.unwrap_or(input.len())];
     let target = match Target::from_prefix(prefix) {
         Some(t) => t,
@@ -241,10 +235,7 @@ pub(crate) fn decode<'a>(raw: &'a str, at: usize, out: &mut Vec<Violation>) -> C
             PLUS => out.push(violation(
                 &rules::PLUS,
                 at + i,
-                format!(
-                    "raw `+` in {}; write %20 for a space or %2B for a plus",
-                    show(raw)
-                ),
+                format!("raw `+` in {}; write %20 for a space or %2B for a plus", show(raw)),
             )),
             _ => {
                 // Report each character once, at its first byte (skip UTF-8 continuation bytes).

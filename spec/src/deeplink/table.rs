@@ -49,9 +49,7 @@ impl Check {
             Check::MaxChars(max) => value.len() <= *max || value.chars().count() <= *max,
             Check::OneOf(codes) => codes.contains(&value),
             Check::Code2(set) => match value.as_bytes() {
-                [a @ b'0'..=b'9', b @ b'0'..=b'9'] => {
-                    set & (1u128 << ((a - b'0') * 10 + (b - b'0'))) != 0
-                }
+                [a @ b'0'..=b'9', b @ b'0'..=b'9'] => set & (1u128 << ((a - b'0') * 10 + (b - b'0'))) != 0,
                 _ => false,
             },
             Check::NoOuterSpace => value.trim() == value,
@@ -130,15 +128,14 @@ pub const fn codes(list: &[&str]) -> u128 {
 
 /// Initiation mode codes (Juspay's table, `shared/DOMAIN.md`).
 pub const MODES: &[&str] = &[
-    "00", "01", "02", "03", "04", "05", "06", "07", "08", "09", "10", "11", "12", "13", "14", "15",
-    "16", "17", "18", "19", "20", "21", "22", "23", "24",
+    "00", "01", "02", "03", "04", "05", "06", "07", "08", "09", "10", "11", "12", "13", "14", "15", "16", "17", "18",
+    "19", "20", "21", "22", "23", "24",
 ];
 
 /// Purpose codes (Juspay's table, `shared/DOMAIN.md`).
 pub const PURPOSES: &[&str] = &[
-    "00", "01", "02", "03", "04", "05", "06", "07", "08", "09", "10", "11", "12", "13", "14", "15",
-    "20", "25", "41", "42", "43", "44", "45", "46", "50", "59", "60", "61", "62", "63", "64", "65",
-    "66", "71", "76",
+    "00", "01", "02", "03", "04", "05", "06", "07", "08", "09", "10", "11", "12", "13", "14", "15", "20", "25", "41",
+    "42", "43", "44", "45", "46", "50", "59", "60", "61", "62", "63", "64", "65", "66", "71", "76",
 ];
 
 /// Seed 003's mapping table (every version).
@@ -263,9 +260,7 @@ pub const VALUE_RULES: &[ValueRule] = &[
         suffix: "format",
         severity: Severity::Must,
         check: Check::Format(Format::HttpUrl),
-        source: Source::derived(
-            "NPCI linking specification (DOMAIN.md): url must start with http or https",
-        ),
+        source: Source::derived("NPCI linking specification (DOMAIN.md): url must start with http or https"),
     },
     ValueRule {
         key: Key::Mode,
@@ -395,9 +390,8 @@ pub const VALUE_RULES: &[ValueRule] = &[
 ];
 
 const PAY_REQUIRED_SRC: Source = SRC_MAPPING_TABLE;
-const MANDATE_REQUIRED_SRC: Source = Source::derived(
-    "DOMAIN.md lists the mandatory parameters of upi://mandate (NPCI autopay links)",
-);
+const MANDATE_REQUIRED_SRC: Source =
+    Source::derived("DOMAIN.md lists the mandatory parameters of upi://mandate (NPCI autopay links)");
 
 macro_rules! required {
     ($kind:expr, $src:expr; $($key:ident),*) => {
@@ -469,9 +463,5 @@ pub fn ddmmyyyy(s: &str) -> Option<(u32, u32, u32)> {
     if !Format::DateDdmmyyyy.check(s) {
         return None;
     }
-    Some((
-        s[4..].parse().ok()?,
-        s[2..4].parse().ok()?,
-        s[..2].parse().ok()?,
-    ))
+    Some((s[4..].parse().ok()?, s[2..4].parse().ok()?, s[..2].parse().ok()?))
 }

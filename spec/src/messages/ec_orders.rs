@@ -4,17 +4,14 @@
 //! (DOMAIN.md: every EC API but `/txns` uses HTTP Basic auth with the API key as user name).
 
 use crate::format::Format;
-use crate::model::{
-    Constraint, Direction, Echo, EchoFrom, Encoding, Endpoint, Message, Obj, field,
-};
+use crate::model::{Constraint, Direction, Echo, EchoFrom, Encoding, Endpoint, Message, Obj, field};
 use crate::source::Source;
 
 const ORDERS: Source = Source::derived(
     "Juspay's order API, which seed 001 presupposes: an order with an amount exists before /txns pays it (DOMAIN.md, Juspay EC API)",
 );
-const AUTH: Source = Source::derived(
-    "DOMAIN.md: every EC API but /txns uses HTTP Basic auth with the API key as user name",
-);
+const AUTH: Source =
+    Source::derived("DOMAIN.md: every EC API but /txns uses HTTP Basic auth with the API key as user name");
 
 pub(super) fn messages() -> Vec<Message> {
     vec![request(), response()]
@@ -52,10 +49,7 @@ fn request() -> Message {
                     .max_len(21)
                     .charset(crate::charset::ALNUM.with("letters, digits, '-' and '_'", b"-_"))
                     .src(ORDERS),
-                field("amount")
-                    .mandatory()
-                    .format(Format::Decimal)
-                    .src(ORDERS),
+                field("amount").mandatory().format(Format::Decimal).src(ORDERS),
                 field("currency").constant("INR").src(ORDERS),
                 field("customer_id").min_len(1).src(ORDERS),
                 field("return_url").format(Format::HttpUrl).src(ORDERS),
@@ -65,9 +59,7 @@ fn request() -> Message {
         rules: Vec::new(),
         request: None,
         echoes: Vec::new(),
-        notes: &[
-            "Only what a /txns payment needs; Juspay's order API has many more optional fields.",
-        ],
+        notes: &["Only what a /txns payment needs; Juspay's order API has many more optional fields."],
     }
 }
 
@@ -93,10 +85,7 @@ fn response() -> Message {
                     .min_len(1)
                     .src(ORDERS)
                     .doc("Juspay's own order ID"),
-                field("status")
-                    .mandatory()
-                    .one_of(&["CREATED", "NEW"])
-                    .src(ORDERS),
+                field("status").mandatory().one_of(&["CREATED", "NEW"]).src(ORDERS),
                 field("amount").format(Format::Decimal).src(ORDERS),
             ],
             rules: Vec::new(),

@@ -3,8 +3,7 @@
 
 use crate::format::Format;
 use crate::model::{
-    Constraint, Direction, Echo, EchoFrom, Encoding, Endpoint, Item, Message, Obj, array, field,
-    json_string, object,
+    Constraint, Direction, Echo, EchoFrom, Encoding, Endpoint, Item, Message, Obj, array, field, json_string, object,
 };
 use crate::source::{Source, seeds::EC_TXNS};
 

@@ -10,10 +10,7 @@ const CALLBACK: Source = Source::seed(
     "Step 4: PayU sends Server-to-Server callback response > Implementation",
 );
 const WEBHOOK: Source = Source::seed(PAYU, "Step 5. Verify the payment > Sample Webhook Response");
-const TABLE: Source = Source::seed(
-    PAYU,
-    "Step 5. Verify the payment > Callback Response Parameters",
-);
+const TABLE: Source = Source::seed(PAYU, "Step 5. Verify the payment > Callback Response Parameters");
 
 /// The callback parameter list, in the seed's order.
 pub const CALLBACK_PARAMETERS: [&str; 49] = [
@@ -129,9 +126,7 @@ fn callback() -> Message {
         rules: Vec::new(),
         request: Some("payu.payment.request"),
         echoes: Vec::new(),
-        notes: &[
-            "Every listed parameter is sent, empty when unused; the seed's sample omits most of them (ERRATA).",
-        ],
+        notes: &["Every listed parameter is sent, empty when unused; the seed's sample omits most of them (ERRATA)."],
     }
 }
 
@@ -140,16 +135,7 @@ fn webhook() -> Message {
         .iter()
         .map(|n| {
             let f = param(n, WEBHOOK);
-            if [
-                "status",
-                "txnid",
-                "mihpayid",
-                "amount",
-                "productinfo",
-                "hash",
-            ]
-            .contains(n)
-            {
+            if ["status", "txnid", "mihpayid", "amount", "productinfo", "hash"].contains(n) {
                 f.src(TABLE).with_presence(Presence::Mandatory)
             } else {
                 f

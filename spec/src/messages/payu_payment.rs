@@ -4,8 +4,8 @@
 use crate::charset::ALNUM;
 use crate::format::Format;
 use crate::model::{
-    Constraint, Direction, Echo, EchoFrom, Encoding, Endpoint, Field, Item, Kind, Message, Obj,
-    field, json_string, map, object,
+    Constraint, Direction, Echo, EchoFrom, Encoding, Endpoint, Field, Item, Kind, Message, Obj, field, json_string,
+    map, object,
 };
 use crate::source::{Source, seeds::PAYU};
 
@@ -58,10 +58,7 @@ fn error() -> Message {
         field("statusCode").nullable().src(why),
         field("txnId").nullable().src(why),
         field("txnStatus").mandatory().constant("failed").src(why),
-        field("unmappedStatus")
-            .mandatory()
-            .constant("failed")
-            .src(why),
+        field("unmappedStatus").mandatory().constant("failed").src(why),
     ];
     Message {
         id: "payu.payment.error",
@@ -79,11 +76,7 @@ fn error() -> Message {
         body: Obj {
             fields: vec![
                 field("metaData").mandatory().kind(object(meta)).src(why),
-                field("result")
-                    .nullable()
-                    .kind(object(Vec::new()))
-                    .src(why)
-                    .doc("null"),
+                field("result").nullable().kind(object(Vec::new())).src(why).doc("null"),
             ],
             rules: Vec::new(),
         },
@@ -95,12 +88,35 @@ fn error() -> Message {
 }
 
 fn udf(name: &'static str) -> Field {
-    field(name)
-        .max_len(255)
-        .src(PARAMS)
-        .presence_from(Source::derived(
-            "PayU documents udf1-udf10 as free text of at most 255 characters",
-        ))
+    field(name).max_len(255).src(PARAMS).presence_from(Source::derived(
+        "PayU documents udf1-udf10 as free text of at most 255 characters",
+    ))
+}
+
+/// udf6-udf10 exist only in hash sequence version 7 (seed 004, Hashing Logic, Case 4): posted
+/// without `api_version` 7 they would not be hashed, and PayU could not authenticate them.
+fn udf6_to_10_need_api_version_7() -> Vec<crate::model::CrossRule> {
+    let rules = [
+        ("udf6", "udf6-needs-api-version-7"),
+        ("udf7", "udf7-needs-api-version-7"),
+        ("udf8", "udf8-needs-api-version-7"),
+        ("udf9", "udf9-needs-api-version-7"),
+        ("udf10", "udf10-needs-api-version-7"),
+    ];
+    rules
+        .into_iter()
+        .map(|(udf, name)| {
+            crate::model::rule(
+                name,
+                "udf6-udf10 are posted only with api_version 7, whose hash sequence carries them",
+                HASHING,
+                crate::model::Cross::AbsentUnless {
+                    field: udf,
+                    when: crate::model::Cond::Eq("api_version", "7"),
+                },
+            )
+        })
+        .collect()
 }
 
 fn request() -> Message {
@@ -153,7 +169,7 @@ fn request() -> Message {
             .src(PARAMS)
             .doc("specific intent: the app chosen, e.g. phonepe"),
         field("hash").mandatory().format(Format::Sha512Hex).src(PARAMS).doc("SHA-512 over the hash sequence"),
-        field("api_version").format(Format::PositiveInt).src(HASHING).doc("7 puts udf6-udf10 in the hash"),
+        field("api_version").one_of(&["1", "7"]).src(HASHING).doc("absent or 1: hash sequence version 1; 7 puts udf6-udf10 in the hash"),
         field("si_details").kind(json_string(Item::of(map(Item::of(Kind::Str))))).src(HASHING).doc("standing instruction details"),
     ];
     for name in ["udf6", "udf7", "udf8", "udf9", "udf10"] {
@@ -164,12 +180,8 @@ fn request() -> Message {
             "udf_params" => field(name)
                 .kind(json_string(Item::of(map(Item::of(Kind::Str)))))
                 .doc("JSON of udf6-udf10, e.g. {\"udf7\":\"...\"}"),
-            "buyer_type_business" => field(name)
-                .one_of(&["0", "1"])
-                .doc("1 when the buyer is a business"),
-            "additional_charges" | "subvention_amount" | "tcs_amount" => {
-                field(name).format(Format::Decimal)
-            }
+            "buyer_type_business" => field(name).one_of(&["0", "1"]).doc("1 when the buyer is a business"),
+            "additional_charges" | "subvention_amount" | "tcs_amount" => field(name).format(Format::Decimal),
             _ => field(name),
         };
         fields.push(f.src(HASHING));
@@ -194,7 +206,7 @@ fn request() -> Message {
         ],
         body: Obj {
             fields,
-            rules: Vec::new(),
+            rules: udf6_to_10_need_api_version_7(),
         },
         rules: Vec::new(),
         request: None,
@@ -226,14 +238,8 @@ fn response() -> Message {
             .src(RESPONSE)
             .doc("PayU ID (mihpayid)"),
         field("merchantName").mandatory().min_len(1).src(RESPONSE),
-        field("merchantVpa")
-            .mandatory()
-            .format(Format::Vpa)
-            .src(RESPONSE),
-        field("amount")
-            .mandatory()
-            .format(Format::Amount2dp)
-            .src(RESPONSE),
+        field("merchantVpa").mandatory().format(Format::Vpa).src(RESPONSE),
+        field("amount").mandatory().format(Format::Amount2dp).src(RESPONSE),
         field("intentURIData")
             .mandatory()
             .min_len(1)

@@ -5,7 +5,7 @@
 
 use crate::charset::DIGITS;
 use crate::format::Format;
-use crate::model::{Direction, Encoding, Endpoint, Field, Message, Obj, field, int_or_str};
+use crate::model::{Direction, Encoding, Endpoint, Field, Item, Message, Obj, field, int_or_str, map, object};
 use crate::source::{Source, seeds::PAYU};
 
 const UDF: Source = Source::seed(
@@ -20,16 +20,12 @@ const UDF_FAIL: Source = Source::seed(
     PAYU,
     "Step 6: Update Invoice ID [Conditional] > Sample response > Failure Scenarios",
 );
-const INVOICE: Source = Source::seed(
-    PAYU,
-    "Step 7: Upload the Invoices [Optional] > Sample request",
+const INVOICE: Source = Source::seed(PAYU, "Step 7: Upload the Invoices [Optional] > Sample request");
+const INVOICE_RESP: Source = Source::seed(PAYU, "Step 7: Upload the Invoices [Optional] > Sample response");
+const VERIFY: Source = Source::derived("PayU's verify_payment command: key, command, var1 = txnid, hash (DOMAIN.md)");
+const VERIFY_RESP: Source = Source::derived(
+    "PayU's verify_payment answer (not in the seeds): status 1 with transaction_details by txnid, or status 0 with msg, the failure shape seed 004 prints for the other commands",
 );
-const INVOICE_RESP: Source = Source::seed(
-    PAYU,
-    "Step 7: Upload the Invoices [Optional] > Sample response",
-);
-const VERIFY: Source =
-    Source::derived("PayU's verify_payment command: key, command, var1 = txnid, hash (DOMAIN.md)");
 const PATH: &str = "/merchant/postservice.php?form=2";
 
 pub(super) fn messages() -> Vec<Message> {
@@ -43,6 +39,7 @@ pub(super) fn messages() -> Vec<Message> {
         ),
         udf_update_response(),
         udf_update_error(),
+        postservice_error(),
         command(
             "payu.invoice-upload.request",
             "PayU opgsp_upload_invoice_awb (request)",
@@ -64,7 +61,61 @@ pub(super) fn messages() -> Vec<Message> {
                     .doc("txnid (several joined by |)"),
             ],
         ),
+        verify_payment_response(),
     ]
+}
+
+/// `verify_payment`'s answer, minimal: what a status check needs (contract model for the
+/// runner and the reference server; the seeds only name the command).
+fn verify_payment_response() -> Message {
+    let details = object(vec![
+        field("mihpayid")
+            .mandatory()
+            .min_len(1)
+            .src(VERIFY_RESP)
+            .doc("PayU ID, or Not Found"),
+        field("txnid").min_len(1).src(VERIFY_RESP),
+        field("amt").format(Format::Decimal).src(VERIFY_RESP),
+        field("status")
+            .mandatory()
+            .one_of(&["success", "failure", "pending", "Not Found"])
+            .src(VERIFY_RESP),
+        field("unmappedstatus").src(VERIFY_RESP),
+    ]);
+    Message {
+        id: "payu.verify-payment.response",
+        title: "PayU verify_payment (response)",
+        direction: Direction::Response,
+        encoding: Encoding::Json,
+        envelope: None,
+        endpoint: Some(Endpoint {
+            method: "POST",
+            path: PATH,
+            status: 200,
+        }),
+        source: VERIFY_RESP,
+        headers: Vec::new(),
+        body: Obj {
+            fields: vec![
+                int_or_str("status")
+                    .mandatory()
+                    .src(VERIFY_RESP)
+                    .doc("1 fetched, 0 refused (a number or a string)"),
+                field("msg").mandatory().min_len(1).src(VERIFY_RESP),
+                field("transaction_details")
+                    .kind(map(Item::of(details)))
+                    .src(VERIFY_RESP)
+                    .doc("one entry per txnid asked for"),
+            ],
+            rules: Vec::new(),
+        },
+        rules: Vec::new(),
+        request: Some("payu.verify-payment.request"),
+        echoes: Vec::new(),
+        notes: &[
+            "Not in the seeds: the shape PayU's verify_payment answers with, reduced to what a status check needs.",
+        ],
+    }
 }
 
 fn udf_update_vars() -> Vec<Field> {
@@ -86,11 +137,7 @@ fn invoice_vars() -> Vec<Field> {
             .charset(DIGITS)
             .src(INVOICE)
             .doc("PayU ID (mihpayid)"),
-        field("var2")
-            .mandatory()
-            .min_len(1)
-            .src(INVOICE)
-            .doc("invoice ID"),
+        field("var2").mandatory().min_len(1).src(INVOICE).doc("invoice ID"),
         field("var3")
             .mandatory()
             .one_of(&["Invoice", "AWB"])
@@ -104,13 +151,7 @@ fn invoice_vars() -> Vec<Field> {
     ]
 }
 
-fn command(
-    id: &'static str,
-    title: &'static str,
-    command: &'static str,
-    source: Source,
-    vars: Vec<Field>,
-) -> Message {
+fn command(id: &'static str, title: &'static str, command: &'static str, source: Source, vars: Vec<Field>) -> Message {
     let mut fields = vec![
         field("key").mandatory().min_len(1).src(source),
         field("command").mandatory().constant(command).src(source),
@@ -168,10 +209,7 @@ fn udf_update_response() -> Message {
         headers: Vec::new(),
         body: Obj {
             fields: vec![
-                field("status")
-                    .mandatory()
-                    .constant("UDF values updated")
-                    .src(UDF_OK),
+                field("status").mandatory().constant("UDF values updated").src(UDF_OK),
                 field("transaction_id").mandatory().min_len(1).src(UDF_OK),
                 field("udf1").src(UDF_OK),
                 field("udf2").src(UDF_OK),
@@ -186,13 +224,9 @@ fn udf_update_response() -> Message {
         echoes: vec![crate::model::Echo {
             response: &["transaction_id"],
             from: crate::model::EchoFrom::Body(&["var1"]),
-            source: Source::derived(
-                "the success answer names the transaction whose udfs were updated (var1)",
-            ),
+            source: Source::derived("the success answer names the transaction whose udfs were updated (var1)"),
         }],
-        notes: &[
-            "The sample answers var1=my_order_642 with transaction_id my_order_64240 (ERRATA).",
-        ],
+        notes: &["The sample answers var1=my_order_642 with transaction_id my_order_64240 (ERRATA)."],
     }
 }
 
@@ -224,9 +258,46 @@ fn udf_update_error() -> Message {
         rules: Vec::new(),
         request: Some("payu.udf-update.request"),
         echoes: Vec::new(),
-        notes: &[
-            "Two failures are printed in PHP print_r form; we model the JSON form the others show.",
-        ],
+        notes: &["Two failures are printed in PHP print_r form; we model the JSON form the others show."],
+    }
+}
+
+/// The answer to a command that cannot be routed (no `command`, an unknown one, or a body that
+/// cannot be read): the seed's udf_update failures that name no command-specific condition
+/// ("Parameter missing", "Merchant is not authorized to use PayU API") have this shape.
+fn postservice_error() -> Message {
+    let src = Source::seed(
+        PAYU,
+        "Step 6: Update Invoice ID [Conditional] > Sample response > Failure Scenarios",
+    );
+    Message {
+        id: "payu.postservice.error",
+        title: "PayU postservice.php error for a request no command can take",
+        direction: Direction::Response,
+        encoding: Encoding::Json,
+        envelope: None,
+        endpoint: Some(Endpoint {
+            method: "POST",
+            path: PATH,
+            status: 400,
+        }),
+        source: src,
+        headers: Vec::new(),
+        body: Obj {
+            fields: vec![
+                int_or_str("status")
+                    .mandatory()
+                    .constant("0")
+                    .src(src)
+                    .doc("0, sent as a number or a string"),
+                field("msg").mandatory().min_len(1).src(src),
+            ],
+            rules: Vec::new(),
+        },
+        rules: Vec::new(),
+        request: None,
+        echoes: Vec::new(),
+        notes: &["Derived: the command-independent failures of the seed's udf_update section."],
     }
 }
 
@@ -250,10 +321,7 @@ fn invoice_response() -> Message {
                     .mandatory()
                     .one_of(&["00", "103", "105", "107", "109"])
                     .src(INVOICE_RESP),
-                field("responseMsg")
-                    .mandatory()
-                    .min_len(1)
-                    .src(INVOICE_RESP),
+                field("responseMsg").mandatory().min_len(1).src(INVOICE_RESP),
             ],
             rules: Vec::new(),
         },

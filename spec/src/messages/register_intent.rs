@@ -6,24 +6,20 @@
 
 use crate::format::Format;
 use crate::model::{
-    Cond, Constraint, Cross, Direction, Echo, EchoFrom, Encoding, Endpoint, Envelope, Field, Item,
-    Message, Obj, field, object, rule,
+    Cond, Constraint, Cross, Direction, Echo, EchoFrom, Encoding, Endpoint, Envelope, Field, Item, Message, Obj, field,
+    object, rule,
 };
 use crate::source::{Source, seeds::REGISTER_INTENT};
 
 use super::register_intent_parts::{
-    C, M, MERCHANT_REQUEST_ID, MODES, O, PURPOSES, R, REMARKS, RESPONSE_CODES, Version, X,
-    for_version, mutual_funds, payer_account_hashes, split_settlement, udf_parameters,
+    C, M, MERCHANT_REQUEST_ID, MODES, O, PURPOSES, R, REMARKS, RESPONSE_CODES, Version, X, for_version, mutual_funds,
+    payer_account_hashes, split_settlement, udf_parameters,
 };
 
 const PATH: &str = "/api/{uri}/merchants/transactions/registerIntent";
-const REF_URL_NOTE: Source = Source::seed(
-    REGISTER_INTENT,
-    "API Version: V2 > Merchant Register Intent > Note 2",
-);
-const DEEPLINK_URL: Source = Source::derived(
-    "refUrl becomes the deeplink's url, which NPCI requires to start with http or https (DOMAIN.md)",
-);
+const REF_URL_NOTE: Source = Source::seed(REGISTER_INTENT, "API Version: V2 > Merchant Register Intent > Note 2");
+const DEEPLINK_URL: Source =
+    Source::derived("refUrl becomes the deeplink's url, which NPCI requires to start with http or https (DOMAIN.md)");
 
 pub(super) fn messages() -> Vec<Message> {
     let mut out = vec![envelope()];
@@ -57,16 +53,8 @@ fn ids(v: Version) -> (&'static str, &'static str) {
 
 /// The outer JWS body every version's request travels in.
 fn envelope() -> Message {
-    let src = Source::seed(
-        REGISTER_INTENT,
-        "API Version: V3 > Code Snippets > Shell Code Snippet",
-    );
-    let part = |name| {
-        field(name)
-            .mandatory()
-            .format(Format::Base64UrlNoPad)
-            .src(src)
-    };
+    let src = Source::seed(REGISTER_INTENT, "API Version: V3 > Code Snippets > Shell Code Snippet");
+    let part = |name| field(name).mandatory().format(Format::Base64UrlNoPad).src(src);
     Message {
         id: "merchant.jws-envelope",
         title: "Merchant Stack flattened JWS request body",
@@ -110,14 +98,8 @@ fn headers(v: Version) -> Vec<Field> {
             .check(Constraint::MediaType("application/json"))
             .src(src),
         field("x-merchant-id").mandatory().min_len(1).src(src),
-        field("x-merchant-channel-id")
-            .mandatory()
-            .min_len(1)
-            .src(src),
-        field("x-timestamp")
-            .mandatory()
-            .format(Format::EpochMillis13)
-            .src(src),
+        field("x-merchant-channel-id").mandatory().min_len(1).src(src),
+        field("x-timestamp").mandatory().format(Format::EpochMillis13).src(src),
         field("jpupi-routing-id")
             .mandatory()
             .min_len(1)
@@ -154,10 +136,7 @@ fn request(v: Version) -> Message {
             [R, O, O, R],
             field("intentRequestExpiryMinutes").format(Format::PositiveInt),
         ),
-        (
-            [M, M, X, R],
-            field("flow").one_of(&["TRANSACTION", "MANDATE"]),
-        ),
+        ([M, M, X, R], field("flow").one_of(&["TRANSACTION", "MANDATE"])),
         ([O, O, O, O], remarks),
         (
             [O, O, O, O],
@@ -227,35 +206,73 @@ fn response(v: Version) -> Message {
     let rows = vec![
         //   V3 V2 V1 Default
         ([M, M, M, M], field("merchantId").min_len(1).seed_name("MerchantId")),
-        ([M, M, M, M], field("merchantChannelId").min_len(1).seed_name("MerchantChannelId")),
-        ([M, M, M, M], field("merchantRequestId").max_len(35).charset(MERCHANT_REQUEST_ID).seed_name("MerchantRequestId")),
-        ([M, M, M, M], field("gatewayTransactionId").min_len(1).seed_name("GatewayTransactionId")),
+        (
+            [M, M, M, M],
+            field("merchantChannelId").min_len(1).seed_name("MerchantChannelId"),
+        ),
+        (
+            [M, M, M, M],
+            field("merchantRequestId")
+                .max_len(35)
+                .charset(MERCHANT_REQUEST_ID)
+                .seed_name("MerchantRequestId"),
+        ),
+        (
+            [M, M, M, M],
+            field("gatewayTransactionId")
+                .min_len(1)
+                .seed_name("GatewayTransactionId"),
+        ),
         ([M, M, M, M], field("orderId").min_len(1).seed_name("OrderId")),
-        ([M, O, O, O], field("payeeVpa").format(Format::Vpa).seed_name("PayeeVpa")),
+        (
+            [M, O, O, O],
+            field("payeeVpa").format(Format::Vpa).seed_name("PayeeVpa"),
+        ),
         ([M, M, M, M], field("payeeName").min_len(1).seed_name("PayeeName")),
-        ([O, O, O, O], field("payeeMcc").format(Format::Mcc).seed_name("PayeeMcc")),
-        ([M, M, M, O], field("amount").format(Format::Amount2dp).seed_name("Amount")),
+        (
+            [O, O, O, O],
+            field("payeeMcc").format(Format::Mcc).seed_name("PayeeMcc"),
+        ),
+        (
+            [M, M, M, O],
+            field("amount").format(Format::Amount2dp).seed_name("Amount"),
+        ),
         ([O, O, O, O], field("currency").constant("INR").seed_name("Currency")),
         ([O, O, O, O], field("remarks").seed_name("Remarks")),
-        ([O, M, X, X], field("flow").one_of(&["TRANSACTION", "MANDATE"]).seed_name("Flow")),
+        (
+            [O, M, X, X],
+            field("flow").one_of(&["TRANSACTION", "MANDATE"]).seed_name("Flow"),
+        ),
         ([O, O, O, O], mutual_funds(v, src).seed_name("MutualFundDetails")),
         ([C, C, C, C], payer_account_hashes().seed_name("PayerAccountHashes")),
         ([O, X, X, X], split_settlement(src).seed_name("SplitSettlementDetails")),
         ([O, O, O, O], field("refUrl").seed_name("RefUrl")),
-        ([O, O, O, O], field("refCategory").one_of(&["01", "02"]).seed_name("RefCategory")),
-        ([O, O, O, O], field("merchantCustomerId").seed_name("MerchantCustomerId")),
+        (
+            [O, O, O, O],
+            field("refCategory").one_of(&["01", "02"]).seed_name("RefCategory"),
+        ),
+        (
+            [O, O, O, O],
+            field("merchantCustomerId").seed_name("MerchantCustomerId"),
+        ),
         (
             [O, X, X, X],
             field("purpose")
                 .one_of(PURPOSES)
-                .src(Source::seed(REGISTER_INTENT, "API Version: V3 > Merchant Register Intent > mapping table"))
+                .src(Source::seed(
+                    REGISTER_INTENT,
+                    "API Version: V3 > Merchant Register Intent > mapping table",
+                ))
                 .doc("deeplink purpose; conditional"),
         ),
         (
             [O, X, X, X],
             field("txnInitiationMode")
                 .one_of(MODES)
-                .src(Source::seed(REGISTER_INTENT, "API Version: V3 > Merchant Register Intent > mapping table"))
+                .src(Source::seed(
+                    REGISTER_INTENT,
+                    "API Version: V3 > Merchant Register Intent > mapping table",
+                ))
                 .seed_name("TxnInitiationMode")
                 .doc("deeplink mode; the mapping table capitalises it, the wire name follows the API's camelCase"),
         ),
@@ -263,11 +280,7 @@ fn response(v: Version) -> Message {
     let payload = Item::of(object(for_version(v, src, rows)));
     let (request_id, id) = ids(v);
     let mut echoes = vec![
-        echo(
-            &["payload", "merchantId"],
-            EchoFrom::Header("x-merchant-id"),
-            src,
-        ),
+        echo(&["payload", "merchantId"], EchoFrom::Header("x-merchant-id"), src),
         echo(
             &["payload", "merchantChannelId"],
             EchoFrom::Header("x-merchant-channel-id"),
@@ -294,11 +307,7 @@ fn response(v: Version) -> Message {
             src,
         ),
         echo(&["payload", "refUrl"], EchoFrom::Body(&["refUrl"]), src),
-        echo(
-            &["payload", "refCategory"],
-            EchoFrom::Body(&["refCategory"]),
-            src,
-        ),
+        echo(&["payload", "refCategory"], EchoFrom::Body(&["refCategory"]), src),
         echo(&["udfParameters"], EchoFrom::Body(&["udfParameters"]), src),
     ];
     if v == Version::V3 {
@@ -323,10 +332,7 @@ fn response(v: Version) -> Message {
         headers: Vec::new(),
         body: Obj {
             fields: vec![
-                field("status")
-                    .mandatory()
-                    .one_of(&["SUCCESS", "FAILURE"])
-                    .src(src),
+                field("status").mandatory().one_of(&["SUCCESS", "FAILURE"]).src(src),
                 field("responseCode")
                     .mandatory()
                     .should(
@@ -342,9 +348,7 @@ fn response(v: Version) -> Message {
                 rule(
                     "payload-on-success",
                     "payload is present when status is SUCCESS",
-                    Source::derived(
-                        "the 200 table marks payload mandatory; a FAILURE answer has nothing to register",
-                    ),
+                    Source::derived("the 200 table marks payload mandatory; a FAILURE answer has nothing to register"),
                     Cross::RequiredWhen {
                         field: "payload",
                         when: Cond::Eq("status", "SUCCESS"),
@@ -365,16 +369,10 @@ fn response(v: Version) -> Message {
         rules: Vec::new(),
         request: Some(request_id),
         echoes,
-        notes: &[
-            "Responses with HTTP 200 carry an x-response-signature header (see the signature rules).",
-        ],
+        notes: &["Responses with HTTP 200 carry an x-response-signature header (see the signature rules)."],
     }
 }
 
 fn echo(response: &'static [&'static str], from: EchoFrom, source: Source) -> Echo {
-    Echo {
-        response,
-        from,
-        source,
-    }
+    Echo { response, from, source }
 }

@@ -8,28 +8,23 @@ use crate::source::{Source, seeds::REGISTER_INTENT};
 
 /// `merchantRequestId`: "Max 35 characters alphanumeric, can also contain hyphen(-), dot(.) &
 /// underscore(_)".
-pub(super) const MERCHANT_REQUEST_ID: Charset =
-    ALNUM.with("letters, digits, '-', '.' and '_'", b"-._");
+pub(super) const MERCHANT_REQUEST_ID: Charset = ALNUM.with("letters, digits, '-', '.' and '_'", b"-._");
 /// `remarks` (V3): "alphanumeric"; the seed's own samples contain spaces, so we allow them
 /// (see ERRATA).
 pub(super) const REMARKS: Charset = ALNUM.with("letters, digits and spaces", b" ");
 /// udfParameters values: "Regex for the characters which are not allowed: ^[^/#-()*!%~`]+$".
 /// We model the listed characters, not the accidental range `#-(` (see ERRATA).
-pub(super) const UDF_VALUE: Charset = ANY_TEXT.without(
-    "any text except / # - ( ) * ! % ~ and backtick",
-    b"/#-()*!%~`",
-);
+pub(super) const UDF_VALUE: Charset = ANY_TEXT.without("any text except / # - ( ) * ! % ~ and backtick", b"/#-()*!%~`");
 
 /// NPCI initiation modes (`mode`, Juspay's table in DOMAIN.md).
 pub const MODES: &[&str] = &[
-    "00", "01", "02", "03", "04", "05", "06", "07", "08", "09", "10", "11", "12", "13", "14", "15",
-    "16", "17", "18", "19", "20", "21", "22", "23", "24",
+    "00", "01", "02", "03", "04", "05", "06", "07", "08", "09", "10", "11", "12", "13", "14", "15", "16", "17", "18",
+    "19", "20", "21", "22", "23", "24",
 ];
 /// NPCI purpose codes (`purpose`, Juspay's table in DOMAIN.md).
 pub const PURPOSES: &[&str] = &[
-    "00", "01", "02", "03", "04", "05", "06", "07", "08", "09", "10", "11", "12", "13", "14", "15",
-    "20", "25", "41", "42", "43", "44", "45", "46", "50", "59", "60", "61", "62", "63", "64", "65",
-    "66", "71", "76",
+    "00", "01", "02", "03", "04", "05", "06", "07", "08", "09", "10", "11", "12", "13", "14", "15", "20", "25", "41",
+    "42", "43", "44", "45", "46", "50", "59", "60", "61", "62", "63", "64", "65", "66", "71", "76",
 ];
 /// Outer `responseCode` values seen in Juspay's integrations (DOMAIN.md).
 pub(super) const RESPONSE_CODES: &[&str] = &[
@@ -107,11 +102,7 @@ pub(super) const C: Option<Presence> = Some(Presence::Conditional);
 pub(super) const X: Option<Presence> = None;
 
 /// Applies the matrix: keeps the rows present in `version`, with their presence and source.
-pub(super) fn for_version(
-    version: Version,
-    source: Source,
-    rows: Vec<([Option<Presence>; 4], Field)>,
-) -> Vec<Field> {
+pub(super) fn for_version(version: Version, source: Source, rows: Vec<([Option<Presence>; 4], Field)>) -> Vec<Field> {
     rows.into_iter()
         .filter_map(|(row, f)| {
             version.pick(row).map(|p| {
@@ -129,10 +120,7 @@ pub(super) fn for_version(
 /// One `mutualFundDetails` item (`ihNumber` is V3 only).
 pub(super) fn mutual_fund_item(version: Version, source: Source) -> Item {
     let rows = vec![
-        (
-            [M, M, M, M],
-            field("memberId").min_len(1).seed_name("MemberId"),
-        ),
+        ([M, M, M, M], field("memberId").min_len(1).seed_name("MemberId")),
         ([M, M, M, M], field("userId").min_len(1).seed_name("UserId")),
         (
             [M, M, M, M],
@@ -146,15 +134,10 @@ pub(super) fn mutual_fund_item(version: Version, source: Source) -> Item {
                 .seed_name("FolioNumber")
                 .doc("mandatory for RTA reporting"),
         ),
+        ([M, M, M, M], field("orderNumber").min_len(1).seed_name("OrderNumber")),
         (
             [M, M, M, M],
-            field("orderNumber").min_len(1).seed_name("OrderNumber"),
-        ),
-        (
-            [M, M, M, M],
-            field("amount")
-                .format(Format::Amount2dp)
-                .seed_name("Amount"),
+            field("amount").format(Format::Amount2dp).seed_name("Amount"),
         ),
         (
             [O, O, O, O],
@@ -164,9 +147,7 @@ pub(super) fn mutual_fund_item(version: Version, source: Source) -> Item {
         ),
         (
             [O, O, O, O],
-            field("amcCode")
-                .seed_name("AmcCode")
-                .doc("mandatory for RTA reporting"),
+            field("amcCode").seed_name("AmcCode").doc("mandatory for RTA reporting"),
         ),
         (
             [O, O, O, O],
@@ -185,9 +166,7 @@ pub(super) fn mutual_fund_item(version: Version, source: Source) -> Item {
         ),
         (
             [O, X, X, X],
-            field("ihNumber")
-                .seed_name("IhNumber")
-                .doc("mandatory for K-Fin RTA"),
+            field("ihNumber").seed_name("IhNumber").doc("mandatory for K-Fin RTA"),
         ),
     ];
     Item::of(object(for_version(version, source, rows)))
@@ -204,9 +183,7 @@ pub(super) fn mutual_funds(version: Version, source: Source) -> Field {
 /// `payerAccountHashes`: TPV account hashes (see the TPV hash rules).
 pub(super) fn payer_account_hashes() -> Field {
     field("payerAccountHashes")
-        .kind(Kind::Array(Box::new(
-            Item::of(Kind::Str).format(Format::Sha256Hex),
-        )))
+        .kind(Kind::Array(Box::new(Item::of(Kind::Str).format(Format::Sha256Hex))))
         .check(Constraint::MinItems(1))
         .doc("sha256(account number without leading zeros + first 4 characters of the IFSC)")
 }

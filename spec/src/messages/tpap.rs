@@ -4,8 +4,8 @@
 
 use crate::format::Format;
 use crate::model::{
-    Cond, Cross, CrossRule, Direction, Echo, EchoFrom, Encoding, Field, Item, Kind, Message, Obj,
-    bool_field, field, json_string, map, object, rule,
+    Cond, Cross, CrossRule, Direction, Echo, EchoFrom, Encoding, Field, Item, Kind, Message, Obj, bool_field, field,
+    json_string, map, object, rule,
 };
 use crate::source::{Source, seeds::TPAP_SDK};
 
@@ -109,10 +109,7 @@ const ACTIONS: [Action; 6] = [
 ];
 
 pub(super) fn messages() -> Vec<Message> {
-    let mut out: Vec<Message> = ACTIONS
-        .iter()
-        .flat_map(|a| [request(a), response(a)])
-        .collect();
+    let mut out: Vec<Message> = ACTIONS.iter().flat_map(|a| [request(a), response(a)]).collect();
     for (id, title, signed) in [
         (
             "tpap.signature-payload.session",
@@ -197,11 +194,7 @@ fn signature_payload(signed: Signed) -> Item {
                 .format(Format::Amount2dp)
                 .src(src)
                 .seed_name("Amount"),
-            field("order_id")
-                .mandatory()
-                .min_len(1)
-                .src(src)
-                .seed_name("Order_id"),
+            field("order_id").mandatory().min_len(1).src(src).seed_name("Order_id"),
             field("metadata.<psp>:gateway_reference_id")
                 .any_of(
                     "metadata.<psp>:gateway_reference_id",
@@ -221,7 +214,10 @@ fn signature_payload(signed: Signed) -> Item {
         rules.push(rule(
             "psp-key-known",
             "every metadata.<psp>: key names AXIS_BIZ or YES_BIZ",
-            Source::seed(TPAP_SDK, "4. UPI Payment (P2M) > Request Payload > Metadata.<issuing_psp>:gateway_reference_id"),
+            Source::seed(
+                TPAP_SDK,
+                "4. UPI Payment (P2M) > Request Payload > Metadata.<issuing_psp>:gateway_reference_id",
+            ),
             Cross::KnownKeys { prefix: "metadata." },
         ));
     }
@@ -268,10 +264,7 @@ fn request(a: &Action) -> Message {
                 .src(src)
                 .seed_name("ShowStatusScreen")
                 .doc("Boolean as the table says; the sample sends the string \"true\" (ERRATA)"),
-            field("accountRefId")
-                .min_len(1)
-                .src(src)
-                .seed_name("AccountRefId"),
+            field("accountRefId").min_len(1).src(src).seed_name("AccountRefId"),
             field("udfParameters")
                 .kind(json_string(Item::of(map(Item::of(Kind::Str)))))
                 .src(src)
@@ -297,10 +290,7 @@ fn request(a: &Action) -> Message {
         );
     }
     if a.id == "tpap.onboarding-and-create-mandate" {
-        let sample = Source::seed(
-            TPAP_SDK,
-            "5. UPI Onboarding and Mandate Creation > Code Snippets",
-        );
+        let sample = Source::seed(TPAP_SDK, "5. UPI Onboarding and Mandate Creation > Code Snippets");
         payload.extend([
             field("initiationMode")
                 .one_of(super::register_intent_parts::MODES)
@@ -310,18 +300,12 @@ fn request(a: &Action) -> Message {
                 .one_of(super::register_intent_parts::PURPOSES)
                 .src(sample)
                 .doc("only in the sample; NPCI purpose code"),
-            field("payType")
-                .src(sample)
-                .doc("only in the sample, e.g. P2M_PAY"),
+            field("payType").src(sample).doc("only in the sample, e.g. P2M_PAY"),
             field("bankCodes")
-                .kind(json_string(Item::of(Kind::Array(Box::new(Item::of(
-                    Kind::Str,
-                ))))))
+                .kind(json_string(Item::of(Kind::Array(Box::new(Item::of(Kind::Str))))))
                 .src(sample)
                 .doc("only in case of TPV"),
-            field("transactionReference")
-                .src(sample)
-                .doc("only in the sample"),
+            field("transactionReference").src(sample).doc("only in the sample"),
         ]);
     }
     envelope(a, Direction::Request, payload, Vec::new())
@@ -391,11 +375,7 @@ fn response(a: &Action) -> Message {
                 .seed_name("SelectedAccount"),
             field("orderId")
                 .src(src)
-                .seed_name(if a.id == "tpap.upi-txn" {
-                    "Order_id"
-                } else {
-                    "OrderId"
-                }),
+                .seed_name(if a.id == "tpap.upi-txn" { "Order_id" } else { "OrderId" }),
             field("txnUuid").min_len(1).src(src).seed_name("TxnUuid"),
             field("accountRefId").src(src).seed_name("AccountRefId"),
             field("udfParameters")
@@ -424,19 +404,12 @@ fn session_token_fields(src: Source) -> Vec<Field> {
             .src(src)
             .seed_name("CustomerMobileNumber")
             .doc("masked"),
-        field("deviceFingerPrint")
-            .src(src)
-            .seed_name("DeviceFingerPrint"),
+        field("deviceFingerPrint").src(src).seed_name("DeviceFingerPrint"),
         field("otherInfo").src(src).seed_name("OtherInfo"),
     ]
 }
 
-fn envelope(
-    a: &Action,
-    direction: Direction,
-    payload: Vec<Field>,
-    payload_rules: Vec<CrossRule>,
-) -> Message {
+fn envelope(a: &Action, direction: Direction, payload: Vec<Field>, payload_rules: Vec<CrossRule>) -> Message {
     let section = match direction {
         Direction::Request => a.section,
         Direction::Response => a.response_section,
@@ -461,10 +434,7 @@ fn envelope(
     ];
     if direction == Direction::Response {
         payload_field = payload_field.presence_from(RESPONSE_PRESENCE);
-        fields = fields
-            .into_iter()
-            .map(|f| f.presence_from(RESPONSE_PRESENCE))
-            .collect();
+        fields = fields.into_iter().map(|f| f.presence_from(RESPONSE_PRESENCE)).collect();
     }
     fields.push(payload_field);
     if direction == Direction::Response {
@@ -514,8 +484,6 @@ fn envelope(
         rules: Vec::new(),
         request,
         echoes,
-        notes: &[
-            "An SDK process payload: it has no HTTP API; `audit` reads captured payloads as JSON lines.",
-        ],
+        notes: &["An SDK process payload: it has no HTTP API; `audit` reads captured payloads as JSON lines."],
     }
 }

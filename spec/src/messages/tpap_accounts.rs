@@ -31,10 +31,7 @@ pub(super) fn account(source: Source) -> Kind {
             .format(Format::BoolString)
             .src(source)
             .seed_name("MpinSet"),
-        field("referenceId")
-            .min_len(1)
-            .src(source)
-            .seed_name("ReferenceId"),
+        field("referenceId").min_len(1).src(source).seed_name("ReferenceId"),
         field("otpLength")
             .format(Format::PositiveInt)
             .src(source)
@@ -51,10 +48,7 @@ pub(super) fn account(source: Source) -> Kind {
         field("bankAccountUniqueId")
             .src(source)
             .seed_name("BankAccountUniqueId"),
-        field("ifsc")
-            .format(Format::Ifsc)
-            .src(source)
-            .seed_name("Ifsc"),
+        field("ifsc").format(Format::Ifsc).src(source).seed_name("Ifsc"),
         field("isInitialTopUpDone")
             .one_of(&["true", "topup_txn_pending"])
             .src(source)
@@ -64,10 +58,7 @@ pub(super) fn account(source: Source) -> Kind {
             .format(Format::BoolString)
             .src(source)
             .seed_name("IsPrimary"),
-        field("name")
-            .src(source)
-            .seed_name("Name")
-            .doc("account holder name"),
+        field("name").src(source).seed_name("Name").doc("account holder name"),
     ])
 }
 

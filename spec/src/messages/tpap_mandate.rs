@@ -11,10 +11,7 @@ const SIG: Source = Source::seed(
     TPAP_SDK,
     "5. UPI Onboarding and Mandate Creation > Request Payload > Payload > SignaturePayload",
 );
-const SAMPLE: Source = Source::seed(
-    TPAP_SDK,
-    "5. UPI Onboarding and Mandate Creation > Code Snippets",
-);
+const SAMPLE: Source = Source::seed(TPAP_SDK, "5. UPI Onboarding and Mandate Creation > Code Snippets");
 const RESP: Source = Source::seed(
     TPAP_SDK,
     "5. UPI Onboarding and Mandate Creation > Response Payload > Payload > Mandate",
@@ -39,34 +36,67 @@ const NO_RECURRENCE_RULE: &[&str] = &["ONETIME", "DAILY", "ASPRESENTED"];
 pub(super) fn signature_payload_fields() -> Vec<Field> {
     vec![
         field("metadata.<psp>:mandate_name")
-            .any_of("metadata.<psp>:mandate_name", &["metadata.AXIS_BIZ:mandate_name", "metadata.YES_BIZ:mandate_name"])
+            .any_of(
+                "metadata.<psp>:mandate_name",
+                &["metadata.AXIS_BIZ:mandate_name", "metadata.YES_BIZ:mandate_name"],
+            )
             .mandatory()
             .min_len(1)
             .should(
                 Constraint::NotPrefixed("metadata."),
-                Source::derived("the value is the mandate's name; the seed's example repeats the key prefix in it (ERRATA E-025)"),
+                Source::derived(
+                    "the value is the mandate's name; the seed's example repeats the key prefix in it (ERRATA E-025)",
+                ),
             )
             .src(SIG)
             .seed_name("Metadata.<issuing_psp>:madate_name"),
-        field("options.create_mandate").mandatory().one_of(&["REQUIRED", "OPTIONAL"]).src(SIG).seed_name("Options.create_mandate"),
-        field("mandate.max_amount").mandatory().format(Format::Amount2dp).src(SIG).seed_name("Mandate.max_amount"),
+        field("options.create_mandate")
+            .mandatory()
+            .one_of(&["REQUIRED", "OPTIONAL"])
+            .src(SIG)
+            .seed_name("Options.create_mandate"),
+        field("mandate.max_amount")
+            .mandatory()
+            .format(Format::Amount2dp)
+            .src(SIG)
+            .seed_name("Mandate.max_amount"),
         field("mandate.amount_rule")
             .mandatory()
             .one_of(&["FIXED", "VARIABLE"])
             .default("VARIABLE")
             .src(SIG)
             .seed_name("Mandate.amount_rule"),
-        field("mandate.frequency").one_of(FREQUENCIES).default("ASPRESENTED").src(SIG).seed_name("Mandate.frequency"),
-        field("mandate.start_date").mandatory().format(Format::EpochMillis13).src(SIG).seed_name("Mandate.start_date"),
-        field("mandate.end_date").mandatory().format(Format::EpochMillis13).src(SIG).seed_name("Mandate.end_date"),
+        field("mandate.frequency")
+            .one_of(FREQUENCIES)
+            .default("ASPRESENTED")
+            .src(SIG)
+            .seed_name("Mandate.frequency"),
+        field("mandate.start_date")
+            .mandatory()
+            .format(Format::EpochMillis13)
+            .src(SIG)
+            .seed_name("Mandate.start_date"),
+        field("mandate.end_date")
+            .mandatory()
+            .format(Format::EpochMillis13)
+            .src(SIG)
+            .seed_name("Mandate.end_date"),
         field("mandate.block_fund")
             .format(Format::BoolString)
             .default("false")
             .src(SIG)
             .seed_name("Mandate.block_funds")
             .doc("the table spells it block_funds and types it Boolean; the samples send \"block_fund\": \"true\""),
-        field("mandate.rule_type").conditional().one_of(&["ON", "BEFORE", "AFTER"]).src(SIG).seed_name("Mandate.rule_type"),
-        field("mandate.rule_value").conditional().format(Format::DayOfMonth).src(SIG).seed_name("Mandate.rule_value"),
+        field("mandate.rule_type")
+            .conditional()
+            .one_of(&["ON", "BEFORE", "AFTER"])
+            .src(SIG)
+            .seed_name("Mandate.rule_type"),
+        field("mandate.rule_value")
+            .conditional()
+            .format(Format::DayOfMonth)
+            .src(SIG)
+            .seed_name("Mandate.rule_value"),
         field("mandate.payer_revocable")
             .format(Format::BoolString)
             .src(SAMPLE)
@@ -75,7 +105,9 @@ pub(super) fn signature_payload_fields() -> Vec<Field> {
             .kind(Kind::JsonString(Box::new(Item::of(Kind::Array(Box::new(
                 Item::of(Kind::Str).should(
                     Constraint::Format(Format::Sha256Hex),
-                    Source::derived("TPV account hashes are SHA-256 hex in seed 003; the seed 002 sample's values are placeholders"),
+                    Source::derived(
+                        "TPV account hashes are SHA-256 hex in seed 003; the seed 002 sample's values are placeholders",
+                    ),
                 ),
             ))))))
             .src(SAMPLE)
@@ -117,10 +149,7 @@ pub(super) fn signature_payload_rules() -> Vec<crate::model::CrossRule> {
             Source::derived(
                 "one merchant integration goes through one issuing PSP; the seed's samples mix a placeholder and YES_BIZ (ERRATA E-026)",
             ),
-            Cross::SameVariant(&[
-                "metadata.<psp>:gateway_reference_id",
-                "metadata.<psp>:mandate_name",
-            ]),
+            Cross::SameVariant(&["metadata.<psp>:gateway_reference_id", "metadata.<psp>:mandate_name"]),
         ),
         rule(
             "block-fund-only-onetime",
@@ -188,10 +217,7 @@ pub(super) fn mandate_response() -> Field {
         )
     };
     let fields = vec![
-        field("amount")
-            .format(Format::Amount2dp)
-            .src(RESP)
-            .seed_name("Amount"),
+        field("amount").format(Format::Amount2dp).src(RESP).seed_name("Amount"),
         field("amountRule")
             .one_of(&["FIXED", "VARIABLE"])
             .src(RESP)
@@ -205,17 +231,13 @@ pub(super) fn mandate_response() -> Field {
             .format(Format::IsoTimestampIst)
             .src(RESP)
             .seed_name("Expiry"),
-        field("gatewayMandateId")
-            .src(RESP)
-            .seed_name("GatewayMandateId"),
+        field("gatewayMandateId").src(RESP).seed_name("GatewayMandateId"),
         field("gatewayReferenceId")
             .charset(DIGITS)
             .src(RESP)
             .seed_name("GatewayReferenceId")
             .doc("RRN"),
-        field("gatewayResponseCode")
-            .src(RESP)
-            .seed_name("GatewayResponseCode"),
+        field("gatewayResponseCode").src(RESP).seed_name("GatewayResponseCode"),
         field("gatewayResponseMessage")
             .src(RESP)
             .seed_name("GatewayResponseMessage"),
@@ -231,31 +253,18 @@ pub(super) fn mandate_response() -> Field {
             .format(Format::IsoTimestampIst)
             .src(RESP)
             .seed_name("MandateTimestamp"),
-        field("merchantCustomerId")
-            .src(SAMPLE)
-            .doc("only in the sample"),
-        field("merchantRequestId")
-            .src(SAMPLE)
-            .doc("only in the sample"),
+        field("merchantCustomerId").src(SAMPLE).doc("only in the sample"),
+        field("merchantRequestId").src(SAMPLE).doc("only in the sample"),
         field("orgMandateId").src(RESP).seed_name("OrgMandateId"),
-        field("payeeMcc")
-            .format(Format::Mcc)
-            .src(RESP)
-            .seed_name("PayeeMcc"),
+        field("payeeMcc").format(Format::Mcc).src(RESP).seed_name("PayeeMcc"),
         field("payeeName").src(RESP).seed_name("PayeeName"),
-        field("payeeVpa")
-            .format(Format::Vpa)
-            .src(RESP)
-            .seed_name("PayeeVpa"),
+        field("payeeVpa").format(Format::Vpa).src(RESP).seed_name("PayeeVpa"),
         field("payerName").src(RESP).seed_name("PayerName"),
         field("payerRevocable")
             .format(Format::BoolString)
             .src(RESP)
             .seed_name("PayerRevocable"),
-        field("payerVpa")
-            .format(Format::Vpa)
-            .src(RESP)
-            .seed_name("PayerVpa"),
+        field("payerVpa").format(Format::Vpa).src(RESP).seed_name("PayerVpa"),
         field("recurrencePattern")
             .one_of(FREQUENCIES)
             .src(RESP)
@@ -270,17 +279,12 @@ pub(super) fn mandate_response() -> Field {
             .seed_name("RecurrenceValue"),
         field("refUrl").src(RESP).seed_name("RefUrl"),
         field("remarks").src(RESP).seed_name("Remarks"),
-        field("role")
-            .one_of(&["PAYER", "PAYEE"])
-            .src(RESP)
-            .seed_name("Role"),
+        field("role").one_of(&["PAYER", "PAYEE"]).src(RESP).seed_name("Role"),
         field("shareToPayee")
             .format(Format::BoolString)
             .src(RESP)
             .seed_name("ShareToPayee"),
-        field("transactionType")
-            .src(RESP)
-            .seed_name("TransactionType"),
+        field("transactionType").src(RESP).seed_name("TransactionType"),
         field("umn").format(Format::Vpa).src(RESP).seed_name("Umn"),
         field("validityEnd")
             .format(Format::DateSlashYmd)

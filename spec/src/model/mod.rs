@@ -268,10 +268,7 @@ impl Constraint {
             Constraint::Format(f) => f.check(s),
             Constraint::Enum(values) => values.contains(&s),
             Constraint::Const(v) => s == *v,
-            Constraint::MediaType(m) => s
-                .split(';')
-                .next()
-                .is_some_and(|t| t.trim().eq_ignore_ascii_case(m)),
+            Constraint::MediaType(m) => s.split(';').next().is_some_and(|t| t.trim().eq_ignore_ascii_case(m)),
             Constraint::MinItems(_) => true,
             Constraint::NotPrefixed(p) => !s.starts_with(p),
         }

@@ -1,0 +1,59 @@
+//! `upi-conformance serve`: the ready line, a live answer on the printed address, the fault
+//! list, and a usage error for an unknown fault. The child is killed by its own handle.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+fn bin() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_upi-conformance"))
+}
+
+#[test]
+fn serve_prints_one_ready_line_and_answers_there() {
+    let mut child = bin()
+        .args(["serve", "--addr", "127.0.0.1:0"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn serve");
+    let stdout = child.stdout.take().expect("stdout");
+    let mut line = String::new();
+    BufReader::new(stdout).read_line(&mut line).expect("ready line");
+    let addr = line
+        .trim_end()
+        .strip_prefix("upi-reference-server listening on http://")
+        .unwrap_or_else(|| panic!("unexpected ready line {line:?}"))
+        .to_owned();
+
+    let mut stream = TcpStream::connect(&addr).expect("connect");
+    stream.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    write!(
+        stream,
+        "GET /sandbox/health HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).unwrap();
+    child.kill().expect("kill serve");
+    let _ = child.wait();
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    assert!(answer.ends_with(r#"{"sandbox":"upi-reference-server"}"#), "{answer}");
+}
+
+#[test]
+fn list_faults_prints_every_fault_once() {
+    let out = bin().args(["serve", "--list-faults"]).output().unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(text.lines().count(), 21, "{text}");
+    assert!(text.lines().any(|l| l.starts_with("drop-payee-vpa  ")));
+}
+
+#[test]
+fn an_unknown_fault_is_a_usage_error() {
+    let out = bin().args(["serve", "--fault", "nonsense"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--list-faults"));
+}

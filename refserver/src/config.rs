@@ -1,0 +1,230 @@
+//! What a reference server is started with: the test-only credentials of each API, at most one
+//! deliberate [`Fault`], and the limits. Keys arrive as PEM text; only
+//! [`ServerConfig::from_key_dir`] reads files, and only when asked.
+
+use std::path::Path;
+use std::time::Duration;
+
+use rsa::RsaPrivateKey;
+use upi_spec::crypto::freshness::FreshnessWindow;
+use upi_spec::crypto::keys::{self, KeyError, KeyRing};
+use upi_spec::crypto::payu_hash::Salt;
+
+use crate::fault::Fault;
+
+/// The merchant's request-signing public key shipped in `golden/keys/` (test only).
+const TEST_MERCHANT_PUBLIC_PEM: &str = include_str!("../../golden/keys/merchant_signing.pub.pem");
+/// The PSP's response-signing private key shipped in `golden/keys/` (test only).
+const TEST_PSP_PRIVATE_PEM: &str = include_str!("../../golden/keys/psp_response_signing.pem");
+
+/// File names [`ServerConfig::from_key_dir`] reads.
+pub const MERCHANT_PUBLIC_KEY_FILE: &str = "merchant_signing.pub.pem";
+/// See [`MERCHANT_PUBLIC_KEY_FILE`].
+pub const PSP_PRIVATE_KEY_FILE: &str = "psp_response_signing.pem";
+
+/// Why a configuration could not be built.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    /// A key file could not be read.
+    #[error("reading {path}: {source}")]
+    Read {
+        /// The file.
+        path: String,
+        /// The I/O error.
+        source: std::io::Error,
+    },
+    /// A PEM text is not a usable RSA key.
+    #[error("{what}: {source}")]
+    Key {
+        /// Which key.
+        what: &'static str,
+        /// Why it is unusable.
+        source: KeyError,
+    },
+}
+
+/// Juspay EC (seed 001 `/txns` and the `/orders` it presupposes).
+#[derive(Debug, Clone)]
+pub struct EcCredentials {
+    /// The merchant account ID (`merchant_id`).
+    pub merchant_id: String,
+    /// The API key, sent as the HTTP Basic user name with an empty password.
+    pub api_key: String,
+    /// The payee VPA returned as `sdk_params.merchant_vpa`.
+    pub payee_vpa: String,
+    /// The payee name returned as `sdk_params.merchant_name`.
+    pub payee_name: String,
+    /// The merchant category code returned as `sdk_params.mcc`.
+    pub mcc: String,
+}
+
+/// Juspay UPI Merchant Stack (seed 003 `registerIntent`).
+#[derive(Debug, Clone)]
+pub struct MerchantStackCredentials {
+    /// The only accepted `x-merchant-id`.
+    pub merchant_id: String,
+    /// The only accepted `x-merchant-channel-id`.
+    pub merchant_channel_id: String,
+    /// Request-signing public keys by JWS `kid`.
+    pub request_keys: KeyRing,
+    /// The PSP key that signs 200 responses (`x-response-signature`).
+    pub response_key: RsaPrivateKey,
+    /// The payee returned in every registered intent.
+    pub payee_vpa: String,
+    /// See [`MerchantStackCredentials::payee_vpa`].
+    pub payee_name: String,
+    /// See [`MerchantStackCredentials::payee_vpa`].
+    pub payee_mcc: String,
+}
+
+/// PayU (seed 004).
+#[derive(Debug, Clone)]
+pub struct PayuCredentials {
+    /// The merchant key.
+    pub key: String,
+    /// The merchant salt (its `Debug` is redacted).
+    pub salt: Salt,
+    /// `result.merchantName` and the deeplink's `pn`.
+    pub merchant_name: String,
+    /// `result.merchantVpa` and the deeplink's `pa`.
+    pub merchant_vpa: String,
+}
+
+/// Limits and timings.
+#[derive(Debug, Clone)]
+pub struct Limits {
+    /// Largest request body accepted; larger ones get HTTP 413.
+    pub max_body_bytes: usize,
+    /// How long an EC order can be paid after its creation.
+    pub order_lifetime: Duration,
+    /// The window for the registerIntent `iat` and `x-timestamp`.
+    pub freshness: FreshnessWindow,
+    /// The delay of the `slow-response` fault.
+    pub slow_response_delay: Duration,
+    /// How long the S2S callback may take to be accepted.
+    pub callback_timeout: Duration,
+}
+
+impl Default for Limits {
+    /// 1 MiB bodies, 15-minute orders, a 5-minute freshness window (1 minute of clock skew),
+    /// 3 s for `slow-response`, 5 s for callbacks.
+    fn default() -> Self {
+        Limits {
+            max_body_bytes: 1 << 20,
+            order_lifetime: Duration::from_secs(15 * 60),
+            freshness: FreshnessWindow::default(),
+            slow_response_delay: Duration::from_secs(3),
+            callback_timeout: Duration::from_secs(5),
+        }
+    }
+}
+
+/// Everything a server needs.
+#[derive(Debug, Clone)]
+pub struct ServerConfig {
+    /// Juspay EC.
+    pub ec: EcCredentials,
+    /// Juspay Merchant Stack.
+    pub merchant: MerchantStackCredentials,
+    /// PayU.
+    pub payu: PayuCredentials,
+    /// The one deliberate defect switched on, if any.
+    pub fault: Option<Fault>,
+    /// Limits and timings.
+    pub limits: Limits,
+}
+
+impl ServerConfig {
+    /// The documented test-only credentials (see `refserver/README.md`) with the given keys:
+    /// the merchant's request-signing public key (registered as `kid` `merchant-key-1`) and the
+    /// PSP's response-signing private key.
+    pub fn with_keys(merchant_public_pem: &str, psp_private_pem: &str) -> Result<ServerConfig, ConfigError> {
+        let public = keys::public_key_from_pem(merchant_public_pem).map_err(|source| ConfigError::Key {
+            what: "merchant request-signing public key",
+            source,
+        })?;
+        let response_key = keys::private_key_from_pem(psp_private_pem).map_err(|source| ConfigError::Key {
+            what: "PSP response-signing private key",
+            source,
+        })?;
+        let mut request_keys = KeyRing::new();
+        request_keys.insert("merchant-key-1", public);
+        Ok(ServerConfig {
+            ec: EcCredentials {
+                merchant_id: "upi_conformance_test".into(),
+                api_key: "test_api_key".into(),
+                payee_vpa: "merchant@testbank".into(),
+                payee_name: "Test Merchant".into(),
+                mcc: "5411".into(),
+            },
+            merchant: MerchantStackCredentials {
+                merchant_id: "TEST".into(),
+                merchant_channel_id: "TESTAPP".into(),
+                request_keys,
+                response_key,
+                payee_vpa: "merchant@testbank".into(),
+                payee_name: "Test Merchant".into(),
+                payee_mcc: "5411".into(),
+            },
+            payu: PayuCredentials {
+                key: "JPM7Fg".into(),
+                salt: Salt::new("upiConformanceTestSalt"),
+                merchant_name: "Test Merchant".into(),
+                merchant_vpa: "merchant@testbank".into(),
+            },
+            fault: None,
+            limits: Limits::default(),
+        })
+    }
+
+    /// The test-only configuration with the keys of `golden/keys/`, compiled in.
+    pub fn test_defaults() -> ServerConfig {
+        // The compiled-in keys are fixed test material; a test proves they load.
+        ServerConfig::with_keys(TEST_MERCHANT_PUBLIC_PEM, TEST_PSP_PRIVATE_PEM)
+            .expect("the test keys in golden/keys are valid 2048-bit RSA PEM")
+    }
+
+    /// The test-only credentials with the keys read from `dir`
+    /// ([`MERCHANT_PUBLIC_KEY_FILE`] and [`PSP_PRIVATE_KEY_FILE`]).
+    pub fn from_key_dir(dir: &Path) -> Result<ServerConfig, ConfigError> {
+        let read = |name: &str| {
+            let path = dir.join(name);
+            std::fs::read_to_string(&path).map_err(|source| ConfigError::Read {
+                path: path.display().to_string(),
+                source,
+            })
+        };
+        ServerConfig::with_keys(&read(MERCHANT_PUBLIC_KEY_FILE)?, &read(PSP_PRIVATE_KEY_FILE)?)
+    }
+
+    /// The same configuration with `fault` switched on (or off, with `None`).
+    pub fn with_fault(mut self, fault: Option<Fault>) -> ServerConfig {
+        self.fault = fault;
+        self
+    }
+
+    /// Whether `fault` is the one switched on.
+    pub fn has(&self, fault: Fault) -> bool {
+        self.fault == Some(fault)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_compiled_in_test_keys_load() {
+        let config = ServerConfig::test_defaults();
+        assert!(config.merchant.request_keys.get("merchant-key-1").is_some());
+        assert!(config.fault.is_none());
+    }
+
+    #[test]
+    fn a_bad_key_is_an_error_not_a_panic() {
+        let err = ServerConfig::with_keys("garbage", TEST_PSP_PRIVATE_PEM).unwrap_err();
+        assert!(err.to_string().contains("merchant request-signing public key"));
+        let err = ServerConfig::from_key_dir(Path::new("/nonexistent")).unwrap_err();
+        assert!(matches!(err, ConfigError::Read { .. }));
+    }
+}

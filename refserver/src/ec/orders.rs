@@ -1,0 +1,93 @@
+//! `POST /orders`: creates an order that `/txns` can pay. HTTP Basic auth with the API key as
+//! user name and an empty password (DOMAIN.md); model `ec.orders.request`, answer
+//! `ec.orders.response`.
+
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::header::AUTHORIZATION;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use base64::Engine as _;
+use serde_json::json;
+use upi_spec::read::Syntax;
+
+use super::{INVALID_INPUT, UNAUTHENTICATED, error, refused};
+use crate::judge::{judge, read_request, text};
+use crate::server::AppState;
+use crate::{ids, models, reply};
+
+/// Handles `POST /orders`.
+pub async fn create(State(app): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
+    if !authenticated(&headers, &app.config.ec.api_key) {
+        return error(
+            StatusCode::UNAUTHORIZED,
+            UNAUTHENTICATED,
+            "HTTP Basic authentication with the API key as user name is required",
+        );
+    }
+    let model = models::get(models::EC_ORDERS_REQUEST);
+    let limit = app.config.limits.max_body_bytes;
+    let document = match read_request(model, &headers, &body, Syntax::Form, limit) {
+        Ok(d) => d,
+        Err(refusal) => return refused(&refusal),
+    };
+    if let Err(refusal) = judge(model, &document, app.config.fault) {
+        return refused(&refusal);
+    }
+    let order_id = text(&document, "order_id");
+    let amount = text(&document, "amount");
+    if !app.store.create_order(order_id, amount) {
+        return error(
+            StatusCode::BAD_REQUEST,
+            INVALID_INPUT,
+            &format!("an order with order_id {order_id:?} already exists"),
+        );
+    }
+    reply::json(
+        StatusCode::OK,
+        &json!({
+            "order_id": order_id,
+            "id": format!("ordeu_{}", ids::hex(24)),
+            "status": "CREATED",
+            "amount": amount,
+        }),
+    )
+}
+
+/// Whether `Authorization` is `Basic base64(api_key:)`.
+fn authenticated(headers: &HeaderMap, api_key: &str) -> bool {
+    let Some(value) = headers.get(AUTHORIZATION).and_then(|v| v.to_str().ok()) else {
+        return false;
+    };
+    let Some((scheme, credentials)) = value.trim().split_once(' ') else {
+        return false;
+    };
+    if !scheme.eq_ignore_ascii_case("basic") {
+        return false;
+    }
+    base64::engine::general_purpose::STANDARD
+        .decode(credentials.trim())
+        .ok()
+        .and_then(|raw| String::from_utf8(raw).ok())
+        .is_some_and(|pair| pair == format!("{api_key}:"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::http::HeaderValue;
+
+    #[test]
+    fn basic_auth_needs_the_key_and_an_empty_password() {
+        let with = |v: &'static str| {
+            let mut h = HeaderMap::new();
+            h.insert(AUTHORIZATION, HeaderValue::from_static(v));
+            authenticated(&h, "test_api_key")
+        };
+        assert!(with("Basic dGVzdF9hcGlfa2V5Og==")); // test_api_key:
+        assert!(!with("Basic dGVzdF9hcGlfa2V5OnB3")); // test_api_key:pw
+        assert!(!with("Bearer dGVzdF9hcGlfa2V5Og=="));
+        assert!(!with("Basic !!!"));
+        assert!(!authenticated(&HeaderMap::new(), "test_api_key"));
+    }
+}

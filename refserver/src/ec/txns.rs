@@ -1,0 +1,83 @@
+//! `POST /txns` (seed 001): starts the UPI intent payment of an existing, unpaid, unexpired
+//! order and answers the `sdk_params` a deeplink is built from (`ec.txns.response`).
+
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use serde_json::json;
+use upi_spec::read::Syntax;
+
+use super::{INVALID_REQUEST, error, refused};
+use crate::amount::{one_rupee_more, two_decimals};
+use crate::fault::Fault;
+use crate::judge::{judge, read_request, text};
+use crate::server::AppState;
+use crate::store::OrderProblem;
+use crate::{ids, models, reply};
+
+/// The amount the `txns-accept-unknown-order` fault charges for an order it never saw.
+const UNKNOWN_ORDER_AMOUNT: &str = "1.00";
+
+/// Handles `POST /txns`.
+pub async fn pay(State(app): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
+    let config = &app.config;
+    let model = models::get(models::EC_TXNS_REQUEST);
+    let document = match read_request(model, &headers, &body, Syntax::Form, config.limits.max_body_bytes) {
+        Ok(d) => d,
+        Err(refusal) => return refused(&refusal),
+    };
+    if let Err(refusal) = judge(model, &document, config.fault) {
+        return refused(&refusal);
+    }
+    let merchant_id = text(&document, "merchant_id");
+    if merchant_id != config.ec.merchant_id {
+        return error(
+            StatusCode::BAD_REQUEST,
+            INVALID_REQUEST,
+            &format!("merchant_id {merchant_id:?} is not this merchant account"),
+        );
+    }
+    let order_id = text(&document, "order_id");
+    let order_amount = match app.store.start_payment(order_id, config.limits.order_lifetime) {
+        Ok(order) => order.amount,
+        Err(OrderProblem::Unknown) if config.has(Fault::TxnsAcceptUnknownOrder) => UNKNOWN_ORDER_AMOUNT.to_owned(),
+        Err(problem) => {
+            let message = match problem {
+                OrderProblem::Unknown => "Order not found",
+                OrderProblem::AlreadyPaid => "Order already paid",
+                OrderProblem::TimedOut => "Order timed out",
+            };
+            return error(StatusCode::BAD_REQUEST, INVALID_REQUEST, message);
+        }
+    };
+    let mut amount = two_decimals(&order_amount);
+    if config.has(Fault::TxnsWrongSdkAmount) {
+        amount = one_rupee_more(&amount);
+    }
+    let txn_uuid = format!("eul{}", ids::alphanumeric(15));
+    let tr = ids::digits(18);
+    reply::json(
+        StatusCode::OK,
+        &json!({
+            "txn_uuid": txn_uuid,
+            "txn_id": format!("{merchant_id}-{order_id}-1"),
+            "status": "PENDING_VBV",
+            "payment": {
+                "sdk_params": {
+                    "tr": tr,
+                    "tid": format!("{}{tr}", ids::digits(6)),
+                    "merchant_vpa": config.ec.payee_vpa,
+                    "merchant_name": config.ec.payee_name,
+                    "mcc": config.ec.mcc,
+                    "amount": amount,
+                },
+                "authentication": {
+                    "url": format!("{}/v2/pay/start/{merchant_id}/{txn_uuid}", reply::origin(&headers)),
+                    "method": "GET",
+                },
+            },
+            "order_id": order_id,
+        }),
+    )
+}

@@ -1,0 +1,209 @@
+//! The deliberate defects a reference server can be started with (`serve --fault NAME`). Each
+//! fault is one narrow departure from the models, so that a conformance run against the faulty
+//! server proves at least one of its checks can fail. Most faults ignore the violations of one
+//! request rule ([`Fault::ignores`]); the others alter one response field or one behaviour at
+//! the place that produces it.
+
+/// One deliberate defect.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Fault {
+    /// registerIntent accepts a `merchantRequestId` longer than 35 characters.
+    AcceptLongMerchantRequestId,
+    /// registerIntent accepts an `amount` without exactly two decimals.
+    AcceptAmountWithoutDecimals,
+    /// registerIntent accepts `refUrl` without `refCategory` (and the reverse).
+    AcceptRefUrlWithoutCategory,
+    /// registerIntent ignores a `jpupi-routing-id` that differs from `merchantRequestId`.
+    IgnoreRoutingHeader,
+    /// registerIntent accepts any JWS signature (algorithm, key ID and signature unchecked).
+    SkipJwsVerification,
+    /// registerIntent accepts an unsigned JWS (`alg: none`).
+    AcceptAlgNone,
+    /// registerIntent V3 answers success without `payeeVpa`.
+    DropPayeeVpa,
+    /// registerIntent answers success with an amount other than the one requested.
+    ChangeResponseAmount,
+    /// `_payment` accepts a request hash that does not verify.
+    AcceptWrongPayuHash,
+    /// The S2S callback carries a reverse hash that does not verify.
+    WrongCallbackHash,
+    /// `intentURIData` carries raw spaces instead of `%20`.
+    RawSpaceInIntentUri,
+    /// `_payment` accepts a `txnid` it has already seen.
+    AcceptDuplicateTxnid,
+    /// registerIntent accepts a `merchantRequestId` it has already registered.
+    AcceptDuplicateMerchantRequestId,
+    /// registerIntent answers HTTP 500 when `remarks` holds a non-ASCII character.
+    Http500OnNonAsciiRemarks,
+    /// Every answer is delayed (3 s by default), past a client's timeout.
+    SlowResponse,
+    /// `udf_update` accepts a command hash that does not verify.
+    AcceptBadUdfUpdateHash,
+    /// `verify_payment` reports `success` for pending and failed payments.
+    VerifyPaymentWrongStatus,
+    /// EC `/txns` pays an order that does not exist.
+    TxnsAcceptUnknownOrder,
+    /// EC `/txns` answers an `sdk_params.amount` other than the order's.
+    TxnsWrongSdkAmount,
+    /// registerIntent answers 200 without `x-response-signature`.
+    MissingResponseSignature,
+    /// registerIntent accepts a request without the `jpupi-routing-id` header.
+    AcceptMissingJpupiRoutingId,
+}
+
+impl Fault {
+    /// Every fault, in the order `serve --list-faults` prints them.
+    pub const ALL: [Fault; 21] = [
+        Fault::AcceptLongMerchantRequestId,
+        Fault::AcceptAmountWithoutDecimals,
+        Fault::AcceptRefUrlWithoutCategory,
+        Fault::IgnoreRoutingHeader,
+        Fault::SkipJwsVerification,
+        Fault::AcceptAlgNone,
+        Fault::DropPayeeVpa,
+        Fault::ChangeResponseAmount,
+        Fault::AcceptWrongPayuHash,
+        Fault::WrongCallbackHash,
+        Fault::RawSpaceInIntentUri,
+        Fault::AcceptDuplicateTxnid,
+        Fault::AcceptDuplicateMerchantRequestId,
+        Fault::Http500OnNonAsciiRemarks,
+        Fault::SlowResponse,
+        Fault::AcceptBadUdfUpdateHash,
+        Fault::VerifyPaymentWrongStatus,
+        Fault::TxnsAcceptUnknownOrder,
+        Fault::TxnsWrongSdkAmount,
+        Fault::MissingResponseSignature,
+        Fault::AcceptMissingJpupiRoutingId,
+    ];
+
+    /// The name `--fault` takes.
+    pub fn name(self) -> &'static str {
+        match self {
+            Fault::AcceptLongMerchantRequestId => "accept-long-merchant-request-id",
+            Fault::AcceptAmountWithoutDecimals => "accept-amount-without-decimals",
+            Fault::AcceptRefUrlWithoutCategory => "accept-ref-url-without-category",
+            Fault::IgnoreRoutingHeader => "ignore-routing-header",
+            Fault::SkipJwsVerification => "skip-jws-verification",
+            Fault::AcceptAlgNone => "accept-alg-none",
+            Fault::DropPayeeVpa => "drop-payee-vpa",
+            Fault::ChangeResponseAmount => "change-response-amount",
+            Fault::AcceptWrongPayuHash => "accept-wrong-payu-hash",
+            Fault::WrongCallbackHash => "wrong-callback-hash",
+            Fault::RawSpaceInIntentUri => "raw-space-in-intent-uri",
+            Fault::AcceptDuplicateTxnid => "accept-duplicate-txnid",
+            Fault::AcceptDuplicateMerchantRequestId => "accept-duplicate-merchant-request-id",
+            Fault::Http500OnNonAsciiRemarks => "500-on-non-ascii-remarks",
+            Fault::SlowResponse => "slow-response",
+            Fault::AcceptBadUdfUpdateHash => "accept-bad-udf-update-hash",
+            Fault::VerifyPaymentWrongStatus => "verify-payment-wrong-status",
+            Fault::TxnsAcceptUnknownOrder => "txns-accept-unknown-order",
+            Fault::TxnsWrongSdkAmount => "txns-wrong-sdk-amount",
+            Fault::MissingResponseSignature => "missing-response-signature",
+            Fault::AcceptMissingJpupiRoutingId => "accept-missing-jpupi-routing-id",
+        }
+    }
+
+    /// One line saying what the fault does wrong.
+    pub fn description(self) -> &'static str {
+        match self {
+            Fault::AcceptLongMerchantRequestId => {
+                "registerIntent ignores the merchantRequestId max-length rule (35 characters)"
+            }
+            Fault::AcceptAmountWithoutDecimals => {
+                "registerIntent ignores the amount format rule (exactly two decimals)"
+            }
+            Fault::AcceptRefUrlWithoutCategory => {
+                "registerIntent ignores the rule that refUrl and refCategory come together"
+            }
+            Fault::IgnoreRoutingHeader => {
+                "registerIntent ignores a jpupi-routing-id that differs from merchantRequestId"
+            }
+            Fault::SkipJwsVerification => {
+                "registerIntent accepts any JWS: algorithm, kid and signature are not checked"
+            }
+            Fault::AcceptAlgNone => "registerIntent accepts an unsigned JWS with alg none",
+            Fault::DropPayeeVpa => "registerIntent V3 success payload lacks the mandatory payeeVpa",
+            Fault::ChangeResponseAmount => "registerIntent success payload carries an amount 1.00 above the request's",
+            Fault::AcceptWrongPayuHash => "_payment accepts a request hash that does not verify",
+            Fault::WrongCallbackHash => "the S2S callback carries a reverse hash that does not verify",
+            Fault::RawSpaceInIntentUri => "intentURIData carries raw spaces (tn=UPI Intent) instead of %20",
+            Fault::AcceptDuplicateTxnid => "_payment accepts a txnid it has already seen",
+            Fault::AcceptDuplicateMerchantRequestId => {
+                "registerIntent accepts a merchantRequestId it has already registered"
+            }
+            Fault::Http500OnNonAsciiRemarks => {
+                "registerIntent answers HTTP 500 when remarks holds a non-ASCII character"
+            }
+            Fault::SlowResponse => "every answer is delayed by 3 seconds",
+            Fault::AcceptBadUdfUpdateHash => "udf_update accepts a command hash that does not verify",
+            Fault::VerifyPaymentWrongStatus => "verify_payment reports success for pending and failed payments",
+            Fault::TxnsAcceptUnknownOrder => "EC /txns pays an order that does not exist",
+            Fault::TxnsWrongSdkAmount => "EC /txns sdk_params.amount is 1.00 above the order's",
+            Fault::MissingResponseSignature => "registerIntent answers 200 without the x-response-signature header",
+            Fault::AcceptMissingJpupiRoutingId => {
+                "registerIntent accepts a request without the jpupi-routing-id header"
+            }
+        }
+    }
+
+    /// The fault with this name.
+    pub fn from_name(name: &str) -> Option<Fault> {
+        Fault::ALL.into_iter().find(|f| f.name() == name)
+    }
+
+    /// Whether this fault makes the server ignore violations of the request rule `rule_id`.
+    pub fn ignores(self, rule_id: &str) -> bool {
+        let register_intent =
+            |suffix: &str| rule_id.starts_with("merchant.register-intent.") && rule_id.ends_with(suffix);
+        match self {
+            Fault::AcceptLongMerchantRequestId => register_intent(".request.merchantRequestId.max-length"),
+            Fault::AcceptAmountWithoutDecimals => register_intent(".request.amount.format"),
+            Fault::AcceptRefUrlWithoutCategory => register_intent(".request.rule.ref-url-needs-category"),
+            Fault::IgnoreRoutingHeader => register_intent(".request.rule.routing-id-equals-merchant-request-id"),
+            Fault::AcceptMissingJpupiRoutingId => register_intent(".request.header.jpupi-routing-id.required"),
+            _ => false,
+        }
+    }
+}
+
+impl std::fmt::Display for Fault {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_round_trip_and_are_unique() {
+        for fault in Fault::ALL {
+            assert_eq!(Fault::from_name(fault.name()), Some(fault));
+            assert!(!fault.description().is_empty());
+        }
+        let mut names: Vec<_> = Fault::ALL.iter().map(|f| f.name()).collect();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), Fault::ALL.len());
+        assert_eq!(Fault::from_name("no-such-fault"), None);
+    }
+
+    #[test]
+    fn rule_faults_name_rules_of_the_catalogue() {
+        let ids: Vec<String> = upi_spec::catalogue::all().into_iter().map(|r| r.id).collect();
+        for fault in Fault::ALL {
+            let hits = ids.iter().filter(|id| fault.ignores(id)).count();
+            let rule_fault = matches!(
+                fault,
+                Fault::AcceptLongMerchantRequestId
+                    | Fault::AcceptAmountWithoutDecimals
+                    | Fault::AcceptRefUrlWithoutCategory
+                    | Fault::IgnoreRoutingHeader
+                    | Fault::AcceptMissingJpupiRoutingId
+            );
+            assert_eq!(hits > 0, rule_fault, "{fault}: {hits} rules ignored");
+        }
+    }
+}

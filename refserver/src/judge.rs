@@ -1,0 +1,106 @@
+//! Judging a request by its model: the request becomes a [`Document`] (the headers the model
+//! names, the body read by `upi_spec::read`), `upi_spec::validate` lists what it breaks, and the
+//! first `must` violation that the active fault does not ignore rejects it.
+
+use axum::http::HeaderMap;
+use serde_json::Value;
+use upi_spec::input::{Document, InputError, normalise_headers};
+use upi_spec::model::Message;
+use upi_spec::read::{Syntax, read};
+use upi_spec::{Severity, catalogue, validate};
+
+use crate::fault::Fault;
+
+/// Why a request is refused: the rule it breaks and a reason naming the value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refusal {
+    /// The broken rule's ID.
+    pub rule: String,
+    /// Where: a field path or `header:NAME`.
+    pub at: String,
+    /// What is wrong.
+    pub reason: String,
+}
+
+impl Refusal {
+    /// A refusal for `rule` at `at`.
+    pub fn new(rule: impl Into<String>, at: impl Into<String>, reason: impl Into<String>) -> Self {
+        Refusal {
+            rule: rule.into(),
+            at: at.into(),
+            reason: reason.into(),
+        }
+    }
+
+    /// The one-line message an error body carries: `RULE: reason`.
+    pub fn message(&self) -> String {
+        format!("{}: {}", self.rule, self.reason)
+    }
+
+    /// Whether the rule is about a header.
+    pub fn is_header(&self) -> bool {
+        self.at.starts_with("header:")
+    }
+
+    /// Whether the rule is a missing mandatory field.
+    pub fn is_missing(&self) -> bool {
+        self.rule.ends_with(".required")
+    }
+
+    /// The refusal of input that could not be read (`message`'s syntax rule).
+    pub fn unreadable(message: &Message, error: &InputError) -> Self {
+        let (suffix, _) = catalogue::syntax_rule(message);
+        Refusal::new(format!("{}.{suffix}", message.id), "body", error.to_string())
+    }
+}
+
+/// The request headers that `message` names, lower-cased. A named header sent twice, or not as
+/// visible text, is refused.
+pub fn named_headers(message: &Message, headers: &HeaderMap) -> Result<Vec<(String, String)>, Refusal> {
+    let mut named = Vec::new();
+    for field in &message.headers {
+        for name in field.key.names() {
+            for value in headers.get_all(*name) {
+                let text = value.to_str().map_err(|_| {
+                    Refusal::new(
+                        "server.http.header-text",
+                        format!("header:{name}"),
+                        format!("header {name} is not visible ASCII text"),
+                    )
+                })?;
+                named.push(((*name).to_owned(), text.to_owned()));
+            }
+        }
+    }
+    normalise_headers(named).map_err(|e| Refusal::unreadable(message, &e))
+}
+
+/// Reads a body (`syntax` as `upi_spec::read` takes it) with the named headers of `message`.
+pub fn read_request(
+    message: &Message,
+    headers: &HeaderMap,
+    body: &[u8],
+    syntax: Syntax,
+    limit: usize,
+) -> Result<Document, Refusal> {
+    let mut document = read(message, body, syntax, limit).map_err(|e| Refusal::unreadable(message, &e))?;
+    document.headers = Some(named_headers(message, headers)?);
+    Ok(document)
+}
+
+/// The first `must` violation of `document` against `message` that `fault` does not ignore.
+pub fn judge(message: &Message, document: &Document, fault: Option<Fault>) -> Result<(), Refusal> {
+    match validate::validate(message, document)
+        .into_iter()
+        .filter(|v| v.severity == Severity::Must)
+        .find(|v| !fault.is_some_and(|f| f.ignores(&v.rule)))
+    {
+        Some(v) => Err(Refusal::new(v.rule, v.at, v.reason)),
+        None => Ok(()),
+    }
+}
+
+/// A body field as text (form bodies hold only strings), empty when absent.
+pub fn text<'d>(document: &'d Document, name: &str) -> &'d str {
+    document.body.get(name).and_then(Value::as_str).unwrap_or("")
+}

@@ -1,0 +1,148 @@
+//! Juspay UPI Merchant Stack `POST /api/{uri}/merchants/transactions/registerIntent` (seed 003),
+//! every version. The order of judgement, and the HTTP status of each refusal:
+//!
+//! 1. `x-api-version` picks the version (anything but 3, 2, 1 or absent: 400);
+//! 2. `x-merchant-id` / `x-merchant-channel-id`, when sent, must be the configured ones (401
+//!    INVALID_MERCHANT);
+//! 3. the body must be a flattened JWS (`merchant.jws-envelope`, 400 BAD_REQUEST);
+//! 4. the JWS must verify: algorithm, `kid`, signature (401 UNAUTHORIZED);
+//! 5. headers and payload must satisfy the version's request model (400);
+//! 6. `iat` and `x-timestamp` must lie in the freshness window (401 UNAUTHORIZED);
+//! 7. `merchantRequestId` must be new for the merchant (409 DUPLICATE_REQUEST).
+
+mod answer;
+mod signature;
+mod version;
+
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use serde_json::Value;
+use upi_spec::input::{Document, parse_json};
+use upi_spec::read::Syntax;
+
+use crate::fault::Fault;
+use crate::judge::{Refusal, judge, named_headers, read_request};
+use crate::server::AppState;
+use crate::{ids, models};
+use answer::{codes, failure, invalid};
+pub use version::Version;
+
+/// Handles `POST /api/{uri}/merchants/transactions/registerIntent`.
+pub async fn register_intent(
+    State(app): State<AppState>,
+    Path(_uri): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let config = &app.config;
+    let stack = &config.merchant;
+    let version = match Version::of(&headers) {
+        Ok(v) => v,
+        Err(refusal) => return failure(StatusCode::BAD_REQUEST, codes::BAD_REQUEST, &refusal),
+    };
+    let merchant_id = header(&headers, "x-merchant-id");
+    let channel_id = header(&headers, "x-merchant-channel-id");
+    for (name, sent, expected) in [
+        ("x-merchant-id", merchant_id, &stack.merchant_id),
+        ("x-merchant-channel-id", channel_id, &stack.merchant_channel_id),
+    ] {
+        if let Some(sent) = sent.filter(|s| *s != expected.as_str()) {
+            let refusal = Refusal::new(
+                "server.merchant.known-merchant",
+                format!("header:{name}"),
+                format!("{name} {sent:?} is not a merchant of this server"),
+            );
+            return failure(StatusCode::UNAUTHORIZED, codes::INVALID_MERCHANT, &refusal);
+        }
+    }
+
+    let limit = config.limits.max_body_bytes;
+    let envelope = models::get(models::JWS_ENVELOPE);
+    let opened = read_request(envelope, &HeaderMap::new(), &body, Syntax::Json, limit)
+        .and_then(|document| judge(envelope, &document, config.fault));
+    if let Err(refusal) = opened {
+        return invalid(&refusal);
+    }
+    // The envelope read as UTF-8 JSON above, so this is its text.
+    let text = String::from_utf8_lossy(&body);
+    let now = ids::now_millis();
+    let payload_json = match signature::open(&text, &stack.request_keys, config.fault, now) {
+        Ok(p) => p,
+        Err(refusal) => return failure(StatusCode::UNAUTHORIZED, codes::UNAUTHORIZED, &refusal),
+    };
+
+    let model = models::get(version.request_model());
+    if config.has(Fault::Http500OnNonAsciiRemarks) && non_ascii_remarks(&payload_json) {
+        let refusal = Refusal::new(
+            format!("{}.remarks", model.id),
+            "remarks",
+            "the server failed on a non-ASCII character",
+        );
+        return failure(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            codes::INTERNAL_SERVER_ERROR,
+            &refusal,
+        );
+    }
+    let document = match payload_document(model, &headers, &payload_json) {
+        Ok(d) => d,
+        Err(refusal) => return invalid(&refusal),
+    };
+    if let Err(refusal) = judge(model, &document, config.fault) {
+        return invalid(&refusal);
+    }
+    let Value::Object(request) = &document.body else {
+        // judge() refuses any body that is not an object.
+        return invalid(&Refusal::new(format!("{}.type", model.id), "body", "not an object"));
+    };
+    if let Err(refusal) =
+        signature::check_freshness(request, document.header("x-timestamp"), &config.limits.freshness, now)
+    {
+        return failure(StatusCode::UNAUTHORIZED, codes::UNAUTHORIZED, &refusal);
+    }
+    let merchant_request_id = request.get("merchantRequestId").and_then(Value::as_str).unwrap_or("");
+    let new = app.store.register_intent(&stack.merchant_id, merchant_request_id);
+    if !new && !config.has(Fault::AcceptDuplicateMerchantRequestId) {
+        let refusal = Refusal::new(
+            "server.merchant.new-merchant-request-id",
+            "merchantRequestId",
+            format!("merchantRequestId {merchant_request_id:?} is already registered"),
+        );
+        return failure(StatusCode::CONFLICT, codes::DUPLICATE_REQUEST, &refusal);
+    }
+    let body = answer::success_body(
+        version,
+        request,
+        merchant_id.unwrap_or_default(),
+        channel_id.unwrap_or_default(),
+        config,
+    );
+    answer::signed(&body, config).await
+}
+
+fn header<'h>(headers: &'h HeaderMap, name: &str) -> Option<&'h str> {
+    headers.get(name).and_then(|v| v.to_str().ok())
+}
+
+/// The signed payload read strictly (no duplicate keys) with the headers the model names.
+fn payload_document(
+    model: &upi_spec::model::Message,
+    headers: &HeaderMap,
+    payload_json: &str,
+) -> Result<Document, Refusal> {
+    let headers = named_headers(model, headers)?;
+    let body = parse_json(payload_json).map_err(|e| Refusal::unreadable(model, &e))?;
+    Ok(Document {
+        headers: Some(headers),
+        body,
+    })
+}
+
+fn non_ascii_remarks(payload_json: &str) -> bool {
+    serde_json::from_str::<Value>(payload_json)
+        .ok()
+        .and_then(|v| v.get("remarks").and_then(Value::as_str).map(|r| !r.is_ascii()))
+        .unwrap_or(false)
+}

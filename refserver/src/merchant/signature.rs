@@ -1,0 +1,109 @@
+//! Opening the flattened JWS of a registerIntent request: the signature (algorithm, `kid`,
+//! RSA signature) with `upi_spec::crypto::jws`, and afterwards the freshness of `iat` and
+//! `x-timestamp`. RS256 is the default; PS256 is accepted when the protected header names it;
+//! `none` and HMAC algorithms are refused. The `skip-jws-verification` and `accept-alg-none`
+//! faults bypass the signature here and nowhere else.
+
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use serde_json::{Map, Value};
+use upi_spec::crypto::freshness::{FreshnessWindow, Staleness};
+use upi_spec::crypto::jws::{self, FlattenedJws, JwsError, JwsPolicy, ids};
+use upi_spec::crypto::keys::KeyRing;
+use upi_spec::crypto::{RuleError, SignatureAlgorithm};
+
+use crate::fault::Fault;
+use crate::judge::Refusal;
+
+/// A window no timestamp falls outside: freshness is judged after the payload's model.
+const UNBOUNDED: FreshnessWindow = FreshnessWindow {
+    max_age_millis: u64::MAX,
+    max_skew_millis: u64::MAX,
+};
+
+/// Checks the signature of `body` and returns the signed payload text. Refusals name a
+/// `juspay.jws.*` rule.
+pub fn open(body: &str, keys: &KeyRing, fault: Option<Fault>, now: u64) -> Result<String, Refusal> {
+    let jws = jws::parse_body(body).map_err(|e| refusal(&e))?;
+    let alg = protected_alg(&jws);
+    let bypass = match fault {
+        Some(Fault::SkipJwsVerification) => true,
+        Some(Fault::AcceptAlgNone) => alg.as_deref().is_some_and(|a| a.eq_ignore_ascii_case("none")),
+        _ => false,
+    };
+    if bypass {
+        return payload_text(&jws);
+    }
+    let policy = JwsPolicy {
+        algorithm: match alg.as_deref() {
+            Some("PS256") => SignatureAlgorithm::Ps256,
+            _ => SignatureAlgorithm::Rs256,
+        },
+        window: UNBOUNDED,
+        require_iat: false,
+    };
+    match jws::verify(&jws, keys, &policy, now, None) {
+        Ok(verified) => Ok(verified.payload_json),
+        // The signature verified; what remains is the payload's own shape, which its model
+        // judges (and names the rule of) next.
+        Err(JwsError::PayloadJson | JwsError::IatFormat | JwsError::IatMissing) => payload_text(&jws),
+        Err(e) => Err(refusal(&e)),
+    }
+}
+
+/// Checks `iat` (when the payload has one as a string) and the `x-timestamp` header against
+/// `window`.
+pub fn check_freshness(
+    payload: &Map<String, Value>,
+    x_timestamp: Option<&str>,
+    window: &FreshnessWindow,
+    now: u64,
+) -> Result<(), Refusal> {
+    let judge = |value: &str, format: &str, stale: &str, what: &str| match window.check(value, now) {
+        Ok(_) => Ok(()),
+        Err(Staleness::Malformed) => Err(Refusal::new(format, what, format!("{what} is not 13 digits"))),
+        Err(Staleness::TooOld(by)) => Err(Refusal::new(
+            stale,
+            what,
+            format!("{what} is {by} ms older than the window allows"),
+        )),
+        Err(Staleness::TooNew(by)) => Err(Refusal::new(
+            stale,
+            what,
+            format!("{what} is {by} ms further ahead than the window allows"),
+        )),
+    };
+    if let Some(Value::String(iat)) = payload.get("iat") {
+        judge(iat, ids::IAT_FORMAT, ids::IAT_STALE, "iat")?;
+    }
+    if let Some(timestamp) = x_timestamp {
+        judge(
+            timestamp,
+            ids::X_TIMESTAMP_FORMAT,
+            ids::X_TIMESTAMP_STALE,
+            "header:x-timestamp",
+        )?;
+    }
+    Ok(())
+}
+
+fn refusal(error: &JwsError) -> Refusal {
+    Refusal::new(error.rule_id(), "body", error.to_string())
+}
+
+/// The `alg` of the protected header, if it decodes to one.
+fn protected_alg(jws: &FlattenedJws) -> Option<String> {
+    let bytes = URL_SAFE_NO_PAD.decode(&jws.protected).ok()?;
+    match serde_json::from_slice::<Value>(&bytes).ok()? {
+        Value::Object(header) => header.get("alg")?.as_str().map(str::to_owned),
+        _ => None,
+    }
+}
+
+/// The payload segment decoded, without judging the signature.
+fn payload_text(jws: &FlattenedJws) -> Result<String, Refusal> {
+    let bytes = URL_SAFE_NO_PAD
+        .decode(&jws.payload)
+        .map_err(|e| Refusal::new(ids::BASE64URL, "payload", format!("payload is not base64url: {e}")))?;
+    String::from_utf8(bytes).map_err(|_| Refusal::new(ids::PAYLOAD_JSON, "payload", "payload is not UTF-8"))
+}

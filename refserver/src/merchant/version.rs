@@ -1,0 +1,78 @@
+//! The registerIntent API version, chosen by the `x-api-version` header (seed 003: V3, V2, V1,
+//! and Default when the header is absent).
+
+use axum::http::HeaderMap;
+
+use crate::judge::Refusal;
+
+/// One of seed 003's four versions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Version {
+    /// `x-api-version: 3`.
+    V3,
+    /// `x-api-version: 2`.
+    V2,
+    /// `x-api-version: 1`.
+    V1,
+    /// No `x-api-version`.
+    Default,
+}
+
+impl Version {
+    /// The version a request asks for. Any other value is refused with the Default version's
+    /// rule that the header is absent (the only version it could otherwise mean).
+    pub fn of(headers: &HeaderMap) -> Result<Version, Refusal> {
+        let Some(value) = headers.get("x-api-version") else {
+            return Ok(Version::Default);
+        };
+        match value.to_str().map(str::trim) {
+            Ok("3") => Ok(Version::V3),
+            Ok("2") => Ok(Version::V2),
+            Ok("1") => Ok(Version::V1),
+            _ => Err(Refusal::new(
+                "merchant.register-intent.default.request.header.x-api-version.absent",
+                "header:x-api-version",
+                format!(
+                    "x-api-version {:?} is not 3, 2 or 1 (send none for the Default version)",
+                    String::from_utf8_lossy(value.as_bytes())
+                ),
+            )),
+        }
+    }
+
+    /// The request model.
+    pub fn request_model(self) -> &'static str {
+        match self {
+            Version::V3 => "merchant.register-intent.v3.request",
+            Version::V2 => "merchant.register-intent.v2.request",
+            Version::V1 => "merchant.register-intent.v1.request",
+            Version::Default => "merchant.register-intent.default.request",
+        }
+    }
+
+    /// The response model.
+    pub fn response_model(self) -> &'static str {
+        match self {
+            Version::V3 => "merchant.register-intent.v3.response",
+            Version::V2 => "merchant.register-intent.v2.response",
+            Version::V1 => "merchant.register-intent.v1.response",
+            Version::Default => "merchant.register-intent.default.response",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::http::HeaderValue;
+
+    #[test]
+    fn header_picks_the_version() {
+        let mut h = HeaderMap::new();
+        assert_eq!(Version::of(&h), Ok(Version::Default));
+        h.insert("x-api-version", HeaderValue::from_static("3"));
+        assert_eq!(Version::of(&h), Ok(Version::V3));
+        h.insert("x-api-version", HeaderValue::from_static("4"));
+        assert!(Version::of(&h).unwrap_err().rule.ends_with("x-api-version.absent"));
+    }
+}

@@ -1,0 +1,42 @@
+//! The guard of every `postservice.php` command: the merchant key must be the configured one
+//! and the command hash `sha512(key|command|var1|salt)` must verify.
+
+use upi_spec::crypto::payu_hash::{self, PayuHashError};
+use upi_spec::crypto::payu_sequence::HashFamily;
+use upi_spec::input::Document;
+
+use super::fields;
+use crate::config::PayuCredentials;
+
+/// Why a command is not accepted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Denial {
+    /// The key is not this server's merchant.
+    UnknownKey,
+    /// The command hash does not verify.
+    BadHash(PayuHashError),
+}
+
+impl Denial {
+    /// The message PayU answers with (seed 004, step 6 failure scenarios).
+    pub fn msg(&self) -> &'static str {
+        match self {
+            Denial::UnknownKey => "Merchant is not authorized to use PayU API",
+            Denial::BadHash(_) => "Invalid Hash.",
+        }
+    }
+}
+
+/// Checks key and command hash; `accept_mismatch` lets a well-formed hash that does not
+/// verify through (the `accept-bad-udf-update-hash` fault).
+pub fn check(document: &Document, payu: &PayuCredentials, accept_mismatch: bool) -> Result<(), Denial> {
+    let posted = fields(document);
+    if posted.get("key").map(String::as_str) != Some(payu.key.as_str()) {
+        return Err(Denial::UnknownKey);
+    }
+    let hash = posted.get("hash").cloned().unwrap_or_default();
+    match payu_hash::verify(HashFamily::Command, &posted, &payu.salt, &hash) {
+        Err(PayuHashError::Mismatch { .. }) if accept_mismatch => Ok(()),
+        outcome => outcome.map_err(Denial::BadHash),
+    }
+}

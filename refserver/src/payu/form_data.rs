@@ -1,0 +1,83 @@
+//! Reading a `postservice.php` command: a form-urlencoded body, or `multipart/form-data`
+//! (udf_update and the invoice upload use multipart in seed 004). A file part stands in the
+//! document as its file name (empty when the file is empty), so the models can judge it.
+
+use axum::body::{Body, Bytes};
+use axum::extract::{FromRequest, Multipart, Request};
+use axum::http::HeaderMap;
+use axum::http::header::CONTENT_TYPE;
+use upi_spec::input::{Document, pairs_to_object, parse_form_pairs, text};
+use upi_spec::model::Message;
+
+use crate::judge::Refusal;
+
+/// The parts of a command, in the order sent.
+#[derive(Debug, Clone, Default)]
+pub struct CommandForm {
+    /// Names and text values (a file part's value is its file name, empty for an empty file).
+    pub pairs: Vec<(String, String)>,
+    /// The file name of the `file` part, if one was sent as a file.
+    pub file_name: Option<String>,
+}
+
+impl CommandForm {
+    /// The first value of `name`.
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.pairs.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+    }
+
+    /// The parts as a document of `message` (a name sent twice is refused).
+    pub fn document(&self, message: &Message) -> Result<Document, Refusal> {
+        pairs_to_object(self.pairs.clone(), "form body")
+            .map(Document::body)
+            .map_err(|e| Refusal::unreadable(message, &e))
+    }
+}
+
+/// Reads the body as multipart when its content type says so, else as a form.
+pub async fn read(headers: &HeaderMap, body: Bytes, limit: usize) -> Result<CommandForm, String> {
+    let content_type = headers.get(CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
+    if content_type
+        .trim_start()
+        .to_ascii_lowercase()
+        .starts_with("multipart/form-data")
+    {
+        return multipart(content_type, body).await;
+    }
+    let text = text(&body, limit).map_err(|e| e.to_string())?;
+    let pairs = parse_form_pairs(text).map_err(|e| e.to_string())?;
+    Ok(CommandForm { pairs, file_name: None })
+}
+
+async fn multipart(content_type: &str, body: Bytes) -> Result<CommandForm, String> {
+    let request = Request::builder()
+        .header(CONTENT_TYPE, content_type)
+        .body(Body::from(body))
+        .map_err(|e| e.to_string())?;
+    let mut parts = Multipart::from_request(request, &()).await.map_err(|e| e.body_text())?;
+    let mut form = CommandForm::default();
+    while let Some(part) = parts.next_field().await.map_err(|e| e.body_text())? {
+        let name = part.name().unwrap_or_default().to_owned();
+        let file_name = part.file_name().map(str::to_owned);
+        let bytes = part.bytes().await.map_err(|e| e.body_text())?;
+        let value = match &file_name {
+            Some(file) => {
+                if name == "file" {
+                    form.file_name = Some(file.clone());
+                }
+                if bytes.is_empty() {
+                    String::new()
+                } else if file.is_empty() {
+                    "file".to_owned()
+                } else {
+                    file.clone()
+                }
+            }
+            None => {
+                String::from_utf8(bytes.to_vec()).map_err(|_| format!("multipart part {name:?} is not UTF-8 text"))?
+            }
+        };
+        form.pairs.push((name, value));
+    }
+    Ok(form)
+}

@@ -1,0 +1,113 @@
+//! `POST /_payment` (seed 004, UPI intent S2S): judged by `payu.payment.request`, the merchant
+//! key, the request hash and the txnid's novelty; answered with `payu.payment.response`
+//! (pending, with `intentURIData`) or, with HTTP 400, `payu.payment.error`.
+
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use serde_json::{Value, json};
+use upi_spec::crypto::RuleError;
+use upi_spec::crypto::payu_hash::{self, PayuHashError};
+use upi_spec::crypto::payu_sequence::HashFamily;
+use upi_spec::read::Syntax;
+
+use super::{fields, intent};
+use crate::amount::two_decimals;
+use crate::fault::Fault;
+use crate::judge::{Refusal, judge, read_request, text};
+use crate::server::AppState;
+use crate::store::{Payment, PaymentStatus};
+use crate::{ids, models, reply};
+
+/// Handles `POST /_payment`.
+pub async fn start(State(app): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
+    let config = &app.config;
+    let model = models::get(models::PAYU_PAYMENT_REQUEST);
+    let document = match read_request(model, &headers, &body, Syntax::Form, config.limits.max_body_bytes) {
+        Ok(d) => d,
+        Err(refusal) => return rejected(&refusal, None),
+    };
+    let txnid = text(&document, "txnid");
+    let txn = Some(txnid).filter(|t| !t.is_empty());
+    if let Err(refusal) = judge(model, &document, config.fault) {
+        return rejected(&refusal, txn);
+    }
+    let key = text(&document, "key");
+    if key != config.payu.key {
+        let refusal = Refusal::new(
+            "server.payu.known-key",
+            "key",
+            format!("key {key:?} is not a merchant of this server"),
+        );
+        return rejected(&refusal, txn);
+    }
+    let posted = fields(&document);
+    let hash = text(&document, "hash");
+    match payu_hash::verify(HashFamily::Request, &posted, &config.payu.salt, hash) {
+        Err(PayuHashError::Mismatch { .. }) if config.has(Fault::AcceptWrongPayuHash) => {}
+        Err(e) => return rejected(&Refusal::new(e.rule_id(), "hash", e.to_string()), txn),
+        Ok(()) => {}
+    }
+    if app.store.has_payment(txnid) && !config.has(Fault::AcceptDuplicateTxnid) {
+        let refusal = Refusal::new(
+            "server.payu.new-txnid",
+            "txnid",
+            format!("txnid {txnid:?} has been used already"),
+        );
+        return rejected(&refusal, txn);
+    }
+
+    let payment_id = ids::digits(18);
+    let tid = format!("PPPL{payment_id}{}", ids::digits(12));
+    let amount = two_decimals(text(&document, "amount"));
+    let origin = reply::origin(&headers);
+    let body = json!({
+        "metaData": {
+            "message": null,
+            "referenceId": ids::hex(64),
+            "statusCode": null,
+            "txnId": txnid,
+            "txnStatus": "pending",
+            "unmappedStatus": "pending",
+        },
+        "result": {
+            "paymentId": payment_id,
+            "merchantName": config.payu.merchant_name,
+            "merchantVpa": config.payu.merchant_vpa,
+            "amount": amount,
+            "intentURIData": intent::uri_data(&config.payu, &payment_id, &tid, &amount, config.fault),
+            "acsTemplate": intent::acs_template(
+                &format!("{origin}/intentSeamlessHandler.php"), &payment_id, &amount, &config.payu),
+            "otpPostUrl": format!("{origin}/ResponseHandler.php"),
+        },
+    });
+    app.store.record_payment(
+        txnid,
+        Payment {
+            mihpayid: payment_id,
+            request: posted,
+            status: PaymentStatus::Pending,
+            bank_ref_no: String::new(),
+        },
+    );
+    reply::json(StatusCode::OK, &body)
+}
+
+/// The HTTP 400 `payu.payment.error` answer.
+fn rejected(refusal: &Refusal, txnid: Option<&str>) -> Response {
+    reply::json(
+        StatusCode::BAD_REQUEST,
+        &json!({
+            "metaData": {
+                "message": refusal.message(),
+                "referenceId": null,
+                "statusCode": null,
+                "txnId": txnid.map_or(Value::Null, |t| Value::String(t.to_owned())),
+                "txnStatus": "failed",
+                "unmappedStatus": "failed",
+            },
+            "result": null,
+        }),
+    )
+}

@@ -1,0 +1,47 @@
+//! `udf_update` (seed 004 step 6; model `payu.udf-update.request`): sets `udf1`..`udf5` of a
+//! payment from `var2`..`var6` (DOMAIN.md's most common mapping), answering
+//! `payu.udf-update.response` or the seed's failure bodies (`payu.udf-update.error`).
+
+use serde_json::{Value, json};
+
+use super::command_hash;
+use super::form_data::CommandForm;
+use super::status_zero;
+use crate::fault::Fault;
+use crate::judge::{judge, text};
+use crate::models;
+use crate::server::App;
+
+/// The answer to a `udf_update` command.
+pub fn answer(app: &App, form: &CommandForm) -> Value {
+    let model = models::get(models::PAYU_UDF_UPDATE_REQUEST);
+    let document = match form.document(model) {
+        Ok(d) => d,
+        Err(refusal) => return status_zero(&refusal.message()),
+    };
+    if let Err(refusal) = judge(model, &document, app.config.fault) {
+        if refusal.is_missing() || refusal.at == "var1" {
+            return status_zero("Parameter missing");
+        }
+        return status_zero(&refusal.message());
+    }
+    let accept_mismatch = app.config.has(Fault::AcceptBadUdfUpdateHash);
+    if let Err(denial) = command_hash::check(&document, &app.config.payu, accept_mismatch) {
+        return status_zero(denial.msg());
+    }
+    let txnid = text(&document, "var1");
+    let udfs = ["var2", "var3", "var4", "var5", "var6"].map(|v| text(&document, v).to_owned());
+    if !app.store.update_udfs(txnid, &udfs) {
+        return status_zero("Invalid TXN ID");
+    }
+    let [udf1, udf2, udf3, udf4, udf5] = udfs;
+    json!({
+        "status": "UDF values updated",
+        "transaction_id": txnid,
+        "udf1": udf1,
+        "udf2": udf2,
+        "udf3": udf3,
+        "udf4": udf4,
+        "udf5": udf5,
+    })
+}

@@ -1,0 +1,145 @@
+//! The HTTP server: the route table, the layers every route shares (body limit, the
+//! `slow-response` fault), and the ways to run it (`serve` on a listener, or `spawn` in-process
+//! on an ephemeral loopback port with a shutdown handle).
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, Request, State};
+use axum::middleware::{self, Next};
+use axum::response::Response;
+use axum::routing::{get, post};
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+use crate::config::ServerConfig;
+use crate::fault::Fault;
+use crate::store::Store;
+use crate::{ec, merchant, payu, reply, sandbox};
+
+/// What every handler shares: the configuration, the state and the callback client.
+#[derive(Debug)]
+pub struct App {
+    /// The configuration the server was started with.
+    pub config: ServerConfig,
+    /// The in-memory state.
+    pub store: Store,
+    /// The client that posts S2S callbacks (no redirects followed); `None` if it could not
+    /// be built, in which case no callback is delivered.
+    pub callbacks: Option<reqwest::Client>,
+}
+
+/// The shared state handlers receive.
+pub type AppState = Arc<App>;
+
+/// The router of a reference server configured by `config`.
+pub fn router(config: ServerConfig) -> Router {
+    let callbacks = reqwest::Client::builder()
+        .timeout(config.limits.callback_timeout)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .ok();
+    let max_body = config.limits.max_body_bytes;
+    let app: AppState = Arc::new(App {
+        config,
+        store: Store::default(),
+        callbacks,
+    });
+    Router::new()
+        .route("/orders", post(ec::orders::create))
+        .route("/txns", post(ec::txns::pay))
+        .route(
+            "/api/{uri}/merchants/transactions/registerIntent",
+            post(merchant::register_intent),
+        )
+        .route("/_payment", post(payu::payment::start))
+        .route("/merchant/postservice.php", post(payu::postservice::command))
+        .route("/merchant/postservice", post(payu::postservice::command))
+        .route("/sandbox/health", get(sandbox::health))
+        .route("/sandbox/payu/callback-url", post(sandbox::set_callback_url))
+        .route("/sandbox/payu/complete", post(sandbox::complete))
+        .fallback(reply::not_found)
+        .layer(middleware::from_fn_with_state(app.clone(), slow_response))
+        .layer(DefaultBodyLimit::max(max_body))
+        .with_state(app)
+}
+
+/// The `slow-response` fault: every answer waits first.
+async fn slow_response(State(app): State<AppState>, request: Request, next: Next) -> Response {
+    if app.config.has(Fault::SlowResponse) {
+        tokio::time::sleep(app.config.limits.slow_response_delay).await;
+    }
+    next.run(request).await
+}
+
+/// Serves `config` on `listener` until the process ends.
+pub async fn serve(listener: TcpListener, config: ServerConfig) -> std::io::Result<()> {
+    axum::serve(listener, router(config)).await
+}
+
+/// A server running in-process, stopped by [`RunningServer::shutdown`] (or when dropped).
+#[derive(Debug)]
+pub struct RunningServer {
+    addr: SocketAddr,
+    stop: Option<oneshot::Sender<()>>,
+    task: JoinHandle<std::io::Result<()>>,
+}
+
+impl RunningServer {
+    /// The bound address.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// `http://ADDR`, without a trailing slash.
+    pub fn base_url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// Stops accepting connections, lets requests in flight finish, and waits for the end.
+    pub async fn shutdown(mut self) -> std::io::Result<()> {
+        if let Some(stop) = self.stop.take() {
+            // The server may have ended already; then there is nobody to tell.
+            let _ = stop.send(());
+        }
+        match (&mut self.task).await {
+            Ok(outcome) => outcome,
+            Err(join) => Err(std::io::Error::other(join)),
+        }
+    }
+}
+
+impl Drop for RunningServer {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+    }
+}
+
+/// Binds `127.0.0.1:0` and serves `config` there in a tokio task.
+pub async fn spawn(config: ServerConfig) -> std::io::Result<RunningServer> {
+    let listener = TcpListener::bind(("127.0.0.1", 0)).await?;
+    spawn_on(listener, config)
+}
+
+/// Serves `config` on an already bound `listener` in a tokio task.
+pub fn spawn_on(listener: TcpListener, config: ServerConfig) -> std::io::Result<RunningServer> {
+    let addr = listener.local_addr()?;
+    let (stop, stopped) = oneshot::channel::<()>();
+    let task = tokio::spawn(async move {
+        axum::serve(listener, router(config))
+            .with_graceful_shutdown(async {
+                // A dropped sender stops the server just like a sent signal.
+                let _ = stopped.await;
+            })
+            .await
+    });
+    Ok(RunningServer {
+        addr,
+        stop: Some(stop),
+        task,
+    })
+}
