@@ -163,6 +163,15 @@ fn item(item_: &Item, path: &FieldPath, extra: &mut Vec<NamedSchema>, field: &Fi
             }
             (Constraint::Charset(cs), _) => patterns.push(format!("^{}*$", cs.regex_class())),
             (Constraint::Format(f), _) => patterns.push(f.pattern().to_string()),
+            (Constraint::Enum(values), Kind::IntOrStr) => {
+                let mut options: Vec<Value> = values
+                    .iter()
+                    .filter_map(|v| v.parse::<i64>().ok())
+                    .map(|n| json!(n))
+                    .collect();
+                options.extend(values.iter().map(|v| json!(v)));
+                map.insert("enum".into(), Value::Array(options));
+            }
             (Constraint::Enum(values), _) => {
                 map.insert("enum".into(), json!(values));
             }

@@ -77,7 +77,7 @@ pub fn run(args: &AuditArgs) -> Result<ExitCode> {
         AuditFormat::Junit => report::junit::render(&report),
         AuditFormat::Html => report::html::render(&report),
     };
-    print!("{rendered}");
+    out!("{rendered}");
     Ok(if report.failed() {
         ExitCode::from(1)
     } else {

@@ -47,11 +47,11 @@ pub fn messages(args: &MessagesArgs) -> Result<ExitCode> {
                     })
                 })
                 .collect();
-            println!("{}", serde_json::to_string_pretty(&list)?);
+            outln!("{}", serde_json::to_string_pretty(&list)?);
         }
         Format::Text => {
             for m in all {
-                println!(
+                outln!(
                     "{:<48} {:<8} {:<9} {}",
                     m.id,
                     direction(m.direction),
@@ -73,12 +73,12 @@ pub fn rules(args: &RulesArgs) -> Result<ExitCode> {
         }
     }
     match args.format {
-        Format::Json => println!("{}", serde_json::to_string_pretty(&rules)?),
+        Format::Json => outln!("{}", serde_json::to_string_pretty(&rules)?),
         Format::Text => {
             for r in &rules {
-                println!("{} [{}] {}\n    source: {}", r.id, r.severity, r.statement, r.source);
+                outln!("{} [{}] {}\n    source: {}", r.id, r.severity, r.statement, r.source);
             }
-            println!("{} rules", rules.len());
+            outln!("{} rules", rules.len());
         }
     }
     Ok(ExitCode::SUCCESS)

@@ -60,7 +60,7 @@ fn check(uri: &str) -> ExitCode {
         }
     };
     for v in &parsed.violations {
-        println!("{v}");
+        outln!("{v}");
     }
     let musts = parsed
         .violations
@@ -68,14 +68,14 @@ fn check(uri: &str) -> ExitCode {
         .filter(|v| v.severity == Severity::Must)
         .count();
     if musts == 0 {
-        println!(
+        outln!(
             "valid: {} ({} finding(s) below must)",
             parsed.deeplink.target.prefix(),
             parsed.violations.len()
         );
         ExitCode::SUCCESS
     } else {
-        println!("invalid: {musts} must violation(s)");
+        outln!("invalid: {musts} must violation(s)");
         ExitCode::from(1)
     }
 }
@@ -86,7 +86,7 @@ fn build(path: &PathBuf, message: &str) -> Result<ExitCode> {
     let response: serde_json::Value =
         serde_json::from_str(&text).with_context(|| format!("parsing {}", path.display()))?;
     let mapped = deeplink::map_response(message, &response)?;
-    println!("{}", deeplink::build(&mapped.deeplink));
+    outln!("{}", deeplink::build(&mapped.deeplink));
     for v in &mapped.violations {
         eprintln!("{v}");
     }

@@ -67,7 +67,7 @@ pub fn run(args: HashArgs) -> Result<ExitCode> {
     let preimage = match Preimage::new(family, &fields) {
         Ok(p) => p,
         Err(e) => {
-            println!("invalid: {e}");
+            outln!("invalid: {e}");
             return Ok(ExitCode::from(1));
         }
     };
@@ -75,15 +75,15 @@ pub fn run(args: HashArgs) -> Result<ExitCode> {
     if args.explain {
         explain(&preimage, &fields);
     }
-    println!("{hash}");
+    outln!("{hash}");
     if let Some(received) = &args.expect {
         return Ok(match payu_hash::verify(family, &fields, &salt, received) {
             Ok(()) => {
-                println!("valid");
+                outln!("valid");
                 ExitCode::SUCCESS
             }
             Err(e) => {
-                println!("invalid: {e}");
+                outln!("invalid: {e}");
                 ExitCode::from(1)
             }
         });
@@ -92,8 +92,8 @@ pub fn run(args: HashArgs) -> Result<ExitCode> {
 }
 
 fn explain(preimage: &Preimage, fields: &std::collections::BTreeMap<String, String>) {
-    println!("variant: {}", preimage.sequence.variant);
-    println!("hashed string: {}", preimage.masked_string());
+    outln!("variant: {}", preimage.sequence.variant);
+    outln!("hashed string: {}", preimage.masked_string());
     for (i, part) in preimage.parts.iter().enumerate() {
         let (name, value) = match part.slot {
             Slot::Field(name) if part.value.is_empty() => (name, "(empty)".to_owned()),
@@ -101,7 +101,7 @@ fn explain(preimage: &Preimage, fields: &std::collections::BTreeMap<String, Stri
             Slot::Reserved => ("(reserved)", "(empty)".to_owned()),
             Slot::Salt => ("salt", SALT_PLACEHOLDER.to_owned()),
         };
-        println!("  {:>2}  {name:<30} {value}", i + 1);
+        outln!("  {:>2}  {name:<30} {value}", i + 1);
     }
     let ignored: Vec<&str> = fields
         .keys()
@@ -114,9 +114,9 @@ fn explain(preimage: &Preimage, fields: &std::collections::BTreeMap<String, Stri
         })
         .collect();
     if !ignored.is_empty() {
-        println!("not hashed: {}", ignored.join(", "));
+        outln!("not hashed: {}", ignored.join(", "));
     }
-    print!("hash: ");
+    out!("hash: ");
 }
 
 fn tpv_hash(fields: &std::collections::BTreeMap<String, String>, args: &HashArgs) -> Result<ExitCode> {
@@ -135,25 +135,25 @@ fn tpv_hash(fields: &std::collections::BTreeMap<String, String>, args: &HashArgs
     let hash = match tpv::payer_account_hash(account, ifsc) {
         Ok(hash) => hash,
         Err(e) => {
-            println!("invalid: {e}");
+            outln!("invalid: {e}");
             return Ok(ExitCode::from(1));
         }
     };
     if args.explain {
         if let Ok(input) = tpv::hashed_input(account, ifsc) {
-            println!("hashed input: {input}  (account number without leading zeros + first 4 characters of the IFSC)");
+            outln!("hashed input: {input}  (account number without leading zeros + first 4 characters of the IFSC)");
         }
-        print!("hash: ");
+        out!("hash: ");
     }
-    println!("{hash}");
+    outln!("{hash}");
     if let Some(received) = &args.expect {
         return Ok(match tpv::verify(account, ifsc, received) {
             Ok(()) => {
-                println!("valid");
+                outln!("valid");
                 ExitCode::SUCCESS
             }
             Err(e) => {
-                println!("invalid: {e}");
+                outln!("invalid: {e}");
                 ExitCode::from(1)
             }
         });

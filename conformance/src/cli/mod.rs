@@ -1,6 +1,32 @@
 //! Argument parsing and dispatch for every subcommand. Exit codes: 0 success or valid input,
 //! 1 violations or failures, 2 usage errors or unreadable input, 3 target unreachable.
 
+/// `println!` for command output: a closed pipe (`upi-conformance rules | head`) ends the
+/// process quietly instead of panicking.
+macro_rules! outln {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        if let Err(e) = writeln!(std::io::stdout().lock(), $($arg)*) {
+            if e.kind() == std::io::ErrorKind::BrokenPipe {
+                std::process::exit(0);
+            }
+        }
+    }};
+}
+
+/// `print!` for command output, with the same closed-pipe handling as `outln!`.
+macro_rules! out {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let mut stdout = std::io::stdout().lock();
+        if let Err(e) = write!(stdout, $($arg)*).and_then(|()| stdout.flush()) {
+            if e.kind() == std::io::ErrorKind::BrokenPipe {
+                std::process::exit(0);
+            }
+        }
+    }};
+}
+
 mod audit;
 mod catalogue;
 mod deeplink;

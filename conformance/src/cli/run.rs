@@ -159,7 +159,7 @@ pub fn run_command(args: RunArgs) -> Result<ExitCode> {
                     eprintln!();
                 }
             }
-            None => print!("{rendered}"),
+            None => out!("{rendered}"),
         }
         Ok(if report.failed() {
             ExitCode::from(1)

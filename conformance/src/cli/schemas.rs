@@ -58,9 +58,9 @@ pub fn run(args: &SchemasArgs) -> Result<ExitCode> {
             }
         }
         for p in &problems {
-            println!("{p}");
+            outln!("{p}");
         }
-        println!("{} schemas, {} problems", files.len(), problems.len());
+        outln!("{} schemas, {} problems", files.len(), problems.len());
         return Ok(if problems.is_empty() {
             ExitCode::SUCCESS
         } else {
@@ -71,6 +71,6 @@ pub fn run(args: &SchemasArgs) -> Result<ExitCode> {
     for (name, text) in &files {
         std::fs::write(args.out.join(name), text).with_context(|| format!("writing {name}"))?;
     }
-    println!("wrote {} schemas to {}", files.len(), args.out.display());
+    outln!("wrote {} schemas to {}", files.len(), args.out.display());
     Ok(ExitCode::SUCCESS)
 }

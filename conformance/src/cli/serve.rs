@@ -27,7 +27,7 @@ pub fn run(args: &ServeArgs) -> Result<ExitCode> {
     if args.list_faults {
         let width = Fault::ALL.iter().map(|f| f.name().len()).max().unwrap_or(0);
         for fault in Fault::ALL {
-            println!("{:width$}  {}", fault.name(), fault.description());
+            outln!("{:width$}  {}", fault.name(), fault.description());
         }
         return Ok(ExitCode::SUCCESS);
     }

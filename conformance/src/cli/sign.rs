@@ -99,6 +99,6 @@ pub fn run(args: SignArgs) -> Result<ExitCode> {
             response_signature::sign(&key, &body, &mut OsRng).map_err(|e| anyhow!(e))?
         }
     };
-    println!("{output}");
+    outln!("{output}");
     Ok(ExitCode::SUCCESS)
 }

@@ -77,7 +77,7 @@ pub fn run(args: &ValidateArgs) -> Result<ExitCode> {
         Err(e) => {
             let rule = format!("{}.{}", message.id, catalogue::syntax_rule(message).0);
             match args.format {
-                Format::Json => println!(
+                Format::Json => outln!(
                     "{}",
                     json!({"message": message.id, "readable": false, "rule": rule, "error": e.to_string()})
                 ),
@@ -103,7 +103,7 @@ pub fn run(args: &ValidateArgs) -> Result<ExitCode> {
     let violations = validate(message, &document);
     let failures = violations.iter().filter(|v| v.severity == Severity::Must).count();
     match args.format {
-        Format::Json => println!(
+        Format::Json => outln!(
             "{}",
             serde_json::to_string_pretty(&json!({
                 "message": message.id,
@@ -115,7 +115,7 @@ pub fn run(args: &ValidateArgs) -> Result<ExitCode> {
         ),
         Format::Text => {
             for v in &violations {
-                println!("{v}");
+                outln!("{v}");
             }
             let warnings = violations.len() - failures;
             let headers = if document.headers.is_some() {
@@ -123,7 +123,7 @@ pub fn run(args: &ValidateArgs) -> Result<ExitCode> {
             } else {
                 " (headers not checked: none given)"
             };
-            println!("{}: {failures} failures, {warnings} warnings{headers}", message.id);
+            outln!("{}: {failures} failures, {warnings} warnings{headers}", message.id);
         }
     }
     Ok(if failures == 0 {

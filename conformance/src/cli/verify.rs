@@ -80,11 +80,11 @@ enum VerifyWhat {
 fn verdict<E: std::fmt::Display>(outcome: Result<(), E>) -> ExitCode {
     match outcome {
         Ok(()) => {
-            println!("valid");
+            outln!("valid");
             ExitCode::SUCCESS
         }
         Err(e) => {
-            println!("invalid: {e}");
+            outln!("invalid: {e}");
             ExitCode::from(1)
         }
     }
@@ -130,8 +130,8 @@ pub fn run(args: VerifyArgs) -> Result<ExitCode> {
             let body = input::text(body_file.as_deref())?;
             match jws::verify_body(&body, &ring, &policy, now, x_timestamp.as_deref()) {
                 Ok(verified) => {
-                    println!("valid (kid {})", verified.kid);
-                    println!("{}", verified.payload_json);
+                    outln!("valid (kid {})", verified.kid);
+                    outln!("{}", verified.payload_json);
                     ExitCode::SUCCESS
                 }
                 Err(e) => verdict(Err(e)),

@@ -261,6 +261,8 @@ fn body_str(doc: &Document, key: &str) -> Option<String> {
 
 /// Fills in the context an otherwise valid request needs. `rule` is the rule a rejection case
 /// breaks (its fields are left alone).
+// One call per request; the arguments are the request, the rule it is about and the run's state.
+#[allow(clippy::too_many_arguments)]
 pub fn apply_context(
     api: &ApiCase,
     message: &Message,

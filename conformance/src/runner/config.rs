@@ -8,7 +8,7 @@ use anyhow::{Context, Result};
 use serde::Deserialize;
 
 /// A complete run configuration.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct RunConfig {
     /// Base URLs; `base` is used for any API without its own.
@@ -93,18 +93,6 @@ pub struct Limits {
     pub requests_per_second: u32,
     /// Generated positive cases per message.
     pub generated_per_message: usize,
-}
-
-impl Default for RunConfig {
-    fn default() -> Self {
-        RunConfig {
-            targets: Targets::default(),
-            ec: EcCredentials::default(),
-            merchant: MerchantCredentials::default(),
-            payu: PayuCredentials::default(),
-            limits: Limits::default(),
-        }
-    }
 }
 
 impl Default for EcCredentials {
