@@ -788,7 +788,19 @@ impl Generator<'_> {
         };
         let current = target.text().unwrap_or_default();
         let broken: String = match c {
-            Constraint::MaxLen(n) => fill(self.rng, n + 1),
+            // Keep the value's form (a URL stays a URL) and only make it too long, when the other
+            // checks allow that; otherwise draw a long value from the charset.
+            Constraint::MaxLen(n) => {
+                let padded = format!(
+                    "{current}{}",
+                    "a".repeat((n + 1).saturating_sub(current.chars().count()))
+                );
+                if !current.is_empty() && fits(&padded) {
+                    padded
+                } else {
+                    fill(self.rng, n + 1)
+                }
+            }
             Constraint::MinLen(n) => fill(self.rng, n.saturating_sub(1)),
             Constraint::Charset(cs) => {
                 let outsider = cs.outsider().unwrap_or('\u{1}');

@@ -2,12 +2,12 @@
 //! stable ID, a one-line statement, a severity and a source reference. Validators report
 //! [`Violation`]s that name the rule they break.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::source::Source;
 
 /// How strongly a rule binds.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     /// Informational: reported, never a failure (for example an unknown deeplink parameter).

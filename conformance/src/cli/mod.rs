@@ -30,6 +30,7 @@ macro_rules! out {
 mod audit;
 mod catalogue;
 mod deeplink;
+mod fuzz;
 mod hash;
 mod input;
 mod run;
@@ -83,6 +84,10 @@ enum Command {
     Serve(serve::ServeArgs),
     /// Run the conformance suite against the embedded reference server or a live target.
     Run(run::RunArgs),
+    /// Fuzz a live implementation (or the embedded reference server) with generated requests.
+    Fuzz(fuzz::FuzzArgs),
+    /// Re-send a reproducer written by `fuzz` and re-judge the answer.
+    Replay(fuzz::ReplayArgs),
     /// Judge captured traffic (HAR, or JSON lines of TPAP payloads) against the models.
     Audit(audit::AuditArgs),
 }
@@ -101,6 +106,8 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Serve(args) => serve::run(&args),
         Command::Run(args) => run::run_command(args),
         Command::Audit(args) => audit::run(&args),
+        Command::Fuzz(args) => fuzz::run_fuzz(args),
+        Command::Replay(args) => fuzz::run_replay(args),
     };
     usage_error_is_exit_2(outcome)
 }

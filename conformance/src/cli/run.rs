@@ -89,33 +89,7 @@ pub fn run_command(args: RunArgs) -> Result<ExitCode> {
         .build()
         .context("starting the async runtime")?;
     runtime.block_on(async move {
-        let (target, _server) = match &args.target {
-            Some(url) => {
-                config.targets.base = Some(url.clone());
-                (url.clone(), None)
-            }
-            None if config.targets.base.is_some() || config.targets.ec.is_some() => {
-                (config.targets.base.clone().unwrap_or_default(), None)
-            }
-            None => {
-                let server = embedded(args.fault.as_deref()).await?;
-                let url = server.base_url();
-                config.targets.base = Some(url.clone());
-                (
-                    format!(
-                        "{url} (embedded reference server{})",
-                        args.fault
-                            .as_deref()
-                            .map(|f| format!(", fault {f}"))
-                            .unwrap_or_default()
-                    ),
-                    Some(server),
-                )
-            }
-        };
-        if config.targets.sandbox.is_none() {
-            config.targets.sandbox = config.targets.base.clone();
-        }
+        let (target, _server) = target(&mut config, args.target.as_deref(), args.fault.as_deref()).await?;
         eprintln!("upi-conformance: seed {seed}, target {target}");
         let options = RunOptions {
             suites: args.suites.clone(),
@@ -182,4 +156,45 @@ async fn embedded(fault: Option<&str>) -> Result<upi_reference_server::RunningSe
     upi_reference_server::spawn(config)
         .await
         .context("starting the embedded reference server")
+}
+
+/// Points `config` at `target`, or at the embedded reference server (started here, with
+/// `fault` if given) when neither `target` nor the config names one. Returns a description of
+/// the target and the server handle (which must live as long as the run).
+pub async fn target(
+    config: &mut RunConfig,
+    target: Option<&str>,
+    fault: Option<&str>,
+) -> Result<(String, Option<upi_reference_server::RunningServer>)> {
+    let described = match target {
+        Some(url) => {
+            config.targets.base = Some(url.to_string());
+            (url.to_string(), None)
+        }
+        None if config.targets.base.is_some() || config.targets.ec.is_some() => {
+            (config.targets.base.clone().unwrap_or_default(), None)
+        }
+        None => {
+            let server = embedded(fault).await?;
+            let url = server.base_url();
+            config.targets.base = Some(url.clone());
+            let what = fault.map(|f| format!(", fault {f}")).unwrap_or_default();
+            (format!("{url} (embedded reference server{what})"), Some(server))
+        }
+    };
+    if config.targets.sandbox.is_none() {
+        config.targets.sandbox = config.targets.base.clone();
+    }
+    Ok(described)
+}
+
+/// A description of the configured base URLs that accept no connection, if any.
+pub async fn unreachable(config: &RunConfig) -> Option<String> {
+    let down = upi_conformance::runner::exec::unreachable_bases(config).await;
+    (!down.is_empty()).then(|| {
+        down.iter()
+            .map(|(u, e)| format!("{u} ({e})"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    })
 }

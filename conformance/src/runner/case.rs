@@ -2,7 +2,7 @@
 //! its outcome is derived from its findings: a broken `must` rule fails it, a broken `should`
 //! rule makes it a warning, and the expectations file can mark known failures.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use upi_spec::Severity;
 
 use super::http::Exchange;
@@ -22,7 +22,7 @@ pub enum CaseKind {
 }
 
 /// A broken rule observed while running a case.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Finding {
     /// The rule ID.
     pub rule: String,

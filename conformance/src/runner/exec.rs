@@ -55,6 +55,21 @@ fn now_millis() -> u64 {
 }
 
 impl Executor {
+    /// The run configuration.
+    pub(crate) fn config(&self) -> &RunConfig {
+        &self.config
+    }
+
+    /// The merchant's JWS signing key.
+    pub(crate) fn signing_key(&self) -> &RsaPrivateKey {
+        &self.signing_key
+    }
+
+    /// The HTTP client.
+    pub(crate) fn client(&self) -> &Client {
+        &self.client
+    }
+
     /// Loads keys, builds the client and probes the sandbox.
     pub async fn new(config: RunConfig, seed: u64) -> Result<Executor> {
         let read_key = |path: &std::path::Path| {
@@ -99,30 +114,12 @@ impl Executor {
         Ok(executor)
     }
 
-    /// The configured base URLs nothing accepts a TCP connection on (a slow or broken HTTP
-    /// answer is not "unreachable": the cases report it).
+    /// The configured base URLs nothing accepts a TCP connection on.
     pub async fn reachable(&self) -> Vec<(String, String)> {
-        let mut unreachable = Vec::new();
-        for api in [Api::Ec, Api::Merchant, Api::Payu] {
-            let Some(base) = self.config.base(api) else { continue };
-            let Ok(url) = reqwest::Url::parse(&base) else {
-                unreachable.push((base, "not a URL".into()));
-                continue;
-            };
-            let host = url.host_str().unwrap_or("").to_string();
-            let port = url.port_or_known_default().unwrap_or(80);
-            let timeout = Duration::from_millis(self.config.limits.request_timeout_ms.max(1_000));
-            match tokio::time::timeout(timeout, tokio::net::TcpStream::connect((host.as_str(), port))).await {
-                Ok(Ok(_)) => {}
-                Ok(Err(e)) => unreachable.push((base, e.to_string())),
-                Err(_) => unreachable.push((base, "connection timed out".into())),
-            }
-        }
-        unreachable.dedup();
-        unreachable
+        unreachable_bases(&self.config).await
     }
 
-    fn base(&self, api: Api) -> Result<String> {
+    pub(crate) fn base(&self, api: Api) -> Result<String> {
         self.config.base(api).context("no base URL configured for this API")
     }
 
@@ -182,7 +179,7 @@ impl Executor {
     }
 
     /// Creates the state a request of `api` depends on.
-    async fn context(&mut self, api: &ApiCase, exchanges: &mut Vec<Exchange>) -> Result<Context> {
+    pub(crate) async fn context(&mut self, api: &ApiCase, exchanges: &mut Vec<Exchange>) -> Result<Context> {
         let mut ctx = Context::default();
         match api.suite {
             "ec-txns" => ctx.order_id = Some(self.create_order(exchanges).await?),
@@ -347,7 +344,7 @@ impl Executor {
     }
 
     /// Checks an acceptance against the success model, echoes, signatures and deeplinks.
-    fn judge_success(&self, api: &ApiCase, sent: &Document, x: &Exchange, findings: &mut Vec<Finding>) {
+    pub(crate) fn judge_success(&self, api: &ApiCase, sent: &Document, x: &Exchange, findings: &mut Vec<Finding>) {
         let Some(answer) = judge::response_against(api.success, x, findings) else {
             return;
         };
@@ -460,7 +457,7 @@ impl Executor {
         Ok(())
     }
 
-    fn expect_rejection(&self, api: &ApiCase, rule: &str, x: &Exchange, findings: &mut Vec<Finding>) {
+    pub(crate) fn expect_rejection(&self, api: &ApiCase, rule: &str, x: &Exchange, findings: &mut Vec<Finding>) {
         let Some(status) = x.status else { return };
         if status >= 500 {
             return;
@@ -1067,4 +1064,27 @@ fn fxhash(s: &str) -> u64 {
     s.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
         (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
     })
+}
+
+/// The configured base URLs nothing accepts a TCP connection on (a slow or broken HTTP answer is
+/// not "unreachable": the cases report it).
+pub async fn unreachable_bases(config: &RunConfig) -> Vec<(String, String)> {
+    let mut unreachable = Vec::new();
+    for api in [Api::Ec, Api::Merchant, Api::Payu] {
+        let Some(base) = config.base(api) else { continue };
+        let Ok(url) = reqwest::Url::parse(&base) else {
+            unreachable.push((base, "not a URL".into()));
+            continue;
+        };
+        let host = url.host_str().unwrap_or("").to_string();
+        let port = url.port_or_known_default().unwrap_or(80);
+        let timeout = Duration::from_millis(config.limits.request_timeout_ms.max(1_000));
+        match tokio::time::timeout(timeout, tokio::net::TcpStream::connect((host.as_str(), port))).await {
+            Ok(Ok(_)) => {}
+            Ok(Err(e)) => unreachable.push((base, e.to_string())),
+            Err(_) => unreachable.push((base, "connection timed out".into())),
+        }
+    }
+    unreachable.dedup();
+    unreachable
 }

@@ -8,6 +8,7 @@ pub mod case;
 pub mod config;
 pub mod exec;
 pub mod expect;
+pub mod fuzz;
 pub mod http;
 pub mod judge;
 pub mod plan;

@@ -18,8 +18,9 @@ use super::register_intent_parts::{
 
 const PATH: &str = "/api/{uri}/merchants/transactions/registerIntent";
 const REF_URL_NOTE: Source = Source::seed(REGISTER_INTENT, "API Version: V2 > Merchant Register Intent > Note 2");
-const DEEPLINK_URL: Source =
-    Source::derived("refUrl becomes the deeplink's url, which NPCI requires to start with http or https (DOMAIN.md)");
+const DEEPLINK_URL: Source = Source::derived(
+    "refUrl becomes the deeplink's url, which NPCI requires to start with http or https (DOMAIN.md); URLs past 2,048 characters are not portable",
+);
 
 pub(super) fn messages() -> Vec<Message> {
     let mut out = vec![envelope()];
@@ -140,7 +141,9 @@ fn request(v: Version) -> Message {
         ([O, O, O, O], remarks),
         (
             [O, O, O, O],
-            field("refUrl").should(Constraint::Format(Format::HttpUrl), DEEPLINK_URL),
+            field("refUrl")
+                .max_len(2048)
+                .check_from(Constraint::Format(Format::HttpUrl), DEEPLINK_URL),
         ),
         (
             [O, O, O, O],

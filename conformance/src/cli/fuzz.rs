@@ -1,0 +1,179 @@
+//! `fuzz` and `replay`: the live fuzzer against any target (or the embedded reference server),
+//! and the re-sending of a reproducer it wrote. Exit 0 nothing found, 1 findings (or, for
+//! `replay`, the finding reproduced), 2 usage errors, 3 target unreachable.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{Context, Result};
+use clap::{Args, ValueEnum};
+use upi_conformance::runner::config::RunConfig;
+use upi_conformance::runner::fuzz::{FuzzOptions, fuzz, read_reproducer, replay};
+
+/// Arguments of `fuzz`.
+#[derive(Debug, Args)]
+pub struct FuzzArgs {
+    /// Base URL of the implementation to fuzz; without it the embedded reference server.
+    #[arg(long)]
+    target: Option<String>,
+    /// TOML configuration (as for `run`).
+    #[arg(long)]
+    config: Option<PathBuf>,
+    /// Suites to fuzz (repeatable; default all).
+    #[arg(long = "suite", value_delimiter = ',')]
+    suites: Vec<String>,
+    /// How long to fuzz, e.g. `20s`, `5m`.
+    #[arg(long, value_parser = humantime::parse_duration)]
+    duration: Option<std::time::Duration>,
+    /// How many cases to run (instead of, or as well as, a duration).
+    #[arg(long)]
+    cases: Option<u64>,
+    /// Seed (printed; the same seed generates the same cases).
+    #[arg(long)]
+    seed: Option<u64>,
+    /// Concurrent workers (default: the number of cores).
+    #[arg(long)]
+    workers: Option<usize>,
+    /// Directory for reproducers of findings.
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// Requests per second across all workers (0: no limit).
+    #[arg(long)]
+    rate: Option<u32>,
+    /// Fault for the embedded reference server.
+    #[arg(long)]
+    fault: Option<String>,
+    /// Output format of the summary.
+    #[arg(long, value_enum, default_value_t = FuzzFormat::Text)]
+    format: FuzzFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum FuzzFormat {
+    Text,
+    Json,
+}
+
+/// Arguments of `replay`.
+#[derive(Debug, Args)]
+pub struct ReplayArgs {
+    /// A reproducer written by `fuzz --out`.
+    file: PathBuf,
+    /// Base URL; without it the embedded reference server (with `--fault`, if given).
+    #[arg(long)]
+    target: Option<String>,
+    /// TOML configuration.
+    #[arg(long)]
+    config: Option<PathBuf>,
+    /// Fault for the embedded reference server.
+    #[arg(long)]
+    fault: Option<String>,
+}
+
+fn config_for(path: &Option<PathBuf>) -> Result<RunConfig> {
+    match path {
+        Some(p) => RunConfig::from_file(p),
+        None => Ok(RunConfig::default()),
+    }
+}
+
+pub fn run_fuzz(args: FuzzArgs) -> Result<ExitCode> {
+    let mut config = config_for(&args.config)?;
+    if let Some(rate) = args.rate {
+        config.limits.requests_per_second = rate;
+    }
+    let seed = args.seed.unwrap_or_else(|| {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_secs())
+            .unwrap_or(0)
+    });
+    let workers = args
+        .workers
+        .unwrap_or_else(|| std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2));
+    let (duration, cases) = match (args.duration, args.cases) {
+        (None, None) => (Some(std::time::Duration::from_secs(60)), None),
+        other => other,
+    };
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("starting the async runtime")?;
+    runtime.block_on(async move {
+        let (target, _server) = super::run::target(&mut config, args.target.as_deref(), args.fault.as_deref()).await?;
+        eprintln!("upi-conformance fuzz: seed {seed}, {workers} workers, target {target}");
+        if let Some(unreachable) = super::run::unreachable(&config).await {
+            eprintln!("error: target unreachable: {unreachable}");
+            return Ok(ExitCode::from(3));
+        }
+        let options = FuzzOptions {
+            suites: args.suites.clone(),
+            seed,
+            cases,
+            duration,
+            workers,
+            out: args.out.clone(),
+            progress: std::io::IsTerminal::is_terminal(&std::io::stderr()),
+        };
+        let report = fuzz(config, target, &options).await?;
+        match args.format {
+            FuzzFormat::Json => outln!("{}", serde_json::to_string_pretty(&report)?),
+            FuzzFormat::Text => {
+                for r in &report.findings {
+                    outln!("FINDING {} ({:?}) on {}", r.findings[0].rule, r.mutation, r.api);
+                    for f in r.findings.iter().take(4) {
+                        outln!("  {} [{}]: {}", f.rule, f.severity, f.message);
+                    }
+                    outln!("  reproduce: {}", r.curl.chars().take(400).collect::<String>());
+                }
+                for w in &report.written {
+                    outln!("wrote {w}");
+                }
+                outln!(
+                    "fuzz: {} cases, {} requests in {:.1} s ({:.0} requests/s), {} findings, seed {}",
+                    report.cases,
+                    report.requests,
+                    report.elapsed_ms as f64 / 1000.0,
+                    report.requests_per_second,
+                    report.findings.len(),
+                    report.seed
+                );
+            }
+        }
+        Ok(if report.findings.is_empty() {
+            ExitCode::SUCCESS
+        } else {
+            ExitCode::from(1)
+        })
+    })
+}
+
+pub fn run_replay(args: ReplayArgs) -> Result<ExitCode> {
+    let reproducer = read_reproducer(&args.file)?;
+    let mut config = config_for(&args.config)?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("starting the async runtime")?;
+    runtime.block_on(async move {
+        let (target, _server) = super::run::target(&mut config, args.target.as_deref(), args.fault.as_deref()).await?;
+        if let Some(unreachable) = super::run::unreachable(&config).await {
+            eprintln!("error: target unreachable: {unreachable}");
+            return Ok(ExitCode::from(3));
+        }
+        let (findings, _) = replay(config, &reproducer).await?;
+        if findings.is_empty() {
+            outln!(
+                "not reproduced against {target}: {} passes now",
+                reproducer.findings[0].rule
+            );
+            Ok(ExitCode::SUCCESS)
+        } else {
+            outln!("reproduced against {target}:");
+            for f in &findings {
+                outln!("  {} [{}]: {}", f.rule, f.severity, f.message);
+            }
+            Ok(ExitCode::from(1))
+        }
+    })
+}
