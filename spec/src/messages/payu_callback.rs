@@ -143,6 +143,14 @@ fn webhook() -> Message {
         })
         .collect();
     fields.extend(WEBHOOK_EXTRA.iter().map(|n| param(n, WEBHOOK)));
+    if let Some(phone) = fields.iter_mut().find(|f| f.key.label() == "phone") {
+        *phone = param("phone", WEBHOOK).should(
+            crate::model::Constraint::Format(Format::Phone10),
+            Source::derived(
+                "the customer's 10-digit mobile number; the webhook sample masks it as ########## (ERRATA E-075)",
+            ),
+        );
+    }
     Message {
         id: "payu.webhook",
         title: "PayU payment webhook",
