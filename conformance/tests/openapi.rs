@@ -89,7 +89,10 @@ fn the_validator_refuses_a_broken_document() {
         .as_object_mut()
         .unwrap()
         .remove("description");
-    assert!(!validator.is_valid(&doc), "a response without description must be refused");
+    assert!(
+        !validator.is_valid(&doc),
+        "a response without description must be refused"
+    );
     let mut doc = openapi::document();
     doc["openapi"] = "3.0.3".into();
     assert!(!validator.is_valid(&doc), "an OpenAPI 3.0 version must be refused");
@@ -170,7 +173,12 @@ fn register_intent_versions_are_selected_by_the_header_and_carried_in_the_jws() 
     assert_eq!(version["in"], "header");
     assert_eq!(version["required"], false, "absent selects the Default version");
     assert_eq!(version["schema"]["enum"], serde_json::json!(["3", "2", "1"]));
-    assert!(version["description"].as_str().unwrap().contains("merchant.register-intent.default.request"));
+    assert!(
+        version["description"]
+            .as_str()
+            .unwrap()
+            .contains("merchant.register-intent.default.request")
+    );
     let body = &op["requestBody"];
     assert_eq!(
         body["content"]["application/json"]["schema"]["$ref"],
@@ -290,5 +298,8 @@ validate(json.load(open(sys.argv[1])))\nprint('valid', version('openapi-spec-val
         said,
         String::from_utf8_lossy(&output.stderr)
     );
-    eprintln!("openapi-spec-validator {}: schemas/openapi.json is valid", said.trim().trim_start_matches("valid "));
+    eprintln!(
+        "openapi-spec-validator {}: schemas/openapi.json is valid",
+        said.trim().trim_start_matches("valid ")
+    );
 }

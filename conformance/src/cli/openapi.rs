@@ -33,7 +33,11 @@ pub fn run(args: &OpenapiArgs) -> Result<ExitCode> {
                 ExitCode::SUCCESS
             }
             Some(problem) => {
-                outln!("{} {problem}; run `upi-conformance openapi --out {}`", args.out.display(), args.out.display());
+                outln!(
+                    "{} {problem}; run `upi-conformance openapi --out {}`",
+                    args.out.display(),
+                    args.out.display()
+                );
                 ExitCode::from(1)
             }
         });

@@ -39,7 +39,12 @@ pub(super) struct Group<'a> {
 impl Group<'_> {
     /// The tag of the operation: the API prefix of its first request's ID.
     pub fn tag(&self) -> String {
-        tag_of(self.requests.first().or(self.responses.first()).expect("a group has messages"))
+        tag_of(
+            self.requests
+                .first()
+                .or(self.responses.first())
+                .expect("a group has messages"),
+        )
     }
 
     /// The requests on the wire, and the models they carry when they are envelopes.

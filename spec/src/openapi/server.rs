@@ -99,7 +99,8 @@ pub(super) fn sandbox_schemas() -> Map<String, Value> {
                 "required": ["url"],
                 "properties": {"url": {
                     "type": "string",
-                    "description": "An http or https URL on localhost, 127.0.0.0/8 or [::1]"
+                    "description": "An http or https URL on localhost, 127.0.0.0/8 or [::1]",
+                    "pattern": "^[hH][tT][tT][pP][sS]?://([lL][oO][cC][aA][lL][hH][oO][sS][tT]|127\\.(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\\.(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\\.(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])|\\[::1\\])(:(6553[0-5]|655[0-2][0-9]|65[0-4][0-9]{2}|6[0-4][0-9]{3}|[1-5][0-9]{4}|[0-9]{1,4}))?([/?#][!-~]*)?$"
                 }}
             }),
         ),
