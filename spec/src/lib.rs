@@ -6,7 +6,8 @@
 //! [`messages`] (fields, encodings, presence, constraints, cross-field and echo rules, each with
 //! its source). Everything else is *derived* from those descriptions: the rule catalogue
 //! ([`catalogue`]), the validator ([`validate`]), the JSON Schemas ([`schema`]) and the
-//! generators of valid and rule-breaking messages ([`generate`]). Shared vocabulary lives in
+//! generators of valid and rule-breaking messages ([`generate`]), and the OpenAPI description of
+//! the HTTP APIs ([`openapi`]). Shared vocabulary lives in
 //! [`rule`], [`source`], [`format`] and [`charset`]. The crate is pure: no network, no files,
 //! no clock; the CLI and servers in other crates do the I/O.
 
@@ -21,6 +22,7 @@ pub mod generate;
 pub mod input;
 pub mod messages;
 pub mod model;
+pub mod openapi;
 pub mod path;
 pub mod read;
 pub mod rule;

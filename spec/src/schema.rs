@@ -78,6 +78,13 @@ pub fn for_message(message: &Message) -> Vec<NamedSchema> {
     out
 }
 
+/// The schema of one header value of `message`, derived like a body field's (used by the
+/// OpenAPI export for header parameters).
+pub(crate) fn header_schema(message: &Message, header: &Field) -> Value {
+    let path = FieldPath::root(message.id).header(header.key.label());
+    item(&header.value, &path, &mut Vec::new(), header)
+}
+
 fn object(obj: &Obj, path: &FieldPath, extra: &mut Vec<NamedSchema>) -> Value {
     let mut properties = Map::new();
     let mut required = Vec::new();

@@ -33,6 +33,7 @@ mod deeplink;
 mod fuzz;
 mod hash;
 mod input;
+mod openapi;
 mod run;
 mod schemas;
 mod serve;
@@ -72,6 +73,8 @@ enum Command {
     Validate(validate::ValidateArgs),
     /// Write (or check) the JSON Schemas generated from the models.
     Schemas(schemas::SchemasArgs),
+    /// Write (or check) the OpenAPI 3.1 description of the reference server's HTTP APIs.
+    Openapi(openapi::OpenapiArgs),
     /// Compute (or check) a PayU hash or a TPV payerAccountHash.
     Hash(hash::HashArgs),
     /// Sign a Merchant Stack JWS, a TPAP signaturePayload or a response body.
@@ -99,6 +102,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Rules(args) => catalogue::rules(&args),
         Command::Validate(args) => validate::run(&args),
         Command::Schemas(args) => schemas::run(&args),
+        Command::Openapi(args) => openapi::run(&args),
         Command::Hash(args) => hash::run(args),
         Command::Sign(args) => sign::run(args),
         Command::Verify(args) => verify::run(args),

@@ -1,0 +1,454 @@
+//! One operation per endpoint: the request and response messages that share a path and method,
+//! turned into parameters, a request body and responses.
+//!
+//! Alternatives are modelled as the models state them: requests that differ by a header whose
+//! value each model fixes (`x-api-version`: a constant, or absent) become one operation whose
+//! header parameter lists the values and says which model each selects; requests told apart by
+//! a body field (PayU's `command`) become `oneOf` bodies; a request carried in an envelope
+//! (the Merchant Stack's flattened JWS) has the envelope as its body and the carried models as
+//! the envelope's decoded payload.
+
+use std::collections::BTreeMap;
+
+use serde_json::{Map, Value, json};
+
+use super::{BASIC_AUTH, one_or, schema_ref, server};
+use crate::model::{Constraint, Direction, Encoding, Field, Message, Presence};
+use crate::rule::Severity;
+use crate::schema::header_schema;
+
+/// Headers OpenAPI describes elsewhere (the media type, the security scheme) and ignores as
+/// parameters.
+const NOT_PARAMETERS: [&str; 3] = ["accept", "content-type", "authorization"];
+
+/// The messages of one path and method.
+#[derive(Debug)]
+pub(super) struct Group<'a> {
+    /// Path template without the query.
+    pub path: &'static str,
+    /// Fixed query parameters of the endpoint (`form=2`).
+    pub query: Vec<(&'static str, &'static str)>,
+    /// HTTP method.
+    pub method: &'static str,
+    /// Request messages, in registry order.
+    pub requests: Vec<&'a Message>,
+    /// Response messages, in registry order.
+    pub responses: Vec<&'a Message>,
+}
+
+impl Group<'_> {
+    /// The tag of the operation: the API prefix of its first request's ID.
+    pub fn tag(&self) -> String {
+        tag_of(
+            self.requests
+                .first()
+                .or(self.responses.first())
+                .expect("a group has messages"),
+        )
+    }
+
+    /// The requests on the wire, and the models they carry when they are envelopes.
+    fn wire_and_payloads(&self) -> (Vec<&Message>, Vec<&Message>) {
+        let (payloads, plain): (Vec<&Message>, Vec<&Message>) =
+            self.requests.iter().copied().partition(|m| m.envelope.is_some());
+        (plain, payloads)
+    }
+}
+
+/// The API prefix of a message ID (`ec`, `merchant`, `payu`).
+pub(super) fn tag_of(message: &Message) -> String {
+    message.id.split('.').next().unwrap_or(message.id).to_string()
+}
+
+/// The messages with an endpoint, grouped by path (without query) and method, in registry order.
+pub(super) fn groups<'a>(with_endpoint: &[&'a Message]) -> Vec<Group<'a>> {
+    let mut out: Vec<Group<'a>> = Vec::new();
+    for message in with_endpoint {
+        let Some(endpoint) = message.endpoint else { continue };
+        let (path, query) = endpoint.path.split_once('?').unwrap_or((endpoint.path, ""));
+        let index = match out.iter().position(|g| g.path == path && g.method == endpoint.method) {
+            Some(i) => i,
+            None => {
+                out.push(Group {
+                    path,
+                    query: Vec::new(),
+                    method: endpoint.method,
+                    requests: Vec::new(),
+                    responses: Vec::new(),
+                });
+                out.len() - 1
+            }
+        };
+        let group = &mut out[index];
+        for pair in query.split('&').filter(|p| !p.is_empty()) {
+            let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
+            if !group.query.iter().any(|(n, _)| *n == name) {
+                group.query.push((name, value));
+            }
+        }
+        match message.direction {
+            Direction::Request => group.requests.push(message),
+            Direction::Response => group.responses.push(message),
+        }
+    }
+    out
+}
+
+/// The media type of an encoding.
+pub(super) fn media_type(encoding: Encoding) -> &'static str {
+    match encoding {
+        Encoding::Json => "application/json",
+        Encoding::Form => "application/x-www-form-urlencoded",
+        Encoding::Multipart => "multipart/form-data",
+    }
+}
+
+/// The Operation Object of a group.
+pub(super) fn operation(group: &Group) -> Value {
+    let (wire, payloads) = group.wire_and_payloads();
+    let selected = if payloads.is_empty() { &wire } else { &payloads };
+    let mut parameters = path_parameters(group);
+    let headers = header_parameters(selected);
+    parameters.extend(headers.parameters);
+    let mut op = Map::new();
+    op.insert("tags".into(), json!([group.tag()]));
+    op.insert("summary".into(), json!(summary(selected)));
+    op.insert("description".into(), json!(description(group, selected)));
+    op.insert("operationId".into(), json!(operation_id(group)));
+    op.insert("parameters".into(), Value::Array(parameters));
+    if !wire.is_empty() {
+        op.insert(
+            "requestBody".into(),
+            request_body(&wire, &payloads, headers.selector.as_ref()),
+        );
+    }
+    op.insert("responses".into(), responses(group));
+    let authenticated = selected
+        .iter()
+        .any(|m| m.headers.iter().any(|h| h.key.label() == "authorization"));
+    if authenticated {
+        op.insert("security".into(), json!([{ BASIC_AUTH: [] }]));
+    }
+    Value::Object(op)
+}
+
+fn summary(selected: &[&Message]) -> String {
+    let mut titles: Vec<&str> = Vec::new();
+    for m in selected {
+        if !titles.contains(&m.title) {
+            titles.push(m.title);
+        }
+    }
+    titles.join("; ")
+}
+
+fn description(group: &Group, selected: &[&Message]) -> String {
+    let mut lines = vec![format!(
+        "Models (upi-spec message IDs), requests and responses of `{} {}`:",
+        group.method, group.path
+    )];
+    for m in group.requests.iter().chain(&group.responses) {
+        lines.push(format!("- `{}`: {} — {}", m.id, m.title, m.source));
+    }
+    let mut notes: Vec<(&str, Vec<&str>)> = Vec::new();
+    for m in selected.iter().chain(&group.responses) {
+        for note in m.notes {
+            match notes.iter_mut().find(|(n, _)| n == note) {
+                Some((_, ids)) => ids.push(m.id),
+                None => notes.push((note, vec![m.id])),
+            }
+        }
+    }
+    for (note, ids) in notes {
+        lines.push(format!("- Note ({}): {note}", ids.join(", ")));
+    }
+    lines.join("\n")
+}
+
+fn operation_id(group: &Group) -> String {
+    let raw = format!("{} {}", group.method.to_ascii_lowercase(), group.path);
+    let mut id = String::new();
+    for c in raw.chars() {
+        if c.is_ascii_alphanumeric() {
+            id.push(c);
+        } else if !id.ends_with('_') {
+            id.push('_');
+        }
+    }
+    id.trim_end_matches('_').to_string()
+}
+
+fn path_parameters(group: &Group) -> Vec<Value> {
+    let mut out: Vec<Value> = group
+        .path
+        .split('/')
+        .filter_map(|segment| segment.strip_prefix('{')?.strip_suffix('}'))
+        .map(|name| {
+            json!({
+                "name": name,
+                "in": "path",
+                "required": true,
+                "description": "Path segment of the endpoint; the models put no constraint on it",
+                "schema": {"type": "string", "minLength": 1}
+            })
+        })
+        .collect();
+    out.extend(group.query.iter().map(|(name, value)| {
+        json!({
+            "name": name,
+            "in": "query",
+            "required": true,
+            "description": format!("Part of the endpoint's address: always {name}={value}"),
+            "schema": {"type": "string", "const": value}
+        })
+    }));
+    out
+}
+
+/// A header whose fixed value (or absence) selects one of several request models.
+#[derive(Debug)]
+struct Selector {
+    /// Header name.
+    name: &'static str,
+    /// The header value (`None`: the header is absent) and the message it selects.
+    choices: Vec<(Option<&'static str>, &'static str)>,
+}
+
+/// Header parameters of the selected request models, and the selector header, if any.
+struct Headers {
+    parameters: Vec<Value>,
+    selector: Option<Selector>,
+}
+
+/// The value a header must have in a model: `Some(Some(v))` a mandatory constant,
+/// `Some(None)` must be absent, `None` anything else.
+fn fixed_value(field: Option<&Field>) -> Option<Option<&'static str>> {
+    let field = field?;
+    match field.presence {
+        Presence::Absent => Some(None),
+        Presence::Mandatory => field
+            .value
+            .checks
+            .iter()
+            .filter(|c| c.severity == Severity::Must)
+            .find_map(|c| match c.constraint {
+                Constraint::Const(v) => Some(Some(v)),
+                _ => None,
+            }),
+        _ => None,
+    }
+}
+
+fn header_parameters(selected: &[&Message]) -> Headers {
+    let mut names: Vec<&'static str> = Vec::new();
+    for m in selected {
+        for h in &m.headers {
+            let name = h.key.label();
+            if !names.contains(&name) && !NOT_PARAMETERS.contains(&name) {
+                names.push(name);
+            }
+        }
+    }
+    let mut parameters = Vec::new();
+    let mut selector = None;
+    for name in names {
+        let uses: Vec<(&Message, Option<&Field>)> = selected
+            .iter()
+            .map(|m| (*m, m.headers.iter().find(|h| h.key.label() == name)))
+            .collect();
+        let fixed: Option<Vec<Option<&'static str>>> = uses.iter().map(|(_, f)| fixed_value(*f)).collect();
+        let distinct = fixed
+            .as_ref()
+            .is_some_and(|values| values.iter().enumerate().all(|(i, v)| !values[..i].contains(v)));
+        if let (Some(values), true, true) = (fixed, distinct, uses.len() > 1) {
+            let choices: Vec<(Option<&'static str>, &'static str)> =
+                values.into_iter().zip(uses.iter().map(|(m, _)| m.id)).collect();
+            parameters.push(selector_parameter(name, &choices));
+            selector = Some(Selector { name, choices });
+            continue;
+        }
+        let mut schemas: Vec<Value> = Vec::new();
+        for (m, f) in &uses {
+            if let Some(f) = f.filter(|f| f.presence != Presence::Absent) {
+                let s = header_schema(m, f);
+                if !schemas.contains(&s) {
+                    schemas.push(s);
+                }
+            }
+        }
+        let required = uses
+            .iter()
+            .all(|(_, f)| f.is_some_and(|f| f.presence == Presence::Mandatory));
+        parameters.push(json!({
+            "name": name,
+            "in": "header",
+            "required": required,
+            "schema": one_or("anyOf", schemas)
+        }));
+    }
+    Headers { parameters, selector }
+}
+
+fn selector_parameter(name: &str, choices: &[(Option<&'static str>, &'static str)]) -> Value {
+    let values: Vec<&str> = choices.iter().filter_map(|(v, _)| *v).collect();
+    let required = values.len() == choices.len();
+    let explained: Vec<String> = choices
+        .iter()
+        .map(|(v, id)| match v {
+            Some(v) => format!("`{v}` selects `{id}`"),
+            None => format!("no {name} header selects `{id}`"),
+        })
+        .collect();
+    json!({
+        "name": name,
+        "in": "header",
+        "required": required,
+        "description": format!("Selects the request model: {}.", explained.join("; ")),
+        "schema": {"type": "string", "enum": values}
+    })
+}
+
+fn request_body(wire: &[&Message], payloads: &[&Message], selector: Option<&Selector>) -> Value {
+    let mut by_media: Vec<(&str, Vec<Value>)> = Vec::new();
+    for m in wire {
+        let media = media_type(m.encoding);
+        match by_media.iter_mut().find(|(t, _)| *t == media) {
+            Some((_, refs)) => refs.push(schema_ref(m.id)),
+            None => by_media.push((media, vec![schema_ref(m.id)])),
+        }
+    }
+    let content: Map<String, Value> = by_media
+        .into_iter()
+        .map(|(media, refs)| (media.to_string(), json!({"schema": one_or("oneOf", refs)})))
+        .collect();
+    let ids: Vec<String> = wire.iter().map(|m| format!("`{}`", m.id)).collect();
+    let mut body = Map::new();
+    body.insert("required".into(), json!(true));
+    if payloads.is_empty() {
+        let how = if wire.len() > 1 {
+            "one of the request models (told apart by their constant fields): "
+        } else {
+            "the request model "
+        };
+        body.insert("description".into(), json!(format!("{how}{}", ids.join(", "))));
+    } else {
+        let carried = match selector {
+            Some(s) => s
+                .choices
+                .iter()
+                .map(|(v, id)| match v {
+                    Some(v) => format!("`{id}` when {} is `{v}`", s.name),
+                    None => format!("`{id}` when {} is absent", s.name),
+                })
+                .collect::<Vec<_>>()
+                .join("; "),
+            None => payloads
+                .iter()
+                .map(|m| format!("`{}`", m.id))
+                .collect::<Vec<_>>()
+                .join(", "),
+        };
+        body.insert(
+            "description".into(),
+            json!(format!(
+                "The body is the envelope {}. Its base64url `payload` decodes to the JSON request \
+                 model (schemas in components.schemas, and under x-upi-envelope-payload): {carried}.",
+                ids.join(", ")
+            )),
+        );
+        let schemas: Map<String, Value> = payloads.iter().map(|m| (m.id.to_string(), schema_ref(m.id))).collect();
+        let mut payload = Map::new();
+        if let Some(s) = selector {
+            payload.insert("selectedBy".into(), json!({"in": "header", "name": s.name}));
+        }
+        payload.insert("schemas".into(), Value::Object(schemas));
+        body.insert("x-upi-envelope-payload".into(), Value::Object(payload));
+    }
+    body.insert("content".into(), Value::Object(content));
+    Value::Object(body)
+}
+
+fn responses(group: &Group) -> Value {
+    let mut by_status: BTreeMap<u16, Vec<&Message>> = BTreeMap::new();
+    for m in &group.responses {
+        let status = m.endpoint.map_or(0, |e| e.status);
+        by_status.entry(status).or_default().push(m);
+    }
+    let mut out: BTreeMap<u16, Value> = by_status
+        .iter()
+        .map(|(status, models)| (*status, model_response(models, None)))
+        .collect();
+    for extra in server::extra_statuses(group.path, !group.requests.is_empty()) {
+        let response = match extra.answer {
+            server::Answer::Models(ids) => {
+                let models: Vec<&Message> = ids
+                    .iter()
+                    .map(|id| crate::messages::find(id).expect("extra statuses name modelled messages"))
+                    .collect();
+                model_response(&models, Some(extra.why))
+            }
+            server::Answer::LikeStatus(status) => {
+                model_response(by_status.get(&status).map_or(&[][..], Vec::as_slice), Some(extra.why))
+            }
+            server::Answer::Plain => json!({
+                "description": extra.why,
+                "content": {"text/plain": {"schema": {"type": "string"}}}
+            }),
+        };
+        out.insert(extra.status, response);
+    }
+    Value::Object(out.into_iter().map(|(s, v)| (s.to_string(), v)).collect())
+}
+
+/// A Response Object whose body is one of `models` (`anyOf`: several response models may fit
+/// one answer, e.g. a FAILURE answer fits every version's).
+fn model_response(models: &[&Message], why: Option<&str>) -> Value {
+    let mut lines: Vec<String> = why.map(str::to_string).into_iter().collect();
+    for m in models {
+        match m.request {
+            Some(request) => lines.push(format!("`{}`: {} (answers `{request}`)", m.id, m.title)),
+            None => lines.push(format!("`{}`: {}", m.id, m.title)),
+        }
+    }
+    let mut content = Map::new();
+    for m in models {
+        let media = media_type(m.encoding);
+        let refs = content
+            .entry(media.to_string())
+            .or_insert_with(|| json!({"schema": {"anyOf": []}}));
+        refs["schema"]["anyOf"]
+            .as_array_mut()
+            .expect("anyOf is an array")
+            .push(schema_ref(m.id));
+    }
+    for media in content.values_mut() {
+        let refs = std::mem::take(media["schema"]["anyOf"].as_array_mut().expect("anyOf is an array"));
+        media["schema"] = one_or("anyOf", refs);
+    }
+    let mut response = Map::new();
+    response.insert("description".into(), json!(lines.join("; ")));
+    let headers = response_headers(models);
+    if !headers.is_empty() {
+        response.insert("headers".into(), Value::Object(headers));
+    }
+    response.insert("content".into(), Value::Object(content));
+    Value::Object(response)
+}
+
+/// Header Objects of the response models' headers (a header is required when every model
+/// requires it).
+fn response_headers(models: &[&Message]) -> Map<String, Value> {
+    let mut out = Map::new();
+    for m in models {
+        for h in m.headers.iter().filter(|h| h.key.label() != "content-type") {
+            let required = models.iter().all(|o| {
+                o.headers
+                    .iter()
+                    .any(|x| x.key.label() == h.key.label() && x.presence == Presence::Mandatory)
+            });
+            out.entry(h.key.label().to_string())
+                .or_insert_with(|| json!({"required": required, "schema": header_schema(m, h)}));
+        }
+    }
+    out
+}
