@@ -215,8 +215,11 @@ fn item(item_: &Item, path: &FieldPath, extra: &mut Vec<NamedSchema>, field: &Fi
             );
         }
     }
-    if field.nullable && matches!(item_.kind, Kind::Str) && std::ptr::eq(item_, &field.value) {
-        map.insert("type".into(), json!(["string", "null"]));
+    if field.nullable
+        && std::ptr::eq(item_, &field.value)
+        && let Some(Value::String(t)) = map.get("type").cloned()
+    {
+        map.insert("type".into(), json!([t, "null"]));
     }
     if !field.doc.is_empty() && std::ptr::eq(item_, &field.value) {
         map.insert("description".into(), json!(field.doc));
