@@ -91,7 +91,12 @@ fn assert_catalogued<'a>(ids: impl IntoIterator<Item = &'a str>, context: &str) 
 fn validate_checked(message: &Message, document: &Document) -> Vec<Violation> {
     let first = validate(message, document);
     assert_catalogued(first.iter().map(|v| v.rule.as_str()), message.id);
-    assert_eq!(first, validate(message, document), "{}: validation is not deterministic", message.id);
+    assert_eq!(
+        first,
+        validate(message, document),
+        "{}: validation is not deterministic",
+        message.id
+    );
     first
 }
 

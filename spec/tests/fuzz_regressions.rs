@@ -70,14 +70,22 @@ fn replay(dir: &Path) -> (usize, Vec<String>) {
 fn crash_regressions_stay_fixed() {
     let dir = repo().join("golden/fuzz-regressions");
     let (_, failures) = replay(&dir);
-    assert!(failures.is_empty(), "fuzz regressions failing again:\n{}", failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "fuzz regressions failing again:\n{}",
+        failures.join("\n")
+    );
 }
 
 #[test]
 fn every_seed_passes_the_oracles() {
     let dir = repo().join("fuzz/seeds");
     let (count, failures) = replay(&dir);
-    assert!(failures.is_empty(), "seeds breaking an oracle:\n{}", failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "seeds breaking an oracle:\n{}",
+        failures.join("\n")
+    );
     assert!(count >= 100, "only {count} seeds replayed");
 }
 
