@@ -18,6 +18,8 @@ pub mod crypto;
 pub mod curl;
 pub mod deeplink;
 pub mod format;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod generate;
 pub mod input;
 pub mod messages;

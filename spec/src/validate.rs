@@ -27,14 +27,11 @@ pub fn validate(message: &Message, document: &Document) -> Vec<Violation> {
     }
     let json = message.encoding == Encoding::Json;
     let body_valid = match &document.body {
-        Value::Object(map) => walker.object(&message.body, map, &root, json),
+        Value::Object(map) if json || map.values().all(Value::is_string) => {
+            walker.object(&message.body, map, &root, json)
+        }
         other => {
-            walker.push(
-                root.rule("type"),
-                Severity::Must,
-                &root,
-                format!("the body must be a JSON object, not {}", type_name(other)),
-            );
+            walker.not_a_body(message, other, &root);
             HashSet::new()
         }
     };
@@ -132,6 +129,30 @@ fn show(v: &Value) -> String {
 }
 
 impl Walker {
+    /// A body that is not what the message's encoding carries: for JSON, not an object (the
+    /// `type` rule); for form and multipart, not flat key/value strings (the `form` syntax rule:
+    /// the catalogue has no type rules for them, since form values are always strings, but a
+    /// JSON document can be given for a form model). Its fields are not judged.
+    fn not_a_body(&mut self, message: &Message, body: &Value, root: &FieldPath) {
+        if message.encoding == Encoding::Json {
+            let reason = format!("the body must be a JSON object, not {}", type_name(body));
+            return self.push(root.rule("type"), Severity::Must, root, reason);
+        }
+        let rule = root.rule(crate::catalogue::syntax_rule(message).0);
+        match body {
+            Value::Object(map) => {
+                for (key, value) in map.iter().filter(|(_, v)| !v.is_string()) {
+                    let reason = format!("form values are strings, {key:?} is {}", type_name(value));
+                    self.push(rule.clone(), Severity::Must, root, reason);
+                }
+            }
+            other => {
+                let reason = format!("a form body is key/value pairs, not {}", type_name(other));
+                self.push(rule, Severity::Must, root, reason);
+            }
+        }
+    }
+
     fn push(&mut self, rule: String, severity: Severity, at: &FieldPath, reason: String) {
         self.out.push(Violation {
             rule,
