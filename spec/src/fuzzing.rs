@@ -27,6 +27,8 @@ use crate::{Violation, catalogue, curl, deeplink, messages};
 /// The merchant's test signing key (`golden/keys/`, test-only): JWS `kid` `merchant-key-1`
 /// and the TPAP `signaturePayload` key.
 const TEST_PUBLIC_KEY_PEM: &str = include_str!("../../golden/keys/merchant_signing.pub.pem");
+/// The matching TEST-ONLY private key (golden/keys/README.md), for the determinism oracle.
+const TEST_PRIVATE_KEY_PEM: &str = include_str!("../../golden/keys/merchant_signing.pem");
 
 /// The PayU test salt of `golden/keys/README.md`.
 const TEST_SALT: &str = "upiConformanceTestSalt";
@@ -224,7 +226,18 @@ pub fn signature_payload(data: &[u8]) {
         read_and_validate(model(id), payload.as_bytes(), Syntax::Json);
     }
     match signature_payload::verify(&TEST_KEY, payload, signature) {
-        Ok(()) => panic!("a fuzzed signaturePayload signature verified"),
+        // RSASSA-PKCS1-v1_5 is deterministic: a payload has exactly one valid signature, so
+        // whatever verifies must be the one the private key makes (the seeds, built from the
+        // vectors, hold some valid pairs, and mutations can rebuild one).
+        Ok(()) => {
+            let key = crate::crypto::keys::private_key_from_pem(TEST_PRIVATE_KEY_PEM).expect("the test key parses");
+            let expected = signature_payload::sign(&key, payload, &mut crate::crypto::OsRng).expect("signing works");
+            assert_eq!(
+                signature.trim(),
+                expected,
+                "a signature other than the payload's one PKCS#1 v1.5 signature verified"
+            );
+        }
         Err(e) => assert_catalogued([e.rule_id()], "signature_payload::verify"),
     }
 }
