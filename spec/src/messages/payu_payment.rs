@@ -17,27 +17,6 @@ const HASH_FIELDS: Source = Source::derived(
     "PayU's request hash covers key, txnid, amount, productinfo, firstname and email (DOMAIN.md); they must be posted, possibly empty",
 );
 
-/// Optional fields that, when posted, join the hash after the salt (seed 004 Hashing Logic).
-pub const HASHED_OPTIONAL_FIELDS: [&str; 17] = [
-    "additional_charges",
-    "miles",
-    "base_payuid",
-    "base_merchantid",
-    "paisa_mecode",
-    "subvention_amount",
-    "subvention_eligibility",
-    "merchant_data",
-    "payoutdetails",
-    "loan_id",
-    "twid_customer_hash",
-    "splitrequest",
-    "percentage_additional_charges",
-    "force_pa",
-    "udf_params",
-    "buyer_type_business",
-    "tcs_amount",
-];
-
 pub(super) fn messages() -> Vec<Message> {
     vec![request(), response(), error()]
 }
@@ -175,7 +154,8 @@ fn request() -> Message {
     for name in ["udf6", "udf7", "udf8", "udf9", "udf10"] {
         fields.push(udf(name).src(HASHING));
     }
-    for name in HASHED_OPTIONAL_FIELDS {
+    // The fields the hash sequence appends after the salt (one list, in the crypto module).
+    for name in crate::crypto::payu_sequence::REQUEST_AFTER_SALT {
         let f = match name {
             "udf_params" => field(name)
                 .kind(json_string(Item::of(map(Item::of(Kind::Str)))))
