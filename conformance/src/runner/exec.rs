@@ -19,6 +19,7 @@ use upi_spec::crypto::{keys, payu_hash, response_signature};
 use upi_spec::generate;
 use upi_spec::input::{DEFAULT_MAX_BYTES, Document};
 use upi_spec::messages;
+use upi_spec::model::Message;
 use upi_spec::read::{Syntax, read};
 
 use super::api::{self, ApiCase, Context};
@@ -543,21 +544,8 @@ impl Executor {
                     &mut self.rng,
                     now_millis(),
                 );
-                let x = self
-                    .client
-                    .send(&api::to_request(
-                        api,
-                        message,
-                        &doc,
-                        &self.base(api.api)?,
-                        &self.config,
-                        None,
-                        None,
-                    )?)
-                    .await;
-                findings.extend(judge::transport(&x));
-                self.expect_rejection(api, "ec.txns.order.exists", &x, findings);
-                exchanges.push(x);
+                self.send_expecting_rejection(api, message, &doc, "ec.txns.order.exists", findings, exchanges)
+                    .await?;
             }
             "orders-need-auth" => {
                 let mut fields = serde_json::Map::new();
@@ -641,21 +629,8 @@ impl Executor {
                 {
                     m.insert("hash".into(), Value::String(h));
                 }
-                let x = self
-                    .client
-                    .send(&api::to_request(
-                        api,
-                        message,
-                        &doc,
-                        &self.base(api.api)?,
-                        &self.config,
-                        None,
-                        None,
-                    )?)
-                    .await;
-                findings.extend(judge::transport(&x));
-                self.expect_rejection(api, "payu.hash.request.mismatch", &x, findings);
-                exchanges.push(x);
+                self.send_expecting_rejection(api, message, &doc, "payu.hash.request.mismatch", findings, exchanges)
+                    .await?;
             }
             "duplicate-txnid-rejected" => {
                 let message = messages::find(api.request).context("model")?;
@@ -670,21 +645,8 @@ impl Executor {
                     ));
                     return Ok(());
                 }
-                let x = self
-                    .client
-                    .send(&api::to_request(
-                        api,
-                        message,
-                        &doc,
-                        &self.base(api.api)?,
-                        &self.config,
-                        None,
-                        None,
-                    )?)
-                    .await;
-                findings.extend(judge::transport(&x));
-                self.expect_rejection(api, "payu.payment.txnid.unique", &x, findings);
-                exchanges.push(x);
+                self.send_expecting_rejection(api, message, &doc, "payu.payment.txnid.unique", findings, exchanges)
+                    .await?;
             }
             "callback-verify-udf" => self.callback_flow(api, findings, exchanges).await?,
             "udf-update-bad-hash" => {
@@ -706,21 +668,8 @@ impl Executor {
                         .unwrap_or_default();
                     m.insert("hash".into(), Value::String(wrong));
                 }
-                let x = self
-                    .client
-                    .send(&api::to_request(
-                        api,
-                        message,
-                        &doc,
-                        &self.base(api.api)?,
-                        &self.config,
-                        None,
-                        None,
-                    )?)
-                    .await;
-                findings.extend(judge::transport(&x));
-                self.expect_rejection(api, "payu.hash.command.mismatch", &x, findings);
-                exchanges.push(x);
+                self.send_expecting_rejection(api, message, &doc, "payu.hash.command.mismatch", findings, exchanges)
+                    .await?;
             }
             other => anyhow::bail!("unknown named case {other}"),
         }
@@ -806,6 +755,25 @@ impl Executor {
             "jws-padded-base64" => "juspay.jws.base64url",
             _ => "juspay.jws.signature",
         };
+        self.expect_rejection(api, rule, &x, findings);
+        exchanges.push(x);
+        Ok(())
+    }
+
+    /// Sends `doc` as `api`'s request (unsigned, as built) and expects the API's rejection,
+    /// naming `rule` when it is accepted.
+    async fn send_expecting_rejection(
+        &mut self,
+        api: &ApiCase,
+        message: &Message,
+        doc: &Document,
+        rule: &str,
+        findings: &mut Vec<Finding>,
+        exchanges: &mut Vec<Exchange>,
+    ) -> Result<()> {
+        let request = api::to_request(api, message, doc, &self.base(api.api)?, &self.config, None, None)?;
+        let x = self.client.send(&request).await;
+        findings.extend(judge::transport(&x));
         self.expect_rejection(api, rule, &x, findings);
         exchanges.push(x);
         Ok(())
