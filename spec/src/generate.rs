@@ -284,20 +284,9 @@ fn collect_item(
         ),
         Kind::JsonString(inner) => {
             out.push((p.rule("json"), site(Breach::Json)));
-            match &inner.kind {
-                Kind::Object(obj) => collect_obj(obj, p, steps, header, out, &|p, l| p.key(l, l)),
-                Kind::Array(i2) => collect_item(i2, field, &p.index(0), &with(Step::Index(0)), header, out, true),
-                Kind::Map(i2) => collect_item(
-                    i2,
-                    field,
-                    &p.map_value("*"),
-                    &with(Step::Key("udf1".into())),
-                    header,
-                    out,
-                    true,
-                ),
-                _ => {}
-            }
+            // The content's root type is the `json` rule's business; its checks and children
+            // are walked like any item.
+            collect_item(inner, field, p, steps, header, out, false);
         }
         _ => {}
     }

@@ -269,6 +269,22 @@ impl Executor {
         })
     }
 
+    /// A generated valid document of `api` (number `n`) with `ctx` applied.
+    fn valid_with_context(&mut self, api: &ApiCase, message: &Message, n: u64, ctx: &Context) -> Result<Document> {
+        let mut doc = self.document(api, None, n, None)?.context("no document")?;
+        api::apply_context(
+            api,
+            message,
+            &mut doc,
+            None,
+            &self.config,
+            ctx,
+            &mut self.rng,
+            now_millis(),
+        );
+        Ok(doc)
+    }
+
     /// Builds and sends a valid request (with context); returns the document sent.
     async fn send_valid(
         &mut self,
@@ -386,30 +402,10 @@ impl Executor {
         let syntax = format!("{}.{}", message.id, upi_spec::catalogue::syntax_rule(message).0);
         let root_type = format!("{}.type", message.id);
         let (doc, raw) = if rule == root_type {
-            let mut doc = self.document(api, None, 0, None)?.context("no document")?;
-            api::apply_context(
-                api,
-                message,
-                &mut doc,
-                None,
-                &self.config,
-                &ctx,
-                &mut self.rng,
-                now_millis(),
-            );
+            let doc = self.valid_with_context(api, message, 0, &ctx)?;
             (doc, Some("[]".to_string()))
         } else if rule == syntax {
-            let mut doc = self.document(api, None, 0, None)?.context("no document")?;
-            api::apply_context(
-                api,
-                message,
-                &mut doc,
-                None,
-                &self.config,
-                &ctx,
-                &mut self.rng,
-                now_millis(),
-            );
+            let doc = self.valid_with_context(api, message, 0, &ctx)?;
             let raw = match message.encoding {
                 upi_spec::model::Encoding::Json => "{\"merchantRequestId\": \"unterminated".to_string(),
                 _ => format!(
@@ -652,17 +648,7 @@ impl Executor {
             "udf-update-bad-hash" => {
                 let message = messages::find(api.request).context("model")?;
                 let ctx = self.context(api, exchanges).await?;
-                let mut doc = self.document(api, None, 6_000, None)?.context("doc")?;
-                api::apply_context(
-                    api,
-                    message,
-                    &mut doc,
-                    None,
-                    &self.config,
-                    &ctx,
-                    &mut self.rng,
-                    now_millis(),
-                );
+                let mut doc = self.valid_with_context(api, message, 6_000, &ctx)?;
                 if let Some(m) = doc.body.as_object_mut() {
                     let wrong = api::payu_request_hash(api, &Document::body(Value::Object(m.clone())), "not-the-salt")
                         .unwrap_or_default();
