@@ -5,7 +5,7 @@
 use std::path::Path;
 use std::time::Duration;
 
-use rsa::RsaPrivateKey;
+use upi_spec::crypto::PrivateKey;
 use upi_spec::crypto::freshness::FreshnessWindow;
 use upi_spec::crypto::keys::{self, KeyError, KeyRing};
 use upi_spec::crypto::payu_hash::Salt;
@@ -68,7 +68,7 @@ pub struct MerchantStackCredentials {
     /// Request-signing public keys by JWS `kid`.
     pub request_keys: KeyRing,
     /// The PSP key that signs 200 responses (`x-response-signature`).
-    pub response_key: RsaPrivateKey,
+    pub response_key: PrivateKey,
     /// The payee returned in every registered intent.
     pub payee_vpa: String,
     /// See [`MerchantStackCredentials::payee_vpa`].

@@ -14,7 +14,7 @@ use std::sync::LazyLock;
 use serde_json::Value;
 
 use crate::crypto::jws::{self, JwsPolicy};
-use crate::crypto::keys::{KeyRing, RsaPublicKey, public_key_from_pem};
+use crate::crypto::keys::{KeyRing, PublicKey, public_key_from_pem};
 use crate::crypto::payu_hash::{self, Salt};
 use crate::crypto::payu_sequence::HashFamily;
 use crate::crypto::{RuleError, signature_payload};
@@ -61,7 +61,7 @@ static FORM_MODELS: LazyLock<Vec<&'static Message>> = LazyLock::new(|| {
         .collect()
 });
 
-static TEST_KEY: LazyLock<RsaPublicKey> =
+static TEST_KEY: LazyLock<PublicKey> =
     LazyLock::new(|| public_key_from_pem(TEST_PUBLIC_KEY_PEM).expect("the committed test key parses"));
 
 static TEST_RING: LazyLock<KeyRing> = LazyLock::new(|| {
@@ -215,9 +215,7 @@ pub fn jws_envelope(data: &[u8]) {
             let expected = crate::crypto::rsa_sig::sign(
                 crate::crypto::SignatureAlgorithm::Rs256,
                 &key,
-                input.as_bytes(),
-                &mut crate::crypto::OsRng,
-            )
+                input.as_bytes())
             .expect("signing works");
             let got = base64::Engine::decode(
                 &base64::engine::general_purpose::URL_SAFE_NO_PAD,
@@ -255,7 +253,7 @@ pub fn signature_payload(data: &[u8]) {
         // vectors, hold some valid pairs, and mutations can rebuild one).
         Ok(()) => {
             let key = crate::crypto::keys::private_key_from_pem(TEST_PRIVATE_KEY_PEM).expect("the test key parses");
-            let expected = signature_payload::sign(&key, payload, &mut crate::crypto::OsRng).expect("signing works");
+            let expected = signature_payload::sign(&key, payload).expect("signing works");
             assert_eq!(
                 signature.trim(),
                 expected,

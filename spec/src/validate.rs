@@ -118,7 +118,11 @@ fn type_name(v: &Value) -> &'static str {
 
 fn show(v: &Value) -> String {
     let s = match v {
-        Value::String(s) => format!("{s:?}"),
+        // Quoted from a bounded prefix: a 200 KB value is shown in 64 characters, not copied whole.
+        Value::String(s) => match s.char_indices().nth(64) {
+            Some((end, _)) => format!("{:?}", &s[..end]),
+            None => format!("{s:?}"),
+        },
         other => other.to_string(),
     };
     if s.chars().count() > 64 {

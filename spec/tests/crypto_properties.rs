@@ -11,14 +11,14 @@ use upi_spec::crypto::jws::{self, JwsPolicy};
 use upi_spec::crypto::keys::{KeyRing, private_key_from_pem, public_key_from_pem};
 use upi_spec::crypto::payu_hash::{Preimage, Salt, compute};
 use upi_spec::crypto::payu_sequence::{HashFamily, REQUEST_AFTER_SALT, SI_DETAILS, Slot, UDF_6_TO_10};
-use upi_spec::crypto::{OsRng, SignatureAlgorithm, signature_payload, tpv};
+use upi_spec::crypto::{SignatureAlgorithm, signature_payload, tpv};
 
 const KID: &str = "merchant-key-1";
 const NOW: u64 = 1_700_158_230_380;
 
-static PRIVATE: LazyLock<rsa::RsaPrivateKey> =
+static PRIVATE: LazyLock<upi_spec::crypto::PrivateKey> =
     LazyLock::new(|| private_key_from_pem(include_str!("../../golden/keys/merchant_signing.pem")).unwrap());
-static PUBLIC: LazyLock<rsa::RsaPublicKey> =
+static PUBLIC: LazyLock<upi_spec::crypto::PublicKey> =
     LazyLock::new(|| public_key_from_pem(include_str!("../../golden/keys/merchant_signing.pub.pem")).unwrap());
 
 fn ring() -> KeyRing {
@@ -150,7 +150,7 @@ proptest! {
     #[test]
     fn jws_sign_then_verify_round_trips(payload in payload_json(), pss in any::<bool>()) {
         let algorithm = if pss { SignatureAlgorithm::Ps256 } else { SignatureAlgorithm::Rs256 };
-        let signed = jws::sign(&PRIVATE, algorithm, KID, &payload, &mut OsRng).unwrap();
+        let signed = jws::sign(&PRIVATE, algorithm, KID, &payload).unwrap();
         let policy = JwsPolicy { algorithm, window: FreshnessWindow::default(), require_iat: true };
         let verified = jws::verify_body(&signed.to_json(), &ring(), &policy, NOW, None).unwrap();
         prop_assert_eq!(verified.payload_json, payload);
@@ -159,7 +159,7 @@ proptest! {
 
     #[test]
     fn signature_payload_round_trips_and_any_changed_byte_breaks_it(payload in "[ -~]{1,60}", at in any::<prop::sample::Index>()) {
-        let signature = signature_payload::sign(&PRIVATE, &payload, &mut OsRng).unwrap();
+        let signature = signature_payload::sign(&PRIVATE, &payload).unwrap();
         prop_assert_eq!(signature_payload::verify(&PUBLIC, &payload, &signature), Ok(()));
         let mut bytes = payload.clone().into_bytes();
         let i = at.index(bytes.len());
@@ -174,13 +174,11 @@ static SIGNED_JWS: LazyLock<jws::FlattenedJws> = LazyLock::new(|| {
         &PRIVATE,
         SignatureAlgorithm::Rs256,
         KID,
-        &format!(r#"{{"iat":"{NOW}"}}"#),
-        &mut OsRng,
-    )
+        &format!(r#"{{"iat":"{NOW}"}}"#))
     .unwrap()
 });
 static SIGNED_PAYLOAD: LazyLock<String> =
-    LazyLock::new(|| signature_payload::sign(&PRIVATE, r#"{"merchant_id":"stock"}"#, &mut OsRng).unwrap());
+    LazyLock::new(|| signature_payload::sign(&PRIVATE, r#"{"merchant_id":"stock"}"#).unwrap());
 
 fn flip_bit(encoded: &str, bit: usize, url: bool) -> String {
     use base64::Engine as _;

@@ -14,7 +14,7 @@ use upi_spec::crypto::jws::{self, FlattenedJws, JwsPolicy};
 use upi_spec::crypto::keys::{KeyRing, private_key_from_pem, public_key_from_pem};
 use upi_spec::crypto::payu_hash::{self, Preimage, SALT_PLACEHOLDER, Salt};
 use upi_spec::crypto::payu_sequence::HashFamily;
-use upi_spec::crypto::{OsRng, RuleError, SignatureAlgorithm, response_signature, rules, signature_payload, tpv};
+use upi_spec::crypto::{RuleError, SignatureAlgorithm, response_signature, rules, signature_payload, tpv};
 
 fn golden(path: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../golden").join(path)
@@ -25,11 +25,11 @@ fn load<T: DeserializeOwned>(file: &str) -> T {
     serde_json::from_str(&text).unwrap_or_else(|e| panic!("{file}: {e}"))
 }
 
-fn public_key(name: &str) -> rsa::RsaPublicKey {
+fn public_key(name: &str) -> upi_spec::crypto::PublicKey {
     public_key_from_pem(&std::fs::read_to_string(golden(&format!("keys/{name}.pub.pem"))).unwrap()).unwrap()
 }
 
-fn private_key(name: &str) -> rsa::RsaPrivateKey {
+fn private_key(name: &str) -> upi_spec::crypto::PrivateKey {
     private_key_from_pem(&std::fs::read_to_string(golden(&format!("keys/{name}.pem"))).unwrap()).unwrap()
 }
 
@@ -370,9 +370,7 @@ fn run_jws() -> BTreeSet<String> {
                         &private_key(&known.signing_key),
                         policy.algorithm,
                         &known.kid,
-                        &known.payload_json,
-                        &mut OsRng,
-                    )
+                        &known.payload_json)
                     .unwrap();
                     let expected: FlattenedJws = serde_json::from_value(case.jws.clone()).unwrap();
                     assert_eq!(
@@ -402,7 +400,7 @@ fn run_jws() -> BTreeSet<String> {
             None => {
                 assert_eq!(outcome, Ok(()), "{at}");
                 assert_eq!(
-                    response_signature::sign(&psp_private, case.body.as_bytes(), &mut OsRng).unwrap(),
+                    response_signature::sign(&psp_private, case.body.as_bytes()).unwrap(),
                     case.signature,
                     "{at}"
                 );
@@ -465,7 +463,7 @@ fn run_signature_payload() -> BTreeSet<String> {
                 if case.known_answer {
                     let key = private_key(&vectors.keys[&case.merchant_key_id]);
                     assert_eq!(
-                        signature_payload::sign(&key, &case.signature_payload, &mut OsRng).unwrap(),
+                        signature_payload::sign(&key, &case.signature_payload).unwrap(),
                         case.signature,
                         "{at}"
                     );

@@ -6,7 +6,7 @@ use std::io::Read as _;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, Result, bail};
-use upi_spec::crypto::keys::{RsaPrivateKey, RsaPublicKey, private_key_from_pem, public_key_from_pem};
+use upi_spec::crypto::keys::{PrivateKey, PublicKey, private_key_from_pem, public_key_from_pem};
 use upi_spec::crypto::payu_hash::Salt;
 
 /// The bytes of `file`, or of standard input when no file is given. Nothing is trimmed.
@@ -33,12 +33,12 @@ fn pem(path: &Path) -> Result<String> {
 }
 
 /// A private key from a PEM file. The error names the file, never its content.
-pub fn private_key(path: &Path) -> Result<RsaPrivateKey> {
+pub fn private_key(path: &Path) -> Result<PrivateKey> {
     private_key_from_pem(&pem(path)?).with_context(|| format!("key file {}", path.display()))
 }
 
 /// A public key from a PEM file.
-pub fn public_key(path: &Path) -> Result<RsaPublicKey> {
+pub fn public_key(path: &Path) -> Result<PublicKey> {
     public_key_from_pem(&pem(path)?).with_context(|| format!("key file {}", path.display()))
 }
 

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use anyhow::{Result, anyhow};
 use clap::{Args, Subcommand, ValueEnum};
-use upi_spec::crypto::{OsRng, SignatureAlgorithm, jws, response_signature, signature_payload};
+use upi_spec::crypto::{SignatureAlgorithm, jws, response_signature, signature_payload};
 
 use super::input;
 
@@ -84,19 +84,19 @@ pub fn run(args: SignArgs) -> Result<ExitCode> {
         } => {
             let key = input::private_key(&key)?;
             let payload = input::text(payload_file.as_deref())?;
-            jws::sign(&key, alg.into(), &kid, &payload, &mut OsRng)
+            jws::sign(&key, alg.into(), &kid, &payload)
                 .map_err(|e| anyhow!(e))?
                 .to_json()
         }
         SignWhat::SignaturePayload { key, payload_file } => {
             let key = input::private_key(&key)?;
             let payload = input::text(payload_file.as_deref())?;
-            signature_payload::sign(&key, &payload, &mut OsRng).map_err(|e| anyhow!(e))?
+            signature_payload::sign(&key, &payload).map_err(|e| anyhow!(e))?
         }
         SignWhat::ResponseSignature { key, body_file } => {
             let key = input::private_key(&key)?;
             let body = input::bytes(body_file.as_deref())?;
-            response_signature::sign(&key, &body, &mut OsRng).map_err(|e| anyhow!(e))?
+            response_signature::sign(&key, &body).map_err(|e| anyhow!(e))?
         }
     };
     outln!("{output}");

@@ -7,7 +7,7 @@
 use std::collections::BTreeMap;
 
 use rand::Rng;
-use rsa::RsaPrivateKey;
+use aws_lc_rs::signature::RsaKeyPair;
 use serde_json::{Map, Value};
 use upi_spec::crypto::payu_hash;
 use upi_spec::crypto::payu_sequence::HashFamily;
@@ -386,7 +386,7 @@ pub fn to_request(
     doc: &Document,
     base: &str,
     config: &RunConfig,
-    signing_key: Option<&RsaPrivateKey>,
+    signing_key: Option<&RsaKeyPair>,
     raw_payload: Option<&str>,
 ) -> anyhow::Result<Request> {
     let path = api.path.replace("{uri}", &config.merchant.uri);
@@ -448,20 +448,24 @@ pub fn to_request(
 }
 
 /// Signs `payload` as a flattened JWS (RS256, RSASSA-PKCS1-v1_5 with SHA-256), built here
-/// with the `rsa` crate rather than through `upi-spec`'s JWS code, so that the runner's signer
-/// and the verifier a reference implementation may share are independent. The payload is signed
+/// directly on AWS-LC rather than through `upi-spec`'s JWS code, so that the runner's JWS
+/// construction and the verifier a reference implementation may share are independent. The payload is signed
 /// as given, even when it is not JSON (the syntax cases need that).
-pub fn sign_flattened_jws(key: &RsaPrivateKey, kid: &str, alg: &str, payload: &[u8]) -> anyhow::Result<String> {
+pub fn sign_flattened_jws(key: &RsaKeyPair, kid: &str, alg: &str, payload: &[u8]) -> anyhow::Result<String> {
     use base64::Engine as _;
-    use rsa::pkcs1v15::SigningKey;
-    use rsa::signature::{SignatureEncoding, Signer};
     let b64 = |bytes: &[u8]| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes);
     let protected = b64(serde_json::json!({"alg": alg, "kid": kid}).to_string().as_bytes());
     let payload = b64(payload);
-    let signer = SigningKey::<sha2::Sha256>::new(key.clone());
-    let signature = signer.try_sign(format!("{protected}.{payload}").as_bytes())?;
+    let mut signature = vec![0; key.public_modulus_len()];
+    key.sign(
+        &aws_lc_rs::signature::RSA_PKCS1_SHA256,
+        &aws_lc_rs::rand::SystemRandom::new(),
+        format!("{protected}.{payload}").as_bytes(),
+        &mut signature,
+    )
+    .map_err(|_| anyhow::anyhow!("RSA signing failed"))?;
     Ok(
-        serde_json::json!({"protected": protected, "payload": payload, "signature": b64(&signature.to_vec())})
+        serde_json::json!({"protected": protected, "payload": payload, "signature": b64(&signature)})
             .to_string(),
     )
 }

@@ -10,8 +10,11 @@ use base64::Engine as _;
 use hmac::{Hmac, Mac};
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
-use rsa::pkcs8::EncodePublicKey;
-use rsa::{RsaPrivateKey, RsaPublicKey};
+use std::sync::Arc;
+
+use aws_lc_rs::signature::RsaKeyPair;
+use rsa::pkcs8::EncodePrivateKey as _;
+use upi_spec::crypto::PublicKey;
 use serde_json::Value;
 use sha2::Sha256;
 use upi_spec::crypto::payu_sequence::HashFamily;
@@ -36,10 +39,10 @@ pub struct Executor {
     client: Client,
     seed: u64,
     rng: ChaCha8Rng,
-    signing_key: RsaPrivateKey,
-    wrong_key: RsaPrivateKey,
+    signing_key: Arc<RsaKeyPair>,
+    wrong_key: Arc<RsaKeyPair>,
     merchant_public_pem: String,
-    psp_key: RsaPublicKey,
+    psp_key: PublicKey,
     /// Whether the target has the reference server's sandbox control.
     pub sandbox: bool,
     receiver: Option<Receiver>,
@@ -62,7 +65,7 @@ impl Executor {
     }
 
     /// The merchant's JWS signing key.
-    pub(crate) fn signing_key(&self) -> &RsaPrivateKey {
+    pub(crate) fn signing_key(&self) -> &RsaKeyPair {
         &self.signing_key
     }
 
@@ -76,10 +79,18 @@ impl Executor {
         let read_key = |path: &std::path::Path| {
             std::fs::read_to_string(path).with_context(|| format!("reading key {}", path.display()))
         };
-        let signing_key = keys::private_key_from_pem(&read_key(&config.merchant.signing_key)?)?;
-        let wrong_key = keys::private_key_from_pem(&read_key(&config.merchant.wrong_key)?)?;
+        // Keys are read and checked by upi-spec; the runner signs with its own AWS-LC key pair.
+        let read_signer = |path: &std::path::Path| -> Result<(PublicKey, Arc<RsaKeyPair>)> {
+            let key = keys::private_key_from_pem(&read_key(path)?)?;
+            let der = key.as_rsa().to_pkcs8_der()?;
+            let pair = RsaKeyPair::from_pkcs8(der.as_bytes())
+                .map_err(|e| anyhow::anyhow!("key {}: {e}", path.display()))?;
+            Ok((key.public_key(), Arc::new(pair)))
+        };
+        let (merchant_public, signing_key) = read_signer(&config.merchant.signing_key)?;
+        let (_, wrong_key) = read_signer(&config.merchant.wrong_key)?;
         let psp_key = keys::public_key_from_pem(&read_key(&config.merchant.psp_public_key)?)?;
-        let merchant_public_pem = RsaPublicKey::from(&signing_key).to_public_key_pem(rsa::pkcs8::LineEnding::LF)?;
+        let merchant_public_pem = merchant_public.to_pem();
         let client = Client::new(
             Duration::from_millis(config.limits.request_timeout_ms),
             config.limits.max_response_bytes,
@@ -323,7 +334,7 @@ impl Executor {
             &doc,
             &self.base(api.api)?,
             &self.config,
-            Some(&self.signing_key),
+            Some(self.signing_key.as_ref()),
             None,
         )?;
         let x = self.client.send(&request).await;
@@ -436,7 +447,7 @@ impl Executor {
             &doc,
             &self.base(api.api)?,
             &self.config,
-            Some(&self.signing_key),
+            Some(self.signing_key.as_ref()),
             raw.as_deref(),
         )?;
         let mut request = request;
@@ -597,7 +608,7 @@ impl Executor {
                         &again,
                         &self.base(api.api)?,
                         &self.config,
-                        Some(&self.signing_key),
+                        Some(self.signing_key.as_ref()),
                         None,
                     )?)
                     .await;

@@ -170,6 +170,7 @@ pub async fn fuzz(config: RunConfig, target: String, options: &FuzzOptions) -> R
         .filter(|a| options.suites.is_empty() || options.suites.iter().any(|s| *s == a.suite))
         .collect();
     anyhow::ensure!(!apis.is_empty(), "no API matches --suite {:?}", options.suites);
+    let targets: Arc<Vec<FuzzTarget>> = Arc::new(apis.iter().filter_map(FuzzTarget::new).collect());
     let started = Instant::now();
     let next = Arc::new(AtomicU64::new(0));
     let requests = Arc::new(AtomicU64::new(0));
@@ -184,8 +185,9 @@ pub async fn fuzz(config: RunConfig, target: String, options: &FuzzOptions) -> R
                 (worker_config.limits.requests_per_second / options.workers.max(1) as u32).max(1);
         }
         let mut executor = Executor::new(worker_config, options.seed ^ (w as u64)).await?;
-        let (apis, next, requests, found, findings, options) = (
+        let (apis, targets, next, requests, found, findings, options) = (
             apis.clone(),
+            targets.clone(),
             next.clone(),
             requests.clone(),
             found.clone(),
@@ -201,7 +203,7 @@ pub async fn fuzz(config: RunConfig, target: String, options: &FuzzOptions) -> R
                 if options.cases.is_some_and(|n| case >= n) {
                     break;
                 }
-                let outcome = run_case(&mut executor, &apis, options.seed, case).await;
+                let outcome = run_case(&mut executor, &targets, options.seed, case).await;
                 requests.fetch_add(outcome.requests, Ordering::Relaxed);
                 if let Some(reproducer) = outcome.reproducer {
                     let mut all = findings.lock().await;
@@ -297,25 +299,45 @@ struct CaseOutcome {
     reproducer: Option<Reproducer>,
 }
 
+/// An API under fuzzing with what is worked out once per run: its request model and the
+/// `must` rules a generated message can break in a way a target can be judged on.
+struct FuzzTarget {
+    api: ApiCase,
+    message: &'static Message,
+    breakable: Vec<String>,
+}
+
+impl FuzzTarget {
+    fn new(api: &ApiCase) -> Option<FuzzTarget> {
+        let message = messages::find(api.request)?;
+        let breakable = catalogue::rules_of(message)
+            .into_iter()
+            .filter(|r| {
+                r.severity == Severity::Must && !r.id.contains(".echo.") && super::plan::not_over_http(&r.id).is_none()
+            })
+            .map(|r| r.id)
+            .collect();
+        Some(FuzzTarget {
+            api: api.clone(),
+            message,
+            breakable,
+        })
+    }
+}
+
 /// Generates case `case` of the run and judges it.
-async fn run_case(executor: &mut Executor, apis: &[ApiCase], seed: u64, case: u64) -> CaseOutcome {
+async fn run_case(executor: &mut Executor, targets: &[FuzzTarget], seed: u64, case: u64) -> CaseOutcome {
     let mut rng = ChaCha8Rng::seed_from_u64(seed ^ case.wrapping_mul(0x9E37_79B9_7F4A_7C15));
-    let api = apis[rng.random_range(0..apis.len())].clone();
-    let Some(message) = messages::find(api.request) else {
-        return CaseOutcome {
-            requests: 0,
-            reproducer: None,
-        };
-    };
+    let target = &targets[rng.random_range(0..targets.len())];
     let case_seed = rng.random::<u64>();
-    let (doc, mutation) = make_case(message, &mut rng, case_seed);
+    let (doc, mutation) = make_case(target, &mut rng, case_seed);
     let Some(doc) = doc else {
         return CaseOutcome {
             requests: 0,
             reproducer: None,
         };
     };
-    match attempt(executor, &api, message, doc, &mutation, &mut rng, seed, case).await {
+    match attempt(executor, &target.api, target.message, doc, &mutation, &mut rng, seed, case).await {
         Ok((requests, reproducer)) => CaseOutcome { requests, reproducer },
         Err(_) => CaseOutcome {
             requests: 1,
@@ -325,21 +347,14 @@ async fn run_case(executor: &mut Executor, apis: &[ApiCase], seed: u64, case: u6
 }
 
 /// Picks how to make the case and makes its document.
-fn make_case(message: &Message, rng: &mut ChaCha8Rng, case_seed: u64) -> (Option<Document>, Mutation) {
+fn make_case(target: &FuzzTarget, rng: &mut ChaCha8Rng, case_seed: u64) -> (Option<Document>, Mutation) {
+    let message = target.message;
     let roll = rng.random_range(0..10);
     if roll < 3 {
         return (Some(generate::valid(message, case_seed)), Mutation::Valid);
     }
     if roll < 6 {
-        let rules: Vec<String> = catalogue::rules_of(message)
-            .into_iter()
-            .filter(|r| {
-                r.severity == Severity::Must
-                    && !r.id.contains(".echo.")
-                    && !r.id.ends_with(".header.x-api-version.required")
-            })
-            .map(|r| r.id)
-            .collect();
+        let rules = &target.breakable;
         let rule = rules[rng.random_range(0..rules.len())].clone();
         return (generate::breaking(message, &rule, case_seed), Mutation::Break { rule });
     }
@@ -493,7 +508,8 @@ async fn attempt(
     let base = executor.base(api.api)?;
     let mut request = api::to_request(api, message, &doc, &base, &config, Some(executor.signing_key()), None)?;
     raw_mutation(&mut request.body, message, mutation);
-    let x = executor.client().send(&request).await;
+    // Only a reported request is rendered (masked body, curl line): most cases find nothing.
+    let mut x = executor.client().send_unrendered(&request).await;
     let findings = judge_case(
         executor,
         api,
@@ -508,6 +524,7 @@ async fn attempt(
     if !findings.iter().any(|f| f.severity == Severity::Must) {
         return Ok((requests, None));
     }
+    executor.client().render_request(&request, &mut x);
     Ok((
         requests,
         Some(Reproducer {

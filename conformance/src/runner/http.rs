@@ -119,53 +119,32 @@ impl Client {
 
     /// Sends a request and records the exchange; transport failures are recorded, not raised.
     pub async fn send(&self, request: &Request) -> Exchange {
-        if let Some(gap) = self.min_interval {
-            let mut last = self.last.lock().await;
-            if let Some(t) = *last {
-                let wait = gap.saturating_sub(t.elapsed());
-                tokio::time::sleep(wait).await;
-            }
-            *last = Some(Instant::now());
-        }
-        let method = reqwest::Method::from_bytes(request.method.as_bytes()).unwrap_or(reqwest::Method::POST);
-        let mut builder = self.inner.request(method, &request.url);
-        for (k, v) in &request.headers {
-            builder = builder.header(k.as_str(), v.as_str());
-        }
+        let mut exchange = self.send_unrendered(request).await;
+        self.render_request(request, &mut exchange);
+        exchange
+    }
+
+    /// Fills the request side of `exchange` for reports: headers and body with secrets masked,
+    /// and the curl line. [`Client::send`] does it for every request; the fuzzer only for the
+    /// requests it reports.
+    pub fn render_request(&self, request: &Request, exchange: &mut Exchange) {
         let shown_body = match &request.body {
             Body::Empty => String::new(),
-            Body::Bytes(b) => {
-                builder = builder.body(b.clone());
-                mask_form_or_json(&String::from_utf8_lossy(b))
-            }
-            Body::Multipart(parts) => {
-                let mut form = reqwest::multipart::Form::new();
-                for (k, v) in parts {
-                    form = match v.strip_prefix('@') {
-                        Some(file) => form.part(
-                            k.clone(),
-                            reqwest::multipart::Part::bytes(b"%PDF-1.4 upi-conformance test invoice\n".to_vec())
-                                .file_name(document_name(file)),
-                        ),
-                        None => form.text(k.clone(), v.clone()),
-                    };
-                }
-                builder = builder.multipart(form);
-                parts
-                    .iter()
-                    .map(|(k, v)| {
-                        format!(
-                            "{k}={}",
-                            if MASKED_FIELDS.contains(&k.as_str()) {
-                                "<redacted>"
-                            } else {
-                                v
-                            }
-                        )
-                    })
-                    .collect::<Vec<_>>()
-                    .join("\n")
-            }
+            Body::Bytes(b) => mask_form_or_json(&String::from_utf8_lossy(b)),
+            Body::Multipart(parts) => parts
+                .iter()
+                .map(|(k, v)| {
+                    format!(
+                        "{k}={}",
+                        if MASKED_FIELDS.contains(&k.as_str()) {
+                            "<redacted>"
+                        } else {
+                            v
+                        }
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join("\n"),
         };
         let request_headers: Vec<(String, String)> = request
             .headers
@@ -181,12 +160,50 @@ impl Client {
                 )
             })
             .collect();
-        let curl = self.mask(&curl_line(request, &request_headers, &shown_body));
+        exchange.curl = self.mask(&curl_line(request, &request_headers, &shown_body));
+        exchange.request_body = self.mask(&shown_body);
+        exchange.request_headers = request_headers;
+    }
+
+    /// Sends a request and records the response side of the exchange (the request side is left
+    /// empty: see [`Client::render_request`]).
+    pub async fn send_unrendered(&self, request: &Request) -> Exchange {
+        if let Some(gap) = self.min_interval {
+            let mut last = self.last.lock().await;
+            if let Some(t) = *last {
+                let wait = gap.saturating_sub(t.elapsed());
+                tokio::time::sleep(wait).await;
+            }
+            *last = Some(Instant::now());
+        }
+        let method = reqwest::Method::from_bytes(request.method.as_bytes()).unwrap_or(reqwest::Method::POST);
+        let mut builder = self.inner.request(method, &request.url);
+        for (k, v) in &request.headers {
+            builder = builder.header(k.as_str(), v.as_str());
+        }
+        match &request.body {
+            Body::Empty => {}
+            Body::Bytes(b) => builder = builder.body(b.clone()),
+            Body::Multipart(parts) => {
+                let mut form = reqwest::multipart::Form::new();
+                for (k, v) in parts {
+                    form = match v.strip_prefix('@') {
+                        Some(file) => form.part(
+                            k.clone(),
+                            reqwest::multipart::Part::bytes(b"%PDF-1.4 upi-conformance test invoice\n".to_vec())
+                                .file_name(document_name(file)),
+                        ),
+                        None => form.text(k.clone(), v.clone()),
+                    };
+                }
+                builder = builder.multipart(form);
+            }
+        }
         let started = Instant::now();
         let mut exchange = Exchange {
             request_line: format!("{} {}", request.method, request.url),
-            request_headers,
-            request_body: self.mask(&shown_body),
+            request_headers: Vec::new(),
+            request_body: String::new(),
             status: None,
             response_headers: Vec::new(),
             response_body: String::new(),
@@ -195,7 +212,7 @@ impl Client {
             error: None,
             timed_out: false,
             elapsed_ms: 0,
-            curl,
+            curl: String::new(),
         };
         match builder.send().await {
             Err(e) => {

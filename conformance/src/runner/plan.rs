@@ -182,10 +182,24 @@ const NAMED: &[(&str, &str, CaseKind, &str, &[&str])] = &[
 
 /// Request rules no rejection case can judge over HTTP, with the reason (they are still
 /// checked by `validate` and `audit` on captured requests).
-const NOT_OVER_HTTP: &[(&str, &str)] = &[(
-    ".header.x-api-version.required",
-    "without x-api-version a request is a Default-version request: no server can tell it was meant for this version",
-)];
+const NOT_OVER_HTTP: &[(&str, &str)] = &[
+    (
+        ".header.x-api-version.required",
+        "without x-api-version a request is a Default-version request: no server can tell it was meant for this version",
+    ),
+    (
+        ".header.x-api-version.absent",
+        "with x-api-version a request is a request of that version: no server can tell it was meant as a Default-version request",
+    ),
+];
+
+/// Why no request can show whether a target enforces `rule_id`, if that is so.
+pub fn not_over_http(rule_id: &str) -> Option<&'static str> {
+    NOT_OVER_HTTP
+        .iter()
+        .find(|(suffix, _)| rule_id.ends_with(suffix))
+        .map(|(_, reason)| *reason)
+}
 
 /// The flows that run once per suite (not per version).
 const ONCE: &[&str] = &["duplicate-rejected"];
@@ -265,7 +279,7 @@ pub fn plan(suites: &[String], versions: &[String], generated: usize) -> Vec<Pla
             if rule.severity != Severity::Must || rule.id.contains(".echo.") || context_owned(&api, &rule.id) {
                 continue;
             }
-            if let Some((_, reason)) = NOT_OVER_HTTP.iter().find(|(suffix, _)| rule.id.ends_with(suffix)) {
+            if let Some(reason) = not_over_http(&rule.id) {
                 out.push(Planned {
                     id: format!("reject.{}", rule.id),
                     suite: suite.clone(),

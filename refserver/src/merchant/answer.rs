@@ -6,7 +6,7 @@
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::Response;
 use serde_json::{Map, Value, json};
-use upi_spec::crypto::{OsRng, response_signature};
+use upi_spec::crypto::response_signature;
 use upi_spec::model::{Kind, Message};
 
 use super::version::Version;
@@ -132,7 +132,7 @@ pub async fn signed(body: &Value, config: &ServerConfig) -> Response {
     }
     let key = config.merchant.response_key.clone();
     let signing = tokio::task::spawn_blocking(move || {
-        let signature = response_signature::sign(&key, &bytes, &mut OsRng);
+        let signature = response_signature::sign(&key, &bytes);
         (bytes, signature)
     })
     .await;

@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 use upi_reference_server::{Fault, RunningServer, ServerConfig, spawn};
 use upi_spec::crypto::payu_hash::{self, Salt};
 use upi_spec::crypto::payu_sequence::HashFamily;
-use upi_spec::crypto::{OsRng, SignatureAlgorithm, jws, keys};
+use upi_spec::crypto::{SignatureAlgorithm, jws, keys};
 use upi_spec::input::Document;
 use upi_spec::{Severity, validate};
 
@@ -243,7 +243,7 @@ pub fn intent_payload(version: Version, merchant_request_id: &str) -> Value {
 /// The flattened JWS of `payload_json` signed with `pem` under `kid`.
 pub fn envelope_with(pem: &str, algorithm: SignatureAlgorithm, kid: &str, payload_json: &str) -> String {
     let key = keys::private_key_from_pem(pem).unwrap();
-    jws::sign(&key, algorithm, kid, payload_json, &mut OsRng)
+    jws::sign(&key, algorithm, kid, payload_json)
         .unwrap()
         .to_json()
 }

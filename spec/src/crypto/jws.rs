@@ -16,12 +16,10 @@ use super::RuleError;
 use super::catalogue::RuleDef;
 use super::encoding::{decode_base64url, encode_base64url};
 use super::freshness::{FreshnessWindow, Staleness};
-use super::keys::KeyRing;
+use super::keys::{KeyRing, PrivateKey};
 use super::rsa_sig::{self, SignatureAlgorithm};
 use crate::rule::Severity;
 use crate::source::{Source, seeds};
-use rsa::RsaPrivateKey;
-use rsa::rand_core::CryptoRngCore;
 
 /// Rule IDs of the request JWS.
 pub mod ids {
@@ -358,11 +356,10 @@ struct ProtectedHeader<'a> {
 
 /// Signs `payload_json` (the request JSON, exactly as it will be sent) under `kid`.
 pub fn sign(
-    key: &RsaPrivateKey,
+    key: &PrivateKey,
     algorithm: SignatureAlgorithm,
     kid: &str,
     payload_json: &str,
-    rng: &mut impl CryptoRngCore,
 ) -> Result<FlattenedJws, JwsError> {
     if kid.is_empty() {
         return Err(JwsError::KidMissing);
@@ -380,7 +377,7 @@ pub fn sign(
         payload: encode_base64url(payload_json.as_bytes()),
         signature: String::new(),
     };
-    let signature = rsa_sig::sign(algorithm, key, jws.signing_input().as_bytes(), rng)
+    let signature = rsa_sig::sign(algorithm, key, jws.signing_input().as_bytes())
         .ok_or_else(|| JwsError::Signature { kid: kid.to_owned() })?;
     jws.signature = encode_base64url(&signature);
     Ok(jws)

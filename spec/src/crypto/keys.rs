@@ -1,13 +1,19 @@
 //! RSA keys as the vendors exchange them: PEM text, at least 2048 bits. Parsing is here so
 //! every signature module rejects a weak or unreadable key the same way, and a [`KeyRing`]
 //! maps the key IDs that messages name (`kid`, `merchantKeyId`) to public keys.
+//!
+//! A key is read once (RustCrypto `rsa` decodes the PEM and checks the size) and held as a
+//! [`PrivateKey`] or [`PublicKey`] that also carries what AWS-LC needs to sign or verify, so
+//! the per-signature work is the RSA operation alone.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
-use rsa::pkcs1::{DecodeRsaPrivateKey as _, DecodeRsaPublicKey as _};
-use rsa::pkcs8::{DecodePrivateKey as _, DecodePublicKey as _};
+use aws_lc_rs::signature::RsaKeyPair;
+use rsa::pkcs1::{DecodeRsaPrivateKey as _, DecodeRsaPublicKey as _, EncodeRsaPublicKey as _};
+use rsa::pkcs8::{DecodePrivateKey as _, DecodePublicKey as _, EncodePrivateKey as _, EncodePublicKey as _};
 use rsa::traits::PublicKeyParts as _;
-pub use rsa::{RsaPrivateKey, RsaPublicKey};
+use rsa::{RsaPrivateKey, RsaPublicKey};
 
 use super::RuleError;
 use super::catalogue::RuleDef;
@@ -19,6 +25,10 @@ pub const RULE_RSA_2048_PEM: &str = "crypto.key.rsa-2048-pem";
 
 /// The smallest modulus accepted, in bits.
 pub const MIN_MODULUS_BITS: usize = 2048;
+
+/// The largest modulus accepted, in bits (the limit of the signing library; the documents
+/// exchange 2048-bit keys).
+pub const MAX_MODULUS_BITS: usize = 8192;
 
 pub(crate) const RULES: &[RuleDef] = &[RuleDef {
     id: RULE_RSA_2048_PEM,
@@ -46,6 +56,18 @@ pub enum KeyError {
         /// Modulus length in bits.
         bits: usize,
     },
+    /// The modulus is longer than [`MAX_MODULUS_BITS`].
+    #[error("crypto.key.rsa-2048-pem: RSA key has {bits} bits, at most 8192 are supported")]
+    TooLarge {
+        /// Modulus length in bits.
+        bits: usize,
+    },
+    /// The key decodes but its parts are inconsistent (the signing library refuses it).
+    #[error("crypto.key.rsa-2048-pem: RSA private key is inconsistent: {reason}")]
+    Inconsistent {
+        /// What the signing library said.
+        reason: String,
+    },
 }
 
 impl RuleError for KeyError {
@@ -59,32 +81,115 @@ fn check_size(key: &RsaPublicKey) -> Result<(), KeyError> {
     if bits < MIN_MODULUS_BITS {
         return Err(KeyError::TooSmall { bits });
     }
+    if bits > MAX_MODULUS_BITS {
+        return Err(KeyError::TooLarge { bits });
+    }
     Ok(())
 }
 
+/// An RSA private key, checked and ready to sign.
+#[derive(Clone)]
+pub struct PrivateKey {
+    key: RsaPrivateKey,
+    signer: Arc<RsaKeyPair>,
+}
+
+impl PrivateKey {
+    /// Checks `key` (size, consistency) and prepares it for signing.
+    pub fn new(key: RsaPrivateKey) -> Result<Self, KeyError> {
+        check_size(&key.to_public_key())?;
+        let der = key.to_pkcs8_der().map_err(|e| KeyError::Inconsistent { reason: e.to_string() })?;
+        let signer = RsaKeyPair::from_pkcs8(der.as_bytes()).map_err(|e| KeyError::Inconsistent {
+            reason: e.to_string(),
+        })?;
+        Ok(PrivateKey {
+            key,
+            signer: Arc::new(signer),
+        })
+    }
+
+    /// The matching public key.
+    pub fn public_key(&self) -> PublicKey {
+        PublicKey::from_checked(self.key.to_public_key())
+    }
+
+    /// The RustCrypto form of the key.
+    pub fn as_rsa(&self) -> &RsaPrivateKey {
+        &self.key
+    }
+
+    pub(crate) fn signer(&self) -> &RsaKeyPair {
+        &self.signer
+    }
+}
+
+impl std::fmt::Debug for PrivateKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "PrivateKey({} bits, redacted)", self.key.n().bits())
+    }
+}
+
+/// An RSA public key, checked and ready to verify.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PublicKey {
+    key: RsaPublicKey,
+    /// PKCS#1 `RSAPublicKey` DER, the form the verifier reads.
+    der: Arc<[u8]>,
+}
+
+impl PublicKey {
+    /// Checks `key`'s size and prepares it for verification.
+    pub fn new(key: RsaPublicKey) -> Result<Self, KeyError> {
+        check_size(&key)?;
+        Ok(Self::from_checked(key))
+    }
+
+    fn from_checked(key: RsaPublicKey) -> Self {
+        let der = key
+            .to_pkcs1_der()
+            .map(|d| Arc::from(d.as_bytes()))
+            .unwrap_or_else(|_| Arc::from(&[][..]));
+        PublicKey { key, der }
+    }
+
+    /// The RustCrypto form of the key.
+    pub fn as_rsa(&self) -> &RsaPublicKey {
+        &self.key
+    }
+
+    /// The key as SPKI PEM (`PUBLIC KEY`).
+    pub fn to_pem(&self) -> String {
+        self.key
+            .to_public_key_pem(rsa::pkcs8::LineEnding::LF)
+            .unwrap_or_default()
+    }
+
+    pub(crate) fn pkcs1_der(&self) -> &[u8] {
+        &self.der
+    }
+}
+
 /// Parses a public key from PEM (`PUBLIC KEY` or `RSA PUBLIC KEY`).
-pub fn public_key_from_pem(pem: &str) -> Result<RsaPublicKey, KeyError> {
+pub fn public_key_from_pem(pem: &str) -> Result<PublicKey, KeyError> {
     let key = RsaPublicKey::from_public_key_pem(pem.trim())
         .or_else(|_| RsaPublicKey::from_pkcs1_pem(pem.trim()))
         .map_err(|_| KeyError::Unreadable { kind: "public" })?;
-    check_size(&key)?;
-    Ok(key)
+    PublicKey::new(key)
 }
 
 /// Parses a private key from PEM (`PRIVATE KEY` or `RSA PRIVATE KEY`).
-pub fn private_key_from_pem(pem: &str) -> Result<RsaPrivateKey, KeyError> {
+pub fn private_key_from_pem(pem: &str) -> Result<PrivateKey, KeyError> {
     let key = RsaPrivateKey::from_pkcs8_pem(pem.trim())
         .or_else(|_| RsaPrivateKey::from_pkcs1_pem(pem.trim()))
         .map_err(|_| KeyError::Unreadable { kind: "private" })?;
-    check_size(&key.to_public_key())?;
-    Ok(key)
+    PrivateKey::new(key)
 }
 
 /// Public keys by the key ID that messages carry (`kid` of a JWS header, `merchantKeyId` of a
 /// TPAP payload).
 #[derive(Debug, Clone, Default)]
 pub struct KeyRing {
-    keys: BTreeMap<String, RsaPublicKey>,
+    keys: BTreeMap<String, PublicKey>,
 }
 
 impl KeyRing {
@@ -94,13 +199,13 @@ impl KeyRing {
     }
 
     /// Adds (or replaces) the key for `key_id`.
-    pub fn insert(&mut self, key_id: impl Into<String>, key: RsaPublicKey) -> &mut Self {
+    pub fn insert(&mut self, key_id: impl Into<String>, key: PublicKey) -> &mut Self {
         self.keys.insert(key_id.into(), key);
         self
     }
 
     /// The key for `key_id`, if the ring has one.
-    pub fn get(&self, key_id: &str) -> Option<&RsaPublicKey> {
+    pub fn get(&self, key_id: &str) -> Option<&PublicKey> {
         self.keys.get(key_id)
     }
 

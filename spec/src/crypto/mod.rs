@@ -22,7 +22,7 @@ mod catalogue;
 mod encoding;
 
 pub use catalogue::rules;
-pub use rsa::rand_core::{CryptoRngCore, OsRng};
+pub use keys::{PrivateKey, PublicKey};
 pub use rsa_sig::SignatureAlgorithm;
 
 /// An error that names the catalogue rule it enforces.

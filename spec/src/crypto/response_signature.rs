@@ -3,8 +3,7 @@
 //! public key. The header's encoding is not published; we use base64url without padding, like
 //! the request JWS's signature segment, and say so in the rule's source.
 
-use rsa::rand_core::CryptoRngCore;
-use rsa::{RsaPrivateKey, RsaPublicKey};
+use super::keys::{PrivateKey, PublicKey};
 
 use super::RuleError;
 use super::catalogue::RuleDef;
@@ -65,14 +64,14 @@ impl RuleError for ResponseSignatureError {
 }
 
 /// Signs a response body: the header value to send.
-pub fn sign(key: &RsaPrivateKey, body: &[u8], rng: &mut impl CryptoRngCore) -> Result<String, ResponseSignatureError> {
-    rsa_sig::sign(SignatureAlgorithm::Rs256, key, body, rng)
+pub fn sign(key: &PrivateKey, body: &[u8]) -> Result<String, ResponseSignatureError> {
+    rsa_sig::sign(SignatureAlgorithm::Rs256, key, body)
         .map(|sig| encode_base64url(&sig))
         .ok_or(ResponseSignatureError::Signature)
 }
 
 /// Verifies a header value against the raw body bytes.
-pub fn verify(key: &RsaPublicKey, body: &[u8], header: &str) -> Result<(), ResponseSignatureError> {
+pub fn verify(key: &PublicKey, body: &[u8], header: &str) -> Result<(), ResponseSignatureError> {
     let signature = decode_base64url(header).map_err(|p| ResponseSignatureError::Encoding { reason: p.reason })?;
     if rsa_sig::verify(SignatureAlgorithm::Rs256, key, body, &signature) {
         Ok(())

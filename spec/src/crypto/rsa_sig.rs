@@ -1,12 +1,10 @@
 //! The two RSA signature schemes the documents use, over SHA-256: RSASSA-PKCS1-v1_5 (`RS256`)
-//! and RSASSA-PSS with a 32-byte salt (`PS256`), on the RustCrypto `rsa` crate.
+//! and RSASSA-PSS with a 32-byte salt (`PS256`), on AWS-LC (`aws-lc-rs`).
 
-use rsa::pkcs1v15;
-use rsa::pss;
-use rsa::rand_core::CryptoRngCore;
-use rsa::signature::{RandomizedSigner as _, SignatureEncoding as _, Verifier as _};
-use rsa::{RsaPrivateKey, RsaPublicKey};
-use sha2::Sha256;
+use aws_lc_rs::rand::SystemRandom;
+use aws_lc_rs::signature::{self, RsaEncoding, RsaParameters, UnparsedPublicKey};
+
+use super::keys::{PrivateKey, PublicKey};
 
 /// A signature algorithm over SHA-256.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -37,39 +35,29 @@ impl SignatureAlgorithm {
     }
 }
 
-/// Signs `message`. `rng` blinds the private-key operation (against timing side channels) and
-/// draws the PS256 salt; RS256 signatures are still deterministic. Returns `None` only if the
-/// key cannot sign.
-pub(crate) fn sign(
-    algorithm: SignatureAlgorithm,
-    key: &RsaPrivateKey,
-    message: &[u8],
-    rng: &mut impl CryptoRngCore,
-) -> Option<Vec<u8>> {
-    match algorithm {
-        SignatureAlgorithm::Rs256 => pkcs1v15::SigningKey::<Sha256>::new(key.clone())
-            .try_sign_with_rng(rng, message)
-            .ok()
-            .map(|s| s.to_vec()),
-        SignatureAlgorithm::Ps256 => pss::BlindedSigningKey::<Sha256>::new(key.clone())
-            .try_sign_with_rng(rng, message)
-            .ok()
-            .map(|s| s.to_vec()),
-    }
+/// Signs `message`. AWS-LC blinds the private-key operation (against timing side channels) and
+/// draws the PS256 salt from its own generator; RS256 signatures are still deterministic.
+/// Returns `None` only if the key cannot sign.
+pub(crate) fn sign(algorithm: SignatureAlgorithm, key: &PrivateKey, message: &[u8]) -> Option<Vec<u8>> {
+    let padding: &'static dyn RsaEncoding = match algorithm {
+        SignatureAlgorithm::Rs256 => &signature::RSA_PKCS1_SHA256,
+        SignatureAlgorithm::Ps256 => &signature::RSA_PSS_SHA256,
+    };
+    let signer = key.signer();
+    let mut signature = vec![0; signer.public_modulus_len()];
+    signer
+        .sign(padding, &SystemRandom::new(), message, &mut signature)
+        .ok()?;
+    Some(signature)
 }
 
 /// Whether `signature` is a valid signature of `message` under `key`.
-pub(crate) fn verify(algorithm: SignatureAlgorithm, key: &RsaPublicKey, message: &[u8], signature: &[u8]) -> bool {
-    match algorithm {
-        SignatureAlgorithm::Rs256 => pkcs1v15::Signature::try_from(signature).is_ok_and(|sig| {
-            pkcs1v15::VerifyingKey::<Sha256>::new(key.clone())
-                .verify(message, &sig)
-                .is_ok()
-        }),
-        SignatureAlgorithm::Ps256 => pss::Signature::try_from(signature).is_ok_and(|sig| {
-            pss::VerifyingKey::<Sha256>::new(key.clone())
-                .verify(message, &sig)
-                .is_ok()
-        }),
-    }
+pub(crate) fn verify(algorithm: SignatureAlgorithm, key: &PublicKey, message: &[u8], signature: &[u8]) -> bool {
+    let parameters: &'static RsaParameters = match algorithm {
+        SignatureAlgorithm::Rs256 => &signature::RSA_PKCS1_2048_8192_SHA256,
+        SignatureAlgorithm::Ps256 => &signature::RSA_PSS_2048_8192_SHA256,
+    };
+    UnparsedPublicKey::new(parameters, key.pkcs1_der())
+        .verify(message, signature)
+        .is_ok()
 }

@@ -3,8 +3,7 @@
 //! string, standard base64, with the private key named by `merchantKeyId`. Verification takes
 //! the string as sent and never re-serialises it: a whitespace change breaks the signature.
 
-use rsa::rand_core::CryptoRngCore;
-use rsa::{RsaPrivateKey, RsaPublicKey};
+use super::keys::{PrivateKey, PublicKey};
 
 use super::RuleError;
 use super::catalogue::RuleDef;
@@ -83,17 +82,16 @@ impl RuleError for SignaturePayloadError {
 
 /// Signs the exact `signature_payload` string: the `signature` value to send.
 pub fn sign(
-    key: &RsaPrivateKey,
+    key: &PrivateKey,
     signature_payload: &str,
-    rng: &mut impl CryptoRngCore,
 ) -> Result<String, SignaturePayloadError> {
-    rsa_sig::sign(SignatureAlgorithm::Rs256, key, signature_payload.as_bytes(), rng)
+    rsa_sig::sign(SignatureAlgorithm::Rs256, key, signature_payload.as_bytes())
         .map(|sig| encode_base64(&sig))
         .ok_or(SignaturePayloadError::Signature)
 }
 
 /// Verifies `signature` over the exact `signature_payload` string with `key`.
-pub fn verify(key: &RsaPublicKey, signature_payload: &str, signature: &str) -> Result<(), SignaturePayloadError> {
+pub fn verify(key: &PublicKey, signature_payload: &str, signature: &str) -> Result<(), SignaturePayloadError> {
     let bytes = decode_base64(signature).map_err(|p| SignaturePayloadError::Encoding { reason: p.reason })?;
     if rsa_sig::verify(SignatureAlgorithm::Rs256, key, signature_payload.as_bytes(), &bytes) {
         Ok(())
