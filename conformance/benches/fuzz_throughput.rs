@@ -10,6 +10,10 @@
 use std::time::{Duration, Instant};
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+
+/// The same allocator as the `upi-conformance` binary, so the numbers are the command's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use upi_conformance::runner::config::RunConfig;
 use upi_conformance::runner::fuzz::{FuzzOptions, fuzz};
 use upi_reference_server::{ServerConfig, spawn};
@@ -47,34 +51,80 @@ fn live_fuzzer(c: &mut Criterion) {
     let cases = 2_000u64;
     let mut group = c.benchmark_group("fuzzer");
     group.sample_size(10).measurement_time(Duration::from_secs(20));
-    let mut last_rate = 0.0;
-    group.bench_function("judged_requests_against_reference_server", |b| {
+    group.throughput(Throughput::Elements(cases));
+    let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
+    let mut rates = Vec::new();
+    // `--workers` defaults to the number of cores; twice that keeps both sides of the loopback busy.
+    for workers in [cores, cores * 2] {
+        let mut last_rate = 0.0;
+        group.bench_function(format!("judged_requests_against_reference_server/{workers}_workers"), |b| {
+            b.iter_custom(|iterations| {
+                let mut total = Duration::ZERO;
+                for i in 0..iterations {
+                    let mut config = RunConfig::default();
+                    config.targets.base = Some(server.base_url());
+                    let options = FuzzOptions {
+                        suites: Vec::new(),
+                        seed: i,
+                        cases: Some(cases),
+                        duration: None,
+                        workers,
+                        out: None,
+                        progress: false,
+                    };
+                    let started = Instant::now();
+                    let report = runtime
+                        .block_on(fuzz(config, server.base_url(), &options))
+                        .expect("fuzz");
+                    total += started.elapsed();
+                    last_rate = report.requests_per_second;
+                }
+                total
+            })
+        });
+        rates.push((workers, last_rate));
+    }
+    // Baseline in the same run: the same number of bare requests (GET /sandbox/health, nothing
+    // generated, signed or judged) over the same loopback, from the same number of tasks.
+    let client = reqwest::Client::new();
+    let health = format!("{}/sandbox/health", server.base_url());
+    let mut bare_rate = 0.0;
+    group.bench_function(format!("bare_http_get/{cores}_workers"), |b| {
         b.iter_custom(|iterations| {
             let mut total = Duration::ZERO;
-            for i in 0..iterations {
-                let mut config = RunConfig::default();
-                config.targets.base = Some(server.base_url());
-                let options = FuzzOptions {
-                    suites: Vec::new(),
-                    seed: i,
-                    cases: Some(cases),
-                    duration: None,
-                    workers: std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2) * 4,
-                    out: None,
-                    progress: false,
-                };
+            for _ in 0..iterations {
                 let started = Instant::now();
-                let report = runtime
-                    .block_on(fuzz(config, server.base_url(), &options))
-                    .expect("fuzz");
-                total += started.elapsed();
-                last_rate = report.requests_per_second;
+                runtime.block_on(async {
+                    let tasks: Vec<_> = (0..cores)
+                        .map(|_| {
+                            let (client, health) = (client.clone(), health.clone());
+                            tokio::spawn(async move {
+                                for _ in 0..cases / cores as u64 {
+                                    let r = client.get(&health).send().await.expect("health");
+                                    r.bytes().await.expect("body");
+                                }
+                            })
+                        })
+                        .collect();
+                    for t in tasks {
+                        t.await.expect("task");
+                    }
+                });
+                let elapsed = started.elapsed();
+                total += elapsed;
+                bare_rate = cases as f64 / elapsed.as_secs_f64();
             }
             total
         })
     });
     group.finish();
-    println!("live fuzzer: {last_rate:.0} judged requests/s ({cases} cases per iteration)");
+    for (workers, rate) in rates {
+        println!(
+            "live fuzzer, {workers} workers: {rate:.0} judged requests/s (last iteration, {cases} cases); \
+             bare GET baseline {bare_rate:.0} requests/s: {:.2} of it",
+            rate / bare_rate
+        );
+    }
     runtime.block_on(server.shutdown()).expect("shutdown");
 }
 

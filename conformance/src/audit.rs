@@ -1,246 +1,48 @@
-//! `audit`: validates captured traffic against the models and reports it like a run. Reads a
-//! HAR file (browser or proxy capture: each entry's request and response are matched to the
-//! models by method and path) or JSON lines of TPAP SDK process payloads (matched by action,
-//! direction and `shouldCreateMandate`).
+//! `audit`: validates captured traffic against the models and reports it like a run. The
+//! capture readers and the judging are `upi_spec::audit`; this module turns each judged entry
+//! into a [`CaseResult`] for the reports.
 
-use serde_json::Value;
-use thiserror::Error;
-use upi_spec::input::{Document, InputError, normalise_headers, parse_json};
-use upi_spec::model::{Direction, Message};
-use upi_spec::read::{Syntax, read};
-use upi_spec::validate::{check_echoes, validate};
-use upi_spec::{Severity, messages};
+pub use upi_spec::audit::AuditError;
+use upi_spec::audit::AuditedEntry;
 
 use crate::runner::case::{CaseKind, CaseResult, Finding, grade};
 use crate::runner::http::Exchange;
 
-/// Why a capture cannot be read.
-#[derive(Debug, Error)]
-pub enum AuditError {
-    /// Not JSON, not a HAR log, not JSON lines.
-    #[error("{0}")]
-    Input(#[from] InputError),
-    /// JSON, but not a HAR document.
-    #[error("not a HAR file: {0}")]
-    NotHar(&'static str),
-}
-
-/// The request and response models of a captured HTTP exchange, by method, path and status.
-fn models_for(method: &str, path: &str, status: u16) -> Option<(&'static Message, Option<&'static Message>)> {
-    let matches = |template: &str| {
-        let t: Vec<&str> = template.split('?').next().unwrap_or("").split('/').collect();
-        let p: Vec<&str> = path.split('?').next().unwrap_or("").split('/').collect();
-        t.len() == p.len()
-            && t.iter()
-                .zip(&p)
-                .all(|(a, b)| (a.starts_with('{') && a.ends_with('}')) || a == b)
-    };
-    let requests: Vec<&'static Message> = messages::all()
-        .iter()
-        .filter(|m| {
-            m.direction == Direction::Request
-                && m.endpoint
-                    .is_some_and(|e| e.method.eq_ignore_ascii_case(method) && matches(e.path))
-        })
-        .collect();
-    let request = *requests.first()?;
-    let response = messages::all().iter().find(|m| {
-        m.direction == Direction::Response
-            && m.request == Some(request.id)
-            && m.endpoint.is_some_and(|e| e.status == status)
-    });
-    Some((request, response))
-}
-
 /// Audits a HAR document.
 pub fn har(bytes: &[u8]) -> Result<Vec<CaseResult>, AuditError> {
-    let text = upi_spec::input::text(bytes, 64 << 20)?;
-    let har = parse_json(text)?;
-    let entries = har
-        .pointer("/log/entries")
-        .and_then(Value::as_array)
-        .ok_or(AuditError::NotHar("no log.entries array"))?;
-    let mut out = Vec::new();
-    for (i, entry) in entries.iter().enumerate() {
-        let method = entry
-            .pointer("/request/method")
-            .and_then(Value::as_str)
-            .unwrap_or("GET");
-        let url = entry.pointer("/request/url").and_then(Value::as_str).unwrap_or("");
-        let path = url
-            .find("://")
-            .and_then(|s| url[s + 3..].find('/').map(|p| &url[s + 3 + p..]))
-            .unwrap_or(url);
-        let status = entry
-            .pointer("/response/status")
-            .and_then(Value::as_u64)
-            .and_then(|s| u16::try_from(s).ok())
-            .unwrap_or(0);
-        let mut findings = Vec::new();
-        let Some((request_model, response_model)) = models_for(method, path, status) else {
-            continue;
-        };
-        let headers = har_headers(entry.pointer("/request/headers"));
-        let body = entry
-            .pointer("/request/postData/text")
-            .and_then(Value::as_str)
-            .unwrap_or("");
-        let sent = judge_part(request_model, body.as_bytes(), Some(headers), &mut findings);
-        if let Some(model) = response_model {
-            let content = entry
-                .pointer("/response/content/text")
-                .and_then(Value::as_str)
-                .unwrap_or("");
-            let decoded = if entry.pointer("/response/content/encoding").and_then(Value::as_str) == Some("base64") {
-                use base64::Engine as _;
-                base64::engine::general_purpose::STANDARD
-                    .decode(content)
-                    .unwrap_or_default()
-            } else {
-                content.as_bytes().to_vec()
-            };
-            let answer = judge_part(model, &decoded, None, &mut findings);
-            if let (Some(sent), Some(answer)) = (&sent, &answer) {
-                findings.extend(check_echoes(model, sent, answer).into_iter().map(|v| Finding {
-                    rule: v.rule,
-                    severity: v.severity,
-                    message: v.reason,
-                }));
-            }
-        } else if status >= 500 {
-            findings.push(Finding::must(
-                "transport.no-server-error",
-                format!("answered HTTP {status}"),
-            ));
-        }
-        out.push(result(
-            format!("audit.har.{i}.{}", request_model.id),
-            request_model.id,
-            format!("{method} {path} → {status}"),
-            findings,
-            url,
-            status,
-        ));
-    }
-    Ok(out)
-}
-
-fn har_headers(value: Option<&Value>) -> Vec<(String, String)> {
-    value
-        .and_then(Value::as_array)
-        .map(|hs| {
-            hs.iter()
-                .filter_map(|h| {
-                    Some((
-                        h.get("name")?.as_str()?.to_ascii_lowercase(),
-                        h.get("value")?.as_str()?.to_string(),
-                    ))
-                })
-                .filter(|(k, _)| !k.starts_with(':'))
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
-fn judge_part(
-    model: &Message,
-    body: &[u8],
-    headers: Option<Vec<(String, String)>>,
-    findings: &mut Vec<Finding>,
-) -> Option<Document> {
-    match read(model, body, Syntax::Auto, 8 << 20) {
-        Err(e) => {
-            findings.push(Finding::must(
-                format!("{}.{}", model.id, upi_spec::catalogue::syntax_rule(model).0),
-                e.to_string(),
-            ));
-            None
-        }
-        Ok(mut doc) => {
-            if let Some(h) = headers {
-                doc.headers = normalise_headers(h).ok();
-            }
-            findings.extend(validate(model, &doc).into_iter().map(|v| Finding {
-                rule: v.rule,
-                severity: v.severity,
-                message: format!("{}: {}", v.at, v.reason),
-            }));
-            Some(doc)
-        }
-    }
-}
-
-/// The TPAP message a process payload is, from its action, direction and mandate flag.
-fn tpap_model(payload: &Value) -> Option<&'static Message> {
-    let p = payload.get("payload")?;
-    let action = p.get("action")?.as_str()?;
-    let response = payload.get("event").is_some() || p.get("status").is_some();
-    let mandate = p.get("shouldCreateMandate").is_some() || p.get("mandate").is_some();
-    let base = match (action, mandate) {
-        ("upiGetSessionToken", _) => "tpap.get-session-token",
-        ("onboarding", _) => "tpap.onboarding",
-        ("onboardingAndPay", false) => "tpap.onboarding-and-pay",
-        ("onboardingAndPay", true) => "tpap.onboarding-and-create-mandate",
-        ("upiTxn", false) => "tpap.upi-txn",
-        ("upiTxn", true) => "tpap.create-mandate",
-        _ => return None,
-    };
-    messages::find(&format!("{base}.{}", if response { "response" } else { "request" }))
+    Ok(upi_spec::audit::har(bytes)?.into_iter().map(result).collect())
 }
 
 /// Audits JSON lines of TPAP SDK process payloads.
 pub fn json_lines(bytes: &[u8]) -> Result<Vec<CaseResult>, AuditError> {
-    let text = upi_spec::input::text(bytes, 64 << 20)?;
-    let mut out = Vec::new();
-    for (i, line) in text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
-        let mut findings = Vec::new();
-        let (id, title) = match parse_json(line) {
-            Err(e) => {
-                findings.push(Finding::must(
-                    "tpap.process-payload.json",
-                    format!("line {}: {e}", i + 1),
-                ));
-                ("tpap.process-payload".to_string(), format!("line {}", i + 1))
-            }
-            Ok(value) => match tpap_model(&value) {
-                None => {
-                    findings.push(Finding {
-                        rule: "tpap.process-payload.unknown".into(),
-                        severity: Severity::Info,
-                        message: "no model for this action".into(),
-                    });
-                    ("tpap.unknown".to_string(), format!("line {}", i + 1))
-                }
-                Some(model) => {
-                    findings.extend(validate(model, &Document::body(value)).into_iter().map(|v| Finding {
-                        rule: v.rule,
-                        severity: v.severity,
-                        message: format!("{}: {}", v.at, v.reason),
-                    }));
-                    (model.id.to_string(), format!("line {}: {}", i + 1, model.title))
-                }
-            },
-        };
-        out.push(result(
-            format!("audit.jsonl.{}.{id}", i + 1),
-            &id,
-            title,
-            findings,
-            "",
-            0,
-        ));
-    }
-    Ok(out)
+    Ok(upi_spec::audit::json_lines(bytes)?.into_iter().map(result).collect())
 }
 
-fn result(id: String, rule: &str, title: String, findings: Vec<Finding>, url: &str, status: u16) -> CaseResult {
+fn result(entry: AuditedEntry) -> CaseResult {
+    let findings: Vec<Finding> = entry
+        .findings
+        .into_iter()
+        .map(|f| Finding {
+            rule: f.rule,
+            severity: f.severity,
+            message: f.message,
+        })
+        .collect();
     let outcome = grade(&findings);
+    let AuditedEntry {
+        id,
+        model,
+        title,
+        url,
+        status,
+        ..
+    } = entry;
     CaseResult {
         id,
         suite: "audit".into(),
         kind: CaseKind::Accept,
         title,
-        rules: vec![rule.to_string()],
+        rules: vec![model],
         outcome,
         findings,
         exchanges: if url.is_empty() {

@@ -8,15 +8,3 @@
 pub mod audit;
 pub mod report;
 pub mod runner;
-
-/// Entry point of the `har_reader` fuzz target in `fuzz/` (one line there calls
-/// [`fuzzing::har_reader`]), and of the replay of `golden/fuzz-regressions/har_reader/`.
-#[doc(hidden)]
-pub mod fuzzing {
-    /// Arbitrary bytes as a HAR capture and as JSON lines of TPAP payloads. Oracle: neither
-    /// reader panics; both either read the capture or return an error.
-    pub fn har_reader(data: &[u8]) {
-        let _ = crate::audit::har(data);
-        let _ = crate::audit::json_lines(data);
-    }
-}

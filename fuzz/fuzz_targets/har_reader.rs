@@ -1,3 +1,3 @@
 //! Arbitrary bytes through the audit readers (HAR and TPAP JSON lines): no panic.
 #![no_main]
-libfuzzer_sys::fuzz_target!(|data: &[u8]| upi_conformance::fuzzing::har_reader(data));
+libfuzzer_sys::fuzz_target!(|data: &[u8]| upi_spec::fuzzing::har_reader(data));

@@ -265,5 +265,6 @@ pub fn all() -> Vec<Rule> {
     all.extend(crate::crypto::rules());
     all.extend(crate::deeplink::rules());
     all.extend(crate::behaviour::rules());
+    all.extend(crate::audit::rules());
     all
 }

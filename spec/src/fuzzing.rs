@@ -50,6 +50,7 @@ pub const TARGETS: &[(&str, Target)] = &[
     ("payu_s2s_response", payu_s2s_response),
     ("jws_envelope", jws_envelope),
     ("signature_payload", signature_payload),
+    ("har_reader", har_reader),
 ];
 
 static RULE_IDS: LazyLock<HashSet<String>> = LazyLock::new(|| catalogue::all().into_iter().map(|r| r.id).collect());
@@ -261,5 +262,16 @@ pub fn signature_payload(data: &[u8]) {
             );
         }
         Err(e) => assert_catalogued([e.rule_id()], "signature_payload::verify"),
+    }
+}
+
+/// Arbitrary bytes as a HAR capture and as JSON lines of TPAP payloads (the readers of
+/// `upi-conformance audit`). Oracle: neither reader panics, and every finding names a rule of
+/// the catalogue.
+pub fn har_reader(data: &[u8]) {
+    for entries in [crate::audit::har(data), crate::audit::json_lines(data)].into_iter().flatten() {
+        for entry in entries {
+            assert_catalogued(entry.findings.iter().map(|f| f.rule.as_str()), "audit");
+        }
     }
 }

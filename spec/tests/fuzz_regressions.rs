@@ -3,17 +3,12 @@
 //! `golden/fuzz-regressions/<target>/` (each a minimised input that once panicked) and the seed
 //! corpora of `fuzz/seeds/<target>/` (so a seed that breaks an oracle, or an oracle that no
 //! longer holds on the golden samples, fails here before any fuzzing).
-//!
-//! `har_reader` lives in upi-conformance and is replayed by its `fuzz_regressions` test.
 
 use std::fs;
 use std::panic::catch_unwind;
 use std::path::{Path, PathBuf};
 
 use upi_spec::fuzzing::{TARGETS, Target};
-
-/// Targets whose inputs another crate replays.
-const ELSEWHERE: &[&str] = &["har_reader"];
 
 fn repo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
@@ -48,9 +43,6 @@ fn inputs(dir: &Path) -> Vec<(String, Vec<PathBuf>)> {
 fn replay(dir: &Path) -> (usize, Vec<String>) {
     let (mut count, mut failures) = (0, Vec::new());
     for (name, files) in inputs(dir) {
-        if ELSEWHERE.contains(&name.as_str()) {
-            continue;
-        }
         let Some(run) = target(&name) else {
             failures.push(format!("{}/{name}: no fuzz target of that name", dir.display()));
             continue;
