@@ -57,31 +57,34 @@ fn live_fuzzer(c: &mut Criterion) {
     // `--workers` defaults to the number of cores; twice that keeps both sides of the loopback busy.
     for workers in [cores, cores * 2] {
         let mut last_rate = 0.0;
-        group.bench_function(format!("judged_requests_against_reference_server/{workers}_workers"), |b| {
-            b.iter_custom(|iterations| {
-                let mut total = Duration::ZERO;
-                for i in 0..iterations {
-                    let mut config = RunConfig::default();
-                    config.targets.base = Some(server.base_url());
-                    let options = FuzzOptions {
-                        suites: Vec::new(),
-                        seed: i,
-                        cases: Some(cases),
-                        duration: None,
-                        workers,
-                        out: None,
-                        progress: false,
-                    };
-                    let started = Instant::now();
-                    let report = runtime
-                        .block_on(fuzz(config, server.base_url(), &options))
-                        .expect("fuzz");
-                    total += started.elapsed();
-                    last_rate = report.requests_per_second;
-                }
-                total
-            })
-        });
+        group.bench_function(
+            format!("judged_requests_against_reference_server/{workers}_workers"),
+            |b| {
+                b.iter_custom(|iterations| {
+                    let mut total = Duration::ZERO;
+                    for i in 0..iterations {
+                        let mut config = RunConfig::default();
+                        config.targets.base = Some(server.base_url());
+                        let options = FuzzOptions {
+                            suites: Vec::new(),
+                            seed: i,
+                            cases: Some(cases),
+                            duration: None,
+                            workers,
+                            out: None,
+                            progress: false,
+                        };
+                        let started = Instant::now();
+                        let report = runtime
+                            .block_on(fuzz(config, server.base_url(), &options))
+                            .expect("fuzz");
+                        total += started.elapsed();
+                        last_rate = report.requests_per_second;
+                    }
+                    total
+                })
+            },
+        );
         rates.push((workers, last_rate));
     }
     // Baseline in the same run: the same number of bare requests (GET /sandbox/health, nothing

@@ -100,8 +100,17 @@ fn deeplink_build_reports_missing_mandatory_fields_and_unknown_messages() {
         "--message",
         "merchant.register-intent.v3.response",
     ]);
-    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "a missing mandatory parameter fails the build"
+    );
+    assert!(
+        String::from_utf8_lossy(&out.stdout).starts_with("upi://"),
+        "the link is still printed"
+    );
     let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("invalid: "), "{stderr}");
     assert!(
         stderr.contains("deeplink.mapping.missing-field [must] at payload.TxnInitiationMode"),
         "{stderr}"

@@ -8,10 +8,10 @@ use serde_json::Value;
 use thiserror::Error;
 
 use crate::input::{Document, InputError, normalise_headers, parse_json};
-use crate::rule::{Rule, SchemaCoverage};
-use crate::source::{Source, seeds};
 use crate::model::{Direction, Message};
 use crate::read::{Syntax, read};
+use crate::rule::{Rule, SchemaCoverage};
+use crate::source::{Source, seeds};
 use crate::validate::{check_echoes, validate};
 use crate::{Severity, messages};
 
@@ -22,7 +22,10 @@ pub const RULE_PROCESS_PAYLOAD_UNKNOWN: &str = "tpap.process-payload.unknown";
 
 /// The rules the capture readers judge before any message model applies.
 pub fn rules() -> Vec<Rule> {
-    let source = Source::seed(seeds::TPAP_SDK, "IN-APP UPI with UI > 1. Get Session Token > Process Parameters");
+    let source = Source::seed(
+        seeds::TPAP_SDK,
+        "IN-APP UPI with UI > 1. Get Session Token > Process Parameters",
+    );
     let rule = |id: &str, statement: &str, severity| Rule {
         id: id.to_string(),
         statement: statement.to_string(),
@@ -267,10 +270,7 @@ pub fn json_lines(bytes: &[u8]) -> Result<Vec<AuditedEntry>, AuditError> {
         let mut findings = Vec::new();
         let (id, title) = match parse_json(line) {
             Err(e) => {
-                findings.push(Finding::must(
-                    RULE_PROCESS_PAYLOAD_JSON,
-                    format!("line {}: {e}", i + 1),
-                ));
+                findings.push(Finding::must(RULE_PROCESS_PAYLOAD_JSON, format!("line {}: {e}", i + 1)));
                 ("tpap.process-payload".to_string(), format!("line {}", i + 1))
             }
             Ok(value) => match tpap_model(&value) {

@@ -90,5 +90,17 @@ fn build(path: &PathBuf, message: &str) -> Result<ExitCode> {
     for v in &mapped.violations {
         eprintln!("{v}");
     }
-    Ok(ExitCode::SUCCESS)
+    // The link is printed either way (it is what the response maps to); a response that lacks
+    // what a mandatory parameter needs fails the command, as `check` does for a broken link.
+    let musts = mapped
+        .violations
+        .iter()
+        .filter(|v| v.severity == Severity::Must)
+        .count();
+    if musts == 0 {
+        Ok(ExitCode::SUCCESS)
+    } else {
+        eprintln!("invalid: {musts} must violation(s)");
+        Ok(ExitCode::from(1))
+    }
 }

@@ -93,7 +93,7 @@ pub(crate) const RULES: &[RuleDef] = &[
     },
     RuleDef {
         id: ids::HEADER_JSON,
-        statement: "The protected header decodes to a JSON object",
+        statement: "The protected header decodes to a JSON object without duplicate member names (RFC 7515 §4: a parser that keeps one of two alg members could verify with another algorithm than the one checked)",
         severity: Severity::Must,
         source: SIGNING,
         scope: SCOPE,
@@ -254,7 +254,7 @@ pub enum JwsError {
         reason: String,
     },
     /// The protected header is not a JSON object.
-    #[error("juspay.jws.header.json: protected header is not a JSON object")]
+    #[error("juspay.jws.header.json: protected header is not a JSON object without duplicate members")]
     HeaderJson,
     /// `alg: none`.
     #[error("juspay.jws.alg-none: unsigned JWS (alg {alg:?}) refused")]
@@ -444,7 +444,9 @@ pub fn verify(
     let payload_bytes = decode("payload", &jws.payload)?;
     let signature = decode("signature", &jws.signature)?;
 
-    let Ok(Value::Object(header)) = serde_json::from_slice::<Value>(&header_bytes) else {
+    // The strict reader refuses duplicate member names (two `alg`s, say) instead of keeping one.
+    let header = std::str::from_utf8(&header_bytes).ok().map(crate::input::parse_json);
+    let Some(Ok(Value::Object(header))) = header else {
         return Err(JwsError::HeaderJson);
     };
     check_algorithm(header.get("alg"), policy.algorithm)?;
@@ -528,6 +530,28 @@ mod tests {
         );
         let err = parse_body(r#"{"protected":"a","payload":"b","signature":"c","header":{}}"#).unwrap_err();
         assert_eq!(err.rule_id(), ids::BODY_SHAPE);
+    }
+
+    #[test]
+    fn a_header_with_duplicate_members_is_refused() {
+        let jws = FlattenedJws {
+            protected: encode_base64url(br#"{"alg":"RS256","alg":"none","kid":"k"}"#),
+            payload: encode_base64url(br#"{"iat":"1"}"#),
+            signature: encode_base64url(b"x"),
+        };
+        let policy = JwsPolicy::default();
+        assert_eq!(
+            verify(&jws, &KeyRing::new(), &policy, 0, None).unwrap_err(),
+            JwsError::HeaderJson
+        );
+        let single = FlattenedJws {
+            protected: encode_base64url(br#"{"alg":"RS256","kid":"k"}"#),
+            ..jws
+        };
+        assert_eq!(
+            verify(&single, &KeyRing::new(), &policy, 0, None).unwrap_err(),
+            JwsError::KidUnknown { kid: "k".into() }
+        );
     }
 
     #[test]
