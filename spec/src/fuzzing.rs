@@ -212,11 +212,9 @@ pub fn jws_envelope(data: &[u8]) {
             let jws = jws::parse_body(body).expect("a verified body parses");
             let key = crate::crypto::keys::private_key_from_pem(TEST_PRIVATE_KEY_PEM).expect("the test key parses");
             let input = format!("{}.{}", jws.protected, jws.payload);
-            let expected = crate::crypto::rsa_sig::sign(
-                crate::crypto::SignatureAlgorithm::Rs256,
-                &key,
-                input.as_bytes())
-            .expect("signing works");
+            let expected =
+                crate::crypto::rsa_sig::sign(crate::crypto::SignatureAlgorithm::Rs256, &key, input.as_bytes())
+                    .expect("signing works");
             let got = base64::Engine::decode(
                 &base64::engine::general_purpose::URL_SAFE_NO_PAD,
                 jws.signature.as_bytes(),

@@ -174,7 +174,8 @@ static SIGNED_JWS: LazyLock<jws::FlattenedJws> = LazyLock::new(|| {
         &PRIVATE,
         SignatureAlgorithm::Rs256,
         KID,
-        &format!(r#"{{"iat":"{NOW}"}}"#))
+        &format!(r#"{{"iat":"{NOW}"}}"#),
+    )
     .unwrap()
 });
 static SIGNED_PAYLOAD: LazyLock<String> =

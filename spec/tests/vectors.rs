@@ -370,7 +370,8 @@ fn run_jws() -> BTreeSet<String> {
                         &private_key(&known.signing_key),
                         policy.algorithm,
                         &known.kid,
-                        &known.payload_json)
+                        &known.payload_json,
+                    )
                     .unwrap();
                     let expected: FlattenedJws = serde_json::from_value(case.jws.clone()).unwrap();
                     assert_eq!(

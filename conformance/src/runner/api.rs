@@ -6,8 +6,8 @@
 
 use std::collections::BTreeMap;
 
-use rand::Rng;
 use aws_lc_rs::signature::RsaKeyPair;
+use rand::Rng;
 use serde_json::{Map, Value};
 use upi_spec::crypto::payu_hash;
 use upi_spec::crypto::payu_sequence::HashFamily;
@@ -464,10 +464,7 @@ pub fn sign_flattened_jws(key: &RsaKeyPair, kid: &str, alg: &str, payload: &[u8]
         &mut signature,
     )
     .map_err(|_| anyhow::anyhow!("RSA signing failed"))?;
-    Ok(
-        serde_json::json!({"protected": protected, "payload": payload, "signature": b64(&signature)})
-            .to_string(),
-    )
+    Ok(serde_json::json!({"protected": protected, "payload": payload, "signature": b64(&signature)}).to_string())
 }
 
 /// Encodes string fields as `application/x-www-form-urlencoded`.

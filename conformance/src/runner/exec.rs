@@ -14,9 +14,9 @@ use std::sync::Arc;
 
 use aws_lc_rs::signature::RsaKeyPair;
 use rsa::pkcs8::EncodePrivateKey as _;
-use upi_spec::crypto::PublicKey;
 use serde_json::Value;
 use sha2::Sha256;
+use upi_spec::crypto::PublicKey;
 use upi_spec::crypto::payu_sequence::HashFamily;
 use upi_spec::crypto::{keys, payu_hash, response_signature};
 use upi_spec::generate;
@@ -83,8 +83,8 @@ impl Executor {
         let read_signer = |path: &std::path::Path| -> Result<(PublicKey, Arc<RsaKeyPair>)> {
             let key = keys::private_key_from_pem(&read_key(path)?)?;
             let der = key.as_rsa().to_pkcs8_der()?;
-            let pair = RsaKeyPair::from_pkcs8(der.as_bytes())
-                .map_err(|e| anyhow::anyhow!("key {}: {e}", path.display()))?;
+            let pair =
+                RsaKeyPair::from_pkcs8(der.as_bytes()).map_err(|e| anyhow::anyhow!("key {}: {e}", path.display()))?;
             Ok((key.public_key(), Arc::new(pair)))
         };
         let (merchant_public, signing_key) = read_signer(&config.merchant.signing_key)?;

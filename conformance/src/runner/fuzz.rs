@@ -337,7 +337,18 @@ async fn run_case(executor: &mut Executor, targets: &[FuzzTarget], seed: u64, ca
             reproducer: None,
         };
     };
-    match attempt(executor, &target.api, target.message, doc, &mutation, &mut rng, seed, case).await {
+    match attempt(
+        executor,
+        &target.api,
+        target.message,
+        doc,
+        &mutation,
+        &mut rng,
+        seed,
+        case,
+    )
+    .await
+    {
         Ok((requests, reproducer)) => CaseOutcome { requests, reproducer },
         Err(_) => CaseOutcome {
             requests: 1,

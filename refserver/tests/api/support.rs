@@ -243,9 +243,7 @@ pub fn intent_payload(version: Version, merchant_request_id: &str) -> Value {
 /// The flattened JWS of `payload_json` signed with `pem` under `kid`.
 pub fn envelope_with(pem: &str, algorithm: SignatureAlgorithm, kid: &str, payload_json: &str) -> String {
     let key = keys::private_key_from_pem(pem).unwrap();
-    jws::sign(&key, algorithm, kid, payload_json)
-        .unwrap()
-        .to_json()
+    jws::sign(&key, algorithm, kid, payload_json).unwrap().to_json()
 }
 
 /// The request body for `payload`, RS256 with the merchant key.

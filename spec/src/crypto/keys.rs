@@ -98,10 +98,11 @@ impl PrivateKey {
     /// Checks `key` (size, consistency) and prepares it for signing.
     pub fn new(key: RsaPrivateKey) -> Result<Self, KeyError> {
         check_size(&key.to_public_key())?;
-        let der = key.to_pkcs8_der().map_err(|e| KeyError::Inconsistent { reason: e.to_string() })?;
-        let signer = RsaKeyPair::from_pkcs8(der.as_bytes()).map_err(|e| KeyError::Inconsistent {
-            reason: e.to_string(),
-        })?;
+        let der = key
+            .to_pkcs8_der()
+            .map_err(|e| KeyError::Inconsistent { reason: e.to_string() })?;
+        let signer =
+            RsaKeyPair::from_pkcs8(der.as_bytes()).map_err(|e| KeyError::Inconsistent { reason: e.to_string() })?;
         Ok(PrivateKey {
             key,
             signer: Arc::new(signer),

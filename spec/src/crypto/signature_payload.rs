@@ -81,10 +81,7 @@ impl RuleError for SignaturePayloadError {
 }
 
 /// Signs the exact `signature_payload` string: the `signature` value to send.
-pub fn sign(
-    key: &PrivateKey,
-    signature_payload: &str,
-) -> Result<String, SignaturePayloadError> {
+pub fn sign(key: &PrivateKey, signature_payload: &str) -> Result<String, SignaturePayloadError> {
     rsa_sig::sign(SignatureAlgorithm::Rs256, key, signature_payload.as_bytes())
         .map(|sig| encode_base64(&sig))
         .ok_or(SignaturePayloadError::Signature)
