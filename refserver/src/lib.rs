@@ -30,6 +30,7 @@ mod payu;
 mod reply;
 mod sandbox;
 pub mod server;
+mod stats;
 mod store;
 
 pub use config::{ConfigError, Limits, ServerConfig};

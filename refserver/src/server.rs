@@ -1,6 +1,7 @@
 //! The HTTP server: the route table, the layers every route shares (body limit, the
-//! `slow-response` fault), and the ways to run it (`serve` on a listener, or `spawn` in-process
-//! on an ephemeral loopback port with a shutdown handle).
+//! `slow-response` fault, the request counter of `/sandbox/stats`), and the ways to run it
+//! (`serve` on a listener, or `spawn` in-process on an ephemeral loopback port with a shutdown
+//! handle).
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -17,7 +18,7 @@ use tokio::task::JoinHandle;
 use crate::config::ServerConfig;
 use crate::fault::Fault;
 use crate::store::Store;
-use crate::{ec, merchant, payu, reply, sandbox};
+use crate::{ec, merchant, payu, reply, sandbox, stats};
 
 /// What every handler shares: the configuration, the state and the callback client.
 #[derive(Debug)]
@@ -47,6 +48,7 @@ pub fn router(config: ServerConfig) -> Router {
         store: Store::default(),
         callbacks,
     });
+    let counts = Arc::new(stats::Stats::default());
     Router::new()
         .route("/orders", post(ec::orders::create))
         .route("/txns", post(ec::txns::pay))
@@ -60,9 +62,11 @@ pub fn router(config: ServerConfig) -> Router {
         .route("/sandbox/health", get(sandbox::health))
         .route("/sandbox/payu/callback-url", post(sandbox::set_callback_url))
         .route("/sandbox/payu/complete", post(sandbox::complete))
+        .route(stats::PATH, get(stats::report).with_state(counts.clone()))
         .fallback(reply::not_found)
         .layer(middleware::from_fn_with_state(app.clone(), slow_response))
         .layer(DefaultBodyLimit::max(max_body))
+        .layer(middleware::from_fn_with_state(counts, stats::count))
         .with_state(app)
 }
 

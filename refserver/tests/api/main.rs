@@ -9,3 +9,4 @@ mod faults;
 mod payu;
 mod register_intent;
 mod robustness;
+mod stats;
