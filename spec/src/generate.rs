@@ -813,8 +813,11 @@ impl Generator<'_> {
                 .find(|v| !vs.contains(v) && fits(v))
                 .unwrap_or(&"INVALID")
                 .to_string(),
+            // A number, but not the next one: in a family of numbered values (API versions,
+            // flows) the next is often another valid value, which a server reads as that one
+            // rather than refusing it as the broken constant.
             Constraint::Const(v) => match v.parse::<i64>() {
-                Ok(n) => (n + 1).to_string(),
+                Ok(n) => n.saturating_add(10).to_string(),
                 Err(_) => format!("{v}X"),
             },
             Constraint::MediaType(_) => "text/plain".into(),
