@@ -209,7 +209,7 @@ pub async fn fuzz(config: RunConfig, target: String, options: &FuzzOptions) -> R
                     let mut all = findings.lock().await;
                     let key = signature(&reproducer);
                     if !all.iter().any(|r| signature(r) == key) {
-                        let shrunk = shrink(&mut executor, &apis, reproducer).await;
+                        let shrunk = shrink(&mut executor, &apis, reproducer, deadline).await;
                         requests.fetch_add(shrunk.1, Ordering::Relaxed);
                         all.push(shrunk.0);
                         found.store(all.len(), Ordering::Relaxed);
@@ -667,8 +667,15 @@ fn judge_case(
 }
 
 /// Shrinks a reproducer: drops optional fields and halves long strings while the same first
-/// finding keeps appearing. Returns the smallest reproducer found and the requests spent.
-async fn shrink(executor: &mut Executor, apis: &[ApiCase], reproducer: Reproducer) -> (Reproducer, u64) {
+/// finding keeps appearing and the request breaks no rule the original does not (a valid
+/// case stays valid, so replaying it against a correct target finds nothing). Shrinking stops
+/// at the run's deadline. Returns the smallest reproducer found and the requests spent.
+async fn shrink(
+    executor: &mut Executor,
+    apis: &[ApiCase],
+    reproducer: Reproducer,
+    deadline: Option<Instant>,
+) -> (Reproducer, u64) {
     let Some(api) = apis.iter().find(|a| a.name() == reproducer.api).cloned() else {
         return (reproducer, 0);
     };
@@ -677,6 +684,18 @@ async fn shrink(executor: &mut Executor, apis: &[ApiCase], reproducer: Reproduce
     };
     let target_rule = reproducer.findings[0].rule.clone();
     let protected = reproducer.mutation.field().map(str::to_string);
+    let broken = |headers: &[(String, String)], body: &Value| -> std::collections::BTreeSet<String> {
+        let doc = Document {
+            headers: Some(headers.to_vec()),
+            body: body.clone(),
+        };
+        validate(message, &doc)
+            .into_iter()
+            .filter(|v| v.severity == Severity::Must)
+            .map(|v| v.rule)
+            .collect()
+    };
+    let allowed = broken(&reproducer.headers, &reproducer.body);
     let mut best = reproducer;
     let mut spent = 0;
     let mut rng = ChaCha8Rng::seed_from_u64(best.seed ^ best.case);
@@ -694,7 +713,7 @@ async fn shrink(executor: &mut Executor, apis: &[ApiCase], reproducer: Reproduce
             .map(|m| m.keys().cloned().collect())
             .unwrap_or_default();
         for key in keys {
-            if spent >= 48 {
+            if spent >= 48 || deadline.is_some_and(|d| Instant::now() >= d) {
                 return (best, spent);
             }
             let mut candidate = best.body.clone();
@@ -720,7 +739,7 @@ async fn shrink(executor: &mut Executor, apis: &[ApiCase], reproducer: Reproduce
                 }
                 _ => false,
             };
-            if !changed {
+            if !changed || !broken(&best.headers, &candidate).is_subset(&allowed) {
                 continue;
             }
             let doc = Document {
