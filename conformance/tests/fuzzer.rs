@@ -1,36 +1,107 @@
 //! The live fuzzer against the embedded reference server: clean, a few hundred cases find
-//! nothing; with the 500-on-non-ASCII fault it finds the defect, writes a shrunk reproducer,
-//! and `replay` confirms it with the fault and not without.
+//! nothing; with each crash-type fault (a 5xx, an answer past the timeout, a dropped
+//! connection) a bounded run finds the defect within 20 s, writes a shrunk reproducer, and
+//! `replay` confirms it with the fault and not without.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use upi_conformance::runner::config::RunConfig;
-use upi_conformance::runner::fuzz::{FuzzOptions, fuzz, read_reproducer, replay};
+use upi_conformance::runner::fuzz::{FuzzOptions, FuzzReport, Reproducer, fuzz, read_reproducer, replay};
+use upi_reference_server::fault::LARGE_BODY_BYTES;
 use upi_reference_server::{Fault, ServerConfig, spawn};
 
-async fn fuzz_against(
-    fault: Option<Fault>,
+/// The longest a fuzzing run may take to find a crash-type fault.
+const BUDGET: Duration = Duration::from_secs(20);
+
+/// A crash-type fault and what the fuzzer must find with it switched on.
+struct Crash {
+    fault: Fault,
+    /// The transport rule the finding breaks.
+    rule: &'static str,
+    /// Cases to fuzz (the run also stops after [`BUDGET`]).
     cases: u64,
-    out: Option<std::path::PathBuf>,
-) -> upi_conformance::runner::fuzz::FuzzReport {
-    let server = spawn(ServerConfig::test_defaults().with_fault(fault)).await.unwrap();
+    /// The client's per-request timeout; the slow fault's delay is three times as long.
+    timeout_ms: u64,
+    /// What the reproducer's request must show.
+    evidence: fn(&Reproducer) -> bool,
+}
+
+fn crashes() -> Vec<Crash> {
+    vec![
+        Crash {
+            fault: Fault::Http500OnNonAsciiRemarks,
+            rule: "transport.no-server-error",
+            cases: 1_000,
+            timeout_ms: 2_000,
+            evidence: |r| {
+                r.body
+                    .get("remarks")
+                    .and_then(|v| v.as_str())
+                    .is_some_and(|v| !v.is_ascii())
+            },
+        },
+        Crash {
+            fault: Fault::SlowResponse,
+            // Every answer is late: one case finds it, and shrinking costs one timeout a try.
+            rule: "transport.timeout",
+            cases: 1,
+            timeout_ms: 300,
+            evidence: |_| true,
+        },
+        Crash {
+            fault: Fault::DropConnectionOnLargeBody,
+            rule: "transport.reachable",
+            cases: 200,
+            timeout_ms: 2_000,
+            evidence: |r| r.body.to_string().len() > LARGE_BODY_BYTES / 2,
+        },
+    ]
+}
+
+fn server_config(fault: Option<&Fault>, timeout_ms: u64) -> ServerConfig {
+    let mut config = ServerConfig::test_defaults().with_fault(fault.cloned());
+    config.limits.slow_response_delay = Duration::from_millis(timeout_ms * 3);
+    config
+}
+
+fn run_config(base: String, timeout_ms: u64) -> RunConfig {
     let mut config = RunConfig::default();
-    config.targets.base = Some(server.base_url());
+    config.targets.base = Some(base);
+    config.limits.request_timeout_ms = timeout_ms;
+    config
+}
+
+async fn fuzz_against(fault: Option<&Fault>, cases: u64, timeout_ms: u64, out: Option<PathBuf>) -> FuzzReport {
+    let server = spawn(server_config(fault, timeout_ms)).await.unwrap();
     let options = FuzzOptions {
         suites: vec!["merchant-register-intent".into()],
         seed: 7,
         cases: Some(cases),
-        duration: None,
+        duration: Some(BUDGET),
         workers: 2,
         out,
         progress: false,
     };
-    let report = fuzz(config, server.base_url(), &options).await.unwrap();
+    let report = fuzz(run_config(server.base_url(), timeout_ms), server.base_url(), &options)
+        .await
+        .unwrap();
     server.shutdown().await.unwrap();
     report
 }
 
+async fn replay_against(fault: Option<&Fault>, timeout_ms: u64, reproducer: &Reproducer) -> Vec<String> {
+    let server = spawn(server_config(fault, timeout_ms)).await.unwrap();
+    let (findings, _) = replay(run_config(server.base_url(), timeout_ms), reproducer)
+        .await
+        .unwrap();
+    server.shutdown().await.unwrap();
+    findings.into_iter().map(|f| f.rule).collect()
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn clean_server_gives_no_findings_and_a_faulty_one_is_caught_and_replayed() {
-    let clean = fuzz_against(None, 400, None).await;
+async fn clean_server_gives_no_findings() {
+    let clean = fuzz_against(None, 400, 2_000, None).await;
     assert_eq!(clean.cases, 400);
     assert!(clean.requests >= 400);
     assert!(
@@ -38,40 +109,58 @@ async fn clean_server_gives_no_findings_and_a_faulty_one_is_caught_and_replayed(
         "{:#?}",
         clean.findings.iter().map(|f| &f.findings).collect::<Vec<_>>()
     );
+}
 
-    let out = std::env::temp_dir().join(format!("upi-fuzz-test-{}", std::process::id()));
-    let faulty = fuzz_against(Some(Fault::Http500OnNonAsciiRemarks), 1_500, Some(out.clone())).await;
-    let finding = faulty
-        .findings
-        .iter()
-        .find(|f| f.findings.iter().any(|x| x.rule == "transport.no-server-error"))
-        .expect("the fault is found");
-    assert!(
-        finding
-            .body
-            .get("remarks")
-            .and_then(|r| r.as_str())
-            .is_some_and(|r| !r.is_ascii())
-    );
-    assert!(!faulty.written.is_empty());
-    let written = faulty
-        .written
-        .iter()
-        .find(|p| p.contains("no-server-error"))
-        .expect("a reproducer file");
-    let reproducer = read_reproducer(std::path::Path::new(written)).unwrap();
-
-    for (fault, reproduced) in [(Some(Fault::Http500OnNonAsciiRemarks), true), (None, false)] {
-        let server = spawn(ServerConfig::test_defaults().with_fault(fault)).await.unwrap();
-        let mut config = RunConfig::default();
-        config.targets.base = Some(server.base_url());
-        let (findings, _) = replay(config, &reproducer).await.unwrap();
-        assert_eq!(
-            findings.iter().any(|f| f.rule == "transport.no-server-error"),
-            reproduced,
-            "{fault:?}: {findings:?}"
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_crash_type_fault_is_found_shrunk_and_replayed() {
+    for crash in crashes() {
+        let name = crash.fault.to_string();
+        let out = std::env::temp_dir().join(format!("upi-fuzz-test-{}-{name}", std::process::id()));
+        let found = fuzz_against(Some(&crash.fault), crash.cases, crash.timeout_ms, Some(out.clone())).await;
+        println!(
+            "{name}: {} cases, {} requests, {:.1} s, {} findings",
+            found.cases,
+            found.requests,
+            found.elapsed_ms as f64 / 1000.0,
+            found.findings.len()
         );
-        server.shutdown().await.unwrap();
+        assert!(
+            found.elapsed_ms <= BUDGET.as_millis() as u64 + 5_000,
+            "{name}: {} ms",
+            found.elapsed_ms
+        );
+        let finding = found
+            .findings
+            .iter()
+            .find(|f| f.findings.first().is_some_and(|x| x.rule == crash.rule))
+            .unwrap_or_else(|| panic!("{name}: no {} finding in {} cases", crash.rule, found.cases));
+        assert!(
+            (crash.evidence)(finding),
+            "{name}: the reproducer does not show the fault: {finding:#?}"
+        );
+        let written = found
+            .written
+            .iter()
+            .find(|p| p.contains(crash.rule))
+            .unwrap_or_else(|| panic!("{name}: no reproducer file for {} in {:?}", crash.rule, found.written));
+        let reproducer = read_reproducer(Path::new(written)).unwrap();
+        println!(
+            "    found by case {} of {}; reproducer {written}: {} bytes of body",
+            reproducer.case,
+            found.cases,
+            reproducer.body.to_string().len()
+        );
+
+        let faulty = replay_against(Some(&crash.fault), crash.timeout_ms, &reproducer).await;
+        assert!(
+            faulty.iter().any(|r| r == crash.rule),
+            "{name}: replay does not reproduce: {faulty:?}"
+        );
+        let clean = replay_against(None, crash.timeout_ms, &reproducer).await;
+        assert!(
+            clean.is_empty(),
+            "{name}: replay against the clean server finds {clean:?}"
+        );
+        let _ = std::fs::remove_dir_all(out);
     }
-    let _ = std::fs::remove_dir_all(out);
 }

@@ -47,13 +47,20 @@ fn list_faults_prints_every_fault_once() {
     let out = bin().args(["serve", "--list-faults"]).output().unwrap();
     assert!(out.status.success());
     let text = String::from_utf8(out.stdout).unwrap();
-    assert_eq!(text.lines().count(), 21, "{text}");
+    assert_eq!(
+        text.lines().count(),
+        upi_reference_server::Fault::ALL.len() + 1,
+        "{text}"
+    );
     assert!(text.lines().any(|l| l.starts_with("drop-payee-vpa  ")));
+    assert!(text.lines().any(|l| l.starts_with("ignore-rule=RULE_ID  ")));
 }
 
 #[test]
 fn an_unknown_fault_is_a_usage_error() {
-    let out = bin().args(["serve", "--fault", "nonsense"]).output().unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("--list-faults"));
+    for fault in ["nonsense", "ignore-rule=no.such.rule"] {
+        let out = bin().args(["serve", "--fault", fault]).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{fault}");
+        assert!(String::from_utf8_lossy(&out.stderr).contains("--list-faults"));
+    }
 }

@@ -205,7 +205,12 @@ impl ServerConfig {
 
     /// Whether `fault` is the one switched on.
     pub fn has(&self, fault: Fault) -> bool {
-        self.fault == Some(fault)
+        self.fault.as_ref() == Some(&fault)
+    }
+
+    /// Whether the fault switched on makes the server ignore the request rule `rule_id`.
+    pub fn ignores(&self, rule_id: &str) -> bool {
+        self.fault.as_ref().is_some_and(|f| f.ignores(rule_id))
     }
 }
 

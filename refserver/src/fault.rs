@@ -3,9 +3,22 @@
 //! server proves at least one of its checks can fail. Most faults ignore the violations of one
 //! request rule ([`Fault::ignores`]); the others alter one response field or one behaviour at
 //! the place that produces it.
+//!
+//! Besides the named faults of [`Fault::ALL`], `ignore-rule=RULE_ID` ([`Fault::IgnoreRule`])
+//! makes the server ignore any one request rule of the catalogue, wherever it enforces it: the
+//! per-rule mutants that prove each rejection case can fail (`conformance/tests/rule_mutants.rs`).
+
+use std::borrow::Cow;
+
+/// What `--fault` takes before a rule ID for [`Fault::IgnoreRule`].
+pub const IGNORE_RULE_PREFIX: &str = "ignore-rule=";
+
+/// The size above which a request body makes the `drop-connection-on-large-body` fault drop
+/// the connection (64 KiB).
+pub const LARGE_BODY_BYTES: usize = 64 * 1024;
 
 /// One deliberate defect.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Fault {
     /// registerIntent accepts a `merchantRequestId` longer than 35 characters.
     AcceptLongMerchantRequestId,
@@ -49,11 +62,21 @@ pub enum Fault {
     MissingResponseSignature,
     /// registerIntent accepts a request without the `jpupi-routing-id` header.
     AcceptMissingJpupiRoutingId,
+    /// EC `POST /orders` creates an order without the HTTP Basic API key (it ignores the
+    /// request rule that `authorization` is sent, in the model and in the Basic check).
+    OrdersWithoutAuth,
+    /// A request body above [`LARGE_BODY_BYTES`] makes the server drop the connection without
+    /// answering.
+    DropConnectionOnLargeBody,
+    /// The server ignores the violations of the request rule with this catalogue ID, wherever
+    /// it enforces that rule (`--fault ignore-rule=RULE_ID`).
+    IgnoreRule(String),
 }
 
 impl Fault {
-    /// Every fault, in the order `serve --list-faults` prints them.
-    pub const ALL: [Fault; 21] = [
+    /// Every named fault, in the order `serve --list-faults` prints them (which lists
+    /// [`Fault::IgnoreRule`] last, as `ignore-rule=RULE_ID`).
+    pub const ALL: [Fault; 23] = [
         Fault::AcceptLongMerchantRequestId,
         Fault::AcceptAmountWithoutDecimals,
         Fault::AcceptRefUrlWithoutCategory,
@@ -75,11 +98,21 @@ impl Fault {
         Fault::TxnsWrongSdkAmount,
         Fault::MissingResponseSignature,
         Fault::AcceptMissingJpupiRoutingId,
+        Fault::OrdersWithoutAuth,
+        Fault::DropConnectionOnLargeBody,
     ];
 
+    /// What `serve --list-faults` lists: every named fault, then the parameterised one with
+    /// `RULE_ID` for its rule.
+    pub fn listed() -> Vec<Fault> {
+        let mut all = Fault::ALL.to_vec();
+        all.push(Fault::IgnoreRule("RULE_ID".into()));
+        all
+    }
+
     /// The name `--fault` takes.
-    pub fn name(self) -> &'static str {
-        match self {
+    pub fn name(&self) -> Cow<'static, str> {
+        Cow::Borrowed(match self {
             Fault::AcceptLongMerchantRequestId => "accept-long-merchant-request-id",
             Fault::AcceptAmountWithoutDecimals => "accept-amount-without-decimals",
             Fault::AcceptRefUrlWithoutCategory => "accept-ref-url-without-category",
@@ -101,12 +134,15 @@ impl Fault {
             Fault::TxnsWrongSdkAmount => "txns-wrong-sdk-amount",
             Fault::MissingResponseSignature => "missing-response-signature",
             Fault::AcceptMissingJpupiRoutingId => "accept-missing-jpupi-routing-id",
-        }
+            Fault::OrdersWithoutAuth => "orders-without-auth",
+            Fault::DropConnectionOnLargeBody => "drop-connection-on-large-body",
+            Fault::IgnoreRule(rule) => return Cow::Owned(format!("{IGNORE_RULE_PREFIX}{rule}")),
+        })
     }
 
     /// One line saying what the fault does wrong.
-    pub fn description(self) -> &'static str {
-        match self {
+    pub fn description(&self) -> Cow<'static, str> {
+        Cow::Borrowed(match self {
             Fault::AcceptLongMerchantRequestId => {
                 "registerIntent ignores the merchantRequestId max-length rule (35 characters)"
             }
@@ -144,16 +180,30 @@ impl Fault {
             Fault::AcceptMissingJpupiRoutingId => {
                 "registerIntent accepts a request without the jpupi-routing-id header"
             }
-        }
+            Fault::OrdersWithoutAuth => "EC POST /orders creates an order without the HTTP Basic API key",
+            Fault::DropConnectionOnLargeBody => {
+                "a request body above 64 KiB makes the server drop the connection without answering"
+            }
+            Fault::IgnoreRule(rule) => {
+                return Cow::Owned(format!(
+                    "every check of the request rule {rule} (a catalogue rule ID) is skipped, wherever the server makes it"
+                ));
+            }
+        })
     }
 
-    /// The fault with this name.
+    /// The fault with this name: a name of [`Fault::ALL`], or `ignore-rule=` and the ID of a
+    /// rule of the catalogue (`upi-conformance rules` lists them).
     pub fn from_name(name: &str) -> Option<Fault> {
+        if let Some(rule) = name.strip_prefix(IGNORE_RULE_PREFIX) {
+            let known = upi_spec::catalogue::all().into_iter().any(|r| r.id == rule);
+            return known.then(|| Fault::IgnoreRule(rule.to_owned()));
+        }
         Fault::ALL.into_iter().find(|f| f.name() == name)
     }
 
     /// Whether this fault makes the server ignore violations of the request rule `rule_id`.
-    pub fn ignores(self, rule_id: &str) -> bool {
+    pub fn ignores(&self, rule_id: &str) -> bool {
         let register_intent =
             |suffix: &str| rule_id.starts_with("merchant.register-intent.") && rule_id.ends_with(suffix);
         match self {
@@ -162,6 +212,8 @@ impl Fault {
             Fault::AcceptRefUrlWithoutCategory => register_intent(".request.rule.ref-url-needs-category"),
             Fault::IgnoreRoutingHeader => register_intent(".request.rule.routing-id-equals-merchant-request-id"),
             Fault::AcceptMissingJpupiRoutingId => register_intent(".request.header.jpupi-routing-id.required"),
+            Fault::OrdersWithoutAuth => rule_id == "ec.orders.request.header.authorization.required",
+            Fault::IgnoreRule(rule) => rule == rule_id,
             _ => false,
         }
     }
@@ -169,7 +221,7 @@ impl Fault {
 
 impl std::fmt::Display for Fault {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.name())
+        f.write_str(&self.name())
     }
 }
 
@@ -180,7 +232,7 @@ mod tests {
     #[test]
     fn names_round_trip_and_are_unique() {
         for fault in Fault::ALL {
-            assert_eq!(Fault::from_name(fault.name()), Some(fault));
+            assert_eq!(Fault::from_name(&fault.name()), Some(fault.clone()));
             assert!(!fault.description().is_empty());
         }
         let mut names: Vec<_> = Fault::ALL.iter().map(|f| f.name()).collect();
@@ -188,6 +240,21 @@ mod tests {
         names.dedup();
         assert_eq!(names.len(), Fault::ALL.len());
         assert_eq!(Fault::from_name("no-such-fault"), None);
+    }
+
+    #[test]
+    fn ignore_rule_takes_exactly_one_catalogue_rule() {
+        let rule = "merchant.register-intent.v3.request.amount.format";
+        let fault = Fault::from_name(&format!("ignore-rule={rule}")).expect("a catalogue rule");
+        assert_eq!(fault, Fault::IgnoreRule(rule.into()));
+        assert_eq!(fault.to_string(), format!("ignore-rule={rule}"));
+        assert!(fault.ignores(rule));
+        assert!(!fault.ignores("merchant.register-intent.v2.request.amount.format"));
+        assert_eq!(Fault::from_name("ignore-rule=no.such.rule"), None);
+        assert_eq!(Fault::from_name("ignore-rule="), None);
+        let listed = Fault::listed();
+        assert_eq!(listed.len(), Fault::ALL.len() + 1);
+        assert_eq!(listed.last().map(Fault::name).as_deref(), Some("ignore-rule=RULE_ID"));
     }
 
     #[test]
@@ -202,6 +269,7 @@ mod tests {
                     | Fault::AcceptRefUrlWithoutCategory
                     | Fault::IgnoreRoutingHeader
                     | Fault::AcceptMissingJpupiRoutingId
+                    | Fault::OrdersWithoutAuth
             );
             assert_eq!(hits > 0, rule_fault, "{fault}: {hits} rules ignored");
         }

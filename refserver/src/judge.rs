@@ -1,11 +1,13 @@
 //! Judging a request by its model: the request becomes a [`Document`] (the headers the model
 //! names, the body read by `upi_spec::read`), `upi_spec::validate` lists what it breaks, and the
-//! first `must` violation that the active fault does not ignore rejects it.
+//! first `must` violation that the active fault does not ignore rejects it. A fault ignoring a
+//! form message's syntax rule makes the server read its forms leniently ([`lenient_form`]).
 
 use axum::http::HeaderMap;
-use serde_json::Value;
+use percent_encoding::percent_decode_str;
+use serde_json::{Map, Value};
 use upi_spec::input::{Document, InputError, normalise_headers};
-use upi_spec::model::Message;
+use upi_spec::model::{Encoding, Message};
 use upi_spec::read::{Syntax, read};
 use upi_spec::{Severity, catalogue, validate};
 
@@ -76,20 +78,60 @@ pub fn named_headers(message: &Message, headers: &HeaderMap) -> Result<Vec<(Stri
 }
 
 /// Reads a body (`syntax` as `upi_spec::read` takes it) with the named headers of `message`.
+/// A form body that does not read is read leniently when `fault` ignores the syntax rule.
 pub fn read_request(
     message: &Message,
     headers: &HeaderMap,
     body: &[u8],
     syntax: Syntax,
     limit: usize,
+    fault: Option<&Fault>,
 ) -> Result<Document, Refusal> {
-    let mut document = read(message, body, syntax, limit).map_err(|e| Refusal::unreadable(message, &e))?;
+    let mut document = match read(message, body, syntax, limit) {
+        Ok(document) => document,
+        Err(_) if ignores_syntax(message, fault) && message.encoding != Encoding::Json => {
+            Document::body(lenient_form(lenient_form_pairs(&String::from_utf8_lossy(body))))
+        }
+        Err(e) => return Err(Refusal::unreadable(message, &e)),
+    };
     document.headers = Some(named_headers(message, headers)?);
     Ok(document)
 }
 
+/// Whether `fault` ignores the syntax rule of `message` (`MESSAGE.form` or `MESSAGE.json`).
+pub fn ignores_syntax(message: &Message, fault: Option<&Fault>) -> bool {
+    let (suffix, _) = catalogue::syntax_rule(message);
+    fault.is_some_and(|f| f.ignores(&format!("{}.{suffix}", message.id)))
+}
+
+/// Form pairs as a lenient parser reads them (PHP's, say): a malformed percent escape stays as
+/// it is, escapes that are not UTF-8 become U+FFFD.
+pub fn lenient_form_pairs(text: &str) -> Vec<(String, String)> {
+    let decode = |s: &str| {
+        percent_decode_str(&s.replace('+', " "))
+            .decode_utf8_lossy()
+            .into_owned()
+    };
+    text.split('&')
+        .filter(|raw| !raw.is_empty())
+        .map(|raw| {
+            let (k, v) = raw.split_once('=').unwrap_or((raw, ""));
+            (decode(k), decode(v))
+        })
+        .collect()
+}
+
+/// Form pairs as an object of strings, the first of a repeated name kept.
+pub fn lenient_form(pairs: Vec<(String, String)>) -> Value {
+    let mut map = Map::new();
+    for (k, v) in pairs {
+        map.entry(k).or_insert(Value::String(v));
+    }
+    Value::Object(map)
+}
+
 /// The first `must` violation of `document` against `message` that `fault` does not ignore.
-pub fn judge(message: &Message, document: &Document, fault: Option<Fault>) -> Result<(), Refusal> {
+pub fn judge(message: &Message, document: &Document, fault: Option<&Fault>) -> Result<(), Refusal> {
     match validate::validate(message, document)
         .into_iter()
         .filter(|v| v.severity == Severity::Must)

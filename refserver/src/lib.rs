@@ -20,6 +20,7 @@
 
 mod amount;
 pub mod config;
+mod connection;
 mod ec;
 pub mod fault;
 mod ids;

@@ -100,7 +100,7 @@ pub async fn complete(State(app): State<AppState>, body: Bytes) -> Response {
             return problem(StatusCode::CONFLICT, &format!("the payment is {} already", now.word()));
         }
     };
-    let params = match callback::parameters(&payment, &app.config.payu, app.config.fault) {
+    let params = match callback::parameters(&payment, &app.config.payu, app.config.fault.as_ref()) {
         Ok(p) => p,
         Err(e) => return problem(StatusCode::CONFLICT, &e.to_string()),
     };

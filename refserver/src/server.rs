@@ -1,22 +1,26 @@
 //! The HTTP server: the route table, the layers every route shares (body limit, the
-//! `slow-response` fault, the request counter of `/sandbox/stats`), and the ways to run it
-//! (`serve` on a listener, or `spawn` in-process on an ephemeral loopback port with a shutdown
-//! handle).
+//! `slow-response` and `drop-connection-on-large-body` faults, the request counter of
+//! `/sandbox/stats`), and the ways to run it (`serve` on a listener, or `spawn` in-process on an
+//! ephemeral loopback port with a shutdown handle).
 
 use std::net::SocketAddr;
 use std::sync::Arc;
 
 use axum::Router;
-use axum::extract::{DefaultBodyLimit, Request, State};
+use axum::body::Body;
+use axum::extract::{ConnectInfo, DefaultBodyLimit, Request, State};
+use axum::http::StatusCode;
 use axum::middleware::{self, Next};
 use axum::response::Response;
 use axum::routing::{get, post};
+use serde_json::json;
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
 use crate::config::ServerConfig;
-use crate::fault::Fault;
+use crate::connection::{Abort, AbortableListener};
+use crate::fault::{Fault, LARGE_BODY_BYTES};
 use crate::store::Store;
 use crate::{ec, merchant, payu, reply, sandbox, stats};
 
@@ -35,7 +39,9 @@ pub struct App {
 /// The shared state handlers receive.
 pub type AppState = Arc<App>;
 
-/// The router of a reference server configured by `config`.
+/// The router of a reference server configured by `config`. Served through [`serve`] or
+/// [`spawn`], its connections can be dropped; the router alone has none to drop, and the
+/// `drop-connection-on-large-body` fault then answers HTTP 500 instead.
 pub fn router(config: ServerConfig) -> Router {
     let callbacks = reqwest::Client::builder()
         .timeout(config.limits.callback_timeout)
@@ -67,6 +73,11 @@ pub fn router(config: ServerConfig) -> Router {
         .layer(middleware::from_fn_with_state(app.clone(), slow_response))
         .layer(DefaultBodyLimit::max(max_body))
         .layer(middleware::from_fn_with_state(counts, stats::count))
+        // Outside the counter: a dropped request is not an answered one.
+        .layer(middleware::from_fn_with_state(
+            app.clone(),
+            drop_connection_on_large_body,
+        ))
         .with_state(app)
 }
 
@@ -78,9 +89,36 @@ async fn slow_response(State(app): State<AppState>, request: Request, next: Next
     next.run(request).await
 }
 
+/// The `drop-connection-on-large-body` fault: the body is read, and one above
+/// [`LARGE_BODY_BYTES`] (or one that cannot be read within the body limit) drops the
+/// connection instead of being answered.
+async fn drop_connection_on_large_body(State(app): State<AppState>, request: Request, next: Next) -> Response {
+    let config = &app.config;
+    if !config.has(Fault::DropConnectionOnLargeBody) {
+        return next.run(request).await;
+    }
+    let abort = request.extensions().get::<ConnectInfo<Abort>>().map(|c| c.0.clone());
+    let (parts, body) = request.into_parts();
+    match axum::body::to_bytes(body, config.limits.max_body_bytes).await {
+        Ok(bytes) if bytes.len() <= LARGE_BODY_BYTES => next.run(Request::from_parts(parts, Body::from(bytes))).await,
+        _ => {
+            // Served with a connection, this answer is never written: the connection fails
+            // first. Through the router alone there is no connection to drop.
+            if let Some(abort) = abort {
+                abort.abort();
+            }
+            reply::json(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                &json!({"error": "drop-connection-on-large-body: no connection to drop"}),
+            )
+        }
+    }
+}
+
 /// Serves `config` on `listener` until the process ends.
 pub async fn serve(listener: TcpListener, config: ServerConfig) -> std::io::Result<()> {
-    axum::serve(listener, router(config)).await
+    let service = router(config).into_make_service_with_connect_info::<Abort>();
+    axum::serve(AbortableListener(listener), service).await
 }
 
 /// A server running in-process, stopped by [`RunningServer::shutdown`] (or when dropped).
@@ -133,8 +171,9 @@ pub async fn spawn(config: ServerConfig) -> std::io::Result<RunningServer> {
 pub fn spawn_on(listener: TcpListener, config: ServerConfig) -> std::io::Result<RunningServer> {
     let addr = listener.local_addr()?;
     let (stop, stopped) = oneshot::channel::<()>();
+    let service = router(config).into_make_service_with_connect_info::<Abort>();
     let task = tokio::spawn(async move {
-        axum::serve(listener, router(config))
+        axum::serve(AbortableListener(listener), service)
             .with_graceful_shutdown(async {
                 // A dropped sender stops the server just like a sent signal.
                 let _ = stopped.await;

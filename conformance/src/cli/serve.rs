@@ -25,8 +25,9 @@ pub struct ServeArgs {
 
 pub fn run(args: &ServeArgs) -> Result<ExitCode> {
     if args.list_faults {
-        let width = Fault::ALL.iter().map(|f| f.name().len()).max().unwrap_or(0);
-        for fault in Fault::ALL {
+        let listed = Fault::listed();
+        let width = listed.iter().map(|f| f.name().len()).max().unwrap_or(0);
+        for fault in listed {
             outln!("{:width$}  {}", fault.name(), fault.description());
         }
         return Ok(ExitCode::SUCCESS);
@@ -35,10 +36,12 @@ pub fn run(args: &ServeArgs) -> Result<ExitCode> {
         None => None,
         Some(name) => match Fault::from_name(name) {
             Some(f) => Some(f),
-            None => bail!("unknown fault {name:?}; `serve --list-faults` lists them"),
+            None => bail!(
+                "unknown fault {name:?}; `serve --list-faults` lists them (ignore-rule= takes a rule ID that `rules` lists)"
+            ),
         },
     };
-    let config = ServerConfig::test_defaults().with_fault(fault);
+    let config = ServerConfig::test_defaults().with_fault(fault.clone());
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -52,7 +55,7 @@ pub fn run(args: &ServeArgs) -> Result<ExitCode> {
         writeln!(out, "{READY_LINE_PREFIX}{addr}").context("printing the ready line")?;
         out.flush().context("printing the ready line")?;
         drop(out);
-        if let Some(fault) = fault {
+        if let Some(fault) = &fault {
             eprintln!("fault switched on: {fault} ({})", fault.description());
         }
         upi_reference_server::serve(listener, config).await.context("serving")

@@ -281,7 +281,13 @@ impl Executor {
     }
 
     /// A generated valid document of `api` (number `n`) with `ctx` applied.
-    fn valid_with_context(&mut self, api: &ApiCase, message: &Message, n: u64, ctx: &Context) -> Result<Document> {
+    pub(crate) fn valid_with_context(
+        &mut self,
+        api: &ApiCase,
+        message: &Message,
+        n: u64,
+        ctx: &Context,
+    ) -> Result<Document> {
         let mut doc = self.document(api, None, n, None)?.context("no document")?;
         api::apply_context(
             api,
@@ -656,6 +662,7 @@ impl Executor {
                     .await?;
             }
             "callback-verify-udf" => self.callback_flow(api, findings, exchanges).await?,
+            "large-body" => super::large_body::run(self, api, findings, exchanges).await?,
             "udf-update-bad-hash" => {
                 let message = messages::find(api.request).context("model")?;
                 let ctx = self.context(api, exchanges).await?;

@@ -11,6 +11,7 @@ pub mod expect;
 pub mod fuzz;
 pub mod http;
 pub mod judge;
+mod large_body;
 pub mod plan;
 pub mod receiver;
 

@@ -172,6 +172,34 @@ const NAMED: &[(&str, &str, CaseKind, &str, &[&str])] = &[
         ],
     ),
     (
+        "ec-txns",
+        "large-body",
+        CaseKind::Security,
+        LARGE_BODY_TITLE,
+        LARGE_BODY_RULES,
+    ),
+    (
+        "merchant-register-intent",
+        "large-body",
+        CaseKind::Security,
+        LARGE_BODY_TITLE,
+        LARGE_BODY_RULES,
+    ),
+    (
+        "payu-intent",
+        "large-body",
+        CaseKind::Security,
+        LARGE_BODY_TITLE,
+        LARGE_BODY_RULES,
+    ),
+    (
+        "payu-postservice",
+        "large-body",
+        CaseKind::Security,
+        LARGE_BODY_TITLE,
+        LARGE_BODY_RULES,
+    ),
+    (
         "payu-postservice",
         "udf-update-bad-hash",
         CaseKind::Security,
@@ -179,6 +207,11 @@ const NAMED: &[(&str, &str, CaseKind, &str, &[&str])] = &[
         &["payu.hash.command.mismatch"],
     ),
 ];
+
+/// The large-body case of every suite (`super::large_body`).
+const LARGE_BODY_TITLE: &str = "a valid request padded past 64 KiB with an unknown 100,000-character field is answered, \
+     accepted or refused in the API's shape, never dropped and never a 5xx";
+const LARGE_BODY_RULES: &[&str] = &["transport.reachable", "transport.timeout", "transport.no-server-error"];
 
 /// Request rules no rejection case can judge over HTTP, with the reason (they are still
 /// checked by `validate` and `audit` on captured requests).

@@ -23,11 +23,18 @@ const UNKNOWN_ORDER_AMOUNT: &str = "1.00";
 pub async fn pay(State(app): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
     let config = &app.config;
     let model = models::get(models::EC_TXNS_REQUEST);
-    let document = match read_request(model, &headers, &body, Syntax::Form, config.limits.max_body_bytes) {
+    let document = match read_request(
+        model,
+        &headers,
+        &body,
+        Syntax::Form,
+        config.limits.max_body_bytes,
+        config.fault.as_ref(),
+    ) {
         Ok(d) => d,
         Err(refusal) => return refused(&refusal),
     };
-    if let Err(refusal) = judge(model, &document, config.fault) {
+    if let Err(refusal) = judge(model, &document, config.fault.as_ref()) {
         return refused(&refusal);
     }
     let merchant_id = text(&document, "merchant_id");

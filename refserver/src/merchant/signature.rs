@@ -2,7 +2,8 @@
 //! RSA signature) with `upi_spec::crypto::jws`, and afterwards the freshness of `iat` and
 //! `x-timestamp`. RS256 is the default; PS256 is accepted when the protected header names it;
 //! `none` and HMAC algorithms are refused. The `skip-jws-verification` and `accept-alg-none`
-//! faults bypass the signature here and nowhere else.
+//! faults bypass the signature here and nowhere else; an `ignore-rule` fault naming a format
+//! or staleness rule of `iat` or `x-timestamp` lets that violation through here too.
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -23,7 +24,7 @@ const UNBOUNDED: FreshnessWindow = FreshnessWindow {
 
 /// Checks the signature of `body` and returns the signed payload text. Refusals name a
 /// `juspay.jws.*` rule.
-pub fn open(body: &str, keys: &KeyRing, fault: Option<Fault>, now: u64) -> Result<String, Refusal> {
+pub fn open(body: &str, keys: &KeyRing, fault: Option<&Fault>, now: u64) -> Result<String, Refusal> {
     let jws = jws::parse_body(body).map_err(|e| refusal(&e))?;
     let alg = protected_alg(&jws);
     let bypass = match fault {
@@ -51,16 +52,25 @@ pub fn open(body: &str, keys: &KeyRing, fault: Option<Fault>, now: u64) -> Resul
     }
 }
 
-/// Checks `iat` (when the payload has one as a string) and the `x-timestamp` header against
-/// `window`.
+/// Checks `iat` (when the payload has one as a string) and the `x-timestamp` header of a
+/// request of model `model_id` against `window`. The format is the model's rule too
+/// (`MODEL.iat.format`, `MODEL.header.x-timestamp.format`): a fault ignoring either ID lets
+/// a malformed value through.
 pub fn check_freshness(
     payload: &Map<String, Value>,
     x_timestamp: Option<&str>,
     window: &FreshnessWindow,
     now: u64,
+    model_id: &str,
+    fault: Option<&Fault>,
 ) -> Result<(), Refusal> {
+    let ignored = |ids: &[&str]| fault.is_some_and(|f| ids.iter().any(|id| f.ignores(id)));
     let judge = |value: &str, format: &str, stale: &str, what: &str| match window.check(value, now) {
         Ok(_) => Ok(()),
+        Err(Staleness::Malformed) if ignored(&[format, &format!("{model_id}.{}.format", what.replace(':', "."))]) => {
+            Ok(())
+        }
+        Err(Staleness::TooOld(_) | Staleness::TooNew(_)) if ignored(&[stale]) => Ok(()),
         Err(Staleness::Malformed) => Err(Refusal::new(format, what, format!("{what} is not 13 digits"))),
         Err(Staleness::TooOld(by)) => Err(Refusal::new(
             stale,

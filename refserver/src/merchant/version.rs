@@ -3,6 +3,7 @@
 
 use axum::http::HeaderMap;
 
+use crate::fault::Fault;
 use crate::judge::Refusal;
 
 /// One of seed 003's four versions.
@@ -20,15 +21,29 @@ pub enum Version {
 
 impl Version {
     /// The version a request asks for. Any other value is refused with the Default version's
-    /// rule that the header is absent (the only version it could otherwise mean).
-    pub fn of(headers: &HeaderMap) -> Result<Version, Refusal> {
+    /// rule that the header is absent (the only version it could otherwise mean), unless
+    /// `fault` ignores a version's rule on the header (V3's, V2's and V1's that it is their
+    /// number, Default's that it is absent): then the other value is taken as that version.
+    pub fn of(headers: &HeaderMap, fault: Option<&Fault>) -> Result<Version, Refusal> {
         let Some(value) = headers.get("x-api-version") else {
             return Ok(Version::Default);
         };
-        match value.to_str().map(str::trim) {
-            Ok("3") => Ok(Version::V3),
-            Ok("2") => Ok(Version::V2),
-            Ok("1") => Ok(Version::V1),
+        let header_rule = |version: &Version| {
+            let rule = if *version == Version::Default {
+                "absent"
+            } else {
+                "const"
+            };
+            format!("{}.header.x-api-version.{rule}", version.request_model())
+        };
+        let lenient = [Version::V3, Version::V2, Version::V1, Version::Default]
+            .into_iter()
+            .find(|v| fault.is_some_and(|f| f.ignores(&header_rule(v))));
+        match (value.to_str().map(str::trim), lenient) {
+            (Ok("3"), _) => Ok(Version::V3),
+            (Ok("2"), _) => Ok(Version::V2),
+            (Ok("1"), _) => Ok(Version::V1),
+            (_, Some(version)) => Ok(version),
             _ => Err(Refusal::new(
                 "merchant.register-intent.default.request.header.x-api-version.absent",
                 "header:x-api-version",
@@ -69,10 +84,37 @@ mod tests {
     #[test]
     fn header_picks_the_version() {
         let mut h = HeaderMap::new();
-        assert_eq!(Version::of(&h), Ok(Version::Default));
+        assert_eq!(Version::of(&h, None), Ok(Version::Default));
         h.insert("x-api-version", HeaderValue::from_static("3"));
-        assert_eq!(Version::of(&h), Ok(Version::V3));
+        assert_eq!(Version::of(&h, None), Ok(Version::V3));
         h.insert("x-api-version", HeaderValue::from_static("4"));
-        assert!(Version::of(&h).unwrap_err().rule.ends_with("x-api-version.absent"));
+        assert!(
+            Version::of(&h, None)
+                .unwrap_err()
+                .rule
+                .ends_with("x-api-version.absent")
+        );
+    }
+
+    #[test]
+    fn a_fault_ignoring_a_version_header_rule_takes_other_values_as_that_version() {
+        let mut h = HeaderMap::new();
+        h.insert("x-api-version", HeaderValue::from_static("4"));
+        for (rule, version) in [
+            (
+                "merchant.register-intent.v2.request.header.x-api-version.const",
+                Version::V2,
+            ),
+            (
+                "merchant.register-intent.default.request.header.x-api-version.absent",
+                Version::Default,
+            ),
+        ] {
+            let fault = Fault::IgnoreRule(rule.into());
+            assert_eq!(Version::of(&h, Some(&fault)), Ok(version));
+        }
+        h.insert("x-api-version", HeaderValue::from_static("3"));
+        let fault = Fault::IgnoreRule("merchant.register-intent.v2.request.header.x-api-version.const".into());
+        assert_eq!(Version::of(&h, Some(&fault)), Ok(Version::V3));
     }
 }

@@ -1,6 +1,7 @@
 //! Reading a `postservice.php` command: a form-urlencoded body, or `multipart/form-data`
 //! (udf_update and the invoice upload use multipart in seed 004). A file part stands in the
-//! document as its file name (empty when the file is empty), so the models can judge it.
+//! document as its file name (empty when the file is empty), so the models can judge it. A
+//! fault ignoring a command's syntax rule makes the server read that command leniently.
 
 use axum::body::{Body, Bytes};
 use axum::extract::{FromRequest, Multipart, Request};
@@ -9,7 +10,8 @@ use axum::http::header::CONTENT_TYPE;
 use upi_spec::input::{Document, pairs_to_object, parse_form_pairs, text};
 use upi_spec::model::Message;
 
-use crate::judge::Refusal;
+use crate::fault::Fault;
+use crate::judge::{Refusal, ignores_syntax, lenient_form, lenient_form_pairs};
 
 /// The parts of a command, in the order sent.
 #[derive(Debug, Clone, Default)]
@@ -26,11 +28,23 @@ impl CommandForm {
         self.pairs.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
     }
 
-    /// The parts as a document of `message` (a name sent twice is refused).
-    pub fn document(&self, message: &Message) -> Result<Document, Refusal> {
+    /// The parts as a document of `message` (a name sent twice is refused, unless `fault`
+    /// ignores the syntax rule: then the first is kept).
+    pub fn document(&self, message: &Message, fault: Option<&Fault>) -> Result<Document, Refusal> {
+        if ignores_syntax(message, fault) {
+            return Ok(Document::body(lenient_form(self.pairs.clone())));
+        }
         pairs_to_object(self.pairs.clone(), "form body")
             .map(Document::body)
             .map_err(|e| Refusal::unreadable(message, &e))
+    }
+
+    /// A form-urlencoded body that [`read`] refused, read leniently.
+    pub fn lenient(body: &[u8]) -> CommandForm {
+        CommandForm {
+            pairs: lenient_form_pairs(&String::from_utf8_lossy(body)),
+            file_name: None,
+        }
     }
 }
 

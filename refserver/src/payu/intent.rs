@@ -13,7 +13,7 @@ pub const NOTE: &str = "UPI Intent";
 
 /// The deeplink query: `pa`, `pn`, `tr` (the PayU ID), `tid`, `am`, `cu`, `tn`, every space
 /// written `%20` (unless the `raw-space-in-intent-uri` fault is on).
-pub fn uri_data(payu: &PayuCredentials, payment_id: &str, tid: &str, amount: &str, fault: Option<Fault>) -> String {
+pub fn uri_data(payu: &PayuCredentials, payment_id: &str, tid: &str, amount: &str, fault: Option<&Fault>) -> String {
     let mut link = Deeplink::new(Target::Bare);
     link.set(Key::Pa, payu.merchant_vpa.as_str());
     link.set(Key::Pn, payu.merchant_name.as_str());
@@ -23,7 +23,7 @@ pub fn uri_data(payu: &PayuCredentials, payment_id: &str, tid: &str, amount: &st
     link.set(Key::Cu, "INR");
     link.set(Key::Tn, NOTE);
     let text = deeplink::build(&link);
-    if fault == Some(Fault::RawSpaceInIntentUri) {
+    if fault == Some(&Fault::RawSpaceInIntentUri) {
         text.replace("%20", " ")
     } else {
         text
@@ -62,7 +62,7 @@ mod tests {
             clean,
             "pa=merchant@testbank&pn=Test%20Merchant&tid=PPPL123&tr=123&am=1.00&cu=INR&tn=UPI%20Intent"
         );
-        let faulty = uri_data(&payu, "123", "PPPL123", "1.00", Some(Fault::RawSpaceInIntentUri));
+        let faulty = uri_data(&payu, "123", "PPPL123", "1.00", Some(&Fault::RawSpaceInIntentUri));
         assert!(faulty.contains("tn=UPI Intent"));
     }
 }

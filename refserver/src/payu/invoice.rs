@@ -22,11 +22,11 @@ fn code(code: &str, msg: &str) -> Value {
 pub fn answer(app: &App, form: &CommandForm) -> Value {
     let model = models::get(models::PAYU_INVOICE_REQUEST);
     let mandatory = "All fields are mandatory, please check!";
-    let document = match form.document(model) {
+    let document = match form.document(model, app.config.fault.as_ref()) {
         Ok(d) => d,
         Err(refusal) => return code("109", &format!("{mandatory} ({})", refusal.message())),
     };
-    if let Err(refusal) = judge(model, &document, app.config.fault) {
+    if let Err(refusal) = judge(model, &document, app.config.fault.as_ref()) {
         return code("109", &format!("{mandatory} ({})", refusal.message()));
     }
     if let Err(denial) = command_hash::check(&document, &app.config.payu, false) {

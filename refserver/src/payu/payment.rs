@@ -24,13 +24,20 @@ use crate::{ids, models, reply};
 pub async fn start(State(app): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
     let config = &app.config;
     let model = models::get(models::PAYU_PAYMENT_REQUEST);
-    let document = match read_request(model, &headers, &body, Syntax::Form, config.limits.max_body_bytes) {
+    let document = match read_request(
+        model,
+        &headers,
+        &body,
+        Syntax::Form,
+        config.limits.max_body_bytes,
+        config.fault.as_ref(),
+    ) {
         Ok(d) => d,
         Err(refusal) => return rejected(&refusal, None),
     };
     let txnid = text(&document, "txnid");
     let txn = Some(txnid).filter(|t| !t.is_empty());
-    if let Err(refusal) = judge(model, &document, config.fault) {
+    if let Err(refusal) = judge(model, &document, config.fault.as_ref()) {
         return rejected(&refusal, txn);
     }
     let key = text(&document, "key");
@@ -76,7 +83,7 @@ pub async fn start(State(app): State<AppState>, headers: HeaderMap, body: Bytes)
             "merchantName": config.payu.merchant_name,
             "merchantVpa": config.payu.merchant_vpa,
             "amount": amount,
-            "intentURIData": intent::uri_data(&config.payu, &payment_id, &tid, &amount, config.fault),
+            "intentURIData": intent::uri_data(&config.payu, &payment_id, &tid, &amount, config.fault.as_ref()),
             "acsTemplate": intent::acs_template(
                 &format!("{origin}/intentSeamlessHandler.php"), &payment_id, &amount, &config.payu),
             "otpPostUrl": format!("{origin}/ResponseHandler.php"),

@@ -9,9 +9,12 @@ use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 
+use super::form_data::CommandForm;
 use super::{form_data, invoice, status_zero, udf_update, verify};
-use crate::reply;
+use crate::fault::Fault;
+use crate::judge::ignores_syntax;
 use crate::server::AppState;
+use crate::{models, reply};
 
 /// Handles `POST /merchant/postservice.php` (and `/merchant/postservice`, as seed 004's invoice
 /// sample writes it).
@@ -24,14 +27,17 @@ pub async fn command(
     if query.get("form").map(String::as_str) != Some("2") {
         return reply::json(StatusCode::BAD_REQUEST, &status_zero("the query must be form=2"));
     }
-    let form = match form_data::read(&headers, body, app.config.limits.max_body_bytes).await {
+    let form = match form_data::read(&headers, body.clone(), app.config.limits.max_body_bytes).await {
         Ok(form) => form,
-        Err(reason) => {
-            return reply::json(
-                StatusCode::BAD_REQUEST,
-                &status_zero(&format!("unreadable body: {reason}")),
-            );
-        }
+        Err(reason) => match lenient_command(&body, app.config.fault.as_ref()) {
+            Some(form) => form,
+            None => {
+                return reply::json(
+                    StatusCode::BAD_REQUEST,
+                    &status_zero(&format!("unreadable body: {reason}")),
+                );
+            }
+        },
     };
     let answer = match form.get("command") {
         Some("verify_payment") => verify::answer(&app, &form),
@@ -48,4 +54,17 @@ pub async fn command(
         }
     };
     reply::json(StatusCode::OK, &answer)
+}
+
+/// An unreadable form body read leniently, as a server ignoring the syntax rule of the command
+/// it names reads it; `None` when `fault` does not ignore that rule.
+fn lenient_command(body: &[u8], fault: Option<&Fault>) -> Option<CommandForm> {
+    let form = CommandForm::lenient(body);
+    let model = match form.get("command") {
+        Some("verify_payment") => models::PAYU_VERIFY_REQUEST,
+        Some("udf_update") => models::PAYU_UDF_UPDATE_REQUEST,
+        Some("opgsp_upload_invoice_awb") => models::PAYU_INVOICE_REQUEST,
+        _ => return None,
+    };
+    ignores_syntax(models::get(model), fault).then_some(form)
 }

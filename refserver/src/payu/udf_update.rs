@@ -15,11 +15,11 @@ use crate::server::App;
 /// The answer to a `udf_update` command.
 pub fn answer(app: &App, form: &CommandForm) -> Value {
     let model = models::get(models::PAYU_UDF_UPDATE_REQUEST);
-    let document = match form.document(model) {
+    let document = match form.document(model, app.config.fault.as_ref()) {
         Ok(d) => d,
         Err(refusal) => return status_zero(&refusal.message()),
     };
-    if let Err(refusal) = judge(model, &document, app.config.fault) {
+    if let Err(refusal) = judge(model, &document, app.config.fault.as_ref()) {
         if refusal.is_missing() || refusal.at == "var1" {
             return status_zero("Parameter missing");
         }

@@ -17,11 +17,11 @@ use crate::store::{Payment, PaymentStatus};
 /// The answer to a `verify_payment` command.
 pub fn answer(app: &App, form: &CommandForm) -> Value {
     let model = models::get(models::PAYU_VERIFY_REQUEST);
-    let document = match form.document(model) {
+    let document = match form.document(model, app.config.fault.as_ref()) {
         Ok(d) => d,
         Err(refusal) => return status_zero(&refusal.message()),
     };
-    if let Err(refusal) = judge(model, &document, app.config.fault) {
+    if let Err(refusal) = judge(model, &document, app.config.fault.as_ref()) {
         if refusal.is_missing() {
             return status_zero("Parameter missing");
         }

@@ -232,6 +232,65 @@ async fn accept_missing_jpupi_routing_id() {
     assert_eq!(a.status, 200, "{:#}", a.json);
 }
 
+#[tokio::test]
+async fn orders_without_auth() {
+    let server = faulty(Fault::OrdersWithoutAuth).await;
+    let form = [("order_id", unique("F")), ("amount", "1.00".into())];
+    let a = answer(
+        server
+            .http
+            .post(server.url("/orders"))
+            .form(&form)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(a.status, 200, "{:#}", a.json);
+    // A wrong key is still refused: the fault is about the missing header.
+    let wrong = server
+        .http
+        .post(server.url("/orders"))
+        .basic_auth("wrong_key", Some(""));
+    let a = answer(wrong.form(&[("order_id", unique("F"))]).send().await.unwrap()).await;
+    assert_eq!(a.status, 401);
+}
+
+#[tokio::test]
+async fn drop_connection_on_large_body() {
+    let server = faulty(Fault::DropConnectionOnLargeBody).await;
+    let small = server.http.post(server.url("/sandbox/health")).body("x".repeat(1_000));
+    assert_eq!(small.send().await.unwrap().status(), 405, "small bodies are answered");
+    for size in [64 * 1024 + 1, 200_000] {
+        let large = server
+            .http
+            .post(server.url("/sandbox/payu/complete"))
+            .body("x".repeat(size));
+        let error = large.send().await.expect_err("no answer to a large body");
+        assert!(
+            !error.is_timeout() && error.status().is_none(),
+            "{size} bytes: {error:?}"
+        );
+    }
+    // The connection drops; the server does not: the next request is answered.
+    let health = server.http.get(server.url("/sandbox/health")).send().await.unwrap();
+    assert_eq!(health.status(), 200);
+}
+
+#[tokio::test]
+async fn ignore_rule_ignores_exactly_one_rule() {
+    let rule = "merchant.register-intent.v3.request.amount.format";
+    let a = intent_with(Fault::IgnoreRule(rule.into()), "amount", json!("2")).await;
+    assert_eq!(a.status, 200, "{:#}", a.json);
+    let b = intent_with(
+        Fault::IgnoreRule(rule.into()),
+        "merchantRequestId",
+        json!("X".repeat(40)),
+    )
+    .await;
+    assert_eq!(b.status, 400, "{:#}", b.json);
+}
+
 #[test]
 fn every_fault_has_a_test_here() {
     let source = include_str!("faults.rs");
