@@ -1,0 +1,166 @@
+//! Per-rule mutants: proof that every rejection case can fail. The runner plans one rejection
+//! case per `must` request rule (a message breaking exactly that rule). Here each of them runs,
+//! alone and with the seed of `detection_matrix`, against a reference server started with
+//! `ignore-rule=RULE`, which ignores exactly that rule wherever it enforces it: the case must
+//! fail there, because the mutant accepted the message, and pass on the clean server.
+//!
+//! Some rules no server can ignore alone: another check refuses the same message for its own
+//! reason (an empty merchant ID is no known merchant, a missing `txnid` leaves nothing to hash).
+//! Those are listed in `golden/mutants/exempt.json`, each with the reason and a piece of the
+//! refusal that remains. The list is a ratchet both ways: a listed case its mutant makes fail,
+//! a listed refusal the mutant does not give, or an entry naming no rejection case fails this
+//! test just as an unlisted case its mutant does not make fail.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::time::Instant;
+
+use serde::Deserialize;
+use upi_conformance::runner::case::{CaseKind, CaseResult, Outcome};
+use upi_conformance::runner::config::RunConfig;
+use upi_conformance::runner::exec::Executor;
+use upi_conformance::runner::plan::{self, Planned, Step};
+use upi_reference_server::{Fault, ServerConfig, spawn};
+
+/// The seed of `detection_matrix`, whose clean run passes these same cases.
+const SEED: u64 = 20_261_121;
+
+const EXEMPT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../golden/mutants/exempt.json");
+
+/// `golden/mutants/exempt.json`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Exemptions {
+    exempt: Vec<Exempt>,
+}
+
+/// A rule whose rejection case still passes when the server ignores the rule.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Exempt {
+    /// The rule ID, exactly.
+    rule: String,
+    /// Text the mutant's answer contains: the refusal that remains.
+    answer_contains: String,
+    /// Why no server can ignore the rule alone.
+    reason: String,
+}
+
+fn exemptions() -> BTreeMap<String, Exempt> {
+    let text = std::fs::read_to_string(EXEMPT).expect("golden/mutants/exempt.json");
+    let list: Exemptions =
+        serde_json::from_str(&text).expect("exempt.json reads as {exempt: [{rule, answer_contains, reason}]}");
+    let mut by_rule = BTreeMap::new();
+    for e in list.exempt {
+        assert!(!e.reason.trim().is_empty(), "{}: no reason", e.rule);
+        assert!(!e.answer_contains.trim().is_empty(), "{}: no answer_contains", e.rule);
+        let rule = e.rule.clone();
+        assert!(by_rule.insert(rule.clone(), e).is_none(), "{rule} is listed twice");
+    }
+    by_rule
+}
+
+/// Runs one planned case against a fresh reference server with `fault`.
+async fn run_alone(case: &Planned, fault: Option<Fault>) -> CaseResult {
+    let server = spawn(ServerConfig::test_defaults().with_fault(fault))
+        .await
+        .expect("the reference server starts");
+    let mut config = RunConfig::default();
+    config.targets.base = Some(server.base_url());
+    config.targets.sandbox = Some(server.base_url());
+    let mut executor = Executor::new(config, SEED).await.expect("the runner starts");
+    let result = executor.run(case).await;
+    server.shutdown().await.expect("the server stops");
+    result
+}
+
+fn excerpt(text: &str) -> String {
+    text.chars().take(200).collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_rejection_case_fails_under_the_mutant_that_ignores_its_rule() {
+    let started = Instant::now();
+    let exempt = exemptions();
+    let planned: Vec<Planned> = plan::plan(&[], &[], 0)
+        .into_iter()
+        .filter(|c| c.kind == CaseKind::Reject)
+        .collect();
+    let not_over_http = planned.iter().filter(|c| matches!(c.step, Step::Skip { .. })).count();
+    let cases: Vec<(&Planned, &str)> = planned
+        .iter()
+        .filter_map(|c| match &c.step {
+            Step::Reject { rule, .. } => Some((c, rule.as_str())),
+            _ => None,
+        })
+        .collect();
+    assert!(cases.len() > 350, "only {} rejection cases", cases.len());
+
+    let mut problems = Vec::new();
+    let planned_rules: BTreeSet<&str> = cases.iter().map(|(_, rule)| *rule).collect();
+    for rule in exempt.keys().filter(|r| !planned_rules.contains(r.as_str())) {
+        problems.push(format!(
+            "{rule}: listed in exempt.json, but no rejection case breaks it"
+        ));
+    }
+
+    let mut detected = 0;
+    let mut survivors = Vec::new();
+    for (case, rule) in &cases {
+        let Step::Reject { api, .. } = &case.step else {
+            unreachable!("filtered above")
+        };
+        let clean = run_alone(case, None).await;
+        if clean.outcome != Outcome::Pass {
+            problems.push(format!("{}: fails on the clean server: {:?}", case.id, clean.findings));
+            continue;
+        }
+        let mutant = run_alone(case, Some(Fault::IgnoreRule((*rule).to_string()))).await;
+        let answer = mutant.exchanges.last();
+        let accepted = answer.is_some_and(|x| x.status.is_some() && !api.rejected(x.status, &x.response_bytes));
+        let caught = mutant.outcome.fails_run() && mutant.findings.iter().any(|f| f.rule == *rule);
+        let body = answer.map(|x| x.response_body.as_str()).unwrap_or_default();
+        match (accepted && caught, exempt.get(*rule)) {
+            (true, None) => detected += 1,
+            (true, Some(_)) => problems.push(format!(
+                "{rule}: listed in exempt.json, but its mutant makes the case fail: remove the entry"
+            )),
+            (false, None) => problems.push(format!(
+                "{}: passes against the server that ignores {rule} (outcome {}, answer {:?} {}): \
+                 fix the case, or list the rule in exempt.json with the reason",
+                case.id,
+                mutant.outcome.label(),
+                answer.and_then(|x| x.status),
+                excerpt(body)
+            )),
+            (false, Some(e)) if !body.contains(&e.answer_contains) => problems.push(format!(
+                "{rule}: exempt.json says the mutant still answers {:?}, but it answers {:?} {}",
+                e.answer_contains,
+                answer.and_then(|x| x.status),
+                excerpt(body)
+            )),
+            (false, Some(e)) => survivors.push((*rule, e)),
+        }
+    }
+
+    println!(
+        "rule mutants: {} rejection cases ({} more skipped: not judged over HTTP)",
+        cases.len(),
+        not_over_http
+    );
+    println!("  {detected} shown failing under the mutant that ignores their rule");
+    println!(
+        "  {} exempt (golden/mutants/exempt.json): still refused for another reason",
+        survivors.len()
+    );
+    for (rule, e) in &survivors {
+        println!("    {rule}: refused with {:?}", e.answer_contains);
+    }
+    println!("  {:.1} s", started.elapsed().as_secs_f64());
+    assert!(
+        problems.is_empty(),
+        "{} problems:\n{}",
+        problems.len(),
+        problems.join("\n")
+    );
+    assert_eq!(detected + survivors.len(), cases.len());
+}
