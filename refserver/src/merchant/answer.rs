@@ -130,14 +130,12 @@ pub async fn signed(body: &Value, config: &ServerConfig) -> Response {
     if config.has(Fault::MissingResponseSignature) {
         return reply::bytes(StatusCode::OK, bytes);
     }
-    let key = config.merchant.response_key.clone();
-    let signing = tokio::task::spawn_blocking(move || {
-        let signature = response_signature::sign(&key, &bytes);
-        (bytes, signature)
-    })
-    .await;
-    match signing {
-        Ok((bytes, Ok(signature))) => {
+    // Signed on the request's own task: one RSA-2048 signature is about 0.3 ms on AWS-LC. Handing
+    // it to the blocking pool cost more than that in thread wake-ups: the live fuzzer with 2
+    // workers went from about 4,700 to 6,700 judged requests/s on 2 cores when it moved here.
+    let signature = response_signature::sign(&config.merchant.response_key, &bytes);
+    match signature {
+        Ok(signature) => {
             let mut response = reply::bytes(StatusCode::OK, bytes);
             if let Ok(value) = HeaderValue::from_str(&signature) {
                 response.headers_mut().insert("x-response-signature", value);
@@ -145,7 +143,7 @@ pub async fn signed(body: &Value, config: &ServerConfig) -> Response {
             response
         }
         // Only a key that cannot sign gets here; answering unsigned would hide it.
-        _ => failure(
+        Err(_) => failure(
             StatusCode::INTERNAL_SERVER_ERROR,
             codes::INTERNAL_SERVER_ERROR,
             &Refusal::new(

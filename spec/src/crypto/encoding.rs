@@ -14,10 +14,13 @@ pub(crate) struct EncodingProblem {
 
 /// Decodes base64url without padding (RFC 7515 §2 `BASE64URL`).
 pub(crate) fn decode_base64url(text: &str) -> Result<Vec<u8>, EncodingProblem> {
-    if let Some((index, c)) = text
-        .char_indices()
-        .find(|(_, c)| !(c.is_ascii_alphanumeric() || *c == '-' || *c == '_'))
+    // A byte scan (a JWS segment can be hundreds of kilobytes); the offending character is then
+    // read whole, so a non-ASCII one is named as such.
+    if let Some(index) = text
+        .bytes()
+        .position(|b| !(b.is_ascii_alphanumeric() || b == b'-' || b == b'_'))
     {
+        let c = text[index..].chars().next().unwrap_or('\u{fffd}');
         return Err(EncodingProblem {
             reason: format!("character {c:?} at byte {index} is not in the base64url alphabet (no padding allowed)"),
         });
