@@ -99,6 +99,39 @@ async fn replay_against(fault: Option<&Fault>, timeout_ms: u64, reproducer: &Rep
     findings.into_iter().map(|f| f.rule).collect()
 }
 
+/// The same seed twice against one server (as a user re-running a command does): the second
+/// run must not resend the unique IDs the first registered, or the server's duplicate refusals
+/// would be reported as findings.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_same_seed_twice_against_one_server_finds_nothing() {
+    let server = spawn(server_config(None, 2_000)).await.unwrap();
+    let options = FuzzOptions {
+        suites: Vec::new(),
+        seed: 11,
+        cases: Some(600),
+        duration: Some(BUDGET),
+        workers: 2,
+        out: None,
+        progress: false,
+    };
+    for run in 1..=2 {
+        let report = fuzz(run_config(server.base_url(), 2_000), server.base_url(), &options)
+            .await
+            .unwrap();
+        assert_eq!(report.cases, 600, "run {run}");
+        assert!(
+            report.findings.is_empty(),
+            "run {run}: {:#?}",
+            report
+                .findings
+                .iter()
+                .map(|f| (&f.mutation, &f.findings))
+                .collect::<Vec<_>>()
+        );
+    }
+    server.shutdown().await.unwrap();
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn clean_server_gives_no_findings() {
     let clean = fuzz_against(None, 400, 2_000, None).await;

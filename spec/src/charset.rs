@@ -122,7 +122,7 @@ impl Charset {
         const NON_ASCII: [char; 4] = ['é', 'अ', '₹', 'ß'];
         // The set's printable ASCII members, drawn by index into the bitset (no list is built:
         // generators call this once per character).
-        const CONTROL: u128 = (1u128 << 32) - 1 | 1u128 << 127;
+        const CONTROL: u128 = ((1u128 << 32) - 1) | (1u128 << 127);
         let mut members = self.ascii & !CONTROL;
         let count = members.count_ones() as usize;
         if count == 0 || (self.non_ascii && rng.random_bool(0.1)) {

@@ -238,11 +238,39 @@ pub fn touched(message: &Message, rule_id: Option<&str>) -> (Vec<String>, Vec<St
     (fields, Vec::new())
 }
 
-/// A unique ID with a prefix, from the run's RNG.
+/// Per-process offsets for [`unique_id`] and [`fresh_tag`], drawn once from the OS.
+static PROCESS_NONCE: std::sync::LazyLock<[u8; 32]> = std::sync::LazyLock::new(rand::random);
+
+/// Counts the IDs and tags handed out in this process.
+static SERIAL: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+/// A tag no other call returns, in this process or (with overwhelming likelihood) another:
+/// appended where a mutated value must not repeat a value an earlier run of the same seed sent
+/// to the same server (a unique txnid, say).
+pub fn fresh_tag() -> String {
+    const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyz23456789";
+    let process: String = PROCESS_NONCE[..4]
+        .iter()
+        .map(|b| char::from(ALPHABET[usize::from(*b) % ALPHABET.len()]))
+        .collect();
+    format!("{process}{}", SERIAL.fetch_add(1, std::sync::atomic::Ordering::Relaxed))
+}
+
+/// A unique ID with a prefix. It draws from the run's RNG exactly as a seeded ID would (so the
+/// rest of a seeded run is unchanged), each character shifted by a per-process nonce and by a
+/// digit of a per-process serial number: running the same `--seed` twice against the same
+/// server, from one process or two, never resends an ID the server registered the first time
+/// (it would rightly refuse it as a duplicate).
 pub fn unique_id(rng: &mut impl Rng, prefix: &str, len: usize) -> String {
     const ALPHABET: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZ0123456789";
+    let mut serial = SERIAL.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let tail: String = (0..len.saturating_sub(prefix.len()))
-        .map(|_| char::from(ALPHABET[rng.random_range(0..ALPHABET.len())]))
+        .map(|i| {
+            let digit = usize::try_from(serial % ALPHABET.len() as u64).unwrap_or(0);
+            serial /= ALPHABET.len() as u64;
+            let shift = usize::from(PROCESS_NONCE[i % PROCESS_NONCE.len()]) + digit;
+            char::from(ALPHABET[(rng.random_range(0..ALPHABET.len()) + shift) % ALPHABET.len()])
+        })
         .collect();
     format!("{prefix}{tail}")
 }

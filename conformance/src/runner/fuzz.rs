@@ -415,16 +415,19 @@ fn make_case(target: &FuzzTarget, rng: &mut ChaCha8Rng, case_seed: u64) -> (Opti
     (Some(doc), mutation)
 }
 
-/// Applies a document-level mutation. Values carry the case number, so a mutated unique ID
-/// (a txnid, say) never collides with another case's.
+/// Applies a document-level mutation. Values carry the case number and a fresh tag, so a
+/// mutated unique ID (a txnid, say) never collides with another case's or another run's.
 fn mutate_document(doc: &mut Document, mutation: &Mutation, case: u64) {
     let Some(body) = doc.body.as_object_mut() else { return };
+    // The case number keeps values apart within a run, the fresh tag between runs (and
+    // between a run and a replay) against the same server.
+    let tag = format!("{case}{}", api::fresh_tag());
     match mutation {
         Mutation::NonAscii { field } => {
-            body.insert(field.clone(), Value::String(format!("नमस्ते ₹\u{7}é{case}")));
+            body.insert(field.clone(), Value::String(format!("नमस्ते ₹\u{7}é{tag}")));
         }
         Mutation::Huge { field } => {
-            body.insert(field.clone(), Value::String(format!("{case}{}", "A".repeat(200_000))));
+            body.insert(field.clone(), Value::String(format!("{tag}{}", "A".repeat(200_000))));
         }
         Mutation::NumericEdge { field, value } => {
             body.insert(field.clone(), Value::String(value.clone()));
