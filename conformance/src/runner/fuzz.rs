@@ -46,10 +46,13 @@ pub enum Mutation {
         /// The field.
         field: String,
     },
-    /// A field set to a 200,000-character string.
+    /// A field set to a long string (200,000 characters when generated; shrinking shortens it).
     Huge {
         /// The field.
         field: String,
+        /// The string's length in characters.
+        #[serde(default = "generated_huge_length")]
+        length: usize,
     },
     /// An amount field set to a numeric edge case.
     NumericEdge {
@@ -82,12 +85,19 @@ pub enum Mutation {
     StaleTimestamp,
 }
 
+/// The length of a generated [`Mutation::Huge`] string.
+const HUGE_LENGTH: usize = 200_000;
+
+fn generated_huge_length() -> usize {
+    HUGE_LENGTH
+}
+
 impl Mutation {
     /// The body field the mutation is about (protected from context when re-preparing).
     fn field(&self) -> Option<&str> {
         match self {
             Mutation::NonAscii { field }
-            | Mutation::Huge { field }
+            | Mutation::Huge { field, .. }
             | Mutation::NumericEdge { field, .. }
             | Mutation::WrongType { field }
             | Mutation::Missing { field } => Some(field),
@@ -388,7 +398,10 @@ fn make_case(target: &FuzzTarget, rng: &mut ChaCha8Rng, case_seed: u64) -> (Opti
     let json = message.encoding == Encoding::Json;
     let mutation = match rng.random_range(0..11) {
         0 => Mutation::NonAscii { field },
-        1 => Mutation::Huge { field },
+        1 => Mutation::Huge {
+            field,
+            length: HUGE_LENGTH,
+        },
         2 if !amounts.is_empty() => Mutation::NumericEdge {
             field: amounts[rng.random_range(0..amounts.len())].clone(),
             value: [
@@ -426,8 +439,9 @@ fn mutate_document(doc: &mut Document, mutation: &Mutation, case: u64) {
         Mutation::NonAscii { field } => {
             body.insert(field.clone(), Value::String(format!("नमस्ते ₹\u{7}é{tag}")));
         }
-        Mutation::Huge { field } => {
-            body.insert(field.clone(), Value::String(format!("{tag}{}", "A".repeat(200_000))));
+        Mutation::Huge { field, length } => {
+            let filler = length.saturating_sub(tag.len());
+            body.insert(field.clone(), Value::String(format!("{tag}{}", "A".repeat(filler))));
         }
         Mutation::NumericEdge { field, value } => {
             body.insert(field.clone(), Value::String(value.clone()));
@@ -709,6 +723,35 @@ async fn shrink(
         .filter(|f| matches!(f.presence, upi_spec::model::Presence::Mandatory))
         .map(|f| f.key.label())
         .collect();
+    // A long-string finding: bisect the length down to about the shortest that still fails the
+    // same way (a size limit's reproducer is just over the limit, not 200,000 characters).
+    if let Mutation::Huge { length, .. } = best.mutation {
+        let (mut fails, mut passes) = (length, 0usize);
+        while fails - passes > (fails / 32).max(64) && spent < 24 && !deadline.is_some_and(|d| Instant::now() >= d) {
+            let middle = passes + (fails - passes) / 2;
+            let mut mutation = best.mutation.clone();
+            if let Mutation::Huge { length, .. } = &mut mutation {
+                *length = middle;
+            }
+            let doc = Document {
+                headers: Some(best.headers.clone()),
+                body: best.body.clone(),
+            };
+            spent += 1;
+            match attempt(executor, &api, message, doc, &mutation, &mut rng, best.seed, best.case).await {
+                Ok((n, Some(found))) if found.findings.first().is_some_and(|f| f.rule == target_rule) => {
+                    spent += n;
+                    fails = middle;
+                    best = found;
+                }
+                Ok((n, _)) => {
+                    spent += n;
+                    passes = middle;
+                }
+                Err(_) => passes = middle,
+            }
+        }
+    }
     for _round in 0..2 {
         let keys: Vec<String> = best
             .body
@@ -721,16 +764,8 @@ async fn shrink(
             }
             let mut candidate = best.body.clone();
             let changed = match candidate.get_mut(&key) {
-                _ if protected.as_deref() == Some(key.as_str()) => match candidate.get_mut(&key) {
-                    Some(Value::String(s))
-                        if s.chars().count() > 64 && matches!(best.mutation, Mutation::Huge { .. }) =>
-                    {
-                        let half: String = s.chars().take(s.chars().count() / 2).collect();
-                        *s = half;
-                        true
-                    }
-                    _ => false,
-                },
+                // The mutated field's value is the mutation's own (re-applied on every attempt).
+                _ if protected.as_deref() == Some(key.as_str()) => false,
                 Some(Value::String(s)) if s.chars().count() > 16 => {
                     let half: String = s.chars().take(s.chars().count() / 2).collect();
                     *s = half;
