@@ -727,7 +727,7 @@ async fn shrink(
     // same way (a size limit's reproducer is just over the limit, not 200,000 characters).
     if let Mutation::Huge { length, .. } = best.mutation {
         let (mut fails, mut passes) = (length, 0usize);
-        while fails - passes > (fails / 32).max(64) && spent < 24 && !deadline.is_some_and(|d| Instant::now() >= d) {
+        while fails - passes > (fails / 32).max(64) && spent < 24 && deadline.is_none_or(|d| Instant::now() < d) {
             let middle = passes + (fails - passes) / 2;
             let mut mutation = best.mutation.clone();
             if let Mutation::Huge { length, .. } = &mut mutation {
