@@ -49,16 +49,21 @@ fn list_faults_prints_every_fault_once() {
     let text = String::from_utf8(out.stdout).unwrap();
     assert_eq!(
         text.lines().count(),
-        upi_reference_server::Fault::ALL.len() + 1,
+        upi_reference_server::Fault::ALL.len() + 2,
         "{text}"
     );
     assert!(text.lines().any(|l| l.starts_with("drop-payee-vpa  ")));
     assert!(text.lines().any(|l| l.starts_with("ignore-rule=RULE_ID  ")));
+    assert!(text.lines().any(|l| l.starts_with("break-response-rule=RULE_ID  ")));
 }
 
 #[test]
 fn an_unknown_fault_is_a_usage_error() {
-    for fault in ["nonsense", "ignore-rule=no.such.rule"] {
+    for fault in [
+        "nonsense",
+        "ignore-rule=no.such.rule",
+        "break-response-rule=ec.txns.request.order_id.required",
+    ] {
         let out = bin().args(["serve", "--fault", fault]).output().unwrap();
         assert_eq!(out.status.code(), Some(2), "{fault}");
         assert!(String::from_utf8_lossy(&out.stderr).contains("--list-faults"));

@@ -13,6 +13,9 @@ use std::borrow::Cow;
 /// What `--fault` takes before a rule ID for [`Fault::IgnoreRule`].
 pub const IGNORE_RULE_PREFIX: &str = "ignore-rule=";
 
+/// What `--fault` takes before a rule ID for [`Fault::BreakResponseRule`].
+pub const BREAK_RESPONSE_RULE_PREFIX: &str = "break-response-rule=";
+
 /// The size above which a request body makes the `drop-connection-on-large-body` fault drop
 /// the connection (64 KiB).
 pub const LARGE_BODY_BYTES: usize = 64 * 1024;
@@ -71,6 +74,9 @@ pub enum Fault {
     /// The server ignores the violations of the request rule with this catalogue ID, wherever
     /// it enforces that rule (`--fault ignore-rule=RULE_ID`).
     IgnoreRule(String),
+    /// Every answer of the response model that owns this `must` rule breaks exactly that rule
+    /// and is otherwise unchanged (`--fault break-response-rule=RULE_ID`).
+    BreakResponseRule(String),
 }
 
 impl Fault {
@@ -102,11 +108,12 @@ impl Fault {
         Fault::DropConnectionOnLargeBody,
     ];
 
-    /// What `serve --list-faults` lists: every named fault, then the parameterised one with
-    /// `RULE_ID` for its rule.
+    /// What `serve --list-faults` lists: every named fault, then the parameterised ones with
+    /// `RULE_ID` for their rule.
     pub fn listed() -> Vec<Fault> {
         let mut all = Fault::ALL.to_vec();
         all.push(Fault::IgnoreRule("RULE_ID".into()));
+        all.push(Fault::BreakResponseRule("RULE_ID".into()));
         all
     }
 
@@ -137,6 +144,7 @@ impl Fault {
             Fault::OrdersWithoutAuth => "orders-without-auth",
             Fault::DropConnectionOnLargeBody => "drop-connection-on-large-body",
             Fault::IgnoreRule(rule) => return Cow::Owned(format!("{IGNORE_RULE_PREFIX}{rule}")),
+            Fault::BreakResponseRule(rule) => return Cow::Owned(format!("{BREAK_RESPONSE_RULE_PREFIX}{rule}")),
         })
     }
 
@@ -189,17 +197,37 @@ impl Fault {
                     "every check of the request rule {rule} (a catalogue rule ID) is skipped, wherever the server makes it"
                 ));
             }
+            Fault::BreakResponseRule(rule) => {
+                return Cow::Owned(format!(
+                    "every answer of the response model owning the must rule {rule} breaks exactly that rule"
+                ));
+            }
         })
     }
 
-    /// The fault with this name: a name of [`Fault::ALL`], or `ignore-rule=` and the ID of a
-    /// rule of the catalogue (`upi-conformance rules` lists them).
+    /// The fault with this name: a name of [`Fault::ALL`], `ignore-rule=` and the ID of a
+    /// rule of the catalogue (`upi-conformance rules` lists them), or `break-response-rule=` and
+    /// the ID of a `must` rule of a response message.
     pub fn from_name(name: &str) -> Option<Fault> {
+        if let Some(rule) = name.strip_prefix(BREAK_RESPONSE_RULE_PREFIX) {
+            return response_must_rule(rule).then(|| Fault::BreakResponseRule(rule.to_owned()));
+        }
         if let Some(rule) = name.strip_prefix(IGNORE_RULE_PREFIX) {
             let known = upi_spec::catalogue::all().into_iter().any(|r| r.id == rule);
             return known.then(|| Fault::IgnoreRule(rule.to_owned()));
         }
         Fault::ALL.into_iter().find(|f| f.name() == name)
+    }
+
+    /// The rule every answer of response model `model` must break: that of
+    /// [`Fault::BreakResponseRule`] when `model` owns it.
+    pub fn broken_response_rule(&self, model: &str) -> Option<&str> {
+        match self {
+            Fault::BreakResponseRule(rule) if rule.strip_prefix(model).is_some_and(|rest| rest.starts_with('.')) => {
+                Some(rule)
+            }
+            _ => None,
+        }
     }
 
     /// Whether this fault makes the server ignore violations of the request rule `rule_id`.
@@ -217,6 +245,15 @@ impl Fault {
             _ => false,
         }
     }
+}
+
+/// Whether `rule_id` is a `must` rule of a response message.
+fn response_must_rule(rule_id: &str) -> bool {
+    upi_spec::messages::all()
+        .iter()
+        .filter(|m| m.direction == upi_spec::model::Direction::Response)
+        .flat_map(upi_spec::catalogue::rules_of)
+        .any(|r| r.id == rule_id && r.severity == upi_spec::Severity::Must)
 }
 
 impl std::fmt::Display for Fault {
@@ -253,8 +290,28 @@ mod tests {
         assert_eq!(Fault::from_name("ignore-rule=no.such.rule"), None);
         assert_eq!(Fault::from_name("ignore-rule="), None);
         let listed = Fault::listed();
-        assert_eq!(listed.len(), Fault::ALL.len() + 1);
-        assert_eq!(listed.last().map(Fault::name).as_deref(), Some("ignore-rule=RULE_ID"));
+        assert_eq!(listed.len(), Fault::ALL.len() + 2);
+        assert_eq!(listed[Fault::ALL.len()].name(), "ignore-rule=RULE_ID");
+        assert_eq!(
+            listed.last().map(Fault::name).as_deref(),
+            Some("break-response-rule=RULE_ID")
+        );
+    }
+
+    #[test]
+    fn break_response_rule_takes_only_must_rules_of_responses() {
+        let rule = "ec.txns.response.payment.sdk_params.merchant_vpa.format";
+        let fault = Fault::from_name(&format!("break-response-rule={rule}")).expect("a response rule");
+        assert_eq!(fault.to_string(), format!("break-response-rule={rule}"));
+        assert_eq!(fault.broken_response_rule("ec.txns.response"), Some(rule));
+        assert_eq!(fault.broken_response_rule("ec.txns.error"), None);
+        assert_eq!(fault.broken_response_rule("ec.orders.response"), None);
+        assert!(!fault.ignores(rule));
+        assert_eq!(
+            Fault::from_name("break-response-rule=ec.txns.request.order_id.required"),
+            None
+        );
+        assert_eq!(Fault::from_name("break-response-rule=no.such.rule"), None);
     }
 
     #[test]

@@ -23,13 +23,44 @@ pub const PAYU_UDF_UPDATE_REQUEST: &str = "payu.udf-update.request";
 /// `opgsp_upload_invoice_awb` request.
 pub const PAYU_INVOICE_REQUEST: &str = "payu.invoice-upload.request";
 
+/// `POST /orders` answer.
+pub const EC_ORDERS_RESPONSE: &str = "ec.orders.response";
+/// `POST /txns` answer.
+pub const EC_TXNS_RESPONSE: &str = "ec.txns.response";
+/// The EC error answer (`/orders` and `/txns`).
+pub const EC_TXNS_ERROR: &str = "ec.txns.error";
+/// `_payment` answer.
+pub const PAYU_PAYMENT_RESPONSE: &str = "payu.payment.response";
+/// `_payment` refusal.
+pub const PAYU_PAYMENT_ERROR: &str = "payu.payment.error";
+/// `verify_payment` answer (success and refusal).
+pub const PAYU_VERIFY_RESPONSE: &str = "payu.verify-payment.response";
+/// `udf_update` answer.
+pub const PAYU_UDF_UPDATE_RESPONSE: &str = "payu.udf-update.response";
+/// `udf_update` refusal.
+pub const PAYU_UDF_UPDATE_ERROR: &str = "payu.udf-update.error";
+/// `opgsp_upload_invoice_awb` answer (success and refusal).
+pub const PAYU_INVOICE_RESPONSE: &str = "payu.invoice-upload.response";
+/// A postservice request no command can take.
+pub const PAYU_POSTSERVICE_ERROR: &str = "payu.postservice.error";
+
 /// The S2S callback (its fields, in order, are the callback's parameters).
 pub const PAYU_CALLBACK: &str = "payu.callback";
 
 /// Every model ID the server looks up.
 #[cfg(test)]
-pub const ALL: [&str; 16] = [
+pub const ALL: [&str; 26] = [
     PAYU_CALLBACK,
+    EC_ORDERS_RESPONSE,
+    EC_TXNS_RESPONSE,
+    EC_TXNS_ERROR,
+    PAYU_PAYMENT_RESPONSE,
+    PAYU_PAYMENT_ERROR,
+    PAYU_VERIFY_RESPONSE,
+    PAYU_UDF_UPDATE_RESPONSE,
+    PAYU_UDF_UPDATE_ERROR,
+    PAYU_INVOICE_RESPONSE,
+    PAYU_POSTSERVICE_ERROR,
     EC_ORDERS_REQUEST,
     EC_TXNS_REQUEST,
     JWS_ENVELOPE,

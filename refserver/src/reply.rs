@@ -1,14 +1,38 @@
 //! Building answers: JSON bodies with a status, the 404 of unknown paths, and the origin the
-//! server names in URLs it hands out.
+//! server names in URLs it hands out. Every answer of a response model goes through
+//! [`as_model`], the one place the `break-response-rule=RULE_ID` fault changes it.
 
 use axum::http::header::{CONTENT_TYPE, HOST};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
+use upi_spec::input::Document;
+
+use crate::fault::Fault;
 
 /// `body` as compact JSON with `status`.
 pub fn json(status: StatusCode, body: &Value) -> Response {
     bytes(status, body.to_string().into_bytes())
+}
+
+/// `body` as the answer of response model `model` with `status` (see [`as_model`]).
+pub fn model_json(model: &'static str, status: StatusCode, body: &Value, fault: Option<&Fault>) -> Response {
+    json(status, &as_model(model, body, fault))
+}
+
+/// `body`, an answer of response model `model`, as the server sends it: unchanged, except under
+/// `break-response-rule=RULE_ID` for a rule of `model`, where it breaks exactly that rule
+/// (`upi_spec::generate::break_document`) and is otherwise the same.
+pub fn as_model(model: &'static str, body: &Value, fault: Option<&Fault>) -> Value {
+    let Some(rule) = fault.and_then(|f| f.broken_response_rule(model)) else {
+        return body.clone();
+    };
+    let message = crate::models::get(model);
+    let document = Document {
+        headers: None,
+        body: body.clone(),
+    };
+    upi_spec::generate::break_document(message, &document, rule, 0).map_or_else(|| body.clone(), |d| d.body)
 }
 
 /// Raw JSON bytes with `status`.

@@ -32,6 +32,8 @@ enum Node {
     Arr(Vec<Node>),
     Obj(Vec<(String, Node)>),
     Embedded(Box<Node>),
+    /// A JSON value the generator never draws (null, a fraction), kept as it was read.
+    Raw(Value),
 }
 
 impl Node {
@@ -48,6 +50,54 @@ impl Node {
                     .collect::<Map<_, _>>(),
             ),
             Node::Embedded(inner) => Value::String(inner.into_value().to_string()),
+            Node::Raw(v) => v,
+        }
+    }
+
+    /// `value` as a tree, reading the strings `item` says hold JSON as embedded trees (only
+    /// when serialising the tree again gives the same text back).
+    fn of_value(value: &Value, item: Option<&Item>) -> Node {
+        let kind = item.map(|i| &i.kind);
+        match value {
+            Value::Bool(b) => Node::Bool(*b),
+            Value::Number(n) => n.as_i64().map_or_else(|| Node::Raw(value.clone()), Node::Int),
+            Value::String(s) => {
+                if let Some(Kind::JsonString(inner)) = kind
+                    && let Ok(parsed) = serde_json::from_str::<Value>(s)
+                {
+                    let node = Node::of_value(&parsed, Some(inner));
+                    let again = node.clone().into_value().to_string();
+                    if again == *s {
+                        return Node::Embedded(Box::new(node));
+                    }
+                }
+                Node::Str(s.clone())
+            }
+            Value::Array(items) => {
+                let inner = match kind {
+                    Some(Kind::Array(inner)) => Some(&**inner),
+                    _ => None,
+                };
+                Node::Arr(items.iter().map(|v| Node::of_value(v, inner)).collect())
+            }
+            Value::Object(entries) => Node::Obj(
+                entries
+                    .iter()
+                    .map(|(k, v)| {
+                        let child = match kind {
+                            Some(Kind::Object(obj)) => obj
+                                .fields
+                                .iter()
+                                .find(|f| f.key.names().contains(&k.as_str()))
+                                .map(|f| &f.value),
+                            Some(Kind::Map(inner)) => Some(&**inner),
+                            _ => None,
+                        };
+                        (k.clone(), Node::of_value(v, child))
+                    })
+                    .collect(),
+            ),
+            Value::Null => Node::Raw(Value::Null),
         }
     }
 
@@ -72,6 +122,7 @@ impl Node {
             Node::Str(s) => Some(s.clone()),
             Node::Int(i) => Some(i.to_string()),
             Node::Bool(b) => Some(b.to_string()),
+            Node::Raw(Value::Number(n)) => Some(n.to_string()),
             _ => None,
         }
     }
@@ -151,6 +202,75 @@ pub fn breaking(message: &Message, rule_id: &str, seed: u64) -> Option<Document>
     let (mut headers, mut body) = g.message(message, &focus, site.header, &protected);
     g.apply(message, &site, &mut headers, &mut body);
     Some(finish(headers, body))
+}
+
+/// `document`, a valid document of `message`, changed so that it breaks exactly rule `rule_id`
+/// and is otherwise the same: the breach [`breaking`] applies to a generated document, applied to
+/// this one. A field the rule is about that the document lacks is added first (drawn like a
+/// generated one, the object's cross rules repaired around it). An echo rule
+/// (`…echo.PATH`) is broken by another valid value at PATH, which the request cannot have sent.
+/// `None` when the rule is not one of `message`'s, or not one a single document can break
+/// (the body's syntax).
+pub fn break_document(message: &Message, document: &Document, rule_id: &str, seed: u64) -> Option<Document> {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let mut g = Generator {
+        rng: &mut rng,
+        unicode: false,
+    };
+    let mut headers = Node::Obj(
+        document
+            .headers
+            .iter()
+            .flatten()
+            .map(|(k, v)| (k.clone(), Node::Str(v.clone())))
+            .collect(),
+    );
+    let root_item = Item::of(Kind::Object(message.body.clone()));
+    let mut body = Node::of_value(&document.body, Some(&root_item));
+    let root = FieldPath::root(message.id);
+    if let Some(echo) = message
+        .echoes
+        .iter()
+        .find(|e| root.rule(&format!("echo.{}", e.response.join("."))) == rule_id)
+    {
+        g.break_echo(&message.body, &mut body, echo.response)?;
+    } else {
+        let site = find_site(message, rule_id)?;
+        let protected: HashSet<&'static str> = match &site.breach {
+            Breach::Cross(rule) => rule.kind.fields().into_iter().collect(),
+            Breach::HeaderEquals { field, .. } => [*field].into_iter().collect(),
+            _ => site.field.as_ref().map(|f| f.key.label()).into_iter().collect(),
+        };
+        // The place must exist: the object of a cross rule, the field of a check, the parent of
+        // a presence rule.
+        let needed = match site.breach {
+            Breach::Required | Breach::Absent => &site.steps[..site.steps.len().saturating_sub(1)],
+            Breach::RootType => &[][..],
+            _ => &site.steps[..],
+        };
+        if site.header {
+            let header_obj = Obj {
+                fields: message.headers.clone(),
+                rules: Vec::new(),
+            };
+            if !g.ensure(&header_obj, &mut headers, needed, &protected) {
+                return None;
+            }
+        } else if let Breach::HeaderEquals { field, .. } = site.breach {
+            if !g.ensure(&message.body, &mut body, &[Step::Key(field.to_string())], &protected) {
+                return None;
+            }
+        } else if !g.ensure(&message.body, &mut body, needed, &protected) {
+            return None;
+        }
+        g.apply(message, &site, &mut headers, &mut body);
+    }
+    let had_headers = document.headers.is_some();
+    let mut broken = finish(headers, body);
+    if !had_headers && broken.headers.as_ref().is_some_and(Vec::is_empty) {
+        broken.headers = None;
+    }
+    (broken != *document).then_some(broken)
 }
 
 fn finish(headers: Node, body: Node) -> Document {
@@ -674,6 +794,114 @@ impl Generator<'_> {
         if let (Some(field), Some(entries)) = (Self::field_of(obj, label), node.entries()) {
             entries.retain(|(k, _)| !field.key.names().contains(&k.as_str()));
         }
+    }
+
+    /// Makes the path `steps` exist below `node`, an instance of `obj`: a missing field is drawn
+    /// and the object's cross rules repaired around it (never touching `protected`). False when
+    /// the path cannot be made (a value of the wrong shape is in the way).
+    fn ensure(&mut self, obj: &Obj, node: &mut Node, steps: &[Step], protected: &HashSet<&'static str>) -> bool {
+        let Some((first, rest)) = steps.split_first() else {
+            return true;
+        };
+        let Step::Key(label) = first else {
+            return false;
+        };
+        let Some(field) = Self::field_of(obj, label) else {
+            return false;
+        };
+        let names = field.key.names();
+        let present = |node: &mut Node| {
+            node.entries()
+                .is_some_and(|e| e.iter().any(|(k, _)| names.contains(&k.as_str())))
+        };
+        if node.entries().is_none() {
+            return false;
+        }
+        if !present(node) {
+            let value = self.item(&field.value, rest);
+            if let Some(entries) = node.entries() {
+                set(entries, names[0], value);
+            }
+            let keep: HashSet<&str> = protected.iter().copied().chain([field.key.label()]).collect();
+            self.repair(obj, node, &keep, None);
+        }
+        let Some(child) = node
+            .entries()
+            .and_then(|e| e.iter_mut().find(|(k, _)| names.contains(&k.as_str())))
+            .map(|(_, v)| v)
+        else {
+            return false;
+        };
+        self.ensure_item(&field.value, child, rest, protected)
+    }
+
+    fn ensure_item(&mut self, item: &Item, node: &mut Node, steps: &[Step], protected: &HashSet<&'static str>) -> bool {
+        if steps.is_empty() {
+            return true;
+        }
+        match (&item.kind, node) {
+            (Kind::JsonString(inner), Node::Embedded(content)) => self.ensure_item(inner, content, steps, protected),
+            (Kind::Object(obj), node @ Node::Obj(_)) => self.ensure(obj, node, steps, protected),
+            (Kind::Array(inner), Node::Arr(items)) => {
+                if steps[0] != Step::Index(0) {
+                    return false;
+                }
+                if items.is_empty() {
+                    items.push(self.item(inner, &steps[1..]));
+                }
+                self.ensure_item(inner, &mut items[0], &steps[1..], protected)
+            }
+            (Kind::Map(inner), Node::Obj(entries)) => {
+                let Step::Key(k) = &steps[0] else {
+                    return false;
+                };
+                if !entries.iter().any(|(n, _)| n == k) {
+                    let value = self.item(inner, &steps[1..]);
+                    entries.push((k.clone(), value));
+                }
+                let Some((_, child)) = entries.iter_mut().find(|(n, _)| n == k) else {
+                    return false;
+                };
+                self.ensure_item(inner, child, &steps[1..], protected)
+            }
+            _ => false,
+        }
+    }
+
+    /// Replaces the value at `path` (object keys) with another valid value of its model; `None`
+    /// when there is none there or no other value can be drawn.
+    fn break_echo(&mut self, obj: &Obj, node: &mut Node, path: &[&str]) -> Option<()> {
+        let (first, rest) = path.split_first()?;
+        let field = obj.fields.iter().find(|f| f.key.names().contains(first))?;
+        let child = node
+            .entries()?
+            .iter_mut()
+            .find(|(k, _)| field.key.names().contains(&k.as_str()))
+            .map(|(_, v)| v)?;
+        if rest.is_empty() {
+            let current = child.clone().into_value();
+            for _ in 0..50 {
+                let other = self.item(&field.value, &[]);
+                let value = other.clone().into_value();
+                // The same text as another JSON type would still be the same value to a reader
+                // comparing loosely; draw a different text.
+                let same_text = other.text().is_some() && other.text() == child.text();
+                if value != current && !same_text {
+                    *child = other;
+                    return Some(());
+                }
+            }
+            return None;
+        }
+        let inner = match (&field.value.kind, child) {
+            (Kind::Object(inner), child) => (inner, child),
+            (Kind::JsonString(item), Node::Embedded(content)) => match &item.kind {
+                Kind::Object(inner) => (inner, &mut **content),
+                _ => return None,
+            },
+            _ => return None,
+        };
+        self.break_echo(inner.0, inner.1, rest)
     }
 
     /// Applies the breach of `site` to the generated document.

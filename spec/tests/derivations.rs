@@ -117,3 +117,97 @@ fn every_rule_has_a_message_breaking_exactly_it() {
         failures.iter().take(25).cloned().collect::<Vec<_>>().join("\n")
     );
 }
+
+/// A request that sent what `answer` echoes: each echo's source set to the answer's value.
+fn request_echoed_by(
+    message: &upi_spec::model::Message,
+    answer: &upi_spec::input::Document,
+) -> upi_spec::input::Document {
+    use upi_spec::model::EchoFrom;
+    let mut body = serde_json::Map::new();
+    let mut headers = Vec::new();
+    for echo in &message.echoes {
+        let Some(value) = upi_spec::validate::value_at(&answer.body, echo.response) else {
+            continue;
+        };
+        match echo.from {
+            EchoFrom::Body(path) => {
+                let mut at = &mut body;
+                for key in &path[..path.len() - 1] {
+                    let next = at
+                        .entry((*key).to_string())
+                        .or_insert_with(|| Value::Object(serde_json::Map::new()));
+                    let Value::Object(next) = next else {
+                        unreachable!("built as objects")
+                    };
+                    at = next;
+                }
+                at.insert(path[path.len() - 1].to_string(), value.clone());
+            }
+            EchoFrom::Header(name) => {
+                if let Some(text) = value.as_str() {
+                    headers.push((name.to_string(), text.to_string()));
+                }
+            }
+        }
+    }
+    upi_spec::input::Document {
+        headers: Some(headers),
+        body: Value::Object(body),
+    }
+}
+
+/// The law behind `break-response-rule=RULE`: for every rule of every response message,
+/// breaking a generated valid document of it yields exactly that rule's violation from the
+/// validator (an echo rule: none from the validator and exactly that echo's, against a request
+/// that sent what the valid document repeats).
+#[test]
+fn every_response_rule_breaks_exactly_in_a_given_document() {
+    use upi_spec::generate::break_document;
+    use upi_spec::model::Direction;
+    use upi_spec::validate::check_echoes;
+    let mut failures = Vec::new();
+    let mut checked = 0;
+    for seed in 0..6u64 {
+        for message in messages::all().iter().filter(|m| m.direction == Direction::Response) {
+            let doc = valid(message, seed);
+            let request = request_echoed_by(message, &doc);
+            assert!(check_echoes(message, &request, &doc).is_empty(), "{}", message.id);
+            let syntax = format!("{}.{}", message.id, catalogue::syntax_rule(message).0);
+            for rule in catalogue::rules_of(message).into_iter().filter(|r| r.id != syntax) {
+                let echoed_absent = message.echoes.iter().any(|e| {
+                    rule.id == format!("{}.echo.{}", message.id, e.response.join("."))
+                        && upi_spec::validate::value_at(&doc.body, e.response).is_none()
+                });
+                let Some(broken) = break_document(message, &doc, &rule.id, seed) else {
+                    // An echo of a value the answer does not carry has nothing to change.
+                    if echoed_absent {
+                        continue;
+                    }
+                    failures.push(format!("{} (seed {seed}): not broken in\n  {}", rule.id, doc.body));
+                    continue;
+                };
+                checked += 1;
+                // Breaking an echoed field's own rule changes the value it echoes too: the
+                // validator sees exactly the rule, and only an echo rule's breach is an echo's.
+                let mut got: BTreeSet<String> = validate(message, &broken).into_iter().map(|v| v.rule).collect();
+                if rule.id.contains(".echo.") {
+                    got.extend(check_echoes(message, &request, &broken).into_iter().map(|v| v.rule));
+                }
+                if got != BTreeSet::from([rule.id.clone()]) {
+                    failures.push(format!(
+                        "{} (seed {seed}): got {:?}\n  {}\n  from {}",
+                        rule.id, got, broken.body, doc.body
+                    ));
+                }
+            }
+        }
+    }
+    assert!(checked > 600, "only {checked} breaches");
+    assert!(
+        failures.is_empty(),
+        "{} of {checked} cases failed:\n{}",
+        failures.len(),
+        failures.iter().take(25).cloned().collect::<Vec<_>>().join("\n")
+    );
+}

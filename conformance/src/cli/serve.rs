@@ -37,7 +37,7 @@ pub fn run(args: &ServeArgs) -> Result<ExitCode> {
         Some(name) => match Fault::from_name(name) {
             Some(f) => Some(f),
             None => bail!(
-                "unknown fault {name:?}; `serve --list-faults` lists them (ignore-rule= takes a rule ID that `rules` lists)"
+                "unknown fault {name:?}; `serve --list-faults` lists them (ignore-rule= takes a rule ID that `rules` lists, break-response-rule= a must rule of a response)"
             ),
         },
     };

@@ -370,6 +370,10 @@ impl Executor {
                     excerpt(&x.response_body)
                 ),
             ));
+            // Taken for a rejection, the answer is still judged as one: an answer that reads as
+            // a rejection only because it breaks its model (PayU's invoice upload without
+            // responseCode 00) is reported under the rule it breaks.
+            judge::response_against(api.error, &x, findings);
         } else if x.status.is_some() {
             self.judge_success(api, &doc, &x, findings);
         }
@@ -516,8 +520,19 @@ impl Executor {
             "order-txns-deeplink" => {
                 let (doc, x) = self.send_valid(api, None, 1_000, exchanges).await?;
                 findings.extend(judge::transport(&x));
-                if let Some(order) = exchanges.first() {
-                    judge::response_against("ec.orders.response", order, findings);
+                if let Some(order) = exchanges.first()
+                    && let Some(answer) = judge::response_against("ec.orders.response", order, findings)
+                {
+                    // The order the case paid is the one it created: its order_id is the echo.
+                    let mut sent = serde_json::Map::new();
+                    if let Some(order_id) = doc.body.get("order_id") {
+                        sent.insert("order_id".into(), order_id.clone());
+                    }
+                    let request = Document {
+                        headers: None,
+                        body: Value::Object(sent),
+                    };
+                    judge::echoes("ec.orders.response", &request, &answer, findings);
                 }
                 if api.rejected(x.status, &x.response_bytes) {
                     findings.push(Finding::must(

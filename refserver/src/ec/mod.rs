@@ -9,8 +9,9 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use serde_json::json;
 
+use crate::fault::Fault;
 use crate::judge::Refusal;
-use crate::reply;
+use crate::{models, reply};
 
 /// A missing mandatory parameter (DOMAIN.md's EC error codes).
 pub const MISSING_MANDATORY_PARAMETER: &str = "MISSING_MANDATORY_PARAMETER";
@@ -22,19 +23,21 @@ pub const UNAUTHENTICATED: &str = "UNAUTHENTICATED";
 pub const INVALID_REQUEST: &str = "invalid_request";
 
 /// An `ec.txns.error` body with `status`.
-pub fn error(status: StatusCode, code: &str, message: &str) -> Response {
-    reply::json(
+pub fn error(status: StatusCode, code: &str, message: &str, fault: Option<&Fault>) -> Response {
+    reply::model_json(
+        models::EC_TXNS_ERROR,
         status,
         &json!({"status": "error", "error_message": message, "error_code": code}),
+        fault,
     )
 }
 
 /// The HTTP 400 answer to a request its model refuses.
-pub fn refused(refusal: &Refusal) -> Response {
+pub fn refused(refusal: &Refusal, fault: Option<&Fault>) -> Response {
     let code = if refusal.is_missing() {
         MISSING_MANDATORY_PARAMETER
     } else {
         INVALID_INPUT
     };
-    error(StatusCode::BAD_REQUEST, code, &refusal.message())
+    error(StatusCode::BAD_REQUEST, code, &refusal.message(), fault)
 }

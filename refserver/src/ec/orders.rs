@@ -30,16 +30,17 @@ pub async fn create(State(app): State<AppState>, headers: HeaderMap, body: Bytes
             StatusCode::UNAUTHORIZED,
             UNAUTHENTICATED,
             "HTTP Basic authentication with the API key as user name is required",
+            config.fault.as_ref(),
         );
     }
     let model = models::get(models::EC_ORDERS_REQUEST);
     let limit = config.limits.max_body_bytes;
     let document = match read_request(model, &headers, &body, Syntax::Form, limit, config.fault.as_ref()) {
         Ok(d) => d,
-        Err(refusal) => return refused(&refusal),
+        Err(refusal) => return refused(&refusal, config.fault.as_ref()),
     };
     if let Err(refusal) = judge(model, &document, config.fault.as_ref()) {
-        return refused(&refusal);
+        return refused(&refusal, config.fault.as_ref());
     }
     let order_id = text(&document, "order_id");
     let amount = text(&document, "amount");
@@ -48,9 +49,11 @@ pub async fn create(State(app): State<AppState>, headers: HeaderMap, body: Bytes
             StatusCode::BAD_REQUEST,
             INVALID_INPUT,
             &format!("an order with order_id {order_id:?} already exists"),
+            config.fault.as_ref(),
         );
     }
-    reply::json(
+    reply::model_json(
+        models::EC_ORDERS_RESPONSE,
         StatusCode::OK,
         &json!({
             "order_id": order_id,
@@ -58,6 +61,7 @@ pub async fn create(State(app): State<AppState>, headers: HeaderMap, body: Bytes
             "status": "CREATED",
             "amount": amount,
         }),
+        config.fault.as_ref(),
     )
 }
 

@@ -32,10 +32,10 @@ pub async fn pay(State(app): State<AppState>, headers: HeaderMap, body: Bytes) -
         config.fault.as_ref(),
     ) {
         Ok(d) => d,
-        Err(refusal) => return refused(&refusal),
+        Err(refusal) => return refused(&refusal, config.fault.as_ref()),
     };
     if let Err(refusal) = judge(model, &document, config.fault.as_ref()) {
-        return refused(&refusal);
+        return refused(&refusal, config.fault.as_ref());
     }
     let merchant_id = text(&document, "merchant_id");
     if merchant_id != config.ec.merchant_id {
@@ -43,6 +43,7 @@ pub async fn pay(State(app): State<AppState>, headers: HeaderMap, body: Bytes) -
             StatusCode::BAD_REQUEST,
             INVALID_REQUEST,
             &format!("merchant_id {merchant_id:?} is not this merchant account"),
+            config.fault.as_ref(),
         );
     }
     let order_id = text(&document, "order_id");
@@ -55,7 +56,7 @@ pub async fn pay(State(app): State<AppState>, headers: HeaderMap, body: Bytes) -
                 OrderProblem::AlreadyPaid => "Order already paid",
                 OrderProblem::TimedOut => "Order timed out",
             };
-            return error(StatusCode::BAD_REQUEST, INVALID_REQUEST, message);
+            return error(StatusCode::BAD_REQUEST, INVALID_REQUEST, message, config.fault.as_ref());
         }
     };
     let mut amount = two_decimals(&order_amount);
@@ -64,7 +65,8 @@ pub async fn pay(State(app): State<AppState>, headers: HeaderMap, body: Bytes) -
     }
     let txn_uuid = format!("eul{}", ids::alphanumeric(15));
     let tr = ids::digits(18);
-    reply::json(
+    reply::model_json(
+        models::EC_TXNS_RESPONSE,
         StatusCode::OK,
         &json!({
             "txn_uuid": txn_uuid,
@@ -86,5 +88,6 @@ pub async fn pay(State(app): State<AppState>, headers: HeaderMap, body: Bytes) -
             },
             "order_id": order_id,
         }),
+        config.fault.as_ref(),
     )
 }

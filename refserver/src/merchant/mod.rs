@@ -25,7 +25,7 @@ use upi_spec::read::Syntax;
 use crate::fault::Fault;
 use crate::judge::{Refusal, judge, named_headers, read_request};
 use crate::server::AppState;
-use crate::{ids, models};
+use crate::{ids, models, reply};
 use answer::{codes, failure, invalid};
 pub use version::Version;
 
@@ -131,6 +131,8 @@ pub async fn register_intent(
         channel_id.unwrap_or_default(),
         config,
     );
+    // A response-rule fault breaks the body before it is signed: the signature stays valid.
+    let body = reply::as_model(version.response_model(), &body, config.fault.as_ref());
     answer::signed(&body, config).await
 }
 

@@ -33,12 +33,12 @@ pub async fn start(State(app): State<AppState>, headers: HeaderMap, body: Bytes)
         config.fault.as_ref(),
     ) {
         Ok(d) => d,
-        Err(refusal) => return rejected(&refusal, None),
+        Err(refusal) => return rejected(&refusal, None, config.fault.as_ref()),
     };
     let txnid = text(&document, "txnid");
     let txn = Some(txnid).filter(|t| !t.is_empty());
     if let Err(refusal) = judge(model, &document, config.fault.as_ref()) {
-        return rejected(&refusal, txn);
+        return rejected(&refusal, txn, config.fault.as_ref());
     }
     let key = text(&document, "key");
     if key != config.payu.key {
@@ -47,13 +47,19 @@ pub async fn start(State(app): State<AppState>, headers: HeaderMap, body: Bytes)
             "key",
             format!("key {key:?} is not a merchant of this server"),
         );
-        return rejected(&refusal, txn);
+        return rejected(&refusal, txn, config.fault.as_ref());
     }
     let posted = fields(&document);
     let hash = text(&document, "hash");
     match payu_hash::verify(HashFamily::Request, &posted, &config.payu.salt, hash) {
         Err(PayuHashError::Mismatch { .. }) if config.has(Fault::AcceptWrongPayuHash) => {}
-        Err(e) => return rejected(&Refusal::new(e.rule_id(), "hash", e.to_string()), txn),
+        Err(e) => {
+            return rejected(
+                &Refusal::new(e.rule_id(), "hash", e.to_string()),
+                txn,
+                config.fault.as_ref(),
+            );
+        }
         Ok(()) => {}
     }
     if app.store.has_payment(txnid) && !config.has(Fault::AcceptDuplicateTxnid) {
@@ -62,7 +68,7 @@ pub async fn start(State(app): State<AppState>, headers: HeaderMap, body: Bytes)
             "txnid",
             format!("txnid {txnid:?} has been used already"),
         );
-        return rejected(&refusal, txn);
+        return rejected(&refusal, txn, config.fault.as_ref());
     }
 
     let payment_id = ids::digits(18);
@@ -98,12 +104,18 @@ pub async fn start(State(app): State<AppState>, headers: HeaderMap, body: Bytes)
             bank_ref_no: String::new(),
         },
     );
-    reply::json(StatusCode::OK, &body)
+    reply::model_json(
+        models::PAYU_PAYMENT_RESPONSE,
+        StatusCode::OK,
+        &body,
+        app.config.fault.as_ref(),
+    )
 }
 
 /// The HTTP 400 `payu.payment.error` answer.
-fn rejected(refusal: &Refusal, txnid: Option<&str>) -> Response {
-    reply::json(
+fn rejected(refusal: &Refusal, txnid: Option<&str>, fault: Option<&Fault>) -> Response {
+    reply::model_json(
+        models::PAYU_PAYMENT_ERROR,
         StatusCode::BAD_REQUEST,
         &json!({
             "metaData": {
@@ -116,5 +128,6 @@ fn rejected(refusal: &Refusal, txnid: Option<&str>) -> Response {
             },
             "result": null,
         }),
+        fault,
     )
 }

@@ -25,35 +25,47 @@ pub async fn command(
     body: Bytes,
 ) -> Response {
     if query.get("form").map(String::as_str) != Some("2") {
-        return reply::json(StatusCode::BAD_REQUEST, &status_zero("the query must be form=2"));
+        return postservice_error(&app, &status_zero("the query must be form=2"));
     }
     let form = match form_data::read(&headers, body.clone(), app.config.limits.max_body_bytes).await {
         Ok(form) => form,
         Err(reason) => match lenient_command(&body, app.config.fault.as_ref()) {
             Some(form) => form,
             None => {
-                return reply::json(
-                    StatusCode::BAD_REQUEST,
-                    &status_zero(&format!("unreadable body: {reason}")),
-                );
+                return postservice_error(&app, &status_zero(&format!("unreadable body: {reason}")));
             }
         },
     };
-    let answer = match form.get("command") {
-        Some("verify_payment") => verify::answer(&app, &form),
-        Some("udf_update") => udf_update::answer(&app, &form),
-        Some("opgsp_upload_invoice_awb") => invoice::answer(&app, &form),
+    let (model, answer) = match form.get("command") {
+        Some("verify_payment") => (models::PAYU_VERIFY_RESPONSE, verify::answer(&app, &form)),
+        Some("udf_update") => {
+            let answer = udf_update::answer(&app, &form);
+            let model = if answer.get("msg").is_some() {
+                models::PAYU_UDF_UPDATE_ERROR
+            } else {
+                models::PAYU_UDF_UPDATE_RESPONSE
+            };
+            (model, answer)
+        }
+        Some("opgsp_upload_invoice_awb") => (models::PAYU_INVOICE_RESPONSE, invoice::answer(&app, &form)),
         Some(other) => {
-            return reply::json(
-                StatusCode::BAD_REQUEST,
-                &status_zero(&format!("unknown command {other:?}")),
-            );
+            return postservice_error(&app, &status_zero(&format!("unknown command {other:?}")));
         }
         None => {
-            return reply::json(StatusCode::BAD_REQUEST, &status_zero("Parameter missing"));
+            return postservice_error(&app, &status_zero("Parameter missing"));
         }
     };
-    reply::json(StatusCode::OK, &answer)
+    reply::model_json(model, StatusCode::OK, &answer, app.config.fault.as_ref())
+}
+
+/// The HTTP 400 `payu.postservice.error` answer.
+fn postservice_error(app: &AppState, body: &serde_json::Value) -> Response {
+    reply::model_json(
+        models::PAYU_POSTSERVICE_ERROR,
+        StatusCode::BAD_REQUEST,
+        body,
+        app.config.fault.as_ref(),
+    )
 }
 
 /// An unreadable form body read leniently, as a server ignoring the syntax rule of the command
