@@ -36,9 +36,11 @@ const PARALLEL: usize = 4;
 
 const EXEMPT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../golden/mutants/response-exempt.json");
 
-/// The response models the reference server answers with, and which planned cases receive
-/// each: the acceptances (and named flows) of the APIs whose success model it is, the
-/// rejections of the APIs whose separate error model it is.
+/// The response models the reference server sends, and which planned cases receive each: the
+/// acceptances (and named flows) of the APIs whose success model it is, the rejections of the
+/// APIs whose separate error model it is, and the S2S callback the sandbox flow
+/// `callback-verify-udf` receives on its loopback receiver. The server's own list
+/// (`fault::BREAKABLE_RESPONSES`, the models `break-response-rule` takes) is the same.
 const SERVED: &[&str] = &[
     "ec.orders.response",
     "ec.txns.response",
@@ -54,7 +56,11 @@ const SERVED: &[&str] = &[
     "payu.udf-update.error",
     "payu.invoice-upload.response",
     "payu.postservice.error",
+    "payu.callback",
 ];
+
+/// The named flow that receives the S2S callback (`payu.callback`).
+const CALLBACK_FLOW: &str = "callback-verify-udf";
 
 /// `golden/mutants/response-exempt.json`.
 #[derive(Debug, Deserialize)]
@@ -91,6 +97,9 @@ fn exemptions() -> BTreeMap<String, Exempt> {
 
 /// Whether `case` receives answers of response model `model`.
 fn receives(case: &Planned, model: &str) -> bool {
+    if model == "payu.callback" {
+        return matches!(case.step, Step::Named { name, .. } if name == CALLBACK_FLOW);
+    }
     match &case.step {
         Step::Accept { api, .. } | Step::Named { api, .. } => {
             api.success == model || (model == "ec.orders.response" && api.suite == "ec-txns")
@@ -136,6 +145,12 @@ async fn run(cases: &[Planned], fault: Option<Fault>, rule: Option<&str>) -> (Op
 async fn every_response_rule_fails_a_case_under_the_mutant_that_breaks_it() {
     let started = Instant::now();
     let exempt = exemptions();
+    let served: BTreeSet<&str> = SERVED.iter().copied().collect();
+    let breakable: BTreeSet<&str> = upi_reference_server::fault::BREAKABLE_RESPONSES.into_iter().collect();
+    assert_eq!(
+        served, breakable,
+        "the models this test breaks are those the server can break"
+    );
     let planned: Vec<Planned> = plan::plan(&[], &[], GENERATED);
     let mut problems = Vec::new();
 

@@ -16,6 +16,27 @@ pub const IGNORE_RULE_PREFIX: &str = "ignore-rule=";
 /// What `--fault` takes before a rule ID for [`Fault::BreakResponseRule`].
 pub const BREAK_RESPONSE_RULE_PREFIX: &str = "break-response-rule=";
 
+/// Every response model the server sends, the models whose `must` rules
+/// `break-response-rule=RULE_ID` takes: the answers of every API (each built through
+/// `reply::as_model`) and the S2S callback it posts to the merchant.
+pub const BREAKABLE_RESPONSES: [&str; 15] = [
+    "ec.orders.response",
+    "ec.txns.response",
+    "ec.txns.error",
+    "merchant.register-intent.v3.response",
+    "merchant.register-intent.v2.response",
+    "merchant.register-intent.v1.response",
+    "merchant.register-intent.default.response",
+    "payu.payment.response",
+    "payu.payment.error",
+    "payu.verify-payment.response",
+    "payu.udf-update.response",
+    "payu.udf-update.error",
+    "payu.invoice-upload.response",
+    "payu.postservice.error",
+    "payu.callback",
+];
+
 /// The size above which a request body makes the `drop-connection-on-large-body` fault drop
 /// the connection (64 KiB).
 pub const LARGE_BODY_BYTES: usize = 64 * 1024;
@@ -74,8 +95,9 @@ pub enum Fault {
     /// The server ignores the violations of the request rule with this catalogue ID, wherever
     /// it enforces that rule (`--fault ignore-rule=RULE_ID`).
     IgnoreRule(String),
-    /// Every answer of the response model that owns this `must` rule breaks exactly that rule
-    /// and is otherwise unchanged (`--fault break-response-rule=RULE_ID`).
+    /// Every answer (or S2S callback) of the response model that owns this `must` rule breaks
+    /// exactly that rule and is otherwise unchanged (`--fault break-response-rule=RULE_ID`); only
+    /// rules of [`BREAKABLE_RESPONSES`] are taken.
     BreakResponseRule(String),
 }
 
@@ -207,10 +229,11 @@ impl Fault {
 
     /// The fault with this name: a name of [`Fault::ALL`], `ignore-rule=` and the ID of a
     /// rule of the catalogue (`upi-conformance rules` lists them), or `break-response-rule=` and
-    /// the ID of a `must` rule of a response message.
+    /// the ID of a `must` rule of a response model the server sends ([`BREAKABLE_RESPONSES`]).
     pub fn from_name(name: &str) -> Option<Fault> {
         if let Some(rule) = name.strip_prefix(BREAK_RESPONSE_RULE_PREFIX) {
-            return response_must_rule(rule).then(|| Fault::BreakResponseRule(rule.to_owned()));
+            let known = BREAKABLE_RESPONSES.iter().any(|model| must_rule_of(model, rule));
+            return known.then(|| Fault::BreakResponseRule(rule.to_owned()));
         }
         if let Some(rule) = name.strip_prefix(IGNORE_RULE_PREFIX) {
             let known = upi_spec::catalogue::all().into_iter().any(|r| r.id == rule);
@@ -220,10 +243,15 @@ impl Fault {
     }
 
     /// The rule every answer of response model `model` must break: that of
-    /// [`Fault::BreakResponseRule`] when `model` owns it.
+    /// [`Fault::BreakResponseRule`] when it is a `must` rule of `model` in the catalogue and
+    /// `model` is one the server sends ([`BREAKABLE_RESPONSES`]).
     pub fn broken_response_rule(&self, model: &str) -> Option<&str> {
         match self {
-            Fault::BreakResponseRule(rule) if rule.strip_prefix(model).is_some_and(|rest| rest.starts_with('.')) => {
+            Fault::BreakResponseRule(rule)
+                if BREAKABLE_RESPONSES.contains(&model)
+                    && rule.strip_prefix(model).is_some_and(|rest| rest.starts_with('.'))
+                    && must_rule_of(model, rule) =>
+            {
                 Some(rule)
             }
             _ => None,
@@ -247,13 +275,13 @@ impl Fault {
     }
 }
 
-/// Whether `rule_id` is a `must` rule of a response message.
-fn response_must_rule(rule_id: &str) -> bool {
-    upi_spec::messages::all()
-        .iter()
-        .filter(|m| m.direction == upi_spec::model::Direction::Response)
-        .flat_map(upi_spec::catalogue::rules_of)
-        .any(|r| r.id == rule_id && r.severity == upi_spec::Severity::Must)
+/// Whether `rule_id` is a `must` rule of the model `model` in the catalogue.
+fn must_rule_of(model: &str, rule_id: &str) -> bool {
+    upi_spec::messages::find(model).is_some_and(|m| {
+        upi_spec::catalogue::rules_of(m)
+            .into_iter()
+            .any(|r| r.id == rule_id && r.severity == upi_spec::Severity::Must)
+    })
 }
 
 impl std::fmt::Display for Fault {
@@ -312,6 +340,25 @@ mod tests {
             None
         );
         assert_eq!(Fault::from_name("break-response-rule=no.such.rule"), None);
+        // The S2S callback is sent, so its rules are taken; the webhook is not.
+        let callback = Fault::from_name("break-response-rule=payu.callback.status.enum").expect("a callback rule");
+        assert_eq!(
+            callback.broken_response_rule("payu.callback"),
+            Some("payu.callback.status.enum")
+        );
+        assert_eq!(Fault::from_name("break-response-rule=payu.webhook.status.enum"), None);
+        assert_eq!(
+            Fault::BreakResponseRule("payu.webhook.status.enum".into()).broken_response_rule("payu.webhook"),
+            None
+        );
+    }
+
+    #[test]
+    fn breakable_responses_are_response_models() {
+        for model in BREAKABLE_RESPONSES {
+            let message = upi_spec::messages::find(model).unwrap_or_else(|| panic!("{model}: no such model"));
+            assert_eq!(message.direction, upi_spec::model::Direction::Response, "{model}");
+        }
     }
 
     #[test]
