@@ -50,17 +50,9 @@ fn result(entry: AuditedEntry) -> CaseResult {
         } else {
             vec![Exchange {
                 request_line: url.to_string(),
-                request_headers: Vec::new(),
-                request_body: String::new(),
                 status: Some(status),
-                response_headers: Vec::new(),
-                response_body: String::new(),
-                response_bytes: Vec::new(),
-                truncated: false,
-                error: None,
-                timed_out: false,
-                elapsed_ms: 0,
                 curl: format!("curl -sS '{url}'"),
+                ..Exchange::default()
             }]
         },
         elapsed_ms: 0,

@@ -5,7 +5,7 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use clap::{Args, ValueEnum};
 use upi_conformance::runner::config::RunConfig;
 use upi_conformance::runner::fuzz::{FuzzOptions, fuzz, read_reproducer, replay};
@@ -95,10 +95,7 @@ pub fn run_fuzz(args: FuzzArgs) -> Result<ExitCode> {
         (None, None) => (Some(std::time::Duration::from_secs(60)), None),
         other => other,
     };
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .context("starting the async runtime")?;
+    let runtime = super::async_runtime()?;
     runtime.block_on(async move {
         let (target, _server) = super::run::target(&mut config, args.target.as_deref(), args.fault.as_deref()).await?;
         eprintln!("upi-conformance fuzz: seed {seed}, {workers} workers, target {target}");
@@ -151,10 +148,7 @@ pub fn run_fuzz(args: FuzzArgs) -> Result<ExitCode> {
 pub fn run_replay(args: ReplayArgs) -> Result<ExitCode> {
     let reproducer = read_reproducer(&args.file)?;
     let mut config = config_for(&args.config)?;
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .context("starting the async runtime")?;
+    let runtime = super::async_runtime()?;
     runtime.block_on(async move {
         let (target, _server) = super::run::target(&mut config, args.target.as_deref(), args.fault.as_deref()).await?;
         if let Some(unreachable) = super::run::unreachable(&config).await {

@@ -84,10 +84,7 @@ pub fn run_command(args: RunArgs) -> Result<ExitCode> {
             .map(|d| d.as_secs())
             .unwrap_or(0)
     });
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .context("starting the async runtime")?;
+    let runtime = super::async_runtime()?;
     runtime.block_on(async move {
         let (target, _server) = target(&mut config, args.target.as_deref(), args.fault.as_deref()).await?;
         eprintln!("upi-conformance: seed {seed}, target {target}");

@@ -42,10 +42,7 @@ pub fn run(args: &ServeArgs) -> Result<ExitCode> {
         },
     };
     let config = ServerConfig::test_defaults().with_fault(fault.clone());
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .context("starting the tokio runtime")?;
+    let runtime = super::async_runtime()?;
     runtime.block_on(async {
         let listener = tokio::net::TcpListener::bind(args.addr)
             .await

@@ -288,7 +288,19 @@ impl Executor {
         n: u64,
         ctx: &Context,
     ) -> Result<Document> {
-        let mut doc = self.document(api, None, n, None)?.context("no document")?;
+        self.sample_or_valid_with_context(api, message, None, n, ctx)
+    }
+
+    /// `sample` (or, without one, a generated valid document number `n`) with `ctx` applied.
+    fn sample_or_valid_with_context(
+        &mut self,
+        api: &ApiCase,
+        message: &Message,
+        sample: Option<&std::path::Path>,
+        n: u64,
+        ctx: &Context,
+    ) -> Result<Document> {
+        let mut doc = self.document(api, sample, n, None)?.context("no document")?;
         api::apply_context(
             api,
             message,
@@ -323,17 +335,7 @@ impl Executor {
         ctx: &Context,
     ) -> Result<(Document, Exchange)> {
         let message = messages::find(api.request).context("unknown request model")?;
-        let mut doc = self.document(api, sample, n, None)?.context("no document")?;
-        api::apply_context(
-            api,
-            message,
-            &mut doc,
-            None,
-            &self.config,
-            ctx,
-            &mut self.rng,
-            now_millis(),
-        );
+        let doc = self.sample_or_valid_with_context(api, message, sample, n, ctx)?;
         let request = api::to_request(
             api,
             message,

@@ -33,7 +33,7 @@ pub struct Request {
 }
 
 /// One request and what came back, as recorded in reports.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Default, Serialize)]
 pub struct Exchange {
     /// Method and URL.
     pub request_line: String,
@@ -202,17 +202,7 @@ impl Client {
         let started = Instant::now();
         let mut exchange = Exchange {
             request_line: format!("{} {}", request.method, request.url),
-            request_headers: Vec::new(),
-            request_body: String::new(),
-            status: None,
-            response_headers: Vec::new(),
-            response_body: String::new(),
-            response_bytes: Vec::new(),
-            truncated: false,
-            error: None,
-            timed_out: false,
-            elapsed_ms: 0,
-            curl: String::new(),
+            ..Exchange::default()
         };
         match builder.send().await {
             Err(e) => {

@@ -97,18 +97,7 @@ pub fn mapped_deeplink(response_id: &str, body: &Value, findings: &mut Vec<Findi
     findings.extend(mapped.violations.iter().map(violation));
     let uri = deeplink::build(&mapped.deeplink);
     match deeplink::parse(&uri) {
-        Ok(parsed) => {
-            findings.extend(
-                parsed
-                    .violations
-                    .iter()
-                    .filter(|v| v.severity != Severity::Info)
-                    .map(violation),
-            );
-            if let Ok(vs) = deeplink::consistency::check(id, body, &parsed.deeplink) {
-                findings.extend(vs.iter().map(violation));
-            }
-        }
+        Ok(parsed) => judge_link(id, body, &parsed, findings),
         Err(e) => findings.push(Finding::must("deeplink.syntax.uri", e.to_string())),
     }
     Some(uri)
@@ -119,17 +108,8 @@ pub fn intent_uri_data(body: &Value, findings: &mut Vec<Finding>) -> Option<Stri
     let data = body.pointer("/result/intentURIData")?.as_str()?;
     match deeplink::parse_intent_uri_data(data) {
         Ok(parsed) => {
-            findings.extend(
-                parsed
-                    .violations
-                    .iter()
-                    .filter(|v| v.severity != Severity::Info)
-                    .map(violation),
-            );
-            if let Ok(id) = deeplink::MessageId::from_id("payu.payment.response")
-                && let Ok(vs) = deeplink::consistency::check(id, body, &parsed.deeplink)
-            {
-                findings.extend(vs.iter().map(violation));
+            if let Ok(id) = deeplink::MessageId::from_id("payu.payment.response") {
+                judge_link(id, body, &parsed, findings);
             }
             Some(format!("upi://pay?{data}"))
         }
@@ -137,6 +117,21 @@ pub fn intent_uri_data(body: &Value, findings: &mut Vec<Finding>) -> Option<Stri
             findings.push(Finding::must("deeplink.syntax.uri", e.to_string()));
             None
         }
+    }
+}
+
+/// A parsed deeplink's own violations (info excepted) and its agreement with the response
+/// `body` of message `id`.
+fn judge_link(id: deeplink::MessageId, body: &Value, parsed: &deeplink::Parsed<'_>, findings: &mut Vec<Finding>) {
+    findings.extend(
+        parsed
+            .violations
+            .iter()
+            .filter(|v| v.severity != Severity::Info)
+            .map(violation),
+    );
+    if let Ok(vs) = deeplink::consistency::check(id, body, &parsed.deeplink) {
+        findings.extend(vs.iter().map(violation));
     }
 }
 
