@@ -8,5 +8,6 @@ mod ec;
 mod faults;
 mod payu;
 mod register_intent;
+mod hostile;
 mod robustness;
 mod stats;
