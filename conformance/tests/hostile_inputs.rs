@@ -22,23 +22,63 @@ fn endless_inputs_are_cut_at_their_cap() {
     let public = key("merchant_signing.pub.pem");
     let kid_key = format!("k={public}");
     let cases: Vec<(Vec<&str>, &str)> = vec![
-        (vec!["sign", "jws", "--key", &private, "--kid", "k", "--payload-file", "/dev/zero"], "over the limit of 8388608 bytes"),
-        (vec!["sign", "signature-payload", "--key", "/dev/zero"], "over the limit of 65536 bytes"),
-        (vec!["verify", "jws", "--key", &kid_key, "--body-file", "/dev/zero"], "over the limit of 8388608 bytes"),
         (
-            vec!["verify", "response-signature", "--key", &public, "--signature", "x", "--body-file", "/dev/zero"],
+            vec![
+                "sign",
+                "jws",
+                "--key",
+                &private,
+                "--kid",
+                "k",
+                "--payload-file",
+                "/dev/zero",
+            ],
             "over the limit of 8388608 bytes",
         ),
-        (vec!["hash", "payu-request", "--fields-file", "/dev/zero", "--salt", "s"], "over the limit of 8388608 bytes"),
-        (vec!["hash", "payu-request", "--field", "key=k", "--salt-file", "/dev/zero"], "over the limit of 65536 bytes"),
+        (
+            vec!["sign", "signature-payload", "--key", "/dev/zero"],
+            "over the limit of 65536 bytes",
+        ),
+        (
+            vec!["verify", "jws", "--key", &kid_key, "--body-file", "/dev/zero"],
+            "over the limit of 8388608 bytes",
+        ),
+        (
+            vec![
+                "verify",
+                "response-signature",
+                "--key",
+                &public,
+                "--signature",
+                "x",
+                "--body-file",
+                "/dev/zero",
+            ],
+            "over the limit of 8388608 bytes",
+        ),
+        (
+            vec!["hash", "payu-request", "--fields-file", "/dev/zero", "--salt", "s"],
+            "over the limit of 8388608 bytes",
+        ),
+        (
+            vec!["hash", "payu-request", "--field", "key=k", "--salt-file", "/dev/zero"],
+            "over the limit of 65536 bytes",
+        ),
         (vec!["audit", "/dev/zero"], "over the limit of 67108864 bytes"),
         (vec!["audit", "--kind", "har", "/dev/zero"], "invalid JSON"),
-        (vec!["validate", "--message", "ec.orders.request", "/dev/zero"], "over the limit of 1048576 bytes"),
+        (
+            vec!["validate", "--message", "ec.orders.request", "/dev/zero"],
+            "over the limit of 1048576 bytes",
+        ),
     ];
     for (args, expected) in cases {
         let run = run(&args, b"");
         assert_eq!(run.code, Some(2), "{args:?}: {}", run.all());
-        assert!(run.stderr.contains(expected), "{args:?}: expected {expected:?} in {}", run.stderr);
+        assert!(
+            run.stderr.contains(expected),
+            "{args:?}: expected {expected:?} in {}",
+            run.stderr
+        );
         if let Some(kb) = run.peak_rss_kb {
             assert!(kb < 300 * 1024, "{args:?} peaked at {kb} kB");
         }
@@ -49,7 +89,10 @@ fn endless_inputs_are_cut_at_their_cap() {
 #[test]
 fn standard_input_is_capped() {
     let big = vec![b'a'; (8 << 20) + 10];
-    let run = run(&["sign", "signature-payload", "--key", &key("merchant_signing.pem")], &big);
+    let run = run(
+        &["sign", "signature-payload", "--key", &key("merchant_signing.pem")],
+        &big,
+    );
     assert_eq!(run.code, Some(2), "{}", run.all());
     assert!(run.stderr.contains("standard input") && run.stderr.contains("over the limit of 8388608 bytes"));
 }
@@ -85,7 +128,12 @@ fn a_large_har_is_streamed_in_bounded_memory() {
     let cases = report["cases"].as_array().unwrap();
     assert_eq!(cases.len(), 1, "{n} unmatched entries and one /txns");
     assert_eq!(cases[0]["id"], format!("audit.har.{n}.ec.txns.request"));
-    eprintln!("audit of a {} MB HAR: {:?}, peak RSS {:?} kB", (60 << 20) >> 20, run.wall, run.peak_rss_kb);
+    eprintln!(
+        "audit of a {} MB HAR: {:?}, peak RSS {:?} kB",
+        (60 << 20) >> 20,
+        run.wall,
+        run.peak_rss_kb
+    );
     match run.peak_rss_kb {
         Some(kb) => assert!(kb <= 300 * 1024, "audit of a 60 MB HAR peaked at {kb} kB"),
         None => eprintln!("peak RSS not checked: no /proc/PID/status here"),
@@ -113,10 +161,18 @@ fn audit_curl_lines_are_quoted_and_control_characters_escaped() {
     let curl = report["cases"][0]["exchanges"][0]["curl"].as_str().unwrap().to_owned();
     // Paste it into a shell with `curl` replaced by a printer: one argument, no command run.
     let line = curl.replacen("curl", "printf '%s\\n'", 1);
-    let shell = std::process::Command::new("sh").arg("-c").arg(&line).current_dir(&dir).output().unwrap();
+    let shell = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(&line)
+        .current_dir(&dir)
+        .output()
+        .unwrap();
     assert!(!dir.join("PWNED").exists(), "pasting {curl:?} ran a command");
     let words = String::from_utf8(shell.stdout).unwrap();
-    assert_eq!(words, "-sS\nhttp://x/txns?q=';touch PWNED;'&c=%1B[31m%07%0D\n", "{curl}");
+    assert_eq!(
+        words, "-sS\nhttp://x/txns?q=';touch PWNED;'&c=%1B[31m%07%0D\n",
+        "{curl}"
+    );
 
     for format in ["text", "json", "junit", "html"] {
         let run = run_in(&dir, &["audit", "--format", format, &path], b"");
@@ -133,11 +189,22 @@ fn rsa_keys_with_exponent_3_are_refused() {
     let public = dir.join("e3.pub.pem");
     std::fs::write(&public, EXPONENT_3_PUBLIC).unwrap();
     let run = run(
-        &["verify", "response-signature", "--key", &public.display().to_string(), "--signature", "AAAA"],
+        &[
+            "verify",
+            "response-signature",
+            "--key",
+            &public.display().to_string(),
+            "--signature",
+            "AAAA",
+        ],
         b"{}",
     );
     assert_eq!(run.code, Some(2), "{}", run.all());
-    assert!(run.stderr.contains("RSA public exponent is 3, only 65537 is accepted"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("RSA public exponent is 3, only 65537 is accepted"),
+        "{}",
+        run.stderr
+    );
 }
 
 #[test]
@@ -153,7 +220,10 @@ fn a_kid_given_twice_is_a_usage_error() {
 #[test]
 fn verify_jws_refuses_duplicate_members() {
     let payload = r#"{"merchantRequestId":"r1","amount":"1.00"}"#;
-    let signed = run(&["sign", "jws", "--key", &key("merchant_signing.pem"), "--kid", "k"], payload.as_bytes());
+    let signed = run(
+        &["sign", "jws", "--key", &key("merchant_signing.pem"), "--kid", "k"],
+        payload.as_bytes(),
+    );
     assert_eq!(signed.code, Some(0), "{}", signed.stderr);
     let body = signed.stdout.trim();
     let forged = body.replacen('{', r#"{"payload":"eyJhbW91bnQiOiI5OTk5LjAwIn0","#, 1);
@@ -165,7 +235,10 @@ fn verify_jws_refuses_duplicate_members() {
     assert!(run.stdout.contains("duplicate key `payload`"), "{}", run.stdout);
     // Signing refuses a payload with a duplicate key instead of signing it.
     let dup = r#"{"amount":"1.00","amount":"9999.00"}"#;
-    let signed = hostile_support::run(&["sign", "jws", "--key", &key("merchant_signing.pem"), "--kid", "k"], dup.as_bytes());
+    let signed = hostile_support::run(
+        &["sign", "jws", "--key", &key("merchant_signing.pem"), "--kid", "k"],
+        dup.as_bytes(),
+    );
     assert_eq!(signed.code, Some(2), "{}", signed.all());
 }
 
@@ -173,7 +246,14 @@ fn verify_jws_refuses_duplicate_members() {
 #[test]
 fn max_bytes_saturates() {
     let sample = "golden/seeds/corrected/merchant.register-intent.v3.request.sample.json";
-    let args = ["validate", "--message", "merchant.register-intent.v3.request", "--max-bytes", "18446744073709551615", sample];
+    let args = [
+        "validate",
+        "--message",
+        "merchant.register-intent.v3.request",
+        "--max-bytes",
+        "18446744073709551615",
+        sample,
+    ];
     let run = run(&args, b"");
     assert_eq!(run.code, Some(0), "{}", run.all());
     assert!(run.stdout.contains("0 failures"), "{}", run.stdout);

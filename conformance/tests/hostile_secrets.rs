@@ -20,7 +20,12 @@ const BASIC: &str = "dGVzdF9hcGlfa2V5Og==";
 
 /// The strings no output may contain: the secrets, and two lines of each private key PEM.
 fn secrets() -> Vec<String> {
-    let mut all = vec![SALT.to_owned(), API_KEY.to_owned(), BASIC.to_owned(), "PRIVATE KEY".to_owned()];
+    let mut all = vec![
+        SALT.to_owned(),
+        API_KEY.to_owned(),
+        BASIC.to_owned(),
+        "PRIVATE KEY".to_owned(),
+    ];
     for name in ["merchant_signing.pem", "psp_response_signing.pem"] {
         let pem = std::fs::read_to_string(key(name)).unwrap();
         all.extend(pem.lines().skip(1).take(2).map(str::to_owned));
@@ -30,7 +35,10 @@ fn secrets() -> Vec<String> {
 
 fn assert_clean(what: &str, text: &str) {
     for secret in secrets() {
-        assert!(!text.contains(&secret), "{what} printed a secret ({secret:.12}...): {text}");
+        assert!(
+            !text.contains(&secret),
+            "{what} printed a secret ({secret:.12}...): {text}"
+        );
     }
 }
 
@@ -46,22 +54,54 @@ fn hash_sign_verify_and_validate_print_no_secret() {
     std::fs::write(&salt_file, format!("{SALT}\n")).unwrap();
     let salt_file = salt_file.display().to_string();
     let private = key("merchant_signing.pem");
-    let fields = ["--field", "key=JPM7Fg", "--field", "txnid=t1", "--field", "amount=1.00", "--field", "productinfo=p", "--field", "firstname=f", "--field", "email=e@x.in"];
+    let fields = [
+        "--field",
+        "key=JPM7Fg",
+        "--field",
+        "txnid=t1",
+        "--field",
+        "amount=1.00",
+        "--field",
+        "productinfo=p",
+        "--field",
+        "firstname=f",
+        "--field",
+        "email=e@x.in",
+    ];
     let mut explain = vec!["hash", "payu-request", "--salt", SALT, "--explain", "--expect", "00"];
     explain.extend(fields);
     check("hash --explain --expect", &run(&explain, b""), 1);
     let mut from_file = vec!["hash", "payu-request", "--salt-file", &salt_file, "--explain"];
     from_file.extend(fields);
     check("hash --salt-file", &run(&from_file, b""), 0);
-    check("hash with broken fields", &run(&["hash", "payu-command", "--salt", SALT], b"{\"key\": 1}"), 2);
+    check(
+        "hash with broken fields",
+        &run(&["hash", "payu-command", "--salt", SALT], b"{\"key\": 1}"),
+        2,
+    );
     // Keys where they do not belong: the salt file as a key, a private key as a public one.
-    check("sign with a salt file as key", &run(&["sign", "signature-payload", "--key", &salt_file], b"x"), 2);
+    check(
+        "sign with a salt file as key",
+        &run(&["sign", "signature-payload", "--key", &salt_file], b"x"),
+        2,
+    );
     let as_public = format!("k={private}");
-    check("verify with a private key as public", &run(&["verify", "jws", "--key", &as_public], b"{}"), 2);
-    check("sign a non-object payload", &run(&["sign", "jws", "--key", &private, "--kid", "k"], b"[1]"), 2);
+    check(
+        "verify with a private key as public",
+        &run(&["verify", "jws", "--key", &as_public], b"{}"),
+        2,
+    );
+    check(
+        "sign a non-object payload",
+        &run(&["sign", "jws", "--key", &private, "--kid", "k"], b"[1]"),
+        2,
+    );
     check(
         "sign response-signature",
-        &run(&["sign", "response-signature", "--key", &key("psp_response_signing.pem")], b"{}"),
+        &run(
+            &["sign", "response-signature", "--key", &key("psp_response_signing.pem")],
+            b"{}",
+        ),
         0,
     );
     // A curl command carrying the API key as Basic credentials.
@@ -69,7 +109,22 @@ fn hash_sign_verify_and_validate_print_no_secret() {
         "curl -X POST https://api.juspay.in/orders -u {API_KEY}: -H 'Authorization: Basic {BASIC}x' -d order_id=o1 -d amount=bad -d currency=INR"
     );
     for format in ["text", "json"] {
-        check("validate", &run(&["validate", "--message", "ec.orders.request", "--input", "curl", "--format", format], curl.as_bytes()), 1);
+        check(
+            "validate",
+            &run(
+                &[
+                    "validate",
+                    "--message",
+                    "ec.orders.request",
+                    "--input",
+                    "curl",
+                    "--format",
+                    format,
+                ],
+                curl.as_bytes(),
+            ),
+            1,
+        );
     }
 }
 
@@ -93,7 +148,11 @@ fn audit_reports_print_no_secret() {
     std::fs::write(&path, har.to_string()).unwrap();
     let path = path.display().to_string();
     for format in ["text", "json", "junit", "html"] {
-        check(&format!("audit --format {format}"), &run_in(&dir, &["audit", "--format", format, &path], b""), 1);
+        check(
+            &format!("audit --format {format}"),
+            &run_in(&dir, &["audit", "--format", format, &path], b""),
+            1,
+        );
     }
 }
 
@@ -101,7 +160,15 @@ fn audit_reports_print_no_secret() {
 #[test]
 fn serve_logs_and_answers_carry_no_secret() {
     let mut child = Command::new(env!("CARGO_BIN_EXE_upi-conformance"))
-        .args(["serve", "--addr", "127.0.0.1:0", "--header-timeout-ms", "2000", "--body-timeout-ms", "2000"])
+        .args([
+            "serve",
+            "--addr",
+            "127.0.0.1:0",
+            "--header-timeout-ms",
+            "2000",
+            "--body-timeout-ms",
+            "2000",
+        ])
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -146,6 +213,9 @@ fn serve_logs_and_answers_carry_no_secret() {
 fn the_search_finds_a_planted_secret() {
     for secret in secrets() {
         let planted = format!("valid\n{secret}\n");
-        assert!(std::panic::catch_unwind(|| assert_clean("planted", &planted)).is_err(), "{secret:.12}");
+        assert!(
+            std::panic::catch_unwind(|| assert_clean("planted", &planted)).is_err(),
+            "{secret:.12}"
+        );
     }
 }

@@ -133,7 +133,10 @@ async fn parent(requests: u64, idle: usize, concurrency: usize) -> ExitCode {
         c[4],
         c[5]
     );
-    println!("server RSS now {} kB, peak (VmHWM) {peak} kB, budget {RSS_BUDGET_KB} kB", status_kb(pid, "VmRSS:"));
+    println!(
+        "server RSS now {} kB, peak (VmHWM) {peak} kB, budget {RSS_BUDGET_KB} kB",
+        status_kb(pid, "VmRSS:")
+    );
 
     // Idle connections with partial headers, then a second client.
     let mut held = Vec::with_capacity(idle);
@@ -245,15 +248,23 @@ async fn mixed(base: &str, worker: u64, share: u64, counts: &[AtomicU64; 6]) {
                     .send()
                     .await
             }
-            5 => client.post(format!("{base}/_payment")).form(&payment_form(&id)).send().await,
+            5 => {
+                client
+                    .post(format!("{base}/_payment"))
+                    .form(&payment_form(&id))
+                    .send()
+                    .await
+            }
             6 | 7 => client.get(format!("{base}/sandbox/health")).send().await,
             8 => client.get(format!("{base}/no/such/path")).send().await,
-            _ => client
-                .post(format!("{base}/orders"))
-                .basic_auth("test_api_key", Some(""))
-                .form(&[("order_id", id.as_str()), ("amount", "-1"), ("currency", "INR")])
-                .send()
-                .await,
+            _ => {
+                client
+                    .post(format!("{base}/orders"))
+                    .basic_auth("test_api_key", Some(""))
+                    .form(&[("order_id", id.as_str()), ("amount", "-1"), ("currency", "INR")])
+                    .send()
+                    .await
+            }
         };
         let slot = match response {
             Ok(r) => {

@@ -74,7 +74,9 @@ impl<V> Expiring<V> {
                 gone.push((evicted, slot.value));
             }
         }
-        let expires = now.checked_add(lifetime).unwrap_or(now + Duration::from_secs(365 * 24 * 3600));
+        let expires = now
+            .checked_add(lifetime)
+            .unwrap_or(now + Duration::from_secs(365 * 24 * 3600));
         let number = self.next;
         self.next += 1;
         self.order.insert((expires, number, key.clone()));

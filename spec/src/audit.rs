@@ -140,8 +140,9 @@ pub const MAX_HAR_BYTES: u64 = 64 << 20;
 /// entry of `log.entries` is in memory at a time, so peak memory follows the largest entry, not
 /// the file. Duplicate keys are refused as in every other JSON input.
 pub fn har_from_reader(reader: impl std::io::Read) -> Result<Vec<AuditedEntry>, AuditError> {
-    let capped = CappedReader::new(std::io::BufReader::new(reader), MAX_HAR_BYTES);
-    let mut de = serde_json::Deserializer::from_reader(capped);
+    // serde_json reads byte by byte: the buffer goes outside the cap.
+    let buffered = std::io::BufReader::with_capacity(64 << 10, CappedReader::new(reader, MAX_HAR_BYTES));
+    let mut de = serde_json::Deserializer::from_reader(buffered);
     let mut out = Vec::new();
     let found = de
         .deserialize_map(HarVisitor { out: &mut out })

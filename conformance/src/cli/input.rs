@@ -63,7 +63,8 @@ pub fn salt(value: Option<&str>, file: Option<&Path>) -> Result<Option<Salt>> {
         (Some(v), None) => Ok(Some(Salt::new(v))),
         (None, Some(path)) => {
             let bytes = file_capped(path, MAX_KEY_FILE_BYTES, "salt file")?;
-            let text = String::from_utf8(bytes).with_context(|| format!("salt file {} is not UTF-8", path.display()))?;
+            let text =
+                String::from_utf8(bytes).with_context(|| format!("salt file {} is not UTF-8", path.display()))?;
             let line = text.strip_suffix('\n').unwrap_or(&text);
             Ok(Some(Salt::new(line.strip_suffix('\r').unwrap_or(line))))
         }

@@ -116,7 +116,9 @@ pub async fn register_intent(
     }
     let merchant_request_id = request.get("merchantRequestId").and_then(Value::as_str).unwrap_or("");
     let lifetime = intent_lifetime(request, &config.limits);
-    let new = app.store.register_intent(&stack.merchant_id, merchant_request_id, lifetime);
+    let new = app
+        .store
+        .register_intent(&stack.merchant_id, merchant_request_id, lifetime);
     if !new && !config.has(Fault::AcceptDuplicateMerchantRequestId) {
         let refusal = Refusal::new(
             "server.merchant.new-merchant-request-id",

@@ -73,7 +73,10 @@ async fn idle_connections_with_partial_headers_do_not_stop_the_server() {
             }
         })
         .await;
-        assert!(outcome.is_ok(), "an idle connection was still open 5 s after the header timeout");
+        assert!(
+            outcome.is_ok(),
+            "an idle connection was still open 5 s after the header timeout"
+        );
     }
 }
 
@@ -106,7 +109,10 @@ async fn a_body_sent_one_byte_per_second_is_cut_off() {
         }
     }
     let text = String::from_utf8_lossy(&answer);
-    assert!(sent < 10, "the server still read the body after {sent} bytes at 1 byte/s");
+    assert!(
+        sent < 10,
+        "the server still read the body after {sent} bytes at 1 byte/s"
+    );
     assert!(text.starts_with("HTTP/1.1 408"), "{text:?}");
     assert!(text.contains("body read timeout of 1000 ms"), "{text:?}");
 }

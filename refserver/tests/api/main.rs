@@ -6,8 +6,8 @@ mod support;
 
 mod ec;
 mod faults;
+mod hostile;
 mod payu;
 mod register_intent;
-mod hostile;
 mod robustness;
 mod stats;
