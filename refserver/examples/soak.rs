@@ -8,8 +8,10 @@
 //! ```text
 //! cargo run --release -p upi-reference-server --example soak -- [REQUESTS] [IDLE] [CONCURRENCY]
 //! ```
-//! Defaults: 1,000,000 requests, 5,000 idle connections, 32 concurrent clients. Every loop is
-//! bounded; the child is killed at the end.
+//! Defaults: 1,000,000 requests, 5,000 idle connections, 32 concurrent clients. With
+//! `SOAK_SERVER=target/release/upi-conformance` the child is that binary's `serve` (what users
+//! run, with its allocator) instead of this example's own. Every loop is bounded; the child is
+//! killed at the end.
 
 use std::collections::BTreeMap;
 use std::io::{BufRead as _, BufReader};
@@ -86,16 +88,33 @@ fn status_kb(pid: u32, field: &str) -> u64 {
 }
 
 async fn parent(requests: u64, idle: usize, concurrency: usize) -> ExitCode {
-    let exe = std::env::current_exe().expect("own path");
-    let mut child = Command::new(exe)
-        .args(["--child", &(idle + 1_000).to_string()])
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("start the server");
+    let cap = (idle + 1_000).to_string();
+    let mut command = match std::env::var_os("SOAK_SERVER") {
+        Some(binary) => {
+            let mut c = Command::new(binary);
+            c.args([
+                "serve",
+                "--addr",
+                "127.0.0.1:0",
+                "--max-connections",
+                &cap,
+                "--header-timeout-ms",
+                "120000",
+            ]);
+            c
+        }
+        None => {
+            let mut c = Command::new(std::env::current_exe().expect("own path"));
+            c.args(["--child", &cap]);
+            c
+        }
+    };
+    let mut child = command.stdout(Stdio::piped()).spawn().expect("start the server");
     let mut line = String::new();
     BufReader::new(child.stdout.take().expect("stdout"))
         .read_line(&mut line)
         .expect("the server's address");
+    let line = line.trim().rsplit("http://").next().unwrap_or_default().to_owned();
     let pid = child.id();
     let server = Server(child);
     let addr: std::net::SocketAddr = line.trim().parse().expect("an address");

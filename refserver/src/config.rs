@@ -128,7 +128,8 @@ impl Default for Limits {
     /// 1 MiB bodies, 15-minute orders, a 5-minute freshness window (1 minute of clock skew),
     /// 3 s for `slow-response`, 5 s for callbacks, 10 s for a request head and 30 s for a body,
     /// 4,096 connections, intents kept 15 minutes (at most 24 hours), payments 24 hours, and
-    /// 50,000 of each kind of state.
+    /// 20,000 of each kind of state (a full store is about 60 MB, mostly the PayU payments'
+    /// posted fields).
     fn default() -> Self {
         Limits {
             max_body_bytes: 1 << 20,
@@ -142,7 +143,7 @@ impl Default for Limits {
             intent_lifetime: Duration::from_secs(15 * 60),
             max_intent_lifetime: Duration::from_secs(24 * 60 * 60),
             payment_lifetime: Duration::from_secs(24 * 60 * 60),
-            state_capacity: 50_000,
+            state_capacity: 20_000,
         }
     }
 }
