@@ -28,12 +28,8 @@ fn tpap_run(args: &[&str]) -> Output {
 }
 
 fn report(out: &Output) -> Value {
-    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-        panic!(
-            "a JSON report ({e}); stderr: {}",
-            String::from_utf8_lossy(&out.stderr)
-        )
-    })
+    serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("a JSON report ({e}); stderr: {}", String::from_utf8_lossy(&out.stderr)))
 }
 
 fn not_passing(report: &Value) -> Vec<(String, String)> {
@@ -101,7 +97,9 @@ fn every_shim_fault_is_detected_by_its_rule() {
         let out = tpap_run(&["--shim", &shim_cmd(Some(&row.fault))]);
         let findings = not_passing(&report(&out));
         assert!(
-            findings.iter().any(|(rule, verdict)| *rule == row.rule && *verdict == row.outcome),
+            findings
+                .iter()
+                .any(|(rule, verdict)| *rule == row.rule && *verdict == row.outcome),
             "fault {} must grade a case {} on {}; got {:?}",
             row.fault,
             row.outcome,
@@ -147,8 +145,16 @@ fn a_dead_shim_is_a_clear_error_with_exit_3() {
 #[test]
 fn garbage_silence_and_over_long_lines_fail_cases_without_panicking() {
     for (shim, extra, expect) in [
-        ("sh -c 'while read l; do echo garbage; done'", "--timeout-ms=5000", "not a protocol object"),
-        ("sh -c 'while read l; do :; done'", "--timeout-ms=150", "no reply from the shim"),
+        (
+            "sh -c 'while read l; do echo garbage; done'",
+            "--timeout-ms=5000",
+            "not a protocol object",
+        ),
+        (
+            "sh -c 'while read l; do :; done'",
+            "--timeout-ms=150",
+            "no reply from the shim",
+        ),
         (
             "sh -c 'while read l; do head -c 5000 /dev/zero | tr \"\\0\" x; echo; done'",
             "--max-line-bytes=1000",
@@ -156,7 +162,12 @@ fn garbage_silence_and_over_long_lines_fail_cases_without_panicking() {
         ),
     ] {
         let out = tpap_run(&["--shim", shim, extra, "--only", "accept.*"]);
-        assert_eq!(out.status.code(), Some(1), "{shim}: {}", String::from_utf8_lossy(&out.stderr));
+        assert_eq!(
+            out.status.code(),
+            Some(1),
+            "{shim}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         let r = report(&out);
         let cases = r["cases"].as_array().expect("cases");
         assert_eq!(cases.len(), 1 + 6);
