@@ -163,6 +163,11 @@ impl Run<'_> {
             request_line: format!("POST {}", self.config.callback_url),
             request_headers: vec![("content-type".into(), "application/x-www-form-urlencoded".into())],
             request_body: callback.body(),
+            curl: format!(
+                "curl -sS '{}' -H 'content-type: application/x-www-form-urlencoded' --data-raw '{}'",
+                self.config.callback_url.replace('\'', "'\\''"),
+                callback.body().replace('\'', "'\\''")
+            ),
             ..Exchange::default()
         };
         let sent = self

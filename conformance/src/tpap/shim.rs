@@ -90,6 +90,13 @@ pub trait Shim {
     fn hello(&mut self, merchant_key_id: &str, public_key_pem: &str) -> Result<Reply, ShimError>;
     /// A description for reports.
     fn describe(&self) -> String;
+    /// A shell command that sends `request` to the shim once, for reports.
+    fn reproduce(&self, request: &Value) -> String;
+}
+
+/// `text` as one single-quoted shell word.
+fn shell_quote(text: &str) -> String {
+    format!("'{}'", text.replace('\'', "'\\''"))
 }
 
 /// Reads one protocol object (`id` plus `response` or `error`) from a reply line.
@@ -290,6 +297,11 @@ impl Shim for ProcessShim {
     fn describe(&self) -> String {
         format!("shim process: {}", self.command)
     }
+
+    fn reproduce(&self, request: &Value) -> String {
+        let line = json!({"id": 1, "request": request}).to_string();
+        format!("printf '%s\\n' {} | {}", shell_quote(&line), self.command)
+    }
 }
 
 impl Drop for ProcessShim {
@@ -381,6 +393,15 @@ impl Shim for HttpShim {
 
     fn describe(&self) -> String {
         format!("shim URL: {}", self.url)
+    }
+
+    fn reproduce(&self, request: &Value) -> String {
+        let body = json!({"id": 1, "request": request}).to_string();
+        format!(
+            "curl -sS {} -H 'content-type: application/json' --data-raw {}",
+            shell_quote(&self.url),
+            shell_quote(&body)
+        )
     }
 }
 

@@ -154,6 +154,7 @@ impl Runner<'_> {
         let mut exchange = Exchange {
             request_line: format!("PROCESS {action}"),
             request_body: serde_json::to_string_pretty(request).unwrap_or_default(),
+            curl: self.shim.reproduce(request),
             ..Exchange::default()
         };
         let result = self.shim.call(request);
