@@ -23,6 +23,7 @@ fn exchange() -> Exchange {
         timed_out: false,
         elapsed_ms: 3,
         curl: "curl -sS -X POST 'http://127.0.0.1:1/_payment' --data-binary 'key=JPM7Fg&hash=<redacted>'".into(),
+        ..Exchange::default()
     }
 }
 
