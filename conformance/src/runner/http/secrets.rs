@@ -92,9 +92,19 @@ impl Masked {
     /// their environment variables (`"${NAME}"`, or a `base64` pipeline for Basic credentials).
     pub fn shell(&self) -> String {
         let mut out = String::new();
-        for p in &self.0 {
+        let mut text: Vec<u8> = Vec::new();
+        for p in self.0.iter().chain([&Part::Secret(String::new(), Form::Raw)]) {
+            if let Part::Text(t) = p {
+                text.extend_from_slice(t);
+                continue;
+            }
+            if !text.is_empty() {
+                out.push_str(&shell_words::quote(&String::from_utf8_lossy(&text)));
+                text.clear();
+            }
             match p {
-                Part::Text(t) => out.push_str(&shell_words::quote(&String::from_utf8_lossy(t))),
+                Part::Text(_) => {}
+                Part::Secret(name, _) if name.is_empty() => {}
                 Part::Secret(name, Form::Raw | Form::Percent) => out.push_str(&format!("\"${{{name}}}\"")),
                 Part::Secret(name, Form::BasicUser) => {
                     out.push_str(&format!("\"$(printf '%s:' \"${{{name}}}\" | base64 | tr -d '\\n')\""));
