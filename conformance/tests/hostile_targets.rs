@@ -306,3 +306,150 @@ fn an_ipv6_literal_target_is_reachable() {
     assert_ne!(o.code, 3, "IPv6 literal reported unreachable: {}", o.stderr);
     assert_eq!(o.code, 1, "{}", o.stderr);
 }
+
+#[test]
+fn every_report_format_is_free_of_secrets() {
+    let url = start(echo_headers);
+    let dir = std::env::temp_dir().join(format!("upi-hostile-formats-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let out = Command::new(env!("CARGO_BIN_EXE_upi-conformance"))
+        .args(["run", "--seed", "1", "--target", &url, "--only", ACCEPTED, "--verbose"])
+        .args(["--report", &format!("json={}", dir.join("r.json").display())])
+        .args(["--report", &format!("html={}", dir.join("r.html").display())])
+        .args(["--report", &format!("junit={}", dir.join("r.xml").display())])
+        .args(["--report", &format!("text={}", dir.join("r.txt").display())])
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(1));
+    let mut texts = vec![
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    ];
+    for entry in walk(&dir) {
+        texts.push(String::from_utf8_lossy(&std::fs::read(&entry).expect("read")).into_owned());
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+    assert!(texts.len() >= 7, "reports and scripts written: {}", texts.len());
+    for t in &texts {
+        for secret in [SALT, API_KEY, BASIC, BASIC.trim_end_matches('=')] {
+            assert!(!t.contains(secret), "an output contains {secret}");
+        }
+    }
+}
+
+fn walk(dir: &std::path::Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            out.extend(walk(&p));
+        } else {
+            out.push(p);
+        }
+    }
+    out
+}
+
+#[test]
+fn out_of_range_limits_and_missing_secret_variables_exit_2() {
+    let dir = std::env::temp_dir().join(format!("upi-hostile-config-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    for (text, named) in [
+        ("[limits]\ngenerated_per_message = 1000000\n", "generated_per_message"),
+        ("[limits]\nrequest_timeout_ms = 0\n", "request_timeout_ms"),
+        ("[limits]\nmax_response_bytes = 0\n", "max_response_bytes"),
+        ("[payu]\nsalt_env = \"UPI_TEST_SURELY_UNSET_VAR\"\n", "UPI_TEST_SURELY_UNSET_VAR"),
+    ] {
+        let config = dir.join("c.toml");
+        std::fs::write(&config, text).expect("config");
+        let out = Command::new(env!("CARGO_BIN_EXE_upi-conformance"))
+            .args(["run", "--target", "http://127.0.0.1:9", "--config"])
+            .arg(&config)
+            .output()
+            .expect("run");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{text}: {stderr}");
+        assert!(stderr.contains(named), "{text}: {stderr}");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+type Recorded = (String, Option<String>, Option<String>, Vec<u8>);
+static RECORDED: std::sync::Mutex<Vec<Recorded>> = std::sync::Mutex::new(Vec::new());
+
+/// Records (request line, Authorization, Content-Type, body) of every request; answers 400.
+fn record(listener: TcpListener) {
+    std::thread::spawn(move || {
+        for stream in listener.incoming().take(100).flatten() {
+            let mut writer = stream.try_clone().expect("clone");
+            let mut reader = BufReader::new(stream);
+            let mut line = String::new();
+            if reader.read_line(&mut line).is_err() || line.is_empty() {
+                continue;
+            }
+            let (mut auth, mut ctype, mut len) = (None, None, 0usize);
+            loop {
+                let mut h = String::new();
+                if reader.read_line(&mut h).unwrap_or(0) == 0 || h.trim_end().is_empty() {
+                    break;
+                }
+                if let Some((k, v)) = h.trim_end().split_once(':') {
+                    match k.to_ascii_lowercase().as_str() {
+                        "authorization" => auth = Some(v.trim().to_string()),
+                        "content-type" => ctype = Some(v.trim().to_string()),
+                        "content-length" => len = v.trim().parse().unwrap_or(0),
+                        _ => {}
+                    }
+                }
+            }
+            let mut body = vec![0; len.min(1 << 20)];
+            let _ = reader.read_exact(&mut body);
+            RECORDED.lock().expect("lock").push((line.trim_end().to_string(), auth, ctype, body));
+            let _ = writer.write_all(b"HTTP/1.1 400 Bad Request\r\ncontent-length: 2\r\nconnection: close\r\n\r\n{}");
+        }
+    });
+}
+
+#[test]
+fn the_reproducer_script_resends_the_exact_bytes() {
+    if Command::new("curl").arg("--version").output().is_err() {
+        eprintln!("skipped: no curl on PATH");
+        return;
+    }
+    // A PayU form with its hash kept verbatim, and an EC order with Basic credentials that the
+    // script rebuilds from UPI_EC_API_KEY.
+    for only in ["accept.payu-intent.generated.0", "accept.ec-txns.generated.0"] {
+        replay_case(only);
+    }
+}
+
+fn replay_case(only: &str) {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let url = format!("http://{}", listener.local_addr().expect("addr"));
+    record(listener);
+    let dir = std::env::temp_dir().join(format!("upi-hostile-replay-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let report = dir.join("r.json");
+    let out = Command::new(env!("CARGO_BIN_EXE_upi-conformance"))
+        .args(["run", "--seed", "1", "--target", &url, "--only", only])
+        .args(["--report", &format!("json={}", report.display())])
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    let sent: Vec<Recorded> = RECORDED.lock().expect("lock").drain(..).filter(|r| !r.0.contains("/sandbox/")).collect();
+    assert!(!sent.is_empty());
+    if only.contains("ec-txns") {
+        assert!(sent.iter().any(|r| r.1.as_deref() == Some(&format!("Basic {BASIC}"))), "{sent:?}");
+    }
+    let script = walk(&dir).into_iter().find(|p| p.extension().is_some_and(|e| e == "sh")).expect("a script");
+    let replay = Command::new("sh")
+        .arg(&script)
+        .env("UPI_EC_API_KEY", API_KEY)
+        .env("UPI_PAYU_SALT", SALT)
+        .output()
+        .expect("sh");
+    assert!(replay.status.success(), "{}", String::from_utf8_lossy(&replay.stderr));
+    let resent: Vec<Recorded> = RECORDED.lock().expect("lock").drain(..).collect();
+    let _ = std::fs::remove_dir_all(&dir);
+    assert_eq!(resent, sent, "the script does not re-send the same requests");
+}
