@@ -50,7 +50,10 @@ fn read_request(reader: &mut BufReader<TcpStream>) -> Option<Vec<(String, String
 }
 
 /// Serves every connection on its own thread with `answer` (at most 200 connections).
-fn serve(listener: TcpListener, answer: fn(&mut TcpStream, &[(String, String)]) -> std::io::Result<()>) {
+/// How a hostile server answers one request.
+type Answer = fn(&mut TcpStream, &[(String, String)]) -> std::io::Result<()>;
+
+fn serve(listener: TcpListener, answer: Answer) {
     std::thread::spawn(move || {
         for stream in listener.incoming().take(200) {
             let Ok(stream) = stream else { continue };
@@ -58,7 +61,9 @@ fn serve(listener: TcpListener, answer: fn(&mut TcpStream, &[(String, String)]) 
                 let mut writer = stream.try_clone().expect("clone");
                 let mut reader = BufReader::new(stream);
                 for _ in 0..50 {
-                    let Some(headers) = read_request(&mut reader) else { return };
+                    let Some(headers) = read_request(&mut reader) else {
+                        return;
+                    };
                     if answer(&mut writer, &headers).is_err() {
                         return;
                     }
@@ -68,7 +73,7 @@ fn serve(listener: TcpListener, answer: fn(&mut TcpStream, &[(String, String)]) 
     });
 }
 
-fn start(answer: fn(&mut TcpStream, &[(String, String)]) -> std::io::Result<()>) -> String {
+fn start(answer: Answer) -> String {
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
     let url = format!("http://{}", listener.local_addr().expect("addr"));
     serve(listener, answer);
@@ -140,7 +145,11 @@ fn run_against(url: &str, only: &str, name: &str) -> Outcome {
     stderr.push_str(&err_thread.join().unwrap_or_default());
     match peak_kb {
         Some(kb) => {
-            eprintln!("{name}: exit {code}, {:.1} s, peak RSS {} MB", started.elapsed().as_secs_f64(), kb / 1024);
+            eprintln!(
+                "{name}: exit {code}, {:.1} s, peak RSS {} MB",
+                started.elapsed().as_secs_f64(),
+                kb / 1024
+            );
             assert!(kb <= RSS_LIMIT_KB, "{name}: peak RSS {kb} kB over {RSS_LIMIT_KB} kB");
         }
         None => eprintln!("{name}: RSS not checked: {status_file} is not readable on this system"),
@@ -179,8 +188,14 @@ fn echoed_headers_and_secrets_are_masked_and_judged() {
     let url = start(echo_headers);
     let o = run_against(&url, ACCEPTED, "echo");
     assert_eq!(o.code, 1, "{}", o.stderr);
-    assert!(o.report.contains("transport.no-secret-reflected"), "no reflection finding");
-    assert!(o.report.contains("header x-echo-authorization"), "the echoed Authorization is not named");
+    assert!(
+        o.report.contains("transport.no-secret-reflected"),
+        "no reflection finding"
+    );
+    assert!(
+        o.report.contains("header x-echo-authorization"),
+        "the echoed Authorization is not named"
+    );
     assert_no_secret("echo", &o);
 }
 
@@ -248,7 +263,11 @@ fn deep_json(w: &mut TcpStream, _: &[(String, String)]) -> std::io::Result<()> {
     let mut body = vec![b'['; depth];
     body.extend(std::iter::repeat_n(b']', depth));
     w.write_all(
-        format!("HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n", body.len()).as_bytes(),
+        format!(
+            "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n",
+            body.len()
+        )
+        .as_bytes(),
     )?;
     w.write_all(&body)
 }
@@ -258,7 +277,10 @@ fn a_million_deep_json_body_is_a_finding_not_a_crash() {
     let url = start(deep_json);
     let o = run_against(&url, ACCEPTED, "deep-json");
     assert_eq!(o.code, 1, "{}", o.stderr);
-    assert!(o.report.contains("ec.orders.response") || o.report.contains("ec.txns.response"), "no response finding");
+    assert!(
+        o.report.contains("ec.orders.response") || o.report.contains("ec.txns.response"),
+        "no response finding"
+    );
 }
 
 fn dribble(w: &mut TcpStream, _: &[(String, String)]) -> std::io::Result<()> {
@@ -276,9 +298,16 @@ fn dribbled_headers_time_out_per_request() {
     let started = Instant::now();
     let o = run_against(&url, ACCEPTED, "dribble");
     // 1 s per request, a few requests: a header dribble must not hold the run for minutes.
-    assert!(started.elapsed() < Duration::from_secs(60), "took {:?}", started.elapsed());
+    assert!(
+        started.elapsed() < Duration::from_secs(60),
+        "took {:?}",
+        started.elapsed()
+    );
     assert_eq!(o.code, 1, "{}", o.stderr);
-    assert!(o.report.contains("transport.timeout") || o.report.contains("did not create"), "no timeout finding");
+    assert!(
+        o.report.contains("transport.timeout") || o.report.contains("did not create"),
+        "no timeout finding"
+    );
 }
 
 fn redirect(w: &mut TcpStream, _: &[(String, String)]) -> std::io::Result<()> {
@@ -290,8 +319,15 @@ fn a_redirect_is_reported_as_one() {
     let url = start(redirect);
     let o = run_against(&url, "reject.payu.payment.request.amount.*", "redirect");
     assert_eq!(o.code, 1, "{}", o.stderr);
-    assert!(o.report.contains("redirected a request that breaks"), "{}", &o.report[..o.report.len().min(4000)]);
-    assert!(!o.report.contains("the target accepted a request"), "a redirect reported as accepted");
+    assert!(
+        o.report.contains("redirected a request that breaks"),
+        "{}",
+        &o.report[..o.report.len().min(4000)]
+    );
+    assert!(
+        !o.report.contains("the target accepted a request"),
+        "a redirect reported as accepted"
+    );
 }
 
 #[test]
@@ -302,7 +338,11 @@ fn an_ipv6_literal_target_is_reachable() {
     };
     let port = listener.local_addr().expect("addr").port();
     serve(listener, redirect);
-    let o = run_against(&format!("http://[::1]:{port}"), "reject.payu.payment.request.amount.*", "ipv6");
+    let o = run_against(
+        &format!("http://[::1]:{port}"),
+        "reject.payu.payment.request.amount.*",
+        "ipv6",
+    );
     assert_ne!(o.code, 3, "IPv6 literal reported unreachable: {}", o.stderr);
     assert_eq!(o.code, 1, "{}", o.stderr);
 }
@@ -358,7 +398,10 @@ fn out_of_range_limits_and_missing_secret_variables_exit_2() {
         ("[limits]\ngenerated_per_message = 1000000\n", "generated_per_message"),
         ("[limits]\nrequest_timeout_ms = 0\n", "request_timeout_ms"),
         ("[limits]\nmax_response_bytes = 0\n", "max_response_bytes"),
-        ("[payu]\nsalt_env = \"UPI_TEST_SURELY_UNSET_VAR\"\n", "UPI_TEST_SURELY_UNSET_VAR"),
+        (
+            "[payu]\nsalt_env = \"UPI_TEST_SURELY_UNSET_VAR\"\n",
+            "UPI_TEST_SURELY_UNSET_VAR",
+        ),
     ] {
         let config = dir.join("c.toml");
         std::fs::write(&config, text).expect("config");
@@ -404,7 +447,10 @@ fn record(listener: TcpListener) {
             }
             let mut body = vec![0; len.min(1 << 20)];
             let _ = reader.read_exact(&mut body);
-            RECORDED.lock().expect("lock").push((line.trim_end().to_string(), auth, ctype, body));
+            RECORDED
+                .lock()
+                .expect("lock")
+                .push((line.trim_end().to_string(), auth, ctype, body));
             let _ = writer.write_all(b"HTTP/1.1 400 Bad Request\r\ncontent-length: 2\r\nconnection: close\r\n\r\n{}");
         }
     });
@@ -436,12 +482,23 @@ fn replay_case(only: &str) {
         .output()
         .expect("run");
     assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
-    let sent: Vec<Recorded> = RECORDED.lock().expect("lock").drain(..).filter(|r| !r.0.contains("/sandbox/")).collect();
+    let sent: Vec<Recorded> = RECORDED
+        .lock()
+        .expect("lock")
+        .drain(..)
+        .filter(|r| !r.0.contains("/sandbox/"))
+        .collect();
     assert!(!sent.is_empty());
     if only.contains("ec-txns") {
-        assert!(sent.iter().any(|r| r.1.as_deref() == Some(&format!("Basic {BASIC}"))), "{sent:?}");
+        assert!(
+            sent.iter().any(|r| r.1.as_deref() == Some(&format!("Basic {BASIC}"))),
+            "{sent:?}"
+        );
     }
-    let script = walk(&dir).into_iter().find(|p| p.extension().is_some_and(|e| e == "sh")).expect("a script");
+    let script = walk(&dir)
+        .into_iter()
+        .find(|p| p.extension().is_some_and(|e| e == "sh"))
+        .expect("a script");
     let replay = Command::new("sh")
         .arg(&script)
         .env("UPI_EC_API_KEY", API_KEY)

@@ -8,7 +8,12 @@ use std::process::Command;
 fn chromium() -> Option<String> {
     ["chromium", "chromium-browser", "google-chrome"]
         .into_iter()
-        .find(|b| Command::new(b).arg("--version").output().is_ok_and(|o| o.status.success()))
+        .find(|b| {
+            Command::new(b)
+                .arg("--version")
+                .output()
+                .is_ok_and(|o| o.status.success())
+        })
         .map(str::to_string)
 }
 
@@ -22,11 +27,25 @@ fn the_triage_page_renders_and_filters_in_headless_chromium() {
     std::fs::create_dir_all(&dir).expect("temp dir");
     let html = dir.join("r.html");
     let status = Command::new(env!("CARGO_BIN_EXE_upi-conformance"))
-        .args(["run", "--seed", "3", "--fault", "accept-wrong-payu-hash", "--suite", "payu-intent", "--report"])
+        .args([
+            "run",
+            "--seed",
+            "3",
+            "--fault",
+            "accept-wrong-payu-hash",
+            "--suite",
+            "payu-intent",
+            "--report",
+        ])
         .arg(format!("html={}", html.display()))
         .output()
         .expect("run");
-    assert_eq!(status.status.code(), Some(1), "{}", String::from_utf8_lossy(&status.stderr));
+    assert_eq!(
+        status.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&status.stderr)
+    );
     let profile = dir.join("profile");
     let out = Command::new(&browser)
         .args([
@@ -46,7 +65,9 @@ fn the_triage_page_renders_and_filters_in_headless_chromium() {
     let dom = String::from_utf8_lossy(&out.stdout).into_owned();
     let _ = std::fs::remove_dir_all(&dir);
     let summary = dom.find("id=\"verdict\"").expect("summary");
-    let section = dom.find("data-rule=\"payu.hash.request.mismatch\"").expect("the broken rule's section");
+    let section = dom
+        .find("data-rule=\"payu.hash.request.mismatch\"")
+        .expect("the broken rule's section");
     assert!(summary < section, "the summary comes first");
     assert!(dom.contains("FAILED: 1 failing case"), "summary line");
     assert!(dom.contains("The request hash equals sha512"), "the rule's statement");

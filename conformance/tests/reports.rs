@@ -154,7 +154,10 @@ fn text_report_ends_with_the_counts() {
     let text = report::text::render(&sample(), false);
     assert!(text.contains("FAIL reject.b"));
     assert!(text.contains("UNEXPECTED-PASS reject.e"));
-    assert!(text.contains("re-run: upi-conformance run --seed 7 --only reject.b"), "{text}");
+    assert!(
+        text.contains("re-run: upi-conformance run --seed 7 --only reject.b"),
+        "{text}"
+    );
     assert!(
         text.trim_end().ends_with("conformance: 3 passed, 2 failed, 1 skipped"),
         "{text}"
@@ -190,7 +193,10 @@ fn junit_carries_properties_the_broken_rule_and_no_output_for_passing_cases() {
     assert!(pass.system_out.is_none(), "a passing case carries output");
     let failed = cases.iter().find(|c| c.name.ends_with("reject.b")).expect("reject.b");
     let out = failed.system_out.clone().unwrap_or_default();
-    assert!(out.contains("re-run: upi-conformance run --seed 7 --only reject.b"), "{out}");
+    assert!(
+        out.contains("re-run: upi-conformance run --seed 7 --only reject.b"),
+        "{out}"
+    );
     let statement = upi_spec::catalogue::all()
         .into_iter()
         .find(|r| r.id == "payu.payment.request.amount.format")
@@ -199,5 +205,8 @@ fn junit_carries_properties_the_broken_rule_and_no_output_for_passing_cases() {
         panic!("reject.b is not a failure");
     };
     let statement = statement.expect("the rule is in the catalogue");
-    assert_eq!(failure.message, format!("payu.payment.request.amount.format: {statement}"));
+    assert_eq!(
+        failure.message,
+        format!("payu.payment.request.amount.format: {statement}")
+    );
 }

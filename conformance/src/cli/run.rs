@@ -69,14 +69,20 @@ enum ReportFormat {
 
 fn parse_report(s: &str) -> Result<(ReportFormat, PathBuf), String> {
     let (format, path) = s.split_once('=').ok_or("expected FORMAT=PATH, e.g. junit=report.xml")?;
-    let format = ReportFormat::from_str(format, true).map_err(|_| format!("unknown format {format:?}: text, json, junit or html"))?;
+    let format = ReportFormat::from_str(format, true)
+        .map_err(|_| format!("unknown format {format:?}: text, json, junit or html"))?;
     if path.is_empty() {
         return Err("empty PATH".into());
     }
     Ok((format, PathBuf::from(path)))
 }
 
-fn render(format: ReportFormat, report: &upi_conformance::runner::Report, verbose: bool, ctx: &report::Context) -> String {
+fn render(
+    format: ReportFormat,
+    report: &upi_conformance::runner::Report,
+    verbose: bool,
+    ctx: &report::Context,
+) -> String {
     match format {
         ReportFormat::Text => report::text::render_with(report, verbose, ctx),
         ReportFormat::Json => report::json::render_with(report, ctx),

@@ -63,7 +63,13 @@ struct CaseView {
 }
 
 fn headers(list: &[(String, String)]) -> String {
-    clean(&list.iter().map(|(k, v)| format!("{k}: {v}")).collect::<Vec<_>>().join("\n"))
+    clean(
+        &list
+            .iter()
+            .map(|(k, v)| format!("{k}: {v}"))
+            .collect::<Vec<_>>()
+            .join("\n"),
+    )
 }
 
 fn exchange_view(x: &Exchange) -> ExchangeView {
@@ -101,7 +107,11 @@ fn case_view(report: &Report, ctx: &Context, c: &CaseResult, detailed: bool) -> 
         c.id,
         c.title,
         broken,
-        findings.iter().map(|f| f.message.as_str()).collect::<Vec<_>>().join(" ")
+        findings
+            .iter()
+            .map(|f| f.message.as_str())
+            .collect::<Vec<_>>()
+            .join(" ")
     ));
     let (script, script_path) = if detailed {
         let (s, _) = repro::script(report, ctx, c, ctx.repro_dir.is_some());
@@ -122,10 +132,18 @@ fn case_view(report: &Report, ctx: &Context, c: &CaseResult, detailed: bool) -> 
         broken: clean(&broken),
         search,
         findings,
-        rerun: if detailed { repro::rerun(report, ctx, c) } else { String::new() },
+        rerun: if detailed {
+            repro::rerun(report, ctx, c)
+        } else {
+            String::new()
+        },
         script,
         script_path,
-        exchanges: if detailed { c.exchanges.iter().map(exchange_view).collect() } else { Vec::new() },
+        exchanges: if detailed {
+            c.exchanges.iter().map(exchange_view).collect()
+        } else {
+            Vec::new()
+        },
     }
 }
 
@@ -136,8 +154,10 @@ pub fn render(report: &Report) -> String {
 
 /// The report as one HTML document.
 pub fn render_with(report: &Report, ctx: &Context) -> String {
-    let catalogue: HashMap<String, upi_spec::rule::Rule> =
-        upi_spec::catalogue::all().into_iter().map(|r| (r.id.clone(), r)).collect();
+    let catalogue: HashMap<String, upi_spec::rule::Rule> = upi_spec::catalogue::all()
+        .into_iter()
+        .map(|r| (r.id.clone(), r))
+        .collect();
     let mut groups: BTreeMap<String, Vec<CaseView>> = BTreeMap::new();
     for c in report.cases.iter().filter(|c| c.outcome.fails_run()) {
         let view = case_view(report, ctx, c, true);

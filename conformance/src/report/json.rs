@@ -24,7 +24,10 @@ pub fn render_with(report: &Report, ctx: &Context) -> String {
                 continue;
             }
             let reproduce = match &ctx.repro_dir {
-                Some(dir) => dir.join(format!("{}.sh", repro::file_stem(&c.id))).display().to_string(),
+                Some(dir) => dir
+                    .join(format!("{}.sh", repro::file_stem(&c.id)))
+                    .display()
+                    .to_string(),
                 None => repro::script(report, ctx, c, false).0,
             };
             if let Some(obj) = v.as_object_mut() {

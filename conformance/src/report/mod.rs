@@ -44,6 +44,9 @@ pub fn clean(text: &str) -> String {
 mod tests {
     #[test]
     fn control_characters_are_escaped() {
-        assert_eq!(super::clean("a\u{1b}[31mb\u{7}\r\nc\td"), "a\\u{1b}[31mb\\u{7}\\u{d}\nc\td");
+        assert_eq!(
+            super::clean("a\u{1b}[31mb\u{7}\r\nc\td"),
+            "a\\u{1b}[31mb\\u{7}\\u{d}\nc\td"
+        );
     }
 }

@@ -11,9 +11,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use super::Context;
 use crate::runner::Report;
 use crate::runner::case::CaseResult;
-use crate::runner::http::{
-    DOCUMENT_BYTES, Exchange, INLINE_BODY_LIMIT, Part, ReplayBody, curl_command, document_name,
-};
+use crate::runner::http::{DOCUMENT_BYTES, Exchange, INLINE_BODY_LIMIT, Part, ReplayBody, curl_command, document_name};
 
 /// The command that re-runs `case` alone with the same seed and configuration.
 pub fn rerun(report: &Report, ctx: &Context, case: &CaseResult) -> String {
@@ -40,7 +38,13 @@ pub fn rerun(report: &Report, ctx: &Context, case: &CaseResult) -> String {
 /// A file name made from a case ID.
 pub fn file_stem(id: &str) -> String {
     id.chars()
-        .map(|c| if c.is_ascii_alphanumeric() || "-_.".contains(c) { c } else { '_' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || "-_.".contains(c) {
+                c
+            } else {
+                '_'
+            }
+        })
         .collect()
 }
 
@@ -55,7 +59,11 @@ pub fn script(report: &Report, ctx: &Context, case: &CaseResult, files: bool) ->
     for (n, x) in case.exchanges.iter().enumerate() {
         let r = &x.replay;
         if r.method.is_empty() {
-            lines.push(format!("# exchange {}: {} (not replayable: no recorded request)", n + 1, super::clean(&x.request_line)));
+            lines.push(format!(
+                "# exchange {}: {} (not replayable: no recorded request)",
+                n + 1,
+                super::clean(&x.request_line)
+            ));
             continue;
         }
         let mut parts: Vec<&Part> = r.url.0.iter().collect();
@@ -103,7 +111,9 @@ pub fn script(report: &Report, ctx: &Context, case: &CaseResult, files: bool) ->
         rerun(report, ctx, case)
     ));
     for s in &secrets {
-        out.push_str(&format!(": \"${{{s}:?set {s} to the secret from your configuration}}\"\n"));
+        out.push_str(&format!(
+            ": \"${{{s}:?set {s} to the secret from your configuration}}\"\n"
+        ));
     }
     for d in &documents {
         out.push_str(&format!(

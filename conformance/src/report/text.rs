@@ -98,7 +98,12 @@ pub fn render_with(report: &Report, verbose: bool, ctx: &Context) -> String {
         let _ = writeln!(out, "  re-run: {}", repro::rerun(report, ctx, c));
         for x in &c.exchanges {
             for d in repro::decoded(x) {
-                let _ = writeln!(out, "  {} {}", clean(&x.request_line), clean(&d).replace('\n', "\n    "));
+                let _ = writeln!(
+                    out,
+                    "  {} {}",
+                    clean(&x.request_line),
+                    clean(&d).replace('\n', "\n    ")
+                );
             }
         }
         match &ctx.repro_dir {

@@ -29,7 +29,10 @@ fn read_bounded(path: &Path) -> Result<String> {
         .read_to_end(&mut bytes)
         .with_context(|| format!("reading {}", path.display()))?;
     if bytes.len() as u64 > MAX_CONFIG_BYTES {
-        bail!("{} is larger than {MAX_CONFIG_BYTES} bytes: not a configuration", path.display());
+        bail!(
+            "{} is larger than {MAX_CONFIG_BYTES} bytes: not a configuration",
+            path.display()
+        );
     }
     String::from_utf8(bytes).with_context(|| format!("{} is not UTF-8", path.display()))
 }

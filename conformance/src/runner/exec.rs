@@ -169,7 +169,11 @@ impl Executor {
             if x.reflects_secret() {
                 findings.push(Finding::must(
                     "transport.no-secret-reflected",
-                    format!("the response to {} reflects a secret ({})", x.request_line, x.secret_reflected.join(", ")),
+                    format!(
+                        "the response to {} reflects a secret ({})",
+                        x.request_line,
+                        x.secret_reflected.join(", ")
+                    ),
                 ));
             }
         }
@@ -484,10 +488,7 @@ impl Executor {
             return;
         }
         if !api.rejected(Some(status), &x.response_bytes) {
-            findings.push(Finding::must(
-                rule,
-                x.not_rejected(rule, &excerpt(&x.response_body)),
-            ));
+            findings.push(Finding::must(rule, x.not_rejected(rule, &excerpt(&x.response_body))));
             return;
         }
         let mut shape = Vec::new();
@@ -1063,7 +1064,12 @@ pub async fn unreachable_bases(config: &RunConfig) -> Vec<(String, String)> {
             unreachable.push((base, "not a URL".into()));
             continue;
         };
-        let host = url.host_str().unwrap_or("").trim_start_matches('[').trim_end_matches(']').to_string();
+        let host = url
+            .host_str()
+            .unwrap_or("")
+            .trim_start_matches('[')
+            .trim_end_matches(']')
+            .to_string();
         let port = url.port_or_known_default().unwrap_or(80);
         let timeout = Duration::from_millis(config.limits.request_timeout_ms.max(1_000));
         match tokio::time::timeout(timeout, tokio::net::TcpStream::connect((host.as_str(), port))).await {

@@ -226,7 +226,9 @@ impl Client {
             body: match &request.body {
                 Body::Empty => ReplayBody::Empty,
                 Body::Bytes(b) => ReplayBody::Bytes(self.secrets.split(b)),
-                Body::Multipart(parts) => ReplayBody::Multipart(parts.iter().map(|(k, v)| (k.clone(), split(v))).collect()),
+                Body::Multipart(parts) => {
+                    ReplayBody::Multipart(parts.iter().map(|(k, v)| (k.clone(), split(v))).collect())
+                }
             },
         };
         exchange.request_line = format!("{} {}", request.method, replay.url.display());
@@ -264,7 +266,10 @@ impl Client {
             ..Exchange::default()
         };
         let limit = self.timeout;
-        if tokio::time::timeout(limit, self.exchange(request, &mut exchange)).await.is_err() {
+        if tokio::time::timeout(limit, self.exchange(request, &mut exchange))
+            .await
+            .is_err()
+        {
             exchange.timed_out = true;
             exchange.error = Some(format!(
                 "no complete answer within {} ms (connect, headers and body together)",
@@ -385,7 +390,10 @@ pub fn curl_command(replay: &Replay, body_file: Option<&str>) -> String {
         words.push("-H".into());
         words.push(header.shell());
     }
-    let has_type = replay.headers.iter().any(|(k, _)| k.eq_ignore_ascii_case("content-type"));
+    let has_type = replay
+        .headers
+        .iter()
+        .any(|(k, _)| k.eq_ignore_ascii_case("content-type"));
     match &replay.body {
         ReplayBody::Empty => {}
         ReplayBody::Bytes(body) => {
@@ -394,7 +402,11 @@ pub fn curl_command(replay: &Replay, body_file: Option<&str>) -> String {
                 words.push(shell_words::quote("Content-Type:").into_owned());
             }
             words.push("--data-binary".into());
-            let size: usize = body.0.iter().map(|p| if let Part::Text(t) = p { t.len() } else { 0 }).sum();
+            let size: usize = body
+                .0
+                .iter()
+                .map(|p| if let Part::Text(t) = p { t.len() } else { 0 })
+                .sum();
             match body_file {
                 Some(file) if size > INLINE_BODY_LIMIT && !body.has_secret() => {
                     words.push(shell_words::quote(&format!("@{file}")).into_owned());

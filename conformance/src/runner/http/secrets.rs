@@ -149,7 +149,10 @@ impl Secrets {
                 let percent: String = form_urlencoded::byte_serialize(s.value.as_bytes()).collect();
                 add(percent, Form::Percent);
                 add(STANDARD.encode(format!("{}:", s.value)), Form::BasicUser);
-                add(STANDARD.encode(&s.value).trim_end_matches('=').to_string(), Form::Base64);
+                add(
+                    STANDARD.encode(&s.value).trim_end_matches('=').to_string(),
+                    Form::Base64,
+                );
             }
         }
         let matcher = (!patterns.is_empty())
