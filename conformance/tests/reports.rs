@@ -23,6 +23,7 @@ fn exchange() -> Exchange {
         timed_out: false,
         elapsed_ms: 3,
         curl: "curl -sS -X POST 'http://127.0.0.1:1/_payment' --data-binary 'key=JPM7Fg&hash=<redacted>'".into(),
+        ..Exchange::default()
     }
 }
 
@@ -153,9 +154,59 @@ fn text_report_ends_with_the_counts() {
     let text = report::text::render(&sample(), false);
     assert!(text.contains("FAIL reject.b"));
     assert!(text.contains("UNEXPECTED-PASS reject.e"));
-    assert!(text.contains("reproduce: curl "));
+    assert!(
+        text.contains("re-run: upi-conformance run --seed 7 --only reject.b"),
+        "{text}"
+    );
     assert!(
         text.trim_end().ends_with("conformance: 3 passed, 2 failed, 1 skipped"),
         "{text}"
+    );
+}
+
+#[test]
+fn control_characters_from_the_target_are_escaped_in_human_readable_reports() {
+    let mut r = sample();
+    r.cases[1].findings[0].message = "bell\u{7} esc\u{1b}[31m cr\r".into();
+    r.cases[1].exchanges[0].response_body = "\u{1b}]0;pwned\u{7}".into();
+    for (name, text) in [
+        ("text", report::text::render(&r, true)),
+        ("html", report::html::render(&r)),
+        ("junit", report::junit::render(&r)),
+    ] {
+        for c in ['\u{1b}', '\u{7}', '\r'] {
+            assert!(!text.contains(c), "{name} carries a raw {c:?}");
+        }
+        assert!(text.contains("\\u{1b}"), "{name} does not show the escape");
+    }
+}
+
+#[test]
+fn junit_carries_properties_the_broken_rule_and_no_output_for_passing_cases() {
+    let xml = report::junit::render(&sample());
+    assert!(xml.contains("<property name=\"seed\" value=\"7\"/>"), "{xml}");
+    assert!(xml.contains("<property name=\"target\""), "{xml}");
+    assert!(xml.contains("<property name=\"version\""), "{xml}");
+    let parsed = junit_parser::from_reader(std::io::Cursor::new(xml.as_bytes())).expect("valid JUnit XML");
+    let cases = &parsed.suites[0].cases;
+    let pass = cases.iter().find(|c| c.name.ends_with("reject.a")).expect("reject.a");
+    assert!(pass.system_out.is_none(), "a passing case carries output");
+    let failed = cases.iter().find(|c| c.name.ends_with("reject.b")).expect("reject.b");
+    let out = failed.system_out.clone().unwrap_or_default();
+    assert!(
+        out.contains("re-run: upi-conformance run --seed 7 --only reject.b"),
+        "{out}"
+    );
+    let statement = upi_spec::catalogue::all()
+        .into_iter()
+        .find(|r| r.id == "payu.payment.request.amount.format")
+        .map(|r| r.statement);
+    let junit_parser::TestStatus::Failure(failure) = &failed.status else {
+        panic!("reject.b is not a failure");
+    };
+    let statement = statement.expect("the rule is in the catalogue");
+    assert_eq!(
+        failure.message,
+        format!("payu.payment.request.amount.format: {statement}")
     );
 }

@@ -47,6 +47,10 @@ pub struct RunArgs {
     /// Write the report here instead of standard output (the summary still goes to stderr).
     #[arg(long)]
     output: Option<PathBuf>,
+    /// Also write a report in FORMAT to PATH (repeatable: `--report junit=r.xml --report
+    /// html=r.html`); reproducer scripts go to `PATH.repro/` next to the first one.
+    #[arg(long = "report", value_name = "FORMAT=PATH", value_parser = parse_report)]
+    reports: Vec<(ReportFormat, PathBuf)>,
     /// Fault for the embedded reference server (for demonstrating the checks).
     #[arg(long)]
     fault: Option<String>,
@@ -61,6 +65,30 @@ enum ReportFormat {
     Json,
     Junit,
     Html,
+}
+
+fn parse_report(s: &str) -> Result<(ReportFormat, PathBuf), String> {
+    let (format, path) = s.split_once('=').ok_or("expected FORMAT=PATH, e.g. junit=report.xml")?;
+    let format = ReportFormat::from_str(format, true)
+        .map_err(|_| format!("unknown format {format:?}: text, json, junit or html"))?;
+    if path.is_empty() {
+        return Err("empty PATH".into());
+    }
+    Ok((format, PathBuf::from(path)))
+}
+
+fn render(
+    format: ReportFormat,
+    report: &upi_conformance::runner::Report,
+    verbose: bool,
+    ctx: &report::Context,
+) -> String {
+    match format {
+        ReportFormat::Text => report::text::render_with(report, verbose, ctx),
+        ReportFormat::Json => report::json::render_with(report, ctx),
+        ReportFormat::Junit => report::junit::render_with(report, ctx),
+        ReportFormat::Html => report::html::render_with(report, ctx),
+    }
 }
 
 pub fn run_command(args: RunArgs) -> Result<ExitCode> {
@@ -105,12 +133,19 @@ pub fn run_command(args: RunArgs) -> Result<ExitCode> {
             }
             Err(RunError::Setup(e)) => return Err(e),
         };
-        let rendered = match args.format {
-            ReportFormat::Text => report::text::render(&report, args.verbose),
-            ReportFormat::Json => report::json::render(&report),
-            ReportFormat::Junit => report::junit::render(&report),
-            ReportFormat::Html => report::html::render(&report),
+        let first_file = args.reports.first().map(|(_, p)| p).or(args.output.as_ref());
+        let ctx = report::Context {
+            config: args.config.clone(),
+            target: args.target.clone(),
+            fault: args.fault.clone(),
+            repro_dir: first_file.map(|p| PathBuf::from(format!("{}.repro", p.display()))),
         };
+        report::repro::write_all(&report, &ctx).context("writing reproducer scripts")?;
+        for (format, path) in &args.reports {
+            std::fs::write(path, render(*format, &report, args.verbose, &ctx))
+                .with_context(|| format!("writing {}", path.display()))?;
+        }
+        let rendered = render(args.format, &report, args.verbose, &ctx);
         match &args.output {
             Some(path) => {
                 std::fs::write(path, &rendered).with_context(|| format!("writing {}", path.display()))?;

@@ -1,16 +1,28 @@
-//! JUnit XML (via `quick-junit`): one test suite per conformance suite, one test case per case;
-//! failures carry the findings and the reproducing curl command.
+//! JUnit XML (via `quick-junit`): one test suite per conformance suite, one test case per case.
+//! Every suite carries the run's properties (seed, target, version); a failure's message is the
+//! broken rule and its statement, its output the re-run command and curl lines. Passing cases
+//! carry no output.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::time::Duration;
 
 use quick_junit::{NonSuccessKind, Report as JunitReport, TestCase, TestCaseStatus, TestSuite};
 
+use super::{Context, clean, repro};
 use crate::runner::Report;
 use crate::runner::case::Outcome;
 
-/// The report as JUnit XML.
+/// The report as JUnit XML (no re-run context: see [`render_with`]).
 pub fn render(report: &Report) -> String {
+    render_with(report, &Context::default())
+}
+
+/// The report as JUnit XML.
+pub fn render_with(report: &Report, ctx: &Context) -> String {
+    let statements: HashMap<String, String> = upi_spec::catalogue::all()
+        .into_iter()
+        .map(|r| (r.id, r.statement))
+        .collect();
     let mut junit = JunitReport::new("upi-conformance");
     let mut suites: BTreeMap<&str, TestSuite> = BTreeMap::new();
     for c in &report.cases {
@@ -20,18 +32,23 @@ pub fn render(report: &Report) -> String {
             }
             Outcome::Skipped { reason } => {
                 let mut s = TestCaseStatus::skipped();
-                s.set_message(reason.clone());
+                s.set_message(clean(reason));
                 s
             }
             Outcome::Fail | Outcome::UnexpectedPass { .. } => {
                 let mut s = TestCaseStatus::non_success(NonSuccessKind::Failure);
-                let first = c.findings.first().map(|f| format!("{}: {}", f.rule, f.message));
-                s.set_message(first.unwrap_or_else(|| "listed as expected to fail, but passed".into()));
+                let first = c.findings.first().map(|f| match statements.get(&f.rule) {
+                    Some(statement) => format!("{}: {}", f.rule, statement),
+                    None => f.rule.clone(),
+                });
+                s.set_message(clean(
+                    &first.unwrap_or_else(|| "listed as expected to fail, but passed".into()),
+                ));
                 s.set_type(c.outcome.label());
                 let detail: Vec<String> = c
                     .findings
                     .iter()
-                    .map(|f| format!("{} [{}]: {}", f.rule, f.severity, f.message))
+                    .map(|f| format!("{} [{}]: {}", f.rule, f.severity, clean(&f.message)))
                     .collect();
                 s.set_description(detail.join("\n"));
                 s
@@ -40,12 +57,26 @@ pub fn render(report: &Report) -> String {
         let mut case = TestCase::new(c.id.clone(), status);
         case.set_classname(c.suite.clone());
         case.set_time(Duration::from_millis(c.elapsed_ms));
-        if let Some(x) = c.exchanges.last() {
-            case.set_system_out(format!("{}\n{}", c.rules.join(" "), x.curl));
+        if c.outcome.fails_run() {
+            let (script, _) = repro::script(report, ctx, c, ctx.repro_dir.is_some());
+            let curls: Vec<&str> = script.lines().filter(|l| l.starts_with("curl")).collect();
+            case.set_system_out(clean(&format!(
+                "re-run: {}\n{}",
+                repro::rerun(report, ctx, c),
+                curls.join("\n")
+            )));
         }
         suites
             .entry(&c.suite)
-            .or_insert_with(|| TestSuite::new(c.suite.clone()))
+            .or_insert_with(|| {
+                let mut s = TestSuite::new(c.suite.clone());
+                s.add_properties([
+                    ("seed".to_string(), report.seed.to_string()),
+                    ("target".to_string(), clean(&report.target)),
+                    ("version".to_string(), env!("CARGO_PKG_VERSION").to_string()),
+                ]);
+                s
+            })
             .add_test_case(case);
     }
     junit.add_test_suites(suites.into_values());

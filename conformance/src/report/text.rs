@@ -4,11 +4,19 @@
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
+use super::{Context, clean, repro};
 use crate::runner::Report;
 use crate::runner::case::Outcome;
 
-/// The summary as text.
+/// The summary as text (no re-run context: see [`render_with`]).
 pub fn render(report: &Report, verbose: bool) -> String {
+    render_with(report, verbose, &Context::default())
+}
+
+/// The summary as text; every failing case shows the command that re-runs it alone, its
+/// decoded request bodies and its reproducer script (a path when the context has a directory,
+/// inline otherwise). Text from the target has its control characters escaped.
+pub fn render_with(report: &Report, verbose: bool, ctx: &Context) -> String {
     let mut out = String::new();
     let mut suites: BTreeMap<&str, BTreeMap<&str, usize>> = BTreeMap::new();
     for c in &report.cases {
@@ -21,7 +29,8 @@ pub fn render(report: &Report, verbose: bool) -> String {
     let _ = writeln!(
         out,
         "upi-conformance run against {} (seed {})",
-        report.target, report.seed
+        clean(&report.target),
+        report.seed
     );
     if !report.sandbox {
         let _ = writeln!(
@@ -67,7 +76,13 @@ pub fn render(report: &Report, verbose: bool) -> String {
         if !show {
             continue;
         }
-        let _ = writeln!(out, "\n{} {} — {}", c.outcome.label().to_uppercase(), c.id, c.title);
+        let _ = writeln!(
+            out,
+            "\n{} {} — {}",
+            c.outcome.label().to_uppercase(),
+            clean(&c.id),
+            clean(&c.title)
+        );
         if let Outcome::UnexpectedPass { reason } = &c.outcome {
             let _ = writeln!(
                 out,
@@ -75,10 +90,45 @@ pub fn render(report: &Report, verbose: bool) -> String {
             );
         }
         for f in c.findings.iter().take(8) {
-            let _ = writeln!(out, "  {} [{}]: {}", f.rule, f.severity, f.message);
+            let _ = writeln!(out, "  {} [{}]: {}", clean(&f.rule), f.severity, clean(&f.message));
         }
-        if let Some(x) = c.exchanges.last() {
-            let _ = writeln!(out, "  reproduce: {}", x.curl);
+        if !c.outcome.fails_run() {
+            continue;
+        }
+        let _ = writeln!(out, "  re-run: {}", repro::rerun(report, ctx, c));
+        for x in &c.exchanges {
+            for d in repro::decoded(x) {
+                let _ = writeln!(
+                    out,
+                    "  {} {}",
+                    clean(&x.request_line),
+                    clean(&d).replace('\n', "\n    ")
+                );
+            }
+        }
+        match &ctx.repro_dir {
+            Some(dir) => {
+                let _ = writeln!(
+                    out,
+                    "  reproduce: sh {}",
+                    dir.join(format!("{}.sh", repro::file_stem(&c.id))).display()
+                );
+            }
+            None => {
+                let (script, _) = repro::script(report, ctx, c, false);
+                if script.len() <= 8 * 1024 {
+                    let _ = writeln!(out, "  reproduce:");
+                    for line in script.lines().filter(|l| l.starts_with("curl")) {
+                        let _ = writeln!(out, "    {}", clean(line));
+                    }
+                } else {
+                    let _ = writeln!(
+                        out,
+                        "  reproduce: {} bytes of requests; write reports to a file (--report text=PATH) for a script",
+                        script.len()
+                    );
+                }
+            }
         }
     }
     for p in &report.unused_expectations {

@@ -4,8 +4,89 @@
 
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result};
+use std::io::Read;
+
+use anyhow::{Context, Result, bail};
 use serde::Deserialize;
+
+use super::http::Secret;
+
+/// Largest configuration file read, in bytes.
+pub const MAX_CONFIG_BYTES: u64 = 1 << 20;
+
+/// Accepted range of `limits.request_timeout_ms`.
+pub const REQUEST_TIMEOUT_MS: std::ops::RangeInclusive<u64> = 1..=600_000;
+/// Accepted range of `limits.max_response_bytes`.
+pub const MAX_RESPONSE_BYTES: std::ops::RangeInclusive<usize> = 1..=(64 << 20);
+/// Accepted range of `limits.generated_per_message`.
+pub const GENERATED_PER_MESSAGE: std::ops::RangeInclusive<usize> = 0..=1_000;
+
+/// Reads at most [`MAX_CONFIG_BYTES`] of a file (so `/dev/zero` is refused, not read forever).
+fn read_bounded(path: &Path) -> Result<String> {
+    let file = std::fs::File::open(path).with_context(|| format!("reading {}", path.display()))?;
+    let mut bytes = Vec::new();
+    file.take(MAX_CONFIG_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .with_context(|| format!("reading {}", path.display()))?;
+    if bytes.len() as u64 > MAX_CONFIG_BYTES {
+        bail!(
+            "{} is larger than {MAX_CONFIG_BYTES} bytes: not a configuration",
+            path.display()
+        );
+    }
+    String::from_utf8(bytes).with_context(|| format!("{} is not UTF-8", path.display()))
+}
+
+/// A config value: from the variable `env_name` when given, `${VAR}` from that variable,
+/// otherwise the literal. A missing variable is an error naming it and the field.
+fn resolve(field: &str, value: &str, env_name: Option<&str>, env: &impl Fn(&str) -> Option<String>) -> Result<String> {
+    let name = match env_name {
+        Some(name) => name.trim_start_matches("${").trim_end_matches('}'),
+        None => match value.strip_prefix("${").and_then(|v| v.strip_suffix('}')) {
+            Some(name) => name,
+            None => return Ok(value.to_string()),
+        },
+    };
+    if name.is_empty() || !name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
+        bail!("{field}: {name:?} is not an environment variable name");
+    }
+    match env(name) {
+        Some(v) if !v.is_empty() => Ok(v),
+        Some(_) => bail!("{field}: environment variable {name} is empty"),
+        None => bail!("{field}: environment variable {name} is not set"),
+    }
+}
+
+impl Limits {
+    /// Checks every limit against its accepted range.
+    pub fn check(&self) -> Result<()> {
+        if !REQUEST_TIMEOUT_MS.contains(&self.request_timeout_ms) {
+            bail!(
+                "limits.request_timeout_ms = {} is out of range {}..={}",
+                self.request_timeout_ms,
+                REQUEST_TIMEOUT_MS.start(),
+                REQUEST_TIMEOUT_MS.end()
+            );
+        }
+        if !MAX_RESPONSE_BYTES.contains(&self.max_response_bytes) {
+            bail!(
+                "limits.max_response_bytes = {} is out of range {}..={}",
+                self.max_response_bytes,
+                MAX_RESPONSE_BYTES.start(),
+                MAX_RESPONSE_BYTES.end()
+            );
+        }
+        if !GENERATED_PER_MESSAGE.contains(&self.generated_per_message) {
+            bail!(
+                "limits.generated_per_message = {} is out of range {}..={}",
+                self.generated_per_message,
+                GENERATED_PER_MESSAGE.start(),
+                GENERATED_PER_MESSAGE.end()
+            );
+        }
+        Ok(())
+    }
+}
 
 /// A complete run configuration.
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -45,8 +126,10 @@ pub struct Targets {
 pub struct EcCredentials {
     /// `merchant_id` form field.
     pub merchant_id: String,
-    /// API key (Basic auth user name for `/orders`).
+    /// API key (Basic auth user name for `/orders`); `${VAR}` reads it from the environment.
     pub api_key: String,
+    /// Environment variable holding the API key (overrides `api_key`).
+    pub api_key_env: Option<String>,
     /// Customer ID, sent as `x-routing-id`.
     pub customer_id: String,
 }
@@ -77,8 +160,10 @@ pub struct MerchantCredentials {
 pub struct PayuCredentials {
     /// Merchant key.
     pub key: String,
-    /// Salt (secret; never printed).
+    /// Salt (secret; never printed); `${VAR}` reads it from the environment.
     pub salt: String,
+    /// Environment variable holding the salt (overrides `salt`).
+    pub salt_env: Option<String>,
 }
 
 /// Timeouts, size caps and the request rate limit.
@@ -100,6 +185,7 @@ impl Default for EcCredentials {
         EcCredentials {
             merchant_id: "upi_conformance_test".into(),
             api_key: "test_api_key".into(),
+            api_key_env: None,
             customer_id: "customer_1122".into(),
         }
     }
@@ -125,6 +211,7 @@ impl Default for PayuCredentials {
         PayuCredentials {
             key: "JPM7Fg".into(),
             salt: "upiConformanceTestSalt".into(),
+            salt_env: None,
         }
     }
 }
@@ -155,10 +242,47 @@ pub fn keys_dir() -> PathBuf {
 }
 
 impl RunConfig {
-    /// Reads a TOML configuration file.
+    /// Reads a TOML configuration file (at most [`MAX_CONFIG_BYTES`]), takes secrets from the
+    /// environment where it says so, and checks the limits.
     pub fn from_file(path: &Path) -> Result<RunConfig> {
-        let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
-        toml::from_str(&text).with_context(|| format!("parsing {}", path.display()))
+        let text = read_bounded(path)?;
+        let config = RunConfig::from_toml(&text, |name| std::env::var(name).ok())
+            .with_context(|| format!("in {}", path.display()))?;
+        Ok(config)
+    }
+
+    /// Parses a configuration, resolving environment references through `env`, and checks it.
+    pub fn from_toml(text: &str, env: impl Fn(&str) -> Option<String>) -> Result<RunConfig> {
+        let mut config: RunConfig = toml::from_str(text).context("parsing the configuration")?;
+        config.ec.api_key = resolve("ec.api_key", &config.ec.api_key, config.ec.api_key_env.as_deref(), &env)?;
+        config.payu.salt = resolve("payu.salt", &config.payu.salt, config.payu.salt_env.as_deref(), &env)?;
+        config.payu.key = resolve("payu.key", &config.payu.key, None, &env)?;
+        config.ec.merchant_id = resolve("ec.merchant_id", &config.ec.merchant_id, None, &env)?;
+        for (field, path) in [
+            ("merchant.signing_key", &mut config.merchant.signing_key),
+            ("merchant.wrong_key", &mut config.merchant.wrong_key),
+            ("merchant.psp_public_key", &mut config.merchant.psp_public_key),
+        ] {
+            let text = path.to_string_lossy().into_owned();
+            *path = PathBuf::from(resolve(field, &text, None, &env)?);
+        }
+        config.limits.check()?;
+        Ok(config)
+    }
+
+    /// The secrets reports must never show, each with the environment variable a reproducer
+    /// script reads it from (the one the config named, or `UPI_EC_API_KEY` / `UPI_PAYU_SALT`).
+    pub fn secrets(&self) -> Vec<Secret> {
+        vec![
+            Secret {
+                name: self.payu.salt_env.clone().unwrap_or_else(|| "UPI_PAYU_SALT".into()),
+                value: self.payu.salt.clone(),
+            },
+            Secret {
+                name: self.ec.api_key_env.clone().unwrap_or_else(|| "UPI_EC_API_KEY".into()),
+                value: self.ec.api_key.clone(),
+            },
+        ]
     }
 
     /// The base URL of an API (without a trailing slash), if configured.
@@ -187,4 +311,37 @@ pub enum Api {
     Payu,
     /// The reference server's sandbox control.
     Sandbox,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env(name: &str) -> Option<String> {
+        (name == "PAYU_SALT").then(|| "fromEnvSalt".to_string())
+    }
+
+    #[test]
+    fn secrets_come_from_the_environment() {
+        let c = RunConfig::from_toml("[payu]\nsalt_env = \"PAYU_SALT\"\n", env).unwrap();
+        assert_eq!(c.payu.salt, "fromEnvSalt");
+        assert_eq!(c.secrets()[0].name, "PAYU_SALT");
+        let c = RunConfig::from_toml("[payu]\nsalt = \"${PAYU_SALT}\"\n", env).unwrap();
+        assert_eq!(c.payu.salt, "fromEnvSalt");
+        let e = RunConfig::from_toml("[ec]\napi_key = \"${EC_KEY}\"\n", env).unwrap_err();
+        assert!(format!("{e:#}").contains("EC_KEY is not set"), "{e:#}");
+    }
+
+    #[test]
+    fn limits_out_of_range_are_refused() {
+        for (line, field) in [
+            ("generated_per_message = 1000000", "generated_per_message"),
+            ("request_timeout_ms = 0", "request_timeout_ms"),
+            ("max_response_bytes = 0", "max_response_bytes"),
+        ] {
+            let e = RunConfig::from_toml(&format!("[limits]\n{line}\n"), env).unwrap_err();
+            assert!(format!("{e:#}").contains(field), "{e:#}");
+        }
+        assert!(RunConfig::from_toml("[limits]\ngenerated_per_message = 5\n", env).is_ok());
+    }
 }

@@ -95,7 +95,7 @@ impl Executor {
             Duration::from_millis(config.limits.request_timeout_ms),
             config.limits.max_response_bytes,
             config.limits.requests_per_second,
-            vec![config.payu.salt.clone(), config.ec.api_key.clone()],
+            config.secrets(),
         )?;
         let mut executor = Executor {
             client,
@@ -165,14 +165,19 @@ impl Executor {
             }
         }
         for x in &exchanges {
-            // The client masks configured secrets as `<secret>` in recorded bodies.
-            if x.response_body.contains("<secret>") {
+            // The client records where a configured secret came back (headers or body).
+            if x.reflects_secret() {
                 findings.push(Finding::must(
                     "transport.no-secret-reflected",
-                    format!("the response to {} reflects a secret", x.request_line),
+                    format!(
+                        "the response to {} reflects a secret ({})",
+                        x.request_line,
+                        x.secret_reflected.join(", ")
+                    ),
                 ));
             }
         }
+        exchanges.iter_mut().for_each(Exchange::compact);
         let outcome = match skipped {
             Some(reason) => super::case::Outcome::Skipped { reason },
             None => grade(&findings),
@@ -483,13 +488,7 @@ impl Executor {
             return;
         }
         if !api.rejected(Some(status), &x.response_bytes) {
-            findings.push(Finding::must(
-                rule,
-                format!(
-                    "the target accepted a request that breaks {rule}: HTTP {status} {}",
-                    excerpt(&x.response_body)
-                ),
-            ));
+            findings.push(Finding::must(rule, x.not_rejected(rule, &excerpt(&x.response_body))));
             return;
         }
         let mut shape = Vec::new();
@@ -1065,7 +1064,12 @@ pub async fn unreachable_bases(config: &RunConfig) -> Vec<(String, String)> {
             unreachable.push((base, "not a URL".into()));
             continue;
         };
-        let host = url.host_str().unwrap_or("").to_string();
+        let host = url
+            .host_str()
+            .unwrap_or("")
+            .trim_start_matches('[')
+            .trim_end_matches(']')
+            .to_string();
         let port = url.port_or_known_default().unwrap_or(80);
         let timeout = Duration::from_millis(config.limits.request_timeout_ms.max(1_000));
         match tokio::time::timeout(timeout, tokio::net::TcpStream::connect((host.as_str(), port))).await {

@@ -629,7 +629,7 @@ fn judge_case(
     x: &Exchange,
 ) -> Vec<Finding> {
     let mut findings = judge::transport(x);
-    if x.response_body.contains("<secret>") {
+    if x.reflects_secret() {
         findings.push(Finding::must(
             "transport.no-secret-reflected",
             format!("the response to {} reflects a secret", x.request_line),

@@ -1,12 +1,18 @@
 //! The runner's HTTP client: per-request timeouts, a cap on response bodies, redirects never
 //! followed, an optional request-rate limit, and a record of every exchange (with a `curl`
-//! reproduction whose secrets are replaced by placeholders).
+//! reproduction whose secrets are read from environment variables; signatures and hashes over
+//! test data are kept so the replay is accepted).
 
 use std::time::{Duration, Instant};
 
 use reqwest::redirect::Policy;
 use serde::Serialize;
+use sha2::{Digest, Sha256};
 use tokio::sync::Mutex;
+
+mod secrets;
+
+pub use secrets::{Form, Masked, Part, Secret, Secrets};
 
 /// A request body.
 #[derive(Debug, Clone)]
@@ -35,19 +41,21 @@ pub struct Request {
 /// One request and what came back, as recorded in reports.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Exchange {
-    /// Method and URL.
+    /// Method and URL (secrets masked).
     pub request_line: String,
-    /// Request headers (secrets masked).
+    /// Request headers (secrets masked; signatures and `Authorization` over test data kept).
     pub request_headers: Vec<(String, String)>,
-    /// Request body as text (secrets masked; multipart as `name=value` lines).
+    /// Request body as text (secrets masked; multipart as `name=value` lines), a prefix of at
+    /// most [`REPORT_BODY_PREFIX`] bytes.
     pub request_body: String,
     /// HTTP status, if a response arrived.
     pub status: Option<u16>,
-    /// Response headers.
+    /// Response headers (secrets masked).
     pub response_headers: Vec<(String, String)>,
-    /// Response body (lossy UTF-8, capped).
+    /// Response body (lossy UTF-8, secrets masked), a prefix of at most [`REPORT_BODY_PREFIX`]
+    /// bytes; `response_size` and `response_sha256` describe everything read.
     pub response_body: String,
-    /// Raw response bytes (not serialised).
+    /// Raw response bytes (not serialised; emptied by [`Exchange::compact`] once judged).
     #[serde(skip)]
     pub response_bytes: Vec<u8>,
     /// Whether the body was cut at the cap.
@@ -58,9 +66,55 @@ pub struct Exchange {
     pub timed_out: bool,
     /// Milliseconds until the response was read.
     pub elapsed_ms: u64,
-    /// A curl command that repeats the request, secrets replaced by placeholders.
+    /// A curl command that repeats the request, secrets read from environment variables
+    /// (bodies over [`INLINE_BODY_LIMIT`] bytes as `@request-body.bin`).
     pub curl: String,
+    /// Bytes of response body read (at most the cap).
+    pub response_size: u64,
+    /// SHA-256 (hex) of the response bytes read.
+    pub response_sha256: String,
+    /// The response's `Content-Encoding`, when it is not `identity` (the runner decodes none).
+    pub content_encoding: Option<String>,
+    /// Where a configured secret came back (`header NAME`, `body`), if anywhere.
+    pub secret_reflected: Vec<String>,
+    /// The request exactly as sent, secrets split out (not serialised; for reproducer scripts).
+    #[serde(skip)]
+    pub replay: Replay,
 }
+
+/// The request of an exchange exactly as sent, with secrets as named parts.
+#[derive(Debug, Clone, Default)]
+pub struct Replay {
+    /// HTTP method.
+    pub method: String,
+    /// URL.
+    pub url: Masked,
+    /// Headers in order.
+    pub headers: Vec<(String, Masked)>,
+    /// Body.
+    pub body: ReplayBody,
+}
+
+/// The body of a [`Replay`].
+#[derive(Debug, Clone, Default)]
+pub enum ReplayBody {
+    /// No body.
+    #[default]
+    Empty,
+    /// Exact bytes.
+    Bytes(Masked),
+    /// Multipart parts (`@name` values are file parts holding [`DOCUMENT_BYTES`]).
+    Multipart(Vec<(String, Masked)>),
+}
+
+/// The bytes sent for a multipart file part.
+pub const DOCUMENT_BYTES: &[u8] = b"%PDF-1.4 upi-conformance test invoice\n";
+
+/// Largest body prefix kept in a report, in bytes.
+pub const REPORT_BODY_PREFIX: usize = 8 * 1024;
+
+/// Largest request body a curl line carries inline; larger ones go to a file.
+pub const INLINE_BODY_LIMIT: usize = 4 * 1024;
 
 impl Exchange {
     /// A response header (case-insensitive).
@@ -70,28 +124,65 @@ impl Exchange {
             .find(|(k, _)| k.eq_ignore_ascii_case(name))
             .map(|(_, v)| v.as_str())
     }
+
+    /// Whether the response carried a configured secret (in a header or the body).
+    pub fn reflects_secret(&self) -> bool {
+        !self.secret_reflected.is_empty()
+    }
+
+    /// The `Location` of a 3xx answer.
+    pub fn redirect(&self) -> Option<&str> {
+        match self.status {
+            Some(300..=399) => Some(self.header("location").unwrap_or("")),
+            _ => None,
+        }
+    }
+
+    /// How a non-rejection of a request that breaks `rule` is described: a redirect is named
+    /// as one, anything else is "accepted".
+    pub fn not_rejected(&self, rule: &str, excerpt: &str) -> String {
+        let status = self.status.unwrap_or(0);
+        match self.redirect() {
+            Some(location) => format!(
+                "the target redirected a request that breaks {rule} instead of rejecting it: HTTP {status} to {location:?}"
+            ),
+            None => format!("the target accepted a request that breaks {rule}: HTTP {status} {excerpt}"),
+        }
+    }
+
+    /// A note for a body that could not be read: names its `Content-Encoding` (empty when none).
+    pub fn encoding_note(&self) -> String {
+        self.content_encoding
+            .as_ref()
+            .map(|e| format!(" (the body is Content-Encoding: {e}; the runner asks for and decodes none)"))
+            .unwrap_or_default()
+    }
+
+    /// Drops the raw response bytes once the exchange has been judged (the report keeps the
+    /// prefix, size and digest), so a run's memory does not grow with every body.
+    pub fn compact(&mut self) {
+        self.response_bytes = Vec::new();
+    }
 }
 
 /// The client.
 pub struct Client {
     inner: reqwest::Client,
+    timeout: Duration,
     max_body: usize,
     min_interval: Option<Duration>,
     last: Mutex<Option<Instant>>,
-    secrets: Vec<String>,
+    secrets: Secrets,
 }
 
-const MASKED_FIELDS: [&str; 3] = ["hash", "signature", "protected"];
-const MASKED_HEADERS: [&str; 3] = ["authorization", "x-response-signature", "cookie"];
-
 impl Client {
-    /// A client with a per-request timeout, a body cap and a rate limit (0: none). `secrets`
-    /// are strings that must never appear in a report (salts, keys).
-    pub fn new(
+    /// A client with a per-request timeout (connect, headers and body together), a body cap and
+    /// a rate limit (0: none). `secrets` must never appear in a report (salts, API keys).
+    pub fn new<S: Into<Secret>>(
         timeout: Duration,
         max_body: usize,
         requests_per_second: u32,
-        secrets: Vec<String>,
+        secrets: Vec<S>,
     ) -> anyhow::Result<Client> {
         let inner = reqwest::Client::builder()
             .timeout(timeout)
@@ -103,18 +194,17 @@ impl Client {
             (requests_per_second > 0).then(|| Duration::from_secs_f64(1.0 / f64::from(requests_per_second)));
         Ok(Client {
             inner,
+            timeout,
             max_body,
             min_interval,
             last: Mutex::new(None),
-            secrets: secrets.into_iter().filter(|s| !s.is_empty()).collect(),
+            secrets: Secrets::new(secrets.into_iter().map(Into::into).collect()),
         })
     }
 
     /// Masks secrets in a text.
     pub fn mask(&self, text: &str) -> String {
-        self.secrets
-            .iter()
-            .fold(text.to_string(), |t, s| t.replace(s.as_str(), "<secret>"))
+        self.secrets.mask(text)
     }
 
     /// Sends a request and records the exchange; transport failures are recorded, not raised.
@@ -125,48 +215,42 @@ impl Client {
     }
 
     /// Fills the request side of `exchange` for reports: headers and body with secrets masked,
-    /// and the curl line. [`Client::send`] does it for every request; the fuzzer only for the
-    /// requests it reports.
+    /// the replay and the curl line. [`Client::send`] does it for every request; the fuzzer only
+    /// for the requests it reports.
     pub fn render_request(&self, request: &Request, exchange: &mut Exchange) {
-        let shown_body = match &request.body {
-            Body::Empty => String::new(),
-            Body::Bytes(b) => mask_form_or_json(&String::from_utf8_lossy(b)),
-            Body::Multipart(parts) => parts
-                .iter()
-                .map(|(k, v)| {
-                    format!(
-                        "{k}={}",
-                        if MASKED_FIELDS.contains(&k.as_str()) {
-                            "<redacted>"
-                        } else {
-                            v
-                        }
-                    )
-                })
-                .collect::<Vec<_>>()
-                .join("\n"),
+        let split = |s: &str| self.secrets.split(s.as_bytes());
+        let replay = Replay {
+            method: request.method.clone(),
+            url: split(&request.url),
+            headers: request.headers.iter().map(|(k, v)| (k.clone(), split(v))).collect(),
+            body: match &request.body {
+                Body::Empty => ReplayBody::Empty,
+                Body::Bytes(b) => ReplayBody::Bytes(self.secrets.split(b)),
+                Body::Multipart(parts) => {
+                    ReplayBody::Multipart(parts.iter().map(|(k, v)| (k.clone(), split(v))).collect())
+                }
+            },
         };
-        let request_headers: Vec<(String, String)> = request
-            .headers
-            .iter()
-            .map(|(k, v)| {
-                (
-                    k.clone(),
-                    if MASKED_HEADERS.contains(&k.to_ascii_lowercase().as_str()) {
-                        "<redacted>".into()
-                    } else {
-                        v.clone()
-                    },
-                )
-            })
-            .collect();
-        exchange.curl = self.mask(&curl_line(request, &request_headers, &shown_body));
-        exchange.request_body = self.mask(&shown_body);
-        exchange.request_headers = request_headers;
+        exchange.request_line = format!("{} {}", request.method, replay.url.display());
+        exchange.request_headers = replay.headers.iter().map(|(k, v)| (k.clone(), v.display())).collect();
+        exchange.request_body = match &replay.body {
+            ReplayBody::Empty => String::new(),
+            ReplayBody::Bytes(b) => prefix(&b.display()),
+            ReplayBody::Multipart(parts) => prefix(
+                &parts
+                    .iter()
+                    .map(|(k, v)| format!("{k}={}", v.display()))
+                    .collect::<Vec<_>>()
+                    .join("\n"),
+            ),
+        };
+        exchange.curl = curl_command(&replay, Some("request-body.bin"));
+        exchange.replay = replay;
     }
 
     /// Sends a request and records the response side of the exchange (the request side is left
-    /// empty: see [`Client::render_request`]).
+    /// empty: see [`Client::render_request`]). The whole exchange (connect, headers, body) is
+    /// bounded by the timeout, and at most the cap of body bytes is read.
     pub async fn send_unrendered(&self, request: &Request) -> Exchange {
         if let Some(gap) = self.min_interval {
             let mut last = self.last.lock().await;
@@ -176,6 +260,42 @@ impl Client {
             }
             *last = Some(Instant::now());
         }
+        let started = Instant::now();
+        let mut exchange = Exchange {
+            request_line: format!("{} {}", request.method, self.mask(&request.url)),
+            ..Exchange::default()
+        };
+        let limit = self.timeout;
+        if tokio::time::timeout(limit, self.exchange(request, &mut exchange))
+            .await
+            .is_err()
+        {
+            exchange.timed_out = true;
+            exchange.error = Some(format!(
+                "no complete answer within {} ms (connect, headers and body together)",
+                limit.as_millis()
+            ));
+        }
+        exchange.response_size = exchange.response_bytes.len() as u64;
+        exchange.response_sha256 = hex::encode(Sha256::digest(&exchange.response_bytes));
+        let mut reflected = Vec::new();
+        for (k, v) in &mut exchange.response_headers {
+            if self.secrets.found_in(v.as_bytes()) {
+                reflected.push(format!("header {k}"));
+                *v = self.mask(v);
+            }
+        }
+        if self.secrets.found_in(&exchange.response_bytes) {
+            reflected.push("body".to_string());
+        }
+        exchange.secret_reflected = reflected;
+        let shown = &exchange.response_bytes[..exchange.response_bytes.len().min(REPORT_BODY_PREFIX)];
+        exchange.response_body = self.secrets.split(shown).display();
+        exchange.elapsed_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
+        exchange
+    }
+
+    async fn exchange(&self, request: &Request, exchange: &mut Exchange) {
         let method = reqwest::Method::from_bytes(request.method.as_bytes()).unwrap_or(reqwest::Method::POST);
         let mut builder = self.inner.request(method, &request.url);
         for (k, v) in &request.headers {
@@ -190,8 +310,7 @@ impl Client {
                     form = match v.strip_prefix('@') {
                         Some(file) => form.part(
                             k.clone(),
-                            reqwest::multipart::Part::bytes(b"%PDF-1.4 upi-conformance test invoice\n".to_vec())
-                                .file_name(document_name(file)),
+                            reqwest::multipart::Part::bytes(DOCUMENT_BYTES.to_vec()).file_name(document_name(file)),
                         ),
                         None => form.text(k.clone(), v.clone()),
                     };
@@ -199,15 +318,10 @@ impl Client {
                 builder = builder.multipart(form);
             }
         }
-        let started = Instant::now();
-        let mut exchange = Exchange {
-            request_line: format!("{} {}", request.method, request.url),
-            ..Exchange::default()
-        };
         match builder.send().await {
             Err(e) => {
                 exchange.timed_out = e.is_timeout();
-                exchange.error = Some(describe(&e));
+                exchange.error = Some(self.mask(&describe(&e)));
             }
             Ok(mut response) => {
                 exchange.status = Some(response.status().as_u16());
@@ -216,6 +330,10 @@ impl Client {
                     .iter()
                     .map(|(k, v)| (k.to_string(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
                     .collect();
+                exchange.content_encoding = exchange
+                    .header("content-encoding")
+                    .filter(|e| !e.trim().eq_ignore_ascii_case("identity"))
+                    .map(str::to_string);
                 loop {
                     match response.chunk().await {
                         Ok(Some(chunk)) => {
@@ -231,22 +349,92 @@ impl Client {
                         Ok(None) => break,
                         Err(e) => {
                             exchange.timed_out = e.is_timeout();
-                            exchange.error = Some(describe(&e));
+                            exchange.error = Some(self.mask(&describe(&e)));
                             break;
                         }
                     }
                 }
-                exchange.response_body = self.mask(&String::from_utf8_lossy(&exchange.response_bytes));
             }
         }
-        exchange.elapsed_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
-        exchange
     }
+}
+
+/// At most [`REPORT_BODY_PREFIX`] bytes of `text` (cut at a character boundary), with a note of
+/// the whole size when cut.
+fn prefix(text: &str) -> String {
+    if text.len() <= REPORT_BODY_PREFIX {
+        return text.to_string();
+    }
+    let mut end = REPORT_BODY_PREFIX;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}… ({} bytes in all)", &text[..end], text.len())
+}
+
+/// A curl command (one line, every word quoted with `shell_words::quote`, secrets from
+/// environment variables) that sends `replay` again with the exact bytes. A body over
+/// [`INLINE_BODY_LIMIT`] bytes is read from `body_file` (`--data-binary @FILE`) when one is
+/// given. A request without a `Content-Type` gets none from curl either.
+pub fn curl_command(replay: &Replay, body_file: Option<&str>) -> String {
+    let mut words = vec![
+        "curl".to_string(),
+        "-sS".into(),
+        "-X".into(),
+        shell_words::quote(&replay.method).into_owned(),
+        replay.url.shell(),
+    ];
+    for (k, v) in &replay.headers {
+        let mut header = Masked::literal(format!("{k}: ").as_bytes());
+        header.0.extend(v.0.iter().cloned());
+        words.push("-H".into());
+        words.push(header.shell());
+    }
+    let has_type = replay
+        .headers
+        .iter()
+        .any(|(k, _)| k.eq_ignore_ascii_case("content-type"));
+    match &replay.body {
+        ReplayBody::Empty => {}
+        ReplayBody::Bytes(body) => {
+            if !has_type {
+                words.push("-H".into());
+                words.push(shell_words::quote("Content-Type:").into_owned());
+            }
+            words.push("--data-binary".into());
+            let size: usize = body
+                .0
+                .iter()
+                .map(|p| if let Part::Text(t) = p { t.len() } else { 0 })
+                .sum();
+            match body_file {
+                Some(file) if size > INLINE_BODY_LIMIT && !body.has_secret() => {
+                    words.push(shell_words::quote(&format!("@{file}")).into_owned());
+                }
+                _ => words.push(body.shell()),
+            }
+        }
+        ReplayBody::Multipart(parts) => {
+            for (k, v) in parts {
+                let mut field = Masked::literal(format!("{k}=").as_bytes());
+                field.0.extend(v.0.iter().cloned());
+                if let Some(Part::Text(t)) = v.0.first()
+                    && t.starts_with(b"@")
+                {
+                    let name = document_name(&String::from_utf8_lossy(&t[1..]));
+                    field = Masked::literal(format!("{k}=@{name}").as_bytes());
+                }
+                words.push("-F".into());
+                words.push(field.shell());
+            }
+        }
+    }
+    words.join(" ")
 }
 
 /// The file name to upload for a `@path` value: its last segment, or `invoice.pdf` when that has
 /// no extension (the seeds' `@"/path/to/file"` placeholder). The bytes sent are a tiny PDF.
-fn document_name(path: &str) -> String {
+pub fn document_name(path: &str) -> String {
     match path.rsplit('/').next() {
         Some(name) if name.contains('.') => name.to_string(),
         _ => "invoice.pdf".to_string(),
@@ -262,51 +450,4 @@ fn describe(e: &reqwest::Error) -> String {
         source = s.source();
     }
     text
-}
-
-/// Masks hash and signature values in a form body or JSON text.
-fn mask_form_or_json(text: &str) -> String {
-    if let Ok(mut value) = serde_json::from_str::<serde_json::Value>(text) {
-        if let Some(obj) = value.as_object_mut() {
-            for key in MASKED_FIELDS {
-                if obj.contains_key(key) && key == "signature" {
-                    obj.insert(key.into(), serde_json::Value::String("<redacted>".into()));
-                }
-            }
-        }
-        return value.to_string();
-    }
-    text.split('&')
-        .map(|pair| match pair.split_once('=') {
-            Some((k, _)) if MASKED_FIELDS.contains(&k) => format!("{k}=<redacted>"),
-            _ => pair.to_string(),
-        })
-        .collect::<Vec<_>>()
-        .join("&")
-}
-
-fn shell_quote(s: &str) -> String {
-    format!("'{}'", s.replace('\'', "'\\''"))
-}
-
-fn curl_line(request: &Request, headers: &[(String, String)], body: &str) -> String {
-    let mut line = format!("curl -sS -X {} {}", request.method, shell_quote(&request.url));
-    for (k, v) in headers {
-        line.push_str(&format!(" -H {}", shell_quote(&format!("{k}: {v}"))));
-    }
-    match &request.body {
-        Body::Empty => {}
-        Body::Bytes(_) => line.push_str(&format!(" --data-binary {}", shell_quote(body))),
-        Body::Multipart(parts) => {
-            for (k, v) in parts {
-                let v = if MASKED_FIELDS.contains(&k.as_str()) {
-                    "<redacted>"
-                } else {
-                    v.as_str()
-                };
-                line.push_str(&format!(" -F {}", shell_quote(&format!("{k}={v}"))));
-            }
-        }
-    }
-    line
 }

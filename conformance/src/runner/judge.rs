@@ -57,7 +57,7 @@ pub fn response_against(message_id: &str, exchange: &Exchange, findings: &mut Ve
         Err(e) => {
             findings.push(Finding::must(
                 format!("{message_id}.{}", catalogue::syntax_rule(message).0),
-                e.to_string(),
+                format!("{e}{}", exchange.encoding_note()),
             ));
             None
         }
