@@ -29,6 +29,7 @@ macro_rules! out {
 
 mod audit;
 mod catalogue;
+mod completions;
 mod deeplink;
 mod fuzz;
 mod hash;
@@ -47,7 +48,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 /// Conformance suite for UPI payment-gateway APIs (Juspay EC, TPAP SDK, Merchant Stack, PayU).
 #[derive(Debug, Parser)]
-#[command(name = "upi-conformance", version, about, long_about = None)]
+#[command(name = "upi-conformance", version = completions::VERSION, about, long_about = None)]
 pub struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -93,6 +94,10 @@ enum Command {
     Replay(fuzz::ReplayArgs),
     /// Judge captured traffic (HAR, or JSON lines of TPAP payloads) against the models.
     Audit(audit::AuditArgs),
+    /// Write a shell completion script (bash, zsh, fish, elvish, powershell) to standard output.
+    Completions(completions::CompletionsArgs),
+    /// Write the man page (roff) to standard output.
+    Man(completions::ManArgs),
 }
 
 /// Runs the parsed command and maps its outcome to an exit code.
@@ -112,6 +117,8 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Audit(args) => audit::run(&args),
         Command::Fuzz(args) => fuzz::run_fuzz(args),
         Command::Replay(args) => fuzz::run_replay(args),
+        Command::Completions(args) => completions::completions(&args),
+        Command::Man(args) => completions::man(&args),
     };
     usage_error_is_exit_2(outcome)
 }
