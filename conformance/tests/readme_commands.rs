@@ -14,13 +14,34 @@ const BIN: &str = env!("CARGO_BIN_EXE_upi-conformance");
 
 /// README commands not run, by prefix, with the reason.
 const SKIP: &[(&str, &str)] = &[
-    ("cargo test --workspace", "the test suite itself, which contains this test"),
-    ("cargo install", "a release build of the whole workspace (minutes); CI installs it"),
-    ("docker build", "needs a Docker daemon; the Dockerfile is checked in review"),
-    ("upi-conformance serve", "runs until killed; tests/serve_cli.rs covers it"),
-    ("upi-conformance run --target http://127.0.0.1:18080", "needs the `serve` above running"),
-    ("upi-conformance fuzz --duration 60s", "runs for 60 s; tests/fuzzer.rs covers the fuzzer"),
-    ("upi-conformance replay findings/", "needs a finding written by a fuzz run and a live target"),
+    (
+        "cargo test --workspace",
+        "the test suite itself, which contains this test",
+    ),
+    (
+        "cargo install",
+        "a release build of the whole workspace (minutes); CI installs it",
+    ),
+    (
+        "docker build",
+        "needs a Docker daemon; the Dockerfile is checked in review",
+    ),
+    (
+        "upi-conformance serve",
+        "runs until killed; tests/serve_cli.rs covers it",
+    ),
+    (
+        "upi-conformance run --target http://127.0.0.1:18080",
+        "needs the `serve` above running",
+    ),
+    (
+        "upi-conformance fuzz --duration 60s",
+        "runs for 60 s; tests/fuzzer.rs covers the fuzzer",
+    ),
+    (
+        "upi-conformance replay findings/",
+        "needs a finding written by a fuzz run and a live target",
+    ),
 ];
 
 /// README commands that exit non-zero on purpose, by prefix: (prefix, exit code, reason).
@@ -78,8 +99,7 @@ fn scratch(tag: &str) -> PathBuf {
     for entry in std::fs::read_dir(repo().join("schemas")).expect("schemas") {
         let path = entry.expect("entry").path();
         if path.is_file() {
-            std::fs::copy(&path, dir.join("schemas").join(path.file_name().expect("name")))
-                .expect("copy schema");
+            std::fs::copy(&path, dir.join("schemas").join(path.file_name().expect("name"))).expect("copy schema");
         }
     }
     dir
@@ -87,7 +107,11 @@ fn scratch(tag: &str) -> PathBuf {
 
 /// Runs one command with bash in `dir`; `None` when it ran past the timeout (it is killed).
 fn run(dir: &Path, command: &str) -> Option<(i32, String)> {
-    let path = format!("{}:{}", dir.join("bin").display(), std::env::var("PATH").unwrap_or_default());
+    let path = format!(
+        "{}:{}",
+        dir.join("bin").display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
     let mut child = Command::new("bash")
         .args(["-o", "pipefail", "-c", command])
         .current_dir(dir)
@@ -118,7 +142,11 @@ fn run(dir: &Path, command: &str) -> Option<(i32, String)> {
 fn every_readme_command_runs_as_written() {
     let readme = std::fs::read_to_string(repo().join("README.md")).expect("README.md");
     let commands = readme_commands(&readme);
-    assert!(commands.len() >= 20, "found only {} README commands: {commands:#?}", commands.len());
+    assert!(
+        commands.len() >= 20,
+        "found only {} README commands: {commands:#?}",
+        commands.len()
+    );
     let dir = scratch("all");
     let mut failures = Vec::new();
     let (mut ran, mut skipped) = (0, 0);
@@ -141,7 +169,10 @@ fn every_readme_command_runs_as_written() {
                 ));
             }
             Some((code, _)) => {
-                println!("ok    {command} (exit {code}, {:.1} s)", started.elapsed().as_secs_f64());
+                println!(
+                    "ok    {command} (exit {code}, {:.1} s)",
+                    started.elapsed().as_secs_f64()
+                );
                 ran += 1;
             }
         }
@@ -158,7 +189,11 @@ fn every_readme_command_runs_as_written() {
         }
     }
     println!("{ran} README commands ran as written, {skipped} skipped with a reason");
-    assert!(failures.is_empty(), "README commands that do not run as written:\n{}", failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "README commands that do not run as written:\n{}",
+        failures.join("\n")
+    );
 }
 
 #[test]
@@ -178,8 +213,7 @@ fn extraction_finds_blocks_joins_continuations_and_maps_cargo_run() {
 fn the_runner_reports_a_failing_command_and_a_hung_one() {
     // The harness itself must see a broken command: a wrong exit code and a missing file.
     let dir = scratch("harness");
-    let (code, stderr) = run(&dir, "upi-conformance validate --message no.such.message x.json")
-        .expect("finishes");
+    let (code, stderr) = run(&dir, "upi-conformance validate --message no.such.message x.json").expect("finishes");
     assert_ne!(code, 0, "a command naming an unknown message must fail");
     assert!(!stderr.is_empty(), "the failing command explains itself on stderr");
     let (code, _) = run(&dir, "true | false").expect("finishes");
@@ -204,4 +238,48 @@ fn version_names_the_commit() {
     };
     let expected = format!("upi-conformance {} (commit {commit})", env!("CARGO_PKG_VERSION"));
     assert_eq!(version.trim(), expected);
+}
+
+#[test]
+fn build_script_falls_back_to_unknown_outside_git() {
+    // "A build from a tarball must not fail": build.rs compiled on its own and run where no git
+    // repository is (and with git off PATH) names the commit `unknown`; inside this checkout the
+    // short HEAD; UPI_CONFORMANCE_COMMIT wins when it is a hex name, and is ignored otherwise.
+    let tmp = std::env::temp_dir().join(format!("upi-buildrs-{}", std::process::id()));
+    std::fs::create_dir_all(tmp.join("not-git")).expect("tmp");
+    let exe = tmp.join("build-script");
+    let rustc = std::env::var("RUSTC").unwrap_or_else(|_| "rustc".to_owned());
+    let status = Command::new(rustc)
+        .args(["--edition", "2024", "-o"])
+        .arg(&exe)
+        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("build.rs"))
+        .status()
+        .expect("rustc runs");
+    assert!(status.success(), "build.rs compiles on its own");
+    let commit_of = |dir: &Path, env: Option<&str>, path: Option<&str>| -> String {
+        let mut cmd = Command::new(&exe);
+        cmd.env("CARGO_MANIFEST_DIR", dir).env_remove("UPI_CONFORMANCE_COMMIT");
+        if let Some(c) = env {
+            cmd.env("UPI_CONFORMANCE_COMMIT", c);
+        }
+        if let Some(p) = path {
+            cmd.env("PATH", p);
+        }
+        let out = cmd.output().expect("build script runs");
+        assert!(out.status.success(), "the build script never fails");
+        let text = String::from_utf8_lossy(&out.stdout).into_owned();
+        text.lines()
+            .find_map(|l| l.strip_prefix("cargo:rustc-env=UPI_CONFORMANCE_COMMIT="))
+            .expect("sets UPI_CONFORMANCE_COMMIT")
+            .to_owned()
+    };
+    let not_git = tmp.join("not-git");
+    assert_eq!(commit_of(&not_git, None, None), "unknown");
+    assert_eq!(
+        commit_of(Path::new(env!("CARGO_MANIFEST_DIR")), None, Some("/nonexistent")),
+        "unknown"
+    );
+    assert_eq!(commit_of(&not_git, Some("abc1234"), None), "abc1234");
+    assert_eq!(commit_of(&not_git, Some("not a commit"), None), "unknown");
+    let _ = std::fs::remove_dir_all(&tmp);
 }
