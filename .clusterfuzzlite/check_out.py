@@ -4,8 +4,9 @@
 Per fuzz target T (the names `cargo fuzz list` prints):
   - T is an executable ELF built with libFuzzer (LLVMFuzzerTestOneInput), AddressSanitizer
     (__asan_report_*) and coverage instrumentation (__sanitizer_cov_*), and it runs: the binary
-    executes its whole seed corpus once (-runs=0) with its .options flags and dictionary, prints
-    INITED, exits 0, and accepts every flag (no "unrecognized flag");
+    executes its whole unzipped seed corpus once (-runs=0; libFuzzer must find every seed) with
+    its .options flags and dictionary, prints INITED, exits 0, and accepts every flag (no
+    "unrecognized flag");
   - T.dict exists and libFuzzer loads exactly as many entries as this script parses from it;
   - T.options is INI with a [libfuzzer] section; a `dict` it names exists in $OUT;
   - T_seed_corpus.zip exists when fuzz/seeds/T/ does, is a valid zip and holds exactly those
@@ -111,9 +112,10 @@ def check_binary(out: Path, t: str, seeds: Path | None, errors: list[str]) -> No
             )
     if seeds is not None and seeds.is_dir():
         n_seeds = sum(1 for p in seeds.iterdir() if p.is_file())
-        read = re.search(r"READ units: (\d+)", log)
-        if read is None and n_seeds:
-            errors.append(f"{t}: libFuzzer read none of the {n_seeds} seeds")
+        found = re.search(r"(\d+) files found in", log) or re.search(r"READ units: (\d+)", log)
+        if n_seeds and (found is None or int(found.group(1)) != n_seeds):
+            got = found.group(1) if found else "none"
+            errors.append(f"{t}: libFuzzer found {got} of the {n_seeds} seeds in the corpus zip")
 
 
 def check_dict(out: Path, t: str, errors: list[str]) -> None:
