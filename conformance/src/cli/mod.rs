@@ -29,6 +29,7 @@ macro_rules! out {
 
 mod audit;
 mod catalogue;
+mod client_test;
 mod completions;
 mod deeplink;
 mod fuzz;
@@ -39,6 +40,7 @@ mod run;
 mod schemas;
 mod serve;
 mod sign;
+mod tpap;
 mod validate;
 mod verify;
 
@@ -98,6 +100,12 @@ enum Command {
     Completions(completions::CompletionsArgs),
     /// Write the man page (roff) to standard output.
     Man(completions::ManArgs),
+    /// Run the TPAP SDK suite through a shim (`tpap run --shim 'CMD'`), or list shim faults.
+    Tpap(tpap::TpapArgs),
+    /// The reference TPAP shim (JSON lines on stdin/stdout, or HTTP), optionally with a fault.
+    TpapShim(tpap::TpapShimArgs),
+    /// Play PayU toward a merchant's S2S callback endpoint and judge the merchant's order state.
+    ClientTest(client_test::ClientTestArgs),
 }
 
 /// Runs the parsed command and maps its outcome to an exit code.
@@ -119,6 +127,9 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Replay(args) => fuzz::run_replay(args),
         Command::Completions(args) => completions::completions(&args),
         Command::Man(args) => completions::man(&args),
+        Command::Tpap(args) => tpap::run(args),
+        Command::TpapShim(args) => tpap::shim(&args),
+        Command::ClientTest(args) => client_test::run(&args),
     };
     usage_error_is_exit_2(outcome)
 }
