@@ -42,14 +42,26 @@ const SKIP: &[(&str, &str)] = &[
         "upi-conformance replay findings/",
         "needs a finding written by a fuzz run and a live target",
     ),
+    ("upi-conformance client-test", "needs a live merchant callback endpoint"),
+    (
+        "upi-conformance tpap run --shim-url",
+        "needs a TPAP shim listening on that URL",
+    ),
 ];
 
 /// README commands that exit non-zero on purpose, by prefix: (prefix, exit code, reason).
-const EXIT: &[(&str, i32, &str)] = &[(
-    "upi-conformance audit golden/audit/ec-txns.har",
-    1,
-    "the capture holds a /txns request breaking two must rules, which audit reports",
-)];
+const EXIT: &[(&str, i32, &str)] = &[
+    (
+        "upi-conformance audit golden/audit/ec-txns.har",
+        1,
+        "the capture holds a /txns request breaking two must rules, which audit reports",
+    ),
+    (
+        "upi-conformance tpap run --shim 'upi-conformance tpap-shim --fault",
+        1,
+        "the README shows the suite failing against a faulty shim",
+    ),
+];
 
 const TIMEOUT: Duration = Duration::from_secs(60);
 
