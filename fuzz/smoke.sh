@@ -9,10 +9,18 @@
 #
 # Usage: fuzz/smoke.sh [target...]     (default: every target of `cargo fuzz list`)
 # Env:   FUZZ_SECONDS=5  FUZZ_SANITIZER=address (or none: faster build, panics still caught)
+#
+# With AddressSanitizer the build uses the flags OSS-Fuzz's Rust builder gives build.sh
+# (.clusterfuzzlite/env.sh: clang with ASan for C dependencies, --cfg fuzzing), so this run and
+# .clusterfuzzlite/check.sh share one build in fuzz/target.
 set -euo pipefail
 cd "$(dirname "$0")"
 seconds="${FUZZ_SECONDS:-5}"
 sanitizer="${FUZZ_SANITIZER:-address}"
+if [[ "$sanitizer" == address ]]; then
+  # shellcheck source=../.clusterfuzzlite/env.sh
+  source ../.clusterfuzzlite/env.sh
+fi
 
 if ! cargo fuzz --version >/dev/null 2>&1; then
   echo "== installing cargo-fuzz"

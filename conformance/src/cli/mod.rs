@@ -30,6 +30,7 @@ macro_rules! out {
 mod audit;
 mod catalogue;
 mod client_test;
+mod completions;
 mod deeplink;
 mod fuzz;
 mod hash;
@@ -49,7 +50,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 /// Conformance suite for UPI payment-gateway APIs (Juspay EC, TPAP SDK, Merchant Stack, PayU).
 #[derive(Debug, Parser)]
-#[command(name = "upi-conformance", version, about, long_about = None)]
+#[command(name = "upi-conformance", version = completions::VERSION, about, long_about = None)]
 pub struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -95,6 +96,10 @@ enum Command {
     Replay(fuzz::ReplayArgs),
     /// Judge captured traffic (HAR, or JSON lines of TPAP payloads) against the models.
     Audit(audit::AuditArgs),
+    /// Write a shell completion script (bash, zsh, fish, elvish, powershell) to standard output.
+    Completions(completions::CompletionsArgs),
+    /// Write the man page (roff) to standard output.
+    Man(completions::ManArgs),
     /// Run the TPAP SDK suite through a shim (`tpap run --shim 'CMD'`), or list shim faults.
     Tpap(tpap::TpapArgs),
     /// The reference TPAP shim (JSON lines on stdin/stdout, or HTTP), optionally with a fault.
@@ -120,6 +125,8 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Audit(args) => audit::run(&args),
         Command::Fuzz(args) => fuzz::run_fuzz(args),
         Command::Replay(args) => fuzz::run_replay(args),
+        Command::Completions(args) => completions::completions(&args),
+        Command::Man(args) => completions::man(&args),
         Command::Tpap(args) => tpap::run(args),
         Command::TpapShim(args) => tpap::shim(&args),
         Command::ClientTest(args) => client_test::run(&args),

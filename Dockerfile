@@ -1,0 +1,41 @@
+# The upi-conformance CLI in a container. Two stages: the builder compiles the release binary on
+# the official Rust image; the runtime is Debian slim with only the binary and the TEST-ONLY keys
+# under golden/keys/ (the default keys `run`, `serve` and `fuzz` read, relative to the working
+# directory). TLS roots are compiled in (rustls with webpki-roots), so no CA bundle is needed.
+#
+#   docker build --build-arg UPI_CONFORMANCE_COMMIT=$(git rev-parse --short HEAD) -t upi-conformance .
+#   docker run --rm upi-conformance run                               # embedded reference server
+#   docker run --rm --network host upi-conformance run --target http://127.0.0.1:18080
+#
+# The build context has no .git (see .dockerignore), so `--version` names the commit passed in
+# UPI_CONFORMANCE_COMMIT, or "unknown".
+
+FROM rust:1-slim-bookworm AS builder
+WORKDIR /src
+COPY . .
+ARG UPI_CONFORMANCE_COMMIT=unknown
+ENV UPI_CONFORMANCE_COMMIT=${UPI_CONFORMANCE_COMMIT}
+RUN cargo build --release --locked -p upi-conformance \
+    && strip target/release/upi-conformance
+
+# The reference server as a service (CI service containers cannot pass arguments):
+#   docker build --target refserver -t upi-refserver . && docker run -p 18080:18080 upi-refserver
+FROM debian:bookworm-slim AS refserver
+RUN useradd --system --uid 10001 --home-dir /opt/upi-conformance conformance
+WORKDIR /opt/upi-conformance
+COPY --from=builder /src/target/release/upi-conformance /usr/local/bin/upi-conformance
+COPY --from=builder /src/golden/keys ./golden/keys
+USER conformance
+EXPOSE 18080
+ENTRYPOINT ["upi-conformance"]
+CMD ["serve", "--addr", "0.0.0.0:18080"]
+
+# The CLI (the default target: last stage).
+FROM debian:bookworm-slim AS runtime
+RUN useradd --system --uid 10001 --home-dir /opt/upi-conformance conformance
+WORKDIR /opt/upi-conformance
+COPY --from=builder /src/target/release/upi-conformance /usr/local/bin/upi-conformance
+COPY --from=builder /src/golden/keys ./golden/keys
+USER conformance
+ENTRYPOINT ["upi-conformance"]
+CMD ["--help"]
