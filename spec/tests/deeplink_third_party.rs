@@ -61,7 +61,11 @@ fn third_party_links_mean_what_they_encode_and_break_no_must() {
             .map(|x| x.rule.as_str())
             .collect();
         let want: BTreeSet<&str> = v.musts.iter().map(String::as_str).collect();
-        assert_eq!(musts, want, "{} ({}): {} -> {:?}", v.name, v.library, v.uri, parsed.violations);
+        assert_eq!(
+            musts, want,
+            "{} ({}): {} -> {:?}",
+            v.name, v.library, v.uri, parsed.violations
+        );
     }
     // Every library of the generator contributes every shape.
     for library in [
@@ -75,7 +79,10 @@ fn third_party_links_mean_what_they_encode_and_break_no_must() {
         "php http_build_query",
         "kotlin android.net.Uri.Builder",
     ] {
-        assert!(per_library.get(library).copied().unwrap_or(0) >= 10, "{library}: {per_library:?}");
+        assert!(
+            per_library.get(library).copied().unwrap_or(0) >= 10,
+            "{library}: {per_library:?}"
+        );
     }
 }
 
@@ -98,8 +105,16 @@ fn hostile_links_are_refused_with_a_named_rule() {
     let controls_everywhere = format!("upi://pay?pa=a@ybl&pn={}", "%C2%85".repeat(10_000));
     let cases: [(&str, &str, &str); 6] = [
         ("upi://pay?pa=a@ybl&pn=a%00b%1b[31m", "deeplink.syntax.control", "'\\0'"),
-        ("upi://pay?pa=a@ybl&pn=Shop&tn=%07bell", "deeplink.syntax.control", "'\\u{7}'"),
-        ("upi://pay?pa=a@ybl&pn=%E2%80%AEpohS", "deeplink.syntax.control", "'\\u{202e}'"),
+        (
+            "upi://pay?pa=a@ybl&pn=Shop&tn=%07bell",
+            "deeplink.syntax.control",
+            "'\\u{7}'",
+        ),
+        (
+            "upi://pay?pa=a@ybl&pn=%E2%80%AEpohS",
+            "deeplink.syntax.control",
+            "'\\u{202e}'",
+        ),
         (&long_am, "deeplink.pay.am.format", "at most 18 digits"),
         (&long_fraction, "deeplink.pay.am.format", "at most 18 digits"),
         (&controls_everywhere, "deeplink.syntax.control", "9999 more"),
@@ -115,7 +130,10 @@ fn hostile_links_are_refused_with_a_named_rule() {
         assert!(v.reason.contains(reason), "{uri:.80}: {}", v.reason);
     }
     // The same values, mended, pass: the refusal is about the hostile part only.
-    for uri in ["upi://pay?pa=a@ybl&pn=ab%5B31m", "upi://pay?pa=a@ybl&pn=Shop&am=999999999999999999"] {
+    for uri in [
+        "upi://pay?pa=a@ybl&pn=ab%5B31m",
+        "upi://pay?pa=a@ybl&pn=Shop&am=999999999999999999",
+    ] {
         assert!(parse(uri).unwrap().is_conformant(), "{uri}");
     }
 }

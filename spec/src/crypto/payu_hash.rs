@@ -351,7 +351,11 @@ thread_local! {
 /// Computes the hash of `family` over `fields` without explaining it: one pass over the map,
 /// no slot list, no variant name, the preimage written into one reused buffer, the hex on the
 /// stack.
-pub fn compute_hex(family: HashFamily, fields: &BTreeMap<String, String>, salt: &Salt) -> Result<HexDigest, PayuHashError> {
+pub fn compute_hex(
+    family: HashFamily,
+    fields: &BTreeMap<String, String>,
+    salt: &Salt,
+) -> Result<HexDigest, PayuHashError> {
     let values = Values::of(fields);
     let choice = Choice::decide(family, &values).map_err(|p| problem(family, p))?;
     Ok(hash_choice(&choice, &values, salt))
@@ -439,7 +443,10 @@ mod tests {
     fn fast_path_equals_the_explained_preimage() {
         let salt = Salt::new("s4lt");
         let cases = [
-            (HashFamily::Request, fields(&[("key", "k"), ("txnid", "t"), ("amount", "1")])),
+            (
+                HashFamily::Request,
+                fields(&[("key", "k"), ("txnid", "t"), ("amount", "1")]),
+            ),
             (
                 HashFamily::Request,
                 fields(&[
@@ -455,10 +462,21 @@ mod tests {
             ),
             (
                 HashFamily::Response,
-                fields(&[("key", "k"), ("txnid", "t"), ("status", "success"), ("additional_charges", "5")]),
+                fields(&[
+                    ("key", "k"),
+                    ("txnid", "t"),
+                    ("status", "success"),
+                    ("additional_charges", "5"),
+                ]),
             ),
-            (HashFamily::Response, fields(&[("key", "k"), ("txnid", "t"), ("status", "failure")])),
-            (HashFamily::Command, fields(&[("key", "k"), ("command", "verify_payment"), ("var1", "t")])),
+            (
+                HashFamily::Response,
+                fields(&[("key", "k"), ("txnid", "t"), ("status", "failure")]),
+            ),
+            (
+                HashFamily::Command,
+                fields(&[("key", "k"), ("command", "verify_payment"), ("var1", "t")]),
+            ),
         ];
         for (family, f) in cases {
             let explained = Preimage::new(family, &f).unwrap();
@@ -467,7 +485,10 @@ mod tests {
             assert_eq!(verify(family, &f, &salt, fast.as_str()), Ok(()));
             let mut wrong = fast.to_string();
             wrong.replace_range(0..1, if wrong.starts_with('0') { "1" } else { "0" });
-            assert!(matches!(verify(family, &f, &salt, &wrong), Err(PayuHashError::Mismatch { .. })));
+            assert!(matches!(
+                verify(family, &f, &salt, &wrong),
+                Err(PayuHashError::Mismatch { .. })
+            ));
         }
     }
 

@@ -183,15 +183,42 @@ macro_rules! hashed_fields {
         #[repr(u8)]
         pub(crate) enum F { $($id,)* }
         const NAMES: &[&str] = &[$($name,)*];
-        /// The index of a field name (one `match`, no map lookups).
-        #[inline]
-        fn field_id(name: &str) -> Option<F> {
-            match name {
-                $($name => Some(F::$id),)*
-                _ => None,
-            }
-        }
+        const IDS: &[F] = &[$(F::$id,)*];
     };
+}
+
+/// Slots of the field-name hash table (a power of two).
+const TABLE: usize = 512;
+
+/// The hash of a field name: length, first, second-to-last and last byte.
+#[inline]
+const fn name_hash(b: &[u8]) -> usize {
+    let n = b.len();
+    if n < 2 {
+        return n;
+    }
+    (n * 2 + b[0] as usize * 31 + b[n - 2] as usize * 7 + b[n - 1] as usize) & (TABLE - 1)
+}
+
+/// Field index + 1 per hash slot (0: empty); a collision fails the build.
+const BY_HASH: [u8; TABLE] = {
+    let mut t = [0u8; TABLE];
+    let mut i = 0;
+    while i < NAMES.len() {
+        let h = name_hash(NAMES[i].as_bytes());
+        assert!(t[h] == 0, "field-name hash collision");
+        t[h] = i as u8 + 1;
+        i += 1;
+    }
+    t
+};
+
+/// The index of a field name: one hash and one comparison, no map lookups.
+#[inline]
+fn field_id(name: &str) -> Option<F> {
+    let slot = BY_HASH[name_hash(name.as_bytes())];
+    let i = usize::from(slot).checked_sub(1)?;
+    (NAMES[i] == name).then(|| IDS[i])
 }
 
 hashed_fields! {
@@ -211,18 +238,51 @@ hashed_fields! {
 }
 
 const HEAD_IDS: [F; 11] = [
-    F::key, F::txnid, F::amount, F::productinfo, F::firstname, F::email, F::udf1, F::udf2, F::udf3, F::udf4, F::udf5,
+    F::key,
+    F::txnid,
+    F::amount,
+    F::productinfo,
+    F::firstname,
+    F::email,
+    F::udf1,
+    F::udf2,
+    F::udf3,
+    F::udf4,
+    F::udf5,
 ];
 const UDF_6_TO_10_IDS: [F; 5] = [F::udf6, F::udf7, F::udf8, F::udf9, F::udf10];
 /// [`REQUEST_AFTER_SALT`] as indices (checked against the names by a test).
 const AFTER_SALT_IDS: [F; 17] = [
-    F::additional_charges, F::miles, F::base_payuid, F::base_merchantid, F::paisa_mecode,
-    F::subvention_amount, F::subvention_eligibility, F::merchant_data, F::payoutdetails, F::loan_id,
-    F::twid_customer_hash, F::splitrequest, F::percentage_additional_charges, F::force_pa,
-    F::udf_params, F::buyer_type_business, F::tcs_amount,
+    F::additional_charges,
+    F::miles,
+    F::base_payuid,
+    F::base_merchantid,
+    F::paisa_mecode,
+    F::subvention_amount,
+    F::subvention_eligibility,
+    F::merchant_data,
+    F::payoutdetails,
+    F::loan_id,
+    F::twid_customer_hash,
+    F::splitrequest,
+    F::percentage_additional_charges,
+    F::force_pa,
+    F::udf_params,
+    F::buyer_type_business,
+    F::tcs_amount,
 ];
 const RESPONSE_TAIL_IDS: [F; 11] = [
-    F::udf5, F::udf4, F::udf3, F::udf2, F::udf1, F::email, F::firstname, F::productinfo, F::amount, F::txnid, F::key,
+    F::udf5,
+    F::udf4,
+    F::udf3,
+    F::udf2,
+    F::udf1,
+    F::email,
+    F::firstname,
+    F::productinfo,
+    F::amount,
+    F::txnid,
+    F::key,
 ];
 
 impl F {
@@ -367,7 +427,9 @@ impl Choice {
                 RESPONSE_TAIL_IDS.iter().for_each(|id| f(SlotId::Field(*id)));
             }
             HashFamily::Command => {
-                [F::key, F::command, F::var1].iter().for_each(|id| f(SlotId::Field(*id)));
+                [F::key, F::command, F::var1]
+                    .iter()
+                    .for_each(|id| f(SlotId::Field(*id)));
                 f(SlotId::Salt);
             }
         }

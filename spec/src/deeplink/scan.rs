@@ -231,7 +231,11 @@ pub(crate) fn decode<'a>(raw: &'a str, at: usize, out: &mut Vec<Violation>) -> C
                         out.push(violation(
                             &rules::CONTROL,
                             at + i,
-                            format!("{:?} decodes to the control character {:?}", &raw[i..i + 3], char::from(byte)),
+                            format!(
+                                "{:?} decodes to the control character {:?}",
+                                &raw[i..i + 3],
+                                char::from(byte)
+                            ),
                         ));
                     }
                     high |= byte >= 0x80;
@@ -297,7 +301,9 @@ pub(crate) fn decode<'a>(raw: &'a str, at: usize, out: &mut Vec<Violation>) -> C
     };
     if high {
         // One finding per value (at the first such character), so that time stays linear.
-        let mut bad = text.char_indices().filter(|(_, c)| !c.is_ascii() && is_forbidden_char(*c));
+        let mut bad = text
+            .char_indices()
+            .filter(|(_, c)| !c.is_ascii() && is_forbidden_char(*c));
         if let Some((d, c)) = bad.next() {
             let more = bad.count();
             out.push(violation(

@@ -433,9 +433,7 @@ pub const VALUE_RULES: &[ValueRule] = &[
         check: Check::Decimal {
             max_digits: AMOUNT_DIGITS,
         },
-        source: Source::derived(
-            "fam (first amount) is a decimal amount like am (unverified), so a should",
-        ),
+        source: Source::derived("fam (first amount) is a decimal amount like am (unverified), so a should"),
     },
 ];
 
