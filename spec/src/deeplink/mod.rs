@@ -11,7 +11,7 @@
 //! assert_eq!(p.deeplink.get(Key::Pn), Some("Merchant Inc"));
 //! assert_eq!(p.violations[0].rule, "deeplink.syntax.plus"); // a should: `+` reads as a space
 //! assert_eq!(p.violations[1].rule, "deeplink.pay.am.decimals");
-//! assert_eq!(p.violations[1].at, "byte 50");
+//! assert_eq!(p.violations[1].at, "byte 48");
 //! assert!(p.is_conformant());
 //! ```
 
