@@ -118,3 +118,52 @@ fn deeplink_build_reports_missing_mandatory_fields_and_unknown_messages() {
     let out = run(&["deeplink", "build", "--from-response", path, "--message", "nope"]);
     assert_eq!(out.status.code(), Some(2));
 }
+
+/// E-005: the seeds' own sample responses: `build` fails exactly when `check` of the link it
+/// printed fails or the response lacks a Mandatory field; seed 001's `sdk_params.amount "1"`
+/// builds `am=1`, which both accept.
+#[test]
+fn deeplink_build_and_check_agree_on_the_seed_responses() {
+    let cases = [
+        ("ec.txns.response", "deeplinks/responses/001-ec-txns.json", 0, 0),
+        (
+            "payu.payment.response",
+            "deeplinks/responses/004-payu-payment.json",
+            0,
+            0,
+        ),
+        // V3: TxnInitiationMode missing (DL-6) and refUrl "www.xyz.com" (DL-7).
+        (
+            "merchant.register-intent.v3.response",
+            "deeplinks/responses/003-register-intent-v3.json",
+            1,
+            1,
+        ),
+    ];
+    for (message, file, build_exit, check_exit) in cases {
+        let path = golden(file);
+        let built = run(&[
+            "deeplink",
+            "build",
+            "--from-response",
+            path.to_str().unwrap(),
+            "--message",
+            message,
+        ]);
+        let link = String::from_utf8_lossy(&built.stdout).trim_end().to_string();
+        let checked = run(&["deeplink", "check", &link]);
+        let stderr = String::from_utf8_lossy(&built.stderr);
+        assert_eq!(built.status.code(), Some(build_exit), "{message}: {stderr}");
+        assert_eq!(checked.status.code(), Some(check_exit), "{message}: {link}");
+        // Every must finding of `check` is also reported by `build`.
+        for line in String::from_utf8_lossy(&checked.stdout)
+            .lines()
+            .filter(|l| l.contains("[must]"))
+        {
+            assert!(
+                stderr.contains(&format!("built link: {line}")),
+                "{message}: {line} not in {stderr}"
+            );
+        }
+    }
+}

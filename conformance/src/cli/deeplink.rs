@@ -25,7 +25,9 @@ enum DeeplinkCommand {
         /// The deeplink, e.g. 'upi://pay?pa=juspay@axisbank&pn=Merchant%20Inc&am=1.00&cu=INR&tr=1'.
         uri: String,
     },
-    /// Build the canonical deeplink from an API response (JSON file) and print it.
+    /// Build the canonical deeplink from an API response (JSON file) and print it; the mapping's
+    /// findings and the built link's own (as `check` reports them) go to stderr. Exit 0 when no
+    /// `must` rule is broken by either, 1 otherwise, 2 on unreadable input.
     Build {
         /// The response body, a JSON file.
         #[arg(long = "from-response", value_name = "FILE")]
@@ -86,15 +88,23 @@ fn build(path: &PathBuf, message: &str) -> Result<ExitCode> {
     let response: serde_json::Value =
         serde_json::from_str(&text).with_context(|| format!("parsing {}", path.display()))?;
     let mapped = deeplink::map_response(message, &response)?;
-    outln!("{}", deeplink::build(&mapped.deeplink));
+    let link = deeplink::build(&mapped.deeplink);
+    outln!("{link}");
     for v in &mapped.violations {
         eprintln!("{v}");
     }
+    // The built link is judged as `check` judges it, so that build and check agree: a link
+    // `build` prints without complaint is one `check` accepts (issue 11, E-005).
+    let checked = deeplink::parse(&link).with_context(|| format!("the built link {link} does not parse"))?;
+    for v in &checked.violations {
+        eprintln!("built link: {v}");
+    }
     // The link is printed either way (it is what the response maps to); a response that lacks
-    // what a mandatory parameter needs fails the command, as `check` does for a broken link.
+    // what a mandatory parameter needs, or maps to a link breaking a must, fails the command.
     let musts = mapped
         .violations
         .iter()
+        .chain(&checked.violations)
         .filter(|v| v.severity == Severity::Must)
         .count();
     if musts == 0 {

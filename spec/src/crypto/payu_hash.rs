@@ -4,6 +4,7 @@
 //! mismatch breaks. Values are hashed exactly as sent: no trimming, no re-formatting (the
 //! amount `1` and `1.00` hash differently).
 
+use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -11,7 +12,7 @@ use sha2::{Digest as _, Sha512};
 
 use super::RuleError;
 use super::catalogue::RuleDef;
-use super::payu_sequence::{ChoiceProblem, HashFamily, Sequence, Slot, choose};
+use super::payu_sequence::{Choice, ChoiceProblem, HashFamily, Sequence, Slot, SlotId, Values, choose};
 use crate::format::Format;
 use crate::rule::Severity;
 use crate::source::{Source, seeds};
@@ -248,17 +249,23 @@ pub struct Preimage {
     pub parts: Vec<Part>,
 }
 
+fn problem(family: HashFamily, problem: ChoiceProblem) -> PayuHashError {
+    match problem {
+        ChoiceProblem::MissingRequired(field) => PayuHashError::RequiredField {
+            rule: required_rule(family),
+            field,
+        },
+        ChoiceProblem::UnknownApiVersion(value) => PayuHashError::UnknownApiVersion { value },
+        ChoiceProblem::UdfNeedsApiVersion7(field) => PayuHashError::UdfNeedsApiVersion7 { field },
+    }
+}
+
 impl Preimage {
-    /// Chooses the sequence for `family` and collects the field values.
+    /// Chooses the sequence for `family` and collects the field values, for explanations
+    /// (`hash --explain`, error reports). Hashing itself goes through [`compute_hex`], which
+    /// builds none of this.
     pub fn new(family: HashFamily, fields: &BTreeMap<String, String>) -> Result<Self, PayuHashError> {
-        let sequence = choose(family, fields).map_err(|problem| match problem {
-            ChoiceProblem::MissingRequired(field) => PayuHashError::RequiredField {
-                rule: required_rule(family),
-                field,
-            },
-            ChoiceProblem::UnknownApiVersion(value) => PayuHashError::UnknownApiVersion { value },
-            ChoiceProblem::UdfNeedsApiVersion7(field) => PayuHashError::UdfNeedsApiVersion7 { field },
-        })?;
+        let sequence = choose(family, fields).map_err(|p| problem(family, p))?;
         let parts = sequence
             .slots
             .iter()
@@ -288,13 +295,97 @@ impl Preimage {
 
     /// The lower-case hex SHA-512 of the string with the real salt.
     pub fn hash(&self, salt: &Salt) -> String {
-        hex::encode(Sha512::digest(self.join(salt.expose()).as_bytes()))
+        hex_sha512(self.join(salt.expose()).as_bytes()).to_string()
     }
+}
+
+/// A lower-case hex SHA-512 digest, held on the stack.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub struct HexDigest([u8; 128]);
+
+impl HexDigest {
+    /// The 128 lower-case hex characters.
+    pub fn as_str(&self) -> &str {
+        // Only ASCII hex digits are ever written.
+        std::str::from_utf8(&self.0).unwrap_or_default()
+    }
+}
+
+impl fmt::Display for HexDigest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl fmt::Debug for HexDigest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "HexDigest({})", self.as_str())
+    }
+}
+
+impl PartialEq<str> for HexDigest {
+    fn eq(&self, other: &str) -> bool {
+        self.0 == *other.as_bytes()
+    }
+}
+
+/// SHA-512 of `bytes`, hex-encoded into a stack buffer.
+#[inline]
+pub fn hex_sha512(bytes: &[u8]) -> HexDigest {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let digest = Sha512::digest(bytes);
+    let mut out = [0u8; 128];
+    for (pair, b) in out.chunks_exact_mut(2).zip(digest.iter()) {
+        pair[0] = HEX[usize::from(b >> 4)];
+        pair[1] = HEX[usize::from(b & 0x0f)];
+    }
+    HexDigest(out)
+}
+
+thread_local! {
+    /// The preimage buffer, reused across calls on a thread (zeroed after each use: it held
+    /// the salt).
+    static PREIMAGE: RefCell<Vec<u8>> = RefCell::new(Vec::with_capacity(512));
+}
+
+/// Computes the hash of `family` over `fields` without explaining it: one pass over the map,
+/// no slot list, no variant name, the preimage written into one reused buffer, the hex on the
+/// stack.
+pub fn compute_hex(
+    family: HashFamily,
+    fields: &BTreeMap<String, String>,
+    salt: &Salt,
+) -> Result<HexDigest, PayuHashError> {
+    let values = Values::of(fields);
+    let choice = Choice::decide(family, &values).map_err(|p| problem(family, p))?;
+    Ok(hash_choice(&choice, &values, salt))
+}
+
+#[inline]
+fn hash_choice(choice: &Choice, values: &Values<'_>, salt: &Salt) -> HexDigest {
+    PREIMAGE.with_borrow_mut(|buf| {
+        buf.clear();
+        let mut first = true;
+        choice.for_each_slot(|slot| {
+            if !first {
+                buf.push(b'|');
+            }
+            first = false;
+            match slot {
+                SlotId::Field(f) => buf.extend_from_slice(values.get(f).as_bytes()),
+                SlotId::Reserved => {}
+                SlotId::Salt => buf.extend_from_slice(salt.expose().as_bytes()),
+            }
+        });
+        let digest = hex_sha512(buf);
+        buf.fill(0);
+        digest
+    })
 }
 
 /// Computes the hash of `family` over `fields`.
 pub fn compute(family: HashFamily, fields: &BTreeMap<String, String>, salt: &Salt) -> Result<String, PayuHashError> {
-    Ok(Preimage::new(family, fields)?.hash(salt))
+    compute_hex(family, fields, salt).map(|h| h.to_string())
 }
 
 /// Checks a received hash: lower-case hex SHA-512 first, then equality with the computed hash.
@@ -304,14 +395,15 @@ pub fn verify(
     salt: &Salt,
     received: &str,
 ) -> Result<(), PayuHashError> {
-    let preimage = Preimage::new(family, fields)?;
+    let values = Values::of(fields);
+    let choice = Choice::decide(family, &values).map_err(|p| problem(family, p))?;
     if !Format::Sha512Hex.check(received) {
         return Err(PayuHashError::HexFormat { rule: hex_rule(family) });
     }
-    if preimage.hash(salt) != received {
+    if hash_choice(&choice, &values, salt) != *received {
         return Err(PayuHashError::Mismatch {
             rule: mismatch_rule(family),
-            variant: preimage.sequence.variant,
+            variant: choice.variant(),
         });
     }
     Ok(())
@@ -320,6 +412,85 @@ pub fn verify(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn fields(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
+        pairs.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect()
+    }
+
+    /// DOMAIN.md's published known answer, through the fast path.
+    #[test]
+    fn fast_path_gives_the_published_known_answer() {
+        let f = fields(&[
+            ("key", "C0Dr8m"),
+            ("txnid", "12345"),
+            ("amount", "10"),
+            ("productinfo", "Shopping"),
+            ("firstname", "Test"),
+            ("email", "test@test.com"),
+            ("udf2", "abc"),
+            ("udf4", "15"),
+            ("surl", "https://not.hashed/"),
+        ]);
+        let h = compute_hex(HashFamily::Request, &f, &Salt::new("3sf0jURk")).unwrap();
+        assert_eq!(
+            h.as_str(),
+            "ffcdbf04fa5beefdcc2dd476c18bc410f02b3968e7f4f54e8f43f1e1a310bb32e3b4dec9305232bb89db5b1d0c009a53bcace6f4bd8ec2f695baf3d43ba730ce"
+        );
+    }
+
+    /// The fast path and the explained preimage hash the same string for every variant.
+    #[test]
+    fn fast_path_equals_the_explained_preimage() {
+        let salt = Salt::new("s4lt");
+        let cases = [
+            (
+                HashFamily::Request,
+                fields(&[("key", "k"), ("txnid", "t"), ("amount", "1")]),
+            ),
+            (
+                HashFamily::Request,
+                fields(&[
+                    ("key", "k"),
+                    ("txnid", "t"),
+                    ("amount", "1"),
+                    ("api_version", "7"),
+                    ("udf9", "nine"),
+                    ("si_details", "{}"),
+                    ("tcs_amount", "3"),
+                    ("additional_charges", "2"),
+                ]),
+            ),
+            (
+                HashFamily::Response,
+                fields(&[
+                    ("key", "k"),
+                    ("txnid", "t"),
+                    ("status", "success"),
+                    ("additional_charges", "5"),
+                ]),
+            ),
+            (
+                HashFamily::Response,
+                fields(&[("key", "k"), ("txnid", "t"), ("status", "failure")]),
+            ),
+            (
+                HashFamily::Command,
+                fields(&[("key", "k"), ("command", "verify_payment"), ("var1", "t")]),
+            ),
+        ];
+        for (family, f) in cases {
+            let explained = Preimage::new(family, &f).unwrap();
+            let fast = compute_hex(family, &f, &salt).unwrap();
+            assert_eq!(fast.as_str(), explained.hash(&salt), "{}", explained.sequence.variant);
+            assert_eq!(verify(family, &f, &salt, fast.as_str()), Ok(()));
+            let mut wrong = fast.to_string();
+            wrong.replace_range(0..1, if wrong.starts_with('0') { "1" } else { "0" });
+            assert!(matches!(
+                verify(family, &f, &salt, &wrong),
+                Err(PayuHashError::Mismatch { .. })
+            ));
+        }
+    }
 
     #[test]
     fn salt_debug_is_redacted() {

@@ -164,81 +164,303 @@ pub fn is_posted(fields: &BTreeMap<String, String>, name: &str) -> bool {
 
 /// Picks the sequence for `family` from the fields posted (see the module documentation).
 pub fn choose(family: HashFamily, fields: &BTreeMap<String, String>) -> Result<Sequence, ChoiceProblem> {
-    if let Some(missing) = family.required_fields().iter().find(|f| !is_posted(fields, f)) {
-        return Err(ChoiceProblem::MissingRequired(missing));
-    }
-    match family {
-        HashFamily::Request => choose_request(fields),
-        HashFamily::Response => Ok(choose_response(fields)),
-        HashFamily::Command => Ok(Sequence {
-            family,
-            variant: "command".to_owned(),
-            slots: vec![
-                Slot::Field("key"),
-                Slot::Field("command"),
-                Slot::Field("var1"),
-                Slot::Salt,
-            ],
-        }),
-    }
-}
-
-fn choose_request(fields: &BTreeMap<String, String>) -> Result<Sequence, ChoiceProblem> {
-    let version_7 = match fields.get(API_VERSION).map(String::as_str) {
-        None | Some("") | Some("1") => false,
-        Some("7") => true,
-        Some(other) => return Err(ChoiceProblem::UnknownApiVersion(other.to_owned())),
-    };
-    let mut slots: Vec<Slot> = REQUEST_HEAD.iter().chain(&UDF_1_TO_5).map(|f| Slot::Field(f)).collect();
-    let mut variant = String::new();
-    if version_7 {
-        variant.push_str("api_version 7 (udf1..udf10)");
-        slots.extend(UDF_6_TO_10.iter().map(|f| Slot::Field(f)));
-    } else {
-        if let Some(udf) = UDF_6_TO_10.iter().find(|f| is_posted(fields, f)) {
-            return Err(ChoiceProblem::UdfNeedsApiVersion7(udf));
-        }
-        variant.push_str("api_version 1 (udf1..udf5, 5 reserved)");
-        slots.extend([Slot::Reserved; 5]);
-    }
-    if is_posted(fields, SI_DETAILS) {
-        variant.push_str(" + si_details");
-        slots.push(Slot::Field(SI_DETAILS));
-    }
-    slots.push(Slot::Salt);
-    let after: Vec<&'static str> = REQUEST_AFTER_SALT
-        .iter()
-        .copied()
-        .filter(|f| is_posted(fields, f))
-        .collect();
-    if !after.is_empty() {
-        variant.push_str(" + after salt: ");
-        variant.push_str(&after.join(", "));
-        slots.extend(after.into_iter().map(Slot::Field));
-    }
+    let values = Values::of(fields);
+    let choice = Choice::decide(family, &values)?;
+    let mut slots = Vec::with_capacity(40);
+    choice.for_each_slot(|slot| slots.push(slot.public()));
     Ok(Sequence {
-        family: HashFamily::Request,
-        variant,
+        family,
+        variant: choice.variant(),
         slots,
     })
 }
 
-fn choose_response(fields: &BTreeMap<String, String>) -> Sequence {
-    let mut slots = Vec::with_capacity(19);
-    let variant = if is_posted(fields, ADDITIONAL_CHARGES) {
-        slots.push(Slot::Field(ADDITIONAL_CHARGES));
-        "reverse, additional_charges first"
-    } else {
-        "reverse"
+macro_rules! hashed_fields {
+    ($($id:ident = $name:literal,)*) => {
+        /// Every field some sequence hashes (and `api_version`, which chooses), as an index.
+        #[allow(non_camel_case_types)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        #[repr(u8)]
+        pub(crate) enum F { $($id,)* }
+        const NAMES: &[&str] = &[$($name,)*];
+        const IDS: &[F] = &[$(F::$id,)*];
     };
-    slots.push(Slot::Salt);
-    slots.push(Slot::Field("status"));
-    slots.extend([Slot::Reserved; 5]);
-    slots.extend(RESPONSE_TAIL.iter().map(|f| Slot::Field(f)));
-    Sequence {
-        family: HashFamily::Response,
-        variant: variant.to_owned(),
-        slots,
+}
+
+/// Slots of the field-name hash table (a power of two).
+const TABLE: usize = 512;
+
+/// The hash of a field name: length, first, second-to-last and last byte.
+#[inline]
+const fn name_hash(b: &[u8]) -> usize {
+    let n = b.len();
+    if n < 2 {
+        return n;
+    }
+    (n * 2 + b[0] as usize * 31 + b[n - 2] as usize * 7 + b[n - 1] as usize) & (TABLE - 1)
+}
+
+/// Field index + 1 per hash slot (0: empty); a collision fails the build.
+const BY_HASH: [u8; TABLE] = {
+    let mut t = [0u8; TABLE];
+    let mut i = 0;
+    while i < NAMES.len() {
+        let h = name_hash(NAMES[i].as_bytes());
+        assert!(t[h] == 0, "field-name hash collision");
+        t[h] = i as u8 + 1;
+        i += 1;
+    }
+    t
+};
+
+/// The index of a field name: one hash and one comparison, no map lookups.
+#[inline]
+fn field_id(name: &str) -> Option<F> {
+    let slot = BY_HASH[name_hash(name.as_bytes())];
+    let i = usize::from(slot).checked_sub(1)?;
+    (NAMES[i] == name).then(|| IDS[i])
+}
+
+hashed_fields! {
+    key = "key", txnid = "txnid", amount = "amount", productinfo = "productinfo",
+    firstname = "firstname", email = "email",
+    udf1 = "udf1", udf2 = "udf2", udf3 = "udf3", udf4 = "udf4", udf5 = "udf5",
+    udf6 = "udf6", udf7 = "udf7", udf8 = "udf8", udf9 = "udf9", udf10 = "udf10",
+    si_details = "si_details", api_version = "api_version",
+    status = "status", command = "command", var1 = "var1",
+    additional_charges = "additional_charges", miles = "miles", base_payuid = "base_payuid",
+    base_merchantid = "base_merchantid", paisa_mecode = "paisa_mecode",
+    subvention_amount = "subvention_amount", subvention_eligibility = "subvention_eligibility",
+    merchant_data = "merchant_data", payoutdetails = "payoutdetails", loan_id = "loan_id",
+    twid_customer_hash = "twid_customer_hash", splitrequest = "splitrequest",
+    percentage_additional_charges = "percentage_additional_charges", force_pa = "force_pa",
+    udf_params = "udf_params", buyer_type_business = "buyer_type_business", tcs_amount = "tcs_amount",
+}
+
+const HEAD_IDS: [F; 11] = [
+    F::key,
+    F::txnid,
+    F::amount,
+    F::productinfo,
+    F::firstname,
+    F::email,
+    F::udf1,
+    F::udf2,
+    F::udf3,
+    F::udf4,
+    F::udf5,
+];
+const UDF_6_TO_10_IDS: [F; 5] = [F::udf6, F::udf7, F::udf8, F::udf9, F::udf10];
+/// [`REQUEST_AFTER_SALT`] as indices (checked against the names by a test).
+const AFTER_SALT_IDS: [F; 17] = [
+    F::additional_charges,
+    F::miles,
+    F::base_payuid,
+    F::base_merchantid,
+    F::paisa_mecode,
+    F::subvention_amount,
+    F::subvention_eligibility,
+    F::merchant_data,
+    F::payoutdetails,
+    F::loan_id,
+    F::twid_customer_hash,
+    F::splitrequest,
+    F::percentage_additional_charges,
+    F::force_pa,
+    F::udf_params,
+    F::buyer_type_business,
+    F::tcs_amount,
+];
+const RESPONSE_TAIL_IDS: [F; 11] = [
+    F::udf5,
+    F::udf4,
+    F::udf3,
+    F::udf2,
+    F::udf1,
+    F::email,
+    F::firstname,
+    F::productinfo,
+    F::amount,
+    F::txnid,
+    F::key,
+];
+
+impl F {
+    /// The field's name.
+    pub(crate) fn name(self) -> &'static str {
+        NAMES[self as usize]
+    }
+}
+
+/// The values of the hashed fields, read from the posted map in one pass (absent: empty).
+#[derive(Debug)]
+pub(crate) struct Values<'a>([&'a str; NAMES.len()]);
+
+impl<'a> Values<'a> {
+    /// Reads the hashed fields of `fields`.
+    #[inline]
+    pub(crate) fn of(fields: &'a BTreeMap<String, String>) -> Self {
+        let mut values = [""; NAMES.len()];
+        for (name, value) in fields {
+            if let Some(id) = field_id(name) {
+                values[id as usize] = value;
+            }
+        }
+        Values(values)
+    }
+
+    /// The value of a field (empty when absent).
+    #[inline]
+    pub(crate) fn get(&self, id: F) -> &'a str {
+        self.0[id as usize]
+    }
+
+    #[inline]
+    fn posted(&self, id: F) -> bool {
+        !self.get(id).is_empty()
+    }
+}
+
+/// A slot of a chosen sequence, by field index.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum SlotId {
+    /// A field's value.
+    Field(F),
+    /// A reserved empty slot.
+    Reserved,
+    /// The salt.
+    Salt,
+}
+
+impl SlotId {
+    fn public(self) -> Slot {
+        match self {
+            SlotId::Field(f) => Slot::Field(f.name()),
+            SlotId::Reserved => Slot::Reserved,
+            SlotId::Salt => Slot::Salt,
+        }
+    }
+}
+
+/// Which variant applies, decided without building names or slot lists: the hot path of
+/// hashing. [`choose`] turns it into a [`Sequence`] for explanations.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Choice {
+    family: HashFamily,
+    version_7: bool,
+    si_details: bool,
+    /// Bit `i`: `REQUEST_AFTER_SALT[i]` is posted (request); `additional_charges` (response).
+    after: u32,
+}
+
+impl Choice {
+    /// Decides the variant from the fields posted (see the module documentation).
+    #[inline]
+    pub(crate) fn decide(family: HashFamily, values: &Values<'_>) -> Result<Self, ChoiceProblem> {
+        let required: &[F] = match family {
+            HashFamily::Request => &[F::key, F::txnid, F::amount],
+            HashFamily::Response => &[F::key, F::txnid, F::status],
+            HashFamily::Command => &[F::key, F::command, F::var1],
+        };
+        if let Some(missing) = required.iter().find(|f| !values.posted(**f)) {
+            return Err(ChoiceProblem::MissingRequired(missing.name()));
+        }
+        let mut choice = Choice {
+            family,
+            version_7: false,
+            si_details: false,
+            after: 0,
+        };
+        match family {
+            HashFamily::Request => {
+                choice.version_7 = match values.get(F::api_version) {
+                    "" | "1" => false,
+                    "7" => true,
+                    other => return Err(ChoiceProblem::UnknownApiVersion(other.to_owned())),
+                };
+                if !choice.version_7 {
+                    if let Some(udf) = UDF_6_TO_10_IDS.iter().find(|f| values.posted(**f)) {
+                        return Err(ChoiceProblem::UdfNeedsApiVersion7(udf.name()));
+                    }
+                }
+                choice.si_details = values.posted(F::si_details);
+                for (i, f) in AFTER_SALT_IDS.iter().enumerate() {
+                    if values.posted(*f) {
+                        choice.after |= 1 << i;
+                    }
+                }
+            }
+            HashFamily::Response => choice.after = u32::from(values.posted(F::additional_charges)),
+            HashFamily::Command => {}
+        }
+        Ok(choice)
+    }
+
+    /// Calls `f` with each slot, in hashing order.
+    #[inline]
+    pub(crate) fn for_each_slot(&self, mut f: impl FnMut(SlotId)) {
+        match self.family {
+            HashFamily::Request => {
+                HEAD_IDS.iter().for_each(|id| f(SlotId::Field(*id)));
+                if self.version_7 {
+                    UDF_6_TO_10_IDS.iter().for_each(|id| f(SlotId::Field(*id)));
+                } else {
+                    (0..5).for_each(|_| f(SlotId::Reserved));
+                }
+                if self.si_details {
+                    f(SlotId::Field(F::si_details));
+                }
+                f(SlotId::Salt);
+                let mut after = self.after;
+                while after != 0 {
+                    f(SlotId::Field(AFTER_SALT_IDS[after.trailing_zeros() as usize]));
+                    after &= after - 1;
+                }
+            }
+            HashFamily::Response => {
+                if self.after != 0 {
+                    f(SlotId::Field(F::additional_charges));
+                }
+                f(SlotId::Salt);
+                f(SlotId::Field(F::status));
+                (0..5).for_each(|_| f(SlotId::Reserved));
+                RESPONSE_TAIL_IDS.iter().for_each(|id| f(SlotId::Field(*id)));
+            }
+            HashFamily::Command => {
+                [F::key, F::command, F::var1]
+                    .iter()
+                    .for_each(|id| f(SlotId::Field(*id)));
+                f(SlotId::Salt);
+            }
+        }
+    }
+
+    /// The variant's human-readable name (built only for explanations and errors).
+    pub(crate) fn variant(&self) -> String {
+        match self.family {
+            HashFamily::Request => {
+                let mut variant = String::from(if self.version_7 {
+                    "api_version 7 (udf1..udf10)"
+                } else {
+                    "api_version 1 (udf1..udf5, 5 reserved)"
+                });
+                if self.si_details {
+                    variant.push_str(" + si_details");
+                }
+                if self.after != 0 {
+                    let after: Vec<&str> = (0..AFTER_SALT_IDS.len())
+                        .filter(|i| self.after & (1 << i) != 0)
+                        .map(|i| AFTER_SALT_IDS[i].name())
+                        .collect();
+                    variant.push_str(" + after salt: ");
+                    variant.push_str(&after.join(", "));
+                }
+                variant
+            }
+            HashFamily::Response if self.after != 0 => "reverse, additional_charges first".to_owned(),
+            HashFamily::Response => "reverse".to_owned(),
+            HashFamily::Command => "command".to_owned(),
+        }
     }
 }
 
@@ -248,6 +470,19 @@ mod tests {
 
     fn fields(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
         pairs.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect()
+    }
+
+    #[test]
+    fn field_indices_name_the_documented_fields() {
+        let names = |ids: &[F]| ids.iter().map(|f| f.name()).collect::<Vec<_>>();
+        assert_eq!(names(&AFTER_SALT_IDS), REQUEST_AFTER_SALT);
+        assert_eq!(names(&UDF_6_TO_10_IDS), UDF_6_TO_10);
+        assert_eq!(names(&RESPONSE_TAIL_IDS), RESPONSE_TAIL);
+        assert_eq!(names(&HEAD_IDS[..6]), REQUEST_HEAD);
+        assert_eq!(names(&HEAD_IDS[6..]), UDF_1_TO_5);
+        for name in NAMES {
+            assert_eq!(field_id(name).map(F::name), Some(*name));
+        }
     }
 
     #[test]

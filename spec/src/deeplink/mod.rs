@@ -7,10 +7,12 @@
 //! ```
 //! use upi_spec::deeplink::{self, Key};
 //!
-//! let p = deeplink::parse("upi://pay?pa=juspay@axisbank&pn=Merchant%20Inc&am=1.0&tr=1").unwrap();
+//! let p = deeplink::parse("upi://pay?pa=juspay@axisbank&pn=Merchant+Inc&am=1.005&tr=1").unwrap();
 //! assert_eq!(p.deeplink.get(Key::Pn), Some("Merchant Inc"));
-//! assert_eq!(p.violations[0].rule, "deeplink.pay.am.format");
-//! assert_eq!(p.violations[0].at, "byte 50");
+//! assert_eq!(p.violations[0].rule, "deeplink.syntax.plus"); // a should: `+` reads as a space
+//! assert_eq!(p.violations[1].rule, "deeplink.pay.am.decimals");
+//! assert_eq!(p.violations[1].at, "byte 48");
+//! assert!(p.is_conformant());
 //! ```
 
 mod build;

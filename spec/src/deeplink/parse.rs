@@ -247,22 +247,22 @@ fn unknown_reason(name: &str, kind: Kind) -> String {
     }
 }
 
+/// The value rules of `key`, in table order; only the first one broken is reported (an `am`
+/// that is no amount at all is not also told about its decimals).
 #[inline]
 fn check_value(kind: Kind, key: Key, value: &str, at: usize, out: &mut Vec<Violation>) {
-    for rule in table::value_rules(key, kind) {
-        if !rule.check.passes(value) {
-            out.push(Violation {
-                rule: param_rule_id(kind, key, rule.suffix),
-                severity: rule.severity,
-                at: format!("byte {at}"),
-                reason: format!(
-                    "`{}` is {}; expected a value that {}",
-                    key.wire(),
-                    show(value),
-                    rule.check.describe()
-                ),
-            });
-        }
+    if let Some(rule) = table::value_rules(key, kind).find(|r| !r.check.passes(value)) {
+        out.push(Violation {
+            rule: param_rule_id(kind, key, rule.suffix),
+            severity: rule.severity,
+            at: format!("byte {at}"),
+            reason: format!(
+                "`{}` is {}; expected a value that {}",
+                key.wire(),
+                show(value),
+                rule.check.describe()
+            ),
+        });
     }
 }
 

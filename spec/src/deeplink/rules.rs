@@ -70,16 +70,19 @@ fixed! {
         Source::derived("RFC 3987 / WHATWG URL: percent-encoded octets of text are UTF-8; anything else cannot be shown to the payer");
     RAW_SPACE = "deeplink.syntax.raw-space", Must,
         "no raw space in the URI: spaces are written %20", SRC_SPACES_003;
-    PLUS = "deeplink.syntax.plus", Must,
-        "no raw `+`: spaces are %20 (never `+`), and a literal plus is %2B, since form decoders read `+` as a space",
+    PLUS = "deeplink.syntax.plus", Should,
+        "no raw `+`: spaces are %20 and a literal plus is %2B (seeds 001 and 003 ask for %20); a raw `+` is read as a space, as form encoders (urlencode, URLSearchParams, URLEncoder, http_build_query) mean it, but RFC 3986 readers keep it a plus",
         SRC_SPACES_001;
+    CONTROL = "deeplink.syntax.control", Must,
+        "no decoded name or value contains a control character (C0, DEL, C1) or a bidirectional override (U+202A-U+202E, U+2066-U+2069): they are not text a payer can be shown, and they rewrite terminals and screens",
+        Source::derived("the grammar's text rule (spec/deeplink.abnf: %x20-7E / %x80-10FFFF) for names and notes shown to the payer; hostile links such as pn=a%00b%1b[31m (issue 13)");
     CHAR = "deeplink.syntax.char", Must,
         "only characters RFC 3986 allows raw in a query appear unescaped (no controls, non-ASCII, `\"`, `#`, `<`, `>`, `[`, `\\`, `]`, `^`, backquote, `{`, `|`, `}`)",
         SRC_RFC3986;
-    DUPLICATE = "deeplink.param.duplicate", Must,
+    DUPLICATE = "deeplink.param.duplicate", Should,
         "a parameter appears at most once (the first occurrence is kept)",
         Source::derived("apps disagree on which of two values wins; a payment link must be unambiguous");
-    EMPTY_VALUE = "deeplink.param.empty", Must,
+    EMPTY_VALUE = "deeplink.param.empty", Should,
         "a parameter, when present, has a non-empty value",
         Source::derived("seed 001 note 2 says to leave out a parameter that is absent (tid), not to send it empty");
     NULL_VALUE = "deeplink.param.null", Must,
@@ -88,8 +91,8 @@ fixed! {
     UNKNOWN = "deeplink.param.unknown", Info,
         "a parameter the link's kind does not define is kept and reported",
         Source::derived("apps ignore unknown parameters; reported so that typos (e.g. `PA`) are visible");
-    URL_CATEGORY = "deeplink.pay.url.category-pair", Must,
-        "url and category are both present or both absent",
+    URL_CATEGORY = "deeplink.pay.url.category-pair", Should,
+        "url and category are both present or both absent (seed 003 states it for the registerIntent request's refUrl and refCategory; NPCI links carry url alone, so a should)",
         Source::seed(seeds::REGISTER_INTENT, "API Version: V2 > Note 2 (If refUrl is passed in request, refCategory becomes essential ... either both as combination or none)");
     MAM_NOT_ABOVE_AM = "deeplink.pay.mam.not-above-am", Should,
         "when both are present, mam is not greater than am",

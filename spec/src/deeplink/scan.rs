@@ -192,14 +192,29 @@ fn hex_value(b: u8) -> Option<u8> {
     }
 }
 
+/// Whether a decoded character is one [`rules::CONTROL`] forbids: C0, DEL, C1 controls and the
+/// bidirectional embeddings, overrides and isolates.
+#[inline]
+pub(crate) fn is_forbidden_char(c: char) -> bool {
+    c.is_control() || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
 /// Checks the characters of one raw name or value at byte offset `at` of the input, reporting
-/// each raw space, `+`, bad character and malformed escape, and percent-decodes it in the same
-/// pass (a malformed `%` stays literal, as in `percent_encoding::percent_decode`). Borrows when
-/// there is nothing to decode.
+/// each raw space, `+`, bad character, malformed escape and decoded control character, and
+/// percent-decodes it in the same pass (a malformed `%` stays literal, as in
+/// `percent_encoding::percent_decode`; a raw `+` becomes a space, as form decoders read it).
+/// Borrows when there is nothing to decode.
 pub(crate) fn decode<'a>(raw: &'a str, at: usize, out: &mut Vec<Violation>) -> Cow<'a, str> {
     let bytes = raw.as_bytes();
-    // Decoded bytes, once the first escape is seen.
+    // Decoded bytes, once the first escape or `+` is seen.
     let mut decoded: Option<Vec<u8>> = None;
+    let start = |i: usize| {
+        let mut v = Vec::with_capacity(bytes.len());
+        v.extend_from_slice(&bytes[..i]);
+        v
+    };
+    // Whether an escape produced a non-ASCII byte (C1 controls and bidi marks are possible).
+    let mut high = false;
     let mut i = 0;
     while i < bytes.len() {
         let b = bytes[i];
@@ -211,13 +226,20 @@ pub(crate) fn decode<'a>(raw: &'a str, at: usize, out: &mut Vec<Violation>) -> C
                     _ => None,
                 };
                 if let Some((h, l)) = escape {
-                    decoded
-                        .get_or_insert_with(|| {
-                            let mut v = Vec::with_capacity(bytes.len());
-                            v.extend_from_slice(&bytes[..i]);
-                            v
-                        })
-                        .push(h << 4 | l);
+                    let byte = h << 4 | l;
+                    if byte < 0x20 || byte == 0x7F {
+                        out.push(violation(
+                            &rules::CONTROL,
+                            at + i,
+                            format!(
+                                "{:?} decodes to the control character {:?}",
+                                &raw[i..i + 3],
+                                char::from(byte)
+                            ),
+                        ));
+                    }
+                    high |= byte >= 0x80;
+                    decoded.get_or_insert_with(|| start(i)).push(byte);
                     i += 3;
                     continue;
                 }
@@ -232,11 +254,19 @@ pub(crate) fn decode<'a>(raw: &'a str, at: usize, out: &mut Vec<Violation>) -> C
                 at + i,
                 format!("raw space in {}; write %20", show(raw)),
             )),
-            PLUS => out.push(violation(
-                &rules::PLUS,
-                at + i,
-                format!("raw `+` in {}; write %20 for a space or %2B for a plus", show(raw)),
-            )),
+            PLUS => {
+                out.push(violation(
+                    &rules::PLUS,
+                    at + i,
+                    format!(
+                        "raw `+` in {}, read as a space; write %20 for a space or %2B for a plus",
+                        show(raw)
+                    ),
+                ));
+                decoded.get_or_insert_with(|| start(i)).push(b' ');
+                i += 1;
+                continue;
+            }
             _ => {
                 // Report each character once, at its first byte (skip UTF-8 continuation bytes).
                 if !(0x80..0xC0).contains(&b) {
@@ -257,8 +287,8 @@ pub(crate) fn decode<'a>(raw: &'a str, at: usize, out: &mut Vec<Violation>) -> C
     let Some(decoded) = decoded else {
         return Cow::Borrowed(raw);
     };
-    match String::from_utf8(decoded) {
-        Ok(s) => Cow::Owned(s),
+    let text = match String::from_utf8(decoded) {
+        Ok(s) => s,
         Err(e) => {
             let bad = e.utf8_error().valid_up_to();
             out.push(violation(
@@ -266,9 +296,24 @@ pub(crate) fn decode<'a>(raw: &'a str, at: usize, out: &mut Vec<Violation>) -> C
                 at + raw_offset(bytes, bad),
                 format!("percent-decoded bytes of {} are not UTF-8", show(raw)),
             ));
-            Cow::Owned(String::from_utf8_lossy(e.as_bytes()).into_owned())
+            String::from_utf8_lossy(e.as_bytes()).into_owned()
+        }
+    };
+    if high {
+        // One finding per value (at the first such character), so that time stays linear.
+        let mut bad = text
+            .char_indices()
+            .filter(|(_, c)| !c.is_ascii() && is_forbidden_char(*c));
+        if let Some((d, c)) = bad.next() {
+            let more = bad.count();
+            out.push(violation(
+                &rules::CONTROL,
+                at + raw_offset(bytes, d),
+                format!("decoded {c:?} is a control or bidirectional-override character ({more} more in this value)"),
+            ));
         }
     }
+    Cow::Owned(text)
 }
 
 /// Maps an index into the decoded bytes back to an offset into the raw bytes.

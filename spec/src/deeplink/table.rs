@@ -33,6 +33,26 @@ pub enum Check {
     Code2(u128),
     /// No leading or trailing whitespace.
     NoOuterSpace,
+    /// A plain decimal number `1*DIGIT [ "." 1*DIGIT ]` with at most this many digits in all
+    /// (`100`, `10.5`, `1.00`, `1.000`; not `1.`, `.5`, `-1`, `1e3`, `1,00`).
+    Decimal {
+        /// Maximum number of digits, integer and fraction together.
+        max_digits: usize,
+    },
+}
+
+/// Whether `s` is `1*DIGIT [ "." 1*DIGIT ]` with at most `max_digits` digits.
+#[inline]
+fn is_decimal(s: &str, max_digits: usize) -> bool {
+    let b = s.as_bytes();
+    if b.len() > max_digits + 1 {
+        return false;
+    }
+    let digits = |x: &[u8]| !x.is_empty() && x.iter().all(u8::is_ascii_digit);
+    match b.iter().position(|&c| c == b'.') {
+        Some(dot) => digits(&b[..dot]) && digits(&b[dot + 1..]),
+        None => b.len() <= max_digits && digits(b),
+    }
 }
 
 impl Check {
@@ -53,6 +73,7 @@ impl Check {
                 _ => false,
             },
             Check::NoOuterSpace => value.trim() == value,
+            Check::Decimal { max_digits } => is_decimal(value, *max_digits),
         }
     }
 
@@ -79,6 +100,9 @@ impl Check {
                 format!("is one of the two-digit codes {}", list.join(", "))
             }
             Check::NoOuterSpace => "has no leading or trailing whitespace".to_string(),
+            Check::Decimal { max_digits } => format!(
+                "is a decimal amount (digits, optionally `.` and digits, no sign or exponent) of at most {max_digits} digits"
+            ),
         }
     }
 }
@@ -143,13 +167,17 @@ pub const SRC_MAPPING_TABLE: Source = Source::seed(
     seeds::REGISTER_INTENT,
     "API Version: V3 > Merchant Register Intent (response to deeplink mapping table)",
 );
-const SRC_AMOUNT: Source = Source::seed(
-    seeds::REGISTER_INTENT,
-    "API Version: V3 > Body Parameters > amount (Amount in two decimals. Decimals are mandatory)",
+const SRC_AMOUNT: Source = Source::derived(
+    "seed 003's request body rule (Body Parameters > amount: Amount in two decimals. Decimals are mandatory) carried over to the link; NPCI links carry am=100 and am=10.5 and seed 003's own V2 sample prints am=1.0, so at most two decimals is a should",
 );
-const SRC_REMARKS: Source = Source::seed(
-    seeds::REGISTER_INTENT,
-    "API Version: V3 > Body Parameters > remarks (maximum length of 50 characters)",
+/// Digits an amount may have in all (NPCI amounts are decimal(18,2) as quoted publicly). Far
+/// above any UPI limit, and it keeps a 5,000-digit `am` from passing as an amount.
+pub const AMOUNT_DIGITS: usize = 18;
+const SRC_DECIMAL_AMOUNT: Source = Source::derived(
+    "NPCI linking specification (DOMAIN.md): am is a decimal amount; at most 18 digits (decimal(18,2) as quoted publicly): longer numbers are not amounts any bank or app can represent",
+);
+const SRC_REMARKS: Source = Source::derived(
+    "seed 003 limits the request's remarks (mapped to tn) to 50 characters; for links the limit is widely stated but unverified by NPCI (DOMAIN.md), so a should",
 );
 const SRC_REF_CATEGORY: Source = Source::seed(
     seeds::REGISTER_INTENT,
@@ -222,7 +250,7 @@ pub const VALUE_RULES: &[ValueRule] = &[
         key: Key::Tn,
         kind: None,
         suffix: "length",
-        severity: Severity::Must,
+        severity: Severity::Should,
         check: Check::MaxChars(50),
         source: SRC_REMARKS,
     },
@@ -231,7 +259,17 @@ pub const VALUE_RULES: &[ValueRule] = &[
         kind: None,
         suffix: "format",
         severity: Severity::Must,
-        check: Check::Format(Format::Amount2dp),
+        check: Check::Decimal {
+            max_digits: AMOUNT_DIGITS,
+        },
+        source: SRC_DECIMAL_AMOUNT,
+    },
+    ValueRule {
+        key: Key::Am,
+        kind: None,
+        suffix: "decimals",
+        severity: Severity::Should,
+        check: Check::Format(Format::Decimal),
         source: SRC_AMOUNT,
     },
     ValueRule {
@@ -239,10 +277,20 @@ pub const VALUE_RULES: &[ValueRule] = &[
         kind: None,
         suffix: "format",
         severity: Severity::Must,
-        check: Check::Format(Format::Amount2dp),
+        check: Check::Decimal {
+            max_digits: AMOUNT_DIGITS,
+        },
         source: Source::derived(
-            "mam is an amount like am (NPCI linking specification, DOMAIN.md); same two-decimal form",
+            "mam is a minimum amount (NPCI linking specification, DOMAIN.md): a decimal amount like am",
         ),
+    },
+    ValueRule {
+        key: Key::Mam,
+        kind: None,
+        suffix: "decimals",
+        severity: Severity::Should,
+        check: Check::Format(Format::Decimal),
+        source: SRC_AMOUNT,
     },
     ValueRule {
         key: Key::Cu,
@@ -382,10 +430,10 @@ pub const VALUE_RULES: &[ValueRule] = &[
         kind: Some(Kind::Mandate),
         suffix: "format",
         severity: Severity::Should,
-        check: Check::Format(Format::Amount2dp),
-        source: Source::derived(
-            "fam (first amount) is an amount like am; two decimals by analogy (unverified), so a should",
-        ),
+        check: Check::Decimal {
+            max_digits: AMOUNT_DIGITS,
+        },
+        source: Source::derived("fam (first amount) is a decimal amount like am (unverified), so a should"),
     },
 ];
 
@@ -399,7 +447,18 @@ macro_rules! required {
     };
 }
 
-const PAY_REQUIRED: [Required; 3] = required!(Kind::Pay, PAY_REQUIRED_SRC; Pa, Pn, Tr);
+const PAY_REQUIRED: [Required; 3] = {
+    let [pa, pn] = required!(Kind::Pay, PAY_REQUIRED_SRC; Pa, Pn);
+    let tr = Required {
+        kind: Kind::Pay,
+        key: Key::Tr,
+        severity: Severity::Should,
+        source: Source::derived(
+            "NPCI linking specification (DOMAIN.md): tr is mandatory for merchant and dynamic links only; a P2P link has none and a link alone does not tell which it is, so a should (links built from a Juspay response are held to the mapping table by deeplink.mapping.missing-field)",
+        ),
+    };
+    [pa, pn, tr]
+};
 const MANDATE_REQUIRED: [Required; 15] = required!(Kind::Mandate, MANDATE_REQUIRED_SRC;
     Amrule, Am, Validitystart, Validityend, Recur, Mn, Tr, Pn, Pa, Mc, Purpose, Mode, Cu, TxnType, Tid);
 
@@ -411,27 +470,33 @@ pub fn required(kind: Kind) -> &'static [Required] {
     }
 }
 
-/// For each key, the index of its value rule in [`VALUE_RULES`] (`u8::MAX`: none). Built at
-/// compile time; a key with two rules fails the build.
-const RULE_OF: [u8; Key::COUNT] = {
-    let mut index = [u8::MAX; Key::COUNT];
+/// For each key, the range `start..start + len` of its value rules in [`VALUE_RULES`]. Built
+/// at compile time; a key whose rules are not adjacent fails the build.
+const RULES_OF: [(u8, u8); Key::COUNT] = {
+    let mut index = [(0u8, 0u8); Key::COUNT];
     let mut i = 0;
     while i < VALUE_RULES.len() {
         let k = VALUE_RULES[i].key.index();
-        assert!(index[k] == u8::MAX, "one value rule per key");
-        index[k] = i as u8;
+        let (start, len) = index[k];
+        if len == 0 {
+            index[k] = (i as u8, 1);
+        } else {
+            assert!(start as usize + len as usize == i, "a key's value rules are adjacent");
+            index[k] = (start, len + 1);
+        }
         i += 1;
     }
     index
 };
 
-/// The value rules of `key` in links of `kind` (at most one), for the hot path.
+/// The value rules of `key` in links of `kind`, for the hot path.
 #[inline]
 pub fn value_rules(key: Key, kind: Kind) -> impl Iterator<Item = &'static ValueRule> {
-    VALUE_RULES
-        .get(usize::from(RULE_OF[key.index()]))
+    let (start, len) = RULES_OF[key.index()];
+    let start = usize::from(start);
+    VALUE_RULES[start..start + usize::from(len)]
+        .iter()
         .filter(move |r| r.kind.is_none_or(|k| k == kind))
-        .into_iter()
 }
 
 /// The rule ID of a parameter rule.
