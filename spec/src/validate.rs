@@ -42,8 +42,9 @@ pub fn validate(message: &Message, document: &Document) -> Vec<Violation> {
                 };
                 if valid_header && !body_invalid.contains(&field) && Some(h) != f.as_str() {
                     let at = root.header(header);
+                    let id = FieldPath::root(message.id).rule(&format!("rule.{}", rule.name));
                     walker.push(
-                        |p| p.rule(&format!("rule.{}", rule.name)),
+                        |_| id,
                         rule.severity,
                         &at,
                         format!("header {header} is {h:?} but {field} is {}", show(f)),
