@@ -30,6 +30,7 @@ pub mod path;
 pub mod read;
 pub mod rule;
 pub mod schema;
+pub mod sites;
 pub mod source;
 pub mod validate;
 

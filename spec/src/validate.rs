@@ -1,52 +1,52 @@
 //! The validator, derived from the model: walks a [`Document`] against a [`Message`] and
 //! reports every broken rule with the same IDs the catalogue lists.
 
-use std::collections::HashSet;
+use std::borrow::Cow;
 
 use serde_json::{Map, Value};
 
 use crate::input::{Document, parse_json};
-use crate::model::{Cond, Constraint, Cross, CrossRule, EchoFrom, Encoding, Item, Kind, Message, Obj, Presence};
-use crate::path::FieldPath;
+use crate::model::{Cond, Constraint, Cross, CrossRule, EchoFrom, Encoding, Field, Item, Kind, Message, Obj, Presence};
+use crate::path::{FieldPath, Pos};
 use crate::rule::{Severity, Violation};
 
 /// Validates one document against its message model.
 pub fn validate(message: &Message, document: &Document) -> Vec<Violation> {
     let mut walker = Walker { out: Vec::new() };
-    let root = FieldPath::root(message.id);
+    let root = Pos::root(message.id);
     if let Some(headers) = &document.headers {
         let header_map: Map<String, Value> = headers
             .iter()
             .map(|(k, v)| (k.to_ascii_lowercase(), Value::String(v.clone())))
             .collect();
-        let header_obj = Obj {
-            fields: message.headers.clone(),
-            rules: Vec::new(),
-        };
-        walker.object_with(&header_obj, &header_map, &root, false, |p, label, _| p.header(label));
+        walker.fields(&message.headers, &[], &header_map, &root, false, |p, label, _| {
+            p.header(label)
+        });
     }
     let json = message.encoding == Encoding::Json;
-    let body_valid = match &document.body {
+    let body_invalid = match &document.body {
         Value::Object(map) if json || map.values().all(Value::is_string) => {
             walker.object(&message.body, map, &root, json)
         }
         other => {
             walker.not_a_body(message, other, &root);
-            HashSet::new()
+            Vec::new()
         }
     };
     if let (Some(_), Value::Object(map)) = (&document.headers, &document.body) {
         for rule in &message.rules {
             if let Cross::HeaderEqualsField { header, field } = rule.kind {
-                let valid_header = !walker.out.iter().any(|v| v.at == format!("header:{header}"));
-                let (Some(h), Some(f)) = (document.header(header), lookup(&message.body, map, field)) else {
+                let valid_header = !walker.out.iter().any(|v| v.at.strip_prefix("header:") == Some(header));
+                let (Some(h), Some(f)) = (document.header(header), lookup(&message.body.fields, map, field)) else {
                     continue;
                 };
-                if valid_header && !body_valid.contains(field) && Some(h) != f.as_str() {
+                if valid_header && !body_invalid.contains(&field) && Some(h) != f.as_str() {
+                    let at = root.header(header);
+                    let id = FieldPath::root(message.id).rule(&format!("rule.{}", rule.name));
                     walker.push(
-                        root.rule(&format!("rule.{}", rule.name)),
+                        |_| id,
                         rule.severity,
-                        &root.header(header),
+                        &at,
                         format!("header {header} is {h:?} but {field} is {}", show(f)),
                     );
                 }
@@ -100,8 +100,8 @@ struct Walker {
     out: Vec<Violation>,
 }
 
-fn lookup<'v>(obj: &Obj, map: &'v Map<String, Value>, label: &str) -> Option<&'v Value> {
-    let field = obj.fields.iter().find(|f| f.key.label() == label)?;
+fn lookup<'v>(fields: &[Field], map: &'v Map<String, Value>, label: &str) -> Option<&'v Value> {
+    let field = fields.iter().find(|f| f.key.label() == label)?;
     field.key.names().iter().find_map(|n| map.get(*n))
 }
 
@@ -137,98 +137,106 @@ impl Walker {
     /// `type` rule); for form and multipart, not flat key/value strings (the `form` syntax rule:
     /// the catalogue has no type rules for them, since form values are always strings, but a
     /// JSON document can be given for a form model). Its fields are not judged.
-    fn not_a_body(&mut self, message: &Message, body: &Value, root: &FieldPath) {
+    fn not_a_body(&mut self, message: &Message, body: &Value, root: &Pos) {
         if message.encoding == Encoding::Json {
             let reason = format!("the body must be a JSON object, not {}", type_name(body));
-            return self.push(root.rule("type"), Severity::Must, root, reason);
+            return self.push(|p| p.rule("type"), Severity::Must, root, reason);
         }
-        let rule = root.rule(crate::catalogue::syntax_rule(message).0);
+        let rule = crate::catalogue::syntax_rule(message).0;
         match body {
             Value::Object(map) => {
                 for (key, value) in map.iter().filter(|(_, v)| !v.is_string()) {
                     let reason = format!("form values are strings, {key:?} is {}", type_name(value));
-                    self.push(rule.clone(), Severity::Must, root, reason);
+                    self.push(|p| p.rule(rule), Severity::Must, root, reason);
                 }
             }
             other => {
                 let reason = format!("a form body is key/value pairs, not {}", type_name(other));
-                self.push(rule, Severity::Must, root, reason);
+                self.push(|p| p.rule(rule), Severity::Must, root, reason);
             }
         }
     }
 
-    fn push(&mut self, rule: String, severity: Severity, at: &FieldPath, reason: String) {
+    /// Reports a violation at `at`: the only place a position is spelled out as strings.
+    fn push(&mut self, rule: impl FnOnce(&FieldPath) -> String, severity: Severity, at: &Pos, reason: String) {
+        let path = at.spell();
         self.out.push(Violation {
-            rule,
+            rule: rule(&path),
             severity,
-            at: at.at(),
+            at: path.at(),
             reason,
         });
     }
 
     /// Walks an object; returns the labels of fields that broke a rule of their own.
-    fn object(&mut self, obj: &Obj, map: &Map<String, Value>, path: &FieldPath, json: bool) -> HashSet<&'static str> {
-        self.object_with(obj, map, path, json, |p, label, wire| p.key(label, wire))
+    fn object(&mut self, obj: &Obj, map: &Map<String, Value>, path: &Pos, json: bool) -> Vec<&'static str> {
+        self.fields(&obj.fields, &obj.rules, map, path, json, |p, label, wire| {
+            p.key(label, wire)
+        })
     }
 
-    fn object_with(
+    /// Walks the fields of an object (or the headers) and then its rules; returns the labels of
+    /// fields that broke a rule of their own (allocated only when one did).
+    fn fields<'p>(
         &mut self,
-        obj: &Obj,
+        fields: &[Field],
+        rules: &[CrossRule],
         map: &Map<String, Value>,
-        path: &FieldPath,
+        path: &'p Pos<'p>,
         json: bool,
-        child: impl Fn(&FieldPath, &str, &str) -> FieldPath,
-    ) -> HashSet<&'static str> {
-        let mut invalid = HashSet::new();
-        for field in &obj.fields {
+        child: impl for<'c> Fn(&'c Pos<'c>, &'c str, &'c str) -> Pos<'c>,
+    ) -> Vec<&'static str> {
+        let mut invalid = Vec::new();
+        for field in fields {
             let label = field.key.label();
-            let present: Vec<(&str, &Value)> = field
-                .key
-                .names()
-                .iter()
-                .filter_map(|n| map.get(*n).map(|v| (*n, v)))
-                .collect();
-            match (present.first(), field.presence) {
+            let names = field.key.names();
+            let first = names.iter().find_map(|n| map.get_key_value(*n));
+            match (first, field.presence) {
                 (None, Presence::Mandatory | Presence::Recommended) => {
                     let p = child(path, label, label);
                     self.push(
-                        p.rule("required"),
+                        |p| p.rule("required"),
                         field.presence_severity,
                         &p,
                         format!("{label} is missing"),
                     );
-                    invalid.insert(label);
+                    invalid.push(label);
                 }
                 (None, _) => {}
                 (Some((wire, _)), Presence::Absent) => {
                     let p = child(path, label, wire);
-                    self.push(p.rule("absent"), Severity::Must, &p, format!("{wire} must not be sent"));
-                    invalid.insert(label);
+                    self.push(
+                        |p| p.rule("absent"),
+                        Severity::Must,
+                        &p,
+                        format!("{wire} must not be sent"),
+                    );
+                    invalid.push(label);
                 }
                 (Some(_), _) => {
-                    for (wire, value) in &present {
-                        let p = child(path, label, wire);
+                    for (wire, value) in names.iter().filter_map(|n| map.get_key_value(*n)) {
                         if field.nullable && value.is_null() {
                             continue;
                         }
-                        if !self.item(&field.value, value, &p, json) {
-                            invalid.insert(label);
+                        let p = child(path, label, wire);
+                        if !self.item(&field.value, value, &p, json) && !invalid.contains(&label) {
+                            invalid.push(label);
                         }
                     }
                 }
             }
         }
-        for rule in &obj.rules {
-            if rule.kind.fields().iter().any(|f| invalid.contains(f)) {
+        for rule in rules {
+            if !invalid.is_empty() && rule.kind.fields().iter().any(|f| invalid.contains(f)) {
                 continue;
             }
-            self.cross(rule, obj, map, path);
+            self.cross(rule, fields, map, path);
         }
         invalid
     }
 
     /// Checks one value; returns whether it broke none of its own rules.
-    fn item(&mut self, item: &Item, value: &Value, path: &FieldPath, json: bool) -> bool {
+    fn item(&mut self, item: &Item, value: &Value, path: &Pos, json: bool) -> bool {
         let before = self.out.len();
         let wrong_type = |expected: &str| format!("expected {expected}, found {}", type_name(value));
         match (&item.kind, value) {
@@ -251,7 +259,7 @@ impl Walker {
                         && items.len() < n
                     {
                         self.push(
-                            path.rule("min-items"),
+                            |p| p.rule("min-items"),
                             check.severity,
                             path,
                             format!("has {} items, needs at least {n}", items.len()),
@@ -267,7 +275,7 @@ impl Walker {
                     self.item(inner, &parsed, path, true);
                 }
                 Ok(parsed) => self.push(
-                    path.rule("json"),
+                    |p| p.rule("json"),
                     Severity::Must,
                     path,
                     format!(
@@ -277,18 +285,18 @@ impl Walker {
                     ),
                 ),
                 Err(e) => self.push(
-                    path.rule("json"),
+                    |p| p.rule("json"),
                     Severity::Must,
                     path,
                     format!("the string is not JSON: {e}"),
                 ),
             },
-            (kind, _) => self.push(path.rule("type"), Severity::Must, path, wrong_type(kind.json_type())),
+            (kind, _) => self.push(|p| p.rule("type"), Severity::Must, path, wrong_type(kind.json_type())),
         }
         self.out[before..].iter().all(|v| v.severity != Severity::Must)
     }
 
-    fn checks(&mut self, item: &Item, s: &str, path: &FieldPath) {
+    fn checks(&mut self, item: &Item, s: &str, path: &Pos) {
         for check in &item.checks {
             if check.constraint.check_str(s) {
                 continue;
@@ -311,35 +319,36 @@ impl Walker {
                     other.statement("it")
                 ),
             };
-            self.push(path.rule(check.constraint.suffix()), check.severity, path, reason);
+            self.push(|p| p.rule(check.constraint.suffix()), check.severity, path, reason);
         }
     }
 
-    fn cross(&mut self, rule: &CrossRule, obj: &Obj, map: &Map<String, Value>, path: &FieldPath) {
-        let get = |label: &str| lookup(obj, map, label);
-        let text = |label: &str| -> Option<String> {
+    fn cross<'v>(&mut self, rule: &CrossRule, fields: &[Field], map: &'v Map<String, Value>, path: &Pos) {
+        let get = |label: &str| lookup(fields, map, label);
+        let text = |label: &str| -> Option<Cow<'v, str>> {
             match get(label) {
-                Some(Value::String(s)) => Some(s.clone()),
-                Some(other) => Some(other.to_string()),
-                None => obj
-                    .fields
+                Some(Value::String(s)) => Some(Cow::Borrowed(s.as_str())),
+                Some(other) => Some(Cow::Owned(other.to_string())),
+                None => fields
                     .iter()
                     .find(|f| f.key.label() == label)
                     .and_then(|f| f.default)
-                    .map(str::to_string),
+                    .map(Cow::Borrowed),
             }
         };
         let holds = |cond: &Cond| match cond {
             Cond::Always => true,
             Cond::Eq(f, v) => text(f).as_deref() == Some(*v),
-            Cond::In(f, vs) => text(f).is_some_and(|t| vs.contains(&t.as_str())),
-            Cond::NotIn(f, vs) => text(f).is_some_and(|t| !vs.contains(&t.as_str())),
+            Cond::In(f, vs) => text(f).is_some_and(|t| vs.contains(&&*t)),
+            Cond::NotIn(f, vs) => text(f).is_some_and(|t| !vs.contains(&&*t)),
         };
         let broken: Option<String> = match &rule.kind {
             Cross::Together(keys) => {
-                let (there, missing): (Vec<&str>, Vec<&str>) = keys.iter().partition(|k| get(k).is_some());
-                (!there.is_empty() && !missing.is_empty())
-                    .then(|| format!("{} is present but {} is not", there.join(", "), missing.join(", ")))
+                let there = keys.iter().filter(|k| get(k).is_some()).count();
+                (there > 0 && there < keys.len()).then(|| {
+                    let (there, missing): (Vec<&str>, Vec<&str>) = keys.iter().partition(|k| get(k).is_some());
+                    format!("{} is present but {} is not", there.join(", "), missing.join(", "))
+                })
             }
             Cross::RequiredWhen { field, when } => {
                 (holds(when) && get(field).is_none()).then(|| format!("{field} is required when {}", when.describe()))
@@ -381,9 +390,7 @@ impl Walker {
             Cross::KnownKeys { prefix } => {
                 let unknown: Vec<&String> = map
                     .keys()
-                    .filter(|k| {
-                        k.starts_with(prefix) && !obj.fields.iter().any(|f| f.key.names().contains(&k.as_str()))
-                    })
+                    .filter(|k| k.starts_with(prefix) && !fields.iter().any(|f| f.key.names().contains(&k.as_str())))
                     .collect();
                 (!unknown.is_empty()).then(|| format!("unknown keys {unknown:?} start with {prefix}"))
             }
@@ -391,7 +398,7 @@ impl Walker {
                 let used: Vec<(&str, usize)> = labels
                     .iter()
                     .filter_map(|l| {
-                        let f = obj.fields.iter().find(|f| f.key.label() == *l)?;
+                        let f = fields.iter().find(|f| f.key.label() == *l)?;
                         let i = f.key.names().iter().position(|n| map.contains_key(*n))?;
                         Some((f.key.names()[i], i))
                     })
@@ -406,7 +413,7 @@ impl Walker {
             Cross::HeaderEqualsField { .. } => None,
         };
         if let Some(reason) = broken {
-            self.push(path.rule(&format!("rule.{}", rule.name)), rule.severity, path, reason);
+            self.push(|p| p.rule(&format!("rule.{}", rule.name)), rule.severity, path, reason);
         }
     }
 }

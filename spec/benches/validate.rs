@@ -1,0 +1,62 @@
+//! `upi_spec::validate` against the `jsonschema` crate on the same instance: the corrected V3
+//! registerIntent request sample (`golden/seeds/corrected/`), both judged from one model (the
+//! `jsonschema` validator is built once, outside the measurement, from our generated schema).
+//! A second pair measures the seed's printed sample as it stands (seven violations reported).
+//!
+//! Run: `cargo bench -p upi-spec --bench validate -- --warm-up-time 1 --measurement-time 3`
+
+// criterion_group! and criterion_main! generate undocumented items.
+#![allow(missing_docs)]
+
+use std::hint::black_box;
+use std::path::Path;
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use upi_spec::input::Document;
+use upi_spec::{messages, schema, validate};
+
+const MESSAGE: &str = "merchant.register-intent.v3.request";
+
+fn sample(dir: &str) -> serde_json::Value {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../golden/seeds")
+        .join(dir)
+        .join("merchant.register-intent.v3.request.sample.json");
+    serde_json::from_str(&std::fs::read_to_string(&path).expect("sample is checked in")).expect("sample is JSON")
+}
+
+fn bench(c: &mut Criterion) {
+    let message = messages::find(MESSAGE).expect("the V3 request is modelled");
+    let body_schema = schema::for_message(message)
+        .into_iter()
+        .find(|s| s.stem == MESSAGE)
+        .expect("the body schema is generated")
+        .schema;
+    let compiled = jsonschema::validator_for(&body_schema).expect("the generated schema compiles");
+    for (name, dir) in [("corrected", "corrected"), ("printed", "")] {
+        let body = sample(dir);
+        let document = Document {
+            headers: None,
+            body: body.clone(),
+        };
+        // Both must agree on what they are timing: the corrected sample is valid for both.
+        if name == "corrected" {
+            assert!(validate::validate(message, &document).is_empty());
+            assert!(compiled.is_valid(&body));
+        }
+        let mut group = c.benchmark_group(format!("validate-v3-register-intent-{name}"));
+        group.bench_function("upi_spec::validate", |b| {
+            b.iter(|| validate::validate(message, black_box(&document)))
+        });
+        group.bench_function("jsonschema iter_errors", |b| {
+            b.iter(|| compiled.iter_errors(black_box(&body)).count())
+        });
+        group.bench_function("jsonschema is_valid", |b| {
+            b.iter(|| compiled.is_valid(black_box(&body)))
+        });
+        group.finish();
+    }
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);
