@@ -6,5 +6,7 @@
 //! over this library and over `upi-spec`'s validators, hashing and deeplink tools.
 
 pub mod audit;
+pub mod client_test;
 pub mod report;
 pub mod runner;
+pub mod tpap;

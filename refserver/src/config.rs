@@ -103,11 +103,33 @@ pub struct Limits {
     pub slow_response_delay: Duration,
     /// How long the S2S callback may take to be accepted.
     pub callback_timeout: Duration,
+    /// How long a request head may take to arrive, counted from when the server starts waiting
+    /// for it (so it also ends idle keep-alive connections).
+    pub header_read_timeout: Duration,
+    /// How long a request body may take to arrive in total, counted from its head; a later body
+    /// gets HTTP 408 and the connection is closed.
+    pub body_read_timeout: Duration,
+    /// Most connections served at once; one more gets HTTP 503 naming the limit and is closed.
+    pub max_connections: usize,
+    /// How long a registered intent is remembered when its request has no
+    /// `intentRequestExpiryMinutes` (with one, that many minutes, at
+    /// most [`Limits::max_intent_lifetime`]).
+    pub intent_lifetime: Duration,
+    /// The longest `intentRequestExpiryMinutes` honoured.
+    pub max_intent_lifetime: Duration,
+    /// How long a PayU payment is remembered (the seeds give it no lifetime).
+    pub payment_lifetime: Duration,
+    /// Most orders, intents and payments each remembered at once; past it the one closest to
+    /// its expiry is forgotten first.
+    pub state_capacity: usize,
 }
 
 impl Default for Limits {
     /// 1 MiB bodies, 15-minute orders, a 5-minute freshness window (1 minute of clock skew),
-    /// 3 s for `slow-response`, 5 s for callbacks.
+    /// 3 s for `slow-response`, 5 s for callbacks, 10 s for a request head and 30 s for a body,
+    /// 4,096 connections, intents kept 15 minutes (at most 24 hours), payments 24 hours, and
+    /// 20,000 of each kind of state (a full store is about 60 MB, mostly the PayU payments'
+    /// posted fields).
     fn default() -> Self {
         Limits {
             max_body_bytes: 1 << 20,
@@ -115,6 +137,13 @@ impl Default for Limits {
             freshness: FreshnessWindow::default(),
             slow_response_delay: Duration::from_secs(3),
             callback_timeout: Duration::from_secs(5),
+            header_read_timeout: Duration::from_secs(10),
+            body_read_timeout: Duration::from_secs(30),
+            max_connections: 4096,
+            intent_lifetime: Duration::from_secs(15 * 60),
+            max_intent_lifetime: Duration::from_secs(24 * 60 * 60),
+            payment_lifetime: Duration::from_secs(24 * 60 * 60),
+            state_capacity: 20_000,
         }
     }
 }

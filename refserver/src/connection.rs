@@ -1,4 +1,4 @@
-//! Connections a request can drop. The server's listener wraps every accepted TCP stream with
+//! Connections a request can drop. The accept loop (`listen`) wraps every accepted TCP stream with
 //! an [`Abort`] switch that reaches the request as `ConnectInfo<Abort>`; once a handler flips
 //! it, every read and write of that connection fails, so hyper gives up on the connection
 //! without writing a byte of the answer and closes the socket. The client sees a connection
@@ -6,16 +6,13 @@
 //! `drop-connection-on-large-body` fault flips the switch.
 
 use std::io;
-use std::net::SocketAddr;
 use std::pin::Pin;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::task::{Context, Poll};
 
-use axum::extract::connect_info::Connected;
-use axum::serve::{IncomingStream, Listener};
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
-use tokio::net::{TcpListener, TcpStream};
+use tokio::net::TcpStream;
 
 /// The switch that drops one connection.
 #[derive(Debug, Clone, Default)]
@@ -32,40 +29,18 @@ impl Abort {
     }
 }
 
-impl Connected<IncomingStream<'_, AbortableListener>> for Abort {
-    fn connect_info(stream: IncomingStream<'_, AbortableListener>) -> Self {
-        stream.io().abort.clone()
-    }
-}
-
-/// A TCP listener whose connections each carry an [`Abort`].
-#[derive(Debug)]
-pub struct AbortableListener(pub TcpListener);
-
-impl Listener for AbortableListener {
-    type Io = AbortableStream;
-    type Addr = SocketAddr;
-
-    async fn accept(&mut self) -> (Self::Io, Self::Addr) {
-        // axum's own accept loop: it retries (and backs off on) accept errors.
-        let (stream, addr) = Listener::accept(&mut self.0).await;
-        let stream = AbortableStream {
-            stream,
-            abort: Abort::default(),
-        };
-        (stream, addr)
-    }
-
-    fn local_addr(&self) -> io::Result<Self::Addr> {
-        self.0.local_addr()
-    }
-}
-
 /// An accepted TCP stream that fails every read and write once its [`Abort`] is flipped.
 #[derive(Debug)]
 pub struct AbortableStream {
     stream: TcpStream,
     abort: Abort,
+}
+
+impl AbortableStream {
+    /// Wraps an accepted stream with its switch.
+    pub fn new(stream: TcpStream, abort: Abort) -> AbortableStream {
+        AbortableStream { stream, abort }
+    }
 }
 
 fn dropped() -> io::Error {

@@ -19,10 +19,10 @@ use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
 use crate::config::ServerConfig;
-use crate::connection::{Abort, AbortableListener};
+use crate::connection::Abort;
 use crate::fault::{Fault, LARGE_BODY_BYTES};
 use crate::store::Store;
-use crate::{ec, merchant, payu, reply, sandbox, stats};
+use crate::{ec, listen, merchant, payu, reply, sandbox, stats};
 
 /// What every handler shares: the configuration, the state and the callback client.
 #[derive(Debug)]
@@ -49,9 +49,10 @@ pub fn router(config: ServerConfig) -> Router {
         .build()
         .ok();
     let max_body = config.limits.max_body_bytes;
+    let store = Store::new(&config.limits);
     let app: AppState = Arc::new(App {
         config,
-        store: Store::default(),
+        store,
         callbacks,
     });
     let counts = Arc::new(stats::Stats::default());
@@ -117,8 +118,8 @@ async fn drop_connection_on_large_body(State(app): State<AppState>, request: Req
 
 /// Serves `config` on `listener` until the process ends.
 pub async fn serve(listener: TcpListener, config: ServerConfig) -> std::io::Result<()> {
-    let service = router(config).into_make_service_with_connect_info::<Abort>();
-    axum::serve(AbortableListener(listener), service).await
+    let limits = config.limits.clone();
+    listen::serve_until(listener, router(config), &limits, std::future::pending()).await
 }
 
 /// A server running in-process, stopped by [`RunningServer::shutdown`] (or when dropped).
@@ -171,14 +172,14 @@ pub async fn spawn(config: ServerConfig) -> std::io::Result<RunningServer> {
 pub fn spawn_on(listener: TcpListener, config: ServerConfig) -> std::io::Result<RunningServer> {
     let addr = listener.local_addr()?;
     let (stop, stopped) = oneshot::channel::<()>();
-    let service = router(config).into_make_service_with_connect_info::<Abort>();
+    let limits = config.limits.clone();
+    let app = router(config);
     let task = tokio::spawn(async move {
-        axum::serve(AbortableListener(listener), service)
-            .with_graceful_shutdown(async {
-                // A dropped sender stops the server just like a sent signal.
-                let _ = stopped.await;
-            })
-            .await
+        let stop = async {
+            // A dropped sender stops the server just like a sent signal.
+            let _ = stopped.await;
+        };
+        listen::serve_until(listener, app, &limits, stop).await
     });
     Ok(RunningServer {
         addr,

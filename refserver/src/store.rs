@@ -1,11 +1,14 @@
 //! The server's in-memory state: EC orders, registered intents, PayU payments and the
-//! merchant's S2S callback URL. Every method takes its lock briefly and never across an
+//! merchant's S2S callback URL, each kind bounded in time and number. Every method takes its lock briefly and never across an
 //! `await`; a lock poisoned by a panicking thread is still used (the data stays consistent
 //! because no method leaves it half-written).
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
+
+use crate::config::Limits;
+use crate::expiring::Expiring;
 
 /// An EC order created with `POST /orders`.
 #[derive(Debug, Clone)]
@@ -89,13 +92,32 @@ pub enum CompletionProblem {
     NotPending(PaymentStatus),
 }
 
-/// All state of one server.
-#[derive(Debug, Default)]
+/// All state of one server, each kind bounded: orders are remembered for one more lifetime (at
+/// least a minute) after they time out (so a late payment is told "timed out" before the order
+/// is forgotten), intents for
+/// their `intentRequestExpiryMinutes`, payments for [`Limits::payment_lifetime`], and at most
+/// [`Limits::state_capacity`] of each (see [`Expiring`]).
+#[derive(Debug)]
 pub struct Store {
-    orders: Mutex<HashMap<String, Order>>,
-    intents: Mutex<HashSet<(String, String)>>,
-    payments: Mutex<HashMap<String, Payment>>,
+    orders: Mutex<Expiring<Order>>,
+    order_retention: Duration,
+    intents: Mutex<Expiring<()>>,
+    payments: Mutex<Payments>,
+    payment_lifetime: Duration,
     callback_url: Mutex<Option<String>>,
+}
+
+/// Payments by txnid, and their txnids by PayU ID.
+#[derive(Debug)]
+struct Payments {
+    by_txnid: Expiring<Payment>,
+    by_mihpayid: HashMap<String, String>,
+}
+
+impl Default for Store {
+    fn default() -> Self {
+        Store::new(&Limits::default())
+    }
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -103,20 +125,45 @@ fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
 }
 
 impl Store {
+    /// An empty store with the lifetimes and capacity of `limits`.
+    pub fn new(limits: &Limits) -> Store {
+        Store {
+            orders: Mutex::new(Expiring::new(limits.state_capacity)),
+            order_retention: limits
+                .order_lifetime
+                .saturating_add(limits.order_lifetime.max(Duration::from_secs(60))),
+            intents: Mutex::new(Expiring::new(limits.state_capacity)),
+            payments: Mutex::new(Payments {
+                by_txnid: Expiring::new(limits.state_capacity),
+                by_mihpayid: HashMap::new(),
+            }),
+            payment_lifetime: limits.payment_lifetime,
+            callback_url: Mutex::new(None),
+        }
+    }
+
+    /// How many orders, intents and payments are held.
+    pub fn sizes(&self) -> (usize, usize, usize) {
+        (
+            lock(&self.orders).len(),
+            lock(&self.intents).len(),
+            lock(&self.payments).by_txnid.len(),
+        )
+    }
+
     /// Creates an order; `false` when `order_id` exists already.
     pub fn create_order(&self, order_id: &str, amount: &str) -> bool {
+        let now = Instant::now();
         let mut orders = lock(&self.orders);
-        if orders.contains_key(order_id) {
+        if orders.get(order_id, now).is_some() {
             return false;
         }
-        orders.insert(
-            order_id.to_owned(),
-            Order {
-                amount: amount.to_owned(),
-                created: Instant::now(),
-                paid: false,
-            },
-        );
+        let order = Order {
+            amount: amount.to_owned(),
+            created: now,
+            paid: false,
+        };
+        orders.insert(order_id.to_owned(), order, self.order_retention, now);
         true
     }
 
@@ -124,7 +171,7 @@ impl Store {
     /// and is younger than `lifetime`.
     pub fn start_payment(&self, order_id: &str, lifetime: Duration) -> Result<Order, OrderProblem> {
         let mut orders = lock(&self.orders);
-        let order = orders.get_mut(order_id).ok_or(OrderProblem::Unknown)?;
+        let order = orders.get_mut(order_id, Instant::now()).ok_or(OrderProblem::Unknown)?;
         if order.paid {
             return Err(OrderProblem::AlreadyPaid);
         }
@@ -135,29 +182,54 @@ impl Store {
         Ok(order.clone())
     }
 
-    /// Registers an intent; `false` when the merchant has registered `merchant_request_id`.
-    pub fn register_intent(&self, merchant_id: &str, merchant_request_id: &str) -> bool {
-        lock(&self.intents).insert((merchant_id.to_owned(), merchant_request_id.to_owned()))
+    /// Registers an intent valid for `lifetime`; `false` when the merchant has registered
+    /// `merchant_request_id` and it is still valid.
+    pub fn register_intent(&self, merchant_id: &str, merchant_request_id: &str, lifetime: Duration) -> bool {
+        let now = Instant::now();
+        // NUL cannot occur in the merchant ID (a header value), so the pair's key is unambiguous.
+        let key = format!("{merchant_id}\0{merchant_request_id}");
+        let mut intents = lock(&self.intents);
+        if intents.get(&key, now).is_some() {
+            return false;
+        }
+        intents.insert(key, (), lifetime, now);
+        true
     }
 
     /// Whether a payment with this txnid exists.
     pub fn has_payment(&self, txnid: &str) -> bool {
-        lock(&self.payments).contains_key(txnid)
+        lock(&self.payments).by_txnid.get(txnid, Instant::now()).is_some()
     }
 
     /// Records a payment under its txnid, replacing any earlier one.
     pub fn record_payment(&self, txnid: &str, payment: Payment) {
-        lock(&self.payments).insert(txnid.to_owned(), payment);
+        let now = Instant::now();
+        let mut payments = lock(&self.payments);
+        let Payments { by_txnid, by_mihpayid } = &mut *payments;
+        let mihpayid = payment.mihpayid.clone();
+        let lifetime = self.payment_lifetime;
+        for (_, gone) in by_txnid.insert(txnid.to_owned(), payment, lifetime, now) {
+            by_mihpayid.remove(&gone.mihpayid);
+        }
+        by_mihpayid.insert(mihpayid, txnid.to_owned());
     }
 
     /// The payment with this txnid.
     pub fn payment(&self, txnid: &str) -> Option<Payment> {
-        lock(&self.payments).get(txnid).cloned()
+        lock(&self.payments).by_txnid.get(txnid, Instant::now()).cloned()
     }
 
     /// Whether some payment has this PayU ID.
     pub fn has_mihpayid(&self, mihpayid: &str) -> bool {
-        lock(&self.payments).values().any(|p| p.mihpayid == mihpayid)
+        let now = Instant::now();
+        let mut payments = lock(&self.payments);
+        let Some(txnid) = payments.by_mihpayid.get(mihpayid).cloned() else {
+            return false;
+        };
+        payments
+            .by_txnid
+            .get(&txnid, now)
+            .is_some_and(|p| p.mihpayid == mihpayid)
     }
 
     /// Completes a pending payment and returns it.
@@ -168,7 +240,10 @@ impl Store {
         bank_ref_no: String,
     ) -> Result<Payment, CompletionProblem> {
         let mut payments = lock(&self.payments);
-        let payment = payments.get_mut(txnid).ok_or(CompletionProblem::Unknown)?;
+        let payment = payments
+            .by_txnid
+            .get_mut(txnid, Instant::now())
+            .ok_or(CompletionProblem::Unknown)?;
         if payment.status != PaymentStatus::Pending {
             return Err(CompletionProblem::NotPending(payment.status));
         }
@@ -180,7 +255,7 @@ impl Store {
     /// Replaces `udf1`..`udf5` of a payment; `false` when there is none.
     pub fn update_udfs(&self, txnid: &str, udfs: &[String; 5]) -> bool {
         let mut payments = lock(&self.payments);
-        let Some(payment) = payments.get_mut(txnid) else {
+        let Some(payment) = payments.by_txnid.get_mut(txnid, Instant::now()) else {
             return false;
         };
         for (i, value) in udfs.iter().enumerate() {
@@ -222,6 +297,42 @@ mod tests {
             store.start_payment("o1", Duration::from_secs(60)).unwrap_err(),
             OrderProblem::AlreadyPaid
         );
+    }
+
+    #[test]
+    fn state_stays_bounded_under_unique_ids() {
+        let limits = Limits {
+            state_capacity: 100,
+            ..Limits::default()
+        };
+        let store = Store::new(&limits);
+        for i in 0..10_000 {
+            assert!(store.create_order(&format!("o{i}"), "1.00"));
+            assert!(store.register_intent("TEST", &format!("r{i}"), Duration::from_secs(600)));
+            store.record_payment(
+                &format!("t{i}"),
+                Payment {
+                    mihpayid: format!("m{i}"),
+                    request: BTreeMap::new(),
+                    status: PaymentStatus::Pending,
+                    bank_ref_no: String::new(),
+                },
+            );
+        }
+        assert_eq!(store.sizes(), (100, 100, 100));
+        assert_eq!(lock(&store.payments).by_mihpayid.len(), 100);
+        // The newest are kept, the oldest forgotten.
+        assert!(store.has_mihpayid("m9999") && !store.has_mihpayid("m0"));
+        assert!(store.has_payment("t9999") && !store.has_payment("t0"));
+    }
+
+    #[test]
+    fn an_intent_is_new_again_after_its_lifetime() {
+        let store = Store::default();
+        assert!(store.register_intent("TEST", "r1", Duration::ZERO));
+        assert!(store.register_intent("TEST", "r1", Duration::from_secs(600)));
+        assert!(!store.register_intent("TEST", "r1", Duration::from_secs(600)));
+        assert!(store.register_intent("OTHER", "r1", Duration::from_secs(600)));
     }
 
     #[test]

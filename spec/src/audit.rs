@@ -7,9 +7,11 @@
 use serde_json::Value;
 use thiserror::Error;
 
-use crate::input::{Document, InputError, normalise_headers, parse_json};
+use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
+
+use crate::input::{Document, InputError, StrictSeed, normalise_headers, parse_json};
 use crate::model::{Direction, Message};
-use crate::read::{Syntax, read};
+use crate::read::{CappedReader, Syntax, over_limit, read};
 use crate::rule::{Rule, SchemaCoverage};
 use crate::source::{Source, seeds};
 use crate::validate::{check_echoes, validate};
@@ -126,77 +128,252 @@ fn models_for(method: &str, path: &str, status: u16) -> Option<(&'static Message
     Some((request, response))
 }
 
-/// Audits a HAR document.
+/// Audits a HAR document held in memory (see [`har_from_reader`]).
 pub fn har(bytes: &[u8]) -> Result<Vec<AuditedEntry>, AuditError> {
-    let text = crate::input::text(bytes, 64 << 20)?;
-    let har = parse_json(text)?;
-    let entries = har
-        .pointer("/log/entries")
-        .and_then(Value::as_array)
-        .ok_or(AuditError::NotHar("no log.entries array"))?;
+    har_from_reader(bytes)
+}
+
+/// The largest HAR file read.
+pub const MAX_HAR_BYTES: u64 = 64 << 20;
+
+/// Audits a HAR document read from `reader`, at most [`MAX_HAR_BYTES`] of it, streaming: one
+/// entry of `log.entries` is in memory at a time, so peak memory follows the largest entry, not
+/// the file. Duplicate keys are refused as in every other JSON input.
+pub fn har_from_reader(reader: impl std::io::Read) -> Result<Vec<AuditedEntry>, AuditError> {
+    // serde_json reads byte by byte: the buffer goes outside the cap.
+    let buffered = std::io::BufReader::with_capacity(64 << 10, CappedReader::new(reader, MAX_HAR_BYTES));
+    let mut de = serde_json::Deserializer::from_reader(buffered);
     let mut out = Vec::new();
-    for (i, entry) in entries.iter().enumerate() {
-        let method = entry
-            .pointer("/request/method")
-            .and_then(Value::as_str)
-            .unwrap_or("GET");
-        let url = entry.pointer("/request/url").and_then(Value::as_str).unwrap_or("");
-        let path = url
-            .find("://")
-            .and_then(|s| url[s + 3..].find('/').map(|p| &url[s + 3 + p..]))
-            .unwrap_or(url);
-        let status = entry
-            .pointer("/response/status")
-            .and_then(Value::as_u64)
-            .and_then(|s| u16::try_from(s).ok())
-            .unwrap_or(0);
-        let mut findings = Vec::new();
-        let Some((request_model, response_model)) = models_for(method, path, status) else {
-            continue;
-        };
-        let headers = har_headers(entry.pointer("/request/headers"));
-        let body = entry
-            .pointer("/request/postData/text")
-            .and_then(Value::as_str)
-            .unwrap_or("");
-        let sent = judge_part(request_model, body.as_bytes(), Some(headers), &mut findings);
-        if let Some(model) = response_model {
-            let content = entry
-                .pointer("/response/content/text")
-                .and_then(Value::as_str)
-                .unwrap_or("");
-            let decoded = if entry.pointer("/response/content/encoding").and_then(Value::as_str) == Some("base64") {
-                use base64::Engine as _;
-                base64::engine::general_purpose::STANDARD
-                    .decode(content)
-                    .unwrap_or_default()
-            } else {
-                content.as_bytes().to_vec()
-            };
-            let answer = judge_part(model, &decoded, None, &mut findings);
-            if let (Some(sent), Some(answer)) = (&sent, &answer) {
-                findings.extend(check_echoes(model, sent, answer).into_iter().map(|v| Finding {
-                    rule: v.rule,
-                    severity: v.severity,
-                    message: v.reason,
-                }));
-            }
-        } else if status >= 500 {
-            findings.push(Finding::must(
-                "transport.no-server-error",
-                format!("answered HTTP {status}"),
-            ));
-        }
-        out.push(AuditedEntry {
-            id: format!("audit.har.{i}.{}", request_model.id),
-            model: request_model.id.to_string(),
-            title: format!("{method} {path} → {status}"),
-            findings,
-            url: url.to_string(),
-            status,
-        });
+    let found = de
+        .deserialize_map(HarVisitor { out: &mut out })
+        .and_then(|found| de.end().map(|()| found))
+        .map_err(har_error)?;
+    if !found {
+        return Err(AuditError::NotHar("no log.entries array"));
     }
     Ok(out)
+}
+
+fn har_error(e: serde_json::Error) -> AuditError {
+    let (line, column) = (e.line(), e.column());
+    let message = e.to_string();
+    if e.is_io() {
+        let io: std::io::Error = e.into();
+        return AuditError::Input(over_limit(&io).unwrap_or_else(|| InputError::Io(io.to_string())));
+    }
+    let message = match message.rfind(" at line ") {
+        Some(i) => message[..i].to_string(),
+        None => message,
+    };
+    AuditError::Input(InputError::Json { line, column, message })
+}
+
+/// The top level of a HAR file: `log` is taken apart, every other member skipped. The value is
+/// whether `log.entries` was an array.
+struct HarVisitor<'a> {
+    out: &'a mut Vec<AuditedEntry>,
+}
+
+impl<'de> Visitor<'de> for HarVisitor<'_> {
+    type Value = bool;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a HAR document (an object with `log`)")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<bool, A::Error> {
+        let mut seen = std::collections::HashSet::new();
+        let mut found = false;
+        while let Some(key) = map.next_key::<String>()? {
+            if !seen.insert(key.clone()) {
+                return Err(de::Error::custom(format!("duplicate key `{key}`")));
+            }
+            if key == "log" {
+                found = map.next_value_seed(LogSeed { out: &mut *self.out })?;
+            } else {
+                map.next_value::<de::IgnoredAny>()?;
+            }
+        }
+        Ok(found)
+    }
+}
+
+/// `log`: `entries` is streamed, every other member skipped.
+struct LogSeed<'a> {
+    out: &'a mut Vec<AuditedEntry>,
+}
+
+impl<'de> DeserializeSeed<'de> for LogSeed<'_> {
+    type Value = bool;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<bool, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for LogSeed<'_> {
+    type Value = bool;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a HAR log object")
+    }
+
+    /// A `log` that is not an object has no entries.
+    fn visit_unit<E>(self) -> Result<bool, E> {
+        Ok(false)
+    }
+    fn visit_bool<E>(self, _: bool) -> Result<bool, E> {
+        Ok(false)
+    }
+    fn visit_i64<E>(self, _: i64) -> Result<bool, E> {
+        Ok(false)
+    }
+    fn visit_u64<E>(self, _: u64) -> Result<bool, E> {
+        Ok(false)
+    }
+    fn visit_f64<E>(self, _: f64) -> Result<bool, E> {
+        Ok(false)
+    }
+    fn visit_str<E>(self, _: &str) -> Result<bool, E> {
+        Ok(false)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<bool, A::Error> {
+        while seq.next_element::<de::IgnoredAny>()?.is_some() {}
+        Ok(false)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<bool, A::Error> {
+        let mut seen = std::collections::HashSet::new();
+        let mut found = false;
+        while let Some(key) = map.next_key::<String>()? {
+            if !seen.insert(key.clone()) {
+                return Err(de::Error::custom(format!("duplicate key `{key}`")));
+            }
+            if key == "entries" {
+                found = map.next_value_seed(EntriesSeed { out: &mut *self.out })?;
+            } else {
+                map.next_value::<de::IgnoredAny>()?;
+            }
+        }
+        Ok(found)
+    }
+}
+
+/// `log.entries`: each entry is read (strictly), judged and dropped before the next.
+struct EntriesSeed<'a> {
+    out: &'a mut Vec<AuditedEntry>,
+}
+
+impl<'de> DeserializeSeed<'de> for EntriesSeed<'_> {
+    type Value = bool;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<bool, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for EntriesSeed<'_> {
+    type Value = bool;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("the HAR entries array")
+    }
+
+    /// Entries that are not an array are no entries.
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<bool, A::Error> {
+        while map.next_entry::<de::IgnoredAny, de::IgnoredAny>()?.is_some() {}
+        Ok(false)
+    }
+    fn visit_unit<E>(self) -> Result<bool, E> {
+        Ok(false)
+    }
+    fn visit_bool<E>(self, _: bool) -> Result<bool, E> {
+        Ok(false)
+    }
+    fn visit_i64<E>(self, _: i64) -> Result<bool, E> {
+        Ok(false)
+    }
+    fn visit_u64<E>(self, _: u64) -> Result<bool, E> {
+        Ok(false)
+    }
+    fn visit_f64<E>(self, _: f64) -> Result<bool, E> {
+        Ok(false)
+    }
+    fn visit_str<E>(self, _: &str) -> Result<bool, E> {
+        Ok(false)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<bool, A::Error> {
+        let mut index = 0;
+        while let Some(entry) = seq.next_element_seed(StrictSeed)? {
+            if let Some(judged) = har_entry(index, &entry) {
+                self.out.push(judged);
+            }
+            index += 1;
+        }
+        Ok(true)
+    }
+}
+
+/// Judges entry `i` of a HAR log; `None` when no model matches its method, path and status.
+fn har_entry(i: usize, entry: &Value) -> Option<AuditedEntry> {
+    let method = entry
+        .pointer("/request/method")
+        .and_then(Value::as_str)
+        .unwrap_or("GET");
+    let url = entry.pointer("/request/url").and_then(Value::as_str).unwrap_or("");
+    let path = url
+        .find("://")
+        .and_then(|s| url[s + 3..].find('/').map(|p| &url[s + 3 + p..]))
+        .unwrap_or(url);
+    let status = entry
+        .pointer("/response/status")
+        .and_then(Value::as_u64)
+        .and_then(|s| u16::try_from(s).ok())
+        .unwrap_or(0);
+    let mut findings = Vec::new();
+    let (request_model, response_model) = models_for(method, path, status)?;
+    let headers = har_headers(entry.pointer("/request/headers"));
+    let body = entry
+        .pointer("/request/postData/text")
+        .and_then(Value::as_str)
+        .unwrap_or("");
+    let sent = judge_part(request_model, body.as_bytes(), Some(headers), &mut findings);
+    if let Some(model) = response_model {
+        let content = entry
+            .pointer("/response/content/text")
+            .and_then(Value::as_str)
+            .unwrap_or("");
+        let decoded = if entry.pointer("/response/content/encoding").and_then(Value::as_str) == Some("base64") {
+            use base64::Engine as _;
+            base64::engine::general_purpose::STANDARD
+                .decode(content)
+                .unwrap_or_default()
+        } else {
+            content.as_bytes().to_vec()
+        };
+        let answer = judge_part(model, &decoded, None, &mut findings);
+        if let (Some(sent), Some(answer)) = (&sent, &answer) {
+            findings.extend(check_echoes(model, sent, answer).into_iter().map(|v| Finding {
+                rule: v.rule,
+                severity: v.severity,
+                message: v.reason,
+            }));
+        }
+    } else if status >= 500 {
+        findings.push(Finding::must(
+            "transport.no-server-error",
+            format!("answered HTTP {status}"),
+        ));
+    }
+    Some(AuditedEntry {
+        id: format!("audit.har.{i}.{}", request_model.id),
+        model: request_model.id.to_string(),
+        title: format!("{method} {path} → {status}"),
+        findings,
+        url: url.to_string(),
+        status,
+    })
 }
 
 fn har_headers(value: Option<&Value>) -> Vec<(String, String)> {

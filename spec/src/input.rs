@@ -46,6 +46,15 @@ pub enum InputError {
         /// The cap.
         limit: usize,
     },
+    /// Larger than the cap, found while reading (so its whole size is unknown).
+    #[error("input is over the limit of {limit} bytes (reading stopped there)")]
+    OverLimit {
+        /// The cap.
+        limit: u64,
+    },
+    /// The input could not be read.
+    #[error("cannot read input: {0}")]
+    Io(String),
     /// Not UTF-8.
     #[error("input is not valid UTF-8 at byte {offset}")]
     InvalidUtf8 {
@@ -172,7 +181,9 @@ impl<'de> Visitor<'de> for StrictVisitor {
     }
 }
 
-struct StrictSeed;
+/// Deserializes one JSON value strictly (duplicate object keys are an error), for streaming
+/// readers that take a document apart.
+pub(crate) struct StrictSeed;
 
 impl<'de> de::DeserializeSeed<'de> for StrictSeed {
     type Value = Value;

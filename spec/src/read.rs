@@ -1,6 +1,8 @@
 //! Reads raw input for a message into a [`Document`]: JSON, a form body, or a curl command as
 //! the vendors print them, with size, UTF-8 and duplicate-key checks, and the flattened JWS of a
-//! Merchant Stack request opened when the input is the envelope rather than its payload.
+//! Merchant Stack request opened when the input is the envelope rather than its payload. Also
+//! the bounded reader every caller reads files and standard input through: [`read_capped`]
+//! stops one byte past its cap, so `/dev/zero` or an endless pipe costs at most the cap.
 
 use base64::Engine as _;
 use serde_json::Value;
@@ -8,6 +10,55 @@ use serde_json::Value;
 use crate::curl::{CurlBody, parse_curl};
 use crate::input::{Document, InputError, normalise_headers, pairs_to_object, parse_form_pairs, parse_json, text};
 use crate::model::{Encoding, Envelope, Message};
+
+/// A reader that fails once more than `limit` bytes have come through it, with an error
+/// naming the limit (see [`over_limit`]). Streaming parsers read through it too.
+#[derive(Debug)]
+pub struct CappedReader<R> {
+    inner: std::io::Take<R>,
+    limit: u64,
+    seen: u64,
+}
+
+impl<R: std::io::Read> CappedReader<R> {
+    /// Caps `inner` at `limit` bytes.
+    pub fn new(inner: R, limit: u64) -> CappedReader<R> {
+        CappedReader {
+            inner: inner.take(limit.saturating_add(1)),
+            limit,
+            seen: 0,
+        }
+    }
+}
+
+impl<R: std::io::Read> std::io::Read for CappedReader<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.seen = self.seen.saturating_add(n as u64);
+        if self.seen > self.limit {
+            return Err(std::io::Error::other(InputError::OverLimit { limit: self.limit }));
+        }
+        Ok(n)
+    }
+}
+
+/// The [`InputError::OverLimit`] inside an I/O error of a [`CappedReader`], if that is what it is.
+pub fn over_limit(error: &std::io::Error) -> Option<InputError> {
+    error
+        .get_ref()
+        .and_then(|inner| inner.downcast_ref::<InputError>())
+        .cloned()
+}
+
+/// Reads all of `reader`, at most `limit` bytes: more is [`InputError::OverLimit`] (after reading
+/// only `limit + 1` bytes), a failed read [`InputError::Io`].
+pub fn read_capped(reader: impl std::io::Read, limit: u64) -> Result<Vec<u8>, InputError> {
+    let mut bytes = Vec::new();
+    let mut capped = CappedReader::new(reader, limit);
+    std::io::Read::read_to_end(&mut capped, &mut bytes)
+        .map_err(|e| over_limit(&e).unwrap_or_else(|| InputError::Io(e.to_string())))?;
+    Ok(bytes)
+}
 
 /// The syntax of the input.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -86,4 +137,22 @@ pub fn open_envelope(message: &Message, document: Document) -> Result<Document, 
         headers: document.headers,
         body: parse_json(inner)?,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_endless_input_is_cut_at_the_cap() {
+        let endless = std::io::repeat(0);
+        assert_eq!(read_capped(endless, 1000), Err(InputError::OverLimit { limit: 1000 }));
+        assert_eq!(read_capped(&b"12345"[..], 5).unwrap(), b"12345");
+        assert_eq!(
+            read_capped(&b"123456"[..], 5).unwrap_err().to_string(),
+            "input is over the limit of 5 bytes (reading stopped there)"
+        );
+        // A cap of u64::MAX does not wrap to nothing.
+        assert_eq!(read_capped(&b"12"[..], u64::MAX).unwrap(), b"12");
+    }
 }

@@ -1,6 +1,7 @@
 //! `audit FILE`: captured traffic (HAR, or JSON lines of TPAP SDK payloads) judged against the
 //! models, reported like a run. Exit 0 clean, 1 a `must` rule broken, 2 unreadable input.
 
+use std::io::Read as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -9,6 +10,10 @@ use clap::{Args, ValueEnum};
 use upi_conformance::audit;
 use upi_conformance::report;
 use upi_conformance::runner::Report;
+use upi_spec::read::read_capped;
+
+/// The largest JSON-lines capture read (it is judged line by line from memory).
+const MAX_JSONL_BYTES: u64 = 64 << 20;
 
 /// Arguments of `audit`.
 #[derive(Debug, Args)]
@@ -39,31 +44,41 @@ enum AuditFormat {
 }
 
 pub fn run(args: &AuditArgs) -> Result<ExitCode> {
-    let bytes = std::fs::read(&args.file).with_context(|| format!("reading {}", args.file.display()))?;
+    let mut file = std::fs::File::open(&args.file).with_context(|| format!("reading {}", args.file.display()))?;
+    // The first 4 KiB decide `auto`; the rest is streamed after them.
+    let mut head = Vec::new();
+    (&mut file)
+        .take(4096)
+        .read_to_end(&mut head)
+        .with_context(|| format!("reading {}", args.file.display()))?;
     let har = match args.kind {
         CaptureKind::Har => true,
         CaptureKind::Jsonl => false,
         CaptureKind::Auto => {
-            args.file.extension().is_some_and(|e| e == "har")
-                || String::from_utf8_lossy(&bytes[..bytes.len().min(4096)]).contains("\"log\"")
+            args.file.extension().is_some_and(|e| e == "har") || String::from_utf8_lossy(&head).contains("\"log\"")
         }
     };
+    let whole = std::io::Cursor::new(head).chain(file);
     let cases = if har {
-        audit::har(&bytes)
+        // Streamed entry by entry, read at most upi_spec::audit::MAX_HAR_BYTES.
+        audit::har_from_reader(whole)
     } else {
-        audit::json_lines(&bytes)
+        match read_capped(whole, MAX_JSONL_BYTES) {
+            Ok(bytes) => audit::json_lines(&bytes),
+            Err(e) => Err(e.into()),
+        }
     };
     let cases = match cases {
         Ok(c) => c,
         Err(e) => {
-            eprintln!("error: {e}");
+            eprintln!("error: {}", audit::visible(&e.to_string()));
             return Ok(ExitCode::from(2));
         }
     };
     let totals = upi_conformance::runner::totals_of(&cases);
     let report = Report {
         format_version: 1,
-        target: format!("audit of {}", args.file.display()),
+        target: audit::visible(&format!("audit of {}", args.file.display())),
         seed: 0,
         elapsed_ms: 0,
         sandbox: false,

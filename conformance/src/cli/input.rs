@@ -1,25 +1,39 @@
 //! Reading what the crypto subcommands work on: a file or standard input taken byte for byte
 //! (signatures cover exact bytes), key files, and PayU/TPV fields given as JSON or `name=value`.
+//! Every read is capped before it starts ([`file_capped`], [`stdin_capped`]; `run --config`
+//! and `audit` read through the same `upi_spec::read::read_capped`).
 
 use std::collections::BTreeMap;
-use std::io::Read as _;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, Result, bail};
 use upi_spec::crypto::keys::{PrivateKey, PublicKey, private_key_from_pem, public_key_from_pem};
 use upi_spec::crypto::payu_hash::Salt;
+use upi_spec::read::read_capped;
 
-/// The bytes of `file`, or of standard input when no file is given. Nothing is trimmed.
+/// The largest payload, body or fields input read (sign, verify, hash).
+pub const MAX_INPUT_BYTES: u64 = 8 << 20;
+/// The largest key or salt file read (an 8192-bit private key PEM is about 6.5 KB).
+pub const MAX_KEY_FILE_BYTES: u64 = 64 << 10;
+
+/// At most `limit` bytes of the file at `path` (`what` names it in errors); a larger file is
+/// an error naming the limit, found after reading `limit + 1` bytes (so `/dev/zero` is safe).
+pub fn file_capped(path: &Path, limit: u64, what: &str) -> Result<Vec<u8>> {
+    let file = std::fs::File::open(path).with_context(|| format!("cannot read {what} {}", path.display()))?;
+    read_capped(file, limit).with_context(|| format!("cannot read {what} {}", path.display()))
+}
+
+/// At most `limit` bytes of standard input.
+pub fn stdin_capped(limit: u64) -> Result<Vec<u8>> {
+    read_capped(std::io::stdin().lock(), limit).context("cannot read standard input")
+}
+
+/// The bytes of `file`, or of standard input when no file is given, at most
+/// [`MAX_INPUT_BYTES`]. Nothing is trimmed.
 pub fn bytes(file: Option<&Path>) -> Result<Vec<u8>> {
     match file {
-        Some(path) => std::fs::read(path).with_context(|| format!("cannot read {}", path.display())),
-        None => {
-            let mut buf = Vec::new();
-            std::io::stdin()
-                .read_to_end(&mut buf)
-                .context("cannot read standard input")?;
-            Ok(buf)
-        }
+        Some(path) => file_capped(path, MAX_INPUT_BYTES, "file"),
+        None => stdin_capped(MAX_INPUT_BYTES),
     }
 }
 
@@ -29,7 +43,8 @@ pub fn text(file: Option<&Path>) -> Result<String> {
 }
 
 fn pem(path: &Path) -> Result<String> {
-    std::fs::read_to_string(path).with_context(|| format!("cannot read key file {}", path.display()))
+    let bytes = file_capped(path, MAX_KEY_FILE_BYTES, "key file")?;
+    String::from_utf8(bytes).with_context(|| format!("key file {} is not UTF-8 text", path.display()))
 }
 
 /// A private key from a PEM file. The error names the file, never its content.
@@ -47,8 +62,9 @@ pub fn salt(value: Option<&str>, file: Option<&Path>) -> Result<Option<Salt>> {
     match (value, file) {
         (Some(v), None) => Ok(Some(Salt::new(v))),
         (None, Some(path)) => {
+            let bytes = file_capped(path, MAX_KEY_FILE_BYTES, "salt file")?;
             let text =
-                std::fs::read_to_string(path).with_context(|| format!("cannot read salt file {}", path.display()))?;
+                String::from_utf8(bytes).with_context(|| format!("salt file {} is not UTF-8", path.display()))?;
             let line = text.strip_suffix('\n').unwrap_or(&text);
             Ok(Some(Salt::new(line.strip_suffix('\r').unwrap_or(line))))
         }

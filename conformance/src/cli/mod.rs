@@ -29,6 +29,7 @@ macro_rules! out {
 
 mod audit;
 mod catalogue;
+mod client_test;
 mod deeplink;
 mod fuzz;
 mod hash;
@@ -38,6 +39,7 @@ mod run;
 mod schemas;
 mod serve;
 mod sign;
+mod tpap;
 mod validate;
 mod verify;
 
@@ -93,6 +95,12 @@ enum Command {
     Replay(fuzz::ReplayArgs),
     /// Judge captured traffic (HAR, or JSON lines of TPAP payloads) against the models.
     Audit(audit::AuditArgs),
+    /// Run the TPAP SDK suite through a shim (`tpap run --shim 'CMD'`), or list shim faults.
+    Tpap(tpap::TpapArgs),
+    /// The reference TPAP shim (JSON lines on stdin/stdout, or HTTP), optionally with a fault.
+    TpapShim(tpap::TpapShimArgs),
+    /// Play PayU toward a merchant's S2S callback endpoint and judge the merchant's order state.
+    ClientTest(client_test::ClientTestArgs),
 }
 
 /// Runs the parsed command and maps its outcome to an exit code.
@@ -112,6 +120,9 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Audit(args) => audit::run(&args),
         Command::Fuzz(args) => fuzz::run_fuzz(args),
         Command::Replay(args) => fuzz::run_replay(args),
+        Command::Tpap(args) => tpap::run(args),
+        Command::TpapShim(args) => tpap::shim(&args),
+        Command::ClientTest(args) => client_test::run(&args),
     };
     usage_error_is_exit_2(outcome)
 }

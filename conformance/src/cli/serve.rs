@@ -7,7 +7,7 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result, bail};
 use clap::Args;
-use upi_reference_server::{Fault, READY_LINE_PREFIX, ServerConfig};
+use upi_reference_server::{Fault, Limits, READY_LINE_PREFIX, ServerConfig};
 
 /// Arguments of `serve`.
 #[derive(Debug, Args)]
@@ -21,6 +21,46 @@ pub struct ServeArgs {
     /// Print every fault as `NAME  description` and exit.
     #[arg(long)]
     list_faults: bool,
+    #[command(flatten)]
+    limits: LimitArgs,
+}
+
+/// What a hostile client can hold (defaults: `upi_reference_server::Limits::default()`).
+#[derive(Debug, Args)]
+struct LimitArgs {
+    /// How long a request head may take, in milliseconds (also ends idle keep-alive connections).
+    #[arg(long, value_name = "MILLIS", default_value_t = millis(Limits::default().header_read_timeout))]
+    header_timeout_ms: u64,
+    /// How long a request body may take in total, in milliseconds (then HTTP 408).
+    #[arg(long, value_name = "MILLIS", default_value_t = millis(Limits::default().body_read_timeout))]
+    body_timeout_ms: u64,
+    /// Most connections served at once (one more gets HTTP 503 naming the limit).
+    #[arg(long, value_name = "N", default_value_t = Limits::default().max_connections)]
+    max_connections: usize,
+    /// Most orders, intents and payments each remembered at once (the soonest to expire is
+    /// forgotten first).
+    #[arg(long, value_name = "N", default_value_t = Limits::default().state_capacity)]
+    state_capacity: usize,
+}
+
+fn millis(d: std::time::Duration) -> u64 {
+    u64::try_from(d.as_millis()).unwrap_or(u64::MAX)
+}
+
+impl LimitArgs {
+    fn apply(&self, limits: &mut Limits) -> Result<()> {
+        if self.header_timeout_ms == 0 || self.body_timeout_ms == 0 {
+            bail!("--header-timeout-ms and --body-timeout-ms must be at least 1");
+        }
+        if self.max_connections == 0 || self.state_capacity == 0 {
+            bail!("--max-connections and --state-capacity must be at least 1");
+        }
+        limits.header_read_timeout = std::time::Duration::from_millis(self.header_timeout_ms);
+        limits.body_read_timeout = std::time::Duration::from_millis(self.body_timeout_ms);
+        limits.max_connections = self.max_connections;
+        limits.state_capacity = self.state_capacity;
+        Ok(())
+    }
 }
 
 pub fn run(args: &ServeArgs) -> Result<ExitCode> {
@@ -41,7 +81,8 @@ pub fn run(args: &ServeArgs) -> Result<ExitCode> {
             ),
         },
     };
-    let config = ServerConfig::test_defaults().with_fault(fault.clone());
+    let mut config = ServerConfig::test_defaults().with_fault(fault.clone());
+    args.limits.apply(&mut config.limits)?;
     let runtime = super::async_runtime()?;
     runtime.block_on(async {
         let listener = tokio::net::TcpListener::bind(args.addr)

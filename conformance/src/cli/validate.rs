@@ -47,6 +47,13 @@ enum InputSyntax {
     Curl,
 }
 
+/// At most `cap` bytes of `reader` (what is beyond is left unread).
+fn read_upto(reader: impl Read, cap: u64) -> std::io::Result<Vec<u8>> {
+    let mut bytes = Vec::new();
+    reader.take(cap).read_to_end(&mut bytes)?;
+    Ok(bytes)
+}
+
 pub fn run(args: &ValidateArgs) -> Result<ExitCode> {
     let message = messages::find(&args.message).ok_or_else(|| {
         anyhow!(
@@ -54,18 +61,15 @@ pub fn run(args: &ValidateArgs) -> Result<ExitCode> {
             args.message
         )
     })?;
-    let mut bytes = Vec::new();
-    if args.file.as_os_str() == "-" {
-        std::io::stdin()
-            .take(args.max_bytes as u64 + 1)
-            .read_to_end(&mut bytes)
-            .context("reading standard input")?;
+    // One byte past the cap is read so `read` reports the input as too large; the cap itself
+    // may be usize::MAX, so the arithmetic saturates instead of wrapping to a 0-byte read.
+    let cap = u64::try_from(args.max_bytes).unwrap_or(u64::MAX).saturating_add(1);
+    let bytes = if args.file.as_os_str() == "-" {
+        read_upto(std::io::stdin().lock(), cap).context("reading standard input")?
     } else {
         let file = std::fs::File::open(&args.file).with_context(|| format!("opening {}", args.file.display()))?;
-        file.take(args.max_bytes as u64 + 1)
-            .read_to_end(&mut bytes)
-            .with_context(|| format!("reading {}", args.file.display()))?;
-    }
+        read_upto(file, cap).with_context(|| format!("reading {}", args.file.display()))?
+    };
     let syntax = match args.input {
         InputSyntax::Auto => Syntax::Auto,
         InputSyntax::Json => Syntax::Json,

@@ -108,6 +108,9 @@ pub fn run(args: VerifyArgs) -> Result<ExitCode> {
                 let Some((kid, path)) = entry.split_once('=') else {
                     bail!("--key {entry:?} is not KID=PATH");
                 };
+                if ring.get(kid).is_some() {
+                    bail!("--key {kid:?} is given twice (each kid names one key)");
+                }
                 ring.insert(kid, input::public_key(path.as_ref())?);
             }
             let now = match now_millis {

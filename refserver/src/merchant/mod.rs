@@ -115,7 +115,10 @@ pub async fn register_intent(
         return failure(StatusCode::UNAUTHORIZED, codes::UNAUTHORIZED, &refusal);
     }
     let merchant_request_id = request.get("merchantRequestId").and_then(Value::as_str).unwrap_or("");
-    let new = app.store.register_intent(&stack.merchant_id, merchant_request_id);
+    let lifetime = intent_lifetime(request, &config.limits);
+    let new = app
+        .store
+        .register_intent(&stack.merchant_id, merchant_request_id, lifetime);
     if !new && !config.has(Fault::AcceptDuplicateMerchantRequestId) {
         let refusal = Refusal::new(
             "server.merchant.new-merchant-request-id",
@@ -159,4 +162,17 @@ fn non_ascii_remarks(payload_json: &str) -> bool {
         .ok()
         .and_then(|v| v.get("remarks").and_then(Value::as_str).map(|r| !r.is_ascii()))
         .unwrap_or(false)
+}
+
+/// How long an intent is remembered: its `intentRequestExpiryMinutes` ("Minutes for which intent
+/// is valid", seed 003), at most [`Limits::max_intent_lifetime`]; without one (V2, V1),
+/// [`Limits::intent_lifetime`].
+fn intent_lifetime(request: &Map<String, Value>, limits: &crate::config::Limits) -> std::time::Duration {
+    request
+        .get("intentRequestExpiryMinutes")
+        .and_then(Value::as_str)
+        .and_then(|m| m.parse::<u64>().ok())
+        .map_or(limits.intent_lifetime, |minutes| {
+            std::time::Duration::from_secs(minutes.saturating_mul(60)).min(limits.max_intent_lifetime)
+        })
 }

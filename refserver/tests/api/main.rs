@@ -6,6 +6,7 @@ mod support;
 
 mod ec;
 mod faults;
+mod hostile;
 mod payu;
 mod register_intent;
 mod robustness;

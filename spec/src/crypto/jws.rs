@@ -364,7 +364,7 @@ pub fn sign(
     if kid.is_empty() {
         return Err(JwsError::KidMissing);
     }
-    if !matches!(serde_json::from_str::<Value>(payload_json), Ok(Value::Object(_))) {
+    if !matches!(crate::input::parse_json(payload_json), Ok(Value::Object(_))) {
         return Err(JwsError::PayloadJson);
     }
     let header = serde_json::to_string(&ProtectedHeader {
@@ -388,8 +388,12 @@ pub fn parse_body(body: &str) -> Result<FlattenedJws, JwsError> {
     let shape = |reason: &str| JwsError::BodyShape {
         reason: reason.to_owned(),
     };
-    let Ok(Value::Object(members)) = serde_json::from_str::<Value>(body) else {
-        return Err(shape("body is not a JSON object"));
+    // The strict reader (duplicate member names refused) for the envelope, the protected
+    // header and the payload alike: the server reads them the same way.
+    let members = match crate::input::parse_json(body) {
+        Ok(Value::Object(members)) => members,
+        Ok(_) => return Err(shape("body is not a JSON object")),
+        Err(e) => return Err(shape(&format!("body is not a JSON object: {e}"))),
     };
     if let Some(extra) = members
         .keys()
@@ -465,7 +469,7 @@ pub fn verify(
     }
 
     let payload_json = String::from_utf8(payload_bytes).map_err(|_| JwsError::PayloadJson)?;
-    let Ok(Value::Object(payload)) = serde_json::from_str::<Value>(&payload_json) else {
+    let Ok(Value::Object(payload)) = crate::input::parse_json(&payload_json) else {
         return Err(JwsError::PayloadJson);
     };
     match payload.get("iat") {
@@ -551,6 +555,36 @@ mod tests {
         assert_eq!(
             verify(&single, &KeyRing::new(), &policy, 0, None).unwrap_err(),
             JwsError::KidUnknown { kid: "k".into() }
+        );
+    }
+
+    #[test]
+    fn duplicate_envelope_members_and_payload_keys_are_refused() {
+        let envelope = |dup: &str| format!(r#"{{"protected":"a","payload":"b","signature":"c",{dup}:"d"}}"#);
+        for name in ["payload", "signature"] {
+            let err = parse_body(&envelope(&format!("{name:?}"))).unwrap_err();
+            assert!(err.to_string().contains(&format!("duplicate key `{name}`")), "{err}");
+        }
+        let pem = include_str!("../../../golden/keys/merchant_signing.pem");
+        let key = crate::crypto::keys::private_key_from_pem(pem).unwrap();
+        let mut ring = KeyRing::new();
+        ring.insert("k", key.public_key());
+        let policy = JwsPolicy {
+            require_iat: false,
+            ..JwsPolicy::default()
+        };
+        let duplicate = r#"{"amount":"1.00","amount":"9999.00"}"#;
+        assert_eq!(
+            sign(&key, SignatureAlgorithm::Rs256, "k", duplicate).unwrap_err(),
+            JwsError::PayloadJson
+        );
+        let mut forged = sign(&key, SignatureAlgorithm::Rs256, "k", r#"{"amount":"1.00"}"#).unwrap();
+        forged.payload = encode_base64url(duplicate.as_bytes());
+        let signature = rsa_sig::sign(SignatureAlgorithm::Rs256, &key, forged.signing_input().as_bytes()).unwrap();
+        forged.signature = encode_base64url(&signature);
+        assert_eq!(
+            verify(&forged, &ring, &policy, 0, None).unwrap_err(),
+            JwsError::PayloadJson
         );
     }
 

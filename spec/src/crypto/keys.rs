@@ -30,6 +30,9 @@ pub const MIN_MODULUS_BITS: usize = 2048;
 /// exchange 2048-bit keys).
 pub const MAX_MODULUS_BITS: usize = 8192;
 
+/// The only public exponent accepted.
+pub const REQUIRED_EXPONENT: u64 = 65537;
+
 pub(crate) const RULES: &[RuleDef] = &[RuleDef {
     id: RULE_RSA_2048_PEM,
     statement: "Signing and verification keys are RSA keys of at least 2048 bits exchanged as PEM (SPKI or PKCS#1 public, PKCS#8 or PKCS#1 private)",
@@ -62,6 +65,13 @@ pub enum KeyError {
         /// Modulus length in bits.
         bits: usize,
     },
+    /// The public exponent is not 65537 (a small exponent such as 3 makes PKCS#1 v1.5
+    /// signatures forgeable when a verifier is lax).
+    #[error("crypto.key.rsa-2048-pem: RSA public exponent is {exponent}, only 65537 is accepted")]
+    Exponent {
+        /// The exponent (its low 64 bits for a larger one).
+        exponent: u64,
+    },
     /// The key decodes but its parts are inconsistent (the signing library refuses it).
     #[error("crypto.key.rsa-2048-pem: RSA private key is inconsistent: {reason}")]
     Inconsistent {
@@ -83,6 +93,11 @@ fn check_size(key: &RsaPublicKey) -> Result<(), KeyError> {
     }
     if bits > MAX_MODULUS_BITS {
         return Err(KeyError::TooLarge { bits });
+    }
+    let digits = key.e().to_bytes_be();
+    if digits != REQUIRED_EXPONENT.to_be_bytes()[5..] {
+        let exponent = digits.iter().fold(0u64, |acc, d| (acc << 8) | u64::from(*d));
+        return Err(KeyError::Exponent { exponent });
     }
     Ok(())
 }
@@ -234,6 +249,57 @@ Obm1W5iZf8GCpZqs/QIDAQAB
             public_key_from_pem(SMALL_PUBLIC),
             Err(KeyError::TooSmall { bits: 1024 })
         );
+    }
+
+    /// A 2048-bit key with public exponent 3 (`openssl genpkey … rsa_keygen_pubexp:3`).
+    pub(crate) const EXPONENT_3_PUBLIC: &str = "-----BEGIN PUBLIC KEY-----
+MIIBIDANBgkqhkiG9w0BAQEFAAOCAQ0AMIIBCAKCAQEArT/IcuEp8Lw6Wu3+pg2a
+KgoH2a5waZrB4tRZPa3ocVKx8cTLH1ASi+tqoGtKIZHBbmkB2TBFeuFMJoi1NvAs
+2z0UqIT/Mh8qx/PJfwxoQJFxnkHinMKsegqr0JqRACMqFmDH0mskYuKHisazl1cd
+UgnJOx4ifLUep5uF51zg7qDQIivlHA6eESRM/OMLoi6dCECOwNHz41Nhm6hVK6j0
+sLcR8hKaT1aVFexiy2JjZw/GEZHeV+OF5z3eg6pvwCYbti97VsD+Oj/fiD2JiZVE
+hfX0RICprgPSX81fFO6t3MRnXAg/hMk6F+p5GFdniiR1cjIuY4XqwbW0xO4UMNsu
+vwIBAw==
+-----END PUBLIC KEY-----";
+    /// Its private half.
+    const EXPONENT_3_PRIVATE: &str = "-----BEGIN PRIVATE KEY-----
+MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQCtP8hy4SnwvDpa
+7f6mDZoqCgfZrnBpmsHi1Fk9rehxUrHxxMsfUBKL62qga0ohkcFuaQHZMEV64Uwm
+iLU28CzbPRSohP8yHyrH88l/DGhAkXGeQeKcwqx6CqvQmpEAIyoWYMfSayRi4oeK
+xrOXVx1SCck7HiJ8tR6nm4XnXODuoNAiK+UcDp4RJEz84wuiLp0IQI7A0fPjU2Gb
+qFUrqPSwtxHyEppPVpUV7GLLYmNnD8YRkd5X44XnPd6Dqm/AJhu2L3tWwP46P9+I
+PYmJlUSF9fREgKmuA9JfzV8U7q3cxGdcCD+EyToX6nkYV2eKJHVyMi5jherBtbTE
+7hQw2y6/AgEDAoIBAHN/2vdAxqB9fDyeqcQJEXFcBTvJoEZnK+yNkNPJRaDhy/aD
+MhTgDF1HnGryMWu2gPRGATt1g6dA3W8FziSgHed+DcWt/3a/cdqihlSy8CsLoRQr
+7GiByFFccosRtgAXcWRAhTbyGEHsWlyEd7o6E4wGhidpbFMjacUSWUTolfRqG+n6
+lh10CiNM3XaZjD0LVOtrAfXrwPbFKlhnSRwaCVjFP5Pycn8Qafu/3zG3vLyS9nc2
+MsypESlnN4Phyih/TrUVWvFuntrF+C4F5Xm87UulbETBbXVH9+JB09sYIgisKs/Z
+KTSQuGhs5Ti+SHatJxBOc+/vlEcvqCDh5+1uzisCgYEA4h5lC8SMUliO45ygnrkg
+AZy319pBXGkfAc/3PNtDOlPfo8wJxp7RNUx7s2MTVU2k757XhfpUSffbptiKUvoO
+GFbwrJpW8V3bgjw6fffzh9EZJEP0Zc68lWRUdxutaCoUKwvRE9TVY/iAymbcEgNk
+w5gunQxLW1raG3EufOabvh8CgYEAxCTO+CtUPIOiHS5cGo19nApoM/Wu9ggMoEcW
+KqY+rFevjsgdJ/HswM/Q4J27cv6OZL/pDCqRojFHZGVNbYlZDU+exlJEHpQ7aQb6
+M1sGWMNkrZlqH69bSSgWKjCdEqWt/BhxbeEawYLGVtxd6NS790GN429TMPwUHSJs
+u2YZO2ECgYEAlr7uB9hdjDsJ7RMVvyYVVmh6j+bWPZtqATVPfeeCJuKVF91b2b82
+I4hSd5diON5t9RSPrqbi2/qSbzsG4fwJZY9LHbw59j6SVtLRqU/3r+C7bYKi7onT
+DkLi+hJzmsa4HLKLYo3jl/sAhu89YVeYgmV0aLLc55HmvPYe/e8Sfr8CgYEAgsM0
+pXI4KFfBaMmSvF5TvVxFd/kfTrAIatoOxxl/HY/KXzATb/ad1d/glb5891Re7dVG
+CBxhFsuE7ZjeSQY7XjUUhDbYFGLSRgSmzOdZkIJDHmZGv8o823AOxssTYcPJUrr2
+SUC8gQHZjz2T8I3SpNZel5+My1K4E2xIfO67fOsCgYEA1rSL8ufmdiGiM7KArY59
+wbbZOnb5pcY+wfXfBtrhMawdE9BC5X3tef7WguWb20flRKRxWUfzRngMIm5SwfCV
+F2GCWTxx86/bXq1xO4OHoN0NqVQ2C/SG38kRbmKwRX+btDM+ssGGMIrXXt1VAnQ5
+7NTSynY9zvDwqdwl0THCleQ=
+-----END PRIVATE KEY-----";
+
+    #[test]
+    fn exponents_other_than_65537_are_refused() {
+        assert_eq!(
+            public_key_from_pem(EXPONENT_3_PUBLIC),
+            Err(KeyError::Exponent { exponent: 3 })
+        );
+        let refused = private_key_from_pem(EXPONENT_3_PRIVATE).map(|_| ()).unwrap_err();
+        assert_eq!(refused, KeyError::Exponent { exponent: 3 });
+        assert!(refused.to_string().contains("only 65537 is accepted"));
     }
 
     #[test]

@@ -1,0 +1,95 @@
+//! `client-test`: plays PayU toward a merchant's S2S callback endpoint and judges the merchant's
+//! order state (`--order-status-url`), or, without it, the callback's HTTP status (weaker
+//! evidence). Exit codes: 0 no failures, 1 failures, 2 usage.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use anyhow::{Context, Result};
+use clap::Args;
+use upi_conformance::client_test::oracle::Oracle;
+use upi_conformance::client_test::{self as ct, Config, Order};
+use upi_spec::crypto::payu_hash::Salt;
+
+use super::tpap::{ReportFormat, emit};
+
+/// Arguments of `client-test`.
+#[derive(Debug, Args)]
+pub struct ClientTestArgs {
+    /// The merchant's S2S callback endpoint (PayU posts the callback form here).
+    #[arg(long)]
+    callback_url: String,
+    /// URL template with `{txnid}` answering the merchant's order state (JSON or text).
+    #[arg(long)]
+    order_status_url: Option<String>,
+    /// Dotted path of the status in a JSON order-state answer.
+    #[arg(long, default_value = "status")]
+    status_field: String,
+    /// Status values that mean paid (case-insensitive).
+    #[arg(long, value_delimiter = ',', default_value = "paid,success,captured")]
+    paid_values: Vec<String>,
+    /// Dotted path of a fulfilment (credit) count in the order state, to observe replays.
+    #[arg(long)]
+    credit_field: Option<String>,
+    /// The merchant's PayU key (test credentials).
+    #[arg(long)]
+    key: String,
+    /// The merchant's PayU salt (test credentials).
+    #[arg(long)]
+    salt: String,
+    /// A pending order of the merchant, `TXNID=AMOUNT` (four needed; repeatable).
+    #[arg(long = "order", required = true)]
+    orders: Vec<String>,
+    /// Per-request timeout in milliseconds.
+    #[arg(long, default_value_t = 10_000)]
+    timeout_ms: u64,
+    /// Report format.
+    #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
+    format: ReportFormat,
+    /// Write the report here instead of standard output.
+    #[arg(long)]
+    output: Option<PathBuf>,
+    /// List every non-passing case in the text report, not only failures.
+    #[arg(long)]
+    verbose: bool,
+}
+
+/// Runs `client-test`.
+pub fn run(args: &ClientTestArgs) -> Result<ExitCode> {
+    let orders = args
+        .orders
+        .iter()
+        .map(|o| {
+            let (txnid, amount) = o
+                .split_once('=')
+                .with_context(|| format!("--order takes TXNID=AMOUNT, not {o:?}"))?;
+            Ok(Order {
+                txnid: txnid.to_owned(),
+                amount: amount.to_owned(),
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    if let Some(t) = &args.order_status_url {
+        anyhow::ensure!(t.contains("{txnid}"), "--order-status-url needs {{txnid}} in it: {t:?}");
+    }
+    let config = Config {
+        callback_url: args.callback_url.clone(),
+        oracle: args.order_status_url.as_ref().map(|template| Oracle {
+            template: template.clone(),
+            status_field: args.status_field.clone(),
+            paid_values: args.paid_values.clone(),
+            credit_field: args.credit_field.clone(),
+        }),
+        key: args.key.clone(),
+        salt: Salt::new(args.salt.clone()),
+        orders,
+        timeout: Duration::from_millis(args.timeout_ms),
+    };
+    if config.oracle.is_none() {
+        eprintln!("upi-conformance: no --order-status-url: the callback's HTTP status is the only evidence (weaker)");
+    }
+    let runtime = super::async_runtime()?;
+    let report = runtime.block_on(ct::run(&config))?;
+    emit(&report, args.format, args.output.as_ref(), args.verbose)
+}

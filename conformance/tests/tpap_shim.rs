@@ -1,0 +1,179 @@
+//! The TPAP suite through the shim protocol, end to end through the CLI: green on the clean
+//! reference shim (over JSON lines and over HTTP), each named fault detected by the rule the
+//! detection matrix (`golden/tpap/shim_faults.json`) names, and a broken shim (dead, silent,
+//! garbage, over-long lines) a clear error, never a panic or a hang.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Output, Stdio};
+
+use serde::Deserialize;
+use serde_json::Value;
+use upi_conformance::tpap::reference::Fault;
+
+const BIN: &str = env!("CARGO_BIN_EXE_upi-conformance");
+
+fn shim_cmd(fault: Option<&str>) -> String {
+    match fault {
+        Some(f) => format!("'{BIN}' tpap-shim --fault {f}"),
+        None => format!("'{BIN}' tpap-shim"),
+    }
+}
+
+fn tpap_run(args: &[&str]) -> Output {
+    Command::new(BIN)
+        .args(["tpap", "run", "--format", "json"])
+        .args(args)
+        .output()
+        .expect("the CLI runs")
+}
+
+fn report(out: &Output) -> Value {
+    serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("a JSON report ({e}); stderr: {}", String::from_utf8_lossy(&out.stderr)))
+}
+
+fn not_passing(report: &Value) -> Vec<(String, String)> {
+    report["cases"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|c| c["outcome"]["verdict"] != "pass")
+        .flat_map(|c| {
+            let verdict = c["outcome"]["verdict"].as_str().unwrap_or_default().to_owned();
+            c["findings"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(move |f| (f["rule"].as_str().unwrap_or_default().to_owned(), verdict.clone()))
+        })
+        .collect()
+}
+
+#[test]
+fn the_clean_reference_shim_passes_every_case() {
+    let out = tpap_run(&["--shim", &shim_cmd(None)]);
+    let r = report(&out);
+    assert_eq!(out.status.code(), Some(0), "{:?}", not_passing(&r));
+    let cases = r["cases"].as_array().expect("cases");
+    assert!(not_passing(&r).is_empty(), "{:?}", not_passing(&r));
+    let count = |prefix: &str| {
+        cases
+            .iter()
+            .filter(|c| c["id"].as_str().is_some_and(|id| id.starts_with(prefix)))
+            .count()
+    };
+    assert_eq!(count("accept.tpap."), 6, "one acceptance per action");
+    assert_eq!(count("flow.tpap."), 2, "the payment and mandate flows");
+    assert_eq!(count("security.tpap."), 24, "four signature cases per action");
+    assert!(count("reject.tpap.") > 200, "one rejection per must request rule");
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Matrix {
+    #[allow(dead_code)]
+    about: String,
+    faults: Vec<Row>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Row {
+    fault: String,
+    rule: String,
+    outcome: String,
+    #[allow(dead_code)]
+    why: String,
+}
+
+#[test]
+fn every_shim_fault_is_detected_by_its_rule() {
+    let matrix: Matrix =
+        serde_json::from_str(include_str!("../../golden/tpap/shim_faults.json")).expect("the matrix parses");
+    let listed: Vec<&str> = matrix.faults.iter().map(|r| r.fault.as_str()).collect();
+    let all: Vec<&str> = Fault::ALL.iter().map(|f| f.name()).collect();
+    assert_eq!(listed, all, "every fault has one row, in order");
+    for row in &matrix.faults {
+        let out = tpap_run(&["--shim", &shim_cmd(Some(&row.fault))]);
+        let findings = not_passing(&report(&out));
+        assert!(
+            findings
+                .iter()
+                .any(|(rule, verdict)| *rule == row.rule && *verdict == row.outcome),
+            "fault {} must grade a case {} on {}; got {:?}",
+            row.fault,
+            row.outcome,
+            row.rule,
+            findings.iter().take(10).collect::<Vec<_>>()
+        );
+        let expected_exit = if row.outcome == "fail" { 1 } else { 0 };
+        assert_eq!(out.status.code(), Some(expected_exit), "exit code under {}", row.fault);
+    }
+}
+
+#[test]
+fn the_suite_runs_over_http_too() {
+    let mut server = Command::new(BIN)
+        .args(["tpap-shim", "--listen", "127.0.0.1:0"])
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the HTTP shim starts");
+    let mut line = String::new();
+    BufReader::new(server.stderr.take().expect("stderr"))
+        .read_line(&mut line)
+        .expect("it prints its address");
+    let url = line.trim().rsplit(' ').next().expect("an address").to_owned();
+    let out = tpap_run(&["--shim-url", &url, "--only", "accept.*,flow.*,security.tpap.upi-txn.*"]);
+    server.kill().ok();
+    server.wait().ok();
+    let r = report(&out);
+    assert_eq!(out.status.code(), Some(0), "{:?}", not_passing(&r));
+    assert_eq!(r["cases"].as_array().map(Vec::len), Some(1 + 6 + 2 + 4));
+}
+
+#[test]
+fn a_dead_shim_is_a_clear_error_with_exit_3() {
+    let out = tpap_run(&["--shim", "sh -c 'exit 7'"]);
+    assert_eq!(out.status.code(), Some(3));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("the shim process ended"), "{stderr}");
+    let missing = tpap_run(&["--shim", "/nonexistent/shim --flag"]);
+    assert_eq!(missing.status.code(), Some(3));
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("cannot start the shim"));
+}
+
+#[test]
+fn garbage_silence_and_over_long_lines_fail_cases_without_panicking() {
+    for (shim, extra, expect) in [
+        (
+            "sh -c 'while read l; do echo garbage; done'",
+            "--timeout-ms=5000",
+            "not a protocol object",
+        ),
+        (
+            "sh -c 'while read l; do :; done'",
+            "--timeout-ms=150",
+            "no reply from the shim",
+        ),
+        (
+            "sh -c 'while read l; do head -c 5000 /dev/zero | tr \"\\0\" x; echo; done'",
+            "--max-line-bytes=1000",
+            "longer than 1000 bytes",
+        ),
+    ] {
+        let out = tpap_run(&["--shim", shim, extra, "--only", "accept.*"]);
+        assert_eq!(
+            out.status.code(),
+            Some(1),
+            "{shim}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let r = report(&out);
+        let cases = r["cases"].as_array().expect("cases");
+        assert_eq!(cases.len(), 1 + 6);
+        for c in cases {
+            let message = c["findings"][0]["message"].as_str().unwrap_or_default();
+            assert!(message.contains(expect), "{shim}: {message}");
+        }
+    }
+}
