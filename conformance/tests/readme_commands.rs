@@ -23,6 +23,14 @@ const SKIP: &[(&str, &str)] = &[
         "a release build of the whole workspace (minutes); CI installs it",
     ),
     (
+        "cargo build --release -p upi-conformance -p upi-reference-server --example soak",
+        "a release build of the soak load generator (minutes); the soak is not a CI job",
+    ),
+    (
+        "SOAK_SERVER=target/release/upi-conformance target/release/examples/soak",
+        "the 1M-request soak takes minutes; refserver/tests/api/hostile.rs covers the limits",
+    ),
+    (
         "docker build",
         "needs a Docker daemon; the Dockerfile is checked in review",
     ),
