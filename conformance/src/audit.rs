@@ -4,6 +4,8 @@
 
 pub use upi_spec::audit::AuditError;
 use upi_spec::audit::AuditedEntry;
+use upi_spec::audit::pairing;
+pub use upi_spec::audit::pairing::SignatureKeys;
 
 use crate::runner::case::{CaseKind, CaseResult, Finding, grade};
 use crate::runner::http::Exchange;
@@ -56,9 +58,55 @@ pub fn curl_line(url: &str) -> String {
     format!("curl -sS {}", shell_words::quote(&clean))
 }
 
-/// Audits JSON lines of TPAP SDK process payloads.
+/// Audits JSON lines of TPAP SDK process payloads, each line alone and then paired (see
+/// [`json_lines_with`]) without signature keys.
 pub fn json_lines(bytes: &[u8]) -> Result<Vec<CaseResult>, AuditError> {
-    Ok(upi_spec::audit::json_lines(bytes)?.into_iter().map(result).collect())
+    json_lines_with(bytes, &SignatureKeys::default())
+}
+
+/// Audits JSON lines of TPAP SDK process payloads: each line against its model, then request
+/// and response lines paired by `requestId` (`upi_spec::audit::pairing`), each pair's echoes
+/// judged by the TPAP suite's judge ([`crate::tpap::judge::pairing`]: `requestId`, `orderId`,
+/// `udfParameters`), lines left unpaired reported, and, when `keys` holds any, each request's
+/// `signaturePayload` signature verified. Findings land on the line they are about.
+pub fn json_lines_with(bytes: &[u8], keys: &SignatureKeys) -> Result<Vec<CaseResult>, AuditError> {
+    let mut entries = upi_spec::audit::json_lines(bytes)?;
+    let text = String::from_utf8_lossy(bytes);
+    let lines = pairing::captured_lines(&text);
+    let paired = pairing::pair(&lines);
+    let mut add = |line: usize, found: Vec<upi_spec::audit::Finding>| {
+        if let Some(entry) = entries.iter_mut().find(|e| e.line == line) {
+            entry.findings.extend(found);
+        }
+    };
+    for &(request, response) in &paired.pairs {
+        let answer = &lines[response].value;
+        // A refusal (`error: true` or status FAILURE) carries no payload to echo; its
+        // requestId is still the request's.
+        let refused = crate::tpap::judge::refused(&crate::tpap::shim::Reply::Response(answer.clone())).is_some();
+        let echoes = crate::tpap::judge::pairing(&lines[request].value, answer)
+            .into_iter()
+            .filter(|f| !refused || f.rule == crate::tpap::judge::RULE_PAIR_REQUEST_ID)
+            .map(|f| upi_spec::audit::Finding {
+                rule: f.rule,
+                severity: f.severity,
+                message: format!("paired with line {}: {}", lines[request].line, f.message),
+            })
+            .collect();
+        add(lines[response].line, echoes);
+    }
+    for &i in &paired.unanswered {
+        add(lines[i].line, vec![pairing::unanswered(&lines[i])]);
+    }
+    for &i in &paired.unrequested {
+        add(lines[i].line, vec![pairing::unrequested(&lines[i])]);
+    }
+    if !keys.is_empty() {
+        for line in lines.iter().filter(|l| !l.response) {
+            add(line.line, pairing::signature_findings(&line.value, keys));
+        }
+    }
+    Ok(entries.into_iter().map(result).collect())
 }
 
 fn result(entry: AuditedEntry) -> CaseResult {

@@ -17,6 +17,8 @@ use crate::source::{Source, seeds};
 use crate::validate::{check_echoes, validate};
 use crate::{Severity, messages};
 
+pub mod pairing;
+
 /// Rule: every captured TPAP process payload line is a JSON document.
 pub const RULE_PROCESS_PAYLOAD_JSON: &str = "tpap.process-payload.json";
 /// Rule (info): a captured process payload carries an action some model describes.
@@ -49,6 +51,30 @@ pub fn rules() -> Vec<Rule> {
             "a captured process payload has an action (and mandate flag) that a TPAP model describes",
             Severity::Info,
         ),
+        // Inferred (`should`): seed 002 answers every process call with one `process_result`
+        // carrying the request's requestId, but does not state that a capture holds both.
+        Rule {
+            source: Source::seed(
+                seeds::TPAP_SDK,
+                "IN-APP UPI with UI > 1. Get Session Token > Response Payload",
+            ),
+            ..rule(
+                pairing::RULE_UNANSWERED_REQUEST,
+                "a captured TPAP request is answered by a response line with its requestId (or, failing that, its action)",
+                Severity::Should,
+            )
+        },
+        Rule {
+            source: Source::seed(
+                seeds::TPAP_SDK,
+                "IN-APP UPI with UI > 1. Get Session Token > Response Payload",
+            ),
+            ..rule(
+                pairing::RULE_UNREQUESTED_RESPONSE,
+                "a captured TPAP response answers a request line of the capture (by requestId, or failing that by action)",
+                Severity::Should,
+            )
+        },
     ]
 }
 
@@ -99,6 +125,8 @@ pub struct AuditedEntry {
     pub url: String,
     /// The captured HTTP status (0 for JSON lines).
     pub status: u16,
+    /// The 1-based line of a JSON-lines entry (0 for HAR entries).
+    pub line: usize,
 }
 
 /// The request and response models of a captured HTTP exchange, by method, path and status.
@@ -373,6 +401,7 @@ fn har_entry(i: usize, entry: &Value) -> Option<AuditedEntry> {
         findings,
         url: url.to_string(),
         status,
+        line: 0,
     })
 }
 
@@ -476,6 +505,7 @@ pub fn json_lines(bytes: &[u8]) -> Result<Vec<AuditedEntry>, AuditError> {
             findings,
             url: String::new(),
             status: 0,
+            line: i + 1,
         });
     }
     Ok(out)

@@ -26,6 +26,33 @@ pub struct AuditArgs {
     /// Report format.
     #[arg(long, value_enum, default_value_t = AuditFormat::Text)]
     format: AuditFormat,
+    /// A PEM public key that TPAP `signaturePayload` signatures are verified with: `KID=PATH`
+    /// for the requests whose `merchantKeyId` is KID, or a bare `PATH` for any other
+    /// (repeatable; without it signatures are not checked).
+    #[arg(long = "tpap-key", value_name = "[KID=]PEM")]
+    tpap_keys: Vec<String>,
+}
+
+/// The `--tpap-key` values as signature keys.
+fn signature_keys(values: &[String]) -> Result<audit::SignatureKeys> {
+    let mut keys = audit::SignatureKeys::default();
+    for value in values {
+        match value.split_once('=') {
+            Some((kid, path)) => {
+                if keys.by_id.get(kid).is_some() {
+                    anyhow::bail!("--tpap-key {kid:?} is given twice (each kid names one key)");
+                }
+                keys.by_id.insert(kid, super::input::public_key(path.as_ref())?);
+            }
+            None => {
+                if keys.any.is_some() {
+                    anyhow::bail!("--tpap-key without KID= is given twice (one key serves every other merchantKeyId)");
+                }
+                keys.any = Some(super::input::public_key(value.as_ref())?);
+            }
+        }
+    }
+    Ok(keys)
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -44,6 +71,7 @@ enum AuditFormat {
 }
 
 pub fn run(args: &AuditArgs) -> Result<ExitCode> {
+    let keys = signature_keys(&args.tpap_keys)?;
     let mut file = std::fs::File::open(&args.file).with_context(|| format!("reading {}", args.file.display()))?;
     // The first 4 KiB decide `auto`; the rest is streamed after them.
     let mut head = Vec::new();
@@ -64,7 +92,7 @@ pub fn run(args: &AuditArgs) -> Result<ExitCode> {
         audit::har_from_reader(whole)
     } else {
         match read_capped(whole, MAX_JSONL_BYTES) {
-            Ok(bytes) => audit::json_lines(&bytes),
+            Ok(bytes) => audit::json_lines_with(&bytes, &keys),
             Err(e) => Err(e.into()),
         }
     };
