@@ -161,6 +161,9 @@ pub struct ServerConfig {
     pub fault: Option<Fault>,
     /// Limits and timings.
     pub limits: Limits,
+    /// Where the client report is written (`serve --client-report`), if anywhere; it is
+    /// served at `GET /sandbox/report` either way.
+    pub client_report: Option<std::path::PathBuf>,
 }
 
 impl ServerConfig {
@@ -203,6 +206,7 @@ impl ServerConfig {
             },
             fault: None,
             limits: Limits::default(),
+            client_report: None,
         })
     }
 
@@ -229,6 +233,12 @@ impl ServerConfig {
     /// The same configuration with `fault` switched on (or off, with `None`).
     pub fn with_fault(mut self, fault: Option<Fault>) -> ServerConfig {
         self.fault = fault;
+        self
+    }
+
+    /// The same configuration writing its client report to `file`.
+    pub fn with_client_report(mut self, file: Option<std::path::PathBuf>) -> ServerConfig {
+        self.client_report = file;
         self
     }
 

@@ -27,11 +27,13 @@ pub struct Refusal {
 impl Refusal {
     /// A refusal for `rule` at `at`.
     pub fn new(rule: impl Into<String>, at: impl Into<String>, reason: impl Into<String>) -> Self {
-        Refusal {
+        let refusal = Refusal {
             rule: rule.into(),
             at: at.into(),
             reason: reason.into(),
-        }
+        };
+        crate::client_report::note(&refusal.rule, "refused", &refusal.at, &refusal.reason);
+        refusal
     }
 
     /// The one-line message an error body carries: `RULE: reason`.
@@ -131,8 +133,13 @@ pub fn lenient_form(pairs: Vec<(String, String)>) -> Value {
 }
 
 /// The first `must` violation of `document` against `message` that `fault` does not ignore.
+/// Every violation is noted in the client report first, not only the one that rejects.
 pub fn judge(message: &Message, document: &Document, fault: Option<&Fault>) -> Result<(), Refusal> {
-    match validate::validate(message, document)
+    let violations = validate::validate(message, document);
+    for v in &violations {
+        crate::client_report::note(&v.rule, &v.severity.to_string(), &v.at, &v.reason);
+    }
+    match violations
         .into_iter()
         .filter(|v| v.severity == Severity::Must)
         .find(|v| !fault.is_some_and(|f| f.ignores(&v.rule)))

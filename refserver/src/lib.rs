@@ -19,6 +19,7 @@
 //! ```
 
 mod amount;
+pub mod client_report;
 pub mod config;
 mod connection;
 mod ec;

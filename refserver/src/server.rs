@@ -22,7 +22,7 @@ use crate::config::ServerConfig;
 use crate::connection::Abort;
 use crate::fault::{Fault, LARGE_BODY_BYTES};
 use crate::store::Store;
-use crate::{ec, listen, merchant, payu, reply, sandbox, stats};
+use crate::{client_report, ec, listen, merchant, payu, reply, sandbox, stats};
 
 /// What every handler shares: the configuration, the state and the callback client.
 #[derive(Debug)]
@@ -50,6 +50,7 @@ pub fn router(config: ServerConfig) -> Router {
         .ok();
     let max_body = config.limits.max_body_bytes;
     let store = Store::new(&config.limits);
+    let report = Arc::new(client_report::ClientReport::new(&config));
     let app: AppState = Arc::new(App {
         config,
         store,
@@ -70,7 +71,9 @@ pub fn router(config: ServerConfig) -> Router {
         .route("/sandbox/payu/callback-url", post(sandbox::set_callback_url))
         .route("/sandbox/payu/complete", post(sandbox::complete))
         .route(stats::PATH, get(stats::report).with_state(counts.clone()))
+        .route(client_report::PATH, get(client_report::live).with_state(report.clone()))
         .fallback(reply::not_found)
+        .layer(middleware::from_fn_with_state(report, client_report::record))
         .layer(middleware::from_fn_with_state(app.clone(), slow_response))
         .layer(DefaultBodyLimit::max(max_body))
         .layer(middleware::from_fn_with_state(counts, stats::count))

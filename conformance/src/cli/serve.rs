@@ -21,6 +21,11 @@ pub struct ServeArgs {
     /// Print every fault as `NAME  description` and exit.
     #[arg(long)]
     list_faults: bool,
+    /// Record every violation clients commit (rule, the request with secrets masked, a fix
+    /// hint) in this JSON file, rewritten after each such request (so it is complete however
+    /// the server stops); the same report is live at `GET /sandbox/report`.
+    #[arg(long, value_name = "FILE")]
+    client_report: Option<std::path::PathBuf>,
     #[command(flatten)]
     limits: LimitArgs,
 }
@@ -81,7 +86,17 @@ pub fn run(args: &ServeArgs) -> Result<ExitCode> {
             ),
         },
     };
-    let mut config = ServerConfig::test_defaults().with_fault(fault.clone());
+    if let Some(file) = &args.client_report {
+        // Fail now, not on the first violation, if the report cannot be written.
+        std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(file)
+            .with_context(|| format!("opening the client report {}", file.display()))?;
+    }
+    let mut config = ServerConfig::test_defaults()
+        .with_fault(fault.clone())
+        .with_client_report(args.client_report.clone());
     args.limits.apply(&mut config.limits)?;
     let runtime = super::async_runtime()?;
     runtime.block_on(async {

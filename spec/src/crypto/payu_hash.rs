@@ -27,6 +27,16 @@ impl Salt {
         Salt(value.into())
     }
 
+    /// `text` with every occurrence of the salt replaced by `mask` (empty salts mask nothing),
+    /// so a report can be scrubbed without the salt leaving this type.
+    pub fn mask_in(&self, text: &str, mask: &str) -> String {
+        if self.0.is_empty() {
+            text.to_owned()
+        } else {
+            text.replace(self.0.as_str(), mask)
+        }
+    }
+
     fn expose(&self) -> &str {
         &self.0
     }

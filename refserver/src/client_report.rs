@@ -1,0 +1,397 @@
+//! The client report (`serve --client-report FILE`, `GET /sandbox/report`): every violation a
+//! client commits, all of a request's at once, with the rule, the request summarised with its
+//! secrets masked, and a fix hint (the rule's statement and source from the catalogue).
+//!
+//! How it learns them without touching the handlers: [`record`] runs each request inside a
+//! task-local collector; [`note`] (called by `judge::judge` for every violation the model
+//! finds, not only the first that rejects, and by `Refusal::new` for every refusal the server
+//! decides, such as a hash or signature mismatch) adds to it; when the handler has answered,
+//! the collected violations become one [`Entry`]. With a file configured, the report is
+//! rewritten (temporary file, then rename) after every entry, so the file is complete whenever
+//! the server stops: shutdown, SIGINT, or even SIGKILL.
+
+use std::cell::RefCell;
+use std::collections::{BTreeMap, HashMap};
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex, OnceLock};
+
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::middleware::Next;
+use axum::response::Response;
+use base64::Engine as _;
+use serde::Serialize;
+use serde_json::{Value, json};
+
+use crate::config::ServerConfig;
+use crate::reply;
+
+/// The path of the live report.
+pub const PATH: &str = "/sandbox/report";
+/// The most entries kept (the oldest are dropped first, and counted).
+pub const MAX_ENTRIES: usize = 1000;
+/// The longest request body summary, in characters.
+const MAX_BODY_CHARS: usize = 2048;
+/// What a masked secret reads as.
+const MASK: &str = "***";
+
+tokio::task_local! {
+    static CURRENT: RefCell<Vec<Violation>>;
+}
+
+/// One broken rule.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Violation {
+    /// The rule ID.
+    pub rule: String,
+    /// `must`, `should`, `info`, or `refused` for a refusal the server decided outside the models.
+    pub severity: String,
+    /// Where: a field path or `header:NAME`.
+    pub at: String,
+    /// What is wrong.
+    pub reason: String,
+    /// How to fix it.
+    pub fix: String,
+}
+
+/// A request as the report shows it: secrets masked, the body cut short.
+#[derive(Debug, Clone, Serialize)]
+pub struct RequestSummary {
+    /// The method.
+    pub method: String,
+    /// The path and query.
+    pub path: String,
+    /// The request headers, credentials masked.
+    pub headers: BTreeMap<String, String>,
+    /// The body, with secret-named fields masked.
+    pub body: String,
+}
+
+/// One request that broke at least one rule.
+#[derive(Debug, Clone, Serialize)]
+pub struct Entry {
+    /// Its sequence number among all requests seen (from 1).
+    pub request: u64,
+    /// The request.
+    pub summary: RequestSummary,
+    /// The HTTP status the server answered.
+    pub status: u16,
+    /// Every rule it broke.
+    pub violations: Vec<Violation>,
+}
+
+/// The report.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Report {
+    /// Version of this JSON shape.
+    pub format_version: u32,
+    /// Requests seen (sandbox control requests excluded).
+    pub requests_seen: u64,
+    /// Requests that broke at least one rule.
+    pub requests_with_violations: u64,
+    /// Violations per rule ID, over every request seen.
+    pub violations_by_rule: BTreeMap<String, u64>,
+    /// Entries dropped because more than [`MAX_ENTRIES`] were recorded.
+    pub entries_dropped: u64,
+    /// The latest entries, oldest first.
+    pub entries: Vec<Entry>,
+}
+
+/// The recorder the server shares between requests.
+#[derive(Debug)]
+pub struct ClientReport {
+    report: Mutex<Report>,
+    file: Option<PathBuf>,
+    secrets: Vec<String>,
+    salt: upi_spec::crypto::payu_hash::Salt,
+    limit: usize,
+}
+
+impl ClientReport {
+    /// A recorder for `config` (its `client_report` file, and the secrets to mask).
+    pub fn new(config: &ServerConfig) -> ClientReport {
+        let b64 = |s: &str| base64::engine::general_purpose::STANDARD.encode(s);
+        let api_key = &config.ec.api_key;
+        let mut secrets = vec![
+            api_key.clone(),
+            b64(&format!("{api_key}:")),
+            b64(api_key),
+            config.payu.key.clone(),
+        ];
+        // Longest first, so a secret containing another is masked whole.
+        secrets.retain(|s| s.len() >= 4);
+        secrets.sort_by_key(|s| std::cmp::Reverse(s.len()));
+        let out = ClientReport {
+            report: Mutex::new(Report {
+                format_version: 1,
+                ..Report::default()
+            }),
+            file: config.client_report.clone(),
+            secrets,
+            salt: config.payu.salt.clone(),
+            limit: config.limits.max_body_bytes,
+        };
+        out.persist();
+        out
+    }
+
+    /// The report as JSON.
+    pub fn to_json(&self) -> Value {
+        serde_json::to_value(&*self.lock()).unwrap_or(Value::Null)
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Report> {
+        // A panic while holding the lock leaves a consistent report: every write is one push.
+        self.report.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// `text` with every known secret masked.
+    fn scrub(&self, text: &str) -> String {
+        let masked = self.salt.mask_in(text, MASK);
+        self.secrets
+            .iter()
+            .fold(masked, |t, secret| t.replace(secret.as_str(), MASK))
+    }
+
+    fn add(&self, summary: RequestSummary, status: u16, violations: Vec<Violation>) {
+        let mut report = self.lock();
+        report.requests_seen += 1;
+        if violations.is_empty() {
+            return;
+        }
+        report.requests_with_violations += 1;
+        for v in &violations {
+            *report.violations_by_rule.entry(v.rule.clone()).or_default() += 1;
+        }
+        let entry = Entry {
+            request: report.requests_seen,
+            summary: RequestSummary {
+                method: summary.method,
+                path: self.scrub(&summary.path),
+                headers: summary.headers.into_iter().map(|(k, v)| (k, self.scrub(&v))).collect(),
+                body: self.scrub(&summary.body),
+            },
+            status,
+            violations: violations
+                .into_iter()
+                .map(|v| Violation {
+                    reason: self.scrub(&v.reason),
+                    at: self.scrub(&v.at),
+                    ..v
+                })
+                .collect(),
+        };
+        if report.entries.len() >= MAX_ENTRIES {
+            report.entries.remove(0);
+            report.entries_dropped += 1;
+        }
+        report.entries.push(entry);
+        drop(report);
+        self.persist();
+    }
+
+    /// Writes the report to its file, if one is configured (temporary file, then rename).
+    /// A write that fails is retried with the next entry.
+    fn persist(&self) {
+        let Some(file) = &self.file else { return };
+        let text = match serde_json::to_string_pretty(&*self.lock()) {
+            Ok(t) => t + "\n",
+            Err(_) => return,
+        };
+        let mut temporary = file.clone().into_os_string();
+        temporary.push(".tmp");
+        if std::fs::write(&temporary, text).is_ok() {
+            let _ = std::fs::rename(&temporary, file);
+        }
+    }
+}
+
+/// Notes a violation of the request being handled (nothing outside [`record`]). The same rule
+/// at the same place is noted once.
+pub fn note(rule: &str, severity: &str, at: &str, reason: &str) {
+    let _ = CURRENT.try_with(|current| {
+        let mut current = current.borrow_mut();
+        if !current.iter().any(|v| v.rule == rule && v.at == at) {
+            current.push(Violation {
+                rule: rule.to_owned(),
+                severity: severity.to_owned(),
+                at: at.to_owned(),
+                reason: reason.to_owned(),
+                fix: fix_hint(rule),
+            });
+        }
+    });
+}
+
+/// The fix hint of `rule`: its statement and source from the catalogue.
+fn fix_hint(rule: &str) -> String {
+    static HINTS: OnceLock<HashMap<String, String>> = OnceLock::new();
+    let hints = HINTS.get_or_init(|| {
+        upi_spec::catalogue::all()
+            .into_iter()
+            .map(|r| (r.id, format!("{} (source: {})", r.statement, r.source)))
+            .collect()
+    });
+    match hints.get(rule) {
+        Some(hint) => format!("make the request satisfy: {hint}"),
+        None => format!("see refserver/README.md for what the server checks under {rule}"),
+    }
+}
+
+/// Whether a header or field name holds a credential.
+fn secret_name(name: &str) -> bool {
+    let n = name.to_ascii_lowercase();
+    matches!(
+        n.as_str(),
+        "authorization" | "proxy-authorization" | "cookie" | "key" | "hash"
+    ) || ["salt", "secret", "password", "token", "api_key", "api-key", "apikey"]
+        .iter()
+        .any(|s| n.contains(s))
+}
+
+fn masked_headers(headers: &HeaderMap) -> BTreeMap<String, String> {
+    let mut out = BTreeMap::new();
+    for (name, value) in headers {
+        let text = value.to_str().unwrap_or("(not text)");
+        let shown = if secret_name(name.as_str()) {
+            // Keep the scheme of an Authorization header; mask its credentials.
+            match text.split_once(' ') {
+                Some((scheme, _)) if name.as_str().ends_with("authorization") => format!("{scheme} {MASK}"),
+                _ => MASK.to_owned(),
+            }
+        } else {
+            text.to_owned()
+        };
+        out.insert(name.as_str().to_owned(), shown);
+    }
+    out
+}
+
+fn mask_json(value: &mut Value) {
+    match value {
+        Value::Object(map) => {
+            for (k, v) in map.iter_mut() {
+                if secret_name(k) && !v.is_object() && !v.is_array() {
+                    *v = Value::String(MASK.into());
+                } else {
+                    mask_json(v);
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(mask_json),
+        _ => {}
+    }
+}
+
+/// The body as the report shows it: a form or JSON with secret-named fields masked.
+fn masked_body(bytes: &[u8]) -> String {
+    let text = String::from_utf8_lossy(bytes);
+    let shown = if let Ok(mut value) = serde_json::from_str::<Value>(&text) {
+        mask_json(&mut value);
+        value.to_string()
+    } else if text.contains('=') && !text.trim_start().starts_with('{') {
+        crate::judge::lenient_form_pairs(&text)
+            .into_iter()
+            .map(|(k, v)| {
+                if secret_name(&k) {
+                    format!("{k}={MASK}")
+                } else {
+                    format!("{k}={v}")
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("&")
+    } else {
+        text.into_owned()
+    };
+    if shown.chars().count() > MAX_BODY_CHARS {
+        let cut: String = shown.chars().take(MAX_BODY_CHARS).collect();
+        format!("{cut}… ({} bytes in all)", bytes.len())
+    } else {
+        shown
+    }
+}
+
+/// The query with secret-named parameters masked.
+fn masked_path(uri: &axum::http::Uri) -> String {
+    let path = uri.path().to_owned();
+    match uri.query() {
+        None => path,
+        Some(query) => {
+            let shown: Vec<String> = query
+                .split('&')
+                .map(|pair| match pair.split_once('=') {
+                    Some((k, _)) if secret_name(k) => format!("{k}={MASK}"),
+                    _ => pair.to_owned(),
+                })
+                .collect();
+            format!("{path}?{}", shown.join("&"))
+        }
+    }
+}
+
+/// The layer: runs the request inside a collector and records what it broke. Sandbox control
+/// requests are not recorded.
+pub async fn record(State(report): State<Arc<ClientReport>>, request: Request, next: Next) -> Response {
+    if request.uri().path().starts_with("/sandbox/") {
+        return next.run(request).await;
+    }
+    let (parts, body) = request.into_parts();
+    let limit = report.limit;
+    let bytes = match axum::body::to_bytes(body, limit).await {
+        Ok(bytes) => bytes,
+        Err(_) => {
+            return reply::json(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                &json!({"error": format!("the request body is over the limit of {limit} bytes")}),
+            );
+        }
+    };
+    let summary = RequestSummary {
+        method: parts.method.to_string(),
+        path: masked_path(&parts.uri),
+        headers: masked_headers(&parts.headers),
+        body: masked_body(&bytes),
+    };
+    let request = Request::from_parts(parts, Body::from(bytes));
+    let (response, noted) = CURRENT
+        .scope(RefCell::new(Vec::new()), async {
+            let response = next.run(request).await;
+            (response, CURRENT.with(|c| c.take()))
+        })
+        .await;
+    report.add(summary, response.status().as_u16(), noted);
+    response
+}
+
+/// `GET /sandbox/report`: the report so far.
+pub async fn live(State(report): State<Arc<ClientReport>>) -> Response {
+    reply::json(StatusCode::OK, &report.to_json())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn secret_fields_are_masked_in_forms_and_json() {
+        let form = masked_body(b"key=JPM7Fg&txnid=T1&hash=abc&salt=s3cr3t");
+        assert_eq!(form, "key=***&txnid=T1&hash=***&salt=***");
+        let json = masked_body(br#"{"api_key":"k","nested":{"password":"p"},"amount":"1.00"}"#);
+        assert!(
+            !json.contains("\"k\"") && !json.contains("\"p\"") && json.contains("1.00"),
+            "{json}"
+        );
+    }
+
+    #[test]
+    fn authorization_keeps_its_scheme_only() {
+        let mut h = HeaderMap::new();
+        h.insert("authorization", "Basic dGVzdF9hcGlfa2V5Og==".parse().unwrap());
+        h.insert("x-merchant-id", "TEST".parse().unwrap());
+        let m = masked_headers(&h);
+        assert_eq!(m["authorization"], "Basic ***");
+        assert_eq!(m["x-merchant-id"], "TEST");
+    }
+}
