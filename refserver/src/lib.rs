@@ -33,6 +33,7 @@ mod models;
 mod payu;
 mod reply;
 mod sandbox;
+pub mod sandbox_tamper;
 pub mod server;
 mod stats;
 mod store;

@@ -22,7 +22,7 @@ use crate::config::ServerConfig;
 use crate::connection::Abort;
 use crate::fault::{Fault, LARGE_BODY_BYTES};
 use crate::store::Store;
-use crate::{client_report, ec, listen, merchant, payu, reply, sandbox, stats};
+use crate::{client_report, ec, listen, merchant, payu, reply, sandbox, sandbox_tamper, stats};
 
 /// What every handler shares: the configuration, the state and the callback client.
 #[derive(Debug)]
@@ -51,6 +51,7 @@ pub fn router(config: ServerConfig) -> Router {
     let max_body = config.limits.max_body_bytes;
     let store = Store::new(&config.limits);
     let report = Arc::new(client_report::ClientReport::new(&config));
+    let tamper = Arc::new(sandbox_tamper::Tamper::default());
     let app: AppState = Arc::new(App {
         config,
         store,
@@ -72,7 +73,14 @@ pub fn router(config: ServerConfig) -> Router {
         .route("/sandbox/payu/complete", post(sandbox::complete))
         .route(stats::PATH, get(stats::report).with_state(counts.clone()))
         .route(client_report::PATH, get(client_report::live).with_state(report.clone()))
+        .route(
+            sandbox_tamper::PATH,
+            get(sandbox_tamper::status)
+                .post(sandbox_tamper::arm)
+                .with_state(tamper.clone()),
+        )
         .fallback(reply::not_found)
+        .layer(middleware::from_fn_with_state(tamper, sandbox_tamper::apply))
         .layer(middleware::from_fn_with_state(report, client_report::record))
         .layer(middleware::from_fn_with_state(app.clone(), slow_response))
         .layer(DefaultBodyLimit::max(max_body))

@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use anyhow::{Context, Result};
 use clap::Args;
+use upi_conformance::client_test::merchant_stack::{self, MerchantStackConfig};
 use upi_conformance::client_test::oracle::Oracle;
 use upi_conformance::client_test::{self as ct, Config, Order};
 use upi_spec::crypto::payu_hash::Salt;
@@ -18,8 +19,19 @@ use super::tpap::{ReportFormat, emit};
 #[derive(Debug, Args)]
 pub struct ClientTestArgs {
     /// The merchant's S2S callback endpoint (PayU posts the callback form here).
+    #[arg(
+        long,
+        required_unless_present = "merchant_stack_url",
+        conflicts_with = "merchant_stack_url"
+    )]
+    callback_url: Option<String>,
+    /// Merchant Stack mode: the merchant's registerIntent client trigger URL (one POST per case,
+    /// contract in docs/MERCHANT_STACK_CLIENT.md); the tool runs the sandbox itself.
     #[arg(long)]
-    callback_url: String,
+    merchant_stack_url: Option<String>,
+    /// Merchant Stack mode: where the sandbox listens (default: an ephemeral loopback port).
+    #[arg(long, requires = "merchant_stack_url")]
+    sandbox_addr: Option<std::net::SocketAddr>,
     /// URL template with `{txnid}` answering the merchant's order state (JSON or text).
     #[arg(long)]
     order_status_url: Option<String>,
@@ -33,13 +45,13 @@ pub struct ClientTestArgs {
     #[arg(long)]
     credit_field: Option<String>,
     /// The merchant's PayU key (test credentials).
-    #[arg(long)]
-    key: String,
+    #[arg(long, required_unless_present = "merchant_stack_url")]
+    key: Option<String>,
     /// The merchant's PayU salt (test credentials).
-    #[arg(long)]
-    salt: String,
+    #[arg(long, required_unless_present = "merchant_stack_url")]
+    salt: Option<String>,
     /// A pending order of the merchant, `TXNID=AMOUNT` (four needed; repeatable).
-    #[arg(long = "order", required = true)]
+    #[arg(long = "order", required_unless_present = "merchant_stack_url")]
     orders: Vec<String>,
     /// Per-request timeout in milliseconds.
     #[arg(long, default_value_t = 10_000)]
@@ -57,6 +69,19 @@ pub struct ClientTestArgs {
 
 /// Runs `client-test`.
 pub fn run(args: &ClientTestArgs) -> Result<ExitCode> {
+    if let Some(url) = &args.merchant_stack_url {
+        let config = MerchantStackConfig {
+            client_url: url.clone(),
+            sandbox_addr: args.sandbox_addr,
+            timeout: Duration::from_millis(args.timeout_ms),
+        };
+        let runtime = super::async_runtime()?;
+        let report = runtime.block_on(merchant_stack::run(&config))?;
+        return emit(&report, args.format, args.output.as_ref(), args.verbose);
+    }
+    let (Some(callback_url), Some(key), Some(salt)) = (&args.callback_url, &args.key, &args.salt) else {
+        anyhow::bail!("--callback-url, --key and --salt are needed (or --merchant-stack-url)");
+    };
     let orders = args
         .orders
         .iter()
@@ -74,15 +99,15 @@ pub fn run(args: &ClientTestArgs) -> Result<ExitCode> {
         anyhow::ensure!(t.contains("{txnid}"), "--order-status-url needs {{txnid}} in it: {t:?}");
     }
     let config = Config {
-        callback_url: args.callback_url.clone(),
+        callback_url: callback_url.clone(),
         oracle: args.order_status_url.as_ref().map(|template| Oracle {
             template: template.clone(),
             status_field: args.status_field.clone(),
             paid_values: args.paid_values.clone(),
             credit_field: args.credit_field.clone(),
         }),
-        key: args.key.clone(),
-        salt: Salt::new(args.salt.clone()),
+        key: key.clone(),
+        salt: Salt::new(salt.clone()),
         orders,
         timeout: Duration::from_millis(args.timeout_ms),
     };

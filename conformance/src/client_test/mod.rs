@@ -10,6 +10,7 @@
 //! callback's HTTP status is the only evidence, and the report says so.
 
 pub mod callback;
+pub mod merchant_stack;
 pub mod oracle;
 
 use std::time::{Duration, Instant};
@@ -80,6 +81,9 @@ pub enum ClientTestError {
     /// The HTTP client could not be built.
     #[error("HTTP client: {0}")]
     Client(String),
+    /// The sandbox (the reference server the Merchant Stack mode runs) could not start.
+    #[error("starting the sandbox: {0}")]
+    Sandbox(String),
 }
 
 struct Run<'a> {

@@ -1,0 +1,294 @@
+//! The Merchant Stack side of `client-test` (`--merchant-stack-url`): the tool runs the
+//! reference server as the sandbox and drives the merchant's registerIntent client through a
+//! trigger URL (contract in `docs/MERCHANT_STACK_CLIENT.md`): one POST per case, naming the
+//! sandbox's registerIntent URL; the client registers an intent there and answers 2xx if it
+//! accepted the answer, any other status if it refused it.
+//!
+//! Cases: a valid signed answer is accepted; an answer tampered after signing (its
+//! `x-response-signature` does not verify; the sandbox serves it on request, see
+//! `upi_reference_server::sandbox_tamper`) is refused. Seed 003 does not mention the response
+//! signature at all; DOMAIN.md says "Responses with HTTP 200 carry an `x-response-signature`
+//! header: RS256 over the raw response body, verifiable with the PSP's public key". That the
+//! merchant verifies it is inferred, so both cases are `should`.
+
+use std::net::SocketAddr;
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+use upi_reference_server::ServerConfig;
+use upi_reference_server::sandbox_tamper::{PATH as TAMPER_PATH, RESPONSE_SIGNATURE};
+use upi_spec::Severity;
+
+use super::ClientTestError;
+use crate::runner::case::{CaseKind, CaseResult, Finding, Outcome, grade};
+use crate::runner::http::Exchange;
+use crate::runner::{Report, totals_of};
+
+/// The suite name in reports.
+pub const SUITE: &str = "merchant-stack-client";
+/// Rule: the client accepts a registerIntent answer whose signature verifies.
+pub const RULE_ACCEPTS_VALID: &str = "merchant.juspay.register-intent.client.accepts-valid";
+/// Rule: the client refuses a registerIntent answer whose `x-response-signature` does not verify.
+pub const RULE_VERIFIES_SIGNATURE: &str = "merchant.juspay.register-intent.client.verifies-response-signature";
+/// The registerIntent path the trigger names.
+pub const REGISTER_INTENT_PATH: &str = "/api/upi/merchants/transactions/registerIntent";
+
+const SIGNATURE_SOURCE: &str = "DOMAIN.md (Juspay UPI Merchant Stack signing): \"Responses with HTTP 200 carry an x-response-signature header: RS256 over the raw response body, verifiable with the PSP's public key\"; seed 003 does not mention it, so the case is should";
+
+/// What the Merchant Stack client test needs.
+#[derive(Debug, Clone)]
+pub struct MerchantStackConfig {
+    /// The merchant's trigger URL (one POST per case).
+    pub client_url: String,
+    /// Where the sandbox listens (`None`: an ephemeral loopback port).
+    pub sandbox_addr: Option<SocketAddr>,
+    /// Per-request timeout.
+    pub timeout: Duration,
+}
+
+struct Run<'a> {
+    config: &'a MerchantStackConfig,
+    http: reqwest::Client,
+    sandbox: String,
+    cases: Vec<CaseResult>,
+    sequence: u32,
+}
+
+/// Runs the cases against the merchant's client, with the reference server as the sandbox.
+pub async fn run(config: &MerchantStackConfig) -> Result<Report, ClientTestError> {
+    let started = Instant::now();
+    let addr = config
+        .sandbox_addr
+        .unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 0)));
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .map_err(|e| ClientTestError::Sandbox(format!("binding {addr}: {e}")))?;
+    let server = upi_reference_server::spawn_on(listener, ServerConfig::test_defaults())
+        .map_err(|e| ClientTestError::Sandbox(e.to_string()))?;
+    let http = reqwest::Client::builder()
+        .timeout(config.timeout)
+        .build()
+        .map_err(|e| ClientTestError::Client(e.to_string()))?;
+    let mut run = Run {
+        config,
+        http,
+        sandbox: server.base_url(),
+        cases: Vec::new(),
+        sequence: 0,
+    };
+    let baseline = run.accepts_valid().await;
+    run.refuses_tampered(baseline).await;
+    let cases = run.cases;
+    // The sandbox stops with the run; a failure to stop changes no verdict.
+    let _ = server.shutdown().await;
+    Ok(Report {
+        format_version: 1,
+        target: config.client_url.clone(),
+        seed: 0,
+        elapsed_ms: u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
+        sandbox: true,
+        totals: totals_of(&cases),
+        unused_expectations: Vec::new(),
+        cases,
+    })
+}
+
+impl Run<'_> {
+    /// Sets the sandbox's tamper switch (`response-signature` or `off`); the tampered-answer count.
+    async fn tamper(&self, exchanges: &mut Vec<Exchange>, next: &str) -> Option<u64> {
+        let url = format!("{}{TAMPER_PATH}", self.sandbox);
+        let body = format!("next={next}");
+        let mut exchange = Exchange {
+            request_line: format!("POST {url}"),
+            request_body: body.clone(),
+            ..Exchange::default()
+        };
+        let sent = self
+            .http
+            .post(&url)
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(body)
+            .send()
+            .await;
+        let served = match sent {
+            Ok(r) => {
+                exchange.status = Some(r.status().as_u16());
+                let text = r.text().await.unwrap_or_default();
+                exchange.response_body = text.clone();
+                serde_json::from_str::<Value>(&text)
+                    .ok()
+                    .and_then(|v| v["served"].as_u64())
+            }
+            Err(e) => {
+                exchange.error = Some(e.to_string());
+                None
+            }
+        };
+        exchanges.push(exchange);
+        served
+    }
+
+    /// Triggers the client once: `Ok(true)` if it accepted the answer (2xx), `Ok(false)` if it
+    /// refused it, `Err` if it did not answer.
+    async fn trigger(&mut self, exchanges: &mut Vec<Exchange>) -> Result<bool, String> {
+        self.sequence += 1;
+        let body = json!({
+            "sandbox_url": self.sandbox,
+            "register_intent_url": format!("{}{REGISTER_INTENT_PATH}", self.sandbox),
+            "merchant_request_id": format!("CT{}{:04}", std::process::id(), self.sequence),
+            "amount": "2.00",
+        })
+        .to_string();
+        let started = Instant::now();
+        let mut exchange = Exchange {
+            request_line: format!("POST {}", self.config.client_url),
+            request_headers: vec![("content-type".into(), "application/json".into())],
+            request_body: body.clone(),
+            curl: format!(
+                "curl -sS {} -H 'content-type: application/json' --data-raw {}",
+                shell_words::quote(&self.config.client_url),
+                shell_words::quote(&body)
+            ),
+            ..Exchange::default()
+        };
+        let sent = self
+            .http
+            .post(&self.config.client_url)
+            .header("content-type", "application/json")
+            .body(body)
+            .send()
+            .await;
+        let out = match sent {
+            Ok(r) => {
+                let status = r.status().as_u16();
+                exchange.status = Some(status);
+                exchange.response_body = r.text().await.unwrap_or_default().chars().take(2000).collect();
+                Ok((200..300).contains(&status))
+            }
+            Err(e) => {
+                exchange.timed_out = e.is_timeout();
+                exchange.error = Some(e.to_string());
+                Err(format!("the client's trigger URL did not answer: {e}"))
+            }
+        };
+        exchange.elapsed_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
+        exchanges.push(exchange);
+        out
+    }
+
+    #[allow(clippy::too_many_arguments)] // one call per case, every argument named at it
+    fn finish(
+        &mut self,
+        id: &str,
+        title: &str,
+        rule: &str,
+        found: Vec<Finding>,
+        exchanges: Vec<Exchange>,
+        outcome: Option<Outcome>,
+        started: Instant,
+    ) {
+        self.cases.push(CaseResult {
+            id: format!("client.merchant-stack.{id}"),
+            suite: SUITE.into(),
+            kind: CaseKind::Security,
+            title: title.into(),
+            rules: vec![rule.into()],
+            outcome: outcome.unwrap_or_else(|| grade(&found)),
+            findings: found,
+            exchanges,
+            elapsed_ms: u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
+        });
+    }
+
+    /// A valid, signed answer is accepted. Returns whether it was.
+    async fn accepts_valid(&mut self) -> bool {
+        let started = Instant::now();
+        let mut exchanges = Vec::new();
+        self.tamper(&mut exchanges, "off").await;
+        let mut found = Vec::new();
+        let accepted = match self.trigger(&mut exchanges).await {
+            Ok(true) => true,
+            Ok(false) => {
+                found.push(Finding {
+                    rule: RULE_ACCEPTS_VALID.into(),
+                    severity: Severity::Should,
+                    message: "the client refused a registerIntent answer whose x-response-signature verifies (GET /sandbox/report on the sandbox lists what its request broke)".into(),
+                });
+                false
+            }
+            Err(e) => {
+                found.push(Finding {
+                    rule: RULE_ACCEPTS_VALID.into(),
+                    severity: Severity::Should,
+                    message: e,
+                });
+                false
+            }
+        };
+        self.finish(
+            "accepts-valid",
+            "the client accepts a registerIntent answer whose signature verifies",
+            RULE_ACCEPTS_VALID,
+            found,
+            exchanges,
+            None,
+            started,
+        );
+        accepted
+    }
+
+    /// An answer tampered after signing is refused.
+    async fn refuses_tampered(&mut self, baseline: bool) {
+        let started = Instant::now();
+        let mut exchanges = Vec::new();
+        let title = "the client refuses a registerIntent answer whose x-response-signature does not verify";
+        if !baseline {
+            let reason =
+                "the client did not accept a valid answer, so refusing a tampered one proves nothing".to_owned();
+            self.finish(
+                "verifies-response-signature",
+                title,
+                RULE_VERIFIES_SIGNATURE,
+                Vec::new(),
+                exchanges,
+                Some(Outcome::Skipped { reason }),
+                started,
+            );
+            return;
+        }
+        let before = self.tamper(&mut exchanges, RESPONSE_SIGNATURE).await;
+        let triggered = self.trigger(&mut exchanges).await;
+        let after = self.tamper(&mut exchanges, "off").await;
+        let mut found = Vec::new();
+        let mut outcome = None;
+        match (triggered, before, after) {
+            (Err(e), _, _) => found.push(Finding {
+                rule: RULE_VERIFIES_SIGNATURE.into(),
+                severity: Severity::Should,
+                message: e,
+            }),
+            (Ok(_), Some(b), Some(a)) if a <= b => {
+                outcome = Some(Outcome::Skipped {
+                    reason: "the sandbox served no tampered answer: the client's registerIntent was not answered HTTP 200".into(),
+                });
+            }
+            (Ok(true), _, _) => found.push(Finding {
+                rule: RULE_VERIFIES_SIGNATURE.into(),
+                severity: Severity::Should,
+                message: format!(
+                    "the client accepted an answer whose payeeVpa was changed after signing (x-response-signature does not verify); {SIGNATURE_SOURCE}"
+                ),
+            }),
+            (Ok(false), _, _) => {}
+        }
+        self.finish(
+            "verifies-response-signature",
+            title,
+            RULE_VERIFIES_SIGNATURE,
+            found,
+            exchanges,
+            outcome,
+            started,
+        );
+    }
+}
