@@ -50,7 +50,14 @@ const SKIP: &[(&str, &str)] = &[
         "upi-conformance replay findings/",
         "needs a finding written by a fuzz run and a live target",
     ),
-    ("upi-conformance client-test", "needs a live merchant callback endpoint"),
+    (
+        "upi-conformance client-test",
+        "needs a live merchant callback endpoint or trigger URL; tests/client_test.rs and tests/merchant_stack_client.rs cover both modes",
+    ),
+    (
+        "curl -s http://127.0.0.1:18080/sandbox/report",
+        "needs the `serve` above running; tests/client_report.rs covers the report",
+    ),
     (
         "upi-conformance tpap run --shim-url",
         "needs a TPAP shim listening on that URL",
@@ -68,6 +75,11 @@ const EXIT: &[(&str, i32, &str)] = &[
         "upi-conformance tpap run --shim 'upi-conformance tpap-shim --fault",
         1,
         "the README shows the suite failing against a faulty shim",
+    ),
+    (
+        "upi-conformance audit golden/audit/pairing/udf-echo.jsonl",
+        1,
+        "the capture's onboardingAndPay answer changes udfParameters, which audit reports",
     ),
 ];
 
