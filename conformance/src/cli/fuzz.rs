@@ -79,6 +79,12 @@ fn config_for(path: &Option<PathBuf>) -> Result<RunConfig> {
 
 pub fn run_fuzz(args: FuzzArgs) -> Result<ExitCode> {
     let mut config = config_for(&args.config)?;
+    let suites = super::choices::suite_names(&super::choices::full_plan(0))
+        .into_iter()
+        .filter(|s| !s.contains('.'))
+        .collect();
+    super::choices::check_suites(&args.suites, &suites)?;
+    super::choices::check_fault(args.fault.as_deref(), args.target.as_deref(), &config)?;
     if let Some(rate) = args.rate {
         config.limits.requests_per_second = rate;
     }
@@ -148,6 +154,7 @@ pub fn run_fuzz(args: FuzzArgs) -> Result<ExitCode> {
 pub fn run_replay(args: ReplayArgs) -> Result<ExitCode> {
     let reproducer = read_reproducer(&args.file)?;
     let mut config = config_for(&args.config)?;
+    super::choices::check_fault(args.fault.as_deref(), args.target.as_deref(), &config)?;
     let runtime = super::async_runtime()?;
     runtime.block_on(async move {
         let (target, _server) = super::run::target(&mut config, args.target.as_deref(), args.fault.as_deref()).await?;

@@ -29,6 +29,7 @@ macro_rules! out {
 
 mod audit;
 mod catalogue;
+mod choices;
 mod client_test;
 mod completions;
 mod deeplink;

@@ -160,6 +160,7 @@ pub async fn run(
     if let Some(b) = bar {
         b.finish_and_clear();
     }
+    cases.retain(|c| selection.keeps(c));
     let unused_expectations = expectations.apply(&mut cases);
     Ok(Report {
         format_version: 1,

@@ -241,7 +241,7 @@ const ONCE: &[&str] = &["duplicate-rejected"];
 pub fn plan(suites: &[String], versions: &[String], generated: usize) -> Vec<Planned> {
     let mut out = Vec::new();
     for api in api::all() {
-        if !suites.is_empty() && !suites.iter().any(|s| *s == api.suite) {
+        if !suites.is_empty() && !suites.iter().any(|s| *s == api.suite || *s == api.name()) {
             continue;
         }
         if api.suite == "merchant-register-intent" && !versions.is_empty() && !versions.iter().any(|v| v == api.variant)
