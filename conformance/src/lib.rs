@@ -7,6 +7,7 @@
 
 pub mod audit;
 pub mod client_test;
+pub mod embedded;
 pub mod report;
 pub mod runner;
 pub mod tpap;
