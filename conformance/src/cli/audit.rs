@@ -26,6 +26,9 @@ pub struct AuditArgs {
     /// Report format.
     #[arg(long, value_enum, default_value_t = AuditFormat::Text)]
     format: AuditFormat,
+    /// Write the report here instead of standard output.
+    #[arg(long, value_name = "PATH")]
+    output: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -92,7 +95,10 @@ pub fn run(args: &AuditArgs) -> Result<ExitCode> {
         AuditFormat::Junit => report::junit::render(&report),
         AuditFormat::Html => report::html::render(&report),
     };
-    out!("{rendered}");
+    match &args.output {
+        Some(path) => std::fs::write(path, &rendered).with_context(|| format!("writing {}", path.display()))?,
+        None => out!("{rendered}"),
+    }
     Ok(if report.failed() {
         ExitCode::from(1)
     } else {

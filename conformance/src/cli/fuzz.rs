@@ -34,8 +34,8 @@ pub struct FuzzArgs {
     /// Concurrent workers (default: the number of cores).
     #[arg(long)]
     workers: Option<usize>,
-    /// Directory for reproducers of findings.
-    #[arg(long)]
+    /// Directory for reproducers of findings (`--out` is the old spelling).
+    #[arg(long = "output", alias = "out", value_name = "DIR")]
     out: Option<PathBuf>,
     /// Requests per second across all workers (0: no limit).
     #[arg(long)]
@@ -57,7 +57,7 @@ enum FuzzFormat {
 /// Arguments of `replay`.
 #[derive(Debug, Args)]
 pub struct ReplayArgs {
-    /// A reproducer written by `fuzz --out`.
+    /// A reproducer written by `fuzz --output`.
     file: PathBuf,
     /// Base URL; without it the embedded reference server (with `--fault`, if given).
     #[arg(long)]
@@ -68,6 +68,9 @@ pub struct ReplayArgs {
     /// Fault for the embedded reference server.
     #[arg(long)]
     fault: Option<String>,
+    /// Output format of the verdict.
+    #[arg(long, value_enum, default_value_t = FuzzFormat::Text)]
+    format: FuzzFormat,
 }
 
 fn config_for(path: &Option<PathBuf>) -> Result<RunConfig> {
@@ -163,6 +166,18 @@ pub fn run_replay(args: ReplayArgs) -> Result<ExitCode> {
             return Ok(ExitCode::from(3));
         }
         let (findings, _) = replay(config, &reproducer).await?;
+        if args.format == FuzzFormat::Json {
+            outln!(
+                "{}",
+                serde_json::to_string_pretty(&serde_json::json!({
+                    "target": target,
+                    "reproduced": !findings.is_empty(),
+                    "rule": reproducer.findings[0].rule,
+                    "findings": findings,
+                }))?
+            );
+            return Ok(ExitCode::from(u8::from(!findings.is_empty())));
+        }
         if findings.is_empty() {
             outln!(
                 "not reproduced against {target}: {} passes now",

@@ -35,6 +35,7 @@ mod completions;
 mod deeplink;
 mod fuzz;
 mod hash;
+mod help;
 mod input;
 mod openapi;
 mod run;
@@ -107,6 +108,14 @@ enum Command {
     TpapShim(tpap::TpapShimArgs),
     /// Play PayU toward a merchant's S2S callback endpoint and judge the merchant's order state.
     ClientTest(client_test::ClientTestArgs),
+}
+
+/// Parses the command line (with every subcommand's examples and exit codes in its help); a
+/// usage error exits 2.
+pub fn parse() -> Cli {
+    use clap::FromArgMatches as _;
+    let matches = help::command().get_matches();
+    Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit())
 }
 
 /// Runs the parsed command and maps its outcome to an exit code.
