@@ -186,3 +186,69 @@ fn write_expect_round_trip() {
     assert_eq!(rewritten.matches("tracked as BUG-1").count(), 4, "{rewritten}");
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// Colours: forced on (`CLICOLOR_FORCE=1`) the failing run's report has ANSI escapes, so the
+/// other two runs show that a pipe and `NO_COLOR` turn them off, not that there are none.
+#[test]
+fn colours_only_where_wanted() {
+    let args = [
+        "run",
+        "--fault",
+        "accept-long-merchant-request-id",
+        "--seed",
+        "3",
+        "--only",
+        "reject.*merchantRequestId.max-length",
+        "--quiet",
+    ];
+    let run = |env: &[(&str, &str)]| {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_upi-conformance"));
+        cmd.args(args)
+            .current_dir(root())
+            .env_remove("NO_COLOR")
+            .env_remove("CLICOLOR_FORCE");
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let out = cmd.output().unwrap();
+        assert_eq!(out.status.code(), Some(1));
+        (
+            String::from_utf8(out.stdout).unwrap(),
+            String::from_utf8(out.stderr).unwrap(),
+        )
+    };
+    let (forced, _) = run(&[("CLICOLOR_FORCE", "1")]);
+    assert!(
+        forced.contains("\u{1b}[") && forced.contains("FAIL reject."),
+        "no colours when forced: {forced}"
+    );
+    let (piped, piped_err) = run(&[]);
+    assert!(
+        !piped.contains('\u{1b}') && !piped_err.contains('\u{1b}'),
+        "escapes in a pipe"
+    );
+    assert!(piped.contains("FAIL reject."));
+    let (no_color, no_color_err) = run(&[("CLICOLOR_FORCE", "1"), ("NO_COLOR", "1")]);
+    assert!(
+        !no_color.contains('\u{1b}') && !no_color_err.contains('\u{1b}'),
+        "escapes despite NO_COLOR"
+    );
+}
+
+/// Without a terminal, `run` prints one progress line per finished suite on stderr; `--quiet`
+/// prints none.
+#[test]
+fn progress_lines_per_suite_and_quiet() {
+    let out = cli(&["run", "--seed", "3", "--suite", "ec-txns,payu-intent"]);
+    assert_eq!(out.status.code(), Some(0));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let lines: Vec<&str> = stderr.lines().filter(|l| l.contains(" done: ")).collect();
+    assert_eq!(lines.len(), 2, "{stderr}");
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("upi-conformance: suite ec-txns done: ") && l.contains(" 0 failed"))
+    );
+    let out = cli(&["run", "--seed", "3", "--suite", "ec-txns,payu-intent", "--quiet"]);
+    assert!(!String::from_utf8_lossy(&out.stderr).contains(" done: "));
+}

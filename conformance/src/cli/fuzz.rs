@@ -46,6 +46,9 @@ pub struct FuzzArgs {
     /// Output format of the summary.
     #[arg(long, value_enum, default_value_t = FuzzFormat::Text)]
     format: FuzzFormat,
+    /// No progress bar on stderr.
+    #[arg(long, short)]
+    quiet: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -119,7 +122,7 @@ pub fn run_fuzz(args: FuzzArgs) -> Result<ExitCode> {
             duration,
             workers,
             out: args.out.clone(),
-            progress: std::io::IsTerminal::is_terminal(&std::io::stderr()),
+            progress: !args.quiet && std::io::IsTerminal::is_terminal(&std::io::stderr()),
         };
         let report = fuzz(config, target, &options).await?;
         match args.format {

@@ -42,6 +42,7 @@ mod run;
 mod schemas;
 mod serve;
 mod sign;
+mod style;
 mod tpap;
 mod validate;
 mod verify;
@@ -147,7 +148,7 @@ pub fn run(cli: Cli) -> ExitCode {
 /// Maps an error of reading input or keys (not a failed check) to exit code 2.
 fn usage_error_is_exit_2(outcome: anyhow::Result<ExitCode>) -> ExitCode {
     outcome.unwrap_or_else(|e| {
-        eprintln!("error: {e:#}");
+        style::print_error(&format!("{e:#}"));
         ExitCode::from(2)
     })
 }

@@ -2,7 +2,6 @@
 //! live implementation. Exit codes: 0 no failures, 1 failures, 2 usage or config error,
 //! 3 target unreachable.
 
-use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -66,6 +65,10 @@ pub struct RunArgs {
     /// List every non-passing case in the text report, not only failures.
     #[arg(long)]
     verbose: bool,
+    /// No progress on stderr (by default a bar with pass/fail counts on a terminal, one line
+    /// per finished suite otherwise).
+    #[arg(long, short)]
+    quiet: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -158,8 +161,7 @@ pub fn run_command(args: RunArgs) -> Result<ExitCode> {
             only: args.only.clone(),
             skip: args.skip.clone(),
             seed,
-            progress: std::io::stderr().is_terminal() && args.output.is_none()
-                || std::io::stderr().is_terminal() && args.format == ReportFormat::Text,
+            progress: !args.quiet,
         };
         let report = match run(config, target, &options, &expectations).await {
             Ok(r) => r,
@@ -210,6 +212,7 @@ pub fn run_command(args: RunArgs) -> Result<ExitCode> {
                     eprintln!();
                 }
             }
+            None if args.format == ReportFormat::Text => super::style::print_report(&rendered),
             None => out!("{rendered}"),
         }
         if let Some(path) = &args.write_expect {
@@ -225,7 +228,9 @@ pub fn run_command(args: RunArgs) -> Result<ExitCode> {
             );
         }
         for p in &stale {
-            eprintln!("error: stale expectation {p:?} matches no case: remove it from the expectations file");
+            super::style::print_error(&format!(
+                "stale expectation {p:?} matches no case: remove it from the expectations file"
+            ));
         }
         Ok(if report.failed() || !stale.is_empty() {
             ExitCode::from(1)
