@@ -69,6 +69,16 @@ const EXIT: &[(&str, i32, &str)] = &[
         1,
         "the README shows the suite failing against a faulty shim",
     ),
+    (
+        "upi-conformance run --fault drop-payee-vpa --only",
+        1,
+        "the README shows --only selecting the cases that break a response rule under a fault",
+    ),
+    (
+        "upi-conformance run --fault accept-long-merchant-request-id --only 'reject.*merchantRequestId.max-length' --write-expect",
+        1,
+        "the README writes a baseline from a run with four failures",
+    ),
 ];
 
 const TIMEOUT: Duration = Duration::from_secs(60);
