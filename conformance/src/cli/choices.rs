@@ -114,10 +114,10 @@ pub fn check_routes(config: &RunConfig, selected: &[Planned]) -> Result<()> {
         .collect();
     if !missing.is_empty() {
         bail!(
-            "the configuration names no base URL for {} (set [targets] base, or {} = \"URL\"), \
+            "the configuration names no base URL for {} (set [targets] base = \"URL\", or {}), \
              or leave those suites out with --suite; selected suites: {}",
             list(&missing),
-            list(missing.iter().map(|m| format!("{m}"))),
+            list(missing.iter().map(|m| format!("{m} = \"URL\""))),
             list(selected.iter().map(|p| p.suite.as_str()).collect::<BTreeSet<_>>())
         );
     }
