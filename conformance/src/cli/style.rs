@@ -55,6 +55,27 @@ pub fn print_report(text: &str) {
     }
 }
 
+/// Two plain columns (name, description) as `comfy-table` lays them out: names padded to the
+/// longest, two spaces, no borders, no trailing spaces.
+pub fn two_columns<A: ToString, B: ToString>(rows: impl IntoIterator<Item = (A, B)>) -> String {
+    let mut table = comfy_table::Table::new();
+    table.load_style(comfy_table::presets::NOTHING);
+    for (name, description) in rows {
+        table.add_row([name.to_string(), description.to_string()]);
+    }
+    if let Some(c) = table.column_mut(0) {
+        c.set_padding((0, 2));
+    }
+    if let Some(c) = table.column_mut(1) {
+        c.set_padding((0, 0));
+    }
+    table
+        .lines()
+        .map(|l| l.trim_end().to_string())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 /// Prints `error: MESSAGE` on standard error, the prefix red where colours are on.
 pub fn print_error(message: &str) {
     anstream::eprintln!("{FAIL}error:{FAIL:#} {message}");
@@ -62,6 +83,12 @@ pub fn print_error(message: &str) {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn two_columns_pads_names_to_the_longest() {
+        let text = super::two_columns([("a", "first"), ("longer", "second")]);
+        assert_eq!(text, "a       first\nlonger  second");
+    }
+
     #[test]
     fn verdicts_are_styled_and_other_lines_kept() {
         let text = "FAIL reject.x — t\n  rule [must]: m\nconformance: 0 passed, 1 failed, 0 skipped\n";
