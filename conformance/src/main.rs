@@ -7,14 +7,12 @@ use upi_conformance as _;
 
 use std::process::ExitCode;
 
-use clap::Parser;
-
 /// mimalloc: a fuzzing run allocates and frees per request on both sides of the loopback (the
 /// runner and the embedded reference server); glibc malloc was about a tenth of its profile.
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
-    let args = cli::Cli::parse();
+    let args = cli::parse();
     cli::run(args)
 }

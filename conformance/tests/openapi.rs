@@ -46,7 +46,7 @@ fn committed_document_is_up_to_date() {
     let text = std::fs::read_to_string(root().join("schemas/openapi.json")).expect("schemas/openapi.json exists");
     assert!(
         text == openapi::rendered(),
-        "schemas/openapi.json is stale: run `cargo run -p upi-conformance -- openapi --out schemas/openapi.json`"
+        "schemas/openapi.json is stale: run `cargo run -p upi-conformance -- openapi --output schemas/openapi.json`"
     );
 }
 

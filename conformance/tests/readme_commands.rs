@@ -81,6 +81,16 @@ const EXIT: &[(&str, i32, &str)] = &[
         1,
         "the capture's onboardingAndPay answer changes udfParameters, which audit reports",
     ),
+    (
+        "upi-conformance run --fault drop-payee-vpa --only",
+        1,
+        "the README shows --only selecting the cases that break a response rule under a fault",
+    ),
+    (
+        "upi-conformance run --fault accept-long-merchant-request-id --only 'reject.*merchantRequestId.max-length' --write-expect",
+        1,
+        "the README writes a baseline from a run with four failures",
+    ),
 ];
 
 const TIMEOUT: Duration = Duration::from_secs(60);
@@ -290,7 +300,11 @@ fn build_script_falls_back_to_unknown_outside_git() {
     assert!(status.success(), "build.rs compiles on its own");
     let commit_of = |dir: &Path, env: Option<&str>, path: Option<&str>| -> String {
         let mut cmd = Command::new(&exe);
-        cmd.env("CARGO_MANIFEST_DIR", dir).env_remove("UPI_CONFORMANCE_COMMIT");
+        // No OUT_DIR: `cargo test` passes the crate's own to this process, and the script must
+        // not overwrite the real table of embedded golden files with this directory's.
+        cmd.env("CARGO_MANIFEST_DIR", dir)
+            .env_remove("UPI_CONFORMANCE_COMMIT")
+            .env_remove("OUT_DIR");
         if let Some(c) = env {
             cmd.env("UPI_CONFORMANCE_COMMIT", c);
         }

@@ -31,6 +31,9 @@ pub struct AuditArgs {
     /// (repeatable; without it signatures are not checked).
     #[arg(long = "tpap-key", value_name = "[KID=]PEM")]
     tpap_keys: Vec<String>,
+    /// Write the report here instead of standard output.
+    #[arg(long, value_name = "PATH")]
+    output: Option<PathBuf>,
 }
 
 /// The `--tpap-key` values as signature keys.
@@ -120,7 +123,10 @@ pub fn run(args: &AuditArgs) -> Result<ExitCode> {
         AuditFormat::Junit => report::junit::render(&report),
         AuditFormat::Html => report::html::render(&report),
     };
-    out!("{rendered}");
+    match &args.output {
+        Some(path) => std::fs::write(path, &rendered).with_context(|| format!("writing {}", path.display()))?,
+        None => out!("{rendered}"),
+    }
     Ok(if report.failed() {
         ExitCode::from(1)
     } else {

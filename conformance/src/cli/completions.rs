@@ -7,17 +7,11 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Context as _;
-use clap::{Args, CommandFactory as _};
+use clap::Args;
 use clap_complete::Shell;
-
-use super::Cli;
 
 /// Arguments of `completions`.
 #[derive(Debug, Args)]
-#[command(after_help = "Examples:\n  \
-    upi-conformance completions bash > /etc/bash_completion.d/upi-conformance\n  \
-    upi-conformance completions zsh > \"${fpath[1]}/_upi-conformance\"\n  \
-    upi-conformance completions fish > ~/.config/fish/completions/upi-conformance.fish")]
 pub struct CompletionsArgs {
     /// The shell to write the completion script for.
     #[arg(value_enum)]
@@ -26,13 +20,10 @@ pub struct CompletionsArgs {
 
 /// Arguments of `man`.
 #[derive(Debug, Args)]
-#[command(after_help = "Examples:\n  \
-    upi-conformance man > upi-conformance.1 && man ./upi-conformance.1\n  \
-    upi-conformance man --out /usr/local/share/man/man1   # one page per subcommand too")]
 pub struct ManArgs {
     /// Write `upi-conformance.1` and one `upi-conformance-SUBCOMMAND.1` page per subcommand
     /// (the pages the main one refers to) into this directory instead of printing the main page.
-    #[arg(long, value_name = "DIR")]
+    #[arg(long = "output", alias = "out", value_name = "DIR")]
     out: Option<PathBuf>,
 }
 
@@ -60,20 +51,20 @@ pub fn man(args: &ManArgs) -> anyhow::Result<ExitCode> {
         return write_stdout(&man_page()?);
     };
     std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
-    clap_mangen::generate_to(Cli::command(), dir)
+    clap_mangen::generate_to(super::help::command(), dir)
         .with_context(|| format!("writing the man pages into {}", dir.display()))?;
     Ok(ExitCode::SUCCESS)
 }
 
 fn completion_script(shell: Shell) -> Vec<u8> {
     let mut out = Vec::new();
-    clap_complete::generate(shell, &mut Cli::command(), BIN, &mut out);
+    clap_complete::generate(shell, &mut super::help::command(), BIN, &mut out);
     out
 }
 
 fn man_page() -> anyhow::Result<Vec<u8>> {
     let mut out = Vec::new();
-    clap_mangen::Man::new(Cli::command())
+    clap_mangen::Man::new(super::help::command())
         .render(&mut out)
         .context("rendering the man page")?;
     Ok(out)
@@ -94,7 +85,7 @@ mod tests {
 
     /// The subcommand names the parser accepts, from the same definition.
     fn subcommands() -> Vec<String> {
-        Cli::command()
+        super::super::help::command()
             .get_subcommands()
             .map(|c| c.get_name().to_owned())
             .collect()

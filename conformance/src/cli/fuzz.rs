@@ -34,8 +34,8 @@ pub struct FuzzArgs {
     /// Concurrent workers (default: the number of cores).
     #[arg(long)]
     workers: Option<usize>,
-    /// Directory for reproducers of findings.
-    #[arg(long)]
+    /// Directory for reproducers of findings (`--out` is the old spelling).
+    #[arg(long = "output", alias = "out", value_name = "DIR")]
     out: Option<PathBuf>,
     /// Requests per second across all workers (0: no limit).
     #[arg(long)]
@@ -46,6 +46,9 @@ pub struct FuzzArgs {
     /// Output format of the summary.
     #[arg(long, value_enum, default_value_t = FuzzFormat::Text)]
     format: FuzzFormat,
+    /// No progress bar on stderr.
+    #[arg(long, short)]
+    quiet: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -57,7 +60,7 @@ enum FuzzFormat {
 /// Arguments of `replay`.
 #[derive(Debug, Args)]
 pub struct ReplayArgs {
-    /// A reproducer written by `fuzz --out`.
+    /// A reproducer written by `fuzz --output`.
     file: PathBuf,
     /// Base URL; without it the embedded reference server (with `--fault`, if given).
     #[arg(long)]
@@ -68,6 +71,9 @@ pub struct ReplayArgs {
     /// Fault for the embedded reference server.
     #[arg(long)]
     fault: Option<String>,
+    /// Output format of the verdict.
+    #[arg(long, value_enum, default_value_t = FuzzFormat::Text)]
+    format: FuzzFormat,
 }
 
 fn config_for(path: &Option<PathBuf>) -> Result<RunConfig> {
@@ -79,6 +85,12 @@ fn config_for(path: &Option<PathBuf>) -> Result<RunConfig> {
 
 pub fn run_fuzz(args: FuzzArgs) -> Result<ExitCode> {
     let mut config = config_for(&args.config)?;
+    let suites = super::choices::suite_names(&super::choices::full_plan(0))
+        .into_iter()
+        .filter(|s| !s.contains('.'))
+        .collect();
+    super::choices::check_suites(&args.suites, &suites)?;
+    super::choices::check_fault(args.fault.as_deref(), args.target.as_deref(), &config)?;
     if let Some(rate) = args.rate {
         config.limits.requests_per_second = rate;
     }
@@ -110,7 +122,7 @@ pub fn run_fuzz(args: FuzzArgs) -> Result<ExitCode> {
             duration,
             workers,
             out: args.out.clone(),
-            progress: std::io::IsTerminal::is_terminal(&std::io::stderr()),
+            progress: !args.quiet && std::io::IsTerminal::is_terminal(&std::io::stderr()),
         };
         let report = fuzz(config, target, &options).await?;
         match args.format {
@@ -148,6 +160,7 @@ pub fn run_fuzz(args: FuzzArgs) -> Result<ExitCode> {
 pub fn run_replay(args: ReplayArgs) -> Result<ExitCode> {
     let reproducer = read_reproducer(&args.file)?;
     let mut config = config_for(&args.config)?;
+    super::choices::check_fault(args.fault.as_deref(), args.target.as_deref(), &config)?;
     let runtime = super::async_runtime()?;
     runtime.block_on(async move {
         let (target, _server) = super::run::target(&mut config, args.target.as_deref(), args.fault.as_deref()).await?;
@@ -156,6 +169,18 @@ pub fn run_replay(args: ReplayArgs) -> Result<ExitCode> {
             return Ok(ExitCode::from(3));
         }
         let (findings, _) = replay(config, &reproducer).await?;
+        if args.format == FuzzFormat::Json {
+            outln!(
+                "{}",
+                serde_json::to_string_pretty(&serde_json::json!({
+                    "target": target,
+                    "reproduced": !findings.is_empty(),
+                    "rule": reproducer.findings[0].rule,
+                    "findings": findings,
+                }))?
+            );
+            return Ok(ExitCode::from(u8::from(!findings.is_empty())));
+        }
         if findings.is_empty() {
             outln!(
                 "not reproduced against {target}: {} passes now",

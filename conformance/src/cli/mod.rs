@@ -29,17 +29,20 @@ macro_rules! out {
 
 mod audit;
 mod catalogue;
+mod choices;
 mod client_test;
 mod completions;
 mod deeplink;
 mod fuzz;
 mod hash;
+mod help;
 mod input;
 mod openapi;
 mod run;
 mod schemas;
 mod serve;
 mod sign;
+mod style;
 mod tpap;
 mod validate;
 mod verify;
@@ -108,6 +111,14 @@ enum Command {
     ClientTest(client_test::ClientTestArgs),
 }
 
+/// Parses the command line (with every subcommand's examples and exit codes in its help); a
+/// usage error exits 2.
+pub fn parse() -> Cli {
+    use clap::FromArgMatches as _;
+    let matches = help::command().get_matches();
+    Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit())
+}
+
 /// Runs the parsed command and maps its outcome to an exit code.
 pub fn run(cli: Cli) -> ExitCode {
     let outcome = match cli.command {
@@ -137,7 +148,7 @@ pub fn run(cli: Cli) -> ExitCode {
 /// Maps an error of reading input or keys (not a failed check) to exit code 2.
 fn usage_error_is_exit_2(outcome: anyhow::Result<ExitCode>) -> ExitCode {
     outcome.unwrap_or_else(|e| {
-        eprintln!("error: {e:#}");
+        style::print_error(&format!("{e:#}"));
         ExitCode::from(2)
     })
 }

@@ -11,7 +11,7 @@ use clap::Args;
 #[derive(Debug, Args)]
 pub struct OpenapiArgs {
     /// File to write the document to.
-    #[arg(long, default_value = "schemas/openapi.json")]
+    #[arg(long = "output", alias = "out", default_value = "schemas/openapi.json")]
     out: PathBuf,
     /// Compare instead of writing; exit 1 when the file differs or is missing.
     #[arg(long)]
@@ -34,7 +34,7 @@ pub fn run(args: &OpenapiArgs) -> Result<ExitCode> {
             }
             Some(problem) => {
                 outln!(
-                    "{} {problem}; run `upi-conformance openapi --out {}`",
+                    "{} {problem}; run `upi-conformance openapi --output {}`",
                     args.out.display(),
                     args.out.display()
                 );

@@ -2,7 +2,6 @@
 //! live implementation. Exit codes: 0 no failures, 1 failures, 2 usage or config error,
 //! 3 target unreachable.
 
-use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -10,8 +9,11 @@ use anyhow::{Context, Result};
 use clap::{Args, ValueEnum};
 use upi_conformance::report;
 use upi_conformance::runner::config::RunConfig;
-use upi_conformance::runner::expect::Expectations;
+use upi_conformance::runner::expect::{self, Expectations, Selection};
+use upi_conformance::runner::plan::{self, Planned};
 use upi_conformance::runner::{RunError, RunOptions, run};
+
+use super::choices;
 
 /// Arguments of `run`.
 #[derive(Debug, Args)]
@@ -23,16 +25,18 @@ pub struct RunArgs {
     /// TOML configuration (base URLs per API, credentials, keys, timeouts, rate limit).
     #[arg(long)]
     config: Option<PathBuf>,
-    /// Suites to run (repeatable): ec-txns, merchant-register-intent, payu-intent, payu-postservice.
+    /// Suites to run (repeatable): ec-txns, merchant-register-intent, payu-intent,
+    /// payu-postservice, or one variant as the report names it (merchant-register-intent.v3).
     #[arg(long = "suite", value_delimiter = ',')]
     suites: Vec<String>,
     /// Merchant Stack API versions: 1, 2, 3, default or all.
-    #[arg(long, default_value = "all")]
+    #[arg(long, default_value = "all", value_parser = ["1", "2", "3", "default", "all"])]
     api_version: String,
-    /// Run only cases whose ID or rule IDs match one of these globs.
+    /// Run only cases whose ID, checked rule IDs or broken rule IDs match one of these globs (a
+    /// glob matching a rule ID runs every case and keeps those that check or break it).
     #[arg(long, value_delimiter = ',')]
     only: Vec<String>,
-    /// Skip cases whose ID or rule IDs match one of these globs.
+    /// Skip cases whose ID, checked rule IDs or broken rule IDs match one of these globs.
     #[arg(long, value_delimiter = ',')]
     skip: Vec<String>,
     /// Seed of generated cases (printed; the same seed repeats the same cases).
@@ -41,6 +45,10 @@ pub struct RunArgs {
     /// Expectations file (TOML, `[[expect]] case = "..." reason = "..."`) of known failures.
     #[arg(long)]
     expect: Option<PathBuf>,
+    /// Write the current failures to FILE as an expectations file (each new entry's reason is
+    /// a placeholder that must be filled in before `--expect FILE` accepts it).
+    #[arg(long, value_name = "FILE")]
+    write_expect: Option<PathBuf>,
     /// Report format.
     #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
     format: ReportFormat,
@@ -57,6 +65,10 @@ pub struct RunArgs {
     /// List every non-passing case in the text report, not only failures.
     #[arg(long)]
     verbose: bool,
+    /// No progress on stderr (by default a bar with pass/fail counts on a terminal, one line
+    /// per finished suite otherwise).
+    #[arg(long, short)]
+    quiet: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -102,6 +114,29 @@ pub fn run_command(args: RunArgs) -> Result<ExitCode> {
         "default" => vec!["default".to_string()],
         other => anyhow::bail!("--api-version takes 1, 2, 3, default or all, not {other:?}"),
     };
+    let full = choices::full_plan(config.limits.generated_per_message);
+    choices::check_suites(&args.suites, &choices::suite_names(&full))?;
+    choices::check_globs("--only", &args.only, &full)?;
+    choices::check_globs("--skip", &args.skip, &full)?;
+    choices::check_fault(args.fault.as_deref(), args.target.as_deref(), &config)?;
+    let selection = Selection::new(&args.only, &args.skip)?;
+    let selected: Vec<_> = plan::plan(&args.suites, &versions, config.limits.generated_per_message)
+        .into_iter()
+        .filter(|c| selection.selects(c))
+        .collect();
+    if selected.is_empty() {
+        anyhow::bail!(
+            "the selection (--suite {:?}, --api-version {}, --only {:?}, --skip {:?}) matches no case; valid suites: {}",
+            args.suites,
+            args.api_version,
+            args.only,
+            args.skip,
+            choices::suite_names(&full).into_iter().collect::<Vec<_>>().join(", ")
+        );
+    }
+    if args.target.is_none() && choices::names_a_target(&config) {
+        choices::check_routes(&config, &selected)?;
+    }
     let expectations = match &args.expect {
         Some(path) => Expectations::from_file(path)?,
         None => Expectations::default(),
@@ -116,14 +151,17 @@ pub fn run_command(args: RunArgs) -> Result<ExitCode> {
     runtime.block_on(async move {
         let (target, _server) = target(&mut config, args.target.as_deref(), args.fault.as_deref()).await?;
         eprintln!("upi-conformance: seed {seed}, target {target}");
+        eprintln!(
+            "upi-conformance: routes: {}",
+            choices::describe_routes(&config, &selected)
+        );
         let options = RunOptions {
             suites: args.suites.clone(),
             versions,
             only: args.only.clone(),
             skip: args.skip.clone(),
             seed,
-            progress: std::io::stderr().is_terminal() && args.output.is_none()
-                || std::io::stderr().is_terminal() && args.format == ReportFormat::Text,
+            progress: !args.quiet,
         };
         let report = match run(config, target, &options, &expectations).await {
             Ok(r) => r,
@@ -133,6 +171,15 @@ pub fn run_command(args: RunArgs) -> Result<ExitCode> {
             }
             Err(RunError::Setup(e)) => return Err(e),
         };
+        eprintln!(
+            "upi-conformance: sandbox control {}",
+            if report.sandbox {
+                "found (flows that complete payments run)"
+            } else {
+                "not found (flows that need it are skipped)"
+            }
+        );
+        let stale = stale_expectations(&report, &full);
         let first_file = args.reports.first().map(|(_, p)| p).or(args.output.as_ref());
         let ctx = report::Context {
             config: args.config.clone(),
@@ -165,9 +212,27 @@ pub fn run_command(args: RunArgs) -> Result<ExitCode> {
                     eprintln!();
                 }
             }
+            None if args.format == ReportFormat::Text => super::style::print_report(&rendered),
             None => out!("{rendered}"),
         }
-        Ok(if report.failed() {
+        if let Some(path) = &args.write_expect {
+            let header = format!(
+                "Expected failures written by `upi-conformance run --write-expect` (seed {}, target {}).",
+                report.seed, report.target
+            );
+            let (text, n) = expect::write_expectations(&report.cases, &header);
+            std::fs::write(path, text).with_context(|| format!("writing {}", path.display()))?;
+            eprintln!(
+                "upi-conformance: wrote {n} expectations to {}; fill in each reason before --expect uses it",
+                path.display()
+            );
+        }
+        for p in &stale {
+            super::style::print_error(&format!(
+                "stale expectation {p:?} matches no case: remove it from the expectations file"
+            ));
+        }
+        Ok(if report.failed() || !stale.is_empty() {
             ExitCode::from(1)
         } else {
             ExitCode::SUCCESS
@@ -203,9 +268,7 @@ pub async fn target(
             config.targets.base = Some(url.to_string());
             (url.to_string(), None)
         }
-        None if config.targets.base.is_some() || config.targets.ec.is_some() => {
-            (config.targets.base.clone().unwrap_or_default(), None)
-        }
+        None if super::choices::names_a_target(config) => (config.targets.base.clone().unwrap_or_default(), None),
         None => {
             let server = embedded(fault).await?;
             let url = server.base_url();
@@ -229,4 +292,19 @@ pub async fn unreachable(config: &RunConfig) -> Option<String> {
             .collect::<Vec<_>>()
             .join(", ")
     })
+}
+
+/// Expectation patterns that matched no case of the run and match no case the runner can plan
+/// at all (a pattern for a case left out by `--suite`/`--only` is not stale, only unused).
+fn stale_expectations(report: &upi_conformance::runner::Report, full: &[Planned]) -> Vec<String> {
+    report
+        .unused_expectations
+        .iter()
+        .filter(|p| {
+            globset::Glob::new(p)
+                .map(|g| g.compile_matcher())
+                .is_ok_and(|m| !full.iter().any(|c| m.is_match(&c.id)))
+        })
+        .cloned()
+        .collect()
 }

@@ -11,7 +11,7 @@ use clap::Args;
 #[derive(Debug, Args)]
 pub struct SchemasArgs {
     /// Directory to write `<stem>.schema.json` files into.
-    #[arg(long, default_value = "schemas")]
+    #[arg(long = "output", alias = "out", default_value = "schemas")]
     out: PathBuf,
     /// Compare instead of writing; exit 1 when a file differs, is missing or is stale.
     #[arg(long)]

@@ -71,10 +71,10 @@ impl LimitArgs {
 pub fn run(args: &ServeArgs) -> Result<ExitCode> {
     if args.list_faults {
         let listed = Fault::listed();
-        let width = listed.iter().map(|f| f.name().len()).max().unwrap_or(0);
-        for fault in listed {
-            outln!("{:width$}  {}", fault.name(), fault.description());
-        }
+        outln!(
+            "{}",
+            super::style::two_columns(listed.iter().map(|f| (f.name(), f.description())))
+        );
         return Ok(ExitCode::SUCCESS);
     }
     let fault = match &args.fault {

@@ -97,9 +97,10 @@ pub struct TpapShimArgs {
 pub fn run(args: TpapArgs) -> Result<ExitCode> {
     match args.command {
         TpapCommand::Faults => {
-            for f in Fault::ALL {
-                outln!("{:<28} {}", f.name(), f.description());
-            }
+            outln!(
+                "{}",
+                super::style::two_columns(Fault::ALL.iter().map(|f| (f.name(), f.description())))
+            );
             Ok(ExitCode::SUCCESS)
         }
         TpapCommand::Run(args) => run_suite(&args),

@@ -38,23 +38,7 @@ pub fn render_with(report: &Report, verbose: bool, ctx: &Context) -> String {
             "note: the target has no sandbox control; flows that need it are skipped"
         );
     }
-    let _ = writeln!(
-        out,
-        "\n{:<40} {:>6} {:>6} {:>6} {:>7} {:>8}",
-        "suite", "cases", "pass", "fail", "warn", "skipped"
-    );
-    for (suite, counts) in &suites {
-        let get = |k: &str| counts.get(k).copied().unwrap_or(0);
-        let total: usize = counts.values().sum();
-        let _ = writeln!(
-            out,
-            "{suite:<40} {total:>6} {:>6} {:>6} {:>7} {:>8}",
-            get("pass"),
-            get("fail") + get("unexpected-pass"),
-            get("warning"),
-            get("skipped")
-        );
-    }
+    let _ = writeln!(out, "\n{}", suite_table(&suites));
     let mut failing_rules: BTreeMap<&str, usize> = BTreeMap::new();
     for c in report
         .cases
@@ -155,4 +139,55 @@ pub fn render_with(report: &Report, verbose: bool, ctx: &Context) -> String {
         t.skipped
     );
     out
+}
+
+/// The per-suite counts as a text table (`comfy-table`, plain ASCII, numbers right-aligned).
+fn suite_table(suites: &BTreeMap<&str, BTreeMap<&str, usize>>) -> comfy_table::Table {
+    use comfy_table::{CellAlignment, Table, presets};
+    let mut table = Table::new();
+    table
+        .load_style(presets::NOTHING)
+        .set_header(["suite", "cases", "pass", "fail", "warn", "skipped"]);
+    for (suite, counts) in suites {
+        let get = |k: &str| counts.get(k).copied().unwrap_or(0);
+        let total: usize = counts.values().sum();
+        table.add_row([
+            clean(suite),
+            total.to_string(),
+            get("pass").to_string(),
+            (get("fail") + get("unexpected-pass")).to_string(),
+            get("warning").to_string(),
+            get("skipped").to_string(),
+        ]);
+    }
+    for i in 0..6 {
+        if let Some(column) = table.column_mut(i) {
+            if i == 0 {
+                column.set_padding((0, 0));
+            } else {
+                column.set_padding((2, 0)).set_cell_alignment(CellAlignment::Right);
+            }
+        }
+    }
+    table
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    #[test]
+    fn suite_table_has_a_header_and_right_aligned_counts() {
+        let mut suites: BTreeMap<&str, BTreeMap<&str, usize>> = BTreeMap::new();
+        suites.insert(
+            "ec-txns",
+            BTreeMap::from([("pass", 29), ("fail", 2), ("unexpected-pass", 1)]),
+        );
+        suites.insert("payu-intent", BTreeMap::from([("pass", 100)]));
+        let text = super::suite_table(&suites).to_string();
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines[0], "suite        cases  pass  fail  warn  skipped");
+        assert_eq!(lines[1], "ec-txns         32    29     3     0        0");
+        assert_eq!(lines[2], "payu-intent    100   100     0     0        0");
+    }
 }

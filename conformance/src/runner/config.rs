@@ -227,18 +227,9 @@ impl Default for Limits {
     }
 }
 
-/// The repository's `golden/keys/` (TEST-ONLY keys), found next to the crate or the current
-/// directory.
+/// The TEST-ONLY keys of `golden/keys/`, compiled into the binary ([`crate::embedded`]).
 pub fn keys_dir() -> PathBuf {
-    let candidates = [
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("../golden/keys"),
-        PathBuf::from("golden/keys"),
-    ];
-    candidates
-        .iter()
-        .find(|p| p.is_dir())
-        .cloned()
-        .unwrap_or_else(|| candidates[1].clone())
+    crate::embedded::path("golden/keys")
 }
 
 impl RunConfig {

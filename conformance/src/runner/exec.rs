@@ -77,7 +77,7 @@ impl Executor {
     /// Loads keys, builds the client and probes the sandbox.
     pub async fn new(config: RunConfig, seed: u64) -> Result<Executor> {
         let read_key = |path: &std::path::Path| {
-            std::fs::read_to_string(path).with_context(|| format!("reading key {}", path.display()))
+            crate::embedded::read_to_string(path).with_context(|| format!("reading key {}", path.display()))
         };
         // Keys are read and checked by upi-spec; the runner signs with its own AWS-LC key pair.
         let read_signer = |path: &std::path::Path| -> Result<(PublicKey, Arc<RsaKeyPair>)> {
@@ -276,7 +276,7 @@ impl Executor {
             self.seed ^ fxhash(api.request) ^ n.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ rule.map(fxhash).unwrap_or(0);
         Ok(match (sample, rule) {
             (Some(path), _) => {
-                let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+                let bytes = crate::embedded::read(path).with_context(|| format!("reading {}", path.display()))?;
                 Some(read(message, &bytes, Syntax::Auto, DEFAULT_MAX_BYTES)?)
             }
             (None, None) if self.unicode_text => Some(generate::valid_unicode(message, case_seed)),

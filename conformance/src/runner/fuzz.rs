@@ -148,7 +148,7 @@ pub struct FuzzOptions {
     pub workers: usize,
     /// Where reproducers go.
     pub out: Option<PathBuf>,
-    /// Print a progress line to stderr every second.
+    /// Show a progress bar with the time left on stderr (drawn on a terminal only).
     pub progress: bool,
 }
 
@@ -230,27 +230,23 @@ pub async fn fuzz(config: RunConfig, target: String, options: &FuzzOptions) -> R
     }
     let progress = options.progress.then(|| {
         let (requests, found, next) = (requests.clone(), found.clone(), next.clone());
-        tokio::spawn(async move {
+        let bar = crate::progress::FuzzProgress::new(options.cases, options.duration);
+        let shown = bar.clone();
+        let ticker = tokio::spawn(async move {
             loop {
-                tokio::time::sleep(Duration::from_secs(1)).await;
-                let secs = started.elapsed().as_secs_f64();
-                eprint!(
-                    "\rfuzz: {:>6} cases {:>7} requests {:>8.0} req/s {:>3} findings {:>6.1} s",
-                    next.load(Ordering::Relaxed),
-                    requests.load(Ordering::Relaxed),
-                    requests.load(Ordering::Relaxed) as f64 / secs,
-                    found.load(Ordering::Relaxed),
-                    secs
-                );
+                tokio::time::sleep(Duration::from_millis(250)).await;
+                let cases = next.load(Ordering::Relaxed);
+                shown.update(cases, requests.load(Ordering::Relaxed), found.load(Ordering::Relaxed));
             }
-        })
+        });
+        (ticker, bar)
     });
     for w in workers {
         w.await.context("a fuzzing worker failed")?;
     }
-    if let Some(p) = progress {
-        p.abort();
-        eprintln!();
+    if let Some((ticker, bar)) = progress {
+        ticker.abort();
+        bar.finish();
     }
     let elapsed = started.elapsed();
     let findings = Arc::try_unwrap(findings).map(Mutex::into_inner).unwrap_or_default();

@@ -8,7 +8,6 @@ use std::time::{Duration, Instant};
 use reqwest::redirect::Policy;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
-use tokio::sync::Mutex;
 
 mod secrets;
 
@@ -170,8 +169,8 @@ pub struct Client {
     inner: reqwest::Client,
     timeout: Duration,
     max_body: usize,
-    min_interval: Option<Duration>,
-    last: Mutex<Option<Instant>>,
+    /// `governor`'s limiter, one request per `1/rate` seconds with no burst (none: unlimited).
+    limiter: Option<governor::DefaultDirectRateLimiter>,
     secrets: Secrets,
 }
 
@@ -190,14 +189,14 @@ impl Client {
             .redirect(Policy::none())
             .pool_max_idle_per_host(16)
             .build()?;
-        let min_interval =
-            (requests_per_second > 0).then(|| Duration::from_secs_f64(1.0 / f64::from(requests_per_second)));
+        let limiter = std::num::NonZeroU32::new(requests_per_second).map(|rate| {
+            governor::RateLimiter::direct(governor::Quota::per_second(rate).allow_burst(std::num::NonZeroU32::MIN))
+        });
         Ok(Client {
             inner,
             timeout,
             max_body,
-            min_interval,
-            last: Mutex::new(None),
+            limiter,
             secrets: Secrets::new(secrets.into_iter().map(Into::into).collect()),
         })
     }
@@ -252,13 +251,8 @@ impl Client {
     /// empty: see [`Client::render_request`]). The whole exchange (connect, headers, body) is
     /// bounded by the timeout, and at most the cap of body bytes is read.
     pub async fn send_unrendered(&self, request: &Request) -> Exchange {
-        if let Some(gap) = self.min_interval {
-            let mut last = self.last.lock().await;
-            if let Some(t) = *last {
-                let wait = gap.saturating_sub(t.elapsed());
-                tokio::time::sleep(wait).await;
-            }
-            *last = Some(Instant::now());
+        if let Some(limiter) = &self.limiter {
+            limiter.until_ready().await;
         }
         let started = Instant::now();
         let mut exchange = Exchange {
@@ -450,4 +444,21 @@ fn describe(e: &reqwest::Error) -> String {
         source = s.source();
     }
     text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The rate limit spaces requests evenly: after one request the next is not allowed at once
+    /// (no burst); without a rate there is no limiter at all.
+    #[test]
+    fn rate_limit_allows_no_burst() {
+        let client = Client::new(Duration::from_secs(1), 1024, 5, Vec::<Secret>::new()).unwrap();
+        let limiter = client.limiter.as_ref().expect("a limiter for 5 requests/s");
+        assert!(limiter.check().is_ok());
+        assert!(limiter.check().is_err(), "a second request at once must wait");
+        let unlimited = Client::new(Duration::from_secs(1), 1024, 0, Vec::<Secret>::new()).unwrap();
+        assert!(unlimited.limiter.is_none());
+    }
 }

@@ -36,7 +36,7 @@ pub struct RunOptions {
     pub skip: Vec<String>,
     /// Seed of generated cases.
     pub seed: u64,
-    /// Show a progress bar (on a TTY).
+    /// Show progress on stderr: a bar with pass/fail counts on a TTY, a line per suite otherwise.
     pub progress: bool,
 }
 
@@ -139,27 +139,15 @@ pub async fn run(
         let list: Vec<String> = unreachable.iter().map(|(u, e)| format!("{u} ({e})")).collect();
         return Err(RunError::Unreachable(list.join(", ")));
     }
-    let bar = options.progress.then(|| {
-        let bar = indicatif::ProgressBar::new(planned.len() as u64);
-        bar.set_style(
-            indicatif::ProgressStyle::with_template("{spinner} [{elapsed_precise}] {bar:40} {pos}/{len} {msg}")
-                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-        );
-        bar
-    });
+    let mut progress = crate::progress::RunProgress::new(&planned, options.progress);
     let mut cases = Vec::with_capacity(planned.len());
     for p in &planned {
-        if let Some(b) = &bar {
-            b.set_message(p.id.clone());
-        }
-        cases.push(executor.run(p).await);
-        if let Some(b) = &bar {
-            b.inc(1);
-        }
+        let result = executor.run(p).await;
+        progress.case_done(&result);
+        cases.push(result);
     }
-    if let Some(b) = bar {
-        b.finish_and_clear();
-    }
+    progress.finish();
+    cases.retain(|c| selection.keeps(c));
     let unused_expectations = expectations.apply(&mut cases);
     Ok(Report {
         format_version: 1,

@@ -241,7 +241,7 @@ const ONCE: &[&str] = &["duplicate-rejected"];
 pub fn plan(suites: &[String], versions: &[String], generated: usize) -> Vec<Planned> {
     let mut out = Vec::new();
     for api in api::all() {
-        if !suites.is_empty() && !suites.iter().any(|s| *s == api.suite) {
+        if !suites.is_empty() && !suites.iter().any(|s| *s == api.suite || *s == api.name()) {
             continue;
         }
         if api.suite == "merchant-register-intent" && !versions.is_empty() && !versions.iter().any(|v| v == api.variant)
@@ -373,8 +373,8 @@ fn context_owned(api: &ApiCase, rule: &str) -> bool {
 
 /// The corrected seed samples of a request message (from `golden/seeds/MANIFEST.json`).
 fn samples_of(message_id: &str) -> Vec<PathBuf> {
-    let root = super::config::keys_dir().join("../seeds");
-    let Ok(text) = std::fs::read_to_string(root.join("MANIFEST.json")) else {
+    let root = crate::embedded::path("golden/seeds");
+    let Ok(text) = crate::embedded::read_to_string(&root.join("MANIFEST.json")) else {
         return Vec::new();
     };
     let Ok(entries) = serde_json::from_str::<Vec<serde_json::Value>>(&text) else {

@@ -94,11 +94,6 @@ pub trait Shim {
     fn reproduce(&self, request: &Value) -> String;
 }
 
-/// `text` as one single-quoted shell word.
-fn shell_quote(text: &str) -> String {
-    format!("'{}'", text.replace('\'', "'\\''"))
-}
-
 /// Reads one protocol object (`id` plus `response` or `error`) from a reply line.
 fn parse_reply(text: &str, expect_id: u64) -> Result<Option<Reply>, ShimError> {
     let value: Value =
@@ -300,7 +295,7 @@ impl Shim for ProcessShim {
 
     fn reproduce(&self, request: &Value) -> String {
         let line = json!({"id": 1, "request": request}).to_string();
-        format!("printf '%s\\n' {} | {}", shell_quote(&line), self.command)
+        format!("printf '%s\\n' {} | {}", shell_words::quote(&line), self.command)
     }
 }
 
@@ -399,8 +394,8 @@ impl Shim for HttpShim {
         let body = json!({"id": 1, "request": request}).to_string();
         format!(
             "curl -sS {} -H 'content-type: application/json' --data-raw {}",
-            shell_quote(&self.url),
-            shell_quote(&body)
+            shell_words::quote(&self.url),
+            shell_words::quote(&body)
         )
     }
 }
