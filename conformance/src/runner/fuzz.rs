@@ -26,9 +26,9 @@ use upi_spec::{Severity, catalogue, generate, messages};
 use super::api::{self, ApiCase};
 use super::case::Finding;
 use super::config::{Api, RunConfig};
-use super::exec::Executor;
 use super::http::{Body, Exchange};
 use super::judge;
+use super::session::Session;
 
 /// How a case was made.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -194,7 +194,7 @@ pub async fn fuzz(config: RunConfig, target: String, options: &FuzzOptions) -> R
             worker_config.limits.requests_per_second =
                 (worker_config.limits.requests_per_second / options.workers.max(1) as u32).max(1);
         }
-        let mut executor = Executor::new(worker_config, options.seed ^ (w as u64)).await?;
+        let executor = Session::new(worker_config, options.seed ^ (w as u64)).await?;
         let (apis, targets, next, requests, found, findings, options) = (
             apis.clone(),
             targets.clone(),
@@ -213,13 +213,13 @@ pub async fn fuzz(config: RunConfig, target: String, options: &FuzzOptions) -> R
                 if options.cases.is_some_and(|n| case >= n) {
                     break;
                 }
-                let outcome = run_case(&mut executor, &targets, options.seed, case).await;
+                let outcome = run_case(&executor, &targets, options.seed, case).await;
                 requests.fetch_add(outcome.requests, Ordering::Relaxed);
                 if let Some(reproducer) = outcome.reproducer {
                     let mut all = findings.lock().await;
                     let key = signature(&reproducer);
                     if !all.iter().any(|r| signature(r) == key) {
-                        let shrunk = shrink(&mut executor, &apis, reproducer, deadline).await;
+                        let shrunk = shrink(&executor, &apis, reproducer, deadline).await;
                         requests.fetch_add(shrunk.1, Ordering::Relaxed);
                         all.push(shrunk.0);
                         found.store(all.len(), Ordering::Relaxed);
@@ -336,7 +336,7 @@ impl FuzzTarget {
 }
 
 /// Generates case `case` of the run and judges it.
-async fn run_case(executor: &mut Executor, targets: &[FuzzTarget], seed: u64, case: u64) -> CaseOutcome {
+async fn run_case(executor: &Session, targets: &[FuzzTarget], seed: u64, case: u64) -> CaseOutcome {
     let mut rng = ChaCha8Rng::seed_from_u64(seed ^ case.wrapping_mul(0x9E37_79B9_7F4A_7C15));
     let target = &targets[rng.random_range(0..targets.len())];
     let case_seed = rng.random::<u64>();
@@ -483,7 +483,7 @@ fn now_millis(offset_ms: i64) -> u64 {
 /// Prepares, sends and judges one case; on a `must` finding returns a reproducer.
 #[allow(clippy::too_many_arguments)] // one case with its provenance (seed, case number) for the reproducer
 async fn attempt(
-    executor: &mut Executor,
+    executor: &Session,
     api: &ApiCase,
     message: &'static Message,
     mut doc: Document,
@@ -493,7 +493,10 @@ async fn attempt(
     case: u64,
 ) -> Result<(u64, Option<Reproducer>)> {
     let mut setup = Vec::new();
-    let ctx = executor.context(api, &mut setup).await?;
+    let ctx = executor
+        .context(api, rng, &mut setup)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
     let protect = protection(message, mutation);
     let stale = *mutation == Mutation::StaleTimestamp;
     let hash_subject = protect
@@ -619,7 +622,7 @@ fn raw_mutation(body: &mut Body, message: &Message, mutation: &Mutation) {
 /// The oracle.
 #[allow(clippy::too_many_arguments)] // the case, what was sent, and the validator's own verdict on it
 fn judge_case(
-    executor: &Executor,
+    executor: &Session,
     api: &ApiCase,
     message: &Message,
     doc: &Document,
@@ -653,7 +656,7 @@ fn judge_case(
                 .map(|v| v.rule.clone())
                 .unwrap_or_default(),
         };
-        executor.expect_rejection(api, &rule, x, &mut findings);
+        judge::rejection(api, &rule, x, &mut findings);
     } else if either && api.rejected(x.status, &x.response_bytes) {
         // A state-dependent refusal: only its shape is judged.
         let mut shape = Vec::new();
@@ -669,7 +672,7 @@ fn judge_case(
         ));
     } else {
         let mut judged_success = Vec::new();
-        executor.judge_success(api, doc, x, &mut judged_success);
+        judge::success(api, executor.psp_key(), doc, x, &mut judged_success);
         // A mutated client value flows into the deeplink the response maps to; what that link
         // must look like for such input is not specified, so only Valid and single-rule cases
         // (where every value conforms) have their links judged.
@@ -688,7 +691,7 @@ fn judge_case(
 /// case stays valid, so replaying it against a correct target finds nothing). Shrinking stops
 /// at the run's deadline. Returns the smallest reproducer found and the requests spent.
 async fn shrink(
-    executor: &mut Executor,
+    executor: &Session,
     apis: &[ApiCase],
     reproducer: Reproducer,
     deadline: Option<Instant>,
@@ -815,14 +818,14 @@ pub async fn replay(config: RunConfig, reproducer: &Reproducer) -> Result<(Vec<F
         .find(|a| a.name() == reproducer.api)
         .with_context(|| format!("unknown API {}", reproducer.api))?;
     let message = messages::find(api.request).context("unknown request model")?;
-    let mut executor = Executor::new(config, reproducer.seed).await?;
+    let executor = Session::new(config, reproducer.seed).await?;
     let mut rng = ChaCha8Rng::seed_from_u64(reproducer.seed ^ reproducer.case);
     let doc = Document {
         headers: Some(reproducer.headers.clone()),
         body: reproducer.body.clone(),
     };
     let (_, found) = attempt(
-        &mut executor,
+        &executor,
         &api,
         message,
         doc,
