@@ -21,6 +21,7 @@ use upi_spec::generate;
 use upi_spec::input::{DEFAULT_MAX_BYTES, Document};
 use upi_spec::messages;
 use upi_spec::model::Message;
+use upi_spec::model::api::Derivation;
 use upi_spec::read::{Syntax, read};
 
 use super::api::{self, ApiCase, Context};
@@ -195,15 +196,16 @@ impl Session {
         rng: &mut ChaCha8Rng,
         exchanges: &mut Vec<Exchange>,
     ) -> Result<Context, CaseError> {
+        // The state the endpoint's context derivations read: an order, a payment.
+        let needs = |d: Derivation| api.facts.context.iter().any(|c| c.derivation == d);
         let mut ctx = Context::default();
-        match api.suite {
-            "ec-txns" => ctx.order_id = Some(self.create_order(rng, exchanges).await?),
-            "payu-postservice" => {
-                let (txnid, mihpayid) = self.payment(rng, exchanges).await?;
-                ctx.payu_txnid = Some(txnid);
-                ctx.payu_mihpayid = Some(mihpayid);
-            }
-            _ => {}
+        if needs(Derivation::ExistingOrder) {
+            ctx.order_id = Some(self.create_order(rng, exchanges).await?);
+        }
+        if needs(Derivation::ExistingPaymentTxnid) || needs(Derivation::ExistingPaymentId) {
+            let (txnid, mihpayid) = self.payment(rng, exchanges).await?;
+            ctx.payu_txnid = Some(txnid);
+            ctx.payu_mihpayid = Some(mihpayid);
         }
         Ok(ctx)
     }
