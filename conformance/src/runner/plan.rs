@@ -5,7 +5,8 @@
 
 use std::path::PathBuf;
 
-use upi_spec::{Severity, catalogue, messages};
+use upi_spec::sites::{Locus, sites};
+use upi_spec::{Severity, messages};
 
 use super::api::{self, ApiCase};
 use super::case::CaseKind;
@@ -31,6 +32,8 @@ pub enum Step {
         api: ApiCase,
         /// The rule broken.
         rule: String,
+        /// How the request breaks it.
+        breach: Breach,
     },
     /// A rule that cannot be judged over HTTP; reported as skipped with the reason.
     Skip {
@@ -51,6 +54,24 @@ pub enum Step {
         /// Which flow.
         flow: Flow,
     },
+}
+
+/// How a rejection case breaks its rule (from the rule's site in the model, never from its ID).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Breach {
+    /// The body is not well formed on the wire (an unterminated JSON document, a bad percent
+    /// escape, a multipart part sent twice).
+    Syntax,
+    /// The JSON body is not an object (an array).
+    RootType,
+    /// The generator draws a document breaking exactly the rule.
+    Generated,
+}
+
+/// A rule as a case names it.
+struct RuleRef {
+    id: String,
+    statement: String,
 }
 
 /// A planned case.
@@ -162,10 +183,22 @@ pub fn plan(suites: &[String], versions: &[String], generated: usize) -> Vec<Pla
                 unicode: true,
             },
         });
-        for rule in catalogue::rules_of(request) {
-            if rule.severity != Severity::Must || rule.id.contains(".echo.") || context_owned(&api, &rule.id) {
+        for site in sites(request) {
+            if site.severity != Severity::Must
+                || matches!(site.locus, Locus::Echo(_))
+                || context_owned(&api, &site.rule)
+            {
                 continue;
             }
+            let breach = match site.locus {
+                Locus::Syntax => Breach::Syntax,
+                Locus::RootType => Breach::RootType,
+                _ => Breach::Generated,
+            };
+            let rule = RuleRef {
+                id: site.rule,
+                statement: site.statement,
+            };
             if let Some(reason) = not_over_http(&rule.id) {
                 out.push(Planned {
                     id: format!("reject.{}", rule.id),
@@ -186,6 +219,7 @@ pub fn plan(suites: &[String], versions: &[String], generated: usize) -> Vec<Pla
                 step: Step::Reject {
                     api: api.clone(),
                     rule: rule.id.clone(),
+                    breach,
                 },
             });
         }

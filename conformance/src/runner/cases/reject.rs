@@ -9,18 +9,23 @@ use crate::runner::api::{self, ApiCase};
 use crate::runner::http::Body;
 use crate::runner::judge;
 use crate::runner::outcome::CaseError;
+use crate::runner::plan::Breach;
 use crate::runner::session::{Session, Trace, now_millis};
 
 /// Sends a request breaking `rule` and expects the API's refusal.
-pub async fn run(session: &Session, api: &ApiCase, rule: &str, trace: &mut Trace) -> Result<(), CaseError> {
+pub async fn run(
+    session: &Session,
+    api: &ApiCase,
+    rule: &str,
+    breach: Breach,
+    trace: &mut Trace,
+) -> Result<(), CaseError> {
     let message = messages::find(api.request).context("unknown request model")?;
     let ctx = session.context(api, &mut trace.rng, &mut trace.exchanges).await?;
-    let syntax = format!("{}.{}", message.id, upi_spec::catalogue::syntax_rule(message).0);
-    let root_type = format!("{}.type", message.id);
-    let (doc, raw) = if rule == root_type {
+    let (doc, raw) = if breach == Breach::RootType {
         let doc = session.valid_with_context(api, message, None, 0, false, &ctx, &mut trace.rng)?;
         (doc, Some("[]".to_string()))
-    } else if rule == syntax {
+    } else if breach == Breach::Syntax {
         let doc = session.valid_with_context(api, message, None, 0, false, &ctx, &mut trace.rng)?;
         let raw = match message.encoding {
             upi_spec::model::Encoding::Json => "{\"merchantRequestId\": \"unterminated".to_string(),
@@ -55,7 +60,7 @@ pub async fn run(session: &Session, api: &ApiCase, rule: &str, trace: &mut Trace
         Some(session.signing_key()),
         raw.as_deref(),
     )?;
-    if rule == syntax
+    if breach == Breach::Syntax
         && let Body::Multipart(parts) = &mut request.body
     {
         // A multipart body cannot carry a bad percent escape; a part name sent twice with
