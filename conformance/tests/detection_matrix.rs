@@ -31,6 +31,8 @@ async fn run_against(fault: Option<Fault>, only: Vec<String>, timeout_ms: u64) -
         skip: Vec::new(),
         seed: SEED,
         progress: false,
+        jobs: upi_conformance::runner::DEFAULT_JOBS,
+        deadline: None,
     };
     let report = run(config, server.base_url(), &options, &Expectations::default())
         .await

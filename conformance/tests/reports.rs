@@ -89,6 +89,7 @@ fn sample() -> Report {
             warning: 1,
             info: 0,
             skipped: 1,
+            acceptable: 0,
             expected_failure: 1,
             unexpected_pass: 1,
         },

@@ -18,9 +18,10 @@ use std::time::Instant;
 
 use serde::Deserialize;
 use upi_conformance::runner::case::Outcome;
+use upi_conformance::runner::cases::Flow;
 use upi_conformance::runner::config::RunConfig;
-use upi_conformance::runner::exec::Executor;
 use upi_conformance::runner::plan::{self, Planned, Step};
+use upi_conformance::runner::session::Session;
 use upi_reference_server::{Fault, ServerConfig, spawn};
 use upi_spec::{Severity, catalogue, messages};
 
@@ -59,8 +60,8 @@ const SERVED: &[&str] = &[
     "payu.callback",
 ];
 
-/// The named flow that receives the S2S callback (`payu.callback`).
-const CALLBACK_FLOW: &str = "callback-verify-udf";
+/// The flow that receives the S2S callback (`payu.callback`).
+const CALLBACK_FLOW: Flow = Flow::CallbackVerifyUdf;
 
 /// `golden/mutants/response-exempt.json`.
 #[derive(Debug, Deserialize)]
@@ -98,10 +99,10 @@ fn exemptions() -> BTreeMap<String, Exempt> {
 /// Whether `case` receives answers of response model `model`.
 fn receives(case: &Planned, model: &str) -> bool {
     if model == "payu.callback" {
-        return matches!(case.step, Step::Named { name, .. } if name == CALLBACK_FLOW);
+        return matches!(case.step, Step::Flow { flow, .. } if flow == CALLBACK_FLOW);
     }
     match &case.step {
-        Step::Accept { api, .. } | Step::Named { api, .. } => {
+        Step::Accept { api, .. } | Step::Flow { api, .. } | Step::Security { api, .. } => {
             api.success == model || (model == "ec.orders.response" && api.suite == "ec-txns")
         }
         Step::Reject { api, .. } => {
@@ -121,11 +122,11 @@ async fn run(cases: &[Planned], fault: Option<Fault>, rule: Option<&str>) -> (Op
     let mut config = RunConfig::default();
     config.targets.base = Some(server.base_url());
     config.targets.sandbox = Some(server.base_url());
-    let mut executor = Executor::new(config, SEED).await.expect("the runner starts");
+    let session = Session::new(config, SEED).await.expect("the runner starts");
     let mut passed = Vec::new();
     let mut caught = None;
     for case in cases {
-        let result = executor.run(case).await;
+        let result = session.run(case).await;
         if result.outcome == Outcome::Pass {
             passed.push(case.id.clone());
         }

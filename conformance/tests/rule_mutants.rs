@@ -17,8 +17,8 @@ use std::time::Instant;
 use serde::Deserialize;
 use upi_conformance::runner::case::{CaseKind, CaseResult, Outcome};
 use upi_conformance::runner::config::RunConfig;
-use upi_conformance::runner::exec::Executor;
 use upi_conformance::runner::plan::{self, Planned, Step};
+use upi_conformance::runner::session::Session;
 use upi_reference_server::{Fault, ServerConfig, spawn};
 
 /// The seed of `detection_matrix`, whose clean run passes these same cases.
@@ -67,8 +67,8 @@ async fn run_alone(case: &Planned, fault: Option<Fault>) -> CaseResult {
     let mut config = RunConfig::default();
     config.targets.base = Some(server.base_url());
     config.targets.sandbox = Some(server.base_url());
-    let mut executor = Executor::new(config, SEED).await.expect("the runner starts");
-    let result = executor.run(case).await;
+    let session = Session::new(config, SEED).await.expect("the runner starts");
+    let result = session.run(case).await;
     server.shutdown().await.expect("the server stops");
     result
 }

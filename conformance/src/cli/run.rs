@@ -69,6 +69,13 @@ pub struct RunArgs {
     /// per finished suite otherwise).
     #[arg(long, short)]
     quiet: bool,
+    /// Cases run at once (each flow's steps stay in order; the report keeps the plan's order).
+    #[arg(long, default_value_t = upi_conformance::runner::DEFAULT_JOBS, value_parser = parse_jobs)]
+    jobs: usize,
+    /// Deadline for the whole run (e.g. `90s`, `5m`): cases not started by then are skipped
+    /// with the reason "run deadline reached".
+    #[arg(long, value_parser = humantime::parse_duration)]
+    deadline: Option<std::time::Duration>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -77,6 +84,13 @@ enum ReportFormat {
     Json,
     Junit,
     Html,
+}
+
+fn parse_jobs(s: &str) -> Result<usize, String> {
+    match s.parse::<usize>() {
+        Ok(n) if n >= 1 => Ok(n),
+        _ => Err(format!("expected a number of cases at once, at least 1, not {s:?}")),
+    }
 }
 
 fn parse_report(s: &str) -> Result<(ReportFormat, PathBuf), String> {
@@ -162,6 +176,8 @@ pub fn run_command(args: RunArgs) -> Result<ExitCode> {
             skip: args.skip.clone(),
             seed,
             progress: !args.quiet,
+            jobs: args.jobs,
+            deadline: args.deadline,
         };
         let report = match run(config, target, &options, &expectations).await {
             Ok(r) => r,
@@ -285,7 +301,7 @@ pub async fn target(
 
 /// A description of the configured base URLs that accept no connection, if any.
 pub async fn unreachable(config: &RunConfig) -> Option<String> {
-    let down = upi_conformance::runner::exec::unreachable_bases(config).await;
+    let down = upi_conformance::runner::session::unreachable_bases(config).await;
     (!down.is_empty()).then(|| {
         down.iter()
             .map(|(u, e)| format!("{u} ({e})"))

@@ -27,9 +27,11 @@ pub fn render_with(report: &Report, ctx: &Context) -> String {
     let mut suites: BTreeMap<&str, TestSuite> = BTreeMap::new();
     for c in &report.cases {
         let status = match &c.outcome {
-            Outcome::Pass | Outcome::Info | Outcome::Warning | Outcome::ExpectedFailure { .. } => {
-                TestCaseStatus::success()
-            }
+            Outcome::Pass
+            | Outcome::Info
+            | Outcome::Warning
+            | Outcome::Acceptable { .. }
+            | Outcome::ExpectedFailure { .. } => TestCaseStatus::success(),
             Outcome::Skipped { reason } => {
                 let mut s = TestCaseStatus::skipped();
                 s.set_message(clean(reason));

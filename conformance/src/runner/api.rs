@@ -12,12 +12,14 @@ use serde_json::{Map, Value};
 use upi_spec::crypto::payu_hash;
 use upi_spec::crypto::payu_sequence::HashFamily;
 use upi_spec::input::Document;
+use upi_spec::model::api::{Credential, Derivation, Endpoint, Place, Service};
 use upi_spec::model::{Cross, Encoding, Message};
 
 use super::config::{Api, RunConfig};
 use super::http::{Body, Request};
 
-/// One endpoint under test.
+/// One endpoint under test: the spec's API facts ([`upi_spec::messages::apis`]) with the base
+/// URL it is served under.
 #[derive(Debug, Clone)]
 pub struct ApiCase {
     /// Suite name, e.g. `merchant-register-intent`.
@@ -32,116 +34,38 @@ pub struct ApiCase {
     pub success: &'static str,
     /// Response model of a rejection.
     pub error: &'static str,
-    /// Path (with `{uri}` filled in at run time).
+    /// Path (the request model's; `{uri}` filled in at run time).
     pub path: &'static str,
-    /// How a rejection is recognised.
-    pub rejection: Rejection,
     /// The error model when the request cannot be routed at all (PayU: no valid `command`).
     pub unroutable_error: Option<&'static str>,
+    /// The endpoint's facts: refusal shape, context.
+    pub facts: &'static Endpoint,
 }
 
-/// How an API says "no".
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Rejection {
-    /// Any 4xx status.
-    ClientError,
-    /// HTTP 200 with a JSON body whose `msg` is present (PayU udf_update).
-    PayuMessage,
-    /// HTTP 200 with `responseCode` other than `00` (PayU invoice upload).
-    PayuResponseCode,
-    /// HTTP 200 with `status` 0 (PayU verify_payment).
-    PayuStatusZero,
-}
-
-/// Every API the runner knows, in suite order.
+/// Every API the runner knows, in suite order, from the spec's API facts.
 pub fn all() -> Vec<ApiCase> {
-    let merchant = |variant, request, success| ApiCase {
-        suite: "merchant-register-intent",
-        variant,
-        api: Api::Merchant,
-        request,
-        success,
-        error: success,
-        path: "/api/{uri}/merchants/transactions/registerIntent",
-        rejection: Rejection::ClientError,
-        unroutable_error: None,
-    };
-    let postservice = |variant, request, success, error, rejection| ApiCase {
-        suite: "payu-postservice",
-        variant,
-        api: Api::Payu,
-        request,
-        success,
-        error,
-        path: "/merchant/postservice.php?form=2",
-        rejection,
-        unroutable_error: Some("payu.postservice.error"),
-    };
-    vec![
-        ApiCase {
-            suite: "ec-txns",
-            variant: "",
-            api: Api::Ec,
-            request: "ec.txns.request",
-            success: "ec.txns.response",
-            error: "ec.txns.error",
-            path: "/txns",
-            rejection: Rejection::ClientError,
-            unroutable_error: None,
-        },
-        merchant(
-            "v3",
-            "merchant.register-intent.v3.request",
-            "merchant.register-intent.v3.response",
-        ),
-        merchant(
-            "v2",
-            "merchant.register-intent.v2.request",
-            "merchant.register-intent.v2.response",
-        ),
-        merchant(
-            "v1",
-            "merchant.register-intent.v1.request",
-            "merchant.register-intent.v1.response",
-        ),
-        merchant(
-            "default",
-            "merchant.register-intent.default.request",
-            "merchant.register-intent.default.response",
-        ),
-        ApiCase {
-            suite: "payu-intent",
-            variant: "",
-            api: Api::Payu,
-            request: "payu.payment.request",
-            success: "payu.payment.response",
-            error: "payu.payment.error",
-            path: "/_payment",
-            rejection: Rejection::ClientError,
-            unroutable_error: None,
-        },
-        postservice(
-            "verify-payment",
-            "payu.verify-payment.request",
-            "payu.verify-payment.response",
-            "payu.verify-payment.response",
-            Rejection::PayuStatusZero,
-        ),
-        postservice(
-            "udf-update",
-            "payu.udf-update.request",
-            "payu.udf-update.response",
-            "payu.udf-update.error",
-            Rejection::PayuMessage,
-        ),
-        postservice(
-            "invoice-upload",
-            "payu.invoice-upload.request",
-            "payu.invoice-upload.response",
-            "payu.invoice-upload.response",
-            Rejection::PayuResponseCode,
-        ),
-    ]
+    upi_spec::messages::apis()
+        .iter()
+        .flat_map(|a| {
+            a.endpoints.iter().map(move |e| ApiCase {
+                suite: a.suite,
+                variant: e.variant,
+                api: match a.service {
+                    Service::Ec => Api::Ec,
+                    Service::Merchant => Api::Merchant,
+                    Service::Payu => Api::Payu,
+                },
+                request: e.request,
+                success: e.success,
+                error: e.error,
+                path: upi_spec::messages::find(e.request)
+                    .and_then(|m| m.endpoint)
+                    .map_or("", |ep| ep.path),
+                unroutable_error: e.unroutable_error,
+                facts: e,
+            })
+        })
+        .collect()
 }
 
 impl ApiCase {
@@ -154,40 +78,25 @@ impl ApiCase {
         }
     }
 
-    /// Whether the exchange is this API's rejection.
+    /// Whether the exchange is this API's refusal (its status class or body shape).
     pub fn rejected(&self, status: Option<u16>, body: &[u8]) -> bool {
-        let json = || serde_json::from_slice::<Value>(body).ok();
-        match (self.rejection, status) {
-            (Rejection::ClientError, Some(s)) => (400..500).contains(&s),
-            (Rejection::PayuMessage, Some(s)) => {
-                (400..500).contains(&s) || json().is_some_and(|v| v.get("msg").is_some())
-            }
-            (Rejection::PayuResponseCode, Some(s)) => {
-                (400..500).contains(&s)
-                    || json().is_some_and(|v| v.get("responseCode").and_then(Value::as_str) != Some("00"))
-            }
-            (Rejection::PayuStatusZero, Some(s)) => {
-                (400..500).contains(&s)
-                    || json().is_some_and(|v| {
-                        matches!(v.get("status"), Some(Value::Number(n)) if n.as_i64() == Some(0))
-                            || v.get("status") == Some(&Value::String("0".into()))
-                    })
-            }
-            (_, None) => false,
-        }
+        self.facts.refusal.matches(status, body)
+    }
+
+    /// The PayU hash family of this endpoint's requests, if they carry one.
+    fn hash_family(&self) -> Option<HashFamily> {
+        self.facts.context.iter().find_map(|c| match c.derivation {
+            Derivation::PayuHash(family) => Some(family),
+            _ => None,
+        })
     }
 }
 
 /// Body fields whose values the runner takes from the target's state (credentials, existing
 /// orders and payments): changing one makes the verdict depend on that state, so the fuzzer
 /// accepts either answer there and judges only its shape.
-pub fn context_fields(api: &ApiCase) -> &'static [&'static str] {
-    match api.suite {
-        "ec-txns" => &["order_id", "merchant_id"],
-        "payu-intent" => &["key"],
-        "payu-postservice" => &["key", "var1"],
-        _ => &[],
-    }
+pub fn context_fields(api: &ApiCase) -> Vec<&'static str> {
+    api.facts.state_fields()
 }
 
 /// Values a request needs from the target's state.
@@ -339,52 +248,54 @@ pub fn apply_context(
             set_header(doc, name, v, &[]);
         }
     }
-    match api.suite {
-        "ec-txns" => {
-            if let Some(order) = &ctx.order_id {
-                set_body(doc, "order_id", order, &fields);
+    // The context the API facts declare, in order (a value derived from another after it;
+    // hashes last). A field or header the rule is about is left alone.
+    for c in &api.facts.context {
+        let value = match c.derivation {
+            Derivation::Config(credential) => Some(credential_value(config, credential)),
+            Derivation::UniqueId { prefix, len } => Some(unique_id(rng, prefix, len)),
+            Derivation::NowMillis => Some(now.clone()),
+            Derivation::ExistingOrder => ctx.order_id.clone(),
+            Derivation::ExistingPaymentTxnid => ctx.payu_txnid.clone(),
+            Derivation::ExistingPaymentId => ctx.payu_mihpayid.clone(),
+            Derivation::SameAs(field) => {
+                if fields.iter().any(|f| f == field) {
+                    None
+                } else {
+                    body_str(doc, field)
+                }
             }
-            set_body(doc, "merchant_id", &config.ec.merchant_id, &fields);
-            set_header(doc, "x-routing-id", &config.ec.customer_id, &headers);
-        }
-        "merchant-register-intent" => {
-            let id = unique_id(rng, "UPC", 24);
-            set_body(doc, "merchantRequestId", &id, &fields);
-            if message.body.fields.iter().any(|f| f.key.label() == "iat") {
-                set_body(doc, "iat", &now, &fields);
+            // Computed over what is sent, after everything else.
+            Derivation::PayuHash(_) | Derivation::Jws => None,
+        };
+        let Some(value) = value else { continue };
+        match c.at {
+            // A time-valued field the model does not have (`iat` before V3) is not added.
+            Place::Body(field)
+                if c.derivation != Derivation::NowMillis
+                    || message.body.fields.iter().any(|f| f.key.label() == field) =>
+            {
+                set_body(doc, field, &value, &fields);
             }
-            set_header(doc, "x-merchant-id", &config.merchant.merchant_id, &headers);
-            set_header(doc, "x-merchant-channel-id", &config.merchant.channel_id, &headers);
-            set_header(doc, "x-timestamp", &now, &headers);
-            let routing_follows_body =
-                !headers.iter().any(|h| h == "jpupi-routing-id") && !fields.iter().any(|f| f == "merchantRequestId");
-            if routing_follows_body && let Some(id) = body_str(doc, "merchantRequestId") {
-                set_header(doc, "jpupi-routing-id", &id, &[]);
-            }
-        }
-        "payu-intent" => {
-            set_body(doc, "key", &config.payu.key, &fields);
-            let txnid = unique_id(rng, "upc", 20);
-            set_body(doc, "txnid", &txnid, &fields);
-        }
-        _ => {
-            set_body(doc, "key", &config.payu.key, &fields);
-            let var1 = if api.variant == "invoice-upload" {
-                ctx.payu_mihpayid.clone()
-            } else {
-                ctx.payu_txnid.clone()
-            };
-            if let Some(v) = var1 {
-                set_body(doc, "var1", &v, &fields);
-            }
+            Place::Header(name) => set_header(doc, name, &value, &headers),
+            Place::Body(_) | Place::Envelope => {}
         }
     }
     // Hashes are computed last, over what is sent, unless the case is about the hash.
     let hash_is_the_subject = fields.iter().any(|f| f == "hash");
-    if api.api == Api::Payu && !hash_is_the_subject {
-        if let Some(hash) = payu_request_hash(api, doc, &config.payu.salt) {
-            set_body(doc, "hash", &hash, &[]);
-        }
+    if !hash_is_the_subject && let Some(hash) = payu_request_hash(api, doc, &config.payu.salt) {
+        set_body(doc, "hash", &hash, &[]);
+    }
+}
+
+/// A configured credential's value.
+fn credential_value(config: &RunConfig, credential: Credential) -> String {
+    match credential {
+        Credential::EcMerchantId => config.ec.merchant_id.clone(),
+        Credential::EcCustomerId => config.ec.customer_id.clone(),
+        Credential::MerchantId => config.merchant.merchant_id.clone(),
+        Credential::MerchantChannelId => config.merchant.channel_id.clone(),
+        Credential::PayuKey => config.payu.key.clone(),
     }
 }
 
@@ -397,12 +308,8 @@ pub fn payu_request_hash(api: &ApiCase, doc: &Document, salt: &str) -> Option<St
         .filter(|(k, _)| k.as_str() != "hash")
         .filter_map(|(k, v)| v.as_str().map(|s| (k.clone(), s.to_string())))
         .collect();
-    let salt = payu_hash::Salt::new(salt);
-    if api.suite == "payu-intent" {
-        payu_hash::compute(HashFamily::Request, &fields, &salt).ok()
-    } else {
-        payu_hash::compute(HashFamily::Command, &fields, &salt).ok()
-    }
+    let family = api.hash_family()?;
+    payu_hash::compute(family, &fields, &payu_hash::Salt::new(salt)).ok()
 }
 
 /// Turns a prepared document into an HTTP request. Merchant Stack bodies are signed as a

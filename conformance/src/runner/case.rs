@@ -55,6 +55,12 @@ pub enum Outcome {
     Warning,
     /// Only informational findings.
     Info,
+    /// Where the seeds allow two readings: the target follows one the suite accepts (reported,
+    /// never failing).
+    Acceptable {
+        /// The reading the target follows.
+        reading: String,
+    },
     /// Not run, and why.
     Skipped {
         /// The reason.
@@ -80,6 +86,7 @@ impl Outcome {
             Outcome::Fail => "fail",
             Outcome::Warning => "warning",
             Outcome::Info => "info",
+            Outcome::Acceptable { .. } => "acceptable",
             Outcome::Skipped { .. } => "skipped",
             Outcome::ExpectedFailure { .. } => "expected-failure",
             Outcome::UnexpectedPass { .. } => "unexpected-pass",

@@ -4,13 +4,86 @@
 //! with the response. None of this consults the reference server's code.
 
 use serde_json::Value;
+use upi_spec::crypto::{PublicKey, response_signature};
 use upi_spec::input::Document;
 use upi_spec::read::{Syntax, read};
 use upi_spec::validate::{check_echoes, validate};
 use upi_spec::{Severity, catalogue, deeplink, messages};
 
+use super::api::{self, ApiCase};
 use super::case::Finding;
 use super::http::Exchange;
+
+/// The first 160 characters of a body, for messages.
+pub fn excerpt(text: &str) -> String {
+    let t: String = text.chars().take(160).collect();
+    if text.chars().count() > 160 {
+        format!("{t}…")
+    } else {
+        t
+    }
+}
+
+/// Checks an acceptance against the success model, echoes, signatures (verified with the PSP's
+/// public key `psp_key`) and deeplinks.
+pub fn success(api: &ApiCase, psp_key: &PublicKey, sent: &Document, x: &Exchange, findings: &mut Vec<Finding>) {
+    let Some(answer) = response_against(api.success, x, findings) else {
+        return;
+    };
+    echoes(api.success, sent, &answer, findings);
+    match api.suite {
+        "ec-txns" | "merchant-register-intent" => {
+            mapped_deeplink(api.success, &answer.body, findings);
+        }
+        "payu-intent" => {
+            intent_uri_data(&answer.body, findings);
+        }
+        _ => {}
+    }
+    if api.suite == "merchant-register-intent" && x.status == Some(200) {
+        match x.header("x-response-signature") {
+            None => findings.push(Finding::must(
+                "merchant.register-intent.response-signed",
+                "HTTP 200 without x-response-signature",
+            )),
+            Some(sig) => {
+                if let Err(e) = response_signature::verify(psp_key, &x.response_bytes, sig) {
+                    findings.push(Finding::must(upi_spec::crypto::RuleError::rule_id(&e), e.to_string()));
+                }
+            }
+        }
+    }
+}
+
+/// Expects `x` to be `api`'s refusal of a request breaking `rule` (named when it is accepted),
+/// in the API's error shape. A 5xx or no answer is left to [`transport`].
+pub fn rejection(api: &ApiCase, rule: &str, x: &Exchange, findings: &mut Vec<Finding>) {
+    let Some(status) = x.status else { return };
+    if status >= 500 {
+        return;
+    }
+    if !api.rejected(Some(status), &x.response_bytes) {
+        findings.push(Finding::must(rule, x.not_rejected(rule, &excerpt(&x.response_body))));
+        return;
+    }
+    let mut shape = Vec::new();
+    let routed =
+        messages::find(api.request).is_none_or(|m| !api::touched(m, Some(rule)).0.iter().any(|f| f == "command"));
+    let error_model = match api.unroutable_error {
+        Some(model) if !routed => model,
+        _ => api.error,
+    };
+    if let Some(answer) = response_against(error_model, x, &mut shape)
+        && api.suite == "merchant-register-intent"
+        && answer.body.get("status").and_then(Value::as_str) == Some("SUCCESS")
+    {
+        shape.push(Finding::must(
+            format!("{}.status.enum", api.error),
+            "a rejection says status SUCCESS",
+        ));
+    }
+    findings.extend(shape);
+}
 
 /// Findings on the transport itself (no answer, timeout, 5xx, oversize).
 pub fn transport(exchange: &Exchange) -> Vec<Finding> {

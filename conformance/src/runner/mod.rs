@@ -1,21 +1,25 @@
-//! The conformance runner: plans cases from the models ([`plan`]), sends them to a target
-//! ([`exec`], [`http`], [`api`]), judges every response from the models ([`judge`]), grades the
-//! outcomes ([`case`]) and applies selection and expectations ([`expect`]). Reports are written
+//! The conformance runner: plans cases from the models ([`plan`]) as values ([`cases`]), runs
+//! them concurrently against a target through a shared [`session`] ([`http`], [`api`]), judges
+//! every response from the models ([`judge`]), settles early stops ([`outcome`]), grades the
+//! results ([`case`]) and applies selection and expectations ([`expect`]). Reports are written
 //! by [`crate::report`].
 
 pub mod api;
 pub mod case;
+pub mod cases;
 pub mod config;
-pub mod exec;
 pub mod expect;
 pub mod fuzz;
 pub mod http;
 pub mod judge;
-mod large_body;
+pub mod outcome;
 pub mod plan;
 pub mod receiver;
+pub mod session;
 
-use std::time::Instant;
+use std::time::{Duration, Instant};
+
+use futures_util::StreamExt as _;
 
 use serde::Serialize;
 
@@ -38,7 +42,17 @@ pub struct RunOptions {
     pub seed: u64,
     /// Show progress on stderr: a bar with pass/fail counts on a TTY, a line per suite otherwise.
     pub progress: bool,
+    /// Cases run at once (at least 1). Each case's own steps stay in order.
+    pub jobs: usize,
+    /// The whole run's deadline: cases not started by then are skipped.
+    pub deadline: Option<Duration>,
 }
+
+/// The default of `--jobs`.
+pub const DEFAULT_JOBS: usize = 8;
+
+/// The skip reason of a case not started before the run's deadline.
+pub const DEADLINE_REACHED: &str = "run deadline reached";
 
 /// The result of a run.
 #[derive(Debug, Clone, Serialize)]
@@ -76,6 +90,8 @@ pub struct Totals {
     pub info: usize,
     /// Skipped.
     pub skipped: usize,
+    /// Acceptable under one of the readings the seeds allow.
+    pub acceptable: usize,
     /// Expected failures.
     pub expected_failure: usize,
     /// Unexpected passes.
@@ -102,6 +118,7 @@ pub fn totals_of(cases: &[CaseResult]) -> Totals {
             Outcome::Warning => t.warning += 1,
             Outcome::Info => t.info += 1,
             Outcome::Skipped { .. } => t.skipped += 1,
+            Outcome::Acceptable { .. } => t.acceptable += 1,
             Outcome::ExpectedFailure { .. } => t.expected_failure += 1,
             Outcome::UnexpectedPass { .. } => t.unexpected_pass += 1,
         }
@@ -133,20 +150,39 @@ pub async fn run(
         .into_iter()
         .filter(|c| selection.selects(c))
         .collect();
-    let mut executor = exec::Executor::new(config, options.seed).await?;
-    let unreachable = executor.reachable().await;
+    let session = session::Session::new(config, options.seed).await?;
+    let unreachable = session.reachable().await;
     if !unreachable.is_empty() {
         let list: Vec<String> = unreachable.iter().map(|(u, e)| format!("{u} ({e})")).collect();
         return Err(RunError::Unreachable(list.join(", ")));
     }
-    let mut progress = crate::progress::RunProgress::new(&planned, options.progress);
-    let mut cases = Vec::with_capacity(planned.len());
-    for p in &planned {
-        let result = executor.run(p).await;
-        progress.case_done(&result);
-        cases.push(result);
+    let progress = std::sync::Mutex::new(crate::progress::RunProgress::new(&planned, options.progress));
+    let deadline = options.deadline.map(|d| started + d);
+    let session = &session;
+    let progress_ref = &progress;
+    // Independent cases run concurrently, at most `jobs` at once; each case (a flow's steps
+    // included) runs in order inside its own future. Results come back in any order and are
+    // put back in plan order, so reports do not depend on timing.
+    let mut cases: Vec<(usize, CaseResult)> = futures_util::stream::iter(planned.iter().enumerate())
+        .map(|(i, p)| async move {
+            let result = if deadline.is_some_and(|d| Instant::now() >= d) {
+                cases::not_started(p, DEADLINE_REACHED)
+            } else {
+                session.run(p).await
+            };
+            if let Ok(mut shown) = progress_ref.lock() {
+                shown.case_done(&result);
+            }
+            (i, result)
+        })
+        .buffer_unordered(options.jobs.max(1))
+        .collect()
+        .await;
+    cases.sort_by_key(|(i, _)| *i);
+    let mut cases: Vec<CaseResult> = cases.into_iter().map(|(_, c)| c).collect();
+    if let Ok(shown) = progress.into_inner() {
+        shown.finish();
     }
-    progress.finish();
     cases.retain(|c| selection.keeps(c));
     let unused_expectations = expectations.apply(&mut cases);
     Ok(Report {
@@ -154,7 +190,7 @@ pub async fn run(
         target,
         seed: options.seed,
         elapsed_ms: u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
-        sandbox: executor.sandbox,
+        sandbox: session.sandbox,
         totals: totals_of(&cases),
         unused_expectations,
         cases,

@@ -5,10 +5,12 @@
 
 use std::path::PathBuf;
 
-use upi_spec::{Severity, catalogue, messages};
+use upi_spec::sites::{Locus, sites};
+use upi_spec::{Severity, messages};
 
 use super::api::{self, ApiCase};
 use super::case::CaseKind;
+use super::cases::{Flow, Security};
 
 /// What a planned case does.
 #[derive(Debug, Clone)]
@@ -30,19 +32,46 @@ pub enum Step {
         api: ApiCase,
         /// The rule broken.
         rule: String,
+        /// How the request breaks it.
+        breach: Breach,
     },
     /// A rule that cannot be judged over HTTP; reported as skipped with the reason.
     Skip {
         /// Why the case cannot run.
         reason: &'static str,
     },
-    /// A named flow or security case.
-    Named {
+    /// A security case.
+    Security {
         /// The API the case exercises.
         api: ApiCase,
-        /// Which flow.
-        name: &'static str,
+        /// Which check.
+        check: Security,
     },
+    /// A flow: steps in order against the target's state.
+    Flow {
+        /// The API the flow starts from.
+        api: ApiCase,
+        /// Which flow.
+        flow: Flow,
+    },
+}
+
+/// How a rejection case breaks its rule (from the rule's site in the model, never from its ID).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Breach {
+    /// The body is not well formed on the wire (an unterminated JSON document, a bad percent
+    /// escape, a multipart part sent twice).
+    Syntax,
+    /// The JSON body is not an object (an array).
+    RootType,
+    /// The generator draws a document breaking exactly the rule.
+    Generated,
+}
+
+/// A rule as a case names it.
+struct RuleRef {
+    id: String,
+    statement: String,
 }
 
 /// A planned case.
@@ -61,157 +90,6 @@ pub struct Planned {
     /// What to do.
     pub step: Step,
 }
-
-/// Named flows and security cases per suite: (suite, name, kind, title, rules).
-const NAMED: &[(&str, &str, CaseKind, &str, &[&str])] = &[
-    (
-        "ec-txns",
-        "order-txns-deeplink",
-        CaseKind::Flow,
-        "create an order, pay it with /txns, build the deeplink from sdk_params",
-        &[
-            "ec.orders.response.order_id.required",
-            "ec.txns.response.payment.sdk_params.amount.format",
-            "deeplink.consistency.am",
-        ],
-    ),
-    (
-        "ec-txns",
-        "unknown-order-rejected",
-        CaseKind::Flow,
-        "/txns for an order that does not exist is rejected with the error shape",
-        &["ec.txns.order.exists", "ec.txns.error.status.const"],
-    ),
-    (
-        "ec-txns",
-        "orders-need-auth",
-        CaseKind::Security,
-        "POST /orders without the API key is rejected",
-        &["ec.orders.authenticated"],
-    ),
-    (
-        "merchant-register-intent",
-        "duplicate-rejected",
-        CaseKind::Flow,
-        "registering the same merchantRequestId twice: the second is rejected",
-        &["merchant.register-intent.merchantRequestId.unique"],
-    ),
-    (
-        "merchant-register-intent",
-        "jws-tampered-payload",
-        CaseKind::Security,
-        "a payload changed after signing is rejected",
-        &["juspay.jws.signature"],
-    ),
-    (
-        "merchant-register-intent",
-        "jws-wrong-key",
-        CaseKind::Security,
-        "a JWS signed with another key is rejected",
-        &["juspay.jws.signature"],
-    ),
-    (
-        "merchant-register-intent",
-        "jws-alg-none",
-        CaseKind::Security,
-        "an unsigned JWS with alg none is rejected",
-        &["juspay.jws.alg-none"],
-    ),
-    (
-        "merchant-register-intent",
-        "jws-alg-hmac",
-        CaseKind::Security,
-        "HS256 keyed with the public key (algorithm confusion) is rejected",
-        &["juspay.jws.alg-hmac"],
-    ),
-    (
-        "merchant-register-intent",
-        "jws-unknown-kid",
-        CaseKind::Security,
-        "a JWS naming an unknown kid is rejected",
-        &["juspay.jws.kid-unknown"],
-    ),
-    (
-        "merchant-register-intent",
-        "jws-stale-iat",
-        CaseKind::Security,
-        "a request whose iat and x-timestamp are an hour old is rejected",
-        &["juspay.jws.iat.stale"],
-    ),
-    (
-        "merchant-register-intent",
-        "jws-padded-base64",
-        CaseKind::Security,
-        "JWS segments with base64 padding are rejected",
-        &["juspay.jws.base64url"],
-    ),
-    (
-        "payu-intent",
-        "wrong-hash-rejected",
-        CaseKind::Security,
-        "_payment with a hash computed with the wrong salt is rejected",
-        &["payu.hash.request.mismatch"],
-    ),
-    (
-        "payu-intent",
-        "duplicate-txnid-rejected",
-        CaseKind::Flow,
-        "a second _payment with the same txnid is rejected",
-        &["payu.payment.txnid.unique"],
-    ),
-    (
-        "payu-intent",
-        "callback-verify-udf",
-        CaseKind::Flow,
-        "complete a payment in the sandbox; the S2S callback arrives with a valid reverse hash, verify_payment agrees, udf_update works",
-        &[
-            "payu.callback.delivered",
-            "payu.hash.response.mismatch",
-            "payu.verify-payment.agrees",
-            "payu.udf-update.request.accepted",
-        ],
-    ),
-    (
-        "ec-txns",
-        "large-body",
-        CaseKind::Security,
-        LARGE_BODY_TITLE,
-        LARGE_BODY_RULES,
-    ),
-    (
-        "merchant-register-intent",
-        "large-body",
-        CaseKind::Security,
-        LARGE_BODY_TITLE,
-        LARGE_BODY_RULES,
-    ),
-    (
-        "payu-intent",
-        "large-body",
-        CaseKind::Security,
-        LARGE_BODY_TITLE,
-        LARGE_BODY_RULES,
-    ),
-    (
-        "payu-postservice",
-        "large-body",
-        CaseKind::Security,
-        LARGE_BODY_TITLE,
-        LARGE_BODY_RULES,
-    ),
-    (
-        "payu-postservice",
-        "udf-update-bad-hash",
-        CaseKind::Security,
-        "udf_update with a wrong command hash is rejected",
-        &["payu.hash.command.mismatch"],
-    ),
-];
-
-/// The large-body case of every suite (`super::large_body`).
-const LARGE_BODY_TITLE: &str = "a valid request padded past 64 KiB with an unknown 100,000-character field is answered, \
-     accepted or refused in the API's shape, never dropped and never a 5xx";
-const LARGE_BODY_RULES: &[&str] = &["transport.reachable", "transport.timeout", "transport.no-server-error"];
 
 /// Request rules no rejection case can judge over HTTP, with the reason (they are still
 /// checked by `validate` and `audit` on captured requests).
@@ -233,9 +111,6 @@ pub fn not_over_http(rule_id: &str) -> Option<&'static str> {
         .find(|(suffix, _)| rule_id.ends_with(suffix))
         .map(|(_, reason)| *reason)
 }
-
-/// The flows that run once per suite (not per version).
-const ONCE: &[&str] = &["duplicate-rejected"];
 
 /// Plans every case of the selected suites. `versions` filters the Merchant Stack versions.
 pub fn plan(suites: &[String], versions: &[String], generated: usize) -> Vec<Planned> {
@@ -308,10 +183,22 @@ pub fn plan(suites: &[String], versions: &[String], generated: usize) -> Vec<Pla
                 unicode: true,
             },
         });
-        for rule in catalogue::rules_of(request) {
-            if rule.severity != Severity::Must || rule.id.contains(".echo.") || context_owned(&api, &rule.id) {
+        for site in sites(request) {
+            if site.severity != Severity::Must
+                || matches!(site.locus, Locus::Echo(_))
+                || context_owned(&api, &site.rule)
+            {
                 continue;
             }
+            let breach = match site.locus {
+                Locus::Syntax => Breach::Syntax,
+                Locus::RootType => Breach::RootType,
+                _ => Breach::Generated,
+            };
+            let rule = RuleRef {
+                id: site.rule,
+                statement: site.statement,
+            };
             if let Some(reason) = not_over_http(&rule.id) {
                 out.push(Planned {
                     id: format!("reject.{}", rule.id),
@@ -332,32 +219,42 @@ pub fn plan(suites: &[String], versions: &[String], generated: usize) -> Vec<Pla
                 step: Step::Reject {
                     api: api.clone(),
                     rule: rule.id.clone(),
+                    breach,
                 },
             });
         }
-        for (s, name, kind, title, rules) in NAMED {
-            if *s != api.suite
-                || (ONCE.contains(name)
-                    && api.variant != "v3"
-                    && api.suite == "merchant-register-intent"
-                    && !versions.is_empty()
-                    && versions.len() > 1)
-            {
-                continue;
-            }
-            if api.suite == "payu-postservice" && api.variant != "udf-update" {
+        let several_versions = api.suite == "merchant-register-intent" && versions.len() > 1;
+        for flow in Flow::of_suite(api.suite) {
+            if flow.once_per_suite() && api.variant != "v3" && several_versions {
                 continue;
             }
             out.push(Planned {
-                id: format!(
-                    "{}.{suite}.{name}",
-                    if *kind == CaseKind::Flow { "flow" } else { "security" }
-                ),
+                id: format!("flow.{suite}.{}", flow.name()),
                 suite: suite.clone(),
-                kind: *kind,
-                title: (*title).to_string(),
-                rules: rules.iter().map(|r| (*r).to_string()).collect(),
-                step: Step::Named { api: api.clone(), name },
+                kind: CaseKind::Flow,
+                title: flow.title().to_string(),
+                rules: flow.rules().iter().map(|r| (*r).to_string()).collect(),
+                step: Step::Flow {
+                    api: api.clone(),
+                    flow: *flow,
+                },
+            });
+        }
+        // The postservice checks run once, on udf_update, not per command.
+        if api.suite == "payu-postservice" && api.variant != "udf-update" {
+            continue;
+        }
+        for check in Security::of_suite(api.suite) {
+            out.push(Planned {
+                id: format!("security.{suite}.{}", check.name()),
+                suite: suite.clone(),
+                kind: CaseKind::Security,
+                title: check.title().to_string(),
+                rules: check.rules().iter().map(|r| (*r).to_string()).collect(),
+                step: Step::Security {
+                    api: api.clone(),
+                    check,
+                },
             });
         }
     }

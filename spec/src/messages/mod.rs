@@ -5,10 +5,13 @@
 mod consumer;
 mod ec_orders;
 mod ec_txns;
+mod ec_txns_api;
+mod payu_api;
 mod payu_callback;
 mod payu_payment;
 mod payu_postservice;
 mod register_intent;
+mod register_intent_api;
 mod register_intent_parts;
 mod tpap;
 mod tpap_accounts;
@@ -31,6 +34,21 @@ static ALL: LazyLock<Vec<Message>> = LazyLock::new(|| {
     all.extend(payu_postservice::messages());
     all
 });
+
+static APIS: LazyLock<Vec<crate::model::api::Api>> = LazyLock::new(|| {
+    vec![
+        ec_txns_api::api(),
+        register_intent_api::api(),
+        payu_api::payment(),
+        payu_api::postservice(),
+    ]
+});
+
+/// The HTTP APIs under test and their facts (endpoints, refusal shapes, context), in suite
+/// order.
+pub fn apis() -> &'static [crate::model::api::Api] {
+    &APIS
+}
 
 /// Every message model.
 pub fn all() -> &'static [Message] {

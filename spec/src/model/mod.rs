@@ -4,6 +4,7 @@
 //! their request. Nothing here validates or generates: [`crate::catalogue`],
 //! [`crate::validate`], [`crate::schema`] and [`crate::generate`] derive those from this data.
 
+pub mod api;
 mod builder;
 mod cross;
 

@@ -4,55 +4,56 @@
 //! error shape only, because a cap on body size is the target's to choose (HTTP 413 is an
 //! answer). A dropped connection, a timeout or a 5xx fails the case.
 
-use anyhow::{Context as _, Result};
+use anyhow::Context as _;
 use serde_json::Value;
 use upi_spec::messages;
 
-use super::api::{self, ApiCase};
-use super::case::Finding;
-use super::exec::Executor;
-use super::http::Exchange;
-use super::judge;
+use crate::runner::api::{self, ApiCase, Context};
+use crate::runner::judge;
+use crate::runner::outcome::CaseError;
+use crate::runner::session::{Session, Trace};
 
 /// The unknown field that pads the request.
 pub const PADDING_FIELD: &str = "x_conformance_padding";
 /// Its length, in characters (and bytes: the padding is ASCII).
 pub const PADDING_CHARS: usize = 100_000;
+/// The generated document the case pads.
+const DOCUMENT: u64 = 9_000;
+
+/// The case's title.
+pub const TITLE: &str = "a valid request padded past 64 KiB with an unknown 100,000-character field is answered, \
+     accepted or refused in the API's shape, never dropped and never a 5xx";
+/// The rules it checks.
+pub const RULES: &[&str] = &["transport.reachable", "transport.timeout", "transport.no-server-error"];
 
 /// Runs the case for `api`.
-pub(crate) async fn run(
-    executor: &mut Executor,
-    api: &ApiCase,
-    findings: &mut Vec<Finding>,
-    exchanges: &mut Vec<Exchange>,
-) -> Result<()> {
+pub async fn run(session: &Session, api: &ApiCase, trace: &mut Trace) -> Result<(), CaseError> {
     let message = messages::find(api.request).context("unknown request model")?;
-    let ctx = executor.context(api, exchanges).await?;
-    let mut doc = executor.valid_with_context(api, message, 9_000, &ctx)?;
+    let ctx: Context = session.context(api, &mut trace.rng, &mut trace.exchanges).await?;
+    let mut doc = session.valid_with_context(api, message, None, DOCUMENT, false, &ctx, &mut trace.rng)?;
     // No hash sequence has a place for an unknown field: the PayU hash computed with the
     // context still verifies, and the Merchant Stack JWS is signed over the padded payload.
     if let Some(body) = doc.body.as_object_mut() {
         body.insert(PADDING_FIELD.into(), Value::String("P".repeat(PADDING_CHARS)));
     }
-    let base = executor.base(api.api)?;
     let request = api::to_request(
         api,
         message,
         &doc,
-        &base,
-        executor.config(),
-        Some(executor.signing_key()),
+        &session.base(api.api)?,
+        session.config(),
+        Some(session.signing_key()),
         None,
     )?;
-    let x = executor.client().send(&request).await;
-    findings.extend(judge::transport(&x));
+    let x = session.client().send(&request).await;
+    trace.findings.extend(judge::transport(&x));
     if x.status.is_some_and(|s| s < 500) {
         if api.rejected(x.status, &x.response_bytes) {
-            judge::response_against(api.error, &x, findings);
+            judge::response_against(api.error, &x, &mut trace.findings);
         } else {
-            executor.judge_success(api, &doc, &x, findings);
+            judge::success(api, session.psp_key(), &doc, &x, &mut trace.findings);
         }
     }
-    exchanges.push(x);
+    trace.exchanges.push(x);
     Ok(())
 }

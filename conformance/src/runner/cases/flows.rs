@@ -1,0 +1,463 @@
+//! Flows as typed values: multi-step cases whose steps run in order against the target's state
+//! (an order created then paid, a registration sent twice, a payment completed in the sandbox,
+//! its callback, verify_payment and udf_update). Each knows its name, title, rules and suite.
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use anyhow::Context as _;
+use serde_json::Value;
+use upi_spec::crypto::payu_hash;
+use upi_spec::crypto::payu_sequence::HashFamily;
+use upi_spec::input::{DEFAULT_MAX_BYTES, Document};
+use upi_spec::messages;
+use upi_spec::read::{Syntax, read};
+
+use crate::runner::api::{self, ApiCase, Context};
+use crate::runner::case::Finding;
+use crate::runner::config::Api;
+use crate::runner::http::{Body, Request};
+use crate::runner::judge;
+use crate::runner::outcome::CaseError;
+use crate::runner::session::{Session, Trace, now_millis};
+
+use super::security::send_expecting_rejection;
+
+/// A flow.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Flow {
+    /// Create an order, pay it with `/txns`, build the deeplink from `sdk_params` (EC).
+    OrderTxnsDeeplink,
+    /// `/txns` for an order that does not exist is refused (EC).
+    UnknownOrderRejected,
+    /// Registering the same merchantRequestId twice: the second is refused (Merchant Stack).
+    DuplicateRejected,
+    /// A second `_payment` with the same txnid is refused (PayU).
+    DuplicateTxnidRejected,
+    /// Complete a payment in the sandbox: callback, verify_payment, udf_update (PayU).
+    CallbackVerifyUdf,
+}
+
+/// The generated document numbers of the flows: distinct, so no two cases send the same
+/// generated document (and none the acceptance cases' numbers `0..generated`).
+const ORDER_DOCUMENT: u64 = 1_000;
+const UNKNOWN_ORDER_DOCUMENT: u64 = 2_000;
+const DUPLICATE_DOCUMENT: u64 = 3_000;
+const DUPLICATE_TXNID_DOCUMENT: u64 = 5_000;
+const CALLBACK_DOCUMENT: u64 = 8_000;
+
+impl Flow {
+    /// The flows of `suite`, in plan order.
+    pub fn of_suite(suite: &str) -> &'static [Flow] {
+        match suite {
+            "ec-txns" => &[Flow::OrderTxnsDeeplink, Flow::UnknownOrderRejected],
+            "merchant-register-intent" => &[Flow::DuplicateRejected],
+            "payu-intent" => &[Flow::DuplicateTxnidRejected, Flow::CallbackVerifyUdf],
+            _ => &[],
+        }
+    }
+
+    /// Whether the flow runs once per suite rather than once per API version.
+    pub fn once_per_suite(self) -> bool {
+        self == Flow::DuplicateRejected
+    }
+
+    /// The last part of the case ID.
+    pub fn name(self) -> &'static str {
+        match self {
+            Flow::OrderTxnsDeeplink => "order-txns-deeplink",
+            Flow::UnknownOrderRejected => "unknown-order-rejected",
+            Flow::DuplicateRejected => "duplicate-rejected",
+            Flow::DuplicateTxnidRejected => "duplicate-txnid-rejected",
+            Flow::CallbackVerifyUdf => "callback-verify-udf",
+        }
+    }
+
+    /// One line saying what is checked.
+    pub fn title(self) -> &'static str {
+        match self {
+            Flow::OrderTxnsDeeplink => "create an order, pay it with /txns, build the deeplink from sdk_params",
+            Flow::UnknownOrderRejected => "/txns for an order that does not exist is rejected with the error shape",
+            Flow::DuplicateRejected => "registering the same merchantRequestId twice: the second is rejected",
+            Flow::DuplicateTxnidRejected => "a second _payment with the same txnid is rejected",
+            Flow::CallbackVerifyUdf => {
+                "complete a payment in the sandbox; the S2S callback arrives with a valid reverse hash, verify_payment agrees, udf_update works"
+            }
+        }
+    }
+
+    /// The rules the flow checks.
+    pub fn rules(self) -> &'static [&'static str] {
+        match self {
+            Flow::OrderTxnsDeeplink => &[
+                "ec.orders.response.order_id.required",
+                "ec.txns.response.payment.sdk_params.amount.format",
+                "deeplink.consistency.am",
+            ],
+            Flow::UnknownOrderRejected => &["ec.txns.order.exists", "ec.txns.error.status.const"],
+            Flow::DuplicateRejected => &["merchant.register-intent.merchantRequestId.unique"],
+            Flow::DuplicateTxnidRejected => &["payu.payment.txnid.unique"],
+            Flow::CallbackVerifyUdf => &[
+                "payu.callback.delivered",
+                "payu.hash.response.mismatch",
+                "payu.verify-payment.agrees",
+                "payu.udf-update.request.accepted",
+            ],
+        }
+    }
+
+    /// Runs the flow's steps in order against `api`.
+    pub async fn run(self, session: &Session, api: &ApiCase, trace: &mut Trace) -> Result<(), CaseError> {
+        match self {
+            Flow::OrderTxnsDeeplink => order_txns_deeplink(session, api, trace).await,
+            Flow::UnknownOrderRejected => unknown_order(session, api, trace).await,
+            Flow::DuplicateRejected => duplicate_registration(session, api, trace).await,
+            Flow::DuplicateTxnidRejected => duplicate_txnid(session, api, trace).await,
+            Flow::CallbackVerifyUdf => callback_verify_udf(session, api, trace).await,
+        }
+    }
+}
+
+async fn order_txns_deeplink(session: &Session, api: &ApiCase, trace: &mut Trace) -> Result<(), CaseError> {
+    let (doc, x) = session.send_valid(api, None, ORDER_DOCUMENT, false, trace).await?;
+    let findings = &mut trace.findings;
+    findings.extend(judge::transport(&x));
+    if let Some(order) = trace.exchanges.first()
+        && let Some(answer) = judge::response_against("ec.orders.response", order, findings)
+    {
+        // The order the case paid is the one it created: its order_id is the echo.
+        let mut sent = serde_json::Map::new();
+        if let Some(order_id) = doc.body.get("order_id") {
+            sent.insert("order_id".into(), order_id.clone());
+        }
+        let request = Document {
+            headers: None,
+            body: Value::Object(sent),
+        };
+        judge::echoes("ec.orders.response", &request, &answer, findings);
+    }
+    if api.rejected(x.status, &x.response_bytes) {
+        findings.push(Finding::must(
+            "ec.txns.request.accepted",
+            "paying a fresh order was rejected",
+        ));
+    } else {
+        judge::success(api, session.psp_key(), &doc, &x, findings);
+        let body: Value = serde_json::from_slice(&x.response_bytes).unwrap_or(Value::Null);
+        let amount = body
+            .pointer("/payment/sdk_params/amount")
+            .and_then(Value::as_str)
+            .unwrap_or("");
+        if !upi_spec::validate::decimal_eq(amount, "100.00") {
+            findings.push(Finding::must(
+                "deeplink.consistency.am",
+                format!("sdk_params.amount {amount:?} is not the order's amount 100.00"),
+            ));
+        }
+    }
+    trace.exchanges.push(x);
+    Ok(())
+}
+
+async fn unknown_order(session: &Session, api: &ApiCase, trace: &mut Trace) -> Result<(), CaseError> {
+    let message = messages::find(api.request).context("model")?;
+    let ctx = Context {
+        order_id: Some(api::unique_id(&mut trace.rng, "NOPE", 20)),
+        ..Context::default()
+    };
+    let doc = session.valid_with_context(api, message, None, UNKNOWN_ORDER_DOCUMENT, false, &ctx, &mut trace.rng)?;
+    send_expecting_rejection(session, api, &doc, "ec.txns.order.exists", trace).await
+}
+
+async fn duplicate_registration(session: &Session, api: &ApiCase, trace: &mut Trace) -> Result<(), CaseError> {
+    let message = messages::find(api.request).context("model")?;
+    let (doc, first) = session.send_valid(api, None, DUPLICATE_DOCUMENT, false, trace).await?;
+    trace.findings.extend(judge::transport(&first));
+    let accepted = !api.rejected(first.status, &first.response_bytes);
+    trace.exchanges.push(first);
+    if !accepted {
+        trace.findings.push(Finding::must(
+            format!("{}.accepted", api.request),
+            "the first, valid registration was rejected",
+        ));
+        return Ok(());
+    }
+    let mut again = doc.clone();
+    if let Some(h) = again
+        .headers
+        .as_mut()
+        .and_then(|h| h.iter_mut().find(|(k, _)| k == "x-timestamp"))
+    {
+        h.1 = now_millis().to_string();
+    }
+    let request = api::to_request(
+        api,
+        message,
+        &again,
+        &session.base(api.api)?,
+        session.config(),
+        Some(session.signing_key()),
+        None,
+    )?;
+    let x = session.client().send(&request).await;
+    trace.findings.extend(judge::transport(&x));
+    judge::rejection(
+        api,
+        "merchant.register-intent.merchantRequestId.unique",
+        &x,
+        &mut trace.findings,
+    );
+    trace.exchanges.push(x);
+    Ok(())
+}
+
+async fn duplicate_txnid(session: &Session, api: &ApiCase, trace: &mut Trace) -> Result<(), CaseError> {
+    let (doc, first) = session
+        .send_valid(api, None, DUPLICATE_TXNID_DOCUMENT, false, trace)
+        .await?;
+    let accepted = !api.rejected(first.status, &first.response_bytes);
+    trace.findings.extend(judge::transport(&first));
+    trace.exchanges.push(first);
+    if !accepted {
+        trace.findings.push(Finding::must(
+            "payu.payment.request.accepted",
+            "the first, valid payment was rejected",
+        ));
+        return Ok(());
+    }
+    send_expecting_rejection(session, api, &doc, "payu.payment.txnid.unique", trace).await
+}
+
+/// Asks `verify_payment` for one txnid; returns the status it reports.
+async fn verify_payment(session: &Session, txnid: &str, trace: &mut Trace) -> Result<Option<String>, CaseError> {
+    let post = api::all()
+        .into_iter()
+        .find(|a| a.variant == "verify-payment")
+        .context("verify api")?;
+    let model = messages::find(post.request).context("model")?;
+    let mut verify = Document::body(
+        serde_json::json!({"key": session.config().payu.key, "command": "verify_payment", "var1": txnid}),
+    );
+    let ctx = Context {
+        payu_txnid: Some(txnid.to_string()),
+        ..Context::default()
+    };
+    api::apply_context(
+        &post,
+        model,
+        &mut verify,
+        None,
+        session.config(),
+        &ctx,
+        &mut trace.rng,
+        now_millis(),
+    );
+    let request = api::to_request(
+        &post,
+        model,
+        &verify,
+        &session.base(Api::Payu)?,
+        session.config(),
+        None,
+        None,
+    )?;
+    let x = session.client().send(&request).await;
+    trace.findings.extend(judge::transport(&x));
+    let status = judge::response_against(post.success, &x, &mut trace.findings).and_then(|answer| {
+        answer
+            .body
+            .pointer(&format!("/transaction_details/{txnid}/status"))
+            .and_then(Value::as_str)
+            .map(str::to_string)
+    });
+    trace.exchanges.push(x);
+    Ok(status)
+}
+
+fn form(pairs: &[(&str, &str)]) -> Body {
+    let mut ser = form_urlencoded::Serializer::new(String::new());
+    for (k, v) in pairs {
+        ser.append_pair(k, v);
+    }
+    Body::Bytes(ser.finish().into_bytes())
+}
+
+async fn callback_verify_udf(session: &Session, api: &ApiCase, trace: &mut Trace) -> Result<(), CaseError> {
+    if !session.sandbox {
+        return Err(CaseError::skip(
+            "the target has no sandbox control endpoint (GET /sandbox/health) to complete a payment",
+        ));
+    }
+    // The receiver is held for the whole flow: the callback URL is the target's, one at a time.
+    let mut receiver = session.receiver().await?;
+    let callback_url = receiver.as_ref().map(|r| r.url()).unwrap_or_default();
+    let sandbox = session.base(Api::Sandbox)?;
+    let ct = vec![(
+        "content-type".to_string(),
+        "application/x-www-form-urlencoded".to_string(),
+    )];
+    let set = session
+        .client()
+        .send(&Request {
+            method: "POST".into(),
+            url: format!("{sandbox}/sandbox/payu/callback-url"),
+            headers: ct.clone(),
+            body: form(&[("url", &callback_url)]),
+        })
+        .await;
+    trace.exchanges.push(set);
+    let (doc, pay) = session.send_valid(api, None, CALLBACK_DOCUMENT, false, trace).await?;
+    trace.findings.extend(judge::transport(&pay));
+    let accepted = pay.status == Some(200) && !api.rejected(pay.status, &pay.response_bytes);
+    trace.exchanges.push(pay);
+    if !accepted {
+        trace.findings.push(Finding::must(
+            "payu.payment.request.accepted",
+            "the payment to complete was rejected",
+        ));
+        return Ok(());
+    }
+    let txnid = doc
+        .body
+        .get("txnid")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_string();
+    let before = verify_payment(session, &txnid, trace).await?;
+    if before.as_deref() != Some("pending") {
+        trace.findings.push(Finding::must(
+            "payu.verify-payment.agrees",
+            format!("verify_payment says {before:?} for a payment _payment answered as pending"),
+        ));
+    }
+    let complete = session
+        .client()
+        .send(&Request {
+            method: "POST".into(),
+            url: format!("{sandbox}/sandbox/payu/complete"),
+            headers: ct.clone(),
+            body: form(&[("txnid", &txnid), ("status", "success")]),
+        })
+        .await;
+    trace.exchanges.push(complete);
+    let received = match receiver.as_mut() {
+        Some(r) => r.next(Duration::from_secs(5)).await,
+        None => None,
+    };
+    drop(receiver);
+    let Some(callback) = received else {
+        trace.findings.push(Finding::must(
+            "payu.callback.delivered",
+            "no S2S callback arrived within 5 s of completing the payment",
+        ));
+        return Ok(());
+    };
+    judge_callback(session, &callback, &txnid, &mut trace.findings)?;
+    let status = verify_payment(session, &txnid, trace).await?;
+    if status.as_deref() != Some("success") {
+        trace.findings.push(Finding::must(
+            "payu.verify-payment.agrees",
+            format!("verify_payment says {status:?} after a success callback"),
+        ));
+    }
+    udf_update(session, &txnid, trace).await
+}
+
+/// The S2S callback must read as its model, carry a valid reverse hash and be about `txnid`.
+fn judge_callback(session: &Session, callback: &[u8], txnid: &str, findings: &mut Vec<Finding>) -> anyhow::Result<()> {
+    let callback_model = messages::find("payu.callback").context("model")?;
+    match read(callback_model, callback, Syntax::Form, DEFAULT_MAX_BYTES) {
+        Err(e) => findings.push(Finding::must("payu.callback.form", e.to_string())),
+        Ok(cb) => {
+            findings.extend(
+                upi_spec::validate::validate(callback_model, &cb)
+                    .into_iter()
+                    .map(|v| Finding {
+                        rule: v.rule,
+                        severity: v.severity,
+                        message: format!("{}: {}", v.at, v.reason),
+                    }),
+            );
+            let fields: BTreeMap<String, String> = cb
+                .body
+                .as_object()
+                .map(|m| {
+                    m.iter()
+                        .filter_map(|(k, v)| v.as_str().map(|s| (k.clone(), s.to_string())))
+                        .collect()
+                })
+                .unwrap_or_default();
+            let received_hash = fields.get("hash").cloned().unwrap_or_default();
+            if let Err(e) = payu_hash::verify(
+                HashFamily::Response,
+                &fields,
+                &payu_hash::Salt::new(&session.config().payu.salt),
+                &received_hash,
+            ) {
+                findings.push(Finding::must(upi_spec::crypto::RuleError::rule_id(&e), e.to_string()));
+            }
+            if fields.get("txnid").map(String::as_str) != Some(txnid)
+                || fields.get("status").map(String::as_str) != Some("success")
+            {
+                findings.push(Finding::must(
+                    "payu.callback.delivered",
+                    format!(
+                        "the callback is for {:?} with status {:?}",
+                        fields.get("txnid"),
+                        fields.get("status")
+                    ),
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// udf_update of the completed payment must be accepted and answered per its model.
+async fn udf_update(session: &Session, txnid: &str, trace: &mut Trace) -> Result<(), CaseError> {
+    let udf = api::all()
+        .into_iter()
+        .find(|a| a.variant == "udf-update")
+        .context("udf api")?;
+    let udf_model = messages::find(udf.request).context("model")?;
+    let mut update = Document::body(
+        serde_json::json!({"key": session.config().payu.key, "command": "udf_update", "var1": txnid, "var6": "INV000000005"}),
+    );
+    api::apply_context(
+        &udf,
+        udf_model,
+        &mut update,
+        None,
+        session.config(),
+        &Context {
+            payu_txnid: Some(txnid.to_string()),
+            ..Context::default()
+        },
+        &mut trace.rng,
+        now_millis(),
+    );
+    let request = api::to_request(
+        &udf,
+        udf_model,
+        &update,
+        &session.base(Api::Payu)?,
+        session.config(),
+        None,
+        None,
+    )?;
+    let x = session.client().send(&request).await;
+    trace.findings.extend(judge::transport(&x));
+    if udf.rejected(x.status, &x.response_bytes) {
+        trace.findings.push(Finding::must(
+            "payu.udf-update.request.accepted",
+            format!(
+                "udf_update of the completed payment was rejected: {}",
+                judge::excerpt(&x.response_body)
+            ),
+        ));
+    } else if let Some(answer) = judge::response_against(udf.success, &x, &mut trace.findings) {
+        judge::echoes(udf.success, &update, &answer, &mut trace.findings);
+    }
+    trace.exchanges.push(x);
+    Ok(())
+}

@@ -1,0 +1,310 @@
+//! The fuzzer's driver: workers drawing case numbers until the deadline or the case budget,
+//! preparing and sending each case, collecting and shrinking findings.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context as _, Result};
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use serde::Serialize;
+use serde_json::Value;
+use tokio::sync::Mutex;
+use upi_spec::Severity;
+use upi_spec::input::Document;
+use upi_spec::model::Message;
+use upi_spec::validate::validate;
+
+use super::mutation::*;
+use super::oracle::*;
+use super::reproducer::*;
+use super::shrink::*;
+use crate::runner::api::{self, ApiCase};
+use crate::runner::config::{Api, RunConfig};
+use crate::runner::session::Session;
+
+/// Options of a fuzzing run.
+#[derive(Debug, Clone)]
+pub struct FuzzOptions {
+    /// Suites (empty: all).
+    pub suites: Vec<String>,
+    /// Seed.
+    pub seed: u64,
+    /// Stop after this many cases.
+    pub cases: Option<u64>,
+    /// Stop after this long.
+    pub duration: Option<Duration>,
+    /// Concurrent workers.
+    pub workers: usize,
+    /// Where reproducers go.
+    pub out: Option<PathBuf>,
+    /// Show a progress bar with the time left on stderr (drawn on a terminal only).
+    pub progress: bool,
+}
+
+/// The result of a fuzzing run.
+#[derive(Debug, Clone, Serialize)]
+pub struct FuzzReport {
+    /// Target.
+    pub target: String,
+    /// Seed.
+    pub seed: u64,
+    /// Cases run.
+    pub cases: u64,
+    /// Requests sent (including set-up requests such as order creation).
+    pub requests: u64,
+    /// Wall time.
+    pub elapsed_ms: u64,
+    /// Requests per second.
+    pub requests_per_second: f64,
+    /// Shrunk findings (one per distinct broken rule and mutation kind).
+    pub findings: Vec<Reproducer>,
+    /// Files written.
+    pub written: Vec<String>,
+}
+
+/// Runs the fuzzer against `config`'s target.
+pub async fn fuzz(config: RunConfig, target: String, options: &FuzzOptions) -> Result<FuzzReport> {
+    let apis: Vec<ApiCase> = api::all()
+        .into_iter()
+        .filter(|a| options.suites.is_empty() || options.suites.iter().any(|s| *s == a.suite))
+        .collect();
+    anyhow::ensure!(!apis.is_empty(), "no API matches --suite {:?}", options.suites);
+    let targets: Arc<Vec<FuzzTarget>> = Arc::new(apis.iter().filter_map(FuzzTarget::new).collect());
+    let started = Instant::now();
+    let next = Arc::new(AtomicU64::new(0));
+    let requests = Arc::new(AtomicU64::new(0));
+    let found = Arc::new(AtomicUsize::new(0));
+    let findings: Arc<Mutex<Vec<Reproducer>>> = Arc::new(Mutex::new(Vec::new()));
+    let deadline = options.duration.map(|d| started + d);
+    let mut workers = Vec::new();
+    for w in 0..options.workers.max(1) {
+        let mut worker_config = config.clone();
+        if worker_config.limits.requests_per_second > 0 {
+            worker_config.limits.requests_per_second =
+                (worker_config.limits.requests_per_second / options.workers.max(1) as u32).max(1);
+        }
+        let executor = Session::new(worker_config, options.seed ^ (w as u64)).await?;
+        let (apis, targets, next, requests, found, findings, options) = (
+            apis.clone(),
+            targets.clone(),
+            next.clone(),
+            requests.clone(),
+            found.clone(),
+            findings.clone(),
+            options.clone(),
+        );
+        workers.push(tokio::spawn(async move {
+            loop {
+                if deadline.is_some_and(|d| Instant::now() >= d) {
+                    break;
+                }
+                let case = next.fetch_add(1, Ordering::Relaxed);
+                if options.cases.is_some_and(|n| case >= n) {
+                    break;
+                }
+                let outcome = run_case(&executor, &targets, options.seed, case).await;
+                requests.fetch_add(outcome.requests, Ordering::Relaxed);
+                if let Some(reproducer) = outcome.reproducer {
+                    let mut all = findings.lock().await;
+                    let key = signature(&reproducer);
+                    if !all.iter().any(|r| signature(r) == key) {
+                        let shrunk = shrink(&executor, &apis, reproducer, deadline).await;
+                        requests.fetch_add(shrunk.1, Ordering::Relaxed);
+                        all.push(shrunk.0);
+                        found.store(all.len(), Ordering::Relaxed);
+                    }
+                }
+            }
+        }));
+    }
+    let progress = options.progress.then(|| {
+        let (requests, found, next) = (requests.clone(), found.clone(), next.clone());
+        let bar = crate::progress::FuzzProgress::new(options.cases, options.duration);
+        let shown = bar.clone();
+        let ticker = tokio::spawn(async move {
+            loop {
+                tokio::time::sleep(Duration::from_millis(250)).await;
+                let cases = next.load(Ordering::Relaxed);
+                shown.update(cases, requests.load(Ordering::Relaxed), found.load(Ordering::Relaxed));
+            }
+        });
+        (ticker, bar)
+    });
+    for w in workers {
+        w.await.context("a fuzzing worker failed")?;
+    }
+    if let Some((ticker, bar)) = progress {
+        ticker.abort();
+        bar.finish();
+    }
+    let elapsed = started.elapsed();
+    let findings = Arc::try_unwrap(findings).map(Mutex::into_inner).unwrap_or_default();
+    let mut written = Vec::new();
+    if let Some(dir) = &options.out {
+        std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+        for (i, r) in findings.iter().enumerate() {
+            let path = dir.join(format!("finding-{i:03}-{}.json", slug(&r.findings[0].rule)));
+            std::fs::write(&path, serde_json::to_string_pretty(r)?)
+                .with_context(|| format!("writing {}", path.display()))?;
+            written.push(path.display().to_string());
+        }
+    }
+    let cases = next.load(Ordering::Relaxed).min(options.cases.unwrap_or(u64::MAX));
+    let requests = requests.load(Ordering::Relaxed);
+    Ok(FuzzReport {
+        target,
+        seed: options.seed,
+        cases,
+        requests,
+        elapsed_ms: u64::try_from(elapsed.as_millis()).unwrap_or(u64::MAX),
+        requests_per_second: requests as f64 / elapsed.as_secs_f64().max(1e-9),
+        findings,
+        written,
+    })
+}
+pub(super) struct CaseOutcome {
+    requests: u64,
+    reproducer: Option<Reproducer>,
+}
+
+/// Generates case `case` of the run and judges it.
+pub(super) async fn run_case(executor: &Session, targets: &[FuzzTarget], seed: u64, case: u64) -> CaseOutcome {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed ^ case.wrapping_mul(0x9E37_79B9_7F4A_7C15));
+    let target = &targets[rng.random_range(0..targets.len())];
+    let case_seed = rng.random::<u64>();
+    let (doc, mutation) = make_case(target, &mut rng, case_seed);
+    let Some(doc) = doc else {
+        return CaseOutcome {
+            requests: 0,
+            reproducer: None,
+        };
+    };
+    match attempt(
+        executor,
+        &target.api,
+        target.message,
+        doc,
+        &mutation,
+        &mut rng,
+        seed,
+        case,
+    )
+    .await
+    {
+        Ok((requests, reproducer)) => CaseOutcome { requests, reproducer },
+        Err(_) => CaseOutcome {
+            requests: 1,
+            reproducer: None,
+        },
+    }
+}
+
+pub(super) fn now_millis(offset_ms: i64) -> u64 {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(0);
+    u64::try_from(now + offset_ms).unwrap_or(0)
+}
+
+/// Prepares, sends and judges one case; on a `must` finding returns a reproducer.
+#[allow(clippy::too_many_arguments)] // one case with its provenance (seed, case number) for the reproducer
+pub(super) async fn attempt(
+    executor: &Session,
+    api: &ApiCase,
+    message: &'static Message,
+    mut doc: Document,
+    mutation: &Mutation,
+    rng: &mut ChaCha8Rng,
+    seed: u64,
+    case: u64,
+) -> Result<(u64, Option<Reproducer>)> {
+    let mut setup = Vec::new();
+    let ctx = executor
+        .context(api, rng, &mut setup)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let protect = protection(message, mutation);
+    let stale = *mutation == Mutation::StaleTimestamp;
+    let hash_subject = protect
+        .as_deref()
+        .is_some_and(|r| api::touched(message, Some(r)).0.iter().any(|f| f == "hash"));
+    mutate_document(&mut doc, mutation, case);
+    let config = executor.config().clone();
+    api::apply_context(
+        api,
+        message,
+        &mut doc,
+        protect.as_deref(),
+        &config,
+        &ctx,
+        rng,
+        now_millis(if stale { -3_600_000 } else { 0 }),
+    );
+    if hash_subject {
+        // `apply_context` leaves the hash alone when the case is about it.
+    } else if *mutation == Mutation::WrongHash
+        && let Some(Value::String(h)) = doc.body.get_mut("hash")
+    {
+        let flipped = if h.starts_with('0') { "1" } else { "0" };
+        h.replace_range(0..1, flipped);
+    }
+    // What our validator says about what is sent decides what the target must do.
+    let judged = validate(message, &doc);
+    let state_dependent = mutation.field().is_some_and(|f| api::context_fields(api).contains(&f));
+    let must_reject = !matches!(mutation, Mutation::Valid)
+        && !state_dependent
+        && (judged.iter().any(|v| v.severity == Severity::Must)
+            || matches!(
+                mutation,
+                Mutation::DuplicateKey
+                    | Mutation::BrokenEncoding
+                    | Mutation::WrongHash
+                    | Mutation::WrongSignature
+                    | Mutation::StaleTimestamp
+            ));
+    let base = executor.base(api.api)?;
+    let mut request = api::to_request(api, message, &doc, &base, &config, Some(executor.signing_key()), None)?;
+    raw_mutation(&mut request.body, message, mutation);
+    // Only a reported request is rendered (masked body, curl line): most cases find nothing.
+    let mut x = executor.client().send_unrendered(&request).await;
+    let findings = judge_case(
+        executor,
+        api,
+        message,
+        &doc,
+        mutation,
+        (must_reject, state_dependent),
+        &judged,
+        &x,
+    );
+    let requests = setup.len() as u64 + 1;
+    if !findings.iter().any(|f| f.severity == Severity::Must) {
+        return Ok((requests, None));
+    }
+    executor.client().render_request(&request, &mut x);
+    Ok((
+        requests,
+        Some(Reproducer {
+            format_version: 1,
+            seed,
+            case,
+            api: api.name(),
+            mutation: mutation.clone(),
+            headers: doc.headers.clone().unwrap_or_default(),
+            body: doc.body.clone(),
+            findings,
+            request_line: x.request_line.clone(),
+            status: x.status,
+            curl: x.curl.clone(),
+        }),
+    ))
+}
+
+/// Whether an API's base URL is configured (for choosing suites against partial targets).
+pub fn has_base(config: &RunConfig, api: Api) -> bool {
+    config.base(api).is_some()
+}

@@ -1,0 +1,80 @@
+//! The fuzzer's oracle: what the target must have done with a case, given what our validator
+//! says about what was sent.
+
+use upi_spec::input::Document;
+use upi_spec::model::Message;
+use upi_spec::{Severity, catalogue};
+
+use super::mutation::*;
+use crate::runner::api::ApiCase;
+use crate::runner::case::Finding;
+use crate::runner::http::Exchange;
+use crate::runner::judge;
+use crate::runner::session::Session;
+
+/// The oracle.
+#[allow(clippy::too_many_arguments)] // the case, what was sent, and the validator's own verdict on it
+pub(super) fn judge_case(
+    executor: &Session,
+    api: &ApiCase,
+    message: &Message,
+    doc: &Document,
+    mutation: &Mutation,
+    (must_reject, either): (bool, bool),
+    judged: &[upi_spec::Violation],
+    x: &Exchange,
+) -> Vec<Finding> {
+    let mut findings = judge::transport(x);
+    if x.reflects_secret() {
+        findings.push(Finding::must(
+            "transport.no-secret-reflected",
+            format!("the response to {} reflects a secret", x.request_line),
+        ));
+    }
+    if x.status.is_none_or(|s| s >= 500) {
+        return findings;
+    }
+    if must_reject {
+        let rule = match mutation {
+            Mutation::Break { rule } => rule.clone(),
+            Mutation::WrongHash => "payu.hash.request.mismatch".into(),
+            Mutation::WrongSignature => "juspay.jws.signature".into(),
+            Mutation::StaleTimestamp => "juspay.jws.iat.stale".into(),
+            Mutation::DuplicateKey | Mutation::BrokenEncoding => {
+                format!("{}.{}", message.id, catalogue::syntax_rule(message).0)
+            }
+            _ => judged
+                .iter()
+                .find(|v| v.severity == Severity::Must)
+                .map(|v| v.rule.clone())
+                .unwrap_or_default(),
+        };
+        judge::rejection(api, &rule, x, &mut findings);
+    } else if either && api.rejected(x.status, &x.response_bytes) {
+        // A state-dependent refusal: only its shape is judged.
+        let mut shape = Vec::new();
+        judge::response_against(api.error, x, &mut shape);
+        findings.extend(shape);
+    } else if api.rejected(x.status, &x.response_bytes) {
+        findings.push(Finding::must(
+            format!("{}.accepted", api.request),
+            format!(
+                "a request our validator finds valid was rejected: HTTP {}",
+                x.status.unwrap_or(0)
+            ),
+        ));
+    } else {
+        let mut judged_success = Vec::new();
+        judge::success(api, executor.psp_key(), doc, x, &mut judged_success);
+        // A mutated client value flows into the deeplink the response maps to; what that link
+        // must look like for such input is not specified, so only Valid and single-rule cases
+        // (where every value conforms) have their links judged.
+        let link_judged = mutation.field().is_none();
+        findings.extend(
+            judged_success
+                .into_iter()
+                .filter(|f| link_judged || !f.rule.starts_with("deeplink.")),
+        );
+    }
+    findings
+}

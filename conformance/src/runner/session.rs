@@ -1,0 +1,399 @@
+//! The session a run shares between its cases: the HTTP client, the keys, the sandbox state of
+//! the target, and the state cases create on it (an order, a payment), plus building requests
+//! with their context. Judging lives apart ([`super::judge`], [`super::cases`]). A session is
+//! shared by reference between cases running concurrently: what one case needs alone (its
+//! random source, its findings and exchanges) is in its [`Trace`].
+
+use std::path::Path;
+use std::sync::Arc;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use anyhow::{Context as _, Result};
+use aws_lc_rs::signature::RsaKeyPair;
+use base64::Engine as _;
+use rand::SeedableRng;
+use rand_chacha::ChaCha8Rng;
+use rsa::pkcs8::EncodePrivateKey as _;
+use serde_json::Value;
+use tokio::sync::Mutex;
+use upi_spec::crypto::{PublicKey, keys};
+use upi_spec::generate;
+use upi_spec::input::{DEFAULT_MAX_BYTES, Document};
+use upi_spec::messages;
+use upi_spec::model::Message;
+use upi_spec::model::api::Derivation;
+use upi_spec::read::{Syntax, read};
+
+use super::api::{self, ApiCase, Context};
+use super::case::{CaseResult, Finding};
+use super::config::{Api, RunConfig};
+use super::http::{Body, Client, Exchange, Request};
+use super::outcome::CaseError;
+use super::plan::Planned;
+use super::receiver::Receiver;
+
+/// What one case accumulates while it runs: its own random source (seeded from the run's seed
+/// and the case ID, so concurrent cases do not share one), its findings and its exchanges.
+pub struct Trace {
+    /// The case's random source (unique IDs).
+    pub rng: ChaCha8Rng,
+    /// Broken rules observed.
+    pub findings: Vec<Finding>,
+    /// Requests sent and answers received, in order.
+    pub exchanges: Vec<Exchange>,
+}
+
+impl Trace {
+    /// A trace for the case `case_id` of a run with `seed`.
+    pub fn new(seed: u64, case_id: &str) -> Trace {
+        Trace {
+            rng: ChaCha8Rng::seed_from_u64(seed ^ fxhash(case_id)),
+            findings: Vec::new(),
+            exchanges: Vec::new(),
+        }
+    }
+}
+
+/// Everything a run shares between its cases.
+pub struct Session {
+    config: RunConfig,
+    client: Client,
+    seed: u64,
+    signing_key: Arc<RsaKeyPair>,
+    wrong_key: Arc<RsaKeyPair>,
+    merchant_public_pem: String,
+    psp_key: PublicKey,
+    /// Whether the target has the reference server's sandbox control.
+    pub sandbox: bool,
+    /// The callback receiver (started by the first case that needs it, held while it is used).
+    receiver: Mutex<Option<Receiver>>,
+    /// The PayU payment (txnid, mihpayid) the postservice cases update and verify, created once;
+    /// or why it could not be (so concurrent cases do not each wait to fail the same way).
+    payment: Mutex<Option<Result<(String, String), String>>>,
+}
+
+/// Milliseconds since the Unix epoch.
+pub fn now_millis() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| u64::try_from(d.as_millis()).unwrap_or(0))
+        .unwrap_or(0)
+}
+
+impl Session {
+    /// Loads keys, builds the client and probes the sandbox.
+    pub async fn new(config: RunConfig, seed: u64) -> Result<Session> {
+        let read_key =
+            |path: &Path| crate::embedded::read_to_string(path).with_context(|| format!("reading key {}", path.display()));
+        // Keys are read and checked by upi-spec; the runner signs with its own AWS-LC key pair.
+        let read_signer = |path: &Path| -> Result<(PublicKey, Arc<RsaKeyPair>)> {
+            let key = keys::private_key_from_pem(&read_key(path)?)?;
+            let der = key.as_rsa().to_pkcs8_der()?;
+            let pair =
+                RsaKeyPair::from_pkcs8(der.as_bytes()).map_err(|e| anyhow::anyhow!("key {}: {e}", path.display()))?;
+            Ok((key.public_key(), Arc::new(pair)))
+        };
+        let (merchant_public, signing_key) = read_signer(&config.merchant.signing_key)?;
+        let (_, wrong_key) = read_signer(&config.merchant.wrong_key)?;
+        let psp_key = keys::public_key_from_pem(&read_key(&config.merchant.psp_public_key)?)?;
+        let merchant_public_pem = merchant_public.to_pem();
+        let client = Client::new(
+            Duration::from_millis(config.limits.request_timeout_ms),
+            config.limits.max_response_bytes,
+            config.limits.requests_per_second,
+            config.secrets(),
+        )?;
+        let mut session = Session {
+            client,
+            seed,
+            signing_key,
+            wrong_key,
+            merchant_public_pem,
+            psp_key,
+            sandbox: false,
+            receiver: Mutex::new(None),
+            payment: Mutex::new(None),
+            config,
+        };
+        if let Some(base) = session.config.base(Api::Sandbox) {
+            let probe = session
+                .client
+                .send(&Request {
+                    method: "GET".into(),
+                    url: format!("{base}/sandbox/health"),
+                    headers: Vec::new(),
+                    body: Body::Empty,
+                })
+                .await;
+            session.sandbox = probe.status == Some(200) && probe.response_body.contains("sandbox");
+        }
+        Ok(session)
+    }
+
+    /// Runs one planned case alone (its own trace) and grades it.
+    pub async fn run(&self, planned: &Planned) -> CaseResult {
+        super::cases::run(self, planned).await
+    }
+
+    /// The run's seed.
+    pub fn seed(&self) -> u64 {
+        self.seed
+    }
+
+    /// The run configuration.
+    pub fn config(&self) -> &RunConfig {
+        &self.config
+    }
+
+    /// The merchant's JWS signing key.
+    pub fn signing_key(&self) -> &RsaKeyPair {
+        &self.signing_key
+    }
+
+    /// A key the target does not know (for the wrong-key case).
+    pub(crate) fn wrong_key(&self) -> &RsaKeyPair {
+        &self.wrong_key
+    }
+
+    /// The merchant's public key as PEM (the HMAC key of the algorithm-confusion case).
+    pub(crate) fn merchant_public_pem(&self) -> &str {
+        &self.merchant_public_pem
+    }
+
+    /// The PSP's public key (verifies response signatures).
+    pub fn psp_key(&self) -> &PublicKey {
+        &self.psp_key
+    }
+
+    /// The HTTP client.
+    pub fn client(&self) -> &Client {
+        &self.client
+    }
+
+    /// The callback receiver, started on first use; the guard is held while a case uses it.
+    pub(crate) async fn receiver(&self) -> Result<tokio::sync::MutexGuard<'_, Option<Receiver>>> {
+        let mut guard = self.receiver.lock().await;
+        if guard.is_none() {
+            *guard = Some(Receiver::start().await.context("starting the callback receiver")?);
+        }
+        Ok(guard)
+    }
+
+    /// The configured base URLs nothing accepts a TCP connection on.
+    pub async fn reachable(&self) -> Vec<(String, String)> {
+        unreachable_bases(&self.config).await
+    }
+
+    /// The base URL of `api`.
+    pub fn base(&self, api: Api) -> Result<String> {
+        self.config.base(api).context("no base URL configured for this API")
+    }
+
+    /// Creates the state a request of `api` depends on (an order, a payment).
+    pub async fn context(
+        &self,
+        api: &ApiCase,
+        rng: &mut ChaCha8Rng,
+        exchanges: &mut Vec<Exchange>,
+    ) -> Result<Context, CaseError> {
+        // The state the endpoint's context derivations read: an order, a payment.
+        let needs = |d: Derivation| api.facts.context.iter().any(|c| c.derivation == d);
+        let mut ctx = Context::default();
+        if needs(Derivation::ExistingOrder) {
+            ctx.order_id = Some(self.create_order(rng, exchanges).await?);
+        }
+        if needs(Derivation::ExistingPaymentTxnid) || needs(Derivation::ExistingPaymentId) {
+            let (txnid, mihpayid) = self.payment(rng, exchanges).await?;
+            ctx.payu_txnid = Some(txnid);
+            ctx.payu_mihpayid = Some(mihpayid);
+        }
+        Ok(ctx)
+    }
+
+    async fn create_order(&self, rng: &mut ChaCha8Rng, exchanges: &mut Vec<Exchange>) -> Result<String, CaseError> {
+        let order_id = api::unique_id(rng, "ORD", 20);
+        let mut fields = serde_json::Map::new();
+        fields.insert("order_id".into(), Value::String(order_id.clone()));
+        fields.insert("amount".into(), Value::String("100.00".into()));
+        fields.insert("customer_id".into(), Value::String(self.config.ec.customer_id.clone()));
+        let auth = base64::engine::general_purpose::STANDARD.encode(format!("{}:", self.config.ec.api_key));
+        let x = self
+            .client
+            .send(&Request {
+                method: "POST".into(),
+                url: format!("{}/orders", self.base(Api::Ec)?),
+                headers: vec![
+                    ("authorization".into(), format!("Basic {auth}")),
+                    ("content-type".into(), "application/x-www-form-urlencoded".into()),
+                ],
+                body: Body::Bytes(api::form_body(fields).into_bytes()),
+            })
+            .await;
+        let ok = x.status == Some(200);
+        exchanges.push(x);
+        if !ok {
+            return Err(CaseError::Precondition(
+                "POST /orders did not create the order the case needs".into(),
+            ));
+        }
+        Ok(order_id)
+    }
+
+    /// A PayU payment to update and verify, created once per run: concurrent cases wait for the
+    /// first attempt, and when it failed they fail the same precondition without retrying.
+    async fn payment(
+        &self,
+        rng: &mut ChaCha8Rng,
+        exchanges: &mut Vec<Exchange>,
+    ) -> Result<(String, String), CaseError> {
+        let mut payment = self.payment.lock().await;
+        match payment.as_ref() {
+            Some(Ok(p)) => return Ok(p.clone()),
+            Some(Err(why)) => return Err(CaseError::Precondition(why.clone())),
+            None => {}
+        }
+        let api = api::all()
+            .into_iter()
+            .find(|a| a.suite == "payu-intent")
+            .context("payu-intent is listed")?;
+        let (doc, x) = self
+            .send_with(&api, None, 9_999, false, &Context::default(), rng)
+            .await?;
+        let body: Value = serde_json::from_slice(&x.response_bytes).unwrap_or(Value::Null);
+        let txnid = doc
+            .body
+            .get("txnid")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_string();
+        let mihpayid = body
+            .pointer("/result/paymentId")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_string();
+        let created = x.status == Some(200) && !mihpayid.is_empty();
+        exchanges.push(x);
+        if !created {
+            let why = "_payment did not create the payment the case needs".to_string();
+            *payment = Some(Err(why.clone()));
+            return Err(CaseError::Precondition(why));
+        }
+        *payment = Some(Ok((txnid.clone(), mihpayid.clone())));
+        Ok((txnid, mihpayid))
+    }
+
+    /// The document of a case: a seed sample, a generated valid document number `n` (with
+    /// non-ASCII free text when `unicode`), or one breaking exactly `rule` (`None` when the
+    /// generator cannot break it).
+    pub fn document(
+        &self,
+        api: &ApiCase,
+        sample: Option<&Path>,
+        n: u64,
+        rule: Option<&str>,
+        unicode: bool,
+    ) -> Result<Option<Document>> {
+        let message = messages::find(api.request).context("unknown request model")?;
+        let case_seed =
+            self.seed ^ fxhash(api.request) ^ n.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ rule.map(fxhash).unwrap_or(0);
+        Ok(match (sample, rule) {
+            (Some(path), _) => {
+                let bytes = crate::embedded::read(path).with_context(|| format!("reading {}", path.display()))?;
+                Some(read(message, &bytes, Syntax::Auto, DEFAULT_MAX_BYTES)?)
+            }
+            (None, None) if unicode => Some(generate::valid_unicode(message, case_seed)),
+            (None, None) => Some(generate::valid(message, case_seed)),
+            (None, Some(rule)) => generate::breaking(message, rule, case_seed),
+        })
+    }
+
+    /// `sample` (or, without one, a generated valid document number `n`) with `ctx` applied.
+    #[allow(clippy::too_many_arguments)] // the document's provenance, the context and the case's RNG
+    pub fn valid_with_context(
+        &self,
+        api: &ApiCase,
+        message: &Message,
+        sample: Option<&Path>,
+        n: u64,
+        unicode: bool,
+        ctx: &Context,
+        rng: &mut ChaCha8Rng,
+    ) -> Result<Document> {
+        let mut doc = self.document(api, sample, n, None, unicode)?.context("no document")?;
+        api::apply_context(api, message, &mut doc, None, &self.config, ctx, rng, now_millis());
+        Ok(doc)
+    }
+
+    /// Builds and sends a valid request with the given context; returns the document sent.
+    pub async fn send_with(
+        &self,
+        api: &ApiCase,
+        sample: Option<&Path>,
+        n: u64,
+        unicode: bool,
+        ctx: &Context,
+        rng: &mut ChaCha8Rng,
+    ) -> Result<(Document, Exchange)> {
+        let message = messages::find(api.request).context("unknown request model")?;
+        let doc = self.valid_with_context(api, message, sample, n, unicode, ctx, rng)?;
+        let request = api::to_request(
+            api,
+            message,
+            &doc,
+            &self.base(api.api)?,
+            &self.config,
+            Some(self.signing_key.as_ref()),
+            None,
+        )?;
+        let x = self.client.send(&request).await;
+        Ok((doc, x))
+    }
+
+    /// Creates the context, then builds and sends a valid request; returns the document sent.
+    pub async fn send_valid(
+        &self,
+        api: &ApiCase,
+        sample: Option<&Path>,
+        n: u64,
+        unicode: bool,
+        trace: &mut Trace,
+    ) -> Result<(Document, Exchange), CaseError> {
+        let ctx = self.context(api, &mut trace.rng, &mut trace.exchanges).await?;
+        Ok(self.send_with(api, sample, n, unicode, &ctx, &mut trace.rng).await?)
+    }
+}
+
+/// FNV-1a of a string (seeds per request model, rule and case).
+pub fn fxhash(s: &str) -> u64 {
+    s.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
+    })
+}
+
+/// The configured base URLs nothing accepts a TCP connection on (a slow or broken HTTP answer is
+/// not "unreachable": the cases report it).
+pub async fn unreachable_bases(config: &RunConfig) -> Vec<(String, String)> {
+    let mut unreachable = Vec::new();
+    for api in [Api::Ec, Api::Merchant, Api::Payu] {
+        let Some(base) = config.base(api) else { continue };
+        let Ok(url) = reqwest::Url::parse(&base) else {
+            unreachable.push((base, "not a URL".into()));
+            continue;
+        };
+        let host = url
+            .host_str()
+            .unwrap_or("")
+            .trim_start_matches('[')
+            .trim_end_matches(']')
+            .to_string();
+        let port = url.port_or_known_default().unwrap_or(80);
+        let timeout = Duration::from_millis(config.limits.request_timeout_ms.max(1_000));
+        match tokio::time::timeout(timeout, tokio::net::TcpStream::connect((host.as_str(), port))).await {
+            Ok(Ok(_)) => {}
+            Ok(Err(e)) => unreachable.push((base, e.to_string())),
+            Err(_) => unreachable.push((base, "connection timed out".into())),
+        }
+    }
+    unreachable.dedup();
+    unreachable
+}

@@ -1,0 +1,34 @@
+//! The EC `/txns` API's facts (its messages are in `ec_txns.rs` and `ec_orders.rs`).
+
+use crate::model::api::{Api, ContextField, Credential, Derivation, Endpoint, Place, Refusal, Service};
+
+/// `/txns`: pays an existing order; refused with a 4xx in the `ec.txns.error` shape.
+pub(super) fn api() -> Api {
+    Api {
+        suite: "ec-txns",
+        service: Service::Ec,
+        endpoints: vec![Endpoint {
+            variant: "",
+            request: "ec.txns.request",
+            success: "ec.txns.response",
+            error: "ec.txns.error",
+            unroutable_error: None,
+            refusal: Refusal::CLIENT_ERROR,
+            reason_code: Some("/error_code"),
+            context: vec![
+                ContextField {
+                    at: Place::Body("order_id"),
+                    derivation: Derivation::ExistingOrder,
+                },
+                ContextField {
+                    at: Place::Body("merchant_id"),
+                    derivation: Derivation::Config(Credential::EcMerchantId),
+                },
+                ContextField {
+                    at: Place::Header("x-routing-id"),
+                    derivation: Derivation::Config(Credential::EcCustomerId),
+                },
+            ],
+        }],
+    }
+}

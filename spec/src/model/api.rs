@@ -1,0 +1,237 @@
+//! API facts as model data: which request model goes to which endpoint, which models answer an
+//! acceptance and a refusal, how a refusal looks on the wire (status class and body predicate),
+//! where a refusal's reason code sits, and which context a request needs and how each value is
+//! derived. Each API declares its facts next to its messages (`messages/*_api.rs`); the runner,
+//! the fuzzer, the OpenAPI export and the reference server read them instead of typing them
+//! again.
+
+use serde_json::Value;
+
+pub use crate::crypto::payu_sequence::HashFamily;
+
+/// Which base URL an API is served under (a target may serve each API elsewhere).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Service {
+    /// Juspay Express Checkout.
+    Ec,
+    /// Juspay Merchant Stack.
+    Merchant,
+    /// PayU.
+    Payu,
+}
+
+/// An HTTP API under test: its suite name, its service, its endpoints and the context its
+/// requests need.
+#[derive(Debug, Clone)]
+pub struct Api {
+    /// Suite name, e.g. `merchant-register-intent`.
+    pub suite: &'static str,
+    /// Which base URL.
+    pub service: Service,
+    /// The endpoints (one per request model), in plan order.
+    pub endpoints: Vec<Endpoint>,
+}
+
+/// One endpoint: a request model (whose own `endpoint` gives the method and path), answered by
+/// a success or an error model.
+#[derive(Debug, Clone)]
+pub struct Endpoint {
+    /// Sub-suite (an API version, a PayU command); empty when the API has one endpoint.
+    pub variant: &'static str,
+    /// Request model ID.
+    pub request: &'static str,
+    /// Response model of an acceptance.
+    pub success: &'static str,
+    /// Response model of a refusal.
+    pub error: &'static str,
+    /// Response model when the request cannot be routed to this endpoint at all (PayU
+    /// postservice without a valid `command`).
+    pub unroutable_error: Option<&'static str>,
+    /// How a refusal looks on the wire.
+    pub refusal: Refusal,
+    /// Where a refusal says why (a JSON pointer into the error body), when it does.
+    pub reason_code: Option<&'static str>,
+    /// The values a request takes from outside its model, in the order they are applied
+    /// (a value derived from another comes after it; hashes and signatures last).
+    pub context: Vec<ContextField>,
+}
+
+/// How an endpoint says "no": any 4xx, or (some APIs) HTTP 200 with a body saying so.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Refusal {
+    /// Refusals with a 4xx status.
+    pub client_error: bool,
+    /// A 2xx answer whose JSON body matches this is a refusal too.
+    pub ok_body: Option<BodyPredicate>,
+}
+
+/// A predicate over a JSON answer body; pointers are RFC 6901.
+#[derive(Debug, Clone, PartialEq)]
+pub enum BodyPredicate {
+    /// The member at the pointer is present.
+    Present(&'static str),
+    /// The member at the pointer is a string other than the value (or absent).
+    NotEqual(&'static str, &'static str),
+    /// The member at the pointer is the string, or the number it spells.
+    Equals(&'static str, &'static str),
+}
+
+impl BodyPredicate {
+    /// Whether `body` matches.
+    pub fn matches(&self, body: &Value) -> bool {
+        match self {
+            BodyPredicate::Present(at) => body.pointer(at).is_some(),
+            BodyPredicate::NotEqual(at, v) => body.pointer(at).and_then(Value::as_str) != Some(v),
+            BodyPredicate::Equals(at, v) => match body.pointer(at) {
+                Some(Value::String(s)) => s == v,
+                Some(Value::Number(n)) => n.to_string() == *v,
+                _ => false,
+            },
+        }
+    }
+}
+
+impl Refusal {
+    /// Any 4xx and nothing else.
+    pub const CLIENT_ERROR: Refusal = Refusal {
+        client_error: true,
+        ok_body: None,
+    };
+
+    /// A 4xx, or HTTP 200 with a JSON body matching `predicate`.
+    pub const fn or_ok_with(predicate: BodyPredicate) -> Refusal {
+        Refusal {
+            client_error: true,
+            ok_body: Some(predicate),
+        }
+    }
+
+    /// Whether an answer with `status` and `body` is this refusal (no answer is none).
+    pub fn matches(&self, status: Option<u16>, body: &[u8]) -> bool {
+        let Some(status) = status else { return false };
+        if self.client_error && (400..500).contains(&status) {
+            return true;
+        }
+        match &self.ok_body {
+            Some(p) if (200..300).contains(&status) => {
+                serde_json::from_slice::<Value>(body).is_ok_and(|v| p.matches(&v))
+            }
+            _ => false,
+        }
+    }
+}
+
+/// Where a context value goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Place {
+    /// A top-level body field.
+    Body(&'static str),
+    /// A header.
+    Header(&'static str),
+    /// The whole body (a signature envelope around it).
+    Envelope,
+}
+
+/// A value a request takes from outside its model: the run's configuration, the target's
+/// state, the clock, or another value of the same request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ContextField {
+    /// Where it goes.
+    pub at: Place,
+    /// How it is derived.
+    pub derivation: Derivation,
+}
+
+/// How a context value is derived.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Derivation {
+    /// A configured credential or identifier.
+    Config(Credential),
+    /// A fresh unique ID with this prefix and length.
+    UniqueId {
+        /// Prefix.
+        prefix: &'static str,
+        /// Total length.
+        len: usize,
+    },
+    /// The current time in milliseconds.
+    NowMillis,
+    /// Equal to a body field of the same request (computed after it).
+    SameAs(&'static str),
+    /// An existing, unpaid order the run creates first.
+    ExistingOrder,
+    /// An existing payment's txnid (the run creates it first).
+    ExistingPaymentTxnid,
+    /// An existing payment's PayU ID (mihpayid).
+    ExistingPaymentId,
+    /// The PayU hash of this family over what is sent, computed last.
+    PayuHash(HashFamily),
+    /// The flattened JWS over the body, computed last.
+    Jws,
+}
+
+/// The credentials and identifiers a merchant is given (and a run is configured with).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Credential {
+    /// EC `merchant_id`.
+    EcMerchantId,
+    /// EC `customer_id` (also the `x-routing-id` header).
+    EcCustomerId,
+    /// Merchant Stack merchant ID.
+    MerchantId,
+    /// Merchant Stack channel ID.
+    MerchantChannelId,
+    /// PayU merchant key.
+    PayuKey,
+}
+
+impl Derivation {
+    /// Whether the value comes from the target's state or the configuration, so changing it
+    /// makes the verdict depend on that state.
+    pub fn state_dependent(self) -> bool {
+        matches!(
+            self,
+            Derivation::Config(_)
+                | Derivation::ExistingOrder
+                | Derivation::ExistingPaymentTxnid
+                | Derivation::ExistingPaymentId
+        )
+    }
+}
+
+impl Endpoint {
+    /// The body fields whose values come from the target's state or the configuration.
+    pub fn state_fields(&self) -> Vec<&'static str> {
+        self.context
+            .iter()
+            .filter(|c| c.derivation.state_dependent())
+            .filter_map(|c| match c.at {
+                Place::Body(f) => Some(f),
+                Place::Header(_) | Place::Envelope => None,
+            })
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_refusal_reads_the_status_class_and_the_body() {
+        let payu = Refusal::or_ok_with(BodyPredicate::Equals("/metaData/txnStatus", "failed"));
+        assert!(payu.matches(Some(400), b""));
+        assert!(payu.matches(Some(200), br#"{"metaData":{"txnStatus":"failed"}}"#));
+        assert!(!payu.matches(Some(200), br#"{"metaData":{"txnStatus":"pending"}}"#));
+        assert!(!payu.matches(Some(200), b"not json"));
+        assert!(!payu.matches(None, b""));
+        assert!(!Refusal::CLIENT_ERROR.matches(Some(200), br#"{"metaData":{"txnStatus":"failed"}}"#));
+        let verify = Refusal::or_ok_with(BodyPredicate::Equals("/status", "0"));
+        assert!(verify.matches(Some(200), br#"{"status":0}"#));
+        assert!(verify.matches(Some(200), br#"{"status":"0"}"#));
+        assert!(!verify.matches(Some(200), br#"{"status":1}"#));
+        let invoice = Refusal::or_ok_with(BodyPredicate::NotEqual("/responseCode", "00"));
+        assert!(invoice.matches(Some(200), br#"{"responseCode":"E1"}"#));
+        assert!(!invoice.matches(Some(200), br#"{"responseCode":"00"}"#));
+    }
+}
