@@ -22,6 +22,7 @@ pub mod format;
 #[doc(hidden)]
 pub mod fuzzing;
 pub mod generate;
+pub mod grounding;
 pub mod input;
 pub mod messages;
 pub mod model;

@@ -71,8 +71,8 @@ pub fn check_echoes(response: &Message, request: &Document, answer: &Document) -
         match value_at(&answer.body, echo.response) {
             Some(got) if *got == sent => {}
             Some(got) => out.push(Violation {
+                severity: crate::grounding::settle(&id, Severity::Must),
                 rule: id,
-                severity: Severity::Must,
                 at: dotted,
                 reason: format!(
                     "the response repeats {} but the request sent {}",
@@ -81,8 +81,8 @@ pub fn check_echoes(response: &Message, request: &Document, answer: &Document) -
                 ),
             }),
             None => out.push(Violation {
+                severity: crate::grounding::settle(&id, Severity::Must),
                 rule: id,
-                severity: Severity::Must,
                 at: dotted,
                 reason: format!("the response omits the value the request sent ({})", show(&sent)),
             }),
@@ -160,8 +160,10 @@ impl Walker {
     /// Reports a violation at `at`: the only place a position is spelled out as strings.
     fn push(&mut self, rule: impl FnOnce(&FieldPath) -> String, severity: Severity, at: &Pos, reason: String) {
         let path = at.spell();
+        let rule = rule(&path);
+        let severity = crate::grounding::settle(&rule, severity);
         self.out.push(Violation {
-            rule: rule(&path),
+            rule,
             severity,
             at: path.at(),
             reason,
