@@ -53,6 +53,12 @@ fn carrier(site: &Site) -> Option<Vec<String>> {
             // "Optional But Mandatory For New Integration" does not state it for every client.
             r"!(?i)optional".into(),
         ]),
+        // An array item's or map value's type: only "Array of <type>" states it.
+        Locus::Type { field, item } if !std::ptr::eq(item, &field.value) => match (&field.value.kind, &item.kind) {
+            (Kind::Array(_), Kind::Str) => Some(vec![r"(?i)tags:.*array of string".into()]),
+            (Kind::Array(_), Kind::Object(_)) => Some(vec![r"(?i)tags:.*array of json".into()]),
+            _ => None,
+        },
         Locus::Type { item, .. } => match item.kind {
             Kind::Str | Kind::JsonString(_) => Some(vec![r"Tags:.*\b[Ss]tring".into()]),
             Kind::Bool => Some(vec![r"(?i)tags:.*\bboolean".into()]),
@@ -110,6 +116,14 @@ fn format_words(f: Format) -> Option<&'static str> {
         Format::DateDdmmyyyy => r"ddmmyyyy",
         Format::DayOfMonth => return None,
     })
+}
+
+/// `line` without the field's own name (a label `- **Vpa**:` does not state a VPA format).
+fn without(line: &str, name: &str) -> String {
+    Regex::new(&format!("(?i){}", regex::escape(name)))
+        .unwrap()
+        .replace_all(line, "")
+        .into_owned()
 }
 
 /// Every pattern matches `text`, and no `!`-prefixed pattern does.
@@ -174,7 +188,7 @@ fn find_quote(site: &Site, texts: &BTreeMap<&str, Text>) -> Option<Quote> {
         } else {
             format!("{label_line} … {line}")
         };
-        if matches_all(&patterns, &line) {
+        if matches_all(&patterns, &without(&line, &name)) {
             return Some(Quote {
                 file: file.to_string(),
                 quote: joined,
@@ -258,7 +272,11 @@ fn check(rule: &Rule, q: &Quote, site: Option<&Site>) -> Option<String> {
         return Some("no mechanical carrier for this kind of rule: give `carries`".into());
     };
     let last = q.quote.rsplit(" … ").next().unwrap_or("");
-    if !matches_all(&patterns, last) {
+    let last = match seed_name(site) {
+        Some(name) => without(last, &name),
+        None => last.to_string(),
+    };
+    if !matches_all(&patterns, &last) {
         return Some(format!("the quote does not carry the constraint ({patterns:?})"));
     }
     if let Some(name) = seed_name(site) {
