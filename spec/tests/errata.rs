@@ -8,7 +8,16 @@ use regex::Regex;
 use upi_spec::{Severity, catalogue};
 
 const PREFIXES: &[&str] = &[
-    "ec.", "merchant.", "payu.", "tpap.", "deeplink.", "juspay.", "tpv.", "transport.", "crypto.", "consumer.",
+    "ec.",
+    "merchant.",
+    "payu.",
+    "tpap.",
+    "deeplink.",
+    "juspay.",
+    "tpv.",
+    "transport.",
+    "crypto.",
+    "consumer.",
 ];
 
 /// `(erratum, rule ID, stated severity)` for every rule ID (or sample file name: the caller tells
@@ -63,11 +72,17 @@ fn errata() -> String {
 fn every_rule_an_erratum_cites_exists_with_the_severity_it_states() {
     let rules: BTreeMap<String, Severity> = catalogue::all().into_iter().map(|r| (r.id, r.severity)).collect();
     let cited = citations(&errata());
-    assert!(cited.len() > 100, "the parser finds the errata's rule IDs ({})", cited.len());
+    assert!(
+        cited.len() > 100,
+        "the parser finds the errata's rule IDs ({})",
+        cited.len()
+    );
     let mut bad = Vec::new();
     for (erratum, id, stated) in &cited {
         // A file name or sample name (`ec.txns.request.old-upi-intent.curl`) is not a rule.
-        let sample = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../golden/seeds").join(id);
+        let sample = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../golden/seeds")
+            .join(id);
         if !rules.contains_key(id) && sample.exists() {
             continue;
         }
@@ -82,7 +97,12 @@ fn every_rule_an_erratum_cites_exists_with_the_severity_it_states() {
             }
         }
     }
-    assert!(bad.is_empty(), "{} errata citations disagree with the catalogue:\n{}", bad.len(), bad.join("\n"));
+    assert!(
+        bad.is_empty(),
+        "{} errata citations disagree with the catalogue:\n{}",
+        bad.len(),
+        bad.join("\n")
+    );
 }
 
 /// The parser catches a renamed rule and a contradicting severity.
@@ -94,5 +114,9 @@ fn the_check_catches_a_missing_rule_and_a_wrong_severity() {
     let rules: BTreeMap<String, Severity> = catalogue::all().into_iter().map(|r| (r.id, r.severity)).collect();
     assert!(!rules.contains_key(&cited[0].1));
     assert_eq!(cited[1].2, Some(Severity::Must));
-    assert_ne!(rules.get(&cited[1].1), Some(&Severity::Must), "txnid's limit is not stated: should");
+    assert_ne!(
+        rules.get(&cited[1].1),
+        Some(&Severity::Must),
+        "txnid's limit is not stated: should"
+    );
 }

@@ -68,21 +68,37 @@ fn carrier(site: &Site) -> Option<Vec<String>> {
         },
         Locus::Json { .. } => any(&[r"stringified\s*json"]),
         // The body's own syntax: the seed names the media type or prints the body's encoding.
-        Locus::Syntax | Locus::RootType if site.rule.ends_with(".form") => {
-            any(&[r"x-www-form-urlencoded", r"--data-urlencode", r"multipart/form-data", r"--form\b"])
-        }
+        Locus::Syntax | Locus::RootType if site.rule.ends_with(".form") => any(&[
+            r"x-www-form-urlencoded",
+            r"--data-urlencode",
+            r"multipart/form-data",
+            r"--form\b",
+        ]),
         Locus::Syntax | Locus::RootType => any(&[r"application/json", r"tags:.*\bjson\b"]),
-        Locus::Echo(_) => any(&[r"as passed in (the )?request", r"same as (sent |passed )?in (the )?request"]),
+        Locus::Echo(_) => any(&[
+            r"as passed in (the )?request",
+            r"same as (sent |passed )?in (the )?request",
+        ]),
         Locus::Check { check, .. } => match &check.constraint {
             Constraint::MaxLen(n) => Some(vec![format!(r"\b{n}\b")]),
-            Constraint::MinLen(1) => any(&[r"non-?empty", r"not be empty", r"minimum length of 1\b", r"at least 1\b"]),
+            Constraint::MinLen(1) => any(&[
+                r"non-?empty",
+                r"not be empty",
+                r"minimum length of 1\b",
+                r"at least 1\b",
+            ]),
             Constraint::MinLen(n) => Some(vec![format!(r"\b{n}\b")]),
             Constraint::Enum(values) => Some(values.iter().map(|v| format!(r"\b{}\b", regex::escape(v))).collect()),
             Constraint::Const(v) => Some(vec![format!(r"(^|\W){}($|\W)", regex::escape(v))]),
             Constraint::MediaType(m) => Some(vec![format!("(?i){}", regex::escape(m))]),
             Constraint::MinItems(_) => any(&[r"at least", r"non-?empty", r"minimum"]),
             Constraint::NotPrefixed(p) => Some(vec![regex::escape(p)]),
-            Constraint::Charset(_) => any(&[r"alphanumeric", r"special char", r"characters? (are|is) not allowed", r"numeric"]),
+            Constraint::Charset(_) => any(&[
+                r"alphanumeric",
+                r"special char",
+                r"characters? (are|is) not allowed",
+                r"numeric",
+            ]),
             Constraint::Format(f) => format_words(*f).map(|w| vec![format!("(?i){w}")]),
         },
         _ => None,
@@ -247,7 +263,10 @@ fn check(rule: &Rule, q: &Quote, site: Option<&Site>) -> Option<String> {
         return Some("an empty quote part".into());
     }
     if !occurs_in_order(&text, &parts) {
-        return Some(format!("{:?} does not occur verbatim in {} (parts in order)", q.quote, q.file));
+        return Some(format!(
+            "{:?} does not occur verbatim in {} (parts in order)",
+            q.quote, q.file
+        ));
     }
     if q.file == "DOMAIN.md" && q.quote.contains("unverified") {
         return Some("quotes a DOMAIN.md item marked unverified".into());
@@ -261,7 +280,10 @@ fn check(rule: &Rule, q: &Quote, site: Option<&Site>) -> Option<String> {
         }
         let about = format!("{} {}", rule.id, rule.statement).to_lowercase();
         if !q.carries.iter().any(|c| about.contains(&c.to_lowercase())) {
-            return Some(format!("none of the carriers {:?} is in the rule's ID or statement", q.carries));
+            return Some(format!(
+                "none of the carriers {:?} is in the rule's ID or statement",
+                q.carries
+            ));
         }
         return None;
     }
@@ -306,7 +328,11 @@ fn occurs_in_order(text: &str, parts: &[String]) -> bool {
 }
 
 fn message_sites() -> BTreeMap<String, Site<'static>> {
-    messages::all().iter().flat_map(sites).map(|s| (s.rule.clone(), s)).collect()
+    messages::all()
+        .iter()
+        .flat_map(sites)
+        .map(|s| (s.rule.clone(), s))
+        .collect()
 }
 
 #[test]
@@ -327,7 +353,12 @@ fn every_must_rule_is_stated_by_a_verbatim_quote_that_carries_it() {
             }
         }
     }
-    assert!(bad.is_empty(), "{} must rules are not grounded:\n{}", bad.len(), bad.join("\n"));
+    assert!(
+        bad.is_empty(),
+        "{} must rules are not grounded:\n{}",
+        bad.len(),
+        bad.join("\n")
+    );
 }
 
 #[test]
@@ -345,7 +376,12 @@ fn every_stored_quote_names_a_catalogue_rule_and_holds() {
             }
         }
     }
-    assert!(bad.is_empty(), "{} stored quotes do not hold:\n{}", bad.len(), bad.join("\n"));
+    assert!(
+        bad.is_empty(),
+        "{} stored quotes do not hold:\n{}",
+        bad.len(),
+        bad.join("\n")
+    );
 }
 
 /// The law catches a fabricated or misattached quote: each broken entry is refused, naming why.
@@ -362,9 +398,15 @@ fn the_law_refuses_fabricated_quotes() {
         // Words the seed never prints.
         (good.quote.replace("35", "36"), "does not occur verbatim"),
         // Real seed words that do not carry the limit.
-        ("#### merchantRequestId: … - Tags: String, Mandatory".to_string(), "does not carry"),
+        (
+            "#### merchantRequestId: … - Tags: String, Mandatory".to_string(),
+            "does not carry",
+        ),
         // A real line about another field.
-        ("**Constraint:** Amount in two decimals. Decimals are mandatory.".to_string(), "does not carry"),
+        (
+            "**Constraint:** Amount in two decimals. Decimals are mandatory.".to_string(),
+            "does not carry",
+        ),
     ];
     for (quote, why) in broken {
         let q = Quote {

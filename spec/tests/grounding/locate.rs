@@ -65,10 +65,8 @@ impl Text {
                 // The span ends at the next sibling of the same kind (`## API Version: V2` after
                 // `## API Version: V3`), else at the next heading of its level or above that is
                 // not a document title.
-                let sibling = (i + 1..end).find(|&j| {
-                    heading_level(&self.lines[j]) == Some(l)
-                        && shape(&self.lines[j]) == word
-                });
+                let sibling =
+                    (i + 1..end).find(|&j| heading_level(&self.lines[j]) == Some(l) && shape(&self.lines[j]) == word);
                 end = sibling.unwrap_or_else(|| {
                     (i + 1..end)
                         .find(|&j| heading_level(&self.lines[j]).is_some_and(|m| m <= l && m > 1))
