@@ -12,7 +12,10 @@ use crate::rule::{Severity, Violation};
 
 /// Validates one document against its message model.
 pub fn validate(message: &Message, document: &Document) -> Vec<Violation> {
-    let mut walker = Walker { out: Vec::new() };
+    let mut walker = Walker {
+        out: Vec::new(),
+        declared: Vec::new(),
+    };
     let root = Pos::root(message.id);
     if let Some(headers) = &document.headers {
         let header_map: Map<String, Value> = headers
@@ -98,6 +101,10 @@ pub fn value_at<'v>(value: &'v Value, path: &[&str]) -> Option<&'v Value> {
 
 struct Walker {
     out: Vec<Violation>,
+    /// The model's severity of each reported violation (before the grounding law): whether a
+    /// value is broken for the cross rules does not change when its rule is only a `should`
+    /// for want of a quote.
+    declared: Vec<Severity>,
 }
 
 fn lookup<'v>(fields: &[Field], map: &'v Map<String, Value>, label: &str) -> Option<&'v Value> {
@@ -161,6 +168,7 @@ impl Walker {
     fn push(&mut self, rule: impl FnOnce(&FieldPath) -> String, severity: Severity, at: &Pos, reason: String) {
         let path = at.spell();
         let rule = rule(&path);
+        self.declared.push(severity);
         let severity = crate::grounding::settle(&rule, severity);
         self.out.push(Violation {
             rule,
@@ -295,7 +303,7 @@ impl Walker {
             },
             (kind, _) => self.push(|p| p.rule("type"), Severity::Must, path, wrong_type(kind.json_type())),
         }
-        self.out[before..].iter().all(|v| v.severity != Severity::Must)
+        self.declared[before..].iter().all(|s| *s != Severity::Must)
     }
 
     fn checks(&mut self, item: &Item, s: &str, path: &Pos) {
