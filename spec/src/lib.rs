@@ -29,6 +29,7 @@ pub mod model;
 pub mod openapi;
 pub mod path;
 pub mod read;
+pub mod readings;
 pub mod rule;
 pub mod schema;
 pub mod sites;
