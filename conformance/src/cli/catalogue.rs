@@ -127,8 +127,17 @@ fn show(id: &str, format: Format) -> Result<ExitCode> {
         }
         return Ok(ExitCode::from(2));
     };
+    // The readings of ambiguous seed sentences this rule's verdict depends on (ERRATA.md).
+    let readings: Vec<_> = upi_spec::readings::all()
+        .iter()
+        .filter(|r| r.rules.contains(&rule.id.as_str()))
+        .collect();
     match format {
-        Format::Json => outln!("{}", serde_json::to_string_pretty(rule)?),
+        Format::Json => {
+            let mut value = serde_json::to_value(rule)?;
+            value["readings"] = serde_json::to_value(&readings)?;
+            outln!("{}", serde_json::to_string_pretty(&value)?);
+        }
         Format::Text => {
             outln!("{}", rule.id);
             outln!("  statement: {}", rule.statement);
@@ -141,6 +150,10 @@ fn show(id: &str, format: Format) -> Result<ExitCode> {
                     outln!("  quote:     ({file}) \"{quote}\"");
                 }
                 other => outln!("  grounding: {other}"),
+            }
+            for r in &readings {
+                let default = if r.default { " (default)" } else { "" };
+                outln!("  reading:   {}{default}: {}", r.id, r.statement);
             }
         }
     }
