@@ -131,3 +131,18 @@ pub fn settle(rule: &str, declared: Severity) -> Severity {
         declared
     }
 }
+
+static DECLARED: LazyLock<BTreeMap<String, Severity>> = LazyLock::new(|| {
+    crate::messages::all()
+        .iter()
+        .flat_map(crate::sites::sites)
+        .map(|s| (s.rule, s.declared))
+        .collect()
+});
+
+/// The severity the message model declares for `rule` before the grounding law (`None` for a
+/// rule that is not a message rule). The reference server, which serves our reading, can refuse
+/// on it; the runner judges with the settled severity the validator reports.
+pub fn declared(rule: &str) -> Option<Severity> {
+    DECLARED.get(rule).copied()
+}

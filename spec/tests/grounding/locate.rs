@@ -28,9 +28,14 @@ fn label(line: &str) -> Option<(String, bool)> {
     ROW.captures(line).map(|c| (c[1].to_string(), false))
 }
 
-/// A heading's first word with digits blurred: `2.` and `3.` are siblings, `API` is `API`.
+/// A heading's kind, digits blurred: `2.` and `3.` are siblings, as are `API Version: V3` and `API Version: V2`.
+/// With a colon, the text before it (`API Version` is not `API Responses`).
 fn shape(line: &str) -> String {
-    let word = line.trim_start_matches('#').split_whitespace().next().unwrap_or("");
+    let text = line.trim_start_matches('#').trim();
+    let word = match text.split_once(':') {
+        Some((head, _)) => head,
+        None => text.split_whitespace().next().unwrap_or(""),
+    };
     word.chars().map(|c| if c.is_ascii_digit() { '0' } else { c }).collect()
 }
 
@@ -67,7 +72,13 @@ impl Text {
                 // not a document title.
                 let sibling =
                     (i + 1..end).find(|&j| heading_level(&self.lines[j]) == Some(l) && shape(&self.lines[j]) == word);
+                // The last member of a family (`API Version: Default`) runs to the end.
+                let family = self.lines[i].contains(':')
+                    && (0..i).any(|j| heading_level(&self.lines[j]) == Some(l) && shape(&self.lines[j]) == word);
                 end = sibling.unwrap_or_else(|| {
+                    if family {
+                        return end;
+                    }
                     (i + 1..end)
                         .find(|&j| heading_level(&self.lines[j]).is_some_and(|m| m <= l && m > 1))
                         .unwrap_or(end)
