@@ -123,7 +123,9 @@ fn hash_sign_verify_and_validate_print_no_secret() {
                 ],
                 curl.as_bytes(),
             ),
-            1,
+            // ec.orders rules rest on DOMAIN.md, not a seed: the bad amount is a `should`
+            // (a warning, exit 0); what this test judges is that no secret is printed.
+            0,
         );
     }
 }

@@ -280,7 +280,7 @@ fn must_rule_of(model: &str, rule_id: &str) -> bool {
     upi_spec::messages::find(model).is_some_and(|m| {
         upi_spec::catalogue::rules_of(m)
             .into_iter()
-            .any(|r| r.id == rule_id && r.severity == upi_spec::Severity::Must)
+            .any(|r| r.id == rule_id && upi_spec::grounding::declared(&r.id).unwrap_or(r.severity) == upi_spec::Severity::Must)
     })
 }
 

@@ -141,7 +141,9 @@ pub fn judge(message: &Message, document: &Document, fault: Option<&Fault>) -> R
     }
     match violations
         .into_iter()
-        .filter(|v| v.severity == Severity::Must)
+        // The reference server keeps the models' strict reading: it refuses every rule the model
+        // declares `must`, also those the catalogue reports as `should` for want of a seed quote.
+        .filter(|v| upi_spec::grounding::declared(&v.rule).unwrap_or(v.severity) == Severity::Must)
         .find(|v| !fault.is_some_and(|f| f.ignores(&v.rule)))
     {
         Some(v) => Err(Refusal::new(v.rule, v.at, v.reason)),

@@ -31,6 +31,7 @@ pub fn rules() -> Vec<Rule> {
         "IN-APP UPI with UI > 1. Get Session Token > Process Parameters",
     );
     let rule = |id: &str, statement: &str, severity| Rule {
+        grounding: crate::grounding::of(id, &source),
         id: id.to_string(),
         statement: statement.to_string(),
         severity,

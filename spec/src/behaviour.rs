@@ -11,8 +11,10 @@ use crate::source::{Source, seeds};
 const WHY: &str = "a rule about behaviour across requests; JSON Schema judges one document";
 
 fn rule(id: impl Into<String>, statement: impl Into<String>, severity: Severity, source: Source, scope: &str) -> Rule {
+    let id: String = id.into();
     Rule {
-        id: id.into(),
+        grounding: crate::grounding::of(&id, &source),
+        id,
         statement: statement.into(),
         severity,
         source,

@@ -26,6 +26,7 @@ pub fn rules_of(message: &Message) -> Vec<Rule> {
         .map(|site| {
             let schema = coverage(&site);
             Rule {
+                grounding: crate::grounding::of(&site.rule, &site.source),
                 id: site.rule,
                 statement: site.statement,
                 severity: site.severity,

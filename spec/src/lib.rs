@@ -22,12 +22,14 @@ pub mod format;
 #[doc(hidden)]
 pub mod fuzzing;
 pub mod generate;
+pub mod grounding;
 pub mod input;
 pub mod messages;
 pub mod model;
 pub mod openapi;
 pub mod path;
 pub mod read;
+pub mod readings;
 pub mod rule;
 pub mod schema;
 pub mod sites;

@@ -64,6 +64,8 @@ pub struct Rule {
     pub scope: String,
     /// Whether the generated JSON Schema enforces it.
     pub schema: SchemaCoverage,
+    /// What the rule rests on: the seed's words, our reasoning, or an unverified fact.
+    pub grounding: crate::grounding::Grounding,
 }
 
 /// A rule broken by a concrete input.

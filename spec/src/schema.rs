@@ -95,7 +95,10 @@ fn object(obj: &Obj, path: &FieldPath, extra: &mut Vec<NamedSchema>) -> Value {
         for name in field.key.names() {
             properties.insert((*name).to_string(), schema.clone());
         }
+        // Only a stated `must` presence is a schema requirement (see `crate::grounding`).
+        let stated = crate::grounding::settle(&child.rule("required"), field.presence_severity) == Severity::Must;
         match (field.presence, field.key) {
+            (Presence::Mandatory, _) if !stated => {}
             (Presence::Mandatory, Key::Name(n)) => required.push(json!(n)),
             (Presence::Mandatory, Key::OneOf { names, .. }) => {
                 all_of.push(json!({"anyOf": names.iter().map(|n| json!({"required": [n]})).collect::<Vec<_>>()}));
@@ -160,7 +163,10 @@ fn item(item_: &Item, path: &FieldPath, extra: &mut Vec<NamedSchema>, field: &Fi
     };
     let map = s.as_object_mut().expect("every item schema is an object");
     let mut patterns = Vec::new();
-    for check in item_.checks.iter().filter(|c| c.severity == Severity::Must) {
+    let stated = |c: &&crate::model::Check| {
+        crate::grounding::settle(&path.rule(c.constraint.suffix()), c.severity) == Severity::Must
+    };
+    for check in item_.checks.iter().filter(stated) {
         match (&check.constraint, &item_.kind) {
             (Constraint::MinLen(n), _) => {
                 map.insert("minLength".into(), json!(n));

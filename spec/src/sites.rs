@@ -87,8 +87,11 @@ pub struct Site<'m> {
     pub rule: String,
     /// Plain-language statement.
     pub statement: String,
-    /// `must` or `should`.
+    /// `must` or `should`, as reported: the model's severity settled by the grounding law
+    /// ([`crate::grounding::settle`]).
     pub severity: Severity,
+    /// The severity the model declares (before the grounding law).
+    pub declared: Severity,
     /// Where the rule is specified.
     pub source: Source,
     /// Whether the site is in the headers (else in the body, or the message as a whole).
@@ -216,10 +219,18 @@ impl<'m> Walk<'m> {
         schema: SchemaDoc,
         locus: Locus<'m>,
     ) {
+        let declared = severity;
+        let severity = crate::grounding::settle(&rule, declared);
+        let statement = if severity == declared {
+            statement
+        } else {
+            statement.replacen(" must ", " should ", 1)
+        };
         self.out.push(Site {
             rule,
             statement,
             severity,
+            declared,
             source,
             header,
             steps,

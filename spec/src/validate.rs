@@ -12,7 +12,10 @@ use crate::rule::{Severity, Violation};
 
 /// Validates one document against its message model.
 pub fn validate(message: &Message, document: &Document) -> Vec<Violation> {
-    let mut walker = Walker { out: Vec::new() };
+    let mut walker = Walker {
+        out: Vec::new(),
+        declared: Vec::new(),
+    };
     let root = Pos::root(message.id);
     if let Some(headers) = &document.headers {
         let header_map: Map<String, Value> = headers
@@ -71,8 +74,8 @@ pub fn check_echoes(response: &Message, request: &Document, answer: &Document) -
         match value_at(&answer.body, echo.response) {
             Some(got) if *got == sent => {}
             Some(got) => out.push(Violation {
+                severity: crate::grounding::settle(&id, Severity::Must),
                 rule: id,
-                severity: Severity::Must,
                 at: dotted,
                 reason: format!(
                     "the response repeats {} but the request sent {}",
@@ -81,8 +84,8 @@ pub fn check_echoes(response: &Message, request: &Document, answer: &Document) -
                 ),
             }),
             None => out.push(Violation {
+                severity: crate::grounding::settle(&id, Severity::Must),
                 rule: id,
-                severity: Severity::Must,
                 at: dotted,
                 reason: format!("the response omits the value the request sent ({})", show(&sent)),
             }),
@@ -98,6 +101,10 @@ pub fn value_at<'v>(value: &'v Value, path: &[&str]) -> Option<&'v Value> {
 
 struct Walker {
     out: Vec<Violation>,
+    /// The model's severity of each reported violation (before the grounding law): whether a
+    /// value is broken for the cross rules does not change when its rule is only a `should`
+    /// for want of a quote.
+    declared: Vec<Severity>,
 }
 
 fn lookup<'v>(fields: &[Field], map: &'v Map<String, Value>, label: &str) -> Option<&'v Value> {
@@ -160,8 +167,11 @@ impl Walker {
     /// Reports a violation at `at`: the only place a position is spelled out as strings.
     fn push(&mut self, rule: impl FnOnce(&FieldPath) -> String, severity: Severity, at: &Pos, reason: String) {
         let path = at.spell();
+        let rule = rule(&path);
+        self.declared.push(severity);
+        let severity = crate::grounding::settle(&rule, severity);
         self.out.push(Violation {
-            rule: rule(&path),
+            rule,
             severity,
             at: path.at(),
             reason,
@@ -293,7 +303,7 @@ impl Walker {
             },
             (kind, _) => self.push(|p| p.rule("type"), Severity::Must, path, wrong_type(kind.json_type())),
         }
-        self.out[before..].iter().all(|v| v.severity != Severity::Must)
+        self.declared[before..].iter().all(|s| *s != Severity::Must)
     }
 
     fn checks(&mut self, item: &Item, s: &str, path: &Pos) {

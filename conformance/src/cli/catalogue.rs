@@ -3,7 +3,7 @@
 use std::process::ExitCode;
 
 use anyhow::{Result, bail};
-use clap::Args;
+use clap::{Args, Subcommand};
 use serde_json::json;
 use upi_spec::model::{Direction, Encoding};
 use upi_spec::{catalogue, messages};
@@ -20,13 +20,31 @@ pub struct MessagesArgs {
 
 /// Arguments of `rules`.
 #[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true)]
 pub struct RulesArgs {
+    /// `show RULE_ID`: one rule in full.
+    #[command(subcommand)]
+    action: Option<RulesAction>,
     /// Only the rules of this message (or rule family, e.g. `deeplink`).
     #[arg(long)]
     message: Option<String>,
     /// Output format.
     #[arg(long, value_enum, default_value_t)]
     format: Format,
+}
+
+/// What `rules` does besides listing.
+#[derive(Debug, Subcommand)]
+pub enum RulesAction {
+    /// One rule in full: statement, severity, grounding, source section and quote. An unknown ID
+    /// exits 2 naming the closest IDs.
+    Show {
+        /// The rule ID, e.g. `payu.payment.request.txnid.max-length`.
+        id: String,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t)]
+        format: Format,
+    },
 }
 
 pub fn messages(args: &MessagesArgs) -> Result<ExitCode> {
@@ -65,6 +83,9 @@ pub fn messages(args: &MessagesArgs) -> Result<ExitCode> {
 }
 
 pub fn rules(args: &RulesArgs) -> Result<ExitCode> {
+    if let Some(RulesAction::Show { id, format }) = &args.action {
+        return show(id, *format);
+    }
     let mut rules = catalogue::all();
     if let Some(scope) = &args.message {
         rules.retain(|r| &r.scope == scope);
@@ -76,9 +97,64 @@ pub fn rules(args: &RulesArgs) -> Result<ExitCode> {
         Format::Json => outln!("{}", serde_json::to_string_pretty(&rules)?),
         Format::Text => {
             for r in &rules {
-                outln!("{} [{}] {}\n    source: {}", r.id, r.severity, r.statement, r.source);
+                outln!(
+                    "{} [{}] {}\n    source: {}\n    grounding: {}",
+                    r.id,
+                    r.severity,
+                    r.statement,
+                    r.source,
+                    r.grounding
+                );
             }
             outln!("{} rules", rules.len());
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `rules show ID`.
+fn show(id: &str, format: Format) -> Result<ExitCode> {
+    let rules = catalogue::all();
+    let Some(rule) = rules.iter().find(|r| r.id == id) else {
+        let mut near: Vec<(f64, &str)> = rules
+            .iter()
+            .map(|r| (strsim::normalized_levenshtein(id, &r.id), r.id.as_str()))
+            .collect();
+        near.sort_by(|a, b| b.0.total_cmp(&a.0));
+        eprintln!("unknown rule `{id}`; the closest IDs are:");
+        for (_, close) in near.iter().take(5) {
+            eprintln!("  {close}");
+        }
+        return Ok(ExitCode::from(2));
+    };
+    // The readings of ambiguous seed sentences this rule's verdict depends on (ERRATA.md).
+    let readings: Vec<_> = upi_spec::readings::all()
+        .iter()
+        .filter(|r| r.rules.contains(&rule.id.as_str()))
+        .collect();
+    match format {
+        Format::Json => {
+            let mut value = serde_json::to_value(rule)?;
+            value["readings"] = serde_json::to_value(&readings)?;
+            outln!("{}", serde_json::to_string_pretty(&value)?);
+        }
+        Format::Text => {
+            outln!("{}", rule.id);
+            outln!("  statement: {}", rule.statement);
+            outln!("  severity:  {}", rule.severity);
+            outln!("  scope:     {}", rule.scope);
+            outln!("  source:    {}", rule.source);
+            match &rule.grounding {
+                upi_spec::grounding::Grounding::Stated { file, quote } => {
+                    outln!("  grounding: stated");
+                    outln!("  quote:     ({file}) \"{quote}\"");
+                }
+                other => outln!("  grounding: {other}"),
+            }
+            for r in &readings {
+                let default = if r.default { " (default)" } else { "" };
+                outln!("  reading:   {}{default}: {}", r.id, r.statement);
+            }
         }
     }
     Ok(ExitCode::SUCCESS)

@@ -38,6 +38,7 @@ pub fn rules() -> Vec<Rule> {
     .concat()
     .into_iter()
     .map(|def| Rule {
+        grounding: crate::grounding::of(def.id, &def.source),
         id: def.id.to_owned(),
         statement: def.statement.to_owned(),
         severity: def.severity,

@@ -181,7 +181,8 @@ const NOT_SCHEMA: SchemaCoverage = SchemaCoverage::NotExpressible {
 /// cross-parameter, mapping and consistency rules.
 pub fn rules() -> Vec<Rule> {
     let mut out = Vec::new();
-    let rule = |id: String, statement: String, severity, source| Rule {
+    let rule = |id: String, statement: String, severity, source: crate::source::Source| Rule {
+        grounding: crate::grounding::of(&id, &source),
         id,
         statement,
         severity,

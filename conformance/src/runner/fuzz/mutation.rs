@@ -123,7 +123,8 @@ pub(super) fn make_case(target: &FuzzTarget, rng: &mut ChaCha8Rng, case_seed: u6
     if roll < 3 {
         return (Some(generate::valid(message, case_seed)), Mutation::Valid);
     }
-    if roll < 6 {
+    // A message with no `must` rule to break (all its rules are `should`) gets mutations instead.
+    if roll < 6 && !target.breakable.is_empty() {
         let rules = &target.breakable;
         let rule = rules[rng.random_range(0..rules.len())].clone();
         return (generate::breaking(message, &rule, case_seed), Mutation::Break { rule });
