@@ -131,6 +131,9 @@ pub struct Reproducer {
     pub status: Option<u16>,
     /// A curl command repeating the request (secrets as placeholders).
     pub curl: String,
+    /// The shard of the run that found it (`fuzz --shard`), absent for an unsharded run.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shard: Option<super::shard::Shard>,
 }
 
 /// Options of a fuzzing run.
@@ -150,6 +153,9 @@ pub struct FuzzOptions {
     pub out: Option<PathBuf>,
     /// Print a progress line to stderr every second.
     pub progress: bool,
+    /// The part of the case space this process runs ([`Shard::WHOLE`](super::shard::Shard::WHOLE):
+    /// all of it); `cases` is then the whole campaign's budget.
+    pub shard: super::shard::Shard,
 }
 
 /// The result of a fuzzing run.
@@ -209,7 +215,7 @@ pub async fn fuzz(config: RunConfig, target: String, options: &FuzzOptions) -> R
                 if deadline.is_some_and(|d| Instant::now() >= d) {
                     break;
                 }
-                let case = next.fetch_add(1, Ordering::Relaxed);
+                let case = options.shard.case_number(next.fetch_add(1, Ordering::Relaxed));
                 if options.cases.is_some_and(|n| case >= n) {
                     break;
                 }
@@ -221,7 +227,9 @@ pub async fn fuzz(config: RunConfig, target: String, options: &FuzzOptions) -> R
                     if !all.iter().any(|r| signature(r) == key) {
                         let shrunk = shrink(&mut executor, &apis, reproducer, deadline).await;
                         requests.fetch_add(shrunk.1, Ordering::Relaxed);
-                        all.push(shrunk.0);
+                        let mut shrunk_reproducer = shrunk.0;
+                        shrunk_reproducer.shard = (!options.shard.is_whole()).then_some(options.shard);
+                        all.push(shrunk_reproducer);
                         found.store(all.len(), Ordering::Relaxed);
                     }
                 }
@@ -264,7 +272,9 @@ pub async fn fuzz(config: RunConfig, target: String, options: &FuzzOptions) -> R
             written.push(path.display().to_string());
         }
     }
-    let cases = next.load(Ordering::Relaxed).min(options.cases.unwrap_or(u64::MAX));
+    let cases = options
+        .shard
+        .cases_below(next.load(Ordering::Relaxed), options.cases.unwrap_or(u64::MAX));
     let requests = requests.load(Ordering::Relaxed);
     Ok(FuzzReport {
         target,
@@ -280,15 +290,7 @@ pub async fn fuzz(config: RunConfig, target: String, options: &FuzzOptions) -> R
 
 /// Findings with the same first rule and mutation kind are one finding.
 fn signature(r: &Reproducer) -> (String, String, String) {
-    let kind = serde_json::to_value(&r.mutation)
-        .ok()
-        .and_then(|v| v["kind"].as_str().map(str::to_string))
-        .unwrap_or_default();
-    (
-        r.api.clone(),
-        kind,
-        r.findings.first().map(|f| f.rule.clone()).unwrap_or_default(),
-    )
+    super::shard::dedup_key(r)
 }
 
 fn slug(s: &str) -> String {
@@ -567,6 +569,7 @@ async fn attempt(
             request_line: x.request_line.clone(),
             status: x.status,
             curl: x.curl.clone(),
+            shard: None,
         }),
     ))
 }

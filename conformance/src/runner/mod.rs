@@ -14,6 +14,7 @@ pub mod judge;
 mod large_body;
 pub mod plan;
 pub mod receiver;
+pub mod shard;
 
 use std::time::Instant;
 
