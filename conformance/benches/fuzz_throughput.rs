@@ -73,6 +73,7 @@ fn live_fuzzer(c: &mut Criterion) {
                             workers,
                             out: None,
                             progress: false,
+                            shard: Default::default(),
                         };
                         let started = Instant::now();
                         let report = runtime

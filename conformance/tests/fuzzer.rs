@@ -83,6 +83,7 @@ async fn fuzz_against(fault: Option<&Fault>, cases: u64, timeout_ms: u64, out: O
         workers: 2,
         out,
         progress: false,
+        shard: Default::default(),
     };
     let report = fuzz(run_config(server.base_url(), timeout_ms), server.base_url(), &options)
         .await
@@ -114,6 +115,7 @@ async fn the_same_seed_twice_against_one_server_finds_nothing() {
         workers: 2,
         out: None,
         progress: false,
+        shard: Default::default(),
     };
     for run in 1..=2 {
         let report = fuzz(run_config(server.base_url(), 2_000), server.base_url(), &options)

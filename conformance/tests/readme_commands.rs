@@ -67,6 +67,16 @@ const SKIP: &[(&str, &str)] = &[
 /// README commands that exit non-zero on purpose, by prefix: (prefix, exit code, reason).
 const EXIT: &[(&str, i32, &str)] = &[
     (
+        "upi-conformance fuzz --shard",
+        1,
+        "each shard of the faulty-server campaign finds the fault",
+    ),
+    (
+        "upi-conformance fuzz-merge",
+        1,
+        "the merged findings of that campaign are not empty",
+    ),
+    (
         "upi-conformance audit golden/audit/ec-txns.har",
         1,
         "the capture holds a /txns request breaking two must rules, which audit reports",

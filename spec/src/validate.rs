@@ -109,8 +109,23 @@ struct Walker {
 
 fn lookup<'v>(fields: &[Field], map: &'v Map<String, Value>, label: &str) -> Option<&'v Value> {
     let field = fields.iter().find(|f| f.key.label() == label)?;
-    field.key.names().iter().find_map(|n| map.get(*n))
+    field.key.names().iter().find_map(|n| entry(map, n).map(|(_, v)| v))
 }
+
+/// A key's entry in an object. Small objects (most of a message's) are scanned: comparing a
+/// few short keys costs less than SipHashing the name, which `serde_json`'s map does on every
+/// lookup.
+#[inline]
+fn entry<'m>(map: &'m Map<String, Value>, name: &str) -> Option<(&'m String, &'m Value)> {
+    if map.len() <= SCAN_UP_TO {
+        map.iter().find(|(k, _)| k.as_str() == name)
+    } else {
+        map.get_key_value(name)
+    }
+}
+
+/// Objects with at most this many keys are scanned by [`entry`].
+const SCAN_UP_TO: usize = 16;
 
 fn type_name(v: &Value) -> &'static str {
     match v {
@@ -200,7 +215,7 @@ impl Walker {
         for field in fields {
             let label = field.key.label();
             let names = field.key.names();
-            let first = names.iter().find_map(|n| map.get_key_value(*n));
+            let first = names.iter().find_map(|n| entry(map, n));
             match (first, field.presence) {
                 (None, Presence::Mandatory | Presence::Recommended) => {
                     let p = child(path, label, label);
@@ -223,8 +238,15 @@ impl Walker {
                     );
                     invalid.push(label);
                 }
-                (Some(_), _) => {
-                    for (wire, value) in names.iter().filter_map(|n| map.get_key_value(*n)) {
+                (Some(found), _) => {
+                    // One name (most fields): the value is the one just found, no second lookup.
+                    let more = if names.len() > 1 { &names[1..] } else { &[][..] };
+                    let all = std::iter::once(found).chain(
+                        more.iter()
+                            .filter_map(|n| entry(map, n))
+                            .filter(|(w, _)| w.as_str() != found.0.as_str()),
+                    );
+                    for (wire, value) in all {
                         if field.nullable && value.is_null() {
                             continue;
                         }

@@ -9,6 +9,7 @@ use anyhow::Result;
 use clap::{Args, ValueEnum};
 use upi_conformance::runner::config::RunConfig;
 use upi_conformance::runner::fuzz::{FuzzOptions, fuzz, read_reproducer, replay};
+use upi_conformance::runner::shard::Shard;
 
 /// Arguments of `fuzz`.
 #[derive(Debug, Args)]
@@ -49,6 +50,11 @@ pub struct FuzzArgs {
     /// No progress bar on stderr.
     #[arg(long, short)]
     quiet: bool,
+    /// Run only shard I of N (`I/N`, 0-based): the case numbers k with k mod N = I. N
+    /// processes with the same `--seed` (and `--cases`, the campaign's total) run the cases one
+    /// process would, none twice; `fuzz-merge` joins their `--out` directories.
+    #[arg(long, value_name = "I/N")]
+    shard: Option<Shard>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -110,7 +116,8 @@ pub fn run_fuzz(args: FuzzArgs) -> Result<ExitCode> {
     let runtime = super::async_runtime()?;
     runtime.block_on(async move {
         let (target, _server) = super::run::target(&mut config, args.target.as_deref(), args.fault.as_deref()).await?;
-        eprintln!("upi-conformance fuzz: seed {seed}, {workers} workers, target {target}");
+        let shard = args.shard.unwrap_or_default();
+        eprintln!("upi-conformance fuzz: seed {seed}, shard {shard}, {workers} workers, target {target}");
         if let Some(unreachable) = super::run::unreachable(&config).await {
             eprintln!("error: target unreachable: {unreachable}");
             return Ok(ExitCode::from(3));
@@ -123,6 +130,7 @@ pub fn run_fuzz(args: FuzzArgs) -> Result<ExitCode> {
             workers,
             out: args.out.clone(),
             progress: !args.quiet && std::io::IsTerminal::is_terminal(&std::io::stderr()),
+            shard,
         };
         let report = fuzz(config, target, &options).await?;
         match args.format {
@@ -139,13 +147,14 @@ pub fn run_fuzz(args: FuzzArgs) -> Result<ExitCode> {
                     outln!("wrote {w}");
                 }
                 outln!(
-                    "fuzz: {} cases, {} requests in {:.1} s ({:.0} requests/s), {} findings, seed {}",
+                    "fuzz: {} cases, {} requests in {:.1} s ({:.0} requests/s), {} findings, seed {}, shard {}",
                     report.cases,
                     report.requests,
                     report.elapsed_ms as f64 / 1000.0,
                     report.requests_per_second,
                     report.findings.len(),
-                    report.seed
+                    report.seed,
+                    shard
                 );
             }
         }

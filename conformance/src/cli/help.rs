@@ -105,6 +105,14 @@ const HELP: &[(&str, &[&str], &str)] = &[
         "0 nothing found; 1 findings; 2 usage or configuration error; 3 target unreachable",
     ),
     (
+        "fuzz-merge",
+        &[
+            "upi-conformance fuzz-merge findings-0 findings-1 --output findings",
+            "upi-conformance fuzz-merge shard-*/ --format json",
+        ],
+        "0 no findings in any directory; 1 findings; 2 unreadable directory or a file that is not a reproducer",
+    ),
+    (
         "replay",
         &[
             "upi-conformance replay findings/finding-000.json --target http://127.0.0.1:18080",

@@ -34,6 +34,7 @@ mod client_test;
 mod completions;
 mod deeplink;
 mod fuzz;
+mod fuzz_merge;
 mod hash;
 mod help;
 mod input;
@@ -97,6 +98,8 @@ enum Command {
     Fuzz(fuzz::FuzzArgs),
     /// Re-send a reproducer written by `fuzz` and re-judge the answer.
     Replay(fuzz::ReplayArgs),
+    /// Merge the findings directories of sharded `fuzz --shard` runs, one reproducer per finding.
+    FuzzMerge(fuzz_merge::FuzzMergeArgs),
     /// Judge captured traffic (HAR, or JSON lines of TPAP payloads) against the models.
     Audit(audit::AuditArgs),
     /// Write a shell completion script (bash, zsh, fish, elvish, powershell) to standard output.
@@ -136,6 +139,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Audit(args) => audit::run(&args),
         Command::Fuzz(args) => fuzz::run_fuzz(args),
         Command::Replay(args) => fuzz::run_replay(args),
+        Command::FuzzMerge(args) => fuzz_merge::run(&args),
         Command::Completions(args) => completions::completions(&args),
         Command::Man(args) => completions::man(&args),
         Command::Tpap(args) => tpap::run(args),

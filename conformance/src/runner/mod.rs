@@ -16,6 +16,7 @@ pub mod outcome;
 pub mod plan;
 pub mod receiver;
 pub mod session;
+pub mod shard;
 
 use std::time::{Duration, Instant};
 

@@ -42,6 +42,9 @@ pub struct FuzzOptions {
     pub out: Option<PathBuf>,
     /// Show a progress bar with the time left on stderr (drawn on a terminal only).
     pub progress: bool,
+    /// The part of the case space this process runs ([`Shard::WHOLE`](crate::runner::shard::Shard::WHOLE):
+    /// all of it); `cases` is then the whole campaign's budget.
+    pub shard: crate::runner::shard::Shard,
 }
 
 /// The result of a fuzzing run.
@@ -101,7 +104,7 @@ pub async fn fuzz(config: RunConfig, target: String, options: &FuzzOptions) -> R
                 if deadline.is_some_and(|d| Instant::now() >= d) {
                     break;
                 }
-                let case = next.fetch_add(1, Ordering::Relaxed);
+                let case = options.shard.case_number(next.fetch_add(1, Ordering::Relaxed));
                 if options.cases.is_some_and(|n| case >= n) {
                     break;
                 }
@@ -113,7 +116,9 @@ pub async fn fuzz(config: RunConfig, target: String, options: &FuzzOptions) -> R
                     if !all.iter().any(|r| signature(r) == key) {
                         let shrunk = shrink(&executor, &apis, reproducer, deadline).await;
                         requests.fetch_add(shrunk.1, Ordering::Relaxed);
-                        all.push(shrunk.0);
+                        let mut shrunk_reproducer = shrunk.0;
+                        shrunk_reproducer.shard = (!options.shard.is_whole()).then_some(options.shard);
+                        all.push(shrunk_reproducer);
                         found.store(all.len(), Ordering::Relaxed);
                     }
                 }
@@ -152,7 +157,9 @@ pub async fn fuzz(config: RunConfig, target: String, options: &FuzzOptions) -> R
             written.push(path.display().to_string());
         }
     }
-    let cases = next.load(Ordering::Relaxed).min(options.cases.unwrap_or(u64::MAX));
+    let cases = options
+        .shard
+        .cases_below(next.load(Ordering::Relaxed), options.cases.unwrap_or(u64::MAX));
     let requests = requests.load(Ordering::Relaxed);
     Ok(FuzzReport {
         target,
@@ -300,6 +307,7 @@ pub(super) async fn attempt(
             request_line: x.request_line.clone(),
             status: x.status,
             curl: x.curl.clone(),
+            shard: None,
         }),
     ))
 }

@@ -44,19 +44,14 @@ pub struct Reproducer {
     pub status: Option<u16>,
     /// A curl command repeating the request (secrets as placeholders).
     pub curl: String,
+    /// The shard of the run that found it (`fuzz --shard`), absent for an unsharded run.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shard: Option<crate::runner::shard::Shard>,
 }
 
 /// Findings with the same first rule and mutation kind are one finding.
 pub(super) fn signature(r: &Reproducer) -> (String, String, String) {
-    let kind = serde_json::to_value(&r.mutation)
-        .ok()
-        .and_then(|v| v["kind"].as_str().map(str::to_string))
-        .unwrap_or_default();
-    (
-        r.api.clone(),
-        kind,
-        r.findings.first().map(|f| f.rule.clone()).unwrap_or_default(),
-    )
+    crate::runner::shard::dedup_key(r)
 }
 
 pub(super) fn slug(s: &str) -> String {
