@@ -126,9 +126,17 @@ mod tests {
         pairs.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect()
     }
 
+    /// A family, the posted look-alike, and the sequence name it is read as (`Ok`) or refused
+    /// for resembling (`Err`).
+    type Case = (
+        HashFamily,
+        &'static [(&'static str, &'static str)],
+        Result<&'static str, &'static str>,
+    );
+
     #[test]
     fn sdk_spellings_are_renamed_others_refused() {
-        let cases: &[(HashFamily, &[(&str, &str)], Result<&str, &str>)] = &[
+        let cases: &[Case] = &[
             (
                 HashFamily::Response,
                 &[("additionalCharges", "5")],
