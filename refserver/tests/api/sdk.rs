@@ -54,6 +54,24 @@ async fn basic_auth_without_the_colon_is_accepted_with_a_warning() {
     assert_eq!(w.len(), 1, "{w:?}");
     assert!(w[0].starts_with("server.ec.basic-auth.colon; "), "{w:?}");
 
+    // The same warning is in the client report, with severity `warning`.
+    let report: serde_json::Value = server
+        .http
+        .get(server.url("/sandbox/report"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let noted = report["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|e| e["violations"].as_array().unwrap().iter())
+        .any(|v| v["rule"] == "server.ec.basic-auth.colon" && v["severity"] == "warning");
+    assert!(noted, "{report:#}");
+
     let exact = order_with_auth(&server, &unique("exact"), &b64("test_api_key:")).await;
     assert_eq!(exact.status, 200);
     assert!(warnings(&exact).is_empty());
