@@ -175,3 +175,39 @@ pub fn judge(message: &Message, document: &Document, fault: Option<&Fault>) -> R
 pub fn text<'d>(document: &'d Document, name: &str) -> &'d str {
     document.body.get(name).and_then(Value::as_str).unwrap_or("")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A `/txns` form missing `merchant_id` and with `payment_method_type` other than UPI breaks
+    /// two `must` rules: one refusal carries both, and its message names both.
+    #[test]
+    fn every_must_violation_is_in_the_one_refusal() {
+        let model = crate::models::get(crate::models::EC_TXNS_REQUEST);
+        let mut document = Document::body(serde_json::json!({
+            "order_id": "o1",
+            "payment_method_type": "CARD",
+            "payment_method": "UPI",
+            "redirect_after_payment": "true",
+            "format": "json",
+        }));
+        document.headers = Some(vec![
+            ("content-type".into(), "application/x-www-form-urlencoded".into()),
+            ("x-routing-id".into(), "c1".into()),
+        ]);
+        let refusal = judge(model, &document, None).unwrap_err();
+        let ids = refusal.rule_ids();
+        assert_eq!(ids.len(), 2, "{ids:?}");
+        assert!(
+            ids.iter().any(|r| r.starts_with("ec.txns.request.merchant_id.")),
+            "{ids:?}"
+        );
+        assert!(
+            ids.iter()
+                .any(|r| r.starts_with("ec.txns.request.payment_method_type.")),
+            "{ids:?}"
+        );
+        assert!(ids.iter().all(|r| refusal.message().contains(r.as_str())));
+    }
+}
