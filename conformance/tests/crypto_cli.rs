@@ -193,3 +193,108 @@ fn signature_payload_signature_breaks_on_a_trailing_newline() {
     with_newline.push(b'\n');
     assert_eq!(verify(&with_newline).status.code(), Some(1));
 }
+
+/// The SDK field-name vectors (`golden/vectors/payu_sdk_field_names.json`, hashes computed with
+/// sha512sum): `additionalCharges` is hashed in the `additional_charges` slot, and the answer is
+/// never the hash without it (the CLI before this change printed that one).
+#[test]
+fn hash_reads_payus_sdk_field_names() {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../golden/vectors/payu_sdk_field_names.json");
+    let vectors: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let salt = vectors["salt"].as_str().unwrap();
+    let tests = vectors["tests"].as_array().unwrap();
+    assert!(tests.len() >= 3);
+    for case in tests {
+        let kind = case["kind"].as_str().unwrap();
+        let mut args = vec!["hash".to_owned(), kind.to_owned(), "--salt".to_owned(), salt.to_owned()];
+        for (name, value) in case["fields"].as_object().unwrap() {
+            args.extend(["--field".to_owned(), format!("{name}={}", value.as_str().unwrap())]);
+        }
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let output = run(&args, b"");
+        let want = case["hash"].as_str().unwrap();
+        assert_eq!(output.status.code(), Some(0), "tcId {}", case["tcId"]);
+        assert_eq!(
+            stdout(&output),
+            format!("{want}\n"),
+            "tcId {}: {}",
+            case["tcId"],
+            case["comment"]
+        );
+        let sdk_spelling = case["fields"].get("additionalCharges").is_some();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(
+            stderr.contains("read `additionalCharges` as `additional_charges`"),
+            sdk_spelling,
+            "{stderr}"
+        );
+        let explained = run(&[&args[..], &["--explain"]].concat(), b"");
+        assert!(
+            stdout(&explained).contains(&format!("hashed string: {}", case["hashed"].as_str().unwrap())),
+            "tcId {}: {}",
+            case["tcId"],
+            stdout(&explained)
+        );
+    }
+}
+
+/// A look-alike of a hashed field that no PayU SDK is known to use is refused, naming it.
+#[test]
+fn hash_refuses_look_alike_field_names() {
+    for (kind, field, canonical) in [
+        ("payu-response", "productInfo=Book", "productinfo"),
+        ("payu-request", "AdditionalCharges=10.00", "additional_charges"),
+        ("payu-request", "udf_1=x", "udf1"),
+    ] {
+        let output = run(
+            &[
+                "hash",
+                kind,
+                "--salt",
+                "s",
+                "--field",
+                "key=k",
+                "--field",
+                "txnid=t",
+                "--field",
+                "amount=1",
+                "--field",
+                "status=success",
+                "--field",
+                field,
+            ],
+            b"",
+        );
+        let out = stdout(&output);
+        let sent = field.split('=').next().unwrap();
+        assert_eq!(output.status.code(), Some(1), "{out}");
+        assert!(
+            out.starts_with("invalid: ")
+                && out.contains(&format!("`{sent}`"))
+                && out.contains(&format!("`{canonical}`")),
+            "{out}"
+        );
+    }
+    // Both spellings with different values: refused, naming both.
+    let output = run(
+        &[
+            "hash",
+            "payu-response",
+            "--salt",
+            "s",
+            "--field",
+            "key=k",
+            "--field",
+            "txnid=t",
+            "--field",
+            "status=success",
+            "--field",
+            "additionalCharges=1",
+            "--field",
+            "additional_charges=2",
+        ],
+        b"",
+    );
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stdout(&output).contains("both posted"), "{}", stdout(&output));
+}

@@ -361,8 +361,24 @@ pub async fn record(State(report): State<Arc<ClientReport>>, request: Request, n
             (response, CURRENT.with(|c| c.take()))
         })
         .await;
+    let mut response = response;
+    add_warning_headers(&mut response, &noted);
     report.add(summary, response.status().as_u16(), noted);
     response
+}
+
+/// One `x-upi-conformance-warning: RULE; text` header per warning noted (`crate::sdk_compat`),
+/// the text cut to visible ASCII.
+fn add_warning_headers(response: &mut Response, noted: &[Violation]) {
+    for v in noted.iter().filter(|v| v.severity == crate::sdk_compat::WARNING) {
+        let text: String = format!("{}; {}", v.rule, v.reason)
+            .chars()
+            .map(|c| if c == ' ' || c.is_ascii_graphic() { c } else { '?' })
+            .collect();
+        if let Ok(value) = axum::http::HeaderValue::from_str(&text) {
+            response.headers_mut().append(crate::sdk_compat::WARNING_HEADER, value);
+        }
+    }
 }
 
 /// `GET /sandbox/report`: the report so far.

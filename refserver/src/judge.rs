@@ -22,6 +22,8 @@ pub struct Refusal {
     pub at: String,
     /// What is wrong.
     pub reason: String,
+    /// The other rules the same request breaks, all reported in the same answer.
+    pub more: Vec<Refusal>,
 }
 
 impl Refusal {
@@ -31,14 +33,28 @@ impl Refusal {
             rule: rule.into(),
             at: at.into(),
             reason: reason.into(),
+            more: Vec::new(),
         };
         crate::client_report::note(&refusal.rule, "refused", &refusal.at, &refusal.reason);
         refusal
     }
 
-    /// The one-line message an error body carries: `RULE: reason`.
+    /// The one-line message an error body carries: `RULE: reason`, and `; RULE: reason` for
+    /// every further rule the request breaks.
     pub fn message(&self) -> String {
-        format!("{}: {}", self.rule, self.reason)
+        std::iter::once(self)
+            .chain(&self.more)
+            .map(|r| format!("{}: {}", r.rule, r.reason))
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+
+    /// Every broken rule's ID, this refusal's first.
+    pub fn rule_ids(&self) -> Vec<String> {
+        std::iter::once(self)
+            .chain(&self.more)
+            .map(|r| r.rule.clone())
+            .collect()
     }
 
     /// Whether the rule is about a header.
@@ -132,21 +148,27 @@ pub fn lenient_form(pairs: Vec<(String, String)>) -> Value {
     Value::Object(map)
 }
 
-/// The first `must` violation of `document` against `message` that `fault` does not ignore.
-/// Every violation is noted in the client report first, not only the one that rejects.
+/// The `must` violations of `document` against `message` that `fault` does not ignore, all in
+/// one refusal (the first as its rule, the others in [`Refusal::more`]), so a client learns
+/// every broken rule from one answer. Every violation is noted in the client report first, not
+/// only those that reject.
 pub fn judge(message: &Message, document: &Document, fault: Option<&Fault>) -> Result<(), Refusal> {
     let violations = validate::validate(message, document);
     for v in &violations {
         crate::client_report::note(&v.rule, &v.severity.to_string(), &v.at, &v.reason);
     }
-    match violations
+    let mut rejecting = violations
         .into_iter()
         // The reference server keeps the models' strict reading: it refuses every rule the model
         // declares `must`, also those the catalogue reports as `should` for want of a seed quote.
         .filter(|v| upi_spec::grounding::declared(&v.rule).unwrap_or(v.severity) == Severity::Must)
-        .find(|v| !fault.is_some_and(|f| f.ignores(&v.rule)))
-    {
-        Some(v) => Err(Refusal::new(v.rule, v.at, v.reason)),
+        .filter(|v| !fault.is_some_and(|f| f.ignores(&v.rule)))
+        .map(|v| Refusal::new(v.rule, v.at, v.reason));
+    match rejecting.next() {
+        Some(mut first) => {
+            first.more = rejecting.collect();
+            Err(first)
+        }
         None => Ok(()),
     }
 }
@@ -154,4 +176,40 @@ pub fn judge(message: &Message, document: &Document, fault: Option<&Fault>) -> R
 /// A body field as text (form bodies hold only strings), empty when absent.
 pub fn text<'d>(document: &'d Document, name: &str) -> &'d str {
     document.body.get(name).and_then(Value::as_str).unwrap_or("")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A `/txns` form missing `merchant_id` and with `payment_method_type` other than UPI breaks
+    /// two `must` rules: one refusal carries both, and its message names both.
+    #[test]
+    fn every_must_violation_is_in_the_one_refusal() {
+        let model = crate::models::get(crate::models::EC_TXNS_REQUEST);
+        let mut document = Document::body(serde_json::json!({
+            "order_id": "o1",
+            "payment_method_type": "CARD",
+            "payment_method": "UPI",
+            "redirect_after_payment": "true",
+            "format": "json",
+        }));
+        document.headers = Some(vec![
+            ("content-type".into(), "application/x-www-form-urlencoded".into()),
+            ("x-routing-id".into(), "c1".into()),
+        ]);
+        let refusal = judge(model, &document, None).unwrap_err();
+        let ids = refusal.rule_ids();
+        assert_eq!(ids.len(), 2, "{ids:?}");
+        assert!(
+            ids.iter().any(|r| r.starts_with("ec.txns.request.merchant_id.")),
+            "{ids:?}"
+        );
+        assert!(
+            ids.iter()
+                .any(|r| r.starts_with("ec.txns.request.payment_method_type.")),
+            "{ids:?}"
+        );
+        assert!(ids.iter().all(|r| refusal.message().contains(r.as_str())));
+    }
 }

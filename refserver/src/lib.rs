@@ -34,6 +34,7 @@ mod payu;
 mod reply;
 mod sandbox;
 pub mod sandbox_tamper;
+pub mod sdk_compat;
 pub mod server;
 mod stats;
 mod store;

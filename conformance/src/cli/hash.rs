@@ -8,6 +8,7 @@ use std::process::ExitCode;
 use anyhow::{Context as _, Result, bail};
 use clap::{Args, ValueEnum};
 use upi_spec::crypto::payu_hash::{self, Preimage, SALT_PLACEHOLDER};
+use upi_spec::crypto::payu_names;
 use upi_spec::crypto::payu_sequence::{HashFamily, Slot};
 use upi_spec::crypto::tpv;
 
@@ -63,6 +64,24 @@ pub fn run(args: HashArgs) -> Result<ExitCode> {
     };
     let Some(salt) = input::salt(args.salt.as_deref(), args.salt_file.as_deref())? else {
         bail!("PayU hashes need --salt or --salt-file");
+    };
+    // PayU's SDKs post some hashed fields under their own names (`additionalCharges`): read
+    // those as the sequence names them, and refuse any other look-alike spelling rather than
+    // leave its value out of the hash.
+    let fields = match payu_names::canonical(family, &fields) {
+        Ok((fields, renamed)) => {
+            for r in renamed {
+                eprintln!(
+                    "note: read `{}` as `{}` (PayU SDK spelling; the documents name it `{}`)",
+                    r.sent, r.canonical, r.canonical
+                );
+            }
+            fields
+        }
+        Err(e) => {
+            outln!("invalid: {e}");
+            return Ok(ExitCode::from(1));
+        }
     };
     let preimage = match Preimage::new(family, &fields) {
         Ok(p) => p,

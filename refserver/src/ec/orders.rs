@@ -9,12 +9,12 @@ use axum::extract::State;
 use axum::http::header::AUTHORIZATION;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
-use base64::Engine as _;
 use serde_json::json;
 use upi_spec::read::Syntax;
 
-use super::{INVALID_INPUT, UNAUTHENTICATED, error, refused};
+use super::{INVALID_INPUT, UNAUTHENTICATED, refuse, refused, rules};
 use crate::judge::{judge, read_request, text};
+use crate::sdk_compat::{BasicKey, basic_key};
 use crate::server::AppState;
 use crate::{ids, models, reply};
 
@@ -26,9 +26,10 @@ pub async fn create(State(app): State<AppState>, headers: HeaderMap, body: Bytes
     let config = &app.config;
     let unchecked = headers.get(AUTHORIZATION).is_none() && config.ignores(AUTHORIZATION_REQUIRED);
     if !unchecked && !authenticated(&headers, &config.ec.api_key) {
-        return error(
+        return refuse(
             StatusCode::UNAUTHORIZED,
             UNAUTHENTICATED,
+            rules::BASIC_AUTH,
             "HTTP Basic authentication with the API key as user name is required",
             config.fault.as_ref(),
         );
@@ -45,9 +46,10 @@ pub async fn create(State(app): State<AppState>, headers: HeaderMap, body: Bytes
     let order_id = text(&document, "order_id");
     let amount = text(&document, "amount");
     if !app.store.create_order(order_id, amount) {
-        return error(
+        return refuse(
             StatusCode::BAD_REQUEST,
             INVALID_INPUT,
+            rules::NEW_ORDER_ID,
             &format!("an order with order_id {order_id:?} already exists"),
             config.fault.as_ref(),
         );
@@ -65,22 +67,13 @@ pub async fn create(State(app): State<AppState>, headers: HeaderMap, body: Bytes
     )
 }
 
-/// Whether `Authorization` is `Basic base64(api_key:)`.
+/// Whether `Authorization` is `Basic base64(api_key:)`, or `Basic base64(api_key)` as Juspay's
+/// Node SDK sends it (accepted with a warning, `crate::sdk_compat`).
 fn authenticated(headers: &HeaderMap, api_key: &str) -> bool {
-    let Some(value) = headers.get(AUTHORIZATION).and_then(|v| v.to_str().ok()) else {
-        return false;
-    };
-    let Some((scheme, credentials)) = value.trim().split_once(' ') else {
-        return false;
-    };
-    if !scheme.eq_ignore_ascii_case("basic") {
-        return false;
-    }
-    base64::engine::general_purpose::STANDARD
-        .decode(credentials.trim())
-        .ok()
-        .and_then(|raw| String::from_utf8(raw).ok())
-        .is_some_and(|pair| pair == format!("{api_key}:"))
+    headers
+        .get(AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|value| basic_key(value, api_key) != BasicKey::Wrong)
 }
 
 #[cfg(test)]
@@ -96,6 +89,7 @@ mod tests {
             authenticated(&h, "test_api_key")
         };
         assert!(with("Basic dGVzdF9hcGlfa2V5Og==")); // test_api_key:
+        assert!(with("Basic dGVzdF9hcGlfa2V5")); // test_api_key (Node SDK, with a warning)
         assert!(!with("Basic dGVzdF9hcGlfa2V5OnB3")); // test_api_key:pw
         assert!(!with("Bearer dGVzdF9hcGlfa2V5Og=="));
         assert!(!with("Basic !!!"));

@@ -8,7 +8,7 @@ use axum::response::Response;
 use serde_json::json;
 use upi_spec::read::Syntax;
 
-use super::{INVALID_REQUEST, error, refused};
+use super::{INVALID_REQUEST, refuse, refused, rules};
 use crate::amount::{one_rupee_more, two_decimals};
 use crate::fault::Fault;
 use crate::judge::{judge, read_request, text};
@@ -19,11 +19,14 @@ use crate::{ids, models, reply};
 /// The amount the `txns-accept-unknown-order` fault charges for an order it never saw.
 const UNKNOWN_ORDER_AMOUNT: &str = "1.00";
 
+/// The model's format rule of `redirect_after_payment` (the one Python's `True` relaxes).
+const REDIRECT_FORMAT: &str = "ec.txns.request.redirect_after_payment.format";
+
 /// Handles `POST /txns`.
 pub async fn pay(State(app): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
     let config = &app.config;
     let model = models::get(models::EC_TXNS_REQUEST);
-    let document = match read_request(
+    let mut document = match read_request(
         model,
         &headers,
         &body,
@@ -34,14 +37,16 @@ pub async fn pay(State(app): State<AppState>, headers: HeaderMap, body: Bytes) -
         Ok(d) => d,
         Err(refusal) => return refused(&refusal, config.fault.as_ref()),
     };
+    crate::sdk_compat::python_bool(&mut document, "redirect_after_payment", REDIRECT_FORMAT);
     if let Err(refusal) = judge(model, &document, config.fault.as_ref()) {
         return refused(&refusal, config.fault.as_ref());
     }
     let merchant_id = text(&document, "merchant_id");
     if merchant_id != config.ec.merchant_id {
-        return error(
+        return refuse(
             StatusCode::BAD_REQUEST,
             INVALID_REQUEST,
+            rules::KNOWN_MERCHANT,
             &format!("merchant_id {merchant_id:?} is not this merchant account"),
             config.fault.as_ref(),
         );
@@ -56,7 +61,13 @@ pub async fn pay(State(app): State<AppState>, headers: HeaderMap, body: Bytes) -
                 OrderProblem::AlreadyPaid => "Order already paid",
                 OrderProblem::TimedOut => "Order timed out",
             };
-            return error(StatusCode::BAD_REQUEST, INVALID_REQUEST, message, config.fault.as_ref());
+            return refuse(
+                StatusCode::BAD_REQUEST,
+                INVALID_REQUEST,
+                rules::ORDER_PAYABLE,
+                message,
+                config.fault.as_ref(),
+            );
         }
     };
     let mut amount = two_decimals(&order_amount);

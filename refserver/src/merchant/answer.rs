@@ -32,11 +32,17 @@ pub mod codes {
     pub const INTERNAL_SERVER_ERROR: &str = "INTERNAL_SERVER_ERROR";
 }
 
-/// A FAILURE answer: no payload, the refusal's rule ID first in `responseMessage`.
+/// A FAILURE answer: no payload, the refusal's rule ID first in `responseMessage`, and the ID of
+/// every rule the request broke in `ruleIds`.
 pub fn failure(status: StatusCode, code: &str, refusal: &Refusal) -> Response {
     reply::json(
         status,
-        &json!({"status": "FAILURE", "responseCode": code, "responseMessage": refusal.message()}),
+        &json!({
+            "status": "FAILURE",
+            "responseCode": code,
+            "responseMessage": refusal.message(),
+            "ruleIds": refusal.rule_ids(),
+        }),
     )
 }
 

@@ -1,12 +1,14 @@
 //! The guard of every `postservice.php` command: the merchant key must be the configured one
 //! and the command hash `sha512(key|command|var1|salt)` must verify.
 
+use upi_spec::crypto::RuleError;
 use upi_spec::crypto::payu_hash::{self, PayuHashError};
 use upi_spec::crypto::payu_sequence::HashFamily;
 use upi_spec::input::Document;
 
 use super::fields;
 use crate::config::PayuCredentials;
+use crate::judge::Refusal;
 
 /// Why a command is not accepted.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -23,6 +25,14 @@ impl Denial {
         match self {
             Denial::UnknownKey => "Merchant is not authorized to use PayU API",
             Denial::BadHash(_) => "Invalid Hash.",
+        }
+    }
+
+    /// The refusal naming the broken rule (noted in the client report).
+    pub fn refusal(&self) -> Refusal {
+        match self {
+            Denial::UnknownKey => Refusal::new("server.payu.known-key", "key", self.msg()),
+            Denial::BadHash(e) => Refusal::new(e.rule_id(), "hash", e.to_string()),
         }
     }
 }

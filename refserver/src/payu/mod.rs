@@ -34,3 +34,9 @@ pub fn fields(document: &Document) -> BTreeMap<String, String> {
 pub fn status_zero(msg: &str) -> Value {
     serde_json::json!({"status": 0, "msg": msg})
 }
+
+/// [`status_zero`] for a refusal: `rule_ids` names every rule the request broke (an extra field
+/// beside PayU's `status` and `msg`).
+pub fn refused_zero(msg: &str, refusal: &crate::judge::Refusal) -> Value {
+    serde_json::json!({"status": 0, "msg": msg, "rule_ids": refusal.rule_ids()})
+}

@@ -24,7 +24,7 @@ use crate::{ids, models, reply};
 pub async fn start(State(app): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
     let config = &app.config;
     let model = models::get(models::PAYU_PAYMENT_REQUEST);
-    let document = match read_request(
+    let mut document = match read_request(
         model,
         &headers,
         &body,
@@ -35,8 +35,12 @@ pub async fn start(State(app): State<AppState>, headers: HeaderMap, body: Bytes)
         Ok(d) => d,
         Err(refusal) => return rejected(&refusal, None, config.fault.as_ref()),
     };
+    let names = crate::sdk_compat::payu_field_names(&mut document, HashFamily::Request);
     let txnid = text(&document, "txnid");
     let txn = Some(txnid).filter(|t| !t.is_empty());
+    if let Err(refusal) = names {
+        return rejected(&refusal, txn, config.fault.as_ref());
+    }
     if let Err(refusal) = judge(model, &document, config.fault.as_ref()) {
         return rejected(&refusal, txn, config.fault.as_ref());
     }
@@ -112,7 +116,7 @@ pub async fn start(State(app): State<AppState>, headers: HeaderMap, body: Bytes)
     )
 }
 
-/// The HTTP 400 `payu.payment.error` answer.
+/// The HTTP 400 `payu.payment.error` answer; `metaData.ruleIds` names every broken rule.
 fn rejected(refusal: &Refusal, txnid: Option<&str>, fault: Option<&Fault>) -> Response {
     reply::model_json(
         models::PAYU_PAYMENT_ERROR,
@@ -120,6 +124,7 @@ fn rejected(refusal: &Refusal, txnid: Option<&str>, fault: Option<&Fault>) -> Re
         &json!({
             "metaData": {
                 "message": refusal.message(),
+                "ruleIds": refusal.rule_ids(),
                 "referenceId": null,
                 "statusCode": null,
                 "txnId": txnid.map_or(Value::Null, |t| Value::String(t.to_owned())),

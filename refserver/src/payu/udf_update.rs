@@ -6,7 +6,7 @@ use serde_json::{Value, json};
 
 use super::command_hash;
 use super::form_data::CommandForm;
-use super::status_zero;
+use super::refused_zero;
 use crate::fault::Fault;
 use crate::judge::{judge, text};
 use crate::models;
@@ -17,22 +17,23 @@ pub fn answer(app: &App, form: &CommandForm) -> Value {
     let model = models::get(models::PAYU_UDF_UPDATE_REQUEST);
     let document = match form.document(model, app.config.fault.as_ref()) {
         Ok(d) => d,
-        Err(refusal) => return status_zero(&refusal.message()),
+        Err(refusal) => return refused_zero(&refusal.message(), &refusal),
     };
     if let Err(refusal) = judge(model, &document, app.config.fault.as_ref()) {
         if refusal.is_missing() || refusal.at == "var1" {
-            return status_zero("Parameter missing");
+            return refused_zero("Parameter missing", &refusal);
         }
-        return status_zero(&refusal.message());
+        return refused_zero(&refusal.message(), &refusal);
     }
     let accept_mismatch = app.config.has(Fault::AcceptBadUdfUpdateHash);
     if let Err(denial) = command_hash::check(&document, &app.config.payu, accept_mismatch) {
-        return status_zero(denial.msg());
+        return refused_zero(denial.msg(), &denial.refusal());
     }
     let txnid = text(&document, "var1");
     let udfs = ["var2", "var3", "var4", "var5", "var6"].map(|v| text(&document, v).to_owned());
     if !app.store.update_udfs(txnid, &udfs) {
-        return status_zero("Invalid TXN ID");
+        let refusal = crate::judge::Refusal::new("server.payu.known-txnid", "var1", "Invalid TXN ID");
+        return refused_zero("Invalid TXN ID", &refusal);
     }
     let [udf1, udf2, udf3, udf4, udf5] = udfs;
     json!({

@@ -6,7 +6,7 @@ use serde_json::{Map, Value, json};
 
 use super::command_hash;
 use super::form_data::CommandForm;
-use super::status_zero;
+use super::refused_zero;
 use crate::amount::two_decimals;
 use crate::fault::Fault;
 use crate::judge::{judge, text};
@@ -19,16 +19,16 @@ pub fn answer(app: &App, form: &CommandForm) -> Value {
     let model = models::get(models::PAYU_VERIFY_REQUEST);
     let document = match form.document(model, app.config.fault.as_ref()) {
         Ok(d) => d,
-        Err(refusal) => return status_zero(&refusal.message()),
+        Err(refusal) => return refused_zero(&refusal.message(), &refusal),
     };
     if let Err(refusal) = judge(model, &document, app.config.fault.as_ref()) {
         if refusal.is_missing() {
-            return status_zero("Parameter missing");
+            return refused_zero("Parameter missing", &refusal);
         }
-        return status_zero(&refusal.message());
+        return refused_zero(&refusal.message(), &refusal);
     }
     if let Err(denial) = command_hash::check(&document, &app.config.payu, false) {
-        return status_zero(denial.msg());
+        return refused_zero(denial.msg(), &denial.refusal());
     }
     let txnids: Vec<&str> = text(&document, "var1").split('|').collect();
     let mut found = 0;

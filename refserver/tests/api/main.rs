@@ -10,4 +10,5 @@ mod hostile;
 mod payu;
 mod register_intent;
 mod robustness;
+mod sdk;
 mod stats;

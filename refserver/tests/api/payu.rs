@@ -165,11 +165,17 @@ async fn commands_check_the_hash_and_the_txnid() {
     start_payment(&server, &payment_form(&txnid)).await;
     let bad = verify_payment(&server, &txnid, &"0".repeat(128)).await;
     assert_eq!(bad.status, 200);
-    assert_eq!(bad.json, serde_json::json!({"status": 0, "msg": "Invalid Hash."}));
+    assert_eq!(
+        bad.json,
+        serde_json::json!({"status": 0, "msg": "Invalid Hash.", "rule_ids": ["payu.hash.command.mismatch"]})
+    );
     assert_valid("payu.verify-payment.response", &bad.json);
 
     let bad = udf_update(&server, &txnid, &command_hash("udf_update", "other")).await;
-    assert_eq!(bad.json, serde_json::json!({"status": 0, "msg": "Invalid Hash."}));
+    assert_eq!(
+        bad.json,
+        serde_json::json!({"status": 0, "msg": "Invalid Hash.", "rule_ids": ["payu.hash.command.mismatch"]})
+    );
     assert_valid("payu.udf-update.error", &bad.json);
 
     let unknown = udf_update(&server, "nope", &command_hash("udf_update", "nope")).await;

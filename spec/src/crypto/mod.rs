@@ -12,6 +12,7 @@ pub mod freshness;
 pub mod jws;
 pub mod keys;
 pub mod payu_hash;
+pub mod payu_names;
 pub mod payu_sequence;
 pub mod response_signature;
 pub mod rsa_sig;
