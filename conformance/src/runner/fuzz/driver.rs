@@ -273,6 +273,9 @@ pub(super) async fn attempt(
                     | Mutation::WrongSignature
                     | Mutation::StaleTimestamp
             ));
+    // A request that breaks only `should` rules (our inference, not the seed's words) may be
+    // refused or accepted: a strict server and a lenient one are both seed-faithful.
+    let either = state_dependent || (!must_reject && judged.iter().any(|v| v.severity == Severity::Should));
     let base = executor.base(api.api)?;
     let mut request = api::to_request(api, message, &doc, &base, &config, Some(executor.signing_key()), None)?;
     raw_mutation(&mut request.body, message, mutation);
@@ -284,7 +287,7 @@ pub(super) async fn attempt(
         message,
         &doc,
         mutation,
-        (must_reject, state_dependent),
+        (must_reject, either),
         &judged,
         &x,
     );

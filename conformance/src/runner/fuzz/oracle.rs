@@ -51,7 +51,8 @@ pub(super) fn judge_case(
         };
         judge::rejection(api, &rule, x, &mut findings);
     } else if either && api.rejected(x.status, &x.response_bytes) {
-        // A state-dependent refusal: only its shape is judged.
+        // A state-dependent refusal, or one of a request breaking only `should` rules: only its
+        // shape is judged.
         let mut shape = Vec::new();
         judge::response_against(api.error, x, &mut shape);
         findings.extend(shape);
