@@ -105,6 +105,9 @@ impl FuzzTarget {
                 r.severity == Severity::Must
                     && !r.id.contains(".echo.")
                     && crate::runner::plan::not_over_http(&r.id).is_none()
+                    // Rules no document can break (the body's syntax rule: a raw-bytes matter,
+                    // covered by the BrokenEncoding mutation) would make a case send nothing.
+                    && generate::breaking(message, &r.id, 0).is_some()
             })
             .map(|r| r.id)
             .collect();
