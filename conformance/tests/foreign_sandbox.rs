@@ -254,3 +254,21 @@ async fn a_mis_mapped_sandbox_fails_or_skips_naming_the_mapping() {
         }
     }
 }
+
+/// The README's "Driving another sandbox" example is this test's mapping: the flow runs with the
+/// block as written (only the base URLs, which name no real host, are pointed here).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_readme_example_drives_the_foreign_sandbox() {
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../README.md")).unwrap();
+    let section = readme
+        .split("### Driving another sandbox")
+        .nth(1)
+        .expect("the README section");
+    let block = section
+        .split("```toml\n")
+        .nth(1)
+        .and_then(|b| b.split("```").next())
+        .expect("its TOML example");
+    let case = flow_through_foreign_sandbox(block).await;
+    assert_eq!(case.outcome, Outcome::Pass, "{}", described(&case));
+}
