@@ -76,6 +76,10 @@ pub struct RunArgs {
     /// with the reason "run deadline reached".
     #[arg(long, value_parser = humantime::parse_duration)]
     deadline: Option<std::time::Duration>,
+    /// Who completes payments in the sandbox: `api` (its control API, mapped by `[sandbox]`),
+    /// `manual` (you: the run prints the txnid and waits for Enter) or `off` (flows skipped).
+    #[arg(long, value_parser = ["api", "manual", "off"])]
+    sandbox: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -122,6 +126,9 @@ pub fn run_command(args: RunArgs) -> Result<ExitCode> {
         Some(path) => RunConfig::from_file(path)?,
         None => RunConfig::default(),
     };
+    if let Some(mode) = &args.sandbox {
+        config.sandbox.mode = mode.parse().map_err(anyhow::Error::msg)?;
+    }
     let versions = match args.api_version.as_str() {
         "all" => Vec::new(),
         "1" | "2" | "3" => vec![format!("v{}", args.api_version)],

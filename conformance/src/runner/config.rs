@@ -102,6 +102,8 @@ pub struct RunConfig {
     pub payu: PayuCredentials,
     /// Limits.
     pub limits: Limits,
+    /// How payments are completed in the sandbox (default: the reference server's control API).
+    pub sandbox: super::sandbox::SandboxConfig,
 }
 
 /// Base URL per API.
@@ -116,7 +118,7 @@ pub struct Targets {
     pub merchant: Option<String>,
     /// PayU (`/_payment`, `/merchant/postservice.php`).
     pub payu: Option<String>,
-    /// Sandbox control endpoints (reference server only).
+    /// The sandbox control API (`[sandbox]` maps its endpoints; default: the reference server's).
     pub sandbox: Option<String>,
 }
 
@@ -258,6 +260,7 @@ impl RunConfig {
             *path = PathBuf::from(resolve(field, &text, None, &env)?);
         }
         config.limits.check()?;
+        config.sandbox.check()?;
         Ok(config)
     }
 
@@ -300,7 +303,7 @@ pub enum Api {
     Merchant,
     /// PayU.
     Payu,
-    /// The reference server's sandbox control.
+    /// The sandbox control API (mapped by `[sandbox]`).
     Sandbox,
 }
 

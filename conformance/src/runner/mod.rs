@@ -15,6 +15,7 @@ pub mod judge;
 pub mod outcome;
 pub mod plan;
 pub mod receiver;
+pub mod sandbox;
 pub mod session;
 pub mod shard;
 

@@ -19,7 +19,12 @@ pub struct Receiver {
 impl Receiver {
     /// Starts a receiver on `127.0.0.1:0`.
     pub async fn start() -> std::io::Result<Receiver> {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+        Receiver::bind(SocketAddr::from(([127, 0, 0, 1], 0))).await
+    }
+
+    /// Starts a receiver on `addr` (a fixed one when the sandbox's callback URL is set by hand).
+    pub async fn bind(addr: SocketAddr) -> std::io::Result<Receiver> {
+        let listener = tokio::net::TcpListener::bind(addr).await?;
         let addr = listener.local_addr()?;
         let (tx, rx) = mpsc::unbounded_channel();
         let app = Router::new().route(

@@ -31,6 +31,7 @@ use super::http::{Body, Client, Exchange, Request};
 use super::outcome::CaseError;
 use super::plan::Planned;
 use super::receiver::Receiver;
+use super::sandbox::Sandbox;
 
 /// What one case accumulates while it runs: its own random source (seeded from the run's seed
 /// and the case ID, so concurrent cases do not share one), its findings and its exchanges.
@@ -63,8 +64,11 @@ pub struct Session {
     wrong_key: Arc<RsaKeyPair>,
     merchant_public_pem: String,
     psp_key: PublicKey,
-    /// Whether the target has the reference server's sandbox control.
+    /// Whether payments can be completed in the sandbox (its control API answered the probe, or
+    /// a person completes them).
     pub sandbox: bool,
+    /// The sandbox adapter (`[sandbox]`).
+    sandbox_control: Sandbox,
     /// The callback receiver (started by the first case that needs it, held while it is used).
     receiver: Mutex<Option<Receiver>>,
     /// The PayU payment (txnid, mihpayid) the postservice cases update and verify, created once;
@@ -83,8 +87,9 @@ pub fn now_millis() -> u64 {
 impl Session {
     /// Loads keys, builds the client and probes the sandbox.
     pub async fn new(config: RunConfig, seed: u64) -> Result<Session> {
-        let read_key =
-            |path: &Path| crate::embedded::read_to_string(path).with_context(|| format!("reading key {}", path.display()));
+        let read_key = |path: &Path| {
+            crate::embedded::read_to_string(path).with_context(|| format!("reading key {}", path.display()))
+        };
         // Keys are read and checked by upi-spec; the runner signs with its own AWS-LC key pair.
         let read_signer = |path: &Path| -> Result<(PublicKey, Arc<RsaKeyPair>)> {
             let key = keys::private_key_from_pem(&read_key(path)?)?;
@@ -103,30 +108,20 @@ impl Session {
             config.limits.requests_per_second,
             config.secrets(),
         )?;
-        let mut session = Session {
+        let sandbox_control = Sandbox::probe(&config, &client).await;
+        let session = Session {
+            sandbox: sandbox_control.available(),
+            sandbox_control,
             client,
             seed,
             signing_key,
             wrong_key,
             merchant_public_pem,
             psp_key,
-            sandbox: false,
             receiver: Mutex::new(None),
             payment: Mutex::new(None),
             config,
         };
-        if let Some(base) = session.config.base(Api::Sandbox) {
-            let probe = session
-                .client
-                .send(&Request {
-                    method: "GET".into(),
-                    url: format!("{base}/sandbox/health"),
-                    headers: Vec::new(),
-                    body: Body::Empty,
-                })
-                .await;
-            session.sandbox = probe.status == Some(200) && probe.response_body.contains("sandbox");
-        }
         Ok(session)
     }
 
@@ -174,9 +169,19 @@ impl Session {
     pub(crate) async fn receiver(&self) -> Result<tokio::sync::MutexGuard<'_, Option<Receiver>>> {
         let mut guard = self.receiver.lock().await;
         if guard.is_none() {
-            *guard = Some(Receiver::start().await.context("starting the callback receiver")?);
+            let addr = self.config.sandbox.receiver;
+            *guard = Some(
+                Receiver::bind(addr)
+                    .await
+                    .with_context(|| format!("starting the callback receiver on {addr} ([sandbox] receiver)"))?,
+            );
         }
         Ok(guard)
+    }
+
+    /// The sandbox adapter.
+    pub(crate) fn sandbox_control(&self) -> &Sandbox {
+        &self.sandbox_control
     }
 
     /// The configured base URLs nothing accepts a TCP connection on.

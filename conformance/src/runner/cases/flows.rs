@@ -3,7 +3,6 @@
 //! its callback, verify_payment and udf_update). Each knows its name, title, rules and suite.
 
 use std::collections::BTreeMap;
-use std::time::Duration;
 
 use anyhow::Context as _;
 use serde_json::Value;
@@ -16,7 +15,6 @@ use upi_spec::read::{Syntax, read};
 use crate::runner::api::{self, ApiCase, Context};
 use crate::runner::case::Finding;
 use crate::runner::config::Api;
-use crate::runner::http::{Body, Request};
 use crate::runner::judge;
 use crate::runner::outcome::CaseError;
 use crate::runner::session::{Session, Trace, now_millis};
@@ -274,38 +272,17 @@ async fn verify_payment(session: &Session, txnid: &str, trace: &mut Trace) -> Re
     Ok(status)
 }
 
-fn form(pairs: &[(&str, &str)]) -> Body {
-    let mut ser = form_urlencoded::Serializer::new(String::new());
-    for (k, v) in pairs {
-        ser.append_pair(k, v);
-    }
-    Body::Bytes(ser.finish().into_bytes())
-}
-
 async fn callback_verify_udf(session: &Session, api: &ApiCase, trace: &mut Trace) -> Result<(), CaseError> {
-    if !session.sandbox {
-        return Err(CaseError::skip(
-            "the target has no sandbox control endpoint (GET /sandbox/health) to complete a payment",
-        ));
+    let sandbox = session.sandbox_control();
+    if let Some(why) = sandbox.absent() {
+        return Err(CaseError::skip(why.to_string()));
     }
     // The receiver is held for the whole flow: the callback URL is the target's, one at a time.
     let mut receiver = session.receiver().await?;
-    let callback_url = receiver.as_ref().map(|r| r.url()).unwrap_or_default();
-    let sandbox = session.base(Api::Sandbox)?;
-    let ct = vec![(
-        "content-type".to_string(),
-        "application/x-www-form-urlencoded".to_string(),
-    )];
-    let set = session
-        .client()
-        .send(&Request {
-            method: "POST".into(),
-            url: format!("{sandbox}/sandbox/payu/callback-url"),
-            headers: ct.clone(),
-            body: form(&[("url", &callback_url)]),
-        })
-        .await;
-    trace.exchanges.push(set);
+    let callback_url = sandbox.callback_url(&receiver.as_ref().map(|r| r.url()).unwrap_or_default());
+    sandbox
+        .pass_callback_url(session.client(), &callback_url, &mut trace.exchanges)
+        .await?;
     let (doc, pay) = session.send_valid(api, None, CALLBACK_DOCUMENT, false, trace).await?;
     trace.findings.extend(judge::transport(&pay));
     let accepted = pay.status == Some(200) && !api.rejected(pay.status, &pay.response_bytes);
@@ -330,29 +307,28 @@ async fn callback_verify_udf(session: &Session, api: &ApiCase, trace: &mut Trace
             format!("verify_payment says {before:?} for a payment _payment answered as pending"),
         ));
     }
-    let complete = session
-        .client()
-        .send(&Request {
-            method: "POST".into(),
-            url: format!("{sandbox}/sandbox/payu/complete"),
-            headers: ct.clone(),
-            body: form(&[("txnid", &txnid), ("status", "success")]),
-        })
-        .await;
-    trace.exchanges.push(complete);
+    let amount = doc.body.get("amount").and_then(Value::as_str).unwrap_or_default();
+    sandbox
+        .complete(session.client(), &txnid, amount, &mut trace.exchanges)
+        .await?;
     let received = match receiver.as_mut() {
-        Some(r) => r.next(Duration::from_secs(5)).await,
+        Some(r) => r.next(sandbox.callback_wait()).await,
         None => None,
     };
     drop(receiver);
     let Some(callback) = received else {
         trace.findings.push(Finding::must(
             "payu.callback.delivered",
-            "no S2S callback arrived within 5 s of completing the payment",
+            format!(
+                "no S2S callback arrived within {} ms of completing the payment ({})",
+                sandbox.callback_wait().as_millis(),
+                sandbox.completion_described()
+            ),
         ));
         return Ok(());
     };
     judge_callback(session, &callback, &txnid, &mut trace.findings)?;
+    sandbox.settled(session.client(), &txnid, &mut trace.exchanges).await?;
     let status = verify_payment(session, &txnid, trace).await?;
     if status.as_deref() != Some("success") {
         trace.findings.push(Finding::must(
