@@ -66,6 +66,7 @@ fn live_fuzzer(c: &mut Criterion) {
                         let mut config = RunConfig::default();
                         config.targets.base = Some(server.base_url());
                         let options = FuzzOptions {
+                            interrupt: None,
                             suites: Vec::new(),
                             seed: i,
                             cases: Some(cases),

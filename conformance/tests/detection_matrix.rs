@@ -33,6 +33,9 @@ async fn run_against(fault: Option<Fault>, only: Vec<String>, timeout_ms: u64) -
         progress: false,
         jobs: upi_conformance::runner::DEFAULT_JOBS,
         deadline: None,
+        failures: Default::default(),
+        max_timeouts: upi_conformance::runner::breaker::DEFAULT_MAX_TIMEOUTS,
+        interrupt: None,
     };
     let report = run(config, server.base_url(), &options, &Expectations::default())
         .await

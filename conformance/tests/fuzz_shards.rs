@@ -32,6 +32,7 @@ async fn run(fault: &Fault, shard: Shard, out: &Path) -> FuzzReport {
         out: Some(out.to_path_buf()),
         progress: false,
         shard,
+        interrupt: None,
     };
     let report = fuzz(config, server.base_url(), &options).await.unwrap();
     server.shutdown().await.unwrap();

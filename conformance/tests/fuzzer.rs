@@ -76,6 +76,7 @@ fn run_config(base: String, timeout_ms: u64) -> RunConfig {
 async fn fuzz_against(fault: Option<&Fault>, cases: u64, timeout_ms: u64, out: Option<PathBuf>) -> FuzzReport {
     let server = spawn(server_config(fault, timeout_ms)).await.unwrap();
     let options = FuzzOptions {
+        interrupt: None,
         suites: vec!["merchant-register-intent".into()],
         seed: 7,
         cases: Some(cases),
@@ -108,6 +109,7 @@ async fn replay_against(fault: Option<&Fault>, timeout_ms: u64, reproducer: &Rep
 async fn the_same_seed_twice_against_one_server_finds_nothing() {
     let server = spawn(server_config(None, 2_000)).await.unwrap();
     let options = FuzzOptions {
+        interrupt: None,
         suites: Vec::new(),
         seed: 11,
         cases: Some(600),

@@ -93,6 +93,8 @@ fn sample() -> Report {
             expected_failure: 1,
             unexpected_pass: 1,
         },
+        interrupted: false,
+        not_run: 0,
         unused_expectations: vec!["reject.nothing".into()],
         cases,
     }

@@ -114,6 +114,8 @@ pub fn run(args: &AuditArgs) -> Result<ExitCode> {
         elapsed_ms: 0,
         sandbox: false,
         totals,
+        interrupted: false,
+        not_run: 0,
         unused_expectations: Vec::new(),
         cases,
     };

@@ -1,6 +1,7 @@
 //! `fuzz` and `replay`: the live fuzzer against any target (or the embedded reference server),
 //! and the re-sending of a reproducer it wrote. Exit 0 nothing found, 1 findings (or, for
-//! `replay`, the finding reproduced), 2 usage errors, 3 target unreachable.
+//! `replay`, the finding reproduced), 2 usage errors, 3 target unreachable, 130 interrupted
+//! (Ctrl-C; the findings so far are printed and written first).
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -131,6 +132,7 @@ pub fn run_fuzz(args: FuzzArgs) -> Result<ExitCode> {
             out: args.out.clone(),
             progress: !args.quiet && std::io::IsTerminal::is_terminal(&std::io::stderr()),
             shard,
+            interrupt: Some(upi_conformance::runner::stop::Interrupt::on_ctrl_c()),
         };
         let report = fuzz(config, target, &options).await?;
         match args.format {
@@ -157,6 +159,14 @@ pub fn run_fuzz(args: FuzzArgs) -> Result<ExitCode> {
                     shard
                 );
             }
+        }
+        if report.interrupted {
+            super::style::print_error(&format!(
+                "interrupted: {} findings so far are reported{}",
+                report.findings.len(),
+                if report.written.is_empty() { "" } else { " and written" }
+            ));
+            return Ok(ExitCode::from(super::run::INTERRUPTED));
         }
         Ok(if report.findings.is_empty() {
             ExitCode::SUCCESS

@@ -94,7 +94,8 @@ const HELP: &[(&str, &[&str], &str)] = &[
         ],
         "0 no failure; 1 failures, an unexpected pass or a stale expectation; 2 usage or configuration \
          error (unknown suite, a glob or selection matching nothing, --fault with a live target, an \
-         API without a base URL, an unfilled expectation reason); 3 target unreachable",
+         API without a base URL, an unfilled expectation reason); 3 target unreachable; 130 \
+         interrupted (Ctrl-C: the partial reports are written first, marked interrupted)",
     ),
     (
         "fuzz",
@@ -102,7 +103,8 @@ const HELP: &[(&str, &[&str], &str)] = &[
             "upi-conformance fuzz --duration 60s --output findings/",
             "upi-conformance fuzz --target http://127.0.0.1:18080 --suite payu-intent --cases 1000 --seed 1",
         ],
-        "0 nothing found; 1 findings; 2 usage or configuration error; 3 target unreachable",
+        "0 nothing found; 1 findings; 2 usage or configuration error; 3 target unreachable; 130 \
+         interrupted (Ctrl-C: the findings so far are printed and written first)",
     ),
     (
         "fuzz-merge",

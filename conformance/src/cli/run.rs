@@ -1,6 +1,6 @@
 //! `run`: the conformance suite against the embedded reference server (no `--target`) or any
 //! live implementation. Exit codes: 0 no failures, 1 failures, 2 usage or config error,
-//! 3 target unreachable.
+//! 3 target unreachable, 130 interrupted (Ctrl-C; the partial reports are written first).
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -11,6 +11,7 @@ use upi_conformance::report;
 use upi_conformance::runner::config::RunConfig;
 use upi_conformance::runner::expect::{self, Expectations, Selection};
 use upi_conformance::runner::plan::{self, Planned};
+use upi_conformance::runner::stop::{FailureLimit, Interrupt};
 use upi_conformance::runner::{RunError, RunOptions, run};
 
 use super::choices;
@@ -80,7 +81,23 @@ pub struct RunArgs {
     /// `manual` (you: the run prints the txnid and waits for Enter) or `off` (flows skipped).
     #[arg(long, value_parser = ["api", "manual", "off"])]
     sandbox: Option<String>,
+    /// Stop starting cases after the first failing case (the rest are skipped with the reason
+    /// "fail-fast"; cases already running finish).
+    #[arg(long, conflicts_with = "max_failures")]
+    fail_fast: bool,
+    /// Stop starting cases after N failing cases (the rest are skipped with the reason
+    /// "max-failures N reached"). Known failures from `--expect` do not count.
+    #[arg(long, value_name = "N", value_parser = parse_jobs)]
+    max_failures: Option<usize>,
+    /// After K transport timeouts in a row on one base URL, send nothing more to it: one
+    /// `transport.timeout` finding reports the count and the remaining cases against it are
+    /// skipped ("target not answering: ..."). 0: never give up.
+    #[arg(long, value_name = "K", default_value_t = upi_conformance::runner::breaker::DEFAULT_MAX_TIMEOUTS)]
+    max_timeouts: usize,
 }
+
+/// The exit code of an interrupted run (128 + SIGINT, as shells report it).
+pub const INTERRUPTED: u8 = 130;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum ReportFormat {
@@ -185,6 +202,12 @@ pub fn run_command(args: RunArgs) -> Result<ExitCode> {
             progress: !args.quiet,
             jobs: args.jobs,
             deadline: args.deadline,
+            failures: FailureLimit {
+                max: if args.fail_fast { Some(1) } else { args.max_failures },
+                fail_fast: args.fail_fast,
+            },
+            max_timeouts: args.max_timeouts,
+            interrupt: Some(Interrupt::on_ctrl_c()),
         };
         let report = match run(config, target, &options, &expectations).await {
             Ok(r) => r,
@@ -237,6 +260,14 @@ pub fn run_command(args: RunArgs) -> Result<ExitCode> {
             }
             None if args.format == ReportFormat::Text => super::style::print_report(&rendered),
             None => out!("{rendered}"),
+        }
+        if report.interrupted {
+            super::style::print_error(&format!(
+                "interrupted: the reports hold the {} cases finished; {} planned cases did not run",
+                report.cases.len(),
+                report.not_run
+            ));
+            return Ok(ExitCode::from(INTERRUPTED));
         }
         if let Some(path) = &args.write_expect {
             let header = format!(

@@ -123,6 +123,8 @@ pub async fn run(config: &Config) -> Result<Report, ClientTestError> {
         elapsed_ms: u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
         sandbox: false,
         totals: totals_of(&cases),
+        interrupted: false,
+        not_run: 0,
         unused_expectations: Vec::new(),
         cases,
     })

@@ -206,6 +206,7 @@ pub fn render_with(report: &Report, ctx: &Context) -> String {
         elapsed => format!("{:.1}", report.elapsed_ms as f64 / 1000.0),
         version => env!("CARGO_PKG_VERSION"),
         failed => report.failed(),
+        interrupted => report.interrupted, not_run => report.not_run,
         cases => t.cases, pass => t.pass, fail => t.fail + t.unexpected_pass, warning => t.warning,
         skipped => t.skipped, expected_failure => t.expected_failure, unexpected_pass => t.unexpected_pass,
     };

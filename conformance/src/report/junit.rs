@@ -76,10 +76,17 @@ pub fn render_with(report: &Report, ctx: &Context) -> String {
                     ("seed".to_string(), report.seed.to_string()),
                     ("target".to_string(), clean(&report.target)),
                     ("version".to_string(), env!("CARGO_PKG_VERSION").to_string()),
+                    ("interrupted".to_string(), report.interrupted.to_string()),
                 ]);
                 s
             })
             .add_test_case(case);
+    }
+    if report.cases.is_empty() && report.interrupted {
+        // Interrupted before any case finished: one empty suite still carries the property.
+        let mut s = TestSuite::new("upi-conformance");
+        s.add_properties([("interrupted".to_string(), "true".to_string())]);
+        suites.insert("upi-conformance", s);
     }
     junit.add_test_suites(suites.into_values());
     junit.to_string().unwrap_or_else(|e| format!("<!-- {e} -->"))

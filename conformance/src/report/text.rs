@@ -118,6 +118,14 @@ pub fn render_with(report: &Report, verbose: bool, ctx: &Context) -> String {
     for p in &report.unused_expectations {
         let _ = writeln!(out, "\nnote: expectation {p:?} matched no case");
     }
+    if report.interrupted {
+        let _ = writeln!(
+            out,
+            "\nINTERRUPTED: this report holds the {} cases finished before Ctrl-C; {} planned cases did not run",
+            report.cases.len(),
+            report.not_run
+        );
+    }
     let t = &report.totals;
     let _ = writeln!(
         out,

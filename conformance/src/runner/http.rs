@@ -63,6 +63,10 @@ pub struct Exchange {
     pub error: Option<String>,
     /// Whether the error was a timeout.
     pub timed_out: bool,
+    /// Whether the request was not sent because its base stopped answering (see
+    /// [`super::breaker`]); not serialised.
+    #[serde(skip)]
+    pub not_sent: bool,
     /// Milliseconds until the response was read.
     pub elapsed_ms: u64,
     /// A curl command that repeats the request, secrets read from environment variables
@@ -172,6 +176,8 @@ pub struct Client {
     /// `governor`'s limiter, one request per `1/rate` seconds with no burst (none: unlimited).
     limiter: Option<governor::DefaultDirectRateLimiter>,
     secrets: Secrets,
+    /// Gives a base up after consecutive timeouts (none: never).
+    breaker: Option<std::sync::Arc<super::breaker::Breaker>>,
 }
 
 impl Client {
@@ -198,7 +204,13 @@ impl Client {
             max_body,
             limiter,
             secrets: Secrets::new(secrets.into_iter().map(Into::into).collect()),
+            breaker: None,
         })
+    }
+
+    /// Stops sending to a base once `breaker` gives it up (see [`super::breaker`]).
+    pub fn set_breaker(&mut self, breaker: std::sync::Arc<super::breaker::Breaker>) {
+        self.breaker = Some(breaker);
     }
 
     /// Masks secrets in a text.
@@ -251,6 +263,14 @@ impl Client {
     /// empty: see [`Client::render_request`]). The whole exchange (connect, headers, body) is
     /// bounded by the timeout, and at most the cap of body bytes is read.
     pub async fn send_unrendered(&self, request: &Request) -> Exchange {
+        if let Some(why) = self.breaker.as_ref().and_then(|b| b.refuses(&request.url)) {
+            return Exchange {
+                request_line: format!("{} {}", request.method, self.mask(&request.url)),
+                not_sent: true,
+                error: Some(why),
+                ..Exchange::default()
+            };
+        }
         if let Some(limiter) = &self.limiter {
             limiter.until_ready().await;
         }
@@ -269,6 +289,9 @@ impl Client {
                 "no complete answer within {} ms (connect, headers and body together)",
                 limit.as_millis()
             ));
+        }
+        if let Some(b) = &self.breaker {
+            b.record(&request.url, exchange.timed_out);
         }
         exchange.response_size = exchange.response_bytes.len() as u64;
         exchange.response_sha256 = hex::encode(Sha256::digest(&exchange.response_bytes));

@@ -5,6 +5,7 @@
 //! by [`crate::report`].
 
 pub mod api;
+pub mod breaker;
 pub mod case;
 pub mod cases;
 pub mod config;
@@ -18,6 +19,7 @@ pub mod receiver;
 pub mod sandbox;
 pub mod session;
 pub mod shard;
+pub mod stop;
 
 use std::time::{Duration, Instant};
 
@@ -48,6 +50,12 @@ pub struct RunOptions {
     pub jobs: usize,
     /// The whole run's deadline: cases not started by then are skipped.
     pub deadline: Option<Duration>,
+    /// Stop starting cases after this many failures (`--fail-fast`, `--max-failures`).
+    pub failures: stop::FailureLimit,
+    /// Consecutive timeouts on one base before its remaining cases are not sent (0: never).
+    pub max_timeouts: usize,
+    /// Stops the run where it is (Ctrl-C): the report holds the cases finished so far.
+    pub interrupt: Option<stop::Interrupt>,
 }
 
 /// The default of `--jobs`.
@@ -71,6 +79,10 @@ pub struct Report {
     pub sandbox: bool,
     /// Counts per outcome.
     pub totals: Totals,
+    /// Whether the run was interrupted (Ctrl-C): `cases` holds only the cases finished before.
+    pub interrupted: bool,
+    /// Planned cases neither finished nor skipped (not zero only when interrupted).
+    pub not_run: usize,
     /// Expectation patterns that matched no case.
     pub unused_expectations: Vec<String>,
     /// Every case.
@@ -152,39 +164,65 @@ pub async fn run(
         .into_iter()
         .filter(|c| selection.selects(c))
         .collect();
-    let session = session::Session::new(config, options.seed).await?;
+    let mut session = session::Session::new(config, options.seed).await?;
     let unreachable = session.reachable().await;
     if !unreachable.is_empty() {
         let list: Vec<String> = unreachable.iter().map(|(u, e)| format!("{u} ({e})")).collect();
         return Err(RunError::Unreachable(list.join(", ")));
     }
+    let breaker = std::sync::Arc::new(breaker::Breaker::new(options.max_timeouts));
+    session.set_breaker(breaker.clone());
     let progress = std::sync::Mutex::new(crate::progress::RunProgress::new(&planned, options.progress));
     let deadline = options.deadline.map(|d| started + d);
-    let session = &session;
-    let progress_ref = &progress;
+    let gate = stop::Gate::new(options.failures, expectations);
+    let finished: std::sync::Mutex<Vec<(usize, CaseResult)>> = std::sync::Mutex::new(Vec::new());
+    let (session, progress_ref, gate_ref, finished_ref) = (&session, &progress, &gate, &finished);
     // Independent cases run concurrently, at most `jobs` at once; each case (a flow's steps
     // included) runs in order inside its own future. Results come back in any order and are
-    // put back in plan order, so reports do not depend on timing.
-    let mut cases: Vec<(usize, CaseResult)> = futures_util::stream::iter(planned.iter().enumerate())
+    // put back in plan order, so reports do not depend on timing. Each result is kept as soon
+    // as it is in, so an interrupt loses only the cases still running.
+    let work = futures_util::stream::iter(planned.iter().enumerate())
         .map(|(i, p)| async move {
-            let result = if deadline.is_some_and(|d| Instant::now() >= d) {
-                cases::not_started(p, DEADLINE_REACHED)
+            let held_back = if deadline.is_some_and(|d| Instant::now() >= d) {
+                Some(DEADLINE_REACHED.to_string())
             } else {
-                session.run(p).await
+                gate_ref.closed()
             };
+            let result = match held_back {
+                Some(reason) => cases::not_started(p, &reason),
+                None => session.run(p).await,
+            };
+            gate_ref.count(&result);
             if let Ok(mut shown) = progress_ref.lock() {
                 shown.case_done(&result);
             }
             (i, result)
         })
         .buffer_unordered(options.jobs.max(1))
-        .collect()
-        .await;
+        .for_each(|done| {
+            if let Ok(mut f) = finished_ref.lock() {
+                f.push(done);
+            }
+            std::future::ready(())
+        });
+    let interrupted = match &options.interrupt {
+        Some(interrupt) => tokio::select! {
+            () = work => false,
+            () = interrupt.wait() => true,
+        },
+        None => {
+            work.await;
+            false
+        }
+    };
+    let mut cases = finished.into_inner().unwrap_or_default();
     cases.sort_by_key(|(i, _)| *i);
     let mut cases: Vec<CaseResult> = cases.into_iter().map(|(_, c)| c).collect();
+    let not_run = planned.len() - cases.len();
     if let Ok(shown) = progress.into_inner() {
         shown.finish();
     }
+    breaker::fold(&breaker, &mut cases);
     cases.retain(|c| selection.keeps(c));
     let unused_expectations = expectations.apply(&mut cases);
     Ok(Report {
@@ -194,6 +232,8 @@ pub async fn run(
         elapsed_ms: u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
         sandbox: session.sandbox,
         totals: totals_of(&cases),
+        interrupted,
+        not_run,
         unused_expectations,
         cases,
     })

@@ -17,6 +17,16 @@ pub enum CaseError {
     /// first rule fails with what happened.
     #[error("{0}")]
     Precondition(String),
+    /// Creating the state the case needs failed on the transport (a timeout, no answer, a 5xx):
+    /// the case reports that cause once, on its own rule, instead of failing its first rule.
+    /// Later cases needing the same state are skipped with the reason ([`CaseError::Skip`]).
+    #[error("{what}: {}", cause.message)]
+    Setup {
+        /// What could not be created (`POST /orders did not create the order the case needs`).
+        what: String,
+        /// The real cause, on its own rule (`transport.timeout`).
+        cause: Finding,
+    },
     /// The runner could not build or sign the request (a local problem, not the target's).
     #[error(transparent)]
     Local(#[from] anyhow::Error),
@@ -35,6 +45,11 @@ pub fn settle(result: Result<(), CaseError>, first_rule: &str, findings: &mut Ve
     match result {
         Ok(()) => None,
         Err(CaseError::Skip(reason)) => Some(reason),
+        Err(CaseError::Setup { what, mut cause }) => {
+            cause.message = format!("{what}: {}", cause.message);
+            findings.push(cause);
+            None
+        }
         Err(e @ (CaseError::Precondition(_) | CaseError::Local(_))) => {
             findings.push(Finding::must(first_rule, format!("could not run the case: {e:#}")));
             None
@@ -66,6 +81,27 @@ mod tests {
         assert_eq!(findings.len(), 1);
         assert_eq!(findings[0].rule, "first.rule");
         assert!(findings[0].message.contains("POST /orders"), "{}", findings[0].message);
+    }
+
+    #[test]
+    fn a_setup_failure_reports_its_cause_not_the_first_rule() {
+        let mut findings = Vec::new();
+        let reason = settle(
+            Err(CaseError::Setup {
+                what: "POST /orders did not create the order".into(),
+                cause: Finding::must("transport.timeout", "no complete answer within 2000 ms"),
+            }),
+            "first.rule",
+            &mut findings,
+        );
+        assert_eq!(reason, None);
+        assert_eq!(findings.len(), 1);
+        assert_eq!(findings[0].rule, "transport.timeout");
+        assert!(
+            findings[0].message.starts_with("POST /orders"),
+            "{}",
+            findings[0].message
+        );
     }
 
     #[test]

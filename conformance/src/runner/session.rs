@@ -74,6 +74,35 @@ pub struct Session {
     /// The PayU payment (txnid, mihpayid) the postservice cases update and verify, created once;
     /// or why it could not be (so concurrent cases do not each wait to fail the same way).
     payment: Mutex<Option<Result<(String, String), String>>>,
+    /// Why creating an order failed, once it has: the first case reports the cause, the cases
+    /// after it are skipped with this reason instead of failing the same way.
+    order_failed: std::sync::Mutex<Option<String>>,
+}
+
+/// The start of the skip reason of a case whose prerequisite state could not be created.
+pub const PREREQUISITE_FAILED: &str = "prerequisite failed";
+
+/// The early stop of a case whose prerequisite state (`what`) could not be created, the answer
+/// being `x`: the real cause on its own rule when the transport failed (a timeout, no answer, a
+/// 5xx), else a precondition on the case's first rule.
+fn setup_failure(what: &str, x: &Exchange) -> CaseError {
+    match super::judge::transport(x).into_iter().next() {
+        Some(cause) => CaseError::Setup {
+            what: what.to_string(),
+            cause,
+        },
+        None => CaseError::Precondition(match x.status {
+            Some(status) => format!("{what} (answered HTTP {status})"),
+            None => what.to_string(),
+        }),
+    }
+}
+
+/// The skip reason of the cases after the first whose prerequisite failed.
+fn prerequisite_skip(why: &str) -> CaseError {
+    CaseError::Skip(format!(
+        "{PREREQUISITE_FAILED}: {why} (reported once, by the first case that needed it)"
+    ))
 }
 
 /// Milliseconds since the Unix epoch.
@@ -120,6 +149,7 @@ impl Session {
             psp_key,
             receiver: Mutex::new(None),
             payment: Mutex::new(None),
+            order_failed: std::sync::Mutex::new(None),
             config,
         };
         Ok(session)
@@ -158,6 +188,11 @@ impl Session {
     /// The PSP's public key (verifies response signatures).
     pub fn psp_key(&self) -> &PublicKey {
         &self.psp_key
+    }
+
+    /// Stops sending to a base that `breaker` gives up (the unresponsive-target rule).
+    pub fn set_breaker(&mut self, breaker: Arc<super::breaker::Breaker>) {
+        self.client.set_breaker(breaker);
     }
 
     /// The HTTP client.
@@ -216,6 +251,9 @@ impl Session {
     }
 
     async fn create_order(&self, rng: &mut ChaCha8Rng, exchanges: &mut Vec<Exchange>) -> Result<String, CaseError> {
+        if let Some(why) = self.order_failed.lock().ok().and_then(|f| f.clone()) {
+            return Err(prerequisite_skip(&why));
+        }
         let order_id = api::unique_id(rng, "ORD", 20);
         let mut fields = serde_json::Map::new();
         fields.insert("order_id".into(), Value::String(order_id.clone()));
@@ -234,14 +272,22 @@ impl Session {
                 body: Body::Bytes(api::form_body(fields).into_bytes()),
             })
             .await;
-        let ok = x.status == Some(200);
-        exchanges.push(x);
-        if !ok {
-            return Err(CaseError::Precondition(
-                "POST /orders did not create the order the case needs".into(),
-            ));
+        if x.status == Some(200) {
+            exchanges.push(x);
+            return Ok(order_id);
         }
-        Ok(order_id)
+        let failure = setup_failure("POST /orders did not create the order the case needs", &x);
+        exchanges.push(x);
+        let mut failed = self
+            .order_failed
+            .lock()
+            .map_err(|_| CaseError::Local(anyhow::anyhow!("order state poisoned")))?;
+        if let Some(why) = failed.as_ref() {
+            // A concurrent case failed first and reports it.
+            return Err(prerequisite_skip(why));
+        }
+        *failed = Some(failure.to_string());
+        Err(failure)
     }
 
     /// A PayU payment to update and verify, created once per run: concurrent cases wait for the
@@ -254,7 +300,7 @@ impl Session {
         let mut payment = self.payment.lock().await;
         match payment.as_ref() {
             Some(Ok(p)) => return Ok(p.clone()),
-            Some(Err(why)) => return Err(CaseError::Precondition(why.clone())),
+            Some(Err(why)) => return Err(prerequisite_skip(why)),
             None => {}
         }
         let api = api::all()
@@ -277,12 +323,13 @@ impl Session {
             .unwrap_or_default()
             .to_string();
         let created = x.status == Some(200) && !mihpayid.is_empty();
-        exchanges.push(x);
         if !created {
-            let why = "_payment did not create the payment the case needs".to_string();
-            *payment = Some(Err(why.clone()));
-            return Err(CaseError::Precondition(why));
+            let failure = setup_failure("_payment did not create the payment the case needs", &x);
+            exchanges.push(x);
+            *payment = Some(Err(failure.to_string()));
+            return Err(failure);
         }
+        exchanges.push(x);
         *payment = Some(Ok((txnid.clone(), mihpayid.clone())));
         Ok((txnid, mihpayid))
     }

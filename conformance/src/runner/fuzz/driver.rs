@@ -45,6 +45,8 @@ pub struct FuzzOptions {
     /// The part of the case space this process runs ([`Shard::WHOLE`](crate::runner::shard::Shard::WHOLE):
     /// all of it); `cases` is then the whole campaign's budget.
     pub shard: crate::runner::shard::Shard,
+    /// Stops the run where it is (Ctrl-C): the report holds the findings so far.
+    pub interrupt: Option<crate::runner::stop::Interrupt>,
 }
 
 /// The result of a fuzzing run.
@@ -66,6 +68,8 @@ pub struct FuzzReport {
     pub findings: Vec<Reproducer>,
     /// Files written.
     pub written: Vec<String>,
+    /// Whether the run was interrupted (Ctrl-C): the findings are those shrunk before it.
+    pub interrupted: bool,
 }
 
 /// Runs the fuzzer against `config`'s target.
@@ -101,7 +105,9 @@ pub async fn fuzz(config: RunConfig, target: String, options: &FuzzOptions) -> R
         );
         workers.push(tokio::spawn(async move {
             loop {
-                if deadline.is_some_and(|d| Instant::now() >= d) {
+                if deadline.is_some_and(|d| Instant::now() >= d)
+                    || options.interrupt.as_ref().is_some_and(|i| i.fired())
+                {
                     break;
                 }
                 let case = options.shard.case_number(next.fetch_add(1, Ordering::Relaxed));
@@ -138,8 +144,32 @@ pub async fn fuzz(config: RunConfig, target: String, options: &FuzzOptions) -> R
         });
         (ticker, bar)
     });
-    for w in workers {
-        w.await.context("a fuzzing worker failed")?;
+    let interrupted = match &options.interrupt {
+        Some(interrupt) => {
+            let all = futures_util::future::join_all(workers.iter_mut());
+            tokio::select! {
+                done = all => {
+                    done.into_iter().collect::<Result<Vec<()>, _>>().context("a fuzzing worker failed")?;
+                    false
+                }
+                () = interrupt.wait() => true,
+            }
+        }
+        None => {
+            for w in workers.iter_mut() {
+                w.await.context("a fuzzing worker failed")?;
+            }
+            false
+        }
+    };
+    if interrupted {
+        // Stop the workers where they are (a finding being shrunk is lost; the ones kept stay).
+        for w in &workers {
+            w.abort();
+        }
+        for w in workers {
+            let _ = w.await;
+        }
     }
     if let Some((ticker, bar)) = progress {
         ticker.abort();
@@ -170,6 +200,7 @@ pub async fn fuzz(config: RunConfig, target: String, options: &FuzzOptions) -> R
         requests_per_second: requests as f64 / elapsed.as_secs_f64().max(1e-9),
         findings,
         written,
+        interrupted,
     })
 }
 pub(super) struct CaseOutcome {
