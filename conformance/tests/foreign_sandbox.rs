@@ -161,6 +161,9 @@ async fn flow_through_foreign_sandbox(config_text: &str) -> CaseResult {
         progress: false,
         jobs: 1,
         deadline: None,
+        failures: Default::default(),
+        max_timeouts: upi_conformance::runner::breaker::DEFAULT_MAX_TIMEOUTS,
+        interrupt: None,
     };
     let report = run(config, server.base_url(), &options, &Expectations::default())
         .await
