@@ -11,6 +11,7 @@ use rand::Rng;
 use serde_json::{Map, Value};
 use upi_spec::crypto::payu_hash;
 use upi_spec::crypto::payu_sequence::HashFamily;
+use upi_spec::id::MessageId;
 use upi_spec::input::Document;
 use upi_spec::model::api::{Credential, Derivation, Endpoint, Place, Service};
 use upi_spec::model::{Cross, Encoding, Message};
@@ -29,15 +30,15 @@ pub struct ApiCase {
     /// Which base URL.
     pub api: Api,
     /// Request model ID.
-    pub request: &'static str,
+    pub request: MessageId,
     /// Response model of an acceptance.
-    pub success: &'static str,
+    pub success: MessageId,
     /// Response model of a rejection.
-    pub error: &'static str,
+    pub error: MessageId,
     /// Path (the request model's; `{uri}` filled in at run time).
     pub path: &'static str,
     /// The error model when the request cannot be routed at all (PayU: no valid `command`).
-    pub unroutable_error: Option<&'static str>,
+    pub unroutable_error: Option<MessageId>,
     /// The endpoint's facts: refusal shape, context.
     pub facts: &'static Endpoint,
 }
@@ -58,9 +59,7 @@ pub fn all() -> Vec<ApiCase> {
                 request: e.request,
                 success: e.success,
                 error: e.error,
-                path: upi_spec::messages::find(e.request)
-                    .and_then(|m| m.endpoint)
-                    .map_or("", |ep| ep.path),
+                path: e.request.message().endpoint.map_or("", |ep| ep.path),
                 unroutable_error: e.unroutable_error,
                 facts: e,
             })

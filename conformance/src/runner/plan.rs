@@ -4,9 +4,11 @@
 //! case has a stable ID and lists the rule IDs it checks.
 
 use std::path::PathBuf;
+use upi_spec::messages::ids;
+use upi_spec::rule_ids as rules;
 
+use upi_spec::Severity;
 use upi_spec::sites::{Locus, sites};
-use upi_spec::{Severity, messages};
 
 use super::api::{self, ApiCase};
 use super::case::CaseKind;
@@ -123,11 +125,9 @@ pub fn plan(suites: &[String], versions: &[String], generated: usize) -> Vec<Pla
         {
             continue;
         }
-        let Some(request) = messages::find(api.request) else {
-            continue;
-        };
+        let request = api.request.message();
         let suite = api.name();
-        for sample in samples_of(api.request) {
+        for sample in samples_of(api.request.as_str()) {
             let name = sample
                 .file_stem()
                 .map(|s| s.to_string_lossy().to_string())
@@ -175,7 +175,10 @@ pub fn plan(suites: &[String], versions: &[String], generated: usize) -> Vec<Pla
                 "a valid {} whose free-text fields are non-ASCII text is accepted, never a 5xx",
                 api.request
             ),
-            rules: vec![format!("{}.accepted", api.request), "transport.no-server-error".into()],
+            rules: vec![
+                format!("{}.accepted", api.request),
+                rules::behaviour::TRANSPORT_NO_SERVER_ERROR.into(),
+            ],
             step: Step::Accept {
                 api: api.clone(),
                 sample: None,
@@ -281,7 +284,7 @@ fn samples_of(message_id: &str) -> Vec<PathBuf> {
         .iter()
         .filter(|e| {
             e["message"] == message_id
-                || (e["message"] == "merchant.jws-envelope"
+                || (e["message"] == ids::MERCHANT_JWS_ENVELOPE.as_str()
                     && envelope_version(e["file"].as_str().unwrap_or("")) == Some(message_id))
         })
         .filter_map(|e| e["corrected"].as_str())
@@ -298,9 +301,10 @@ fn envelope_version(file: &str) -> Option<&'static str> {
         .iter()
         .find(|v| file.contains(&format!("{v}-curl")))
         .map(|v| match *v {
-            "v3" => "merchant.register-intent.v3.request",
-            "v2" => "merchant.register-intent.v2.request",
-            "v1" => "merchant.register-intent.v1.request",
-            _ => "merchant.register-intent.default.request",
+            "v3" => ids::REGISTER_INTENT_V3_REQUEST,
+            "v2" => ids::REGISTER_INTENT_V2_REQUEST,
+            "v1" => ids::REGISTER_INTENT_V1_REQUEST,
+            _ => ids::REGISTER_INTENT_DEFAULT_REQUEST,
         })
+        .map(upi_spec::id::MessageId::as_str)
 }

@@ -19,7 +19,6 @@ use tokio::sync::Mutex;
 use upi_spec::crypto::{PublicKey, keys};
 use upi_spec::generate;
 use upi_spec::input::{DEFAULT_MAX_BYTES, Document};
-use upi_spec::messages;
 use upi_spec::model::Message;
 use upi_spec::model::api::Derivation;
 use upi_spec::read::{Syntax, read};
@@ -83,8 +82,9 @@ pub fn now_millis() -> u64 {
 impl Session {
     /// Loads keys, builds the client and probes the sandbox.
     pub async fn new(config: RunConfig, seed: u64) -> Result<Session> {
-        let read_key =
-            |path: &Path| crate::embedded::read_to_string(path).with_context(|| format!("reading key {}", path.display()));
+        let read_key = |path: &Path| {
+            crate::embedded::read_to_string(path).with_context(|| format!("reading key {}", path.display()))
+        };
         // Keys are read and checked by upi-spec; the runner signs with its own AWS-LC key pair.
         let read_signer = |path: &Path| -> Result<(PublicKey, Arc<RsaKeyPair>)> {
             let key = keys::private_key_from_pem(&read_key(path)?)?;
@@ -293,9 +293,11 @@ impl Session {
         rule: Option<&str>,
         unicode: bool,
     ) -> Result<Option<Document>> {
-        let message = messages::find(api.request).context("unknown request model")?;
-        let case_seed =
-            self.seed ^ fxhash(api.request) ^ n.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ rule.map(fxhash).unwrap_or(0);
+        let message = api.request.message();
+        let case_seed = self.seed
+            ^ fxhash(api.request.as_str())
+            ^ n.wrapping_mul(0x9E37_79B9_7F4A_7C15)
+            ^ rule.map(fxhash).unwrap_or(0);
         Ok(match (sample, rule) {
             (Some(path), _) => {
                 let bytes = crate::embedded::read(path).with_context(|| format!("reading {}", path.display()))?;
@@ -334,7 +336,7 @@ impl Session {
         ctx: &Context,
         rng: &mut ChaCha8Rng,
     ) -> Result<(Document, Exchange)> {
-        let message = messages::find(api.request).context("unknown request model")?;
+        let message = api.request.message();
         let doc = self.valid_with_context(api, message, sample, n, unicode, ctx, rng)?;
         let request = api::to_request(
             api,

@@ -7,6 +7,8 @@
 
 use serde_json::Value;
 
+use crate::id::MessageId;
+
 pub use crate::crypto::payu_sequence::HashFamily;
 
 /// Which base URL an API is served under (a target may serve each API elsewhere).
@@ -39,14 +41,14 @@ pub struct Endpoint {
     /// Sub-suite (an API version, a PayU command); empty when the API has one endpoint.
     pub variant: &'static str,
     /// Request model ID.
-    pub request: &'static str,
+    pub request: MessageId,
     /// Response model of an acceptance.
-    pub success: &'static str,
+    pub success: MessageId,
     /// Response model of a refusal.
-    pub error: &'static str,
+    pub error: MessageId,
     /// Response model when the request cannot be routed to this endpoint at all (PayU
     /// postservice without a valid `command`).
-    pub unroutable_error: Option<&'static str>,
+    pub unroutable_error: Option<MessageId>,
     /// How a refusal looks on the wire.
     pub refusal: Refusal,
     /// Where a refusal says why (a JSON pointer into the error body), when it does.

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use upi_spec::input::Document;
 use upi_spec::model::{Encoding, Message};
-use upi_spec::{Severity, catalogue, generate, messages};
+use upi_spec::{Severity, catalogue, generate};
 
 use crate::runner::api::{self, ApiCase};
 use crate::runner::http::Body;
@@ -98,7 +98,7 @@ pub(super) struct FuzzTarget {
 
 impl FuzzTarget {
     pub(super) fn new(api: &ApiCase) -> Option<FuzzTarget> {
-        let message = messages::find(api.request)?;
+        let message = api.request.message();
         let breakable = catalogue::rules_of(message)
             .into_iter()
             .filter(|r| {
