@@ -148,3 +148,16 @@ pub fn rules() -> Vec<Rule> {
     ]);
     out
 }
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn every_endpoint_of_the_api_facts_has_an_accepted_rule() {
+        for api in crate::messages::apis() {
+            for e in &api.endpoints {
+                let rule = super::accepted(e.request).expect("an accepted rule");
+                assert_eq!(rule.as_str(), format!("{}.accepted", e.request));
+            }
+        }
+    }
+}

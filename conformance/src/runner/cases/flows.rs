@@ -182,7 +182,7 @@ async fn duplicate_registration(session: &Session, api: &ApiCase, trace: &mut Tr
     trace.exchanges.push(first);
     if !accepted {
         trace.findings.push(Finding::must(
-            format!("{}.accepted", api.request),
+            api.accepted,
             "the first, valid registration was rejected",
         ));
         return Ok(());

@@ -104,7 +104,7 @@ impl FuzzTarget {
             .filter(|r| {
                 r.severity == Severity::Must
                     && !r.id.contains(".echo.")
-                    && crate::runner::plan::not_over_http(&r.id).is_none()
+                    && crate::runner::plan::rule_not_over_http(message, &r.id).is_none()
             })
             .map(|r| r.id)
             .collect();
@@ -214,11 +214,15 @@ pub(super) fn mutate_document(doc: &mut Document, mutation: &Mutation, case: u64
     }
 }
 
-/// A pseudo rule naming the mutated field, so context never overwrites it.
-pub(super) fn protection(message: &Message, mutation: &Mutation) -> Option<String> {
+/// What context must leave alone for this mutation: the broken rule's fields, or the mutated
+/// field.
+pub(super) fn protection(message: &Message, mutation: &Mutation) -> api::Touched {
     match mutation {
-        Mutation::Break { rule } => Some(rule.clone()),
-        _ => mutation.field().map(|f| format!("{}.{f}.fuzzed", message.id)),
+        Mutation::Break { rule } => api::touched_by(message, rule),
+        _ => mutation
+            .field()
+            .map(|f| api::Touched::field(message, f))
+            .unwrap_or_default(),
     }
 }
 

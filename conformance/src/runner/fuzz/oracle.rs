@@ -58,7 +58,7 @@ pub(super) fn judge_case(
         findings.extend(shape);
     } else if api.rejected(x.status, &x.response_bytes) {
         findings.push(Finding::must(
-            format!("{}.accepted", api.request),
+            api.accepted,
             format!(
                 "a request our validator finds valid was rejected: HTTP {}",
                 x.status.unwrap_or(0)
