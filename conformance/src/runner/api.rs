@@ -125,19 +125,22 @@ pub struct Touched {
 }
 
 impl Touched {
-    /// The top-level body field `name` (a label or one of its wire names) and its other names.
+    /// The top-level body field holding `name` (a field path: a label or wire name, possibly
+    /// followed by `.`/`[` and a nested path) with all its names; nothing when no top-level
+    /// field holds it.
     pub fn field(message: &Message, name: &str) -> Touched {
-        let mut fields: Vec<String> = message
+        let fields: Vec<String> = message
             .body
             .fields
             .iter()
-            .filter(|f| f.key.label() == name || f.key.names().contains(&name))
+            .filter(|f| {
+                let within =
+                    |k: &str| name == k || name.starts_with(&format!("{k}.")) || name.starts_with(&format!("{k}["));
+                within(f.key.label()) || f.key.names().iter().any(|k| within(k))
+            })
             .flat_map(|f| f.key.names().iter().copied().chain(std::iter::once(f.key.label())))
             .map(str::to_string)
             .collect();
-        if fields.is_empty() {
-            fields.push(name.to_string());
-        }
         Touched {
             fields,
             headers: Vec::new(),
