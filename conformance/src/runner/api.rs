@@ -44,6 +44,8 @@ pub struct ApiCase {
     pub facts: &'static Endpoint,
     /// The rule that a valid request is accepted.
     pub accepted: RuleId,
+    /// Whether an acceptance creates a payment other endpoints' requests name.
+    pub creates_payment: bool,
 }
 
 /// Every API the runner knows, in suite order, from the spec's API facts.
@@ -67,6 +69,7 @@ pub fn all() -> Vec<ApiCase> {
                     unroutable_error: e.unroutable_error,
                     facts: e,
                     accepted: upi_spec::behaviour::accepted(e.request)?,
+                creates_payment: a.creates_payment,
                 })
             })
         })

@@ -7,6 +7,7 @@ use serde_json::Value;
 use upi_spec::crypto::{PublicKey, response_signature};
 use upi_spec::id::MessageId;
 use upi_spec::input::Document;
+use upi_spec::model::api::DeeplinkIn;
 use upi_spec::messages::ids;
 use upi_spec::read::{Syntax, read};
 use upi_spec::rule_ids as rules;
@@ -34,16 +35,16 @@ pub fn success(api: &ApiCase, psp_key: &PublicKey, sent: &Document, x: &Exchange
         return;
     };
     echoes(api.success, sent, &answer, findings);
-    match api.suite {
-        "ec-txns" | "merchant-register-intent" => {
+    match api.facts.deeplink {
+        Some(DeeplinkIn::Mapped) => {
             mapped_deeplink(api.success.as_str(), &answer.body, findings);
         }
-        "payu-intent" => {
+        Some(DeeplinkIn::IntentUriData) => {
             intent_uri_data(&answer.body, findings);
         }
-        _ => {}
+        None => {}
     }
-    if api.suite == "merchant-register-intent" && x.status == Some(200) {
+    if api.facts.signed_response && x.status == Some(200) {
         match x.header("x-response-signature") {
             None => findings.push(Finding::must(
                 rules::behaviour::REGISTER_INTENT_RESPONSE_SIGNED,

@@ -254,8 +254,8 @@ impl Session {
         }
         let api = api::all()
             .into_iter()
-            .find(|a| a.suite == "payu-intent")
-            .context("payu-intent is listed")?;
+            .find(|a| a.creates_payment)
+            .context("an API creates payments")?;
         let (doc, x) = self
             .send_with(&api, None, 9_999, false, &Context::default(), rng)
             .await?;

@@ -2,7 +2,7 @@
 //! commands (messages in `payu_postservice.rs`).
 
 use super::ids;
-use crate::model::api::{
+use crate::model::api::{DeeplinkIn, 
     Api, BodyPredicate, ContextField, Credential, Derivation, Endpoint, HashFamily, Place, Refusal, Service,
 };
 
@@ -39,7 +39,10 @@ pub(super) fn payment() -> Api {
                     derivation: Derivation::PayuHash(HashFamily::Request),
                 },
             ],
+            deeplink: Some(DeeplinkIn::IntentUriData),
+            signed_response: false,
         }],
+        creates_payment: true,
     }
 }
 
@@ -65,6 +68,8 @@ pub(super) fn postservice() -> Api {
                 derivation: Derivation::PayuHash(HashFamily::Command),
             },
         ],
+        deeplink: None,
+        signed_response: false,
     };
     Api {
         suite: "payu-postservice",
@@ -95,5 +100,6 @@ pub(super) fn postservice() -> Api {
                 Refusal::or_ok_with(BodyPredicate::NotEqual("/responseCode", "00")),
             ),
         ],
+        creates_payment: false,
     }
 }

@@ -1,7 +1,7 @@
 //! The Merchant Stack registerIntent API's facts (its messages are in `register_intent.rs`).
 
 use super::ids;
-use crate::model::api::{Api, BodyPredicate, ContextField, Credential, Derivation, Endpoint, Place, Refusal, Service};
+use crate::model::api::{DeeplinkIn, Api, BodyPredicate, ContextField, Credential, Derivation, Endpoint, Place, Refusal, Service};
 
 /// registerIntent, one endpoint per API version. A refusal is a 4xx or an answer with
 /// `status: FAILURE`; `responseCode` says why.
@@ -44,6 +44,8 @@ pub(super) fn api() -> Api {
                 derivation: Derivation::Jws,
             },
         ],
+        deeplink: Some(DeeplinkIn::Mapped),
+        signed_response: true,
     };
     Api {
         suite: "merchant-register-intent",
@@ -58,5 +60,6 @@ pub(super) fn api() -> Api {
                 ids::REGISTER_INTENT_DEFAULT_RESPONSE,
             ),
         ],
+        creates_payment: false,
     }
 }
