@@ -248,7 +248,7 @@ pub fn plan(suites: &[String], versions: &[String], generated: usize) -> Vec<Pla
         if api.suite == "payu-postservice" && api.variant != "udf-update" {
             continue;
         }
-        for check in Security::of_suite(api.suite) {
+        for check in Security::of(&api) {
             out.push(Planned {
                 id: format!("security.{suite}.{}", check.name()),
                 suite: suite.clone(),

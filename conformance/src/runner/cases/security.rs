@@ -8,6 +8,7 @@ use hmac::{Hmac, Mac};
 use serde_json::Value;
 use sha2::Sha256;
 use upi_spec::id::RuleId;
+use upi_spec::model::api::{Derivation, HashFamily};
 use upi_spec::input::Document;
 use upi_spec::rule_ids as rules;
 
@@ -151,15 +152,20 @@ const UDF_BAD_HASH_DOCUMENT: u64 = 6_000;
 const JWS_DOCUMENT: u64 = 7_000;
 
 impl Security {
-    /// The security cases of `suite`, in plan order.
-    pub fn of_suite(suite: &str) -> Vec<Security> {
-        let own: Vec<Security> = match suite {
-            "ec-txns" => vec![Security::OrdersNeedAuth],
-            "merchant-register-intent" => JwsAttack::ALL.into_iter().map(Security::Jws).collect(),
-            "payu-intent" => vec![Security::WrongHash],
-            "payu-postservice" => vec![Security::UdfUpdateBadHash],
-            _ => Vec::new(),
-        };
+    /// The security cases of an endpoint, read from its context facts, in plan order: an
+    /// endpoint paying an existing order checks that `/orders` needs the API key, a JWS-signed
+    /// one gets the JWS attacks, a PayU-hashed one a wrong hash; every endpoint a large body.
+    pub fn of(api: &ApiCase) -> Vec<Security> {
+        let mut own = Vec::new();
+        for c in &api.facts.context {
+            match c.derivation {
+                Derivation::ExistingOrder => own.push(Security::OrdersNeedAuth),
+                Derivation::Jws => own.extend(JwsAttack::ALL.into_iter().map(Security::Jws)),
+                Derivation::PayuHash(HashFamily::Request) => own.push(Security::WrongHash),
+                Derivation::PayuHash(HashFamily::Command) => own.push(Security::UdfUpdateBadHash),
+                _ => {}
+            }
+        }
         own.into_iter().chain([Security::LargeBody]).collect()
     }
 
