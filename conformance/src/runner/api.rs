@@ -69,7 +69,7 @@ pub fn all() -> Vec<ApiCase> {
                     unroutable_error: e.unroutable_error,
                     facts: e,
                     accepted: upi_spec::behaviour::accepted(e.request)?,
-                creates_payment: a.creates_payment,
+                    creates_payment: a.creates_payment,
                 })
             })
         })
@@ -332,9 +332,9 @@ pub fn apply_context_sparing(
                 if c.derivation != Derivation::NowMillis
                     || message.body.fields.iter().any(|f| f.key.label() == field) =>
             {
-                set_body(doc, field, &value, &fields);
+                set_body(doc, field, &value, fields);
             }
-            Place::Header(name) => set_header(doc, name, &value, &headers),
+            Place::Header(name) => set_header(doc, name, &value, headers),
             Place::Body(_) | Place::Envelope => {}
         }
     }

@@ -147,9 +147,9 @@ mod tests {
         assert_eq!(
             rules,
             vec![
-                (RULE_PAIR_REQUEST_ID.to_owned(), Severity::Should),
-                (RULE_PAIR_ORDER_ID.to_owned(), Severity::Should),
-                (RULE_PAIR_UDF.to_owned(), Severity::Must),
+                (RULE_PAIR_REQUEST_ID.to_string(), Severity::Should),
+                (RULE_PAIR_ORDER_ID.to_string(), Severity::Should),
+                (RULE_PAIR_UDF.to_string(), Severity::Must),
             ]
         );
     }

@@ -1,7 +1,7 @@
 //! The EC `/txns` API's facts (its messages are in `ec_txns.rs` and `ec_orders.rs`).
 
 use super::ids;
-use crate::model::api::{DeeplinkIn, Api, ContextField, Credential, Derivation, Endpoint, Place, Refusal, Service};
+use crate::model::api::{Api, ContextField, Credential, DeeplinkIn, Derivation, Endpoint, Place, Refusal, Service};
 
 /// `/txns`: pays an existing order; refused with a 4xx in the `ec.txns.error` shape.
 pub(super) fn api() -> Api {

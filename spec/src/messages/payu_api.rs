@@ -2,8 +2,8 @@
 //! commands (messages in `payu_postservice.rs`).
 
 use super::ids;
-use crate::model::api::{DeeplinkIn, 
-    Api, BodyPredicate, ContextField, Credential, Derivation, Endpoint, HashFamily, Place, Refusal, Service,
+use crate::model::api::{
+    Api, BodyPredicate, ContextField, Credential, DeeplinkIn, Derivation, Endpoint, HashFamily, Place, Refusal, Service,
 };
 
 fn key() -> ContextField {

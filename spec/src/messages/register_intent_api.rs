@@ -1,7 +1,9 @@
 //! The Merchant Stack registerIntent API's facts (its messages are in `register_intent.rs`).
 
 use super::ids;
-use crate::model::api::{DeeplinkIn, Api, BodyPredicate, ContextField, Credential, Derivation, Endpoint, Place, Refusal, Service};
+use crate::model::api::{
+    Api, BodyPredicate, ContextField, Credential, DeeplinkIn, Derivation, Endpoint, Place, Refusal, Service,
+};
 
 /// registerIntent, one endpoint per API version. A refusal is a 4xx or an answer with
 /// `status: FAILURE`; `responseCode` says why.

@@ -8,8 +8,8 @@ use hmac::{Hmac, Mac};
 use serde_json::Value;
 use sha2::Sha256;
 use upi_spec::id::RuleId;
-use upi_spec::model::api::{Derivation, HashFamily};
 use upi_spec::input::Document;
+use upi_spec::model::api::{Derivation, HashFamily};
 use upi_spec::rule_ids as rules;
 
 use crate::runner::api::{self, ApiCase, Context};
