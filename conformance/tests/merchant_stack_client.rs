@@ -183,5 +183,8 @@ async fn the_cli_runs_as_the_readme_shows() {
         .find(|c| c["id"] == "client.merchant-stack.verifies-response-signature")
         .unwrap();
     assert_eq!(case["outcome"]["verdict"], "warning", "{case:#}");
-    assert_eq!(case["findings"][0]["rule"], merchant_stack::RULE_VERIFIES_SIGNATURE);
+    assert_eq!(
+        case["findings"][0]["rule"],
+        merchant_stack::RULE_VERIFIES_SIGNATURE.as_str()
+    );
 }

@@ -107,7 +107,7 @@ fn receives(case: &Planned, model: &str) -> bool {
         }
         Step::Reject { api, .. } => {
             (api.error == model && api.error != api.success)
-                || (model == "payu.postservice.error" && api.unroutable_error == Some(model))
+                || (model == "payu.postservice.error" && api.unroutable_error.is_some_and(|u| u == model))
         }
         Step::Skip { .. } => false,
     }

@@ -3,10 +3,59 @@
 //! PayU callback is delivered and `verify_payment` agrees with it, and the transport answers.
 //! The conformance runner checks these; the message models check everything else.
 
+use std::sync::LazyLock;
+
+use crate::id::{MessageId, RuleId};
 use crate::messages;
 use crate::model::Direction;
 use crate::rule::{Rule, SchemaCoverage, Severity};
 use crate::source::{Source, seeds};
+
+/// The behaviour rules' IDs, declared once here and used by the runner as typed handles.
+pub mod ids {
+    crate::id::rule_ids! {
+        /// `merchant.register-intent.merchantRequestId.unique`.
+        REGISTER_INTENT_MERCHANT_REQUEST_ID_UNIQUE = "merchant.register-intent.merchantRequestId.unique";
+        /// `payu.payment.txnid.unique`.
+        PAYU_PAYMENT_TXNID_UNIQUE = "payu.payment.txnid.unique";
+        /// `ec.txns.order.exists`.
+        EC_TXNS_ORDER_EXISTS = "ec.txns.order.exists";
+        /// `ec.orders.authenticated`.
+        EC_ORDERS_AUTHENTICATED = "ec.orders.authenticated";
+        /// `payu.callback.delivered`.
+        PAYU_CALLBACK_DELIVERED = "payu.callback.delivered";
+        /// `payu.verify-payment.agrees`.
+        PAYU_VERIFY_PAYMENT_AGREES = "payu.verify-payment.agrees";
+        /// `merchant.register-intent.response-signed`.
+        REGISTER_INTENT_RESPONSE_SIGNED = "merchant.register-intent.response-signed";
+        /// `transport.reachable`.
+        TRANSPORT_REACHABLE = "transport.reachable";
+        /// `transport.timeout`.
+        TRANSPORT_TIMEOUT = "transport.timeout";
+        /// `transport.no-server-error`.
+        TRANSPORT_NO_SERVER_ERROR = "transport.no-server-error";
+        /// `transport.body-size`.
+        TRANSPORT_BODY_SIZE = "transport.body-size";
+        /// `transport.no-secret-reflected`.
+        TRANSPORT_NO_SECRET_REFLECTED = "transport.no-secret-reflected";
+    }
+}
+
+/// The rule that a request satisfying every must rule of `request` (a message with an endpoint)
+/// is accepted: `<request>.accepted`. `None` for a message without one.
+pub fn accepted(request: MessageId) -> Option<RuleId> {
+    static ACCEPTED: LazyLock<Vec<(MessageId, RuleId)>> = LazyLock::new(|| {
+        messages::all()
+            .iter()
+            .filter(|m| m.direction == Direction::Request && m.endpoint.is_some())
+            .map(|m| {
+                let id: &'static str = Box::leak(format!("{}.accepted", m.id).into_boxed_str());
+                (MessageId::of(m), RuleId::declare(id))
+            })
+            .collect()
+    });
+    ACCEPTED.iter().find(|(m, _)| *m == request).map(|(_, r)| *r)
+}
 
 const WHY: &str = "a rule about behaviour across requests; JSON Schema judges one document";
 
@@ -28,9 +77,9 @@ pub fn rules() -> Vec<Rule> {
     let mut out: Vec<Rule> = messages::all()
         .iter()
         .filter(|m| m.direction == Direction::Request && m.endpoint.is_some())
-        .map(|m| {
-            rule(
-                format!("{}.accepted", m.id),
+        .filter_map(|m| {
+            Some(rule(
+                accepted(MessageId::of(m))?,
                 format!(
                     "a request satisfying every must rule of {} is accepted and answered with its success response",
                     m.id
@@ -38,64 +87,77 @@ pub fn rules() -> Vec<Rule> {
                 Severity::Must,
                 Source::derived("an API that rejects conformant requests is as broken as one that accepts broken ones"),
                 m.id,
-            )
+            ))
         })
         .collect();
     out.extend([
         rule(
-            "merchant.register-intent.merchantRequestId.unique",
+            ids::REGISTER_INTENT_MERCHANT_REQUEST_ID_UNIQUE,
             "a second registerIntent with a merchantRequestId already registered is rejected",
             Severity::Must,
             Source::seed(seeds::REGISTER_INTENT, "API Version: V3 > Body Parameters > merchantRequestId: \"Merchant generated unique id for the transaction\""),
             "merchant-register-intent",
         ),
         rule(
-            "payu.payment.txnid.unique",
+            ids::PAYU_PAYMENT_TXNID_UNIQUE,
             "a second _payment with a txnid already used is rejected",
             Severity::Must,
             Source::derived("PayU's txnid identifies one payment; seed 004's verify and update calls look payments up by it"),
             "payu.payment.request",
         ),
         rule(
-            "ec.txns.order.exists",
+            ids::EC_TXNS_ORDER_EXISTS,
             "/txns pays only an existing, unexpired order of the merchant; anything else answers the 400 error",
             Severity::Must,
             Source::seed(seeds::EC_TXNS, "Body Parameters > order_id: \"order_id pertaining to the order for which the payment is started\"; API Responses > 400: \"Order timed out\""),
             "ec.txns.request",
         ),
         rule(
-            "ec.orders.authenticated",
+            ids::EC_ORDERS_AUTHENTICATED,
             "POST /orders without the merchant's API key is rejected",
             Severity::Must,
             Source::derived("DOMAIN.md: every EC API but /txns uses HTTP Basic auth with the API key"),
             "ec.orders.request",
         ),
         rule(
-            "payu.callback.delivered",
+            ids::PAYU_CALLBACK_DELIVERED,
             "when a payment's status changes, PayU posts the S2S callback to the merchant's URL",
             Severity::Must,
             Source::seed(seeds::PAYU, "Step 4: PayU sends Server-to-Server callback response"),
             "payu.callback",
         ),
         rule(
-            "payu.verify-payment.agrees",
+            ids::PAYU_VERIFY_PAYMENT_AGREES,
             "verify_payment reports the status the S2S callback announced",
             Severity::Must,
             Source::seed(seeds::PAYU, "Step 3: Check UPI transaction status; Step 5. Verify the payment"),
             "payu.verify-payment.response",
         ),
         rule(
-            "merchant.register-intent.response-signed",
+            ids::REGISTER_INTENT_RESPONSE_SIGNED,
             "every HTTP 200 registerIntent response carries an x-response-signature over its raw body",
             Severity::Must,
             Source::derived("DOMAIN.md: responses with HTTP 200 carry an x-response-signature header, RS256 over the raw body"),
             "merchant-register-intent",
         ),
-        rule("transport.reachable", "the target answers every request: no refused or dropped connection", Severity::Must, Source::derived("a payment API that does not answer cannot be integrated"), "transport"),
-        rule("transport.timeout", "the target answers within the configured per-request timeout", Severity::Must, Source::derived("merchants time out payment calls; a late answer is a lost payment"), "transport"),
-        rule("transport.no-server-error", "the target never answers 5xx, to well-formed or malformed requests", Severity::Must, Source::derived("a 5xx on input is an unhandled case in the implementation"), "transport"),
-        rule("transport.body-size", "a response body fits within the configured cap", Severity::Must, Source::derived("a runaway response is a defect and a denial-of-service risk"), "transport"),
-        rule("transport.no-secret-reflected", "no response reflects a salt, private key or signature of the request", Severity::Must, Source::derived("reflecting secrets leaks them to logs and intermediaries"), "transport"),
+        rule(ids::TRANSPORT_REACHABLE, "the target answers every request: no refused or dropped connection", Severity::Must, Source::derived("a payment API that does not answer cannot be integrated"), "transport"),
+        rule(ids::TRANSPORT_TIMEOUT, "the target answers within the configured per-request timeout", Severity::Must, Source::derived("merchants time out payment calls; a late answer is a lost payment"), "transport"),
+        rule(ids::TRANSPORT_NO_SERVER_ERROR, "the target never answers 5xx, to well-formed or malformed requests", Severity::Must, Source::derived("a 5xx on input is an unhandled case in the implementation"), "transport"),
+        rule(ids::TRANSPORT_BODY_SIZE, "a response body fits within the configured cap", Severity::Must, Source::derived("a runaway response is a defect and a denial-of-service risk"), "transport"),
+        rule(ids::TRANSPORT_NO_SECRET_REFLECTED, "no response reflects a salt, private key or signature of the request", Severity::Must, Source::derived("reflecting secrets leaks them to logs and intermediaries"), "transport"),
     ]);
     out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn every_endpoint_of_the_api_facts_has_an_accepted_rule() {
+        for api in crate::messages::apis() {
+            for e in &api.endpoints {
+                let rule = super::accepted(e.request).expect("an accepted rule");
+                assert_eq!(rule.as_str(), format!("{}.accepted", e.request));
+            }
+        }
+    }
 }

@@ -33,7 +33,7 @@ impl Callback {
     /// A callback stating `facts`, its reverse hash computed with `salt`.
     pub fn new(facts: &Facts<'_>, salt: &Salt) -> Result<Callback, PayuHashError> {
         let success = facts.status == "success";
-        let names: Vec<&str> = upi_spec::messages::find("payu.callback")
+        let names: Vec<&str> = Some(upi_spec::messages::ids::PAYU_CALLBACK.message())
             .map(|m| m.body.fields.iter().map(|f| f.key.label()).collect())
             .unwrap_or_default();
         let mut params: Vec<(String, String)> = names

@@ -27,9 +27,9 @@ use crate::runner::{Report, totals_of};
 /// The suite name in reports.
 pub const SUITE: &str = "merchant-stack-client";
 /// Rule: the client accepts a registerIntent answer whose signature verifies.
-pub const RULE_ACCEPTS_VALID: &str = "merchant.juspay.register-intent.client.accepts-valid";
+pub const RULE_ACCEPTS_VALID: upi_spec::id::RuleId = upi_spec::rule_ids::client::CLIENT_ACCEPTS_VALID;
 /// Rule: the client refuses a registerIntent answer whose `x-response-signature` does not verify.
-pub const RULE_VERIFIES_SIGNATURE: &str = "merchant.juspay.register-intent.client.verifies-response-signature";
+pub const RULE_VERIFIES_SIGNATURE: upi_spec::id::RuleId = upi_spec::rule_ids::client::CLIENT_VERIFIES_SIGNATURE;
 /// The registerIntent path the trigger names.
 pub const REGISTER_INTENT_PATH: &str = "/api/upi/merchants/transactions/registerIntent";
 
@@ -183,7 +183,7 @@ impl Run<'_> {
         &mut self,
         id: &str,
         title: &str,
-        rule: &str,
+        rule: upi_spec::id::RuleId,
         found: Vec<Finding>,
         exchanges: Vec<Exchange>,
         outcome: Option<Outcome>,

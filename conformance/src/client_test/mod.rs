@@ -17,6 +17,7 @@ use std::time::{Duration, Instant};
 
 use upi_spec::Severity;
 use upi_spec::crypto::payu_hash::Salt;
+use upi_spec::id::RuleId;
 
 use crate::runner::case::{CaseKind, CaseResult, Finding, Outcome, grade};
 use crate::runner::http::Exchange;
@@ -27,19 +28,19 @@ use oracle::{Oracle, OrderState};
 /// The suite name in reports.
 pub const SUITE: &str = "payu-merchant-callback";
 /// Rule: a callback whose reverse hash verifies marks the order paid.
-pub const RULE_ACCEPTS_VALID: &str = "merchant.payu.callback.accepts-valid";
+pub const RULE_ACCEPTS_VALID: upi_spec::id::RuleId = upi_spec::rule_ids::client::CALLBACK_ACCEPTS_VALID;
 /// Rule: a callback whose reverse hash does not verify changes nothing.
-pub const RULE_VERIFIES_HASH: &str = "merchant.payu.callback.verifies-reverse-hash";
+pub const RULE_VERIFIES_HASH: upi_spec::id::RuleId = upi_spec::rule_ids::client::CALLBACK_VERIFIES_HASH;
 /// Rule: a callback for another amount than the order's does not mark it paid.
-pub const RULE_CHECKS_AMOUNT: &str = "merchant.payu.callback.checks-amount";
+pub const RULE_CHECKS_AMOUNT: upi_spec::id::RuleId = upi_spec::rule_ids::client::CALLBACK_CHECKS_AMOUNT;
 /// Rule: a callback for a txnid the merchant never issued changes nothing.
-pub const RULE_UNKNOWN_TXNID: &str = "merchant.payu.callback.ignores-unknown-txnid";
+pub const RULE_UNKNOWN_TXNID: upi_spec::id::RuleId = upi_spec::rule_ids::client::CALLBACK_UNKNOWN_TXNID;
 /// Rule: a repeated callback fulfils the order once.
-pub const RULE_IDEMPOTENT: &str = "merchant.payu.callback.idempotent";
+pub const RULE_IDEMPOTENT: upi_spec::id::RuleId = upi_spec::rule_ids::client::CALLBACK_IDEMPOTENT;
 /// Rule: a replayed callback (another mihpayid, same hashed fields) fulfils nothing again.
-pub const RULE_REPLAY: &str = "merchant.payu.callback.replay-protection";
+pub const RULE_REPLAY: upi_spec::id::RuleId = upi_spec::rule_ids::client::CALLBACK_REPLAY;
 /// Rule marking the evidence as the HTTP status only.
-pub const RULE_WEAK_EVIDENCE: &str = "merchant.payu.callback.evidence-http-status-only";
+pub const RULE_WEAK_EVIDENCE: upi_spec::id::RuleId = upi_spec::rule_ids::client::CALLBACK_WEAK_EVIDENCE;
 
 const HASH_SOURCE: &str = "seed 004 callback parameters: \"hash | Response hash for verification\"; DOMAIN.md: reverse hash SALT|status||||||udf5|…|txnid|key";
 
@@ -137,7 +138,7 @@ struct Case {
     findings: Vec<Finding>,
 }
 
-fn finding(rule: &str, severity: Severity, message: impl Into<String>) -> Finding {
+fn finding(rule: RuleId, severity: Severity, message: impl Into<String>) -> Finding {
     Finding {
         rule: rule.into(),
         severity,
@@ -247,7 +248,7 @@ impl Run<'_> {
         }
     }
 
-    fn finish(&mut self, case: Case, id: &str, kind: CaseKind, title: &str, rule: &str, outcome: Option<Outcome>) {
+    fn finish(&mut self, case: Case, id: &str, kind: CaseKind, title: &str, rule: RuleId, outcome: Option<Outcome>) {
         self.cases.push(CaseResult {
             id: format!("client.payu.callback.{id}"),
             suite: SUITE.into(),
@@ -280,7 +281,7 @@ impl Run<'_> {
         case: &mut Case,
         order_txnid: &str,
         status: Option<u16>,
-        rule: &str,
+        rule: RuleId,
         severity: Severity,
         what: &str,
     ) {
@@ -405,7 +406,7 @@ impl Run<'_> {
         order: &Order,
         status: Option<u16>,
         before: Option<u64>,
-        rule: &str,
+        rule: RuleId,
         what: &str,
     ) {
         match self.state(case, &order.txnid).await {

@@ -11,9 +11,11 @@ use rand::Rng;
 use serde_json::{Map, Value};
 use upi_spec::crypto::payu_hash;
 use upi_spec::crypto::payu_sequence::HashFamily;
+use upi_spec::id::{MessageId, RuleId};
 use upi_spec::input::Document;
 use upi_spec::model::api::{Credential, Derivation, Endpoint, Place, Service};
-use upi_spec::model::{Cross, Encoding, Message};
+use upi_spec::model::{Encoding, Message};
+use upi_spec::sites::{Locus, Step};
 
 use super::config::{Api, RunConfig};
 use super::http::{Body, Request};
@@ -29,17 +31,21 @@ pub struct ApiCase {
     /// Which base URL.
     pub api: Api,
     /// Request model ID.
-    pub request: &'static str,
+    pub request: MessageId,
     /// Response model of an acceptance.
-    pub success: &'static str,
+    pub success: MessageId,
     /// Response model of a rejection.
-    pub error: &'static str,
+    pub error: MessageId,
     /// Path (the request model's; `{uri}` filled in at run time).
     pub path: &'static str,
     /// The error model when the request cannot be routed at all (PayU: no valid `command`).
-    pub unroutable_error: Option<&'static str>,
+    pub unroutable_error: Option<MessageId>,
     /// The endpoint's facts: refusal shape, context.
     pub facts: &'static Endpoint,
+    /// The rule that a valid request is accepted.
+    pub accepted: RuleId,
+    /// Whether an acceptance creates a payment other endpoints' requests name.
+    pub creates_payment: bool,
 }
 
 /// Every API the runner knows, in suite order, from the spec's API facts.
@@ -47,22 +53,24 @@ pub fn all() -> Vec<ApiCase> {
     upi_spec::messages::apis()
         .iter()
         .flat_map(|a| {
-            a.endpoints.iter().map(move |e| ApiCase {
-                suite: a.suite,
-                variant: e.variant,
-                api: match a.service {
-                    Service::Ec => Api::Ec,
-                    Service::Merchant => Api::Merchant,
-                    Service::Payu => Api::Payu,
-                },
-                request: e.request,
-                success: e.success,
-                error: e.error,
-                path: upi_spec::messages::find(e.request)
-                    .and_then(|m| m.endpoint)
-                    .map_or("", |ep| ep.path),
-                unroutable_error: e.unroutable_error,
-                facts: e,
+            a.endpoints.iter().filter_map(move |e| {
+                Some(ApiCase {
+                    suite: a.suite,
+                    variant: e.variant,
+                    api: match a.service {
+                        Service::Ec => Api::Ec,
+                        Service::Merchant => Api::Merchant,
+                        Service::Payu => Api::Payu,
+                    },
+                    request: e.request,
+                    success: e.success,
+                    error: e.error,
+                    path: e.request.message().endpoint.map_or("", |ep| ep.path),
+                    unroutable_error: e.unroutable_error,
+                    facts: e,
+                    accepted: upi_spec::behaviour::accepted(e.request)?,
+                    creates_payment: a.creates_payment,
+                })
             })
         })
         .collect()
@@ -110,41 +118,74 @@ pub struct Context {
     pub payu_mihpayid: Option<String>,
 }
 
-/// Which top-level body fields and headers a rule reads (those are never overwritten).
-pub fn touched(message: &Message, rule_id: Option<&str>) -> (Vec<String>, Vec<String>) {
-    let Some(rule_id) = rule_id else {
-        return (Vec::new(), Vec::new());
-    };
-    let rest = rule_id
-        .strip_prefix(message.id)
-        .unwrap_or(rule_id)
-        .trim_start_matches('.');
-    if let Some(h) = rest.strip_prefix("header.") {
-        return (Vec::new(), vec![h.split('.').next().unwrap_or("").to_string()]);
-    }
-    if let Some(name) = rest.strip_prefix("rule.") {
-        let rule = message
-            .rules
+/// What context must leave alone: the top-level body fields and the headers a case is about.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Touched {
+    /// Top-level body fields (every wire name of each).
+    pub fields: Vec<String>,
+    /// Header names (lower case).
+    pub headers: Vec<String>,
+}
+
+impl Touched {
+    /// The top-level body field holding `name` (a field path: a label or wire name, possibly
+    /// followed by `.`/`[` and a nested path) with all its names; nothing when no top-level
+    /// field holds it.
+    pub fn field(message: &Message, name: &str) -> Touched {
+        let fields: Vec<String> = message
+            .body
+            .fields
             .iter()
-            .chain(message.body.rules.iter())
-            .find(|r| r.name == name);
-        if let Some(rule) = rule {
-            let headers = match rule.kind {
-                Cross::HeaderEqualsField { header, .. } => vec![header.to_string()],
-                _ => Vec::new(),
-            };
-            return (rule.kind.fields().into_iter().map(str::to_string).collect(), headers);
+            .filter(|f| {
+                let within =
+                    |k: &str| name == k || name.starts_with(&format!("{k}.")) || name.starts_with(&format!("{k}["));
+                within(f.key.label()) || f.key.names().iter().any(|k| within(k))
+            })
+            .flat_map(|f| f.key.names().iter().copied().chain(std::iter::once(f.key.label())))
+            .map(str::to_string)
+            .collect();
+        Touched {
+            fields,
+            headers: Vec::new(),
         }
     }
-    let fields = message
-        .body
-        .fields
-        .iter()
-        .flat_map(|f| f.key.names().iter().copied().chain(std::iter::once(f.key.label())))
-        .filter(|k| rest.starts_with(&format!("{k}.")) || rest.starts_with(&format!("{k}[")) || rest == *k)
-        .map(|k| (*k).to_string())
-        .collect();
-    (fields, Vec::new())
+}
+
+/// Which top-level body fields and headers a rule reads (those are never overwritten), from
+/// the rule's site in the model (its path, whether it is a header, a cross rule's fields); a
+/// rule with no site in `message` (a signature or hash rule, a behaviour rule) reads none.
+pub fn touched(message: &Message, rule_id: Option<&str>) -> (Vec<String>, Vec<String>) {
+    let t = rule_id.map(|r| touched_by(message, r)).unwrap_or_default();
+    (t.fields, t.headers)
+}
+
+/// [`touched`] as a [`Touched`].
+pub fn touched_by(message: &Message, rule_id: &str) -> Touched {
+    let sites = upi_spec::sites::sites(message);
+    let Some(site) = sites.iter().find(|s| s.rule == rule_id) else {
+        return Touched::default();
+    };
+    let first = match site.steps.first() {
+        Some(Step::Key(k)) => Some(k.as_str()),
+        _ => None,
+    };
+    if site.header {
+        return Touched {
+            fields: Vec::new(),
+            headers: first.map(str::to_string).into_iter().collect(),
+        };
+    }
+    match site.locus {
+        Locus::HeaderEquals { header, field, .. } => Touched {
+            fields: vec![field.to_string()],
+            headers: vec![header.to_string()],
+        },
+        Locus::Cross { rule, .. } if site.steps.is_empty() => Touched {
+            fields: rule.kind.fields().into_iter().map(str::to_string).collect(),
+            headers: Vec::new(),
+        },
+        _ => first.map(|f| Touched::field(message, f)).unwrap_or_default(),
+    }
 }
 
 /// Per-process offsets for [`unique_id`] and [`fresh_tag`], drawn once from the OS.
@@ -222,7 +263,23 @@ pub fn apply_context(
     rng: &mut impl Rng,
     now_millis: u64,
 ) {
-    let (fields, headers) = touched(message, rule);
+    let touched = rule.map(|r| touched_by(message, r)).unwrap_or_default();
+    apply_context_sparing(api, message, doc, &touched, config, ctx, rng, now_millis);
+}
+
+/// [`apply_context`] leaving `touched`'s fields and headers alone (a fuzz mutation's field).
+#[allow(clippy::too_many_arguments)]
+pub fn apply_context_sparing(
+    api: &ApiCase,
+    message: &Message,
+    doc: &mut Document,
+    touched: &Touched,
+    config: &RunConfig,
+    ctx: &Context,
+    rng: &mut impl Rng,
+    now_millis: u64,
+) {
+    let (fields, headers) = (&touched.fields, &touched.headers);
     let now = now_millis.to_string();
     // Headers the model fixes (a constant, a media type) or forbids are derived from the model.
     for header in &message.headers {
@@ -275,9 +332,9 @@ pub fn apply_context(
                 if c.derivation != Derivation::NowMillis
                     || message.body.fields.iter().any(|f| f.key.label() == field) =>
             {
-                set_body(doc, field, &value, &fields);
+                set_body(doc, field, &value, fields);
             }
-            Place::Header(name) => set_header(doc, name, &value, &headers),
+            Place::Header(name) => set_header(doc, name, &value, headers),
             Place::Body(_) | Place::Envelope => {}
         }
     }

@@ -5,10 +5,14 @@
 
 use serde_json::Value;
 use upi_spec::crypto::{PublicKey, response_signature};
+use upi_spec::id::MessageId;
 use upi_spec::input::Document;
+use upi_spec::messages::ids;
+use upi_spec::model::api::DeeplinkIn;
 use upi_spec::read::{Syntax, read};
+use upi_spec::rule_ids as rules;
 use upi_spec::validate::{check_echoes, validate};
-use upi_spec::{Severity, catalogue, deeplink, messages};
+use upi_spec::{Severity, catalogue, deeplink};
 
 use super::api::{self, ApiCase};
 use super::case::Finding;
@@ -31,19 +35,19 @@ pub fn success(api: &ApiCase, psp_key: &PublicKey, sent: &Document, x: &Exchange
         return;
     };
     echoes(api.success, sent, &answer, findings);
-    match api.suite {
-        "ec-txns" | "merchant-register-intent" => {
-            mapped_deeplink(api.success, &answer.body, findings);
+    match api.facts.deeplink {
+        Some(DeeplinkIn::Mapped) => {
+            mapped_deeplink(api.success.as_str(), &answer.body, findings);
         }
-        "payu-intent" => {
+        Some(DeeplinkIn::IntentUriData) => {
             intent_uri_data(&answer.body, findings);
         }
-        _ => {}
+        None => {}
     }
-    if api.suite == "merchant-register-intent" && x.status == Some(200) {
+    if api.facts.signed_response && x.status == Some(200) {
         match x.header("x-response-signature") {
             None => findings.push(Finding::must(
-                "merchant.register-intent.response-signed",
+                rules::behaviour::REGISTER_INTENT_RESPONSE_SIGNED,
                 "HTTP 200 without x-response-signature",
             )),
             Some(sig) => {
@@ -67,8 +71,10 @@ pub fn rejection(api: &ApiCase, rule: &str, x: &Exchange, findings: &mut Vec<Fin
         return;
     }
     let mut shape = Vec::new();
-    let routed =
-        messages::find(api.request).is_none_or(|m| !api::touched(m, Some(rule)).0.iter().any(|f| f == "command"));
+    let routed = !api::touched(api.request.message(), Some(rule))
+        .0
+        .iter()
+        .any(|f| f == "command");
     let error_model = match api.unroutable_error {
         Some(model) if !routed => model,
         _ => api.error,
@@ -90,9 +96,9 @@ pub fn transport(exchange: &Exchange) -> Vec<Finding> {
     let mut out = Vec::new();
     if let Some(e) = &exchange.error {
         let rule = if exchange.timed_out {
-            "transport.timeout"
+            rules::behaviour::TRANSPORT_TIMEOUT
         } else {
-            "transport.reachable"
+            rules::behaviour::TRANSPORT_REACHABLE
         };
         out.push(Finding::must(rule, format!("no complete answer: {e}")));
     }
@@ -100,13 +106,13 @@ pub fn transport(exchange: &Exchange) -> Vec<Finding> {
         && status >= 500
     {
         out.push(Finding::must(
-            "transport.no-server-error",
+            rules::behaviour::TRANSPORT_NO_SERVER_ERROR,
             format!("answered HTTP {status}"),
         ));
     }
     if exchange.truncated {
         out.push(Finding::must(
-            "transport.body-size",
+            rules::behaviour::TRANSPORT_BODY_SIZE,
             "the response body exceeds the cap",
         ));
     }
@@ -114,8 +120,8 @@ pub fn transport(exchange: &Exchange) -> Vec<Finding> {
 }
 
 /// Reads a response body as `message` and validates it; returns the document when readable.
-pub fn response_against(message_id: &str, exchange: &Exchange, findings: &mut Vec<Finding>) -> Option<Document> {
-    let message = messages::find(message_id)?;
+pub fn response_against(message_id: MessageId, exchange: &Exchange, findings: &mut Vec<Finding>) -> Option<Document> {
+    let message = message_id.message();
     let content_type = exchange.header("content-type").unwrap_or("");
     if matches!(message.encoding, upi_spec::model::Encoding::Json)
         && !content_type.to_ascii_lowercase().contains("json")
@@ -146,8 +152,9 @@ pub fn response_against(message_id: &str, exchange: &Exchange, findings: &mut Ve
 }
 
 /// Echo rules of `response_id` between a request and its answer.
-pub fn echoes(response_id: &str, request: &Document, answer: &Document, findings: &mut Vec<Finding>) {
-    if let Some(message) = messages::find(response_id) {
+pub fn echoes(response_id: MessageId, request: &Document, answer: &Document, findings: &mut Vec<Finding>) {
+    {
+        let message = response_id.message();
         findings.extend(check_echoes(message, request, answer).into_iter().map(|v| Finding {
             rule: v.rule,
             severity: v.severity,
@@ -163,7 +170,7 @@ pub fn mapped_deeplink(response_id: &str, body: &Value, findings: &mut Vec<Findi
     let mapped = match deeplink::map_response(id, body) {
         Ok(m) => m,
         Err(e) => {
-            findings.push(Finding::must("deeplink.mapping.response", e.to_string()));
+            findings.push(Finding::must(rules::deeplink::MAPPING_MISSING, e.to_string()));
             return None;
         }
     };
@@ -171,7 +178,7 @@ pub fn mapped_deeplink(response_id: &str, body: &Value, findings: &mut Vec<Findi
     let uri = deeplink::build(&mapped.deeplink);
     match deeplink::parse(&uri) {
         Ok(parsed) => judge_link(id, body, &parsed, findings),
-        Err(e) => findings.push(Finding::must("deeplink.syntax.uri", e.to_string())),
+        Err(e) => findings.push(Finding::must(rules::deeplink::SYNTAX_URI, e.to_string())),
     }
     Some(uri)
 }
@@ -181,13 +188,13 @@ pub fn intent_uri_data(body: &Value, findings: &mut Vec<Finding>) -> Option<Stri
     let data = body.pointer("/result/intentURIData")?.as_str()?;
     match deeplink::parse_intent_uri_data(data) {
         Ok(parsed) => {
-            if let Ok(id) = deeplink::MessageId::from_id("payu.payment.response") {
+            if let Ok(id) = deeplink::MessageId::from_id(ids::PAYU_PAYMENT_RESPONSE.as_str()) {
                 judge_link(id, body, &parsed, findings);
             }
             Some(format!("upi://pay?{data}"))
         }
         Err(e) => {
-            findings.push(Finding::must("deeplink.syntax.uri", e.to_string()));
+            findings.push(Finding::must(rules::deeplink::SYNTAX_URI, e.to_string()));
             None
         }
     }

@@ -4,9 +4,12 @@
 //! case has a stable ID and lists the rule IDs it checks.
 
 use std::path::PathBuf;
+use upi_spec::messages::ids;
+use upi_spec::rule_ids as rules;
 
-use upi_spec::sites::{Locus, sites};
-use upi_spec::{Severity, messages};
+use upi_spec::Severity;
+use upi_spec::model::{Constraint, Message};
+use upi_spec::sites::{Locus, Step as SiteStep, sites};
 
 use super::api::{self, ApiCase};
 use super::case::CaseKind;
@@ -91,25 +94,28 @@ pub struct Planned {
     pub step: Step,
 }
 
-/// Request rules no rejection case can judge over HTTP, with the reason (they are still
-/// checked by `validate` and `audit` on captured requests).
-const NOT_OVER_HTTP: &[(&str, &str)] = &[
-    (
-        ".header.x-api-version.required",
-        "without x-api-version a request is a Default-version request: no server can tell it was meant for this version",
-    ),
-    (
-        ".header.x-api-version.absent",
-        "with x-api-version a request is a request of that version: no server can tell it was meant as a Default-version request",
-    ),
-];
+/// Why no request can show whether a target enforces the rule at a site, if that is so: the
+/// presence rules of `x-api-version`, the header that selects the version a request is judged
+/// as (they are still checked by `validate` and `audit` on captured requests).
+pub fn not_over_http(header: bool, steps: &[SiteStep], locus: &Locus<'_>) -> Option<&'static str> {
+    let version_header = header && matches!(steps.first(), Some(SiteStep::Key(k)) if k == "x-api-version");
+    match locus {
+        Locus::Required(_) if version_header => Some(
+            "without x-api-version a request is a Default-version request: no server can tell it was meant for this version",
+        ),
+        Locus::Absent(_) if version_header => Some(
+            "with x-api-version a request is a request of that version: no server can tell it was meant as a Default-version request",
+        ),
+        _ => None,
+    }
+}
 
-/// Why no request can show whether a target enforces `rule_id`, if that is so.
-pub fn not_over_http(rule_id: &str) -> Option<&'static str> {
-    NOT_OVER_HTTP
-        .iter()
-        .find(|(suffix, _)| rule_id.ends_with(suffix))
-        .map(|(_, reason)| *reason)
+/// [`not_over_http`] for the rule `rule_id`'s site in `message` (none for a rule without one).
+pub fn rule_not_over_http(message: &Message, rule_id: &str) -> Option<&'static str> {
+    sites(message)
+        .into_iter()
+        .find(|s| s.rule == rule_id)
+        .and_then(|s| not_over_http(s.header, &s.steps, &s.locus))
 }
 
 /// Plans every case of the selected suites. `versions` filters the Merchant Stack versions.
@@ -123,11 +129,9 @@ pub fn plan(suites: &[String], versions: &[String], generated: usize) -> Vec<Pla
         {
             continue;
         }
-        let Some(request) = messages::find(api.request) else {
-            continue;
-        };
+        let request = api.request.message();
         let suite = api.name();
-        for sample in samples_of(api.request) {
+        for sample in samples_of(api.request.as_str()) {
             let name = sample
                 .file_stem()
                 .map(|s| s.to_string_lossy().to_string())
@@ -140,7 +144,7 @@ pub fn plan(suites: &[String], versions: &[String], generated: usize) -> Vec<Pla
                     "the seed's corrected sample {name} is accepted and answered per {}",
                     api.success
                 ),
-                rules: vec![format!("{}.accepted", api.request)],
+                rules: vec![api.accepted.into()],
                 step: Step::Accept {
                     api: api.clone(),
                     sample: Some(sample),
@@ -158,7 +162,7 @@ pub fn plan(suites: &[String], versions: &[String], generated: usize) -> Vec<Pla
                     "generated valid {} number {n} is accepted and answered per {}",
                     api.request, api.success
                 ),
-                rules: vec![format!("{}.accepted", api.request)],
+                rules: vec![api.accepted.into()],
                 step: Step::Accept {
                     api: api.clone(),
                     sample: None,
@@ -175,7 +179,7 @@ pub fn plan(suites: &[String], versions: &[String], generated: usize) -> Vec<Pla
                 "a valid {} whose free-text fields are non-ASCII text is accepted, never a 5xx",
                 api.request
             ),
-            rules: vec![format!("{}.accepted", api.request), "transport.no-server-error".into()],
+            rules: vec![api.accepted.into(), rules::behaviour::TRANSPORT_NO_SERVER_ERROR.into()],
             step: Step::Accept {
                 api: api.clone(),
                 sample: None,
@@ -186,7 +190,7 @@ pub fn plan(suites: &[String], versions: &[String], generated: usize) -> Vec<Pla
         for site in sites(request) {
             if site.severity != Severity::Must
                 || matches!(site.locus, Locus::Echo(_))
-                || context_owned(&api, &site.rule)
+                || context_owned(site.header, &site.steps, &site.locus)
             {
                 continue;
             }
@@ -199,7 +203,7 @@ pub fn plan(suites: &[String], versions: &[String], generated: usize) -> Vec<Pla
                 id: site.rule,
                 statement: site.statement,
             };
-            if let Some(reason) = not_over_http(&rule.id) {
+            if let Some(reason) = not_over_http(site.header, &site.steps, &site.locus) {
                 out.push(Planned {
                     id: format!("reject.{}", rule.id),
                     suite: suite.clone(),
@@ -244,7 +248,7 @@ pub fn plan(suites: &[String], versions: &[String], generated: usize) -> Vec<Pla
         if api.suite == "payu-postservice" && api.variant != "udf-update" {
             continue;
         }
-        for check in Security::of_suite(api.suite) {
+        for check in Security::of(&api) {
             out.push(Planned {
                 id: format!("security.{suite}.{}", check.name()),
                 suite: suite.clone(),
@@ -261,11 +265,13 @@ pub fn plan(suites: &[String], versions: &[String], generated: usize) -> Vec<Pla
     out
 }
 
-/// Rules whose subject is a value the runner must supply from the target's state (credentials,
-/// existing orders): breaking them is covered by flows, not by a generated rejection.
-fn context_owned(api: &ApiCase, rule: &str) -> bool {
-    let _ = api;
-    rule.ends_with(".header.authorization.min-length")
+/// Rules whose subject is a value the runner must supply from the target's state (the
+/// `authorization` header's minimum length: the credential is configured): breaking them is
+/// covered by flows, not by a generated rejection.
+fn context_owned(header: bool, steps: &[SiteStep], locus: &Locus<'_>) -> bool {
+    header
+        && matches!(steps.first(), Some(SiteStep::Key(k)) if k == "authorization")
+        && matches!(locus, Locus::Check { check, .. } if matches!(check.constraint, Constraint::MinLen(_)))
 }
 
 /// The corrected seed samples of a request message (from `golden/seeds/MANIFEST.json`).
@@ -281,7 +287,7 @@ fn samples_of(message_id: &str) -> Vec<PathBuf> {
         .iter()
         .filter(|e| {
             e["message"] == message_id
-                || (e["message"] == "merchant.jws-envelope"
+                || (e["message"] == ids::MERCHANT_JWS_ENVELOPE.as_str()
                     && envelope_version(e["file"].as_str().unwrap_or("")) == Some(message_id))
         })
         .filter_map(|e| e["corrected"].as_str())
@@ -298,9 +304,10 @@ fn envelope_version(file: &str) -> Option<&'static str> {
         .iter()
         .find(|v| file.contains(&format!("{v}-curl")))
         .map(|v| match *v {
-            "v3" => "merchant.register-intent.v3.request",
-            "v2" => "merchant.register-intent.v2.request",
-            "v1" => "merchant.register-intent.v1.request",
-            _ => "merchant.register-intent.default.request",
+            "v3" => ids::REGISTER_INTENT_V3_REQUEST,
+            "v2" => ids::REGISTER_INTENT_V2_REQUEST,
+            "v1" => ids::REGISTER_INTENT_V1_REQUEST,
+            _ => ids::REGISTER_INTENT_DEFAULT_REQUEST,
         })
+        .map(upi_spec::id::MessageId::as_str)
 }

@@ -19,7 +19,6 @@ use tokio::sync::Mutex;
 use upi_spec::crypto::{PublicKey, keys};
 use upi_spec::generate;
 use upi_spec::input::{DEFAULT_MAX_BYTES, Document};
-use upi_spec::messages;
 use upi_spec::model::Message;
 use upi_spec::model::api::Derivation;
 use upi_spec::read::{Syntax, read};
@@ -305,8 +304,8 @@ impl Session {
         }
         let api = api::all()
             .into_iter()
-            .find(|a| a.suite == "payu-intent")
-            .context("payu-intent is listed")?;
+            .find(|a| a.creates_payment)
+            .context("an API creates payments")?;
         let (doc, x) = self
             .send_with(&api, None, 9_999, false, &Context::default(), rng)
             .await?;
@@ -345,9 +344,11 @@ impl Session {
         rule: Option<&str>,
         unicode: bool,
     ) -> Result<Option<Document>> {
-        let message = messages::find(api.request).context("unknown request model")?;
-        let case_seed =
-            self.seed ^ fxhash(api.request) ^ n.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ rule.map(fxhash).unwrap_or(0);
+        let message = api.request.message();
+        let case_seed = self.seed
+            ^ fxhash(api.request.as_str())
+            ^ n.wrapping_mul(0x9E37_79B9_7F4A_7C15)
+            ^ rule.map(fxhash).unwrap_or(0);
         Ok(match (sample, rule) {
             (Some(path), _) => {
                 let bytes = crate::embedded::read(path).with_context(|| format!("reading {}", path.display()))?;
@@ -386,7 +387,7 @@ impl Session {
         ctx: &Context,
         rng: &mut ChaCha8Rng,
     ) -> Result<(Document, Exchange)> {
-        let message = messages::find(api.request).context("unknown request model")?;
+        let message = api.request.message();
         let doc = self.valid_with_context(api, message, sample, n, unicode, ctx, rng)?;
         let request = api::to_request(
             api,

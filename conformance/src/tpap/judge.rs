@@ -12,15 +12,15 @@ use super::shim::Reply;
 use crate::runner::case::Finding;
 
 /// Rule: a valid request is accepted (answered with `error: false` and a non-FAILURE status).
-pub const RULE_ACCEPTS_VALID: &str = "tpap.process.accepts-valid";
+pub const RULE_ACCEPTS_VALID: upi_spec::id::RuleId = upi_spec::rule_ids::client::TPAP_ACCEPTS_VALID;
 /// Rule: the answer repeats the request's `requestId`.
-pub const RULE_PAIR_REQUEST_ID: &str = "tpap.pairing.request-id";
+pub const RULE_PAIR_REQUEST_ID: upi_spec::id::RuleId = upi_spec::rule_ids::client::TPAP_PAIR_REQUEST_ID;
 /// Rule: the answer's `orderId` is the signed `order_id`.
-pub const RULE_PAIR_ORDER_ID: &str = "tpap.pairing.order-id";
+pub const RULE_PAIR_ORDER_ID: upi_spec::id::RuleId = upi_spec::rule_ids::client::TPAP_PAIR_ORDER_ID;
 /// Rule: the answer's `udfParameters` is the request's, as passed.
-pub const RULE_PAIR_UDF: &str = "tpap.pairing.udf-parameters";
+pub const RULE_PAIR_UDF: upi_spec::id::RuleId = upi_spec::rule_ids::client::TPAP_PAIR_UDF;
 /// Rule: the shim answered with a protocol object in time.
-pub const RULE_SHIM_PROTOCOL: &str = "tpap.shim.protocol";
+pub const RULE_SHIM_PROTOCOL: upi_spec::id::RuleId = upi_spec::rule_ids::client::TPAP_SHIM_PROTOCOL;
 
 /// Whether the answer refuses the request: a shim `error`, or a response with `error: true` or
 /// `payload.status` `FAILURE` (the seed's response tables: "Error: Possible values :-
@@ -147,9 +147,9 @@ mod tests {
         assert_eq!(
             rules,
             vec![
-                (RULE_PAIR_REQUEST_ID.to_owned(), Severity::Should),
-                (RULE_PAIR_ORDER_ID.to_owned(), Severity::Should),
-                (RULE_PAIR_UDF.to_owned(), Severity::Must),
+                (RULE_PAIR_REQUEST_ID.to_string(), Severity::Should),
+                (RULE_PAIR_ORDER_ID.to_string(), Severity::Should),
+                (RULE_PAIR_UDF.to_string(), Severity::Must),
             ]
         );
     }

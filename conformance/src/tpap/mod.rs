@@ -11,6 +11,8 @@ pub mod shim;
 pub mod suite;
 
 use serde_json::Value;
+use upi_spec::id::MessageId;
+use upi_spec::messages::ids;
 use upi_spec::model::Message;
 
 /// The `service` of every process payload.
@@ -23,13 +25,13 @@ pub const TEST_PRIVATE_PEM: &str = include_str!("../../../golden/keys/merchant_s
 pub const TEST_PUBLIC_PEM: &str = include_str!("../../../golden/keys/merchant_signing.pub.pem");
 
 /// The request models of the TPAP actions, in flow order.
-pub const REQUEST_MODELS: [&str; 6] = [
-    "tpap.get-session-token.request",
-    "tpap.onboarding.request",
-    "tpap.onboarding-and-pay.request",
-    "tpap.upi-txn.request",
-    "tpap.onboarding-and-create-mandate.request",
-    "tpap.create-mandate.request",
+pub const REQUEST_MODELS: [MessageId; 6] = [
+    ids::TPAP_GET_SESSION_TOKEN_REQUEST,
+    ids::TPAP_ONBOARDING_REQUEST,
+    ids::TPAP_ONBOARDING_AND_PAY_REQUEST,
+    ids::TPAP_UPI_TXN_REQUEST,
+    ids::TPAP_ONBOARDING_AND_CREATE_MANDATE_REQUEST,
+    ids::TPAP_CREATE_MANDATE_REQUEST,
 ];
 
 /// The request model a process payload is for: its `payload.action`, and whether it carries
@@ -38,15 +40,15 @@ pub fn request_model_of(request: &Value) -> Option<&'static Message> {
     let payload = request.get("payload")?;
     let mandate = payload.get("shouldCreateMandate").is_some();
     let id = match (payload.get("action")?.as_str()?, mandate) {
-        ("upiGetSessionToken", _) => "tpap.get-session-token.request",
-        ("onboarding", _) => "tpap.onboarding.request",
-        ("onboardingAndPay", false) => "tpap.onboarding-and-pay.request",
-        ("onboardingAndPay", true) => "tpap.onboarding-and-create-mandate.request",
-        ("upiTxn", false) => "tpap.upi-txn.request",
-        ("upiTxn", true) => "tpap.create-mandate.request",
+        ("upiGetSessionToken", _) => ids::TPAP_GET_SESSION_TOKEN_REQUEST,
+        ("onboarding", _) => ids::TPAP_ONBOARDING_REQUEST,
+        ("onboardingAndPay", false) => ids::TPAP_ONBOARDING_AND_PAY_REQUEST,
+        ("onboardingAndPay", true) => ids::TPAP_ONBOARDING_AND_CREATE_MANDATE_REQUEST,
+        ("upiTxn", false) => ids::TPAP_UPI_TXN_REQUEST,
+        ("upiTxn", true) => ids::TPAP_CREATE_MANDATE_REQUEST,
         _ => return None,
     };
-    upi_spec::messages::find(id)
+    Some(id.message())
 }
 
 /// The response model answering the request model `request_id`.

@@ -8,6 +8,8 @@
 use std::collections::BTreeSet;
 use std::io::{BufRead, Write};
 use std::str::FromStr;
+use upi_spec::id::MessageId;
+use upi_spec::messages::ids;
 
 use rand::{RngCore as _, SeedableRng as _};
 use rand_chacha::ChaCha8Rng;
@@ -185,7 +187,7 @@ impl ReferenceShim {
         if let Err(reason) = self.check_signature(request) {
             return Reply::Response(self.failure(&request_id, &action, "SIGNATURE_INVALID", &reason));
         }
-        if self.has(Fault::RejectValidUpiTxn) && model.id == "tpap.upi-txn.request" {
+        if self.has(Fault::RejectValidUpiTxn) && ids::TPAP_UPI_TXN_REQUEST == model.id {
             return Reply::Response(self.failure(&request_id, &action, "DECLINED", "upiTxn refused (fault)"));
         }
         let payload = request.get("payload").cloned().unwrap_or(Value::Null);
@@ -195,7 +197,8 @@ impl ReferenceShim {
             .and_then(|s| serde_json::from_str(s).ok())
             .unwrap_or(Value::Null);
         let account_ref = payload.get("accountRefId").and_then(Value::as_str).map(str::to_owned);
-        let needs_account = matches!(model.id, "tpap.upi-txn.request" | "tpap.create-mandate.request");
+        let needs_account =
+            [ids::TPAP_UPI_TXN_REQUEST, ids::TPAP_CREATE_MANDATE_REQUEST].contains(&MessageId::of(model));
         if needs_account && !account_ref.as_ref().is_some_and(|a| self.accounts.contains(a)) {
             return Reply::Response(self.failure(
                 &request_id,
@@ -204,15 +207,15 @@ impl ReferenceShim {
                 "accountRefId names no account linked by upiGetSessionToken or onboarding",
             ));
         }
-        let mut body = match model.id {
-            "tpap.get-session-token.request" => {
+        let mut body = match MessageId::of(model) {
+            ids::TPAP_GET_SESSION_TOKEN_REQUEST => {
                 json!({"status": "LINKED", "isDeviceBound": "true", "isDeviceActivated": "true", "prefix": "UCT", "vpaAccounts": [self.link_account()]})
             }
-            "tpap.onboarding.request" => {
+            ids::TPAP_ONBOARDING_REQUEST => {
                 let account = self.link_account();
                 json!({"status": "SUCCESS", "linkedAccounts": [account.clone()], "selectedAccount": account})
             }
-            "tpap.onboarding-and-pay.request" => {
+            ids::TPAP_ONBOARDING_AND_PAY_REQUEST => {
                 let account = self.link_account();
                 let reference = account["account"]["referenceId"].clone();
                 let mut out = json!({"status": "SUCCESS", "selectedAccount": account, "orderId": signed.get("order_id").cloned().unwrap_or(Value::Null), "txnUuid": self.txn_uuid(), "accountRefId": reference});
@@ -221,7 +224,7 @@ impl ReferenceShim {
                 }
                 out
             }
-            "tpap.upi-txn.request" => {
+            ids::TPAP_UPI_TXN_REQUEST => {
                 let account = account_json(account_ref.as_deref().unwrap_or_default());
                 json!({"status": "SUCCESS", "orderId": signed.get("order_id").cloned().unwrap_or(Value::Null), "txnUuid": self.txn_uuid(), "selectedAccount": account})
             }

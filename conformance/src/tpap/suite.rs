@@ -5,6 +5,7 @@
 //! creation). Every request is signed with the merchant key given to the suite.
 
 use std::time::Instant;
+use upi_spec::messages::ids;
 
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use serde_json::{Value, json};
@@ -102,22 +103,16 @@ pub fn run(shim: &mut dyn Shim, options: &Options) -> Result<Report, SuiteError>
     };
     r.hello()?;
     for id in REQUEST_MODELS {
-        let Some(model) = upi_spec::messages::find(id) else {
-            continue;
-        };
+        let model = id.message();
         r.accept(model)?;
     }
     r.flows()?;
     for id in REQUEST_MODELS {
-        let Some(model) = upi_spec::messages::find(id) else {
-            continue;
-        };
+        let model = id.message();
         r.security(model)?;
     }
     for id in REQUEST_MODELS {
-        let Some(model) = upi_spec::messages::find(id) else {
-            continue;
-        };
+        let model = id.message();
         r.rejections(model)?;
     }
     let cases = r.cases;
@@ -217,7 +212,7 @@ impl Runner<'_> {
         let findings = match result {
             Ok(Reply::Response(_)) => Vec::new(),
             Ok(Reply::Error(e)) => vec![Finding {
-                rule: "tpap.shim.hello".into(),
+                rule: upi_spec::rule_ids::client::TPAP_SHIM_HELLO.into(),
                 severity: Severity::Should,
                 message: format!(
                     "the shim did not register the merchant key ({e}); the signature cases assume it is registered out of band"
@@ -227,7 +222,7 @@ impl Runner<'_> {
             Err(e) => vec![Finding::must(RULE_SHIM_PROTOCOL, e.to_string())],
         };
         self.record(
-            "tpap.shim.hello".into(),
+            upi_spec::rule_ids::client::TPAP_SHIM_HELLO.into(),
             CaseKind::Flow,
             "the shim answers the hello call (merchant key registration)".into(),
             vec![RULE_SHIM_PROTOCOL.into()],
@@ -241,7 +236,7 @@ impl Runner<'_> {
     /// A valid request for `model`, signed, with the learnt account.
     fn valid_request(&self, model: &Message, seed: u64) -> Value {
         let mut request = generate::valid(model, seed).body;
-        if model.id == "tpap.onboarding-and-pay.request" {
+        if ids::TPAP_ONBOARDING_AND_PAY_REQUEST == model.id {
             request["payload"]["udfParameters"] = json!("{\"udf1\":\"conformance-udf\"}");
         }
         self.personalise(&mut request, None);
@@ -307,10 +302,7 @@ impl Runner<'_> {
         }
         let started = Instant::now();
         let (findings, exchange) = self.step(model, self.options.seed)?;
-        let mut rules = vec![
-            judge::RULE_ACCEPTS_VALID.to_owned(),
-            judge::RULE_PAIR_REQUEST_ID.to_owned(),
-        ];
+        let mut rules: Vec<String> = vec![judge::RULE_ACCEPTS_VALID.into(), judge::RULE_PAIR_REQUEST_ID.into()];
         rules.extend(findings.iter().map(|f| f.rule.clone()));
         rules.dedup();
         self.record(
@@ -330,15 +322,15 @@ impl Runner<'_> {
 
     fn flows(&mut self) -> Result<(), SuiteError> {
         let pay = [
-            "tpap.get-session-token.request",
-            "tpap.onboarding.request",
-            "tpap.onboarding-and-pay.request",
-            "tpap.upi-txn.request",
+            ids::TPAP_GET_SESSION_TOKEN_REQUEST,
+            ids::TPAP_ONBOARDING_REQUEST,
+            ids::TPAP_ONBOARDING_AND_PAY_REQUEST,
+            ids::TPAP_UPI_TXN_REQUEST,
         ];
         let mandate = [
-            "tpap.get-session-token.request",
-            "tpap.onboarding-and-create-mandate.request",
-            "tpap.create-mandate.request",
+            ids::TPAP_GET_SESSION_TOKEN_REQUEST,
+            ids::TPAP_ONBOARDING_AND_CREATE_MANDATE_REQUEST,
+            ids::TPAP_CREATE_MANDATE_REQUEST,
         ];
         for (id, title, steps) in [
             (
@@ -360,13 +352,11 @@ impl Runner<'_> {
             let mut findings = Vec::new();
             let mut exchanges = Vec::new();
             for (n, step) in steps.iter().enumerate() {
-                let Some(model) = upi_spec::messages::find(step) else {
-                    continue;
-                };
+                let model = step.message();
                 let (f, e) = self.step(model, self.options.seed.wrapping_add(100 + n as u64))?;
                 let failed = f.iter().any(|f| f.severity == Severity::Must);
                 findings.extend(f.into_iter().map(|mut f| {
-                    f.message = format!("step {} ({}): {}", n + 1, short_name(step), f.message);
+                    f.message = format!("step {} ({}): {}", n + 1, short_name(step.as_str()), f.message);
                     f
                 }));
                 exchanges.push(e);

@@ -1,6 +1,7 @@
 //! The EC `/txns` API's facts (its messages are in `ec_txns.rs` and `ec_orders.rs`).
 
-use crate::model::api::{Api, ContextField, Credential, Derivation, Endpoint, Place, Refusal, Service};
+use super::ids;
+use crate::model::api::{Api, ContextField, Credential, DeeplinkIn, Derivation, Endpoint, Place, Refusal, Service};
 
 /// `/txns`: pays an existing order; refused with a 4xx in the `ec.txns.error` shape.
 pub(super) fn api() -> Api {
@@ -9,9 +10,9 @@ pub(super) fn api() -> Api {
         service: Service::Ec,
         endpoints: vec![Endpoint {
             variant: "",
-            request: "ec.txns.request",
-            success: "ec.txns.response",
-            error: "ec.txns.error",
+            request: ids::EC_TXNS_REQUEST,
+            success: ids::EC_TXNS_RESPONSE,
+            error: ids::EC_TXNS_ERROR,
             unroutable_error: None,
             refusal: Refusal::CLIENT_ERROR,
             reason_code: Some("/error_code"),
@@ -29,6 +30,9 @@ pub(super) fn api() -> Api {
                     derivation: Derivation::Config(Credential::EcCustomerId),
                 },
             ],
+            deeplink: Some(DeeplinkIn::Mapped),
+            signed_response: false,
         }],
+        creates_payment: false,
     }
 }

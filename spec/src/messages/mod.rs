@@ -6,6 +6,7 @@ mod consumer;
 mod ec_orders;
 mod ec_txns;
 mod ec_txns_api;
+pub mod ids;
 mod payu_api;
 mod payu_callback;
 mod payu_payment;

@@ -1,8 +1,9 @@
 //! The PayU APIs' facts: `_payment` (messages in `payu_payment.rs`) and the postservice
 //! commands (messages in `payu_postservice.rs`).
 
+use super::ids;
 use crate::model::api::{
-    Api, BodyPredicate, ContextField, Credential, Derivation, Endpoint, HashFamily, Place, Refusal, Service,
+    Api, BodyPredicate, ContextField, Credential, DeeplinkIn, Derivation, Endpoint, HashFamily, Place, Refusal, Service,
 };
 
 fn key() -> ContextField {
@@ -21,9 +22,9 @@ pub(super) fn payment() -> Api {
         service: Service::Payu,
         endpoints: vec![Endpoint {
             variant: "",
-            request: "payu.payment.request",
-            success: "payu.payment.response",
-            error: "payu.payment.error",
+            request: ids::PAYU_PAYMENT_REQUEST,
+            success: ids::PAYU_PAYMENT_RESPONSE,
+            error: ids::PAYU_PAYMENT_ERROR,
             unroutable_error: None,
             refusal: Refusal::or_ok_with(BodyPredicate::Equals("/metaData/txnStatus", "failed")),
             reason_code: None,
@@ -38,7 +39,10 @@ pub(super) fn payment() -> Api {
                     derivation: Derivation::PayuHash(HashFamily::Request),
                 },
             ],
+            deeplink: Some(DeeplinkIn::IntentUriData),
+            signed_response: false,
         }],
+        creates_payment: true,
     }
 }
 
@@ -50,7 +54,7 @@ pub(super) fn postservice() -> Api {
         request,
         success,
         error,
-        unroutable_error: Some("payu.postservice.error"),
+        unroutable_error: Some(ids::PAYU_POSTSERVICE_ERROR),
         refusal,
         reason_code: None,
         context: vec![
@@ -64,6 +68,8 @@ pub(super) fn postservice() -> Api {
                 derivation: Derivation::PayuHash(HashFamily::Command),
             },
         ],
+        deeplink: None,
+        signed_response: false,
     };
     Api {
         suite: "payu-postservice",
@@ -71,28 +77,29 @@ pub(super) fn postservice() -> Api {
         endpoints: vec![
             command(
                 "verify-payment",
-                "payu.verify-payment.request",
-                "payu.verify-payment.response",
-                "payu.verify-payment.response",
+                ids::PAYU_VERIFY_PAYMENT_REQUEST,
+                ids::PAYU_VERIFY_PAYMENT_RESPONSE,
+                ids::PAYU_VERIFY_PAYMENT_RESPONSE,
                 Derivation::ExistingPaymentTxnid,
                 Refusal::or_ok_with(BodyPredicate::Equals("/status", "0")),
             ),
             command(
                 "udf-update",
-                "payu.udf-update.request",
-                "payu.udf-update.response",
-                "payu.udf-update.error",
+                ids::PAYU_UDF_UPDATE_REQUEST,
+                ids::PAYU_UDF_UPDATE_RESPONSE,
+                ids::PAYU_UDF_UPDATE_ERROR,
                 Derivation::ExistingPaymentTxnid,
                 Refusal::or_ok_with(BodyPredicate::Present("/msg")),
             ),
             command(
                 "invoice-upload",
-                "payu.invoice-upload.request",
-                "payu.invoice-upload.response",
-                "payu.invoice-upload.response",
+                ids::PAYU_INVOICE_UPLOAD_REQUEST,
+                ids::PAYU_INVOICE_UPLOAD_RESPONSE,
+                ids::PAYU_INVOICE_UPLOAD_RESPONSE,
                 Derivation::ExistingPaymentId,
                 Refusal::or_ok_with(BodyPredicate::NotEqual("/responseCode", "00")),
             ),
         ],
+        creates_payment: false,
     }
 }

@@ -1,6 +1,9 @@
 //! The Merchant Stack registerIntent API's facts (its messages are in `register_intent.rs`).
 
-use crate::model::api::{Api, BodyPredicate, ContextField, Credential, Derivation, Endpoint, Place, Refusal, Service};
+use super::ids;
+use crate::model::api::{
+    Api, BodyPredicate, ContextField, Credential, DeeplinkIn, Derivation, Endpoint, Place, Refusal, Service,
+};
 
 /// registerIntent, one endpoint per API version. A refusal is a 4xx or an answer with
 /// `status: FAILURE`; `responseCode` says why.
@@ -43,31 +46,22 @@ pub(super) fn api() -> Api {
                 derivation: Derivation::Jws,
             },
         ],
+        deeplink: Some(DeeplinkIn::Mapped),
+        signed_response: true,
     };
     Api {
         suite: "merchant-register-intent",
         service: Service::Merchant,
         endpoints: vec![
-            version(
-                "v3",
-                "merchant.register-intent.v3.request",
-                "merchant.register-intent.v3.response",
-            ),
-            version(
-                "v2",
-                "merchant.register-intent.v2.request",
-                "merchant.register-intent.v2.response",
-            ),
-            version(
-                "v1",
-                "merchant.register-intent.v1.request",
-                "merchant.register-intent.v1.response",
-            ),
+            version("v3", ids::REGISTER_INTENT_V3_REQUEST, ids::REGISTER_INTENT_V3_RESPONSE),
+            version("v2", ids::REGISTER_INTENT_V2_REQUEST, ids::REGISTER_INTENT_V2_RESPONSE),
+            version("v1", ids::REGISTER_INTENT_V1_REQUEST, ids::REGISTER_INTENT_V1_RESPONSE),
             version(
                 "default",
-                "merchant.register-intent.default.request",
-                "merchant.register-intent.default.response",
+                ids::REGISTER_INTENT_DEFAULT_REQUEST,
+                ids::REGISTER_INTENT_DEFAULT_RESPONSE,
             ),
         ],
+        creates_payment: false,
     }
 }

@@ -7,6 +7,8 @@
 
 use serde_json::Value;
 
+use crate::id::MessageId;
+
 pub use crate::crypto::payu_sequence::HashFamily;
 
 /// Which base URL an API is served under (a target may serve each API elsewhere).
@@ -30,6 +32,9 @@ pub struct Api {
     pub service: Service,
     /// The endpoints (one per request model), in plan order.
     pub endpoints: Vec<Endpoint>,
+    /// Whether an acceptance creates a payment that other endpoints' requests name
+    /// ([`Derivation::ExistingPaymentTxnid`], [`Derivation::ExistingPaymentId`]).
+    pub creates_payment: bool,
 }
 
 /// One endpoint: a request model (whose own `endpoint` gives the method and path), answered by
@@ -39,14 +44,14 @@ pub struct Endpoint {
     /// Sub-suite (an API version, a PayU command); empty when the API has one endpoint.
     pub variant: &'static str,
     /// Request model ID.
-    pub request: &'static str,
+    pub request: MessageId,
     /// Response model of an acceptance.
-    pub success: &'static str,
+    pub success: MessageId,
     /// Response model of a refusal.
-    pub error: &'static str,
+    pub error: MessageId,
     /// Response model when the request cannot be routed to this endpoint at all (PayU
     /// postservice without a valid `command`).
-    pub unroutable_error: Option<&'static str>,
+    pub unroutable_error: Option<MessageId>,
     /// How a refusal looks on the wire.
     pub refusal: Refusal,
     /// Where a refusal says why (a JSON pointer into the error body), when it does.
@@ -54,6 +59,21 @@ pub struct Endpoint {
     /// The values a request takes from outside its model, in the order they are applied
     /// (a value derived from another comes after it; hashes and signatures last).
     pub context: Vec<ContextField>,
+    /// Where an acceptance carries a UPI deeplink, if it does.
+    pub deeplink: Option<DeeplinkIn>,
+    /// Whether an HTTP 200 acceptance is signed (`x-response-signature`, RS256 over the raw
+    /// body).
+    pub signed_response: bool,
+}
+
+/// Where a success response carries its UPI deeplink.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DeeplinkIn {
+    /// Response fields the seed's mapping table turns into a deeplink
+    /// ([`crate::deeplink::map_response`]).
+    Mapped,
+    /// PayU's `result.intentURIData`, the query of a `upi://pay` link.
+    IntentUriData,
 }
 
 /// How an endpoint says "no": any 4xx, or (some APIs) HTTP 200 with a body saying so.

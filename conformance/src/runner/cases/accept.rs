@@ -24,7 +24,7 @@ pub async fn run(
     findings.extend(judge::transport(&x));
     if x.status.is_some() && api.rejected(x.status, &x.response_bytes) {
         findings.push(Finding::must(
-            format!("{}.accepted", api.request),
+            api.accepted,
             format!(
                 "a valid request was rejected: HTTP {} {}",
                 x.status.unwrap_or(0),

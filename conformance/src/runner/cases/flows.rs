@@ -3,13 +3,15 @@
 //! its callback, verify_payment and udf_update). Each knows its name, title, rules and suite.
 
 use std::collections::BTreeMap;
+use upi_spec::messages::ids;
+use upi_spec::rule_ids as rules;
 
 use anyhow::Context as _;
 use serde_json::Value;
 use upi_spec::crypto::payu_hash;
 use upi_spec::crypto::payu_sequence::HashFamily;
+use upi_spec::id::RuleId;
 use upi_spec::input::{DEFAULT_MAX_BYTES, Document};
-use upi_spec::messages;
 use upi_spec::read::{Syntax, read};
 
 use crate::runner::api::{self, ApiCase, Context};
@@ -85,21 +87,24 @@ impl Flow {
     }
 
     /// The rules the flow checks.
-    pub fn rules(self) -> &'static [&'static str] {
+    pub fn rules(self) -> &'static [RuleId] {
         match self {
             Flow::OrderTxnsDeeplink => &[
-                "ec.orders.response.order_id.required",
-                "ec.txns.response.payment.sdk_params.amount.format",
-                "deeplink.consistency.am",
+                rules::field::EC_ORDERS_RESPONSE_ORDER_ID_REQUIRED,
+                rules::field::EC_TXNS_RESPONSE_SDK_AMOUNT_FORMAT,
+                rules::deeplink::CONSISTENCY_AM,
             ],
-            Flow::UnknownOrderRejected => &["ec.txns.order.exists", "ec.txns.error.status.const"],
-            Flow::DuplicateRejected => &["merchant.register-intent.merchantRequestId.unique"],
-            Flow::DuplicateTxnidRejected => &["payu.payment.txnid.unique"],
+            Flow::UnknownOrderRejected => &[
+                rules::behaviour::EC_TXNS_ORDER_EXISTS,
+                rules::field::EC_TXNS_ERROR_STATUS_CONST,
+            ],
+            Flow::DuplicateRejected => &[rules::behaviour::REGISTER_INTENT_MERCHANT_REQUEST_ID_UNIQUE],
+            Flow::DuplicateTxnidRejected => &[rules::behaviour::PAYU_PAYMENT_TXNID_UNIQUE],
             Flow::CallbackVerifyUdf => &[
-                "payu.callback.delivered",
-                "payu.hash.response.mismatch",
-                "payu.verify-payment.agrees",
-                "payu.udf-update.request.accepted",
+                rules::behaviour::PAYU_CALLBACK_DELIVERED,
+                rules::crypto::PAYU_RESPONSE_HASH,
+                rules::behaviour::PAYU_VERIFY_PAYMENT_AGREES,
+                rules::accepted::PAYU_UDF_UPDATE,
             ],
         }
     }
@@ -121,7 +126,7 @@ async fn order_txns_deeplink(session: &Session, api: &ApiCase, trace: &mut Trace
     let findings = &mut trace.findings;
     findings.extend(judge::transport(&x));
     if let Some(order) = trace.exchanges.first()
-        && let Some(answer) = judge::response_against("ec.orders.response", order, findings)
+        && let Some(answer) = judge::response_against(ids::EC_ORDERS_RESPONSE, order, findings)
     {
         // The order the case paid is the one it created: its order_id is the echo.
         let mut sent = serde_json::Map::new();
@@ -132,11 +137,11 @@ async fn order_txns_deeplink(session: &Session, api: &ApiCase, trace: &mut Trace
             headers: None,
             body: Value::Object(sent),
         };
-        judge::echoes("ec.orders.response", &request, &answer, findings);
+        judge::echoes(ids::EC_ORDERS_RESPONSE, &request, &answer, findings);
     }
     if api.rejected(x.status, &x.response_bytes) {
         findings.push(Finding::must(
-            "ec.txns.request.accepted",
+            rules::accepted::EC_TXNS,
             "paying a fresh order was rejected",
         ));
     } else {
@@ -148,7 +153,7 @@ async fn order_txns_deeplink(session: &Session, api: &ApiCase, trace: &mut Trace
             .unwrap_or("");
         if !upi_spec::validate::decimal_eq(amount, "100.00") {
             findings.push(Finding::must(
-                "deeplink.consistency.am",
+                rules::deeplink::CONSISTENCY_AM,
                 format!("sdk_params.amount {amount:?} is not the order's amount 100.00"),
             ));
         }
@@ -158,24 +163,24 @@ async fn order_txns_deeplink(session: &Session, api: &ApiCase, trace: &mut Trace
 }
 
 async fn unknown_order(session: &Session, api: &ApiCase, trace: &mut Trace) -> Result<(), CaseError> {
-    let message = messages::find(api.request).context("model")?;
+    let message = api.request.message();
     let ctx = Context {
         order_id: Some(api::unique_id(&mut trace.rng, "NOPE", 20)),
         ..Context::default()
     };
     let doc = session.valid_with_context(api, message, None, UNKNOWN_ORDER_DOCUMENT, false, &ctx, &mut trace.rng)?;
-    send_expecting_rejection(session, api, &doc, "ec.txns.order.exists", trace).await
+    send_expecting_rejection(session, api, &doc, rules::behaviour::EC_TXNS_ORDER_EXISTS, trace).await
 }
 
 async fn duplicate_registration(session: &Session, api: &ApiCase, trace: &mut Trace) -> Result<(), CaseError> {
-    let message = messages::find(api.request).context("model")?;
+    let message = api.request.message();
     let (doc, first) = session.send_valid(api, None, DUPLICATE_DOCUMENT, false, trace).await?;
     trace.findings.extend(judge::transport(&first));
     let accepted = !api.rejected(first.status, &first.response_bytes);
     trace.exchanges.push(first);
     if !accepted {
         trace.findings.push(Finding::must(
-            format!("{}.accepted", api.request),
+            api.accepted,
             "the first, valid registration was rejected",
         ));
         return Ok(());
@@ -201,7 +206,7 @@ async fn duplicate_registration(session: &Session, api: &ApiCase, trace: &mut Tr
     trace.findings.extend(judge::transport(&x));
     judge::rejection(
         api,
-        "merchant.register-intent.merchantRequestId.unique",
+        rules::behaviour::REGISTER_INTENT_MERCHANT_REQUEST_ID_UNIQUE.as_str(),
         &x,
         &mut trace.findings,
     );
@@ -218,12 +223,12 @@ async fn duplicate_txnid(session: &Session, api: &ApiCase, trace: &mut Trace) ->
     trace.exchanges.push(first);
     if !accepted {
         trace.findings.push(Finding::must(
-            "payu.payment.request.accepted",
+            rules::accepted::PAYU_PAYMENT,
             "the first, valid payment was rejected",
         ));
         return Ok(());
     }
-    send_expecting_rejection(session, api, &doc, "payu.payment.txnid.unique", trace).await
+    send_expecting_rejection(session, api, &doc, rules::behaviour::PAYU_PAYMENT_TXNID_UNIQUE, trace).await
 }
 
 /// Asks `verify_payment` for one txnid; returns the status it reports.
@@ -232,7 +237,7 @@ async fn verify_payment(session: &Session, txnid: &str, trace: &mut Trace) -> Re
         .into_iter()
         .find(|a| a.variant == "verify-payment")
         .context("verify api")?;
-    let model = messages::find(post.request).context("model")?;
+    let model = post.request.message();
     let mut verify = Document::body(
         serde_json::json!({"key": session.config().payu.key, "command": "verify_payment", "var1": txnid}),
     );
@@ -289,7 +294,7 @@ async fn callback_verify_udf(session: &Session, api: &ApiCase, trace: &mut Trace
     trace.exchanges.push(pay);
     if !accepted {
         trace.findings.push(Finding::must(
-            "payu.payment.request.accepted",
+            rules::accepted::PAYU_PAYMENT,
             "the payment to complete was rejected",
         ));
         return Ok(());
@@ -303,7 +308,7 @@ async fn callback_verify_udf(session: &Session, api: &ApiCase, trace: &mut Trace
     let before = verify_payment(session, &txnid, trace).await?;
     if before.as_deref() != Some("pending") {
         trace.findings.push(Finding::must(
-            "payu.verify-payment.agrees",
+            rules::behaviour::PAYU_VERIFY_PAYMENT_AGREES,
             format!("verify_payment says {before:?} for a payment _payment answered as pending"),
         ));
     }
@@ -318,7 +323,7 @@ async fn callback_verify_udf(session: &Session, api: &ApiCase, trace: &mut Trace
     drop(receiver);
     let Some(callback) = received else {
         trace.findings.push(Finding::must(
-            "payu.callback.delivered",
+            rules::behaviour::PAYU_CALLBACK_DELIVERED,
             format!(
                 "no S2S callback arrived within {} ms of completing the payment ({})",
                 sandbox.callback_wait().as_millis(),
@@ -332,7 +337,7 @@ async fn callback_verify_udf(session: &Session, api: &ApiCase, trace: &mut Trace
     let status = verify_payment(session, &txnid, trace).await?;
     if status.as_deref() != Some("success") {
         trace.findings.push(Finding::must(
-            "payu.verify-payment.agrees",
+            rules::behaviour::PAYU_VERIFY_PAYMENT_AGREES,
             format!("verify_payment says {status:?} after a success callback"),
         ));
     }
@@ -341,9 +346,9 @@ async fn callback_verify_udf(session: &Session, api: &ApiCase, trace: &mut Trace
 
 /// The S2S callback must read as its model, carry a valid reverse hash and be about `txnid`.
 fn judge_callback(session: &Session, callback: &[u8], txnid: &str, findings: &mut Vec<Finding>) -> anyhow::Result<()> {
-    let callback_model = messages::find("payu.callback").context("model")?;
+    let callback_model = ids::PAYU_CALLBACK.message();
     match read(callback_model, callback, Syntax::Form, DEFAULT_MAX_BYTES) {
-        Err(e) => findings.push(Finding::must("payu.callback.form", e.to_string())),
+        Err(e) => findings.push(Finding::must(rules::field::PAYU_CALLBACK_FORM, e.to_string())),
         Ok(cb) => {
             findings.extend(
                 upi_spec::validate::validate(callback_model, &cb)
@@ -376,7 +381,7 @@ fn judge_callback(session: &Session, callback: &[u8], txnid: &str, findings: &mu
                 || fields.get("status").map(String::as_str) != Some("success")
             {
                 findings.push(Finding::must(
-                    "payu.callback.delivered",
+                    rules::behaviour::PAYU_CALLBACK_DELIVERED,
                     format!(
                         "the callback is for {:?} with status {:?}",
                         fields.get("txnid"),
@@ -395,7 +400,7 @@ async fn udf_update(session: &Session, txnid: &str, trace: &mut Trace) -> Result
         .into_iter()
         .find(|a| a.variant == "udf-update")
         .context("udf api")?;
-    let udf_model = messages::find(udf.request).context("model")?;
+    let udf_model = udf.request.message();
     let mut update = Document::body(
         serde_json::json!({"key": session.config().payu.key, "command": "udf_update", "var1": txnid, "var6": "INV000000005"}),
     );
@@ -425,7 +430,7 @@ async fn udf_update(session: &Session, txnid: &str, trace: &mut Trace) -> Result
     trace.findings.extend(judge::transport(&x));
     if udf.rejected(x.status, &x.response_bytes) {
         trace.findings.push(Finding::must(
-            "payu.udf-update.request.accepted",
+            rules::accepted::PAYU_UDF_UPDATE,
             format!(
                 "udf_update of the completed payment was rejected: {}",
                 judge::excerpt(&x.response_body)

@@ -4,9 +4,8 @@
 //! error shape only, because a cap on body size is the target's to choose (HTTP 413 is an
 //! answer). A dropped connection, a timeout or a 5xx fails the case.
 
-use anyhow::Context as _;
 use serde_json::Value;
-use upi_spec::messages;
+use upi_spec::rule_ids as rules;
 
 use crate::runner::api::{self, ApiCase, Context};
 use crate::runner::judge;
@@ -24,11 +23,15 @@ const DOCUMENT: u64 = 9_000;
 pub const TITLE: &str = "a valid request padded past 64 KiB with an unknown 100,000-character field is answered, \
      accepted or refused in the API's shape, never dropped and never a 5xx";
 /// The rules it checks.
-pub const RULES: &[&str] = &["transport.reachable", "transport.timeout", "transport.no-server-error"];
+pub const RULES: &[upi_spec::id::RuleId] = &[
+    rules::behaviour::TRANSPORT_REACHABLE,
+    rules::behaviour::TRANSPORT_TIMEOUT,
+    rules::behaviour::TRANSPORT_NO_SERVER_ERROR,
+];
 
 /// Runs the case for `api`.
 pub async fn run(session: &Session, api: &ApiCase, trace: &mut Trace) -> Result<(), CaseError> {
-    let message = messages::find(api.request).context("unknown request model")?;
+    let message = api.request.message();
     let ctx: Context = session.context(api, &mut trace.rng, &mut trace.exchanges).await?;
     let mut doc = session.valid_with_context(api, message, None, DOCUMENT, false, &ctx, &mut trace.rng)?;
     // No hash sequence has a place for an unknown field: the PayU hash computed with the

@@ -11,6 +11,7 @@ pub mod reject;
 pub mod security;
 
 use std::time::Instant;
+use upi_spec::rule_ids as rules;
 
 pub use flows::Flow;
 pub use security::{JwsAttack, Security};
@@ -80,7 +81,7 @@ pub async fn run(session: &Session, planned: &Planned) -> CaseResult {
         // The client records where a configured secret came back (headers or body).
         if x.reflects_secret() {
             findings.push(Finding::must(
-                "transport.no-secret-reflected",
+                rules::behaviour::TRANSPORT_NO_SECRET_REFLECTED,
                 format!(
                     "the response to {} reflects a secret ({})",
                     x.request_line,

@@ -3,7 +3,6 @@
 //! document or a bad percent escape); every other rule by the generator.
 
 use anyhow::Context as _;
-use upi_spec::messages;
 
 use crate::runner::api::{self, ApiCase};
 use crate::runner::http::Body;
@@ -20,7 +19,7 @@ pub async fn run(
     breach: Breach,
     trace: &mut Trace,
 ) -> Result<(), CaseError> {
-    let message = messages::find(api.request).context("unknown request model")?;
+    let message = api.request.message();
     let ctx = session.context(api, &mut trace.rng, &mut trace.exchanges).await?;
     let (doc, raw) = if breach == Breach::RootType {
         let doc = session.valid_with_context(api, message, None, 0, false, &ctx, &mut trace.rng)?;

@@ -7,8 +7,10 @@ use base64::Engine as _;
 use hmac::{Hmac, Mac};
 use serde_json::Value;
 use sha2::Sha256;
+use upi_spec::id::RuleId;
 use upi_spec::input::Document;
-use upi_spec::messages;
+use upi_spec::model::api::{Derivation, HashFamily};
+use upi_spec::rule_ids as rules;
 
 use crate::runner::api::{self, ApiCase, Context};
 use crate::runner::config::Api;
@@ -73,14 +75,14 @@ impl JwsAttack {
     }
 
     /// The rule a target accepting the attack breaks.
-    fn rule(self) -> &'static str {
+    fn rule(self) -> RuleId {
         match self {
-            JwsAttack::AlgNone => "juspay.jws.alg-none",
-            JwsAttack::AlgHmac => "juspay.jws.alg-hmac",
-            JwsAttack::UnknownKid => "juspay.jws.kid-unknown",
-            JwsAttack::StaleIat => "juspay.jws.iat.stale",
-            JwsAttack::PaddedBase64 => "juspay.jws.base64url",
-            JwsAttack::TamperedPayload | JwsAttack::WrongKey => "juspay.jws.signature",
+            JwsAttack::AlgNone => rules::crypto::JWS_ALG_NONE,
+            JwsAttack::AlgHmac => rules::crypto::JWS_ALG_HMAC,
+            JwsAttack::UnknownKid => rules::crypto::JWS_KID_UNKNOWN,
+            JwsAttack::StaleIat => rules::crypto::JWS_IAT_STALE,
+            JwsAttack::PaddedBase64 => rules::crypto::JWS_BASE64URL,
+            JwsAttack::TamperedPayload | JwsAttack::WrongKey => rules::crypto::JWS_SIGNATURE,
         }
     }
 
@@ -150,15 +152,20 @@ const UDF_BAD_HASH_DOCUMENT: u64 = 6_000;
 const JWS_DOCUMENT: u64 = 7_000;
 
 impl Security {
-    /// The security cases of `suite`, in plan order.
-    pub fn of_suite(suite: &str) -> Vec<Security> {
-        let own: Vec<Security> = match suite {
-            "ec-txns" => vec![Security::OrdersNeedAuth],
-            "merchant-register-intent" => JwsAttack::ALL.into_iter().map(Security::Jws).collect(),
-            "payu-intent" => vec![Security::WrongHash],
-            "payu-postservice" => vec![Security::UdfUpdateBadHash],
-            _ => Vec::new(),
-        };
+    /// The security cases of an endpoint, read from its context facts, in plan order: an
+    /// endpoint paying an existing order checks that `/orders` needs the API key, a JWS-signed
+    /// one gets the JWS attacks, a PayU-hashed one a wrong hash; every endpoint a large body.
+    pub fn of(api: &ApiCase) -> Vec<Security> {
+        let mut own = Vec::new();
+        for c in &api.facts.context {
+            match c.derivation {
+                Derivation::ExistingOrder => own.push(Security::OrdersNeedAuth),
+                Derivation::Jws => own.extend(JwsAttack::ALL.into_iter().map(Security::Jws)),
+                Derivation::PayuHash(HashFamily::Request) => own.push(Security::WrongHash),
+                Derivation::PayuHash(HashFamily::Command) => own.push(Security::UdfUpdateBadHash),
+                _ => {}
+            }
+        }
         own.into_iter().chain([Security::LargeBody]).collect()
     }
 
@@ -185,17 +192,17 @@ impl Security {
     }
 
     /// The rules the case checks.
-    pub fn rules(self) -> &'static [&'static str] {
+    pub fn rules(self) -> &'static [RuleId] {
         match self {
-            Security::OrdersNeedAuth => &["ec.orders.authenticated"],
-            Security::Jws(JwsAttack::AlgNone) => &["juspay.jws.alg-none"],
-            Security::Jws(JwsAttack::AlgHmac) => &["juspay.jws.alg-hmac"],
-            Security::Jws(JwsAttack::UnknownKid) => &["juspay.jws.kid-unknown"],
-            Security::Jws(JwsAttack::StaleIat) => &["juspay.jws.iat.stale"],
-            Security::Jws(JwsAttack::PaddedBase64) => &["juspay.jws.base64url"],
-            Security::Jws(JwsAttack::TamperedPayload | JwsAttack::WrongKey) => &["juspay.jws.signature"],
-            Security::WrongHash => &["payu.hash.request.mismatch"],
-            Security::UdfUpdateBadHash => &["payu.hash.command.mismatch"],
+            Security::OrdersNeedAuth => &[rules::behaviour::EC_ORDERS_AUTHENTICATED],
+            Security::Jws(JwsAttack::AlgNone) => &[rules::crypto::JWS_ALG_NONE],
+            Security::Jws(JwsAttack::AlgHmac) => &[rules::crypto::JWS_ALG_HMAC],
+            Security::Jws(JwsAttack::UnknownKid) => &[rules::crypto::JWS_KID_UNKNOWN],
+            Security::Jws(JwsAttack::StaleIat) => &[rules::crypto::JWS_IAT_STALE],
+            Security::Jws(JwsAttack::PaddedBase64) => &[rules::crypto::JWS_BASE64URL],
+            Security::Jws(JwsAttack::TamperedPayload | JwsAttack::WrongKey) => &[rules::crypto::JWS_SIGNATURE],
+            Security::WrongHash => &[rules::crypto::PAYU_REQUEST_HASH],
+            Security::UdfUpdateBadHash => &[rules::crypto::PAYU_COMMAND_HASH],
             Security::LargeBody => super::large_body::RULES,
         }
     }
@@ -206,10 +213,24 @@ impl Security {
             Security::OrdersNeedAuth => orders_need_auth(session, trace).await,
             Security::Jws(attack) => jws(session, api, attack, trace).await,
             Security::WrongHash => {
-                wrong_hash(session, api, WRONG_HASH_DOCUMENT, "payu.hash.request.mismatch", trace).await
+                wrong_hash(
+                    session,
+                    api,
+                    WRONG_HASH_DOCUMENT,
+                    rules::crypto::PAYU_REQUEST_HASH,
+                    trace,
+                )
+                .await
             }
             Security::UdfUpdateBadHash => {
-                wrong_hash(session, api, UDF_BAD_HASH_DOCUMENT, "payu.hash.command.mismatch", trace).await
+                wrong_hash(
+                    session,
+                    api,
+                    UDF_BAD_HASH_DOCUMENT,
+                    rules::crypto::PAYU_COMMAND_HASH,
+                    trace,
+                )
+                .await
             }
             Security::LargeBody => super::large_body::run(session, api, trace).await,
         }
@@ -235,7 +256,7 @@ async fn orders_need_auth(session: &Session, trace: &mut Trace) -> Result<(), Ca
     trace.findings.extend(judge::transport(&x));
     if !x.status.is_some_and(|s| (400..500).contains(&s)) {
         trace.findings.push(crate::runner::case::Finding::must(
-            "ec.orders.authenticated",
+            rules::behaviour::EC_ORDERS_AUTHENTICATED,
             format!("POST /orders without credentials answered {:?}", x.status),
         ));
     }
@@ -245,8 +266,14 @@ async fn orders_need_auth(session: &Session, trace: &mut Trace) -> Result<(), Ca
 
 /// A valid request (document `n`) whose hash is computed with the wrong salt; the target must
 /// refuse it under `rule`.
-async fn wrong_hash(session: &Session, api: &ApiCase, n: u64, rule: &str, trace: &mut Trace) -> Result<(), CaseError> {
-    let message = messages::find(api.request).context("model")?;
+async fn wrong_hash(
+    session: &Session,
+    api: &ApiCase,
+    n: u64,
+    rule: RuleId,
+    trace: &mut Trace,
+) -> Result<(), CaseError> {
+    let message = api.request.message();
     let ctx = session.context(api, &mut trace.rng, &mut trace.exchanges).await?;
     let mut doc = session.valid_with_context(api, message, None, n, false, &ctx, &mut trace.rng)?;
     if let Some(wrong) = api::payu_request_hash(api, &doc, "not-the-salt")
@@ -258,7 +285,7 @@ async fn wrong_hash(session: &Session, api: &ApiCase, n: u64, rule: &str, trace:
 }
 
 async fn jws(session: &Session, api: &ApiCase, attack: JwsAttack, trace: &mut Trace) -> Result<(), CaseError> {
-    let message = messages::find(api.request).context("model")?;
+    let message = api.request.message();
     let mut doc = session.document(api, None, JWS_DOCUMENT, None, false)?.context("doc")?;
     let now = if attack == JwsAttack::StaleIat {
         now_millis() - 3_600_000
@@ -289,7 +316,7 @@ async fn jws(session: &Session, api: &ApiCase, attack: JwsAttack, trace: &mut Tr
     request.body = Body::Bytes(envelope.into_bytes());
     let x = session.client().send(&request).await;
     trace.findings.extend(judge::transport(&x));
-    judge::rejection(api, attack.rule(), &x, &mut trace.findings);
+    judge::rejection(api, attack.rule().as_str(), &x, &mut trace.findings);
     trace.exchanges.push(x);
     Ok(())
 }
@@ -300,14 +327,14 @@ pub(crate) async fn send_expecting_rejection(
     session: &Session,
     api: &ApiCase,
     doc: &Document,
-    rule: &str,
+    rule: RuleId,
     trace: &mut Trace,
 ) -> Result<(), CaseError> {
-    let message = messages::find(api.request).context("model")?;
+    let message = api.request.message();
     let request = api::to_request(api, message, doc, &session.base(api.api)?, session.config(), None, None)?;
     let x = session.client().send(&request).await;
     trace.findings.extend(judge::transport(&x));
-    judge::rejection(api, rule, &x, &mut trace.findings);
+    judge::rejection(api, rule.as_str(), &x, &mut trace.findings);
     trace.exchanges.push(x);
     Ok(())
 }

@@ -267,16 +267,14 @@ pub(super) async fn attempt(
         .map_err(|e| anyhow::anyhow!("{e}"))?;
     let protect = protection(message, mutation);
     let stale = *mutation == Mutation::StaleTimestamp;
-    let hash_subject = protect
-        .as_deref()
-        .is_some_and(|r| api::touched(message, Some(r)).0.iter().any(|f| f == "hash"));
+    let hash_subject = protect.fields.iter().any(|f| f == "hash");
     mutate_document(&mut doc, mutation, case);
     let config = executor.config().clone();
-    api::apply_context(
+    api::apply_context_sparing(
         api,
         message,
         &mut doc,
-        protect.as_deref(),
+        &protect,
         &config,
         &ctx,
         rng,

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use upi_spec::input::Document;
 use upi_spec::model::{Encoding, Message};
-use upi_spec::{Severity, catalogue, generate, messages};
+use upi_spec::{Severity, catalogue, generate};
 
 use crate::runner::api::{self, ApiCase};
 use crate::runner::http::Body;
@@ -98,13 +98,13 @@ pub(super) struct FuzzTarget {
 
 impl FuzzTarget {
     pub(super) fn new(api: &ApiCase) -> Option<FuzzTarget> {
-        let message = messages::find(api.request)?;
+        let message = api.request.message();
         let breakable = catalogue::rules_of(message)
             .into_iter()
             .filter(|r| {
                 r.severity == Severity::Must
                     && !r.id.contains(".echo.")
-                    && crate::runner::plan::not_over_http(&r.id).is_none()
+                    && crate::runner::plan::rule_not_over_http(message, &r.id).is_none()
                     // Rules no document can break (the body's syntax rule: a raw-bytes matter,
                     // covered by the BrokenEncoding mutation) would make a case send nothing.
                     && generate::breaking(message, &r.id, 0).is_some()
@@ -217,11 +217,15 @@ pub(super) fn mutate_document(doc: &mut Document, mutation: &Mutation, case: u64
     }
 }
 
-/// A pseudo rule naming the mutated field, so context never overwrites it.
-pub(super) fn protection(message: &Message, mutation: &Mutation) -> Option<String> {
+/// What context must leave alone for this mutation: the broken rule's fields, or the mutated
+/// field.
+pub(super) fn protection(message: &Message, mutation: &Mutation) -> api::Touched {
     match mutation {
-        Mutation::Break { rule } => Some(rule.clone()),
-        _ => mutation.field().map(|f| format!("{}.{f}.fuzzed", message.id)),
+        Mutation::Break { rule } => api::touched_by(message, rule),
+        _ => mutation
+            .field()
+            .map(|f| api::Touched::field(message, f))
+            .unwrap_or_default(),
     }
 }
 

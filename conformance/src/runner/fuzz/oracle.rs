@@ -3,6 +3,7 @@
 
 use upi_spec::input::Document;
 use upi_spec::model::Message;
+use upi_spec::rule_ids as rules;
 use upi_spec::{Severity, catalogue};
 
 use super::mutation::*;
@@ -27,7 +28,7 @@ pub(super) fn judge_case(
     let mut findings = judge::transport(x);
     if x.reflects_secret() {
         findings.push(Finding::must(
-            "transport.no-secret-reflected",
+            rules::behaviour::TRANSPORT_NO_SECRET_REFLECTED,
             format!("the response to {} reflects a secret", x.request_line),
         ));
     }
@@ -37,9 +38,9 @@ pub(super) fn judge_case(
     if must_reject {
         let rule = match mutation {
             Mutation::Break { rule } => rule.clone(),
-            Mutation::WrongHash => "payu.hash.request.mismatch".into(),
-            Mutation::WrongSignature => "juspay.jws.signature".into(),
-            Mutation::StaleTimestamp => "juspay.jws.iat.stale".into(),
+            Mutation::WrongHash => rules::crypto::PAYU_REQUEST_HASH.into(),
+            Mutation::WrongSignature => rules::crypto::JWS_SIGNATURE.into(),
+            Mutation::StaleTimestamp => rules::crypto::JWS_IAT_STALE.into(),
             Mutation::DuplicateKey | Mutation::BrokenEncoding => {
                 format!("{}.{}", message.id, catalogue::syntax_rule(message).0)
             }
@@ -58,7 +59,7 @@ pub(super) fn judge_case(
         findings.extend(shape);
     } else if api.rejected(x.status, &x.response_bytes) {
         findings.push(Finding::must(
-            format!("{}.accepted", api.request),
+            api.accepted,
             format!(
                 "a request our validator finds valid was rejected: HTTP {}",
                 x.status.unwrap_or(0)

@@ -9,7 +9,6 @@ use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use upi_spec::input::Document;
-use upi_spec::messages;
 
 use super::driver::*;
 use super::mutation::*;
@@ -74,7 +73,7 @@ pub async fn replay(config: RunConfig, reproducer: &Reproducer) -> Result<(Vec<F
         .into_iter()
         .find(|a| a.name() == reproducer.api)
         .with_context(|| format!("unknown API {}", reproducer.api))?;
-    let message = messages::find(api.request).context("unknown request model")?;
+    let message = api.request.message();
     let executor = Session::new(config, reproducer.seed).await?;
     let mut rng = ChaCha8Rng::seed_from_u64(reproducer.seed ^ reproducer.case);
     let doc = Document {

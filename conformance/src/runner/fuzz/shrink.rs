@@ -6,9 +6,9 @@ use std::time::Instant;
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use serde_json::Value;
+use upi_spec::Severity;
 use upi_spec::input::Document;
 use upi_spec::validate::validate;
-use upi_spec::{Severity, messages};
 
 use super::driver::*;
 use super::mutation::*;
@@ -29,9 +29,7 @@ pub(super) async fn shrink(
     let Some(api) = apis.iter().find(|a| a.name() == reproducer.api).cloned() else {
         return (reproducer, 0);
     };
-    let Some(message) = messages::find(api.request) else {
-        return (reproducer, 0);
-    };
+    let message = api.request.message();
     let target_rule = reproducer.findings[0].rule.clone();
     let protected = reproducer.mutation.field().map(str::to_string);
     let broken = |headers: &[(String, String)], body: &Value| -> std::collections::BTreeSet<String> {

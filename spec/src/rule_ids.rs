@@ -1,0 +1,147 @@
+//! Typed handles ([`RuleId`](crate::id::RuleId)) for the rules the conformance runner reports by
+//! name. Each rule's ID string is declared once, next to its rule (`behaviour::ids`,
+//! `crypto::jws::ids`, `crypto::payu_hash::ids`, the deeplink rule table, the message models'
+//! field rules); this module only gives the runner a typed handle to it, and the test below
+//! checks that every handle names a rule of the catalogue.
+
+use crate::crypto::{jws, payu_hash};
+use crate::deeplink::rules as link;
+#[allow(unused_imports)]
+use crate::id::rule_ids;
+
+pub use crate::behaviour::ids as behaviour;
+
+/// Signature and hash rules.
+pub mod crypto {
+    use super::*;
+    rule_ids! {
+        /// `alg: none` is refused.
+        JWS_ALG_NONE = jws::ids::ALG_NONE;
+        /// HMAC algorithms are refused.
+        JWS_ALG_HMAC = jws::ids::ALG_HMAC;
+        /// `kid` names a known key.
+        JWS_KID_UNKNOWN = jws::ids::KID_UNKNOWN;
+        /// `iat` is fresh.
+        JWS_IAT_STALE = jws::ids::IAT_STALE;
+        /// Segments are unpadded base64url.
+        JWS_BASE64URL = jws::ids::BASE64URL;
+        /// The signature verifies.
+        JWS_SIGNATURE = jws::ids::SIGNATURE;
+        /// A `_payment` request hash matches.
+        PAYU_REQUEST_HASH = payu_hash::ids::REQUEST_MISMATCH;
+        /// A response (callback) hash matches.
+        PAYU_RESPONSE_HASH = payu_hash::ids::RESPONSE_MISMATCH;
+        /// A postservice command hash matches.
+        PAYU_COMMAND_HASH = payu_hash::ids::COMMAND_MISMATCH;
+    }
+}
+
+/// Deeplink rules.
+pub mod deeplink {
+    use super::*;
+    rule_ids! {
+        /// The link is a URI.
+        SYNTAX_URI = link::URI.id;
+        /// The link's `am` agrees with the response's amount.
+        CONSISTENCY_AM = link::C_AM.id;
+        /// The object or field a response-to-deeplink mapping reads is present.
+        MAPPING_MISSING = link::MAPPING_MISSING.id;
+    }
+}
+
+/// The `<request>.accepted` rules the flows name (declared for every request with an endpoint
+/// by [`crate::behaviour::accepted`]; the test checks these handles agree with it).
+pub mod accepted {
+    use super::*;
+    rule_ids! {
+        /// A valid EC `/txns` request is accepted.
+        EC_TXNS = "ec.txns.request.accepted";
+        /// A valid PayU `_payment` request is accepted.
+        PAYU_PAYMENT = "payu.payment.request.accepted";
+        /// A valid PayU udf_update request is accepted.
+        PAYU_UDF_UPDATE = "payu.udf-update.request.accepted";
+    }
+}
+
+/// Field rules of the message models the runner's flows name.
+pub mod field {
+    use super::*;
+    rule_ids! {
+        /// An EC order response carries `order_id`.
+        EC_ORDERS_RESPONSE_ORDER_ID_REQUIRED = "ec.orders.response.order_id.required";
+        /// The EC `/txns` response's SDK amount is formatted.
+        EC_TXNS_RESPONSE_SDK_AMOUNT_FORMAT = "ec.txns.response.payment.sdk_params.amount.format";
+        /// The EC error's `status` is the constant.
+        EC_TXNS_ERROR_STATUS_CONST = "ec.txns.error.status.const";
+        /// The PayU callback is a form the model reads.
+        PAYU_CALLBACK_FORM = "payu.callback.form";
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+
+    #[test]
+    fn every_handle_names_a_catalogued_rule() {
+        let catalogue: BTreeSet<String> = crate::catalogue::all().into_iter().map(|r| r.id).collect();
+        let handles = [
+            super::behaviour::DECLARED,
+            super::accepted::DECLARED,
+            super::crypto::DECLARED,
+            super::deeplink::DECLARED,
+            super::field::DECLARED,
+        ];
+        for id in handles.iter().flat_map(|d| d.iter()) {
+            assert!(catalogue.contains(id.as_str()), "{id} is not in the catalogue");
+        }
+        use crate::messages::ids as m;
+        for (request, handle) in [
+            (m::EC_TXNS_REQUEST, super::accepted::EC_TXNS),
+            (m::PAYU_PAYMENT_REQUEST, super::accepted::PAYU_PAYMENT),
+            (m::PAYU_UDF_UPDATE_REQUEST, super::accepted::PAYU_UDF_UPDATE),
+        ] {
+            assert_eq!(crate::behaviour::accepted(request), Some(handle));
+        }
+    }
+}
+
+/// The rules of the client-side suites (`tpap`, `client-test`): an implementation's behaviour
+/// as a client or an SDK shim, judged by the conformance crate's own suites. They are not part
+/// of the message catalogue (`rules` lists the server-side rules); the suites that report them
+/// state each in their case titles.
+pub mod client {
+    use super::*;
+    rule_ids! {
+        /// TPAP: a valid request is accepted (`error: false`, a non-FAILURE status).
+        TPAP_ACCEPTS_VALID = "tpap.process.accepts-valid";
+        /// TPAP: the answer repeats the request's `requestId`.
+        TPAP_PAIR_REQUEST_ID = "tpap.pairing.request-id";
+        /// TPAP: the answer's `orderId` is the signed `order_id`.
+        TPAP_PAIR_ORDER_ID = "tpap.pairing.order-id";
+        /// TPAP: the answer's `udfParameters` is the request's, as passed.
+        TPAP_PAIR_UDF = "tpap.pairing.udf-parameters";
+        /// TPAP: the shim answered with a protocol object in time.
+        TPAP_SHIM_PROTOCOL = "tpap.shim.protocol";
+        /// TPAP: the shim registers the merchant key on hello.
+        TPAP_SHIM_HELLO = "tpap.shim.hello";
+        /// Merchant callback: a callback whose reverse hash verifies marks the order paid.
+        CALLBACK_ACCEPTS_VALID = "merchant.payu.callback.accepts-valid";
+        /// Merchant callback: a callback whose reverse hash does not verify changes nothing.
+        CALLBACK_VERIFIES_HASH = "merchant.payu.callback.verifies-reverse-hash";
+        /// Merchant callback: a callback for another amount does not mark the order paid.
+        CALLBACK_CHECKS_AMOUNT = "merchant.payu.callback.checks-amount";
+        /// Merchant callback: a callback for an unknown txnid changes nothing.
+        CALLBACK_UNKNOWN_TXNID = "merchant.payu.callback.ignores-unknown-txnid";
+        /// Merchant callback: a repeated callback fulfils the order once.
+        CALLBACK_IDEMPOTENT = "merchant.payu.callback.idempotent";
+        /// Merchant callback: a replayed callback fulfils nothing again.
+        CALLBACK_REPLAY = "merchant.payu.callback.replay-protection";
+        /// Merchant callback: marks the evidence as the HTTP status only.
+        CALLBACK_WEAK_EVIDENCE = "merchant.payu.callback.evidence-http-status-only";
+        /// Merchant Stack client: accepts an answer whose signature verifies.
+        CLIENT_ACCEPTS_VALID = "merchant.juspay.register-intent.client.accepts-valid";
+        /// Merchant Stack client: refuses an answer whose `x-response-signature` does not verify.
+        CLIENT_VERIFIES_SIGNATURE = "merchant.juspay.register-intent.client.verifies-response-signature";
+    }
+}
