@@ -82,6 +82,7 @@ fn sample() -> Report {
         seed: 7,
         elapsed_ms: 12,
         sandbox: true,
+        strict: false,
         totals: Totals {
             cases: 6,
             pass: 1,

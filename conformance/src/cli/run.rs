@@ -76,6 +76,10 @@ pub struct RunArgs {
     /// with the reason "run deadline reached".
     #[arg(long, value_parser = humantime::parse_duration)]
     deadline: Option<std::time::Duration>,
+    /// Warnings fail the run (exit 1): a broken `should` rule (our reading where no seed
+    /// sentence states it) counts as a failure. Acceptable readings never fail.
+    #[arg(long)]
+    strict: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -178,6 +182,7 @@ pub fn run_command(args: RunArgs) -> Result<ExitCode> {
             progress: !args.quiet,
             jobs: args.jobs,
             deadline: args.deadline,
+            strict: args.strict,
         };
         let report = match run(config, target, &options, &expectations).await {
             Ok(r) => r,

@@ -46,6 +46,9 @@ pub struct RunOptions {
     pub jobs: usize,
     /// The whole run's deadline: cases not started by then are skipped.
     pub deadline: Option<Duration>,
+    /// Warnings (broken `should` rules: our reading where no seed sentence states the rule)
+    /// fail the run too. Acceptable outcomes never do.
+    pub strict: bool,
 }
 
 /// The default of `--jobs`.
@@ -67,6 +70,8 @@ pub struct Report {
     pub elapsed_ms: u64,
     /// Whether the target has sandbox control.
     pub sandbox: bool,
+    /// Whether warnings fail the run (`--strict`).
+    pub strict: bool,
     /// Counts per outcome.
     pub totals: Totals,
     /// Expectation patterns that matched no case.
@@ -99,9 +104,14 @@ pub struct Totals {
 }
 
 impl Report {
-    /// Whether the run failed (a failure or an unexpected pass).
+    /// Whether the run failed (a failure or an unexpected pass; with `strict`, a warning too).
     pub fn failed(&self) -> bool {
-        self.cases.iter().any(|c| c.outcome.fails_run())
+        self.cases.iter().any(|c| self.fails_run(&c.outcome))
+    }
+
+    /// Whether `outcome` fails this run (a warning does when the run is strict).
+    pub fn fails_run(&self, outcome: &Outcome) -> bool {
+        outcome.fails_run() || (self.strict && matches!(outcome, Outcome::Warning))
     }
 }
 
@@ -191,6 +201,7 @@ pub async fn run(
         seed: options.seed,
         elapsed_ms: u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
         sandbox: session.sandbox,
+        strict: options.strict,
         totals: totals_of(&cases),
         unused_expectations,
         cases,

@@ -127,6 +127,7 @@ pub fn run(shim: &mut dyn Shim, options: &Options) -> Result<Report, SuiteError>
         seed: options.seed,
         elapsed_ms: u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
         sandbox: false,
+        strict: false,
         totals: totals_of(&cases),
         unused_expectations: Vec::new(),
         cases,

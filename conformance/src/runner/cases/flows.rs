@@ -203,7 +203,7 @@ async fn duplicate_registration(session: &Session, api: &ApiCase, trace: &mut Tr
     trace.findings.extend(judge::transport(&x));
     judge::rejection(
         api,
-        "merchant.register-intent.merchantRequestId.unique",
+        judge::Broken::must("merchant.register-intent.merchantRequestId.unique"),
         &x,
         &mut trace.findings,
     );

@@ -289,7 +289,7 @@ async fn jws(session: &Session, api: &ApiCase, attack: JwsAttack, trace: &mut Tr
     request.body = Body::Bytes(envelope.into_bytes());
     let x = session.client().send(&request).await;
     trace.findings.extend(judge::transport(&x));
-    judge::rejection(api, attack.rule(), &x, &mut trace.findings);
+    judge::rejection(api, judge::Broken::must(attack.rule()), &x, &mut trace.findings);
     trace.exchanges.push(x);
     Ok(())
 }
@@ -307,7 +307,7 @@ pub(crate) async fn send_expecting_rejection(
     let request = api::to_request(api, message, doc, &session.base(api.api)?, session.config(), None, None)?;
     let x = session.client().send(&request).await;
     trace.findings.extend(judge::transport(&x));
-    judge::rejection(api, rule, &x, &mut trace.findings);
+    judge::rejection(api, judge::Broken::must(rule), &x, &mut trace.findings);
     trace.exchanges.push(x);
     Ok(())
 }
