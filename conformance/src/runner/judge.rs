@@ -64,6 +64,8 @@ pub struct Broken<'a> {
     pub severity: Severity,
     /// What the rule rests on (`stated (...)`, `derived: ...`, `unverified: ...`).
     pub grounding: &'a str,
+    /// How the seed says a refusal for this kind of rule looks, if it says so.
+    pub pinned: Option<super::reason::Pinned>,
 }
 
 impl<'a> Broken<'a> {
@@ -73,6 +75,15 @@ impl<'a> Broken<'a> {
             rule,
             severity: Severity::Must,
             grounding: "",
+            pinned: None,
+        }
+    }
+
+    /// This rule's refusal as the seed pins it.
+    pub fn pinned(self, pinned: super::reason::Pinned) -> Broken<'a> {
+        Broken {
+            pinned: Some(pinned),
+            ..self
         }
     }
 }

@@ -12,6 +12,7 @@ use upi_spec::{Severity, grounding, messages};
 use super::api::{self, ApiCase};
 use super::case::CaseKind;
 use super::cases::{Flow, Security};
+use super::reason::{Pinned, pinned_for};
 
 /// What a planned case does.
 #[derive(Debug, Clone)]
@@ -41,6 +42,8 @@ pub enum Step {
         grounding: String,
         /// How the request breaks it.
         breach: Breach,
+        /// How the seed says the refusal looks, where it says so.
+        pinned: Option<Pinned>,
     },
     /// A rule that cannot be judged over HTTP; reported as skipped with the reason.
     Skip {
@@ -212,6 +215,7 @@ pub fn plan(suites: &[String], versions: &[String], generated: usize) -> Vec<Pla
             {
                 continue;
             }
+            let pinned = pinned_for(&api, matches!(site.locus, Locus::Required(_)));
             let breach = match site.locus {
                 Locus::Syntax => Breach::Syntax,
                 Locus::RootType => Breach::RootType,
@@ -246,6 +250,7 @@ pub fn plan(suites: &[String], versions: &[String], generated: usize) -> Vec<Pla
                     severity: rule.severity,
                     grounding: rule.grounding.clone(),
                     breach,
+                    pinned,
                 },
             });
         }

@@ -26,7 +26,7 @@ pub(super) fn payment() -> Api {
             error: "payu.payment.error",
             unroutable_error: None,
             refusal: Refusal::or_ok_with(BodyPredicate::Equals("/metaData/txnStatus", "failed")),
-            reason_code: None,
+            reason_code: Some("/metaData/message"),
             context: vec![
                 key(),
                 ContextField {
@@ -45,14 +45,14 @@ pub(super) fn payment() -> Api {
 /// The postservice commands: verify_payment (refused with `status` 0), udf_update (refused
 /// with `msg`) and the invoice upload (refused with a `responseCode` other than `00`).
 pub(super) fn postservice() -> Api {
-    let command = |variant, request, success, error, var1, refusal| Endpoint {
+    let command = |variant, request, success, error, var1, refusal, reason_code| Endpoint {
         variant,
         request,
         success,
         error,
         unroutable_error: Some("payu.postservice.error"),
         refusal,
-        reason_code: None,
+        reason_code,
         context: vec![
             key(),
             ContextField {
@@ -76,6 +76,7 @@ pub(super) fn postservice() -> Api {
                 "payu.verify-payment.response",
                 Derivation::ExistingPaymentTxnid,
                 Refusal::or_ok_with(BodyPredicate::Equals("/status", "0")),
+                None,
             ),
             command(
                 "udf-update",
@@ -84,6 +85,7 @@ pub(super) fn postservice() -> Api {
                 "payu.udf-update.error",
                 Derivation::ExistingPaymentTxnid,
                 Refusal::or_ok_with(BodyPredicate::Present("/msg")),
+                None,
             ),
             command(
                 "invoice-upload",
@@ -92,6 +94,8 @@ pub(super) fn postservice() -> Api {
                 "payu.invoice-upload.response",
                 Derivation::ExistingPaymentId,
                 Refusal::or_ok_with(BodyPredicate::NotEqual("/responseCode", "00")),
+                // Seed 004 lists the invoice upload's failure codes (103, 105, 107, 109).
+                Some("/responseCode"),
             ),
         ],
     }

@@ -63,11 +63,13 @@ async fn step(session: &Session, planned: &Planned, trace: &mut Trace) -> Result
             severity,
             grounding,
             breach,
+            pinned,
         } => {
             let broken = super::judge::Broken {
                 rule,
                 severity: *severity,
                 grounding,
+                pinned: *pinned,
             };
             reject::run(session, api, broken, *breach, trace).await
         }

@@ -12,6 +12,7 @@ use crate::runner::http::Body;
 use crate::runner::judge::{self, Broken};
 use crate::runner::outcome::CaseError;
 use crate::runner::plan::Breach;
+use crate::runner::reason;
 use crate::runner::session::{Session, Trace, now_millis};
 
 /// A rejection case's request before it is put on the wire: the document (body and headers,
@@ -95,6 +96,9 @@ pub async fn run(
     let x = session.client().send(&request).await;
     trace.findings.extend(judge::transport(&x));
     judge::rejection(api, broken, &x, &mut trace.findings);
+    if x.status.is_some_and(|s| s < 500) && api.rejected(x.status, &x.response_bytes) {
+        reason::judge(api, broken, &x, &mut trace.findings);
+    }
     trace.exchanges.push(x);
     Ok(())
 }

@@ -289,7 +289,17 @@ async fn jws(session: &Session, api: &ApiCase, attack: JwsAttack, trace: &mut Tr
     request.body = Body::Bytes(envelope.into_bytes());
     let x = session.client().send(&request).await;
     trace.findings.extend(judge::transport(&x));
-    judge::rejection(api, judge::Broken::must(attack.rule()), &x, &mut trace.findings);
+    let broken = match attack {
+        // DOMAIN.md pins the status of a signature mismatch.
+        JwsAttack::TamperedPayload | JwsAttack::WrongKey => {
+            judge::Broken::must(attack.rule()).pinned(crate::runner::reason::SIGNATURE_MISMATCH)
+        }
+        _ => judge::Broken::must(attack.rule()),
+    };
+    judge::rejection(api, broken, &x, &mut trace.findings);
+    if x.status.is_some_and(|s| s < 500) && api.rejected(x.status, &x.response_bytes) {
+        crate::runner::reason::judge(api, broken, &x, &mut trace.findings);
+    }
     trace.exchanges.push(x);
     Ok(())
 }
