@@ -132,13 +132,6 @@ pub fn render_with(report: &Report, verbose: bool, ctx: &Context) -> String {
         t.unexpected_pass
     );
     let (passed_warnings, failed_warnings) = if report.strict { (0, t.warning) } else { (t.warning, 0) };
-    let _ = writeln!(
-        out,
-        "conformance: {} passed, {} failed, {} skipped",
-        t.pass + passed_warnings + t.info + t.expected_failure,
-        t.fail + t.unexpected_pass + failed_warnings,
-        t.skipped
-    );
     if t.warning > 0 {
         let _ = writeln!(
             out,
@@ -151,6 +144,13 @@ pub fn render_with(report: &Report, verbose: bool, ctx: &Context) -> String {
             }
         );
     }
+    let _ = writeln!(
+        out,
+        "conformance: {} passed, {} failed, {} skipped",
+        t.pass + passed_warnings + t.info + t.expected_failure,
+        t.fail + t.unexpected_pass + failed_warnings,
+        t.skipped
+    );
     out
 }
 
