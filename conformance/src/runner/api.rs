@@ -256,10 +256,16 @@ pub fn apply_context(
             Derivation::ExistingPaymentId => ctx.payu_mihpayid.clone(),
             // Derived from the document as sent, broken or not (a routing header equal to a
             // too-long merchantRequestId): the case breaks its rule and no relation with it.
-            Derivation::SameAs(field) => doc.body.get(field).map(|v| match v {
-                Value::String(s) => s.clone(),
-                other => other.to_string(),
-            }),
+            // A value no header can carry (non-ASCII, control characters) leaves the header as
+            // it was: the request is still sent, and breaks the equality as well.
+            Derivation::SameAs(field) => doc
+                .body
+                .get(field)
+                .map(|v| match v {
+                    Value::String(s) => s.clone(),
+                    other => other.to_string(),
+                })
+                .filter(|v| v.bytes().all(|b| b == b'\t' || (0x20..0x7f).contains(&b))),
             // Computed over what is sent, after everything else.
             Derivation::PayuHash(_) | Derivation::Jws => None,
         };

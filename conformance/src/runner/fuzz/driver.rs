@@ -266,6 +266,9 @@ pub(super) async fn attempt(
                     | Mutation::WrongSignature
                     | Mutation::StaleTimestamp
             ));
+    // A request breaking only `should` rules (our reading where no seed sentence states the
+    // rule) may be refused or accepted: either answer is judged only for its shape.
+    let breaks_should = judged.iter().any(|v| v.severity == Severity::Should);
     let base = executor.base(api.api)?;
     let mut request = api::to_request(api, message, &doc, &base, &config, Some(executor.signing_key()), None)?;
     raw_mutation(&mut request.body, message, mutation);
@@ -277,7 +280,7 @@ pub(super) async fn attempt(
         message,
         &doc,
         mutation,
-        (must_reject, state_dependent),
+        (must_reject, state_dependent || breaks_should),
         &judged,
         &x,
     );
