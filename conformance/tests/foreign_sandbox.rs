@@ -164,6 +164,7 @@ async fn flow_through_foreign_sandbox(config_text: &str) -> CaseResult {
         failures: Default::default(),
         max_timeouts: upi_conformance::runner::breaker::DEFAULT_MAX_TIMEOUTS,
         interrupt: None,
+        strict: false,
     };
     let report = run(config, server.base_url(), &options, &Expectations::default())
         .await

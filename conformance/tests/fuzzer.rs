@@ -141,7 +141,9 @@ async fn the_same_seed_twice_against_one_server_finds_nothing() {
 async fn clean_server_gives_no_findings() {
     let clean = fuzz_against(None, 400, 2_000, None).await;
     assert_eq!(clean.cases, 400);
-    assert!(clean.requests >= 400);
+    // A case whose mutation finds no document to build (a rule the generator cannot break)
+    // sends nothing; all but a few cases send at least one request.
+    assert!(clean.requests >= 360, "only {} requests", clean.requests);
     assert!(
         clean.findings.is_empty(),
         "{:#?}",

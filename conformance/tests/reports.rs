@@ -82,6 +82,7 @@ fn sample() -> Report {
         seed: 7,
         elapsed_ms: 12,
         sandbox: true,
+        strict: false,
         totals: Totals {
             cases: 6,
             pass: 1,
@@ -164,6 +165,35 @@ fn text_report_ends_with_the_counts() {
     assert!(
         text.trim_end().ends_with("conformance: 3 passed, 2 failed, 1 skipped"),
         "{text}"
+    );
+}
+
+#[test]
+fn strict_makes_warnings_fail_in_every_report() {
+    let mut report = sample();
+    assert!(report.failed());
+    report.cases.retain(|c| !c.outcome.fails_run());
+    assert!(!report.failed(), "without --strict a warning passes");
+    let text = report::text::render(&report, false);
+    assert!(!text.contains("WARNING reject.f"), "{text}");
+    let xml = report::junit::render(&report);
+    assert!(!xml.contains("type=\"warning\""), "{xml}");
+    assert!(xml.contains("warning: "), "a passing warning says so in JUnit: {xml}");
+    report.strict = true;
+    assert!(report.failed(), "with --strict a warning fails the run");
+    let text = report::text::render(&report, false);
+    assert!(text.contains("WARNING reject.f"), "{text}");
+    assert!(text.contains("--strict"), "{text}");
+    let xml = report::junit::render(&report);
+    assert!(xml.contains("type=\"warning\""), "{xml}");
+    let json: serde_json::Value = serde_json::from_str(&report::json::render(&report)).unwrap();
+    assert_eq!(json["strict"], true);
+    assert!(
+        json["cases"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["rerun"].as_str().is_some_and(|r| r.ends_with("--strict")))
     );
 }
 

@@ -92,6 +92,12 @@ pub enum Fault {
     /// A request body above [`LARGE_BODY_BYTES`] makes the server drop the connection without
     /// answering.
     DropConnectionOnLargeBody,
+    /// registerIntent answers a JWS that does not verify with HTTP 400 instead of 401.
+    SignatureFailure400,
+    /// Refusals of a request's content carry a reason code naming another cause
+    /// (registerIntent `responseCode` DUPLICATE_REQUEST, EC `error_code` UNAUTHENTICATED,
+    /// invoice upload `responseCode` 107 for a missing field).
+    WrongRefusalCode,
     /// The server ignores the violations of the request rule with this catalogue ID, wherever
     /// it enforces that rule (`--fault ignore-rule=RULE_ID`).
     IgnoreRule(String),
@@ -104,7 +110,7 @@ pub enum Fault {
 impl Fault {
     /// Every named fault, in the order `serve --list-faults` prints them (which lists
     /// [`Fault::IgnoreRule`] last, as `ignore-rule=RULE_ID`).
-    pub const ALL: [Fault; 23] = [
+    pub const ALL: [Fault; 25] = [
         Fault::AcceptLongMerchantRequestId,
         Fault::AcceptAmountWithoutDecimals,
         Fault::AcceptRefUrlWithoutCategory,
@@ -128,6 +134,8 @@ impl Fault {
         Fault::AcceptMissingJpupiRoutingId,
         Fault::OrdersWithoutAuth,
         Fault::DropConnectionOnLargeBody,
+        Fault::SignatureFailure400,
+        Fault::WrongRefusalCode,
     ];
 
     /// What `serve --list-faults` lists: every named fault, then the parameterised ones with
@@ -165,6 +173,8 @@ impl Fault {
             Fault::AcceptMissingJpupiRoutingId => "accept-missing-jpupi-routing-id",
             Fault::OrdersWithoutAuth => "orders-without-auth",
             Fault::DropConnectionOnLargeBody => "drop-connection-on-large-body",
+            Fault::SignatureFailure400 => "signature-failure-400",
+            Fault::WrongRefusalCode => "wrong-refusal-code",
             Fault::IgnoreRule(rule) => return Cow::Owned(format!("{IGNORE_RULE_PREFIX}{rule}")),
             Fault::BreakResponseRule(rule) => return Cow::Owned(format!("{BREAK_RESPONSE_RULE_PREFIX}{rule}")),
         })
@@ -213,6 +223,12 @@ impl Fault {
             Fault::OrdersWithoutAuth => "EC POST /orders creates an order without the HTTP Basic API key",
             Fault::DropConnectionOnLargeBody => {
                 "a request body above 64 KiB makes the server drop the connection without answering"
+            }
+            Fault::SignatureFailure400 => {
+                "registerIntent answers a JWS signature that does not verify with HTTP 400, not 401"
+            }
+            Fault::WrongRefusalCode => {
+                "refusals of a request's content name another cause: responseCode DUPLICATE_REQUEST, error_code UNAUTHENTICATED, invoice responseCode 107"
             }
             Fault::IgnoreRule(rule) => {
                 return Cow::Owned(format!(

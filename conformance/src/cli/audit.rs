@@ -113,6 +113,7 @@ pub fn run(args: &AuditArgs) -> Result<ExitCode> {
         seed: 0,
         elapsed_ms: 0,
         sandbox: false,
+        strict: false,
         totals,
         interrupted: false,
         not_run: 0,

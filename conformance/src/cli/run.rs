@@ -94,6 +94,10 @@ pub struct RunArgs {
     /// skipped ("target not answering: ..."). 0: never give up.
     #[arg(long, value_name = "K", default_value_t = upi_conformance::runner::breaker::DEFAULT_MAX_TIMEOUTS)]
     max_timeouts: usize,
+    /// Warnings fail the run (exit 1): a broken `should` rule (our reading where no seed
+    /// sentence states it) counts as a failure. Acceptable readings never fail.
+    #[arg(long)]
+    strict: bool,
 }
 
 /// The exit code of an interrupted run (128 + SIGINT, as shells report it).
@@ -208,6 +212,7 @@ pub fn run_command(args: RunArgs) -> Result<ExitCode> {
             },
             max_timeouts: args.max_timeouts,
             interrupt: Some(Interrupt::on_ctrl_c()),
+            strict: args.strict,
         };
         let report = match run(config, target, &options, &expectations).await {
             Ok(r) => r,

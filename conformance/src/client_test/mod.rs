@@ -123,6 +123,7 @@ pub async fn run(config: &Config) -> Result<Report, ClientTestError> {
         seed: 0,
         elapsed_ms: u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
         sandbox: false,
+        strict: false,
         totals: totals_of(&cases),
         interrupted: false,
         not_run: 0,

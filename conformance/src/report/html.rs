@@ -159,7 +159,7 @@ pub fn render_with(report: &Report, ctx: &Context) -> String {
         .map(|r| (r.id.clone(), r))
         .collect();
     let mut groups: BTreeMap<String, Vec<CaseView>> = BTreeMap::new();
-    for c in report.cases.iter().filter(|c| c.outcome.fails_run()) {
+    for c in report.cases.iter().filter(|c| report.fails_run(&c.outcome)) {
         let view = case_view(report, ctx, c, true);
         let rules: BTreeSet<&str> = c.findings.iter().map(|f| f.rule.as_str()).collect();
         if rules.is_empty() {

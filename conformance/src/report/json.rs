@@ -20,7 +20,7 @@ pub fn render_with(report: &Report, ctx: &Context) -> String {
     };
     if let Some(cases) = value.get_mut("cases").and_then(Value::as_array_mut) {
         for (c, v) in report.cases.iter().zip(cases.iter_mut()) {
-            if !c.outcome.fails_run() {
+            if !report.fails_run(&c.outcome) {
                 continue;
             }
             let reproduce = match &ctx.repro_dir {

@@ -27,17 +27,16 @@ pub fn render_with(report: &Report, ctx: &Context) -> String {
     let mut suites: BTreeMap<&str, TestSuite> = BTreeMap::new();
     for c in &report.cases {
         let status = match &c.outcome {
-            Outcome::Pass
-            | Outcome::Info
-            | Outcome::Warning
-            | Outcome::Acceptable { .. }
-            | Outcome::ExpectedFailure { .. } => TestCaseStatus::success(),
+            Outcome::Warning if !report.strict => TestCaseStatus::success(),
+            Outcome::Pass | Outcome::Info | Outcome::Acceptable { .. } | Outcome::ExpectedFailure { .. } => {
+                TestCaseStatus::success()
+            }
             Outcome::Skipped { reason } => {
                 let mut s = TestCaseStatus::skipped();
                 s.set_message(clean(reason));
                 s
             }
-            Outcome::Fail | Outcome::UnexpectedPass { .. } => {
+            Outcome::Fail | Outcome::UnexpectedPass { .. } | Outcome::Warning => {
                 let mut s = TestCaseStatus::non_success(NonSuccessKind::Failure);
                 let first = c.findings.first().map(|f| match statements.get(&f.rule) {
                     Some(statement) => format!("{}: {}", f.rule, statement),
@@ -59,7 +58,16 @@ pub fn render_with(report: &Report, ctx: &Context) -> String {
         let mut case = TestCase::new(c.id.clone(), status);
         case.set_classname(c.suite.clone());
         case.set_time(Duration::from_millis(c.elapsed_ms));
-        if c.outcome.fails_run() {
+        if matches!(c.outcome, Outcome::Warning) && !report.strict {
+            // A warning passes (without --strict) but says so: the broken should rules.
+            let detail: Vec<String> = c
+                .findings
+                .iter()
+                .map(|f| format!("warning: {} [{}]: {}", f.rule, f.severity, clean(&f.message)))
+                .collect();
+            case.set_system_out(clean(&detail.join("\n")));
+        }
+        if report.fails_run(&c.outcome) {
             let (script, _) = repro::script(report, ctx, c, ctx.repro_dir.is_some());
             let curls: Vec<&str> = script.lines().filter(|l| l.starts_with("curl")).collect();
             case.set_system_out(clean(&format!(

@@ -32,6 +32,9 @@ pub fn rerun(report: &Report, ctx: &Context, case: &CaseResult) -> String {
     if let Some(c) = &ctx.config {
         words.extend(["--config".into(), shell_words::quote(&c.to_string_lossy()).into_owned()]);
     }
+    if report.strict {
+        words.push("--strict".into());
+    }
     words.join(" ")
 }
 
@@ -136,7 +139,7 @@ pub fn write_all(report: &Report, ctx: &Context) -> std::io::Result<Vec<(String,
         return Ok(Vec::new());
     };
     let mut written = Vec::new();
-    for case in report.cases.iter().filter(|c| c.outcome.fails_run()) {
+    for case in report.cases.iter().filter(|c| report.fails_run(&c.outcome)) {
         std::fs::create_dir_all(dir)?;
         let (text, bodies) = script(report, ctx, case, true);
         for (name, bytes) in bodies {

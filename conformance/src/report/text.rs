@@ -43,7 +43,7 @@ pub fn render_with(report: &Report, verbose: bool, ctx: &Context) -> String {
     for c in report
         .cases
         .iter()
-        .filter(|c| c.outcome.fails_run() || matches!(c.outcome, Outcome::Warning))
+        .filter(|c| report.fails_run(&c.outcome) || matches!(c.outcome, Outcome::Warning))
     {
         for f in &c.findings {
             *failing_rules.entry(&f.rule).or_default() += 1;
@@ -56,7 +56,7 @@ pub fn render_with(report: &Report, verbose: bool, ctx: &Context) -> String {
         }
     }
     for c in &report.cases {
-        let show = c.outcome.fails_run() || (verbose && !matches!(c.outcome, Outcome::Pass));
+        let show = report.fails_run(&c.outcome) || (verbose && !matches!(c.outcome, Outcome::Pass));
         if !show {
             continue;
         }
@@ -76,7 +76,7 @@ pub fn render_with(report: &Report, verbose: bool, ctx: &Context) -> String {
         for f in c.findings.iter().take(8) {
             let _ = writeln!(out, "  {} [{}]: {}", clean(&f.rule), f.severity, clean(&f.message));
         }
-        if !c.outcome.fails_run() {
+        if !report.fails_run(&c.outcome) {
             continue;
         }
         let _ = writeln!(out, "  re-run: {}", repro::rerun(report, ctx, c));
@@ -139,11 +139,24 @@ pub fn render_with(report: &Report, verbose: bool, ctx: &Context) -> String {
         t.expected_failure,
         t.unexpected_pass
     );
+    let (passed_warnings, failed_warnings) = if report.strict { (0, t.warning) } else { (t.warning, 0) };
+    if t.warning > 0 {
+        let _ = writeln!(
+            out,
+            "{} warnings: should rules (our reading where no seed sentence states the rule); {}",
+            t.warning,
+            if report.strict {
+                "--strict makes them fail the run"
+            } else {
+                "--strict makes them fail the run (--verbose lists them)"
+            }
+        );
+    }
     let _ = writeln!(
         out,
         "conformance: {} passed, {} failed, {} skipped",
-        t.pass + t.warning + t.info + t.expected_failure,
-        t.fail + t.unexpected_pass,
+        t.pass + passed_warnings + t.info + t.expected_failure,
+        t.fail + t.unexpected_pass + failed_warnings,
         t.skipped
     );
     out

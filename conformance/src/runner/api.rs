@@ -245,10 +245,6 @@ fn set_header(doc: &mut Document, name: &str, value: &str, skip: &[String]) {
     }
 }
 
-fn body_str(doc: &Document, key: &str) -> Option<String> {
-    doc.body.get(key).and_then(Value::as_str).map(str::to_string)
-}
-
 /// Fills in the context an otherwise valid request needs. `rule` is the rule a rejection case
 /// breaks (its fields are left alone).
 // One call per request; the arguments are the request, the rule it is about and the run's state.
@@ -315,13 +311,18 @@ pub fn apply_context_sparing(
             Derivation::ExistingOrder => ctx.order_id.clone(),
             Derivation::ExistingPaymentTxnid => ctx.payu_txnid.clone(),
             Derivation::ExistingPaymentId => ctx.payu_mihpayid.clone(),
-            Derivation::SameAs(field) => {
-                if fields.iter().any(|f| f == field) {
-                    None
-                } else {
-                    body_str(doc, field)
-                }
-            }
+            // Derived from the document as sent, broken or not (a routing header equal to a
+            // too-long merchantRequestId): the case breaks its rule and no relation with it.
+            // A value no header can carry (non-ASCII, control characters) leaves the header as
+            // it was: the request is still sent, and breaks the equality as well.
+            Derivation::SameAs(field) => doc
+                .body
+                .get(field)
+                .map(|v| match v {
+                    Value::String(s) => s.clone(),
+                    other => other.to_string(),
+                })
+                .filter(|v| v.bytes().all(|b| b == b'\t' || (0x20..0x7f).contains(&b))),
             // Computed over what is sent, after everything else.
             Derivation::PayuHash(_) | Derivation::Jws => None,
         };

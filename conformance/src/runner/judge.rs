@@ -59,15 +59,58 @@ pub fn success(api: &ApiCase, psp_key: &PublicKey, sent: &Document, x: &Exchange
     }
 }
 
-/// Expects `x` to be `api`'s refusal of a request breaking `rule` (named when it is accepted),
-/// in the API's error shape. A 5xx or no answer is left to [`transport`].
-pub fn rejection(api: &ApiCase, rule: &str, x: &Exchange, findings: &mut Vec<Finding>) {
+/// The rule a rejection case breaks, as the case judges it.
+#[derive(Debug, Clone, Copy)]
+pub struct Broken<'a> {
+    /// The rule ID.
+    pub rule: &'a str,
+    /// Its severity as reported: accepting the breach of a `should` rule is a warning.
+    pub severity: Severity,
+    /// What the rule rests on (`stated (...)`, `derived: ...`, `unverified: ...`).
+    pub grounding: &'a str,
+    /// How the seed says a refusal for this kind of rule looks, if it says so.
+    pub pinned: Option<super::reason::Pinned>,
+}
+
+impl<'a> Broken<'a> {
+    /// A `must` rule (flows, security checks and the fuzzer break only those).
+    pub fn must(rule: &'a str) -> Broken<'a> {
+        Broken {
+            rule,
+            severity: Severity::Must,
+            grounding: "",
+            pinned: None,
+        }
+    }
+
+    /// This rule's refusal as the seed pins it.
+    pub fn pinned(self, pinned: super::reason::Pinned) -> Broken<'a> {
+        Broken {
+            pinned: Some(pinned),
+            ..self
+        }
+    }
+}
+
+/// Expects `x` to be `api`'s refusal of a request breaking `broken.rule` (named when it is
+/// accepted: a failure for a `must` rule, a warning with the rule's grounding for a `should`
+/// rule), in the API's error shape. A 5xx or no answer is left to [`transport`].
+pub fn rejection(api: &ApiCase, broken: Broken<'_>, x: &Exchange, findings: &mut Vec<Finding>) {
+    let rule = broken.rule;
     let Some(status) = x.status else { return };
     if status >= 500 {
         return;
     }
     if !api.rejected(Some(status), &x.response_bytes) {
-        findings.push(Finding::must(rule, x.not_rejected(rule, &excerpt(&x.response_body))));
+        let observed = x.not_rejected(rule, &excerpt(&x.response_body));
+        findings.push(match broken.severity {
+            Severity::Must => Finding::must(rule, observed),
+            severity => Finding {
+                rule: rule.to_string(),
+                severity,
+                message: format!("{observed} (a should rule, so a warning: {})", broken.grounding),
+            },
+        });
         return;
     }
     let mut shape = Vec::new();

@@ -15,6 +15,7 @@ pub mod http;
 pub mod judge;
 pub mod outcome;
 pub mod plan;
+pub mod reason;
 pub mod receiver;
 pub mod sandbox;
 pub mod session;
@@ -56,6 +57,9 @@ pub struct RunOptions {
     pub max_timeouts: usize,
     /// Stops the run where it is (Ctrl-C): the report holds the cases finished so far.
     pub interrupt: Option<stop::Interrupt>,
+    /// Warnings (broken `should` rules: our reading where no seed sentence states the rule)
+    /// fail the run too. Acceptable outcomes never do.
+    pub strict: bool,
 }
 
 /// The default of `--jobs`.
@@ -77,6 +81,8 @@ pub struct Report {
     pub elapsed_ms: u64,
     /// Whether the target has sandbox control.
     pub sandbox: bool,
+    /// Whether warnings fail the run (`--strict`).
+    pub strict: bool,
     /// Counts per outcome.
     pub totals: Totals,
     /// Whether the run was interrupted (Ctrl-C): `cases` holds only the cases finished before.
@@ -113,9 +119,14 @@ pub struct Totals {
 }
 
 impl Report {
-    /// Whether the run failed (a failure or an unexpected pass).
+    /// Whether the run failed (a failure or an unexpected pass; with `strict`, a warning too).
     pub fn failed(&self) -> bool {
-        self.cases.iter().any(|c| c.outcome.fails_run())
+        self.cases.iter().any(|c| self.fails_run(&c.outcome))
+    }
+
+    /// Whether `outcome` fails this run (a warning does when the run is strict).
+    pub fn fails_run(&self, outcome: &Outcome) -> bool {
+        outcome.fails_run() || (self.strict && matches!(outcome, Outcome::Warning))
     }
 }
 
@@ -231,6 +242,7 @@ pub async fn run(
         seed: options.seed,
         elapsed_ms: u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
         sandbox: session.sandbox,
+        strict: options.strict,
         totals: totals_of(&cases),
         interrupted,
         not_run,

@@ -1,19 +1,21 @@
 //! Case planning, derived from the models: for every API, one acceptance case per seed sample
-//! and per generated valid message, one rejection case per `must` request rule (each with a
-//! message breaking exactly that rule), and the flows and security cases of each suite. Every
+//! and per generated valid message, one rejection case per `must` and per `should` request rule
+//! (each with a message breaking exactly that rule; accepting a `should` rule's breach is a
+//! warning naming the rule's grounding), and the flows and security cases of each suite. Every
 //! case has a stable ID and lists the rule IDs it checks.
 
 use std::path::PathBuf;
 use upi_spec::messages::ids;
 use upi_spec::rule_ids as rules;
 
-use upi_spec::Severity;
 use upi_spec::model::{Constraint, Message};
 use upi_spec::sites::{Locus, Step as SiteStep, sites};
+use upi_spec::{Severity, grounding};
 
 use super::api::{self, ApiCase};
 use super::case::CaseKind;
 use super::cases::{Flow, Security};
+use super::reason::{Pinned, pinned_for};
 
 /// What a planned case does.
 #[derive(Debug, Clone)]
@@ -35,8 +37,16 @@ pub enum Step {
         api: ApiCase,
         /// The rule broken.
         rule: String,
+        /// Its severity as reported (settled by the grounding law): accepting the breach of a
+        /// `should` rule is a warning, of a `must` rule a failure.
+        severity: Severity,
+        /// What the rule rests on (`stated (...)`, `derived: ...`, `unverified: ...`), for the
+        /// finding when the breach is accepted.
+        grounding: String,
         /// How the request breaks it.
         breach: Breach,
+        /// How the seed says the refusal looks, where it says so.
+        pinned: Option<Pinned>,
     },
     /// A rule that cannot be judged over HTTP; reported as skipped with the reason.
     Skip {
@@ -75,6 +85,21 @@ pub enum Breach {
 struct RuleRef {
     id: String,
     statement: String,
+    severity: Severity,
+    grounding: String,
+}
+
+impl RuleRef {
+    /// The case title: a `must` rule's breach is rejected, a `should` rule's should be.
+    fn title(&self) -> String {
+        match self.severity {
+            Severity::Must => format!("a request breaking only this rule is rejected: {}", self.statement),
+            _ => format!(
+                "a request breaking only this rule should be rejected (a warning if accepted): {}",
+                self.statement
+            ),
+        }
+    }
 }
 
 /// A planned case.
@@ -188,27 +213,30 @@ pub fn plan(suites: &[String], versions: &[String], generated: usize) -> Vec<Pla
             },
         });
         for site in sites(request) {
-            if site.severity != Severity::Must
+            if site.severity == Severity::Info
                 || matches!(site.locus, Locus::Echo(_))
                 || context_owned(site.header, &site.steps, &site.locus)
             {
                 continue;
             }
+            let pinned = pinned_for(&api, matches!(site.locus, Locus::Required(_)));
             let breach = match site.locus {
                 Locus::Syntax => Breach::Syntax,
                 Locus::RootType => Breach::RootType,
                 _ => Breach::Generated,
             };
             let rule = RuleRef {
+                grounding: grounding::of(&site.rule, &site.source).to_string(),
                 id: site.rule,
                 statement: site.statement,
+                severity: site.severity,
             };
             if let Some(reason) = not_over_http(site.header, &site.steps, &site.locus) {
                 out.push(Planned {
                     id: format!("reject.{}", rule.id),
                     suite: suite.clone(),
                     kind: CaseKind::Reject,
-                    title: format!("a request breaking only this rule is rejected: {}", rule.statement),
+                    title: rule.title(),
                     rules: vec![rule.id.clone()],
                     step: Step::Skip { reason },
                 });
@@ -218,12 +246,15 @@ pub fn plan(suites: &[String], versions: &[String], generated: usize) -> Vec<Pla
                 id: format!("reject.{}", rule.id),
                 suite: suite.clone(),
                 kind: CaseKind::Reject,
-                title: format!("a request breaking only this rule is rejected: {}", rule.statement),
+                title: rule.title(),
                 rules: vec![rule.id.clone()],
                 step: Step::Reject {
                     api: api.clone(),
                     rule: rule.id.clone(),
+                    severity: rule.severity,
+                    grounding: rule.grounding.clone(),
                     breach,
+                    pinned,
                 },
             });
         }

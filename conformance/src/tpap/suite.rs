@@ -122,6 +122,7 @@ pub fn run(shim: &mut dyn Shim, options: &Options) -> Result<Report, SuiteError>
         seed: options.seed,
         elapsed_ms: u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
         sandbox: false,
+        strict: false,
         totals: totals_of(&cases),
         interrupted: false,
         not_run: 0,

@@ -54,7 +54,9 @@ pub fn refuse(status: StatusCode, code: &str, rule: &str, message: &str, fault: 
 
 /// The HTTP 400 answer to a request its model refuses.
 pub fn refused(refusal: &Refusal, fault: Option<&Fault>) -> Response {
-    let code = if refusal.is_missing() {
+    let code = if fault == Some(&Fault::WrongRefusalCode) {
+        UNAUTHENTICATED
+    } else if refusal.is_missing() {
         MISSING_MANDATORY_PARAMETER
     } else {
         INVALID_INPUT

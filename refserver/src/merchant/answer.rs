@@ -48,8 +48,11 @@ pub fn failure(status: StatusCode, code: &str, refusal: &Refusal) -> Response {
 
 /// The HTTP 400 answer to a request its model refuses: BAD_REQUEST for headers, the body's
 /// syntax and missing fields, INVALID_DATA for a field's value.
-pub fn invalid(refusal: &Refusal) -> Response {
-    let code = if refusal.is_header() || refusal.is_missing() || refusal.at == "body" {
+/// With the `wrong-refusal-code` fault the code names another cause (DUPLICATE_REQUEST).
+pub fn invalid(refusal: &Refusal, fault: Option<&Fault>) -> Response {
+    let code = if fault == Some(&Fault::WrongRefusalCode) {
+        codes::DUPLICATE_REQUEST
+    } else if refusal.is_header() || refusal.is_missing() || refusal.at == "body" {
         codes::BAD_REQUEST
     } else {
         codes::INVALID_DATA

@@ -70,13 +70,16 @@ pub async fn register_intent(
     )
     .and_then(|document| judge(envelope, &document, config.fault.as_ref()));
     if let Err(refusal) = opened {
-        return invalid(&refusal);
+        return invalid(&refusal, config.fault.as_ref());
     }
     // The envelope read as UTF-8 JSON above, so this is its text.
     let text = String::from_utf8_lossy(&body);
     let now = ids::now_millis();
     let payload_json = match signature::open(&text, &stack.request_keys, config.fault.as_ref(), now) {
         Ok(p) => p,
+        Err(refusal) if config.has(Fault::SignatureFailure400) => {
+            return failure(StatusCode::BAD_REQUEST, codes::UNAUTHORIZED, &refusal);
+        }
         Err(refusal) => return failure(StatusCode::UNAUTHORIZED, codes::UNAUTHORIZED, &refusal),
     };
 
@@ -95,18 +98,21 @@ pub async fn register_intent(
     }
     let mut document = match payload_document(model, &headers, &payload_json) {
         Ok(d) => d,
-        Err(refusal) => return invalid(&refusal),
+        Err(refusal) => return invalid(&refusal, config.fault.as_ref()),
     };
     if !document.body.is_object() && config.ignores(&format!("{}.type", model.id)) {
         // A server that does not check that the payload is an object finds none of its fields.
         document.body = Value::Object(Map::new());
     }
     if let Err(refusal) = judge(model, &document, config.fault.as_ref()) {
-        return invalid(&refusal);
+        return invalid(&refusal, config.fault.as_ref());
     }
     let Value::Object(request) = &document.body else {
         // judge() refuses any body that is not an object.
-        return invalid(&Refusal::new(format!("{}.type", model.id), "body", "not an object"));
+        return invalid(
+            &Refusal::new(format!("{}.type", model.id), "body", "not an object"),
+            config.fault.as_ref(),
+        );
     };
     let (window, fault) = (&config.limits.freshness, config.fault.as_ref());
     if let Err(refusal) =

@@ -7,6 +7,7 @@ use serde_json::{Value, json};
 
 use super::command_hash;
 use super::form_data::CommandForm;
+use crate::fault::Fault;
 use crate::judge::{judge, text};
 use crate::models;
 use crate::server::App;
@@ -27,6 +28,10 @@ pub fn answer(app: &App, form: &CommandForm) -> Value {
         Err(refusal) => return code("109", &format!("{mandatory} ({})", refusal.message())),
     };
     if let Err(refusal) = judge(model, &document, app.config.fault.as_ref()) {
+        if app.config.has(Fault::WrongRefusalCode) {
+            // The fault names another cause: an invalid PayU ID for a missing field.
+            return code("107", "The PayuID in request is invalid");
+        }
         return code("109", &format!("{mandatory} ({})", refusal.message()));
     }
     if let Err(denial) = command_hash::check(&document, &app.config.payu, false) {

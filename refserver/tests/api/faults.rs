@@ -278,6 +278,37 @@ async fn drop_connection_on_large_body() {
 }
 
 #[tokio::test]
+async fn signature_failure_400() {
+    let server = faulty(Fault::SignatureFailure400).await;
+    let id = unique("F");
+    let payload = intent_payload(Version::V3, &id);
+    let body = envelope_with(
+        WRONG_PRIVATE_PEM,
+        SignatureAlgorithm::Rs256,
+        "merchant-key-1",
+        &payload.to_string(),
+    );
+    let a = post_intent(&server, &intent_headers(Version::V3, &id), body).await;
+    assert_eq!(a.status, 400, "{:#}", a.json);
+    assert_eq!(a.json["status"], "FAILURE");
+}
+
+#[tokio::test]
+async fn wrong_refusal_code() {
+    let a = intent_with(Fault::WrongRefusalCode, "amount", json!("2")).await;
+    assert_eq!(a.status, 400, "{:#}", a.json);
+    assert_eq!(a.json["responseCode"], "DUPLICATE_REQUEST");
+    let server = faulty(Fault::WrongRefusalCode).await;
+    let id = unique("F");
+    create_order(&server, &id, "10").await;
+    let mut form = txns_form(&id);
+    form.retain(|(k, _)| *k != "payment_method");
+    let a = pay_order(&server, &form).await;
+    assert_eq!(a.status, 400, "{:#}", a.json);
+    assert_eq!(a.json["error_code"], "UNAUTHENTICATED");
+}
+
+#[tokio::test]
 async fn ignore_rule_ignores_exactly_one_rule() {
     let rule = "merchant.register-intent.v3.request.amount.format";
     let a = intent_with(Fault::IgnoreRule(rule.into()), "amount", json!("2")).await;

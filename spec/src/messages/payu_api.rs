@@ -27,7 +27,7 @@ pub(super) fn payment() -> Api {
             error: ids::PAYU_PAYMENT_ERROR,
             unroutable_error: None,
             refusal: Refusal::or_ok_with(BodyPredicate::Equals("/metaData/txnStatus", "failed")),
-            reason_code: None,
+            reason_code: Some("/metaData/message"),
             context: vec![
                 key(),
                 ContextField {
@@ -49,14 +49,14 @@ pub(super) fn payment() -> Api {
 /// The postservice commands: verify_payment (refused with `status` 0), udf_update (refused
 /// with `msg`) and the invoice upload (refused with a `responseCode` other than `00`).
 pub(super) fn postservice() -> Api {
-    let command = |variant, request, success, error, var1, refusal| Endpoint {
+    let command = |variant, request, success, error, var1, refusal, reason_code| Endpoint {
         variant,
         request,
         success,
         error,
         unroutable_error: Some(ids::PAYU_POSTSERVICE_ERROR),
         refusal,
-        reason_code: None,
+        reason_code,
         context: vec![
             key(),
             ContextField {
@@ -82,6 +82,7 @@ pub(super) fn postservice() -> Api {
                 ids::PAYU_VERIFY_PAYMENT_RESPONSE,
                 Derivation::ExistingPaymentTxnid,
                 Refusal::or_ok_with(BodyPredicate::Equals("/status", "0")),
+                None,
             ),
             command(
                 "udf-update",
@@ -90,6 +91,7 @@ pub(super) fn postservice() -> Api {
                 ids::PAYU_UDF_UPDATE_ERROR,
                 Derivation::ExistingPaymentTxnid,
                 Refusal::or_ok_with(BodyPredicate::Present("/msg")),
+                None,
             ),
             command(
                 "invoice-upload",
@@ -98,6 +100,8 @@ pub(super) fn postservice() -> Api {
                 ids::PAYU_INVOICE_UPLOAD_RESPONSE,
                 Derivation::ExistingPaymentId,
                 Refusal::or_ok_with(BodyPredicate::NotEqual("/responseCode", "00")),
+                // Seed 004 lists the invoice upload's failure codes (103, 105, 107, 109).
+                Some("/responseCode"),
             ),
         ],
         creates_payment: false,

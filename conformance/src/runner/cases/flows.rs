@@ -206,7 +206,7 @@ async fn duplicate_registration(session: &Session, api: &ApiCase, trace: &mut Tr
     trace.findings.extend(judge::transport(&x));
     judge::rejection(
         api,
-        rules::behaviour::REGISTER_INTENT_MERCHANT_REQUEST_ID_UNIQUE.as_str(),
+        judge::Broken::must(rules::behaviour::REGISTER_INTENT_MERCHANT_REQUEST_ID_UNIQUE.as_str()),
         &x,
         &mut trace.findings,
     );

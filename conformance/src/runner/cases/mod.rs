@@ -58,7 +58,22 @@ async fn step(session: &Session, planned: &Planned, trace: &mut Trace) -> Result
             n,
             unicode,
         } => accept::run(session, api, sample.as_deref(), *n, *unicode, trace).await,
-        Step::Reject { api, rule, breach } => reject::run(session, api, rule, *breach, trace).await,
+        Step::Reject {
+            api,
+            rule,
+            severity,
+            grounding,
+            breach,
+            pinned,
+        } => {
+            let broken = super::judge::Broken {
+                rule,
+                severity: *severity,
+                grounding,
+                pinned: *pinned,
+            };
+            reject::run(session, api, broken, *breach, trace).await
+        }
         Step::Security { api, check } => check.run(session, api, trace).await,
         Step::Flow { api, flow } => flow.run(session, api, trace).await,
         Step::Skip { reason } => Err(CaseError::skip(*reason)),

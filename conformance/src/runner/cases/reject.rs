@@ -3,53 +3,79 @@
 //! document or a bad percent escape); every other rule by the generator.
 
 use anyhow::Context as _;
+use rand_chacha::ChaCha8Rng;
+use upi_spec::input::Document;
 
-use crate::runner::api::{self, ApiCase};
+use crate::runner::api::{self, ApiCase, Context};
 use crate::runner::http::Body;
-use crate::runner::judge;
+use crate::runner::judge::{self, Broken};
 use crate::runner::outcome::CaseError;
 use crate::runner::plan::Breach;
+use crate::runner::reason;
 use crate::runner::session::{Session, Trace, now_millis};
 
-/// Sends a request breaking `rule` and expects the API's refusal.
-pub async fn run(
+/// A rejection case's request before it is put on the wire: the document (body and headers,
+/// context applied last) and, for a wire-level breach, the raw body that replaces it.
+#[derive(Debug, Clone)]
+pub struct Prepared {
+    /// The document as it will be sent (for a wire-level breach, the valid one it replaces).
+    pub doc: Document,
+    /// The raw body sent instead of the document's (a root-type or syntax breach).
+    pub raw: Option<String>,
+}
+
+/// Builds the request of a case breaking `rule` with the context `ctx` at time `now`: the
+/// generator breaks the rule, then every context field (unique IDs, the clock, the routing
+/// header equal to the broken `merchantRequestId`, hashes last) is derived from the broken
+/// document, so that the request breaks that rule and no other.
+pub fn prepare(
     session: &Session,
     api: &ApiCase,
     rule: &str,
     breach: Breach,
+    ctx: &Context,
+    rng: &mut ChaCha8Rng,
+    now: u64,
+) -> anyhow::Result<Prepared> {
+    let message = api.request.message();
+    Ok(match breach {
+        Breach::RootType => Prepared {
+            doc: session.valid_with_context(api, message, None, 0, false, ctx, rng)?,
+            raw: Some("[]".to_string()),
+        },
+        Breach::Syntax => {
+            let doc = session.valid_with_context(api, message, None, 0, false, ctx, rng)?;
+            let raw = match message.encoding {
+                upi_spec::model::Encoding::Json => "{\"merchantRequestId\": \"unterminated".to_string(),
+                _ => format!(
+                    "{}&broken=%zz",
+                    api::form_body(doc.body.as_object().cloned().unwrap_or_default())
+                ),
+            };
+            Prepared { doc, raw: Some(raw) }
+        }
+        Breach::Generated => {
+            let mut doc = session
+                .document(api, None, 0, Some(rule), false)?
+                .with_context(|| format!("the generator cannot break {rule}"))?;
+            api::apply_context(api, message, &mut doc, Some(rule), session.config(), ctx, rng, now);
+            Prepared { doc, raw: None }
+        }
+    })
+}
+
+/// Sends a request breaking `broken.rule` and expects the API's refusal.
+pub async fn run(
+    session: &Session,
+    api: &ApiCase,
+    broken: Broken<'_>,
+    breach: Breach,
     trace: &mut Trace,
 ) -> Result<(), CaseError> {
+    let rule = broken.rule;
     let message = api.request.message();
     let ctx = session.context(api, &mut trace.rng, &mut trace.exchanges).await?;
-    let (doc, raw) = if breach == Breach::RootType {
-        let doc = session.valid_with_context(api, message, None, 0, false, &ctx, &mut trace.rng)?;
-        (doc, Some("[]".to_string()))
-    } else if breach == Breach::Syntax {
-        let doc = session.valid_with_context(api, message, None, 0, false, &ctx, &mut trace.rng)?;
-        let raw = match message.encoding {
-            upi_spec::model::Encoding::Json => "{\"merchantRequestId\": \"unterminated".to_string(),
-            _ => format!(
-                "{}&broken=%zz",
-                api::form_body(doc.body.as_object().cloned().unwrap_or_default())
-            ),
-        };
-        (doc, Some(raw))
-    } else {
-        let mut doc = session
-            .document(api, None, 0, Some(rule), false)?
-            .with_context(|| format!("the generator cannot break {rule}"))?;
-        api::apply_context(
-            api,
-            message,
-            &mut doc,
-            Some(rule),
-            session.config(),
-            &ctx,
-            &mut trace.rng,
-            now_millis(),
-        );
-        (doc, None)
-    };
+    let Prepared { doc, raw } = prepare(session, api, rule, breach, &ctx, &mut trace.rng, now_millis())?;
     let mut request = api::to_request(
         api,
         message,
@@ -68,7 +94,10 @@ pub async fn run(
     }
     let x = session.client().send(&request).await;
     trace.findings.extend(judge::transport(&x));
-    judge::rejection(api, rule, &x, &mut trace.findings);
+    judge::rejection(api, broken, &x, &mut trace.findings);
+    if x.status.is_some_and(|s| s < 500) && api.rejected(x.status, &x.response_bytes) {
+        reason::judge(api, broken, &x, &mut trace.findings);
+    }
     trace.exchanges.push(x);
     Ok(())
 }

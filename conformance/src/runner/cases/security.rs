@@ -316,7 +316,17 @@ async fn jws(session: &Session, api: &ApiCase, attack: JwsAttack, trace: &mut Tr
     request.body = Body::Bytes(envelope.into_bytes());
     let x = session.client().send(&request).await;
     trace.findings.extend(judge::transport(&x));
-    judge::rejection(api, attack.rule().as_str(), &x, &mut trace.findings);
+    let broken = match attack {
+        // DOMAIN.md pins the status of a signature mismatch.
+        JwsAttack::TamperedPayload | JwsAttack::WrongKey => {
+            judge::Broken::must(attack.rule().as_str()).pinned(crate::runner::reason::SIGNATURE_MISMATCH)
+        }
+        _ => judge::Broken::must(attack.rule().as_str()),
+    };
+    judge::rejection(api, broken, &x, &mut trace.findings);
+    if x.status.is_some_and(|s| s < 500) && api.rejected(x.status, &x.response_bytes) {
+        crate::runner::reason::judge(api, broken, &x, &mut trace.findings);
+    }
     trace.exchanges.push(x);
     Ok(())
 }
@@ -334,7 +344,7 @@ pub(crate) async fn send_expecting_rejection(
     let request = api::to_request(api, message, doc, &session.base(api.api)?, session.config(), None, None)?;
     let x = session.client().send(&request).await;
     trace.findings.extend(judge::transport(&x));
-    judge::rejection(api, rule.as_str(), &x, &mut trace.findings);
+    judge::rejection(api, judge::Broken::must(rule.as_str()), &x, &mut trace.findings);
     trace.exchanges.push(x);
     Ok(())
 }

@@ -50,7 +50,7 @@ pub(super) fn judge_case(
                 .map(|v| v.rule.clone())
                 .unwrap_or_default(),
         };
-        judge::rejection(api, &rule, x, &mut findings);
+        judge::rejection(api, judge::Broken::must(&rule), x, &mut findings);
     } else if either && api.rejected(x.status, &x.response_bytes) {
         // A state-dependent refusal, or one of a request breaking only `should` rules: only its
         // shape is judged.
