@@ -135,6 +135,17 @@ pub fn lenient_form(pairs: Vec<(String, String)>) -> Value {
 /// The first `must` violation of `document` against `message` that `fault` does not ignore.
 /// Every violation is noted in the client report first, not only the one that rejects.
 pub fn judge(message: &Message, document: &Document, fault: Option<&Fault>) -> Result<(), Refusal> {
+    judge_except(message, document, fault, |_| false)
+}
+
+/// [`judge`], except that no rule `waived` holds for refuses (the rules a chosen reading relaxes,
+/// `crate::readings::Readings::waives`).
+pub fn judge_except(
+    message: &Message,
+    document: &Document,
+    fault: Option<&Fault>,
+    waived: impl Fn(&str) -> bool,
+) -> Result<(), Refusal> {
     let violations = validate::validate(message, document);
     for v in &violations {
         crate::client_report::note(&v.rule, &v.severity.to_string(), &v.at, &v.reason);
@@ -144,7 +155,7 @@ pub fn judge(message: &Message, document: &Document, fault: Option<&Fault>) -> R
         // The reference server keeps the models' strict reading: it refuses every rule the model
         // declares `must`, also those the catalogue reports as `should` for want of a seed quote.
         .filter(|v| upi_spec::grounding::declared(&v.rule).unwrap_or(v.severity) == Severity::Must)
-        .find(|v| !fault.is_some_and(|f| f.ignores(&v.rule)))
+        .find(|v| !fault.is_some_and(|f| f.ignores(&v.rule)) && !waived(&v.rule))
     {
         Some(v) => Err(Refusal::new(v.rule, v.at, v.reason)),
         None => Ok(()),

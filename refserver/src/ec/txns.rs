@@ -11,7 +11,7 @@ use upi_spec::read::Syntax;
 use super::{INVALID_REQUEST, error, refused};
 use crate::amount::{one_rupee_more, two_decimals};
 use crate::fault::Fault;
-use crate::judge::{judge, read_request, text};
+use crate::judge::{judge_except, read_request, text};
 use crate::server::AppState;
 use crate::store::OrderProblem;
 use crate::{ids, models, reply};
@@ -34,7 +34,7 @@ pub async fn pay(State(app): State<AppState>, headers: HeaderMap, body: Bytes) -
         Ok(d) => d,
         Err(refusal) => return refused(&refusal, config.fault.as_ref()),
     };
-    if let Err(refusal) = judge(model, &document, config.fault.as_ref()) {
+    if let Err(refusal) = judge_except(model, &document, config.fault.as_ref(), |r| config.readings.waives(r)) {
         return refused(&refusal, config.fault.as_ref());
     }
     let merchant_id = text(&document, "merchant_id");

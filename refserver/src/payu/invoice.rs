@@ -27,6 +27,10 @@ pub fn answer(app: &App, form: &CommandForm) -> Value {
         Err(refusal) => return code("109", &format!("{mandatory} ({})", refusal.message())),
     };
     if let Err(refusal) = judge(model, &document, app.config.fault.as_ref()) {
+        if refusal.is_missing() && app.config.follows("E-093/status-0") {
+            // E-093/status-0: postservice's own error shape for a missing field.
+            return json!({"status": 0, "msg": format!("{mandatory} ({})", refusal.message())});
+        }
         return code("109", &format!("{mandatory} ({})", refusal.message()));
     }
     if let Err(denial) = command_hash::check(&document, &app.config.payu, false) {
