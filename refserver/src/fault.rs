@@ -278,9 +278,9 @@ impl Fault {
 /// Whether `rule_id` is a `must` rule of the model `model` in the catalogue.
 fn must_rule_of(model: &str, rule_id: &str) -> bool {
     upi_spec::messages::find(model).is_some_and(|m| {
-        upi_spec::catalogue::rules_of(m)
-            .into_iter()
-            .any(|r| r.id == rule_id && upi_spec::grounding::declared(&r.id).unwrap_or(r.severity) == upi_spec::Severity::Must)
+        upi_spec::catalogue::rules_of(m).into_iter().any(|r| {
+            r.id == rule_id && upi_spec::grounding::declared(&r.id).unwrap_or(r.severity) == upi_spec::Severity::Must
+        })
     })
 }
 

@@ -14,6 +14,7 @@ pub mod http;
 pub mod judge;
 pub mod outcome;
 pub mod plan;
+pub mod readings;
 pub mod receiver;
 pub mod session;
 pub mod shard;

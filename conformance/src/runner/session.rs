@@ -83,8 +83,9 @@ pub fn now_millis() -> u64 {
 impl Session {
     /// Loads keys, builds the client and probes the sandbox.
     pub async fn new(config: RunConfig, seed: u64) -> Result<Session> {
-        let read_key =
-            |path: &Path| crate::embedded::read_to_string(path).with_context(|| format!("reading key {}", path.display()));
+        let read_key = |path: &Path| {
+            crate::embedded::read_to_string(path).with_context(|| format!("reading key {}", path.display()))
+        };
         // Keys are read and checked by upi-spec; the runner signs with its own AWS-LC key pair.
         let read_signer = |path: &Path| -> Result<(PublicKey, Arc<RsaKeyPair>)> {
             let key = keys::private_key_from_pem(&read_key(path)?)?;

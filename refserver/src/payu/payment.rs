@@ -55,11 +55,7 @@ pub async fn start(State(app): State<AppState>, headers: HeaderMap, body: Bytes)
     match payu_hash::verify(HashFamily::Request, &posted, &config.payu.salt, hash) {
         Err(PayuHashError::Mismatch { .. }) if config.has(Fault::AcceptWrongPayuHash) => {}
         Err(e) => {
-            return rejected(
-                &Refusal::new(e.rule_id(), "hash", e.to_string()),
-                txn,
-                config,
-            );
+            return rejected(&Refusal::new(e.rule_id(), "hash", e.to_string()), txn, config);
         }
         Ok(()) => {}
     }
