@@ -176,6 +176,125 @@ mod tests {
         }
     }
 
+    use crate::runner::api;
+    use crate::runner::case::CaseKind;
+    use crate::runner::plan::Breach;
+
+    fn reject(request: &str, rule: &str) -> Planned {
+        let api = api::all()
+            .into_iter()
+            .find(|a| a.request == request)
+            .unwrap_or_else(|| panic!("no API sends {request}"));
+        Planned {
+            id: format!("reject.{rule}"),
+            suite: api.name(),
+            kind: CaseKind::Reject,
+            title: String::new(),
+            rules: vec![rule.to_string()],
+            step: Step::Reject {
+                api,
+                rule: rule.to_string(),
+                breach: Breach::Generated,
+            },
+        }
+    }
+
+    fn answered(request_line: &str, request_body: &str, status: u16, body: Value) -> Exchange {
+        Exchange {
+            request_line: request_line.to_string(),
+            request_body: request_body.to_string(),
+            status: Some(status),
+            response_body: body.to_string(),
+            ..Exchange::default()
+        }
+    }
+
+    #[test]
+    fn an_invoice_missing_field_answered_status_0_is_acceptable_and_only_then() {
+        let rule = "payu.invoice-upload.request.var1.required";
+        let shape = || {
+            vec![Finding::must(
+                "payu.invoice-upload.response.responseCode.required",
+                "missing",
+            )]
+        };
+        let x = answered(
+            "POST /merchant/postservice.php",
+            "",
+            200,
+            serde_json::json!({"status": 0, "msg": "no var1"}),
+        );
+        let mut findings = shape();
+        assert_eq!(
+            apply(
+                &reject("payu.invoice-upload.request", rule),
+                &mut findings,
+                &[x.clone()]
+            ),
+            Some("E-093/status-0")
+        );
+        assert_eq!(findings[0].severity, upi_spec::Severity::Info);
+        // The same answer to a refusal that is not a missing field is no listed reading.
+        let mut findings = shape();
+        let other = reject("payu.invoice-upload.request", "payu.invoice-upload.request.form");
+        assert_eq!(apply(&other, &mut findings, &[x]), None);
+        assert_eq!(findings[0].severity, upi_spec::Severity::Must);
+    }
+
+    #[test]
+    fn an_accepted_request_without_firstname_is_acceptable_under_e092_absent() {
+        let rule = "payu.payment.request.firstname.required";
+        let mut findings = vec![Finding::must(rule, "the target accepted a request that breaks it")];
+        let x = answered(
+            "POST /_payment",
+            "key=k",
+            200,
+            serde_json::json!({"metaData": {"txnStatus": "pending"}}),
+        );
+        assert_eq!(
+            apply(&reject("payu.payment.request", rule), &mut findings, &[x.clone()]),
+            Some("E-092/absent")
+        );
+        assert!(findings[0].message.contains("E-092/absent"), "{}", findings[0].message);
+        // A rule no reading relaxes stays a failure.
+        let other = "payu.payment.request.txnid.required";
+        let mut findings = vec![Finding::must(other, "accepted")];
+        assert_eq!(apply(&reject("payu.payment.request", other), &mut findings, &[x]), None);
+        assert_eq!(findings[0].severity, upi_spec::Severity::Must);
+    }
+
+    #[test]
+    fn a_payment_refused_with_200_failed_is_e091_and_with_200_pending_is_not() {
+        let rule = "payu.payment.request.txnid.required";
+        let refused = answered(
+            "POST /_payment",
+            "",
+            200,
+            serde_json::json!({"metaData": {"txnStatus": "failed"}}),
+        );
+        assert_eq!(
+            apply(&reject("payu.payment.request", rule), &mut [], &[refused]),
+            Some("E-091/200-failed")
+        );
+        let pending = answered(
+            "POST /_payment",
+            "",
+            200,
+            serde_json::json!({"metaData": {"txnStatus": "pending"}}),
+        );
+        assert_eq!(apply(&reject("payu.payment.request", rule), &mut [], &[pending]), None);
+        let status_400 = answered(
+            "POST /_payment",
+            "",
+            400,
+            serde_json::json!({"metaData": {"txnStatus": "failed"}}),
+        );
+        assert_eq!(
+            apply(&reject("payu.payment.request", rule), &mut [], &[status_400]),
+            None
+        );
+    }
+
     #[test]
     fn the_range_reading_explains_an_accepted_hyphen_but_not_a_dollar() {
         let x = |v: &str| Exchange {
