@@ -229,7 +229,7 @@ mod tests {
             apply(
                 &reject("payu.invoice-upload.request", rule),
                 &mut findings,
-                &[x.clone()]
+                std::slice::from_ref(&x)
             ),
             Some("E-093/status-0")
         );
@@ -252,7 +252,7 @@ mod tests {
             serde_json::json!({"metaData": {"txnStatus": "pending"}}),
         );
         assert_eq!(
-            apply(&reject("payu.payment.request", rule), &mut findings, &[x.clone()]),
+            apply(&reject("payu.payment.request", rule), &mut findings, std::slice::from_ref(&x)),
             Some("E-092/absent")
         );
         assert!(findings[0].message.contains("E-092/absent"), "{}", findings[0].message);
