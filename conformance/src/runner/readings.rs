@@ -252,7 +252,11 @@ mod tests {
             serde_json::json!({"metaData": {"txnStatus": "pending"}}),
         );
         assert_eq!(
-            apply(&reject("payu.payment.request", rule), &mut findings, std::slice::from_ref(&x)),
+            apply(
+                &reject("payu.payment.request", rule),
+                &mut findings,
+                std::slice::from_ref(&x)
+            ),
             Some("E-092/absent")
         );
         assert!(findings[0].message.contains("E-092/absent"), "{}", findings[0].message);
