@@ -64,3 +64,24 @@ async fn e046_the_range_reading_allows_a_hyphen_and_forbids_a_dollar() {
         "merchant.register-intent.v3.request.udfParameters.*.charset",
     );
 }
+
+#[tokio::test]
+async fn e093_an_invoice_missing_its_file_is_answered_status_0_only_under_that_reading() {
+    for (server, status_0) in [(start().await, false), (under("E-093/status-0").await, true)] {
+        let txnid = unique("inv");
+        let started = start_payment(&server, &payment_form(&txnid)).await;
+        let id = started.json["result"]["paymentId"].as_str().unwrap().to_owned();
+        let hash = command_hash("opgsp_upload_invoice_awb", &id);
+        let missing = crate::payu::upload(&server, &id, None, &hash).await;
+        assert_eq!(missing.status, 200);
+        if status_0 {
+            assert_eq!(missing.json["status"], 0, "{:#}", missing.json);
+            assert!(missing.json["msg"].is_string() && missing.json.get("responseCode").is_none());
+        } else {
+            assert_eq!(missing.json["responseCode"], "109", "{:#}", missing.json);
+        }
+        // A refusal that is not a missing field keeps the seed's code under either reading.
+        let bad_hash = crate::payu::upload(&server, &id, Some(("invoice.pdf", b"%PDF")), "0").await;
+        assert_eq!(bad_hash.json["responseCode"], "109", "{:#}", bad_hash.json);
+    }
+}
