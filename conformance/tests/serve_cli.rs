@@ -69,3 +69,36 @@ fn an_unknown_fault_is_a_usage_error() {
         assert!(String::from_utf8_lossy(&out.stderr).contains("--list-faults"));
     }
 }
+
+#[test]
+fn list_readings_prints_every_reading_with_one_default_per_erratum() {
+    let out = bin().args(["serve", "--list-readings"]).output().unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    for r in upi_spec::readings::all() {
+        let line = text
+            .lines()
+            .find(|l| l.split_whitespace().nth(1) == Some(r.id))
+            .unwrap_or_else(|| panic!("{} not listed:\n{text}", r.id));
+        assert_eq!(line.contains(" default "), r.default, "{line}");
+        assert!(line.starts_with(r.erratum), "{line}");
+    }
+}
+
+#[test]
+fn an_unknown_erratum_or_reading_exits_2_naming_the_valid_ones() {
+    for (arg, named) in [
+        ("E-999=x", "E-091"),
+        ("E-091=maybe", "E-091/200-failed"),
+        ("E-091", "ERRATUM=READING"),
+        ("C-02=case4-udf6-10", "does not serve"),
+    ] {
+        let out = bin()
+            .args(["serve", "--addr", "127.0.0.1:0", "--reading", arg])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{arg}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains(named), "{arg}: {stderr}");
+    }
+}

@@ -11,6 +11,7 @@ use upi_spec::crypto::keys::{self, KeyError, KeyRing};
 use upi_spec::crypto::payu_hash::Salt;
 
 use crate::fault::Fault;
+use crate::readings::Readings;
 
 /// The merchant's request-signing public key shipped in `golden/keys/` (test only).
 const TEST_MERCHANT_PUBLIC_PEM: &str = include_str!("../../golden/keys/merchant_signing.pub.pem");
@@ -164,6 +165,8 @@ pub struct ServerConfig {
     /// Where the client report is written (`serve --client-report`), if anywhere; it is
     /// served at `GET /sandbox/report` either way.
     pub client_report: Option<std::path::PathBuf>,
+    /// The readings of ambiguous seed sentences the server follows (`serve --reading`).
+    pub readings: Readings,
 }
 
 impl ServerConfig {
@@ -207,6 +210,7 @@ impl ServerConfig {
             fault: None,
             limits: Limits::default(),
             client_report: None,
+            readings: Readings::default(),
         })
     }
 
@@ -240,6 +244,17 @@ impl ServerConfig {
     pub fn with_client_report(mut self, file: Option<std::path::PathBuf>) -> ServerConfig {
         self.client_report = file;
         self
+    }
+
+    /// The same configuration following `readings`.
+    pub fn with_readings(mut self, readings: Readings) -> ServerConfig {
+        self.readings = readings;
+        self
+    }
+
+    /// Whether the server follows the reading `id` (chosen, or its erratum's default).
+    pub fn follows(&self, id: &str) -> bool {
+        self.readings.follows(id)
     }
 
     /// Whether `fault` is the one switched on.

@@ -153,6 +153,17 @@ pub fn lenient_form(pairs: Vec<(String, String)>) -> Value {
 /// every broken rule from one answer. Every violation is noted in the client report first, not
 /// only those that reject.
 pub fn judge(message: &Message, document: &Document, fault: Option<&Fault>) -> Result<(), Refusal> {
+    judge_except(message, document, fault, |_| false)
+}
+
+/// [`judge`], except that no rule `waived` holds for refuses (the rules a chosen reading relaxes,
+/// `crate::readings::Readings::waives`).
+pub fn judge_except(
+    message: &Message,
+    document: &Document,
+    fault: Option<&Fault>,
+    waived: impl Fn(&str) -> bool,
+) -> Result<(), Refusal> {
     let violations = validate::validate(message, document);
     for v in &violations {
         crate::client_report::note(&v.rule, &v.severity.to_string(), &v.at, &v.reason);
@@ -162,7 +173,7 @@ pub fn judge(message: &Message, document: &Document, fault: Option<&Fault>) -> R
         // The reference server keeps the models' strict reading: it refuses every rule the model
         // declares `must`, also those the catalogue reports as `should` for want of a seed quote.
         .filter(|v| upi_spec::grounding::declared(&v.rule).unwrap_or(v.severity) == Severity::Must)
-        .filter(|v| !fault.is_some_and(|f| f.ignores(&v.rule)))
+        .filter(|v| !fault.is_some_and(|f| f.ignores(&v.rule)) && !waived(&v.rule))
         .map(|v| Refusal::new(v.rule, v.at, v.reason));
     match rejecting.next() {
         Some(mut first) => {

@@ -31,6 +31,7 @@ mod listen;
 mod merchant;
 mod models;
 mod payu;
+pub mod readings;
 mod reply;
 mod sandbox;
 pub mod sandbox_tamper;
@@ -41,6 +42,7 @@ mod store;
 
 pub use config::{ConfigError, Limits, ServerConfig};
 pub use fault::Fault;
+pub use readings::{ReadingError, Readings};
 pub use server::{RunningServer, router, serve, spawn, spawn_on};
 
 /// The first line `upi-conformance serve` prints, before the address.

@@ -7,7 +7,7 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result, bail};
 use clap::Args;
-use upi_reference_server::{Fault, Limits, READY_LINE_PREFIX, ServerConfig};
+use upi_reference_server::{Fault, Limits, READY_LINE_PREFIX, Readings, ServerConfig};
 
 /// Arguments of `serve`.
 #[derive(Debug, Args)]
@@ -26,6 +26,13 @@ pub struct ServeArgs {
     /// the server stops); the same report is live at `GET /sandbox/report`.
     #[arg(long, value_name = "FILE")]
     client_report: Option<std::path::PathBuf>,
+    /// Follow a reading of an ambiguous seed sentence instead of its erratum's default
+    /// (`ERRATUM=READING`, e.g. `E-091=200-failed`; repeatable; see --list-readings).
+    #[arg(long = "reading", value_name = "ERRATUM=READING")]
+    readings: Vec<String>,
+    /// Print every reading (erratum, reading ID, the default marked, what it says) and exit.
+    #[arg(long)]
+    list_readings: bool,
     #[command(flatten)]
     limits: LimitArgs,
 }
@@ -77,6 +84,11 @@ pub fn run(args: &ServeArgs) -> Result<ExitCode> {
         );
         return Ok(ExitCode::SUCCESS);
     }
+    if args.list_readings {
+        outln!("{}", upi_reference_server::readings::table().trim_end());
+        return Ok(ExitCode::SUCCESS);
+    }
+    let readings = Readings::parse(args.readings.iter().map(String::as_str))?;
     let fault = match &args.fault {
         None => None,
         Some(name) => match Fault::from_name(name) {
@@ -96,7 +108,8 @@ pub fn run(args: &ServeArgs) -> Result<ExitCode> {
     }
     let mut config = ServerConfig::test_defaults()
         .with_fault(fault.clone())
-        .with_client_report(args.client_report.clone());
+        .with_client_report(args.client_report.clone())
+        .with_readings(readings.clone());
     args.limits.apply(&mut config.limits)?;
     let runtime = super::async_runtime()?;
     runtime.block_on(async {
@@ -108,6 +121,9 @@ pub fn run(args: &ServeArgs) -> Result<ExitCode> {
         writeln!(out, "{READY_LINE_PREFIX}{addr}").context("printing the ready line")?;
         out.flush().context("printing the ready line")?;
         drop(out);
+        for id in readings.non_default() {
+            eprintln!("reading followed: {id}");
+        }
         if let Some(fault) = &fault {
             eprintln!("fault switched on: {fault} ({})", fault.description());
         }

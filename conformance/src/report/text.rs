@@ -67,6 +67,12 @@ pub fn render_with(report: &Report, verbose: bool, ctx: &Context) -> String {
             clean(&c.id),
             clean(&c.title)
         );
+        if let Outcome::Acceptable { reading } = &c.outcome {
+            let _ = writeln!(
+                out,
+                "  follows {reading}, a listed reading of an ambiguous seed sentence (`serve --list-readings`)"
+            );
+        }
         if let Outcome::UnexpectedPass { reason } = &c.outcome {
             let _ = writeln!(
                 out,
@@ -129,12 +135,13 @@ pub fn render_with(report: &Report, verbose: bool, ctx: &Context) -> String {
     let t = &report.totals;
     let _ = writeln!(
         out,
-        "\n{} cases in {:.1} s: {} passed, {} failed, {} warnings, {} skipped, {} expected failures, {} unexpected passes",
+        "\n{} cases in {:.1} s: {} passed, {} failed, {} warnings, {} acceptable, {} skipped, {} expected failures, {} unexpected passes",
         t.cases,
         report.elapsed_ms as f64 / 1000.0,
         t.pass,
         t.fail,
         t.warning,
+        t.acceptable,
         t.skipped,
         t.expected_failure,
         t.unexpected_pass
@@ -155,7 +162,7 @@ pub fn render_with(report: &Report, verbose: bool, ctx: &Context) -> String {
     let _ = writeln!(
         out,
         "conformance: {} passed, {} failed, {} skipped",
-        t.pass + passed_warnings + t.info + t.expected_failure,
+        t.pass + passed_warnings + t.info + t.acceptable + t.expected_failure,
         t.fail + t.unexpected_pass + failed_warnings,
         t.skipped
     );

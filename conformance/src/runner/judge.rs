@@ -217,7 +217,13 @@ pub fn mapped_deeplink(response_id: &str, body: &Value, findings: &mut Vec<Findi
             return None;
         }
     };
-    findings.extend(mapped.violations.iter().map(violation));
+    findings.extend(
+        mapped
+            .violations
+            .iter()
+            .filter(|v| !super::readings::not_required(response_id, v))
+            .map(violation),
+    );
     let uri = deeplink::build(&mapped.deeplink);
     match deeplink::parse(&uri) {
         Ok(parsed) => judge_link(id, body, &parsed, findings),

@@ -16,6 +16,7 @@ pub mod judge;
 pub mod outcome;
 pub mod plan;
 pub mod reason;
+pub mod readings;
 pub mod receiver;
 pub mod sandbox;
 pub mod session;

@@ -11,7 +11,7 @@ use upi_spec::read::Syntax;
 use super::{INVALID_REQUEST, refuse, refused, rules};
 use crate::amount::{one_rupee_more, two_decimals};
 use crate::fault::Fault;
-use crate::judge::{judge, read_request, text};
+use crate::judge::{judge_except, read_request, text};
 use crate::server::AppState;
 use crate::store::OrderProblem;
 use crate::{ids, models, reply};
@@ -38,7 +38,7 @@ pub async fn pay(State(app): State<AppState>, headers: HeaderMap, body: Bytes) -
         Err(refusal) => return refused(&refusal, config.fault.as_ref()),
     };
     crate::sdk_compat::python_bool(&mut document, "redirect_after_payment", REDIRECT_FORMAT);
-    if let Err(refusal) = judge(model, &document, config.fault.as_ref()) {
+    if let Err(refusal) = judge_except(model, &document, config.fault.as_ref(), |r| config.readings.waives(r)) {
         return refused(&refusal, config.fault.as_ref());
     }
     let merchant_id = text(&document, "merchant_id");

@@ -95,7 +95,11 @@ pub fn success_body(
         ("refCategory", sent("refCategory")),
         ("merchantCustomerId", sent("merchantCustomerId")),
         ("purpose", Some("00".into())),
-        ("txnInitiationMode", Some("00".into())),
+        // E-061: only the response-field reading puts the deeplink's mode in the answer.
+        (
+            "txnInitiationMode",
+            config.follows("E-061/response-field").then(|| "00".into()),
+        ),
     ];
     let listed = payload_fields(models::get(version.response_model()));
     let drop_payee_vpa = version == Version::V3 && config.has(Fault::DropPayeeVpa);

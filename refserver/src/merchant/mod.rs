@@ -23,7 +23,7 @@ use upi_spec::input::{Document, parse_json};
 use upi_spec::read::Syntax;
 
 use crate::fault::Fault;
-use crate::judge::{Refusal, judge, named_headers, read_request};
+use crate::judge::{Refusal, judge, judge_except, named_headers, read_request};
 use crate::server::AppState;
 use crate::{ids, models, reply};
 use answer::{codes, failure, invalid};
@@ -104,8 +104,16 @@ pub async fn register_intent(
         // A server that does not check that the payload is an object finds none of its fields.
         document.body = Value::Object(Map::new());
     }
-    if let Err(refusal) = judge(model, &document, config.fault.as_ref()) {
+    if let Err(refusal) = judge_except(model, &document, config.fault.as_ref(), |r| config.readings.waives(r)) {
         return invalid(&refusal, config.fault.as_ref());
+    }
+    if let Some((key, value)) = config.readings.udf_range_refusal(&document.body) {
+        // E-046/range: the class read as a regex, `#-(` a range.
+        return invalid(&Refusal::new(
+            format!("{}.udfParameters.*.charset", model.id),
+            format!("udfParameters.{key}"),
+            format!("{value:?} holds a character of ^[^/#-()*!%~`]+$ read as a regex (#-( the range # to ()"),
+        ), config.fault.as_ref());
     }
     let Value::Object(request) = &document.body else {
         // judge() refuses any body that is not an object.

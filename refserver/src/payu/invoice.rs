@@ -32,6 +32,10 @@ pub fn answer(app: &App, form: &CommandForm) -> Value {
             // The fault names another cause: an invalid PayU ID for a missing field.
             return code("107", "The PayuID in request is invalid");
         }
+        if refusal.is_missing() && app.config.follows("E-093/status-0") {
+            // E-093/status-0: postservice's own error shape for a missing field.
+            return json!({"status": 0, "msg": format!("{mandatory} ({})", refusal.message())});
+        }
         return code("109", &format!("{mandatory} ({})", refusal.message()));
     }
     if let Err(denial) = command_hash::check(&document, &app.config.payu, false) {

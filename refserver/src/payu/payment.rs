@@ -14,8 +14,9 @@ use upi_spec::read::Syntax;
 
 use super::{fields, intent};
 use crate::amount::two_decimals;
+use crate::config::ServerConfig;
 use crate::fault::Fault;
-use crate::judge::{Refusal, judge, read_request, text};
+use crate::judge::{Refusal, judge_except, read_request, text};
 use crate::server::AppState;
 use crate::store::{Payment, PaymentStatus};
 use crate::{ids, models, reply};
@@ -33,16 +34,16 @@ pub async fn start(State(app): State<AppState>, headers: HeaderMap, body: Bytes)
         config.fault.as_ref(),
     ) {
         Ok(d) => d,
-        Err(refusal) => return rejected(&refusal, None, config.fault.as_ref()),
+        Err(refusal) => return rejected(&refusal, None, config),
     };
     let names = crate::sdk_compat::payu_field_names(&mut document, HashFamily::Request);
     let txnid = text(&document, "txnid");
     let txn = Some(txnid).filter(|t| !t.is_empty());
     if let Err(refusal) = names {
-        return rejected(&refusal, txn, config.fault.as_ref());
+        return rejected(&refusal, txn, config);
     }
-    if let Err(refusal) = judge(model, &document, config.fault.as_ref()) {
-        return rejected(&refusal, txn, config.fault.as_ref());
+    if let Err(refusal) = judge_except(model, &document, config.fault.as_ref(), |r| config.readings.waives(r)) {
+        return rejected(&refusal, txn, config);
     }
     let key = text(&document, "key");
     if key != config.payu.key {
@@ -51,18 +52,14 @@ pub async fn start(State(app): State<AppState>, headers: HeaderMap, body: Bytes)
             "key",
             format!("key {key:?} is not a merchant of this server"),
         );
-        return rejected(&refusal, txn, config.fault.as_ref());
+        return rejected(&refusal, txn, config);
     }
     let posted = fields(&document);
     let hash = text(&document, "hash");
     match payu_hash::verify(HashFamily::Request, &posted, &config.payu.salt, hash) {
         Err(PayuHashError::Mismatch { .. }) if config.has(Fault::AcceptWrongPayuHash) => {}
         Err(e) => {
-            return rejected(
-                &Refusal::new(e.rule_id(), "hash", e.to_string()),
-                txn,
-                config.fault.as_ref(),
-            );
+            return rejected(&Refusal::new(e.rule_id(), "hash", e.to_string()), txn, config);
         }
         Ok(()) => {}
     }
@@ -72,7 +69,7 @@ pub async fn start(State(app): State<AppState>, headers: HeaderMap, body: Bytes)
             "txnid",
             format!("txnid {txnid:?} has been used already"),
         );
-        return rejected(&refusal, txn, config.fault.as_ref());
+        return rejected(&refusal, txn, config);
     }
 
     let payment_id = ids::digits(18);
@@ -116,11 +113,17 @@ pub async fn start(State(app): State<AppState>, headers: HeaderMap, body: Bytes)
     )
 }
 
-/// The HTTP 400 `payu.payment.error` answer; `metaData.ruleIds` names every broken rule.
-fn rejected(refusal: &Refusal, txnid: Option<&str>, fault: Option<&Fault>) -> Response {
+/// The `payu.payment.error` answer (`metaData.ruleIds` names every broken rule): HTTP 400, or HTTP 200 under the reading E-091/200-failed
+/// (the refusal is the body's `metaData.txnStatus = failed`).
+fn rejected(refusal: &Refusal, txnid: Option<&str>, config: &ServerConfig) -> Response {
+    let status = if config.follows("E-091/200-failed") {
+        StatusCode::OK
+    } else {
+        StatusCode::BAD_REQUEST
+    };
     reply::model_json(
         models::PAYU_PAYMENT_ERROR,
-        StatusCode::BAD_REQUEST,
+        status,
         &json!({
             "metaData": {
                 "message": refusal.message(),
@@ -133,6 +136,6 @@ fn rejected(refusal: &Refusal, txnid: Option<&str>, fault: Option<&Fault>) -> Re
             },
             "result": null,
         }),
-        fault,
+        config.fault.as_ref(),
     )
 }

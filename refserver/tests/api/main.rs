@@ -8,6 +8,7 @@ mod ec;
 mod faults;
 mod hostile;
 mod payu;
+mod readings;
 mod register_intent;
 mod robustness;
 mod sdk;

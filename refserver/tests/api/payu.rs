@@ -187,7 +187,7 @@ async fn commands_check_the_hash_and_the_txnid() {
     assert_valid("payu.verify-payment.response", &missing.json);
 }
 
-async fn upload(server: &Server, payu_id: &str, file: Option<(&str, &[u8])>, hash: &str) -> Answer {
+pub(crate) async fn upload(server: &Server, payu_id: &str, file: Option<(&str, &[u8])>, hash: &str) -> Answer {
     let mut form = reqwest::multipart::Form::new()
         .text("key", PAYU_KEY)
         .text("command", "opgsp_upload_invoice_awb")

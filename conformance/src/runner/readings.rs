@@ -1,0 +1,315 @@
+//! Readings as verdicts: where a seed sentence allows more than one defensible reading
+//! (`upi_spec::readings`, recorded in `spec/ERRATA.md`), a target that follows a listed
+//! non-default reading is `acceptable` (reported with the reading, never failing, `--strict`
+//! or not), and one that follows the default passes. [`apply`] looks at a case's exchanges for
+//! the evidence of each non-default reading and turns the findings that reading explains into
+//! informational ones; the case's outcome is then `acceptable` unless something else failed.
+//!
+//! What each reading looks like on the wire:
+//! * `E-091/200-failed`: `_payment` answers a refusal with HTTP 200 and
+//!   `metaData.txnStatus = failed` (the refusal predicate already counts it as a refusal);
+//! * `E-061/response-field`: a V3 registerIntent answer carries `txnInitiationMode`; under the
+//!   default reading its absence is no finding ([`not_required`]);
+//! * `E-093/status-0`: an invoice upload missing a field is answered `{status: 0, msg}`, which
+//!   breaks the invoice response model's shape only because of the reading;
+//! * the readings that relax a request rule (`E-046/range`, `E-092/absent`,
+//!   `E-094/repeated-key`): a rejection case of that rule is accepted, and (E-046) the value
+//!   sent holds no character the other reading forbids.
+//!
+//! `C-02/case4-udf6-10` (a hash sequence) and `E-089/defaulted` (TPAP, not run over HTTP) have no
+//! evidence here: a finding on their rules stays a finding.
+
+use base64::Engine as _;
+use serde_json::Value;
+use upi_spec::readings;
+
+use super::case::Finding;
+use super::http::Exchange;
+use super::plan::{Planned, Step};
+
+/// The readings [`apply`] can recognise on the wire, in the order it tries them.
+pub const RECOGNISED: &[&str] = &[
+    "E-091/200-failed",
+    "E-061/response-field",
+    "E-093/status-0",
+    "E-046/range",
+    "E-092/absent",
+    "E-094/repeated-key",
+];
+
+/// Characters the `udfParameters` class forbids only when `#-(` is read as a range.
+const RANGE_ONLY_FORBIDDEN: &[char] = &['$', '&', '\''];
+/// Characters the class forbids only when read literally.
+const LITERAL_ONLY_FORBIDDEN: &[char] = &['-'];
+
+/// Whether a mapping violation is one the default reading of E-061 does not require: a V3
+/// registerIntent answer without `TxnInitiationMode` (no V3 response table lists it).
+pub fn not_required(response_id: &str, v: &upi_spec::Violation) -> bool {
+    response_id.starts_with("merchant.register-intent.v3.")
+        && v.rule == upi_spec::deeplink::rules::MAPPING_MISSING.id
+        && v.at.ends_with("TxnInitiationMode")
+}
+
+/// Finds the non-default reading the case's answers follow, if any, and turns the findings it
+/// explains into `info` findings naming it. Returns the reading's ID.
+pub fn apply(planned: &Planned, findings: &mut [Finding], exchanges: &[Exchange]) -> Option<&'static str> {
+    let rejected_rule = match &planned.step {
+        Step::Reject { rule, .. } => Some(rule.as_str()),
+        _ => None,
+    };
+    let mut found = None;
+    for x in exchanges {
+        let Some(body) = json(&x.response_body) else { continue };
+        if x.request_line.contains("/_payment")
+            && x.status == Some(200)
+            && body.pointer("/metaData/txnStatus").and_then(Value::as_str) == Some("failed")
+        {
+            found.get_or_insert("E-091/200-failed");
+        }
+        if planned.suite.contains("register-intent.v3")
+            && x.status == Some(200)
+            && body.pointer("/payload/txnInitiationMode").is_some()
+        {
+            found.get_or_insert("E-061/response-field");
+        }
+        if rejected_rule.is_some_and(|r| r.starts_with("payu.invoice-upload.request.") && r.ends_with(".required"))
+            && body.get("status").is_some_and(|s| s == 0 || s == "0")
+            && body.get("msg").is_some()
+            && body.get("responseCode").is_none()
+        {
+            explain(findings, "E-093/status-0", |f| {
+                f.rule.starts_with("payu.invoice-upload.response")
+            });
+            found.get_or_insert("E-093/status-0");
+        }
+    }
+    if rejected_rule.is_none()
+        && planned.suite.starts_with("merchant-register-intent")
+        && udf_values(exchanges).iter().any(|v| v.contains(RANGE_ONLY_FORBIDDEN))
+        && !udf_values(exchanges).iter().any(|v| v.contains(LITERAL_ONLY_FORBIDDEN))
+    {
+        // A valid request (under the literal reading) holding `$ & '` in a udfParameters value,
+        // refused (an acceptance case, or a flow's valid first step): the range reading forbids
+        // exactly those.
+        let refused = |f: &Finding| f.rule.ends_with(".request.accepted") && f.severity != upi_spec::Severity::Info;
+        if findings.iter().any(refused) {
+            explain(findings, "E-046/range", refused);
+            found.get_or_insert("E-046/range");
+        }
+    }
+    if let Some(rule) = rejected_rule {
+        for id in ["E-046/range", "E-092/absent", "E-094/repeated-key"] {
+            let relaxes = readings::find(id).is_some_and(|r| r.rules.contains(&rule));
+            let accepted = findings
+                .iter()
+                .any(|f| f.rule == rule && f.severity != upi_spec::Severity::Info);
+            if relaxes && accepted && consistent(id, exchanges) {
+                explain(findings, id, |f| f.rule == rule);
+                found.get_or_insert(id);
+            }
+        }
+    }
+    found
+}
+
+/// Turns the findings `explained` selects into `info` findings that name `reading`.
+fn explain(findings: &mut [Finding], reading: &str, explained: impl Fn(&Finding) -> bool) {
+    for f in findings.iter_mut().filter(|f| explained(f)) {
+        f.severity = upi_spec::Severity::Info;
+        f.message = format!("acceptable under {reading}: {}", f.message);
+    }
+}
+
+/// Whether what was sent is consistent with the reading's acceptance. Under E-046/range the
+/// accepted `udfParameters` values may hold `-` but none of `$ & '`.
+fn consistent(id: &str, exchanges: &[Exchange]) -> bool {
+    if id != "E-046/range" {
+        return true;
+    }
+    let values = udf_values(exchanges);
+    values.iter().any(|v| v.contains(LITERAL_ONLY_FORBIDDEN))
+        && !values.iter().any(|v| v.contains(RANGE_ONLY_FORBIDDEN))
+}
+
+/// The `udfParameters` values the case's requests carried.
+fn udf_values(exchanges: &[Exchange]) -> Vec<String> {
+    exchanges
+        .iter()
+        .filter_map(|x| sent_document(&x.request_body))
+        .filter_map(|doc| doc.get("udfParameters").cloned())
+        .filter_map(|udf| match udf {
+            Value::String(s) => json(&s),
+            other => Some(other),
+        })
+        .filter_map(|udf| udf.as_object().cloned())
+        .flat_map(|o| o.into_iter().filter_map(|(_, v)| v.as_str().map(str::to_owned)))
+        .collect()
+}
+
+/// The JSON document a request carried: the body, or the payload of a JWS envelope.
+fn sent_document(body: &str) -> Option<Value> {
+    let doc = json(body)?;
+    match doc.get("payload").and_then(Value::as_str) {
+        Some(p) => {
+            let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+                .decode(p.trim_end_matches('='))
+                .ok()?;
+            serde_json::from_slice(&bytes).ok()
+        }
+        None => Some(doc),
+    }
+}
+
+fn json(text: &str) -> Option<Value> {
+    serde_json::from_str(text).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_recognised_reading_is_a_listed_non_default_one() {
+        for id in RECOGNISED {
+            let r = readings::find(id).unwrap_or_else(|| panic!("{id} is not listed"));
+            assert!(!r.default, "{id} is a default");
+        }
+    }
+
+    use crate::runner::api;
+    use crate::runner::case::CaseKind;
+    use crate::runner::plan::Breach;
+
+    fn reject(request: &str, rule: &str) -> Planned {
+        let api = api::all()
+            .into_iter()
+            .find(|a| a.request == request)
+            .unwrap_or_else(|| panic!("no API sends {request}"));
+        Planned {
+            id: format!("reject.{rule}"),
+            suite: api.name(),
+            kind: CaseKind::Reject,
+            title: String::new(),
+            rules: vec![rule.to_string()],
+            step: Step::Reject {
+                api,
+                rule: rule.to_string(),
+                severity: upi_spec::Severity::Must,
+                grounding: String::new(),
+                breach: Breach::Generated,
+                pinned: None,
+            },
+        }
+    }
+
+    fn answered(request_line: &str, request_body: &str, status: u16, body: Value) -> Exchange {
+        Exchange {
+            request_line: request_line.to_string(),
+            request_body: request_body.to_string(),
+            status: Some(status),
+            response_body: body.to_string(),
+            ..Exchange::default()
+        }
+    }
+
+    #[test]
+    fn an_invoice_missing_field_answered_status_0_is_acceptable_and_only_then() {
+        let rule = "payu.invoice-upload.request.var1.required";
+        let shape = || {
+            vec![Finding::must(
+                "payu.invoice-upload.response.responseCode.required",
+                "missing",
+            )]
+        };
+        let x = answered(
+            "POST /merchant/postservice.php",
+            "",
+            200,
+            serde_json::json!({"status": 0, "msg": "no var1"}),
+        );
+        let mut findings = shape();
+        assert_eq!(
+            apply(
+                &reject("payu.invoice-upload.request", rule),
+                &mut findings,
+                std::slice::from_ref(&x)
+            ),
+            Some("E-093/status-0")
+        );
+        assert_eq!(findings[0].severity, upi_spec::Severity::Info);
+        // The same answer to a refusal that is not a missing field is no listed reading.
+        let mut findings = shape();
+        let other = reject("payu.invoice-upload.request", "payu.invoice-upload.request.form");
+        assert_eq!(apply(&other, &mut findings, &[x]), None);
+        assert_eq!(findings[0].severity, upi_spec::Severity::Must);
+    }
+
+    #[test]
+    fn an_accepted_request_without_firstname_is_acceptable_under_e092_absent() {
+        let rule = "payu.payment.request.firstname.required";
+        let mut findings = vec![Finding::must(rule, "the target accepted a request that breaks it")];
+        let x = answered(
+            "POST /_payment",
+            "key=k",
+            200,
+            serde_json::json!({"metaData": {"txnStatus": "pending"}}),
+        );
+        assert_eq!(
+            apply(
+                &reject("payu.payment.request", rule),
+                &mut findings,
+                std::slice::from_ref(&x)
+            ),
+            Some("E-092/absent")
+        );
+        assert!(findings[0].message.contains("E-092/absent"), "{}", findings[0].message);
+        // A rule no reading relaxes stays a failure.
+        let other = "payu.payment.request.txnid.required";
+        let mut findings = vec![Finding::must(other, "accepted")];
+        assert_eq!(apply(&reject("payu.payment.request", other), &mut findings, &[x]), None);
+        assert_eq!(findings[0].severity, upi_spec::Severity::Must);
+    }
+
+    #[test]
+    fn a_payment_refused_with_200_failed_is_e091_and_with_200_pending_is_not() {
+        let rule = "payu.payment.request.txnid.required";
+        let refused = answered(
+            "POST /_payment",
+            "",
+            200,
+            serde_json::json!({"metaData": {"txnStatus": "failed"}}),
+        );
+        assert_eq!(
+            apply(&reject("payu.payment.request", rule), &mut [], &[refused]),
+            Some("E-091/200-failed")
+        );
+        let pending = answered(
+            "POST /_payment",
+            "",
+            200,
+            serde_json::json!({"metaData": {"txnStatus": "pending"}}),
+        );
+        assert_eq!(apply(&reject("payu.payment.request", rule), &mut [], &[pending]), None);
+        let status_400 = answered(
+            "POST /_payment",
+            "",
+            400,
+            serde_json::json!({"metaData": {"txnStatus": "failed"}}),
+        );
+        assert_eq!(
+            apply(&reject("payu.payment.request", rule), &mut [], &[status_400]),
+            None
+        );
+    }
+
+    #[test]
+    fn the_range_reading_explains_an_accepted_hyphen_but_not_a_dollar() {
+        let x = |v: &str| Exchange {
+            request_body: serde_json::json!({"udfParameters": {"udf1": v}}).to_string(),
+            ..Exchange::default()
+        };
+        assert!(consistent("E-046/range", &[x("a-b")]));
+        assert!(!consistent("E-046/range", &[x("a-b$")]));
+        assert!(!consistent("E-046/range", &[x("a/b")]), "both readings forbid /");
+    }
+}

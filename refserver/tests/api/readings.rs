@@ -1,0 +1,87 @@
+//! The readings of ambiguous seed sentences the server serves (`serve --reading`): each chosen
+//! reading changes exactly the answer it is about, and the default is what `start()` serves.
+
+use upi_reference_server::{Readings, ServerConfig};
+
+use crate::support::*;
+
+async fn under(id: &str) -> Server {
+    start_with(ServerConfig::test_defaults().with_readings(Readings::default().with(id))).await
+}
+
+#[tokio::test]
+async fn e061_txn_initiation_mode_is_in_v3_answers_only_under_response_field() {
+    let (_, _, a) = register(&start().await, Version::V3).await;
+    assert_eq!(a.status, 200, "{:#}", a.json);
+    assert!(a.json["payload"].get("txnInitiationMode").is_none(), "{:#}", a.json);
+    let (_, _, a) = register(&under("E-061/response-field").await, Version::V3).await;
+    assert_eq!(a.json["payload"]["txnInitiationMode"], "00", "{:#}", a.json);
+    assert_valid(&Version::V3.response_model(), &a.json);
+}
+
+#[tokio::test]
+async fn e091_a_payment_refusal_is_200_failed_only_under_that_reading() {
+    let mut form = payment_form(&unique("T"));
+    form.remove("productinfo");
+    rehash(&mut form);
+    let a = start_payment(&start().await, &form).await;
+    assert_eq!(a.status, 400, "{:#}", a.json);
+    let a = start_payment(&under("E-091/200-failed").await, &form).await;
+    assert_eq!(a.status, 200, "{:#}", a.json);
+    assert_eq!(a.json["metaData"]["txnStatus"], "failed", "{:#}", a.json);
+}
+
+#[tokio::test]
+async fn e092_a_payment_without_firstname_is_accepted_only_under_absent() {
+    let mut form = payment_form(&unique("T"));
+    form.remove("firstname");
+    rehash(&mut form);
+    let a = start_payment(&start().await, &form).await;
+    assert_eq!(a.status, 400, "{:#}", a.json);
+    let a = start_payment(&under("E-092/absent").await, &form).await;
+    assert_eq!(a.status, 200, "{:#}", a.json);
+    assert_eq!(a.json["metaData"]["txnStatus"], "pending", "{:#}", a.json);
+}
+
+#[tokio::test]
+async fn e046_the_range_reading_allows_a_hyphen_and_forbids_a_dollar() {
+    async fn send(server: &Server, udf: &str) -> Answer {
+        let id = unique("ORD");
+        let mut payload = intent_payload(Version::V3, &id);
+        payload["udfParameters"] = serde_json::json!({ "udf1": udf }).to_string().into();
+        post_intent(server, &intent_headers(Version::V3, &id), envelope(&payload)).await
+    }
+    let literal = start().await;
+    assert_eq!(send(&literal, "a-b").await.status, 400);
+    assert_eq!(send(&literal, "a$b").await.status, 200);
+    let range = under("E-046/range").await;
+    assert_eq!(send(&range, "a-b").await.status, 200);
+    let refused = send(&range, "a$b").await;
+    assert_intent_failure(
+        &refused,
+        400,
+        "INVALID_DATA",
+        "merchant.register-intent.v3.request.udfParameters.*.charset",
+    );
+}
+
+#[tokio::test]
+async fn e093_an_invoice_missing_its_file_is_answered_status_0_only_under_that_reading() {
+    for (server, status_0) in [(start().await, false), (under("E-093/status-0").await, true)] {
+        let txnid = unique("inv");
+        let started = start_payment(&server, &payment_form(&txnid)).await;
+        let id = started.json["result"]["paymentId"].as_str().unwrap().to_owned();
+        let hash = command_hash("opgsp_upload_invoice_awb", &id);
+        let missing = crate::payu::upload(&server, &id, None, &hash).await;
+        assert_eq!(missing.status, 200);
+        if status_0 {
+            assert_eq!(missing.json["status"], 0, "{:#}", missing.json);
+            assert!(missing.json["msg"].is_string() && missing.json.get("responseCode").is_none());
+        } else {
+            assert_eq!(missing.json["responseCode"], "109", "{:#}", missing.json);
+        }
+        // A refusal that is not a missing field keeps the seed's code under either reading.
+        let bad_hash = crate::payu::upload(&server, &id, Some(("invoice.pdf", b"%PDF")), "0").await;
+        assert_eq!(bad_hash.json["responseCode"], "109", "{:#}", bad_hash.json);
+    }
+}
