@@ -92,6 +92,16 @@ pub enum Fault {
     /// A request body above [`LARGE_BODY_BYTES`] makes the server drop the connection without
     /// answering.
     DropConnectionOnLargeBody,
+    /// `_payment` answers an intent (`result.amount` and the `am` of `intentURIData`, agreeing
+    /// with each other) 1.00 above the amount posted.
+    PayuIntentAmountDiffers,
+    /// `_payment` hands out an intent with `metaData.txnStatus` success and `unmappedStatus`
+    /// captured, as if the payer had already paid.
+    PayuIntentStatusSuccess,
+    /// EC `/txns` answers `status` CHARGED for an order whose payment has only started.
+    TxnsFreshStatusCharged,
+    /// EC `/txns` answers HTTP 200 JSON whatever `format` says (no 302 for a non-`json` format).
+    TxnsFormatIgnored,
     /// The server ignores the violations of the request rule with this catalogue ID, wherever
     /// it enforces that rule (`--fault ignore-rule=RULE_ID`).
     IgnoreRule(String),
@@ -104,7 +114,7 @@ pub enum Fault {
 impl Fault {
     /// Every named fault, in the order `serve --list-faults` prints them (which lists
     /// [`Fault::IgnoreRule`] last, as `ignore-rule=RULE_ID`).
-    pub const ALL: [Fault; 23] = [
+    pub const ALL: [Fault; 27] = [
         Fault::AcceptLongMerchantRequestId,
         Fault::AcceptAmountWithoutDecimals,
         Fault::AcceptRefUrlWithoutCategory,
@@ -128,6 +138,10 @@ impl Fault {
         Fault::AcceptMissingJpupiRoutingId,
         Fault::OrdersWithoutAuth,
         Fault::DropConnectionOnLargeBody,
+        Fault::PayuIntentAmountDiffers,
+        Fault::PayuIntentStatusSuccess,
+        Fault::TxnsFreshStatusCharged,
+        Fault::TxnsFormatIgnored,
     ];
 
     /// What `serve --list-faults` lists: every named fault, then the parameterised ones with
@@ -165,6 +179,10 @@ impl Fault {
             Fault::AcceptMissingJpupiRoutingId => "accept-missing-jpupi-routing-id",
             Fault::OrdersWithoutAuth => "orders-without-auth",
             Fault::DropConnectionOnLargeBody => "drop-connection-on-large-body",
+            Fault::PayuIntentAmountDiffers => "payu-intent-amount-differs",
+            Fault::PayuIntentStatusSuccess => "payu-intent-status-success",
+            Fault::TxnsFreshStatusCharged => "txns-fresh-status-charged",
+            Fault::TxnsFormatIgnored => "txns-format-ignored",
             Fault::IgnoreRule(rule) => return Cow::Owned(format!("{IGNORE_RULE_PREFIX}{rule}")),
             Fault::BreakResponseRule(rule) => return Cow::Owned(format!("{BREAK_RESPONSE_RULE_PREFIX}{rule}")),
         })
@@ -214,6 +232,14 @@ impl Fault {
             Fault::DropConnectionOnLargeBody => {
                 "a request body above 64 KiB makes the server drop the connection without answering"
             }
+            Fault::PayuIntentAmountDiffers => {
+                "_payment answers result.amount and intentURIData am 1.00 above the amount posted"
+            }
+            Fault::PayuIntentStatusSuccess => {
+                "_payment hands out an intent with txnStatus success and unmappedStatus captured"
+            }
+            Fault::TxnsFreshStatusCharged => "EC /txns answers status CHARGED for a payment that has only started",
+            Fault::TxnsFormatIgnored => "EC /txns answers 200 JSON when format is not json (no 302 with Location)",
             Fault::IgnoreRule(rule) => {
                 return Cow::Owned(format!(
                     "every check of the request rule {rule} (a catalogue rule ID) is skipped, wherever the server makes it"
@@ -278,9 +304,9 @@ impl Fault {
 /// Whether `rule_id` is a `must` rule of the model `model` in the catalogue.
 fn must_rule_of(model: &str, rule_id: &str) -> bool {
     upi_spec::messages::find(model).is_some_and(|m| {
-        upi_spec::catalogue::rules_of(m)
-            .into_iter()
-            .any(|r| r.id == rule_id && upi_spec::grounding::declared(&r.id).unwrap_or(r.severity) == upi_spec::Severity::Must)
+        upi_spec::catalogue::rules_of(m).into_iter().any(|r| {
+            r.id == rule_id && upi_spec::grounding::declared(&r.id).unwrap_or(r.severity) == upi_spec::Severity::Must
+        })
     })
 }
 

@@ -6,11 +6,16 @@
 use std::path::PathBuf;
 
 use upi_spec::sites::{Locus, sites};
-use upi_spec::{Severity, messages};
+use upi_spec::{Severity, generate, messages};
 
 use super::api::{self, ApiCase};
 use super::case::CaseKind;
 use super::cases::{Flow, Security};
+
+/// The seed of a run that names none (`run` without `--seed`): fixed, so two runs of the same
+/// suite against the same target plan and send the same cases. The seed only varies generated
+/// values: which checks run never depends on it.
+pub const DEFAULT_SEED: u64 = 20_261_121;
 
 /// What a planned case does.
 #[derive(Debug, Clone)]
@@ -34,6 +39,9 @@ pub enum Step {
         rule: String,
         /// How the request breaks it.
         breach: Breach,
+        /// The value misses a two-sided bound from its other side (three decimals where the
+        /// first case sends one; see [`upi_spec::generate::breaking_other_side`]).
+        other_side: bool,
     },
     /// A rule that cannot be judged over HTTP; reported as skipped with the reason.
     Skip {
@@ -220,8 +228,29 @@ pub fn plan(suites: &[String], versions: &[String], generated: usize) -> Vec<Pla
                     api: api.clone(),
                     rule: rule.id.clone(),
                     breach,
+                    other_side: false,
                 },
             });
+            // A bound is missed from both sides: one decimal and three, a digit short and one
+            // too many.
+            if breach == Breach::Generated && generate::has_other_side(request, &rule.id) {
+                out.push(Planned {
+                    id: format!("reject.{}.other-side", rule.id),
+                    suite: suite.clone(),
+                    kind: CaseKind::Reject,
+                    title: format!(
+                        "a request missing this bound from its other side is rejected: {}",
+                        rule.statement
+                    ),
+                    rules: vec![rule.id.clone()],
+                    step: Step::Reject {
+                        api: api.clone(),
+                        rule: rule.id.clone(),
+                        breach,
+                        other_side: true,
+                    },
+                });
+            }
         }
         let several_versions = api.suite == "merchant-register-intent" && versions.len() > 1;
         for flow in Flow::of_suite(api.suite) {

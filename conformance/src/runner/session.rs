@@ -83,8 +83,9 @@ pub fn now_millis() -> u64 {
 impl Session {
     /// Loads keys, builds the client and probes the sandbox.
     pub async fn new(config: RunConfig, seed: u64) -> Result<Session> {
-        let read_key =
-            |path: &Path| crate::embedded::read_to_string(path).with_context(|| format!("reading key {}", path.display()));
+        let read_key = |path: &Path| {
+            crate::embedded::read_to_string(path).with_context(|| format!("reading key {}", path.display()))
+        };
         // Keys are read and checked by upi-spec; the runner signs with its own AWS-LC key pair.
         let read_signer = |path: &Path| -> Result<(PublicKey, Arc<RsaKeyPair>)> {
             let key = keys::private_key_from_pem(&read_key(path)?)?;
@@ -284,7 +285,7 @@ impl Session {
 
     /// The document of a case: a seed sample, a generated valid document number `n` (with
     /// non-ASCII free text when `unicode`), or one breaking exactly `rule` (`None` when the
-    /// generator cannot break it).
+    /// generator cannot break it; `n` = 1 misses a two-sided bound from its other side).
     pub fn document(
         &self,
         api: &ApiCase,
@@ -303,6 +304,7 @@ impl Session {
             }
             (None, None) if unicode => Some(generate::valid_unicode(message, case_seed)),
             (None, None) => Some(generate::valid(message, case_seed)),
+            (None, Some(rule)) if n == 1 => generate::breaking_other_side(message, rule, case_seed),
             (None, Some(rule)) => generate::breaking(message, rule, case_seed),
         })
     }

@@ -8,6 +8,7 @@ pub mod accept;
 pub mod flows;
 pub mod large_body;
 pub mod reject;
+pub mod relations;
 pub mod security;
 
 use std::time::Instant;
@@ -57,7 +58,12 @@ async fn step(session: &Session, planned: &Planned, trace: &mut Trace) -> Result
             n,
             unicode,
         } => accept::run(session, api, sample.as_deref(), *n, *unicode, trace).await,
-        Step::Reject { api, rule, breach } => reject::run(session, api, rule, *breach, trace).await,
+        Step::Reject {
+            api,
+            rule,
+            breach,
+            other_side,
+        } => reject::run(session, api, rule, *breach, *other_side, trace).await,
         Step::Security { api, check } => check.run(session, api, trace).await,
         Step::Flow { api, flow } => flow.run(session, api, trace).await,
         Step::Skip { reason } => Err(CaseError::skip(*reason)),

@@ -12,12 +12,14 @@ use crate::runner::outcome::CaseError;
 use crate::runner::plan::Breach;
 use crate::runner::session::{Session, Trace, now_millis};
 
-/// Sends a request breaking `rule` and expects the API's refusal.
+/// Sends a request breaking `rule` (from the bound's other side when `other_side`) and
+/// expects the API's refusal.
 pub async fn run(
     session: &Session,
     api: &ApiCase,
     rule: &str,
     breach: Breach,
+    other_side: bool,
     trace: &mut Trace,
 ) -> Result<(), CaseError> {
     let message = messages::find(api.request).context("unknown request model")?;
@@ -37,7 +39,7 @@ pub async fn run(
         (doc, Some(raw))
     } else {
         let mut doc = session
-            .document(api, None, 0, Some(rule), false)?
+            .document(api, None, u64::from(other_side), Some(rule), false)?
             .with_context(|| format!("the generator cannot break {rule}"))?;
         api::apply_context(
             api,
