@@ -205,17 +205,9 @@ async fn format_redirect(session: &Session, api: &ApiCase, trace: &mut Trace) ->
     let x = session.client().send(&request).await;
     trace.findings.extend(judge::transport(&x));
     if x.status.is_some() {
-        let location = x.header("location").filter(|l| !l.trim().is_empty());
-        if x.status != Some(302) || location.is_none() {
-            trace.findings.push(Finding::must(
-                behaviour::EC_TXNS_FORMAT_REDIRECT,
-                format!(
-                    "format={NOT_JSON_FORMAT} was answered HTTP {} {}, not 302 with a Location",
-                    x.status.unwrap_or(0),
-                    location.map_or_else(|| "without Location".to_string(), |l| format!("to {l:?}"))
-                ),
-            ));
-        }
+        trace
+            .findings
+            .extend(super::relations::ec_txns_format_redirect(api.suite, &doc, &x).unwrap_or_default());
     }
     trace.exchanges.push(x);
     Ok(())

@@ -77,6 +77,36 @@ fn should(rule: &str, message: String) -> Finding {
     }
 }
 
+/// EC `/txns` with a `format` other than `json` is answered HTTP 302 with a `Location` (seed 001,
+/// `format`: "Otherwise, the response is HTTP 302 with the Location attribute having the
+/// destination URL."): `Some(findings)` judging such an answer when `sent` is that request,
+/// `None` when `sent` asks for JSON (or is not a `/txns` request).
+pub fn ec_txns_format_redirect(
+    suite: &str,
+    sent: &Document,
+    x: &crate::runner::http::Exchange,
+) -> Option<Vec<Finding>> {
+    if suite != "ec-txns" {
+        return None;
+    }
+    let format = sent.body.get("format").and_then(Value::as_str)?;
+    if format == "json" {
+        return None;
+    }
+    let location = x.header("location").filter(|l| !l.trim().is_empty());
+    Some(if x.status == Some(302) && location.is_some() {
+        Vec::new()
+    } else {
+        vec![Finding::must(
+            upi_spec::behaviour::EC_TXNS_FORMAT_REDIRECT,
+            format!(
+                "format={format} was answered HTTP {}, not 302 with a Location",
+                x.status.unwrap_or(0)
+            ),
+        )]
+    })
+}
+
 /// Whether two decimal amounts are the same number (`1`, `1.0` and `1.00` are); text that is
 /// not a plain decimal is compared as it is.
 fn same_amount(a: &str, b: &str) -> bool {
