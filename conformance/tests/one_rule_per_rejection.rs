@@ -22,9 +22,9 @@ use upi_conformance::runner::cases::reject::{Prepared, prepare};
 use upi_conformance::runner::config::RunConfig;
 use upi_conformance::runner::plan::{self, Breach, Step};
 use upi_conformance::runner::session::Session;
+use upi_spec::Severity;
 use upi_spec::read::{Syntax, read};
 use upi_spec::validate::validate;
-use upi_spec::Severity;
 
 const SEEDS: [u64; 3] = [1, 20_261_121, 855_252];
 
@@ -83,19 +83,34 @@ async fn every_rejection_case_breaks_exactly_its_rule() {
             .await
             .expect("the runner starts");
         for case in &planned {
-            let Step::Reject { api, rule, breach, .. } = &case.step else {
+            let Step::Reject {
+                api,
+                rule,
+                breach,
+                other_side,
+                ..
+            } = &case.step
+            else {
                 continue;
             };
             let message = api.request.message();
             let mut rng = ChaCha8Rng::seed_from_u64(seed);
-            let Prepared { doc, raw } =
-                match prepare(&session, api, rule, *breach, &context(), &mut rng, 1_765_000_000_000) {
-                    Ok(p) => p,
-                    Err(e) => {
-                        problems.push(format!("{} (seed {seed}): cannot build the request: {e:#}", case.id));
-                        continue;
-                    }
-                };
+            let Prepared { doc, raw } = match prepare(
+                &session,
+                api,
+                rule,
+                *breach,
+                *other_side,
+                &context(),
+                &mut rng,
+                1_765_000_000_000,
+            ) {
+                Ok(p) => p,
+                Err(e) => {
+                    problems.push(format!("{} (seed {seed}): cannot build the request: {e:#}", case.id));
+                    continue;
+                }
+            };
             checked += 1;
             let reported: BTreeSet<String> = validate(message, &doc)
                 .into_iter()

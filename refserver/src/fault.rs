@@ -98,6 +98,16 @@ pub enum Fault {
     /// (registerIntent `responseCode` DUPLICATE_REQUEST, EC `error_code` UNAUTHENTICATED,
     /// invoice upload `responseCode` 107 for a missing field).
     WrongRefusalCode,
+    /// `_payment` answers an intent (`result.amount` and the `am` of `intentURIData`, agreeing
+    /// with each other) 1.00 above the amount posted.
+    PayuIntentAmountDiffers,
+    /// `_payment` hands out an intent with `metaData.txnStatus` success and `unmappedStatus`
+    /// captured, as if the payer had already paid.
+    PayuIntentStatusSuccess,
+    /// EC `/txns` answers `status` CHARGED for an order whose payment has only started.
+    TxnsFreshStatusCharged,
+    /// EC `/txns` answers HTTP 200 JSON whatever `format` says (no 302 for a non-`json` format).
+    TxnsFormatIgnored,
     /// The server ignores the violations of the request rule with this catalogue ID, wherever
     /// it enforces that rule (`--fault ignore-rule=RULE_ID`).
     IgnoreRule(String),
@@ -110,7 +120,7 @@ pub enum Fault {
 impl Fault {
     /// Every named fault, in the order `serve --list-faults` prints them (which lists
     /// [`Fault::IgnoreRule`] last, as `ignore-rule=RULE_ID`).
-    pub const ALL: [Fault; 25] = [
+    pub const ALL: [Fault; 29] = [
         Fault::AcceptLongMerchantRequestId,
         Fault::AcceptAmountWithoutDecimals,
         Fault::AcceptRefUrlWithoutCategory,
@@ -136,6 +146,10 @@ impl Fault {
         Fault::DropConnectionOnLargeBody,
         Fault::SignatureFailure400,
         Fault::WrongRefusalCode,
+        Fault::PayuIntentAmountDiffers,
+        Fault::PayuIntentStatusSuccess,
+        Fault::TxnsFreshStatusCharged,
+        Fault::TxnsFormatIgnored,
     ];
 
     /// What `serve --list-faults` lists: every named fault, then the parameterised ones with
@@ -175,6 +189,10 @@ impl Fault {
             Fault::DropConnectionOnLargeBody => "drop-connection-on-large-body",
             Fault::SignatureFailure400 => "signature-failure-400",
             Fault::WrongRefusalCode => "wrong-refusal-code",
+            Fault::PayuIntentAmountDiffers => "payu-intent-amount-differs",
+            Fault::PayuIntentStatusSuccess => "payu-intent-status-success",
+            Fault::TxnsFreshStatusCharged => "txns-fresh-status-charged",
+            Fault::TxnsFormatIgnored => "txns-format-ignored",
             Fault::IgnoreRule(rule) => return Cow::Owned(format!("{IGNORE_RULE_PREFIX}{rule}")),
             Fault::BreakResponseRule(rule) => return Cow::Owned(format!("{BREAK_RESPONSE_RULE_PREFIX}{rule}")),
         })
@@ -230,6 +248,14 @@ impl Fault {
             Fault::WrongRefusalCode => {
                 "refusals of a request's content name another cause: responseCode DUPLICATE_REQUEST, error_code UNAUTHENTICATED, invoice responseCode 107"
             }
+            Fault::PayuIntentAmountDiffers => {
+                "_payment answers result.amount and intentURIData am 1.00 above the amount posted"
+            }
+            Fault::PayuIntentStatusSuccess => {
+                "_payment hands out an intent with txnStatus success and unmappedStatus captured"
+            }
+            Fault::TxnsFreshStatusCharged => "EC /txns answers status CHARGED for a payment that has only started",
+            Fault::TxnsFormatIgnored => "EC /txns answers 200 JSON when format is not json (no 302 with Location)",
             Fault::IgnoreRule(rule) => {
                 return Cow::Owned(format!(
                     "every check of the request rule {rule} (a catalogue rule ID) is skipped, wherever the server makes it"

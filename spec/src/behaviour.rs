@@ -28,6 +28,14 @@ pub mod ids {
         PAYU_VERIFY_PAYMENT_AGREES = "payu.verify-payment.agrees";
         /// `merchant.register-intent.response-signed`.
         REGISTER_INTENT_RESPONSE_SIGNED = "merchant.register-intent.response-signed";
+        /// `payu.payment.intent.amount-as-passed`.
+        PAYU_INTENT_AMOUNT_AS_PASSED_ID = "payu.payment.intent.amount-as-passed";
+        /// `payu.payment.intent.pending`.
+        PAYU_INTENT_PENDING_ID = "payu.payment.intent.pending";
+        /// `ec.txns.fresh.pending`.
+        EC_TXNS_FRESH_PENDING_ID = "ec.txns.fresh.pending";
+        /// `ec.txns.format.redirect`.
+        EC_TXNS_FORMAT_REDIRECT = "ec.txns.format.redirect";
         /// `transport.reachable`.
         TRANSPORT_REACHABLE = "transport.reachable";
         /// `transport.timeout`.
@@ -58,6 +66,21 @@ pub fn accepted(request: MessageId) -> Option<RuleId> {
 }
 
 const WHY: &str = "a rule about behaviour across requests; JSON Schema judges one document";
+
+/// `payu.payment.intent.amount-as-passed`: the `am` of `result.intentURIData` is the amount
+/// posted to `_payment` (seed 004 Step 2: "This must be the same as the amount passed").
+pub const PAYU_INTENT_AMOUNT_AS_PASSED: &str = ids::PAYU_INTENT_AMOUNT_AS_PASSED_ID.as_str();
+
+/// `payu.payment.intent.pending`: an answer that hands out `result.intentURIData` reports the
+/// payment pending (`metaData.txnStatus` and `unmappedStatus`).
+pub const PAYU_INTENT_PENDING: &str = ids::PAYU_INTENT_PENDING_ID.as_str();
+
+/// `ec.txns.fresh.pending`: `/txns` for a fresh order answers `status` PENDING_VBV.
+pub const EC_TXNS_FRESH_PENDING: &str = ids::EC_TXNS_FRESH_PENDING_ID.as_str();
+
+/// `ec.txns.format.redirect`: `/txns` with a `format` other than `json` answers HTTP 302 with a
+/// `Location` (seed 001, `format`).
+pub const EC_TXNS_FORMAT_REDIRECT: &str = ids::EC_TXNS_FORMAT_REDIRECT.as_str();
 
 fn rule(id: impl Into<String>, statement: impl Into<String>, severity: Severity, source: Source, scope: &str) -> Rule {
     let id: String = id.into();
@@ -132,6 +155,34 @@ pub fn rules() -> Vec<Rule> {
             Severity::Must,
             Source::seed(seeds::PAYU, "Step 3: Check UPI transaction status; Step 5. Verify the payment"),
             "payu.verify-payment.response",
+        ),
+        rule(
+            PAYU_INTENT_AMOUNT_AS_PASSED,
+            "the am of result.intentURIData is the amount passed to _payment (equal as decimal numbers)",
+            Severity::Must,
+            Source::seed(seeds::PAYU, "Step 2: Invoke UPI Intent on customer's device (amount)"),
+            "payu.payment.response",
+        ),
+        rule(
+            PAYU_INTENT_PENDING,
+            "an answer carrying result.intentURIData reports metaData.txnStatus and metaData.unmappedStatus pending: the payer has not paid yet",
+            Severity::Should,
+            Source::derived("seed 004: \"If metaData.unmappedStatus = pending, then get the result.intentURIData\" and its sample answers txnStatus and unmappedStatus pending; the seed lists no other status of a fresh intent, so a should"),
+            "payu.payment.response",
+        ),
+        rule(
+            EC_TXNS_FRESH_PENDING,
+            "the /txns answer for a fresh order has status PENDING_VBV: the payment has only started",
+            Severity::Should,
+            Source::derived("seed 001's 200 table gives status the description PENDING_VBV, a sample value in the description slot, so our reading: should"),
+            "ec.txns.response",
+        ),
+        rule(
+            EC_TXNS_FORMAT_REDIRECT,
+            "a /txns request whose format is not json is answered HTTP 302 with a Location header",
+            Severity::Must,
+            Source::seed(seeds::EC_TXNS, "Request body > format"),
+            "ec.txns.request",
         ),
         rule(
             ids::REGISTER_INTENT_RESPONSE_SIGNED,

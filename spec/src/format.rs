@@ -371,6 +371,22 @@ impl Format {
         }
     }
 
+    /// For a format bounded by a length or a precision, the near miss on the other side of the
+    /// bound from the first of [`Format::near_misses`] (one decimal there, three here; one digit
+    /// short there, one too many here), so rejection cases cover the bound from both sides.
+    pub fn other_side(self) -> Option<&'static str> {
+        match self {
+            Format::Amount2dp => Some("1.000"),
+            Format::EpochMillis13 => Some("16683893498480"),
+            Format::Mcc => Some("12345"),
+            Format::Sha256Hex => Some("ef907b670f92ba102daeadb0a9ea347c44bde9f4340e9330dd2ff3a674ffffff00"),
+            Format::Mobile12 => Some("9876543210123"),
+            Format::Phone10 => Some("98765432101"),
+            Format::DayOfMonth => Some("32"),
+            _ => None,
+        }
+    }
+
     /// Values that miss the format narrowly (each is invalid; the first is the most typical).
     pub fn near_misses(self) -> &'static [&'static str] {
         match self {

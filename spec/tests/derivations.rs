@@ -211,3 +211,71 @@ fn every_response_rule_breaks_exactly_in_a_given_document() {
         failures.iter().take(25).cloned().collect::<Vec<_>>().join("\n")
     );
 }
+
+/// A two-sided bound is missed from both sides: the second rejection value breaks exactly the
+/// same rule as the first, with another value (three decimals where the first has one).
+#[test]
+fn every_other_side_breaks_exactly_its_rule() {
+    let mut failures = Vec::new();
+    let mut checked = 0;
+    for seed in 0..4u64 {
+        for message in messages::all() {
+            for rule in catalogue::rules_of(message) {
+                if !upi_spec::generate::has_other_side(message, &rule.id) {
+                    assert!(upi_spec::generate::breaking_other_side(message, &rule.id, seed).is_none());
+                    continue;
+                }
+                let doc = upi_spec::generate::breaking_other_side(message, &rule.id, seed)
+                    .unwrap_or_else(|| panic!("no other-side message for {}", rule.id));
+                let first = breaking(message, &rule.id, seed).expect("the first side exists");
+                checked += 1;
+                let got: BTreeSet<String> = validate(message, &doc).into_iter().map(|v| v.rule).collect();
+                if got != BTreeSet::from([rule.id.clone()]) {
+                    failures.push(format!("{} (seed {seed}): got {got:?}\n  {}", rule.id, doc.body));
+                }
+                if doc == first {
+                    failures.push(format!("{} (seed {seed}): both sides send the same message", rule.id));
+                }
+            }
+        }
+    }
+    assert!(checked > 0, "no rule has two sides");
+    assert!(
+        failures.is_empty(),
+        "{} of {checked} cases failed:\n{}",
+        failures.len(),
+        failures.iter().take(25).cloned().collect::<Vec<_>>().join("\n")
+    );
+}
+
+/// The unicode acceptance document targets every free-text field, optional ones included,
+/// whatever the seed: an optional top-level field no cross rule governs is always present.
+#[test]
+fn unicode_documents_carry_every_optional_field_for_every_seed() {
+    use upi_spec::model::Presence;
+    let mut missing = Vec::new();
+    for message in messages::all() {
+        let governed: BTreeSet<&str> = message
+            .body
+            .rules
+            .iter()
+            .chain(message.rules.iter())
+            .flat_map(|r| r.kind.fields())
+            .collect();
+        for seed in 0..20u64 {
+            let doc = upi_spec::generate::valid_unicode(message, seed);
+            let Some(body) = doc.body.as_object() else { continue };
+            for field in &message.body.fields {
+                if !matches!(field.presence, Presence::Optional | Presence::Conditional)
+                    || governed.contains(field.key.label())
+                {
+                    continue;
+                }
+                if !field.key.names().iter().any(|n| body.contains_key(*n)) {
+                    missing.push(format!("{} seed {seed}: {}", message.id, field.key.label()));
+                }
+            }
+        }
+    }
+    assert!(missing.is_empty(), "optional fields left out: {missing:#?}");
+}

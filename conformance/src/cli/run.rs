@@ -10,7 +10,7 @@ use clap::{Args, ValueEnum};
 use upi_conformance::report;
 use upi_conformance::runner::config::RunConfig;
 use upi_conformance::runner::expect::{self, Expectations, Selection};
-use upi_conformance::runner::plan::{self, Planned};
+use upi_conformance::runner::plan::{self, DEFAULT_SEED, Planned};
 use upi_conformance::runner::stop::{FailureLimit, Interrupt};
 use upi_conformance::runner::{RunError, RunOptions, run};
 
@@ -40,9 +40,10 @@ pub struct RunArgs {
     /// Skip cases whose ID, checked rule IDs or broken rule IDs match one of these globs.
     #[arg(long, value_delimiter = ',')]
     skip: Vec<String>,
-    /// Seed of generated cases (printed; the same seed repeats the same cases).
-    #[arg(long)]
-    seed: Option<u64>,
+    /// Seed of generated cases: a number, or `random` to explore (the seed drawn is printed;
+    /// the same seed repeats the same cases). Default: a fixed seed, so CI runs repeat.
+    #[arg(long, value_parser = parse_seed)]
+    seed: Option<SeedArg>,
     /// Expectations file (TOML, `[[expect]] case = "..." reason = "..."`) of known failures.
     #[arg(long)]
     expect: Option<PathBuf>,
@@ -118,6 +119,22 @@ fn parse_jobs(s: &str) -> Result<usize, String> {
     }
 }
 
+/// `--seed`: a number or `random`.
+#[derive(Debug, Clone, Copy)]
+enum SeedArg {
+    Fixed(u64),
+    Random,
+}
+
+fn parse_seed(s: &str) -> Result<SeedArg, String> {
+    if s.eq_ignore_ascii_case("random") {
+        return Ok(SeedArg::Random);
+    }
+    s.parse::<u64>()
+        .map(SeedArg::Fixed)
+        .map_err(|_| format!("expected a number or `random`, got {s:?}"))
+}
+
 fn parse_report(s: &str) -> Result<(ReportFormat, PathBuf), String> {
     let (format, path) = s.split_once('=').ok_or("expected FORMAT=PATH, e.g. junit=report.xml")?;
     let format = ReportFormat::from_str(format, true)
@@ -183,12 +200,14 @@ pub fn run_command(args: RunArgs) -> Result<ExitCode> {
         Some(path) => Expectations::from_file(path)?,
         None => Expectations::default(),
     };
-    let seed = args.seed.unwrap_or_else(|| {
-        std::time::SystemTime::now()
+    let seed = match args.seed {
+        None => DEFAULT_SEED,
+        Some(SeedArg::Fixed(seed)) => seed,
+        Some(SeedArg::Random) => std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_secs())
-            .unwrap_or(0)
-    });
+            .map(|d| d.as_secs() ^ u64::from(d.subsec_nanos()))
+            .unwrap_or(0),
+    };
     let runtime = super::async_runtime()?;
     runtime.block_on(async move {
         let (target, _server) = target(&mut config, args.target.as_deref(), args.fault.as_deref()).await?;

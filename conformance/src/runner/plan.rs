@@ -10,12 +10,17 @@ use upi_spec::rule_ids as rules;
 
 use upi_spec::model::{Constraint, Message};
 use upi_spec::sites::{Locus, Step as SiteStep, sites};
-use upi_spec::{Severity, grounding};
+use upi_spec::{Severity, generate, grounding};
 
 use super::api::{self, ApiCase};
 use super::case::CaseKind;
 use super::cases::{Flow, Security};
 use super::reason::{Pinned, pinned_for};
+
+/// The seed of a run that names none (`run` without `--seed`): fixed, so two runs of the same
+/// suite against the same target plan and send the same cases. The seed only varies generated
+/// values: which checks run never depends on it.
+pub const DEFAULT_SEED: u64 = 20_261_121;
 
 /// What a planned case does.
 #[derive(Debug, Clone)]
@@ -47,6 +52,9 @@ pub enum Step {
         breach: Breach,
         /// How the seed says the refusal looks, where it says so.
         pinned: Option<Pinned>,
+        /// The value misses a two-sided bound from its other side (three decimals where the
+        /// first case sends one; see [`upi_spec::generate::breaking_other_side`]).
+        other_side: bool,
     },
     /// A rule that cannot be judged over HTTP; reported as skipped with the reason.
     Skip {
@@ -255,8 +263,32 @@ pub fn plan(suites: &[String], versions: &[String], generated: usize) -> Vec<Pla
                     grounding: rule.grounding.clone(),
                     breach,
                     pinned,
+                    other_side: false,
                 },
             });
+            // A bound is missed from both sides: one decimal and three, a digit short and one
+            // too many.
+            if breach == Breach::Generated && generate::has_other_side(request, &rule.id) {
+                out.push(Planned {
+                    id: format!("reject.{}.other-side", rule.id),
+                    suite: suite.clone(),
+                    kind: CaseKind::Reject,
+                    title: format!(
+                        "a request missing this bound from its other side is rejected: {}",
+                        rule.statement
+                    ),
+                    rules: vec![rule.id.clone()],
+                    step: Step::Reject {
+                        api: api.clone(),
+                        rule: rule.id.clone(),
+                        severity: rule.severity,
+                        grounding: rule.grounding.clone(),
+                        breach,
+                        pinned,
+                        other_side: true,
+                    },
+                });
+            }
         }
         let several_versions = api.suite == "merchant-register-intent" && versions.len() > 1;
         for flow in Flow::of_suite(api.suite) {

@@ -198,6 +198,7 @@ mod tests {
                 grounding: String::new(),
                 breach: Breach::Generated,
                 pinned: None,
+                other_side: false,
             },
         }
     }

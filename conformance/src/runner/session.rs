@@ -335,7 +335,7 @@ impl Session {
 
     /// The document of a case: a seed sample, a generated valid document number `n` (with
     /// non-ASCII free text when `unicode`), or one breaking exactly `rule` (`None` when the
-    /// generator cannot break it).
+    /// generator cannot break it; `n` = 1 misses a two-sided bound from its other side).
     pub fn document(
         &self,
         api: &ApiCase,
@@ -356,6 +356,7 @@ impl Session {
             }
             (None, None) if unicode => Some(generate::valid_unicode(message, case_seed)),
             (None, None) => Some(generate::valid(message, case_seed)),
+            (None, Some(rule)) if n == 1 => generate::breaking_other_side(message, rule, case_seed),
             (None, Some(rule)) => generate::breaking(message, rule, case_seed),
         })
     }

@@ -76,13 +76,25 @@ pub async fn pay(State(app): State<AppState>, headers: HeaderMap, body: Bytes) -
     }
     let txn_uuid = format!("eul{}", ids::alphanumeric(15));
     let tr = ids::digits(18);
+    let start_url = format!("{}/v2/pay/start/{merchant_id}/{txn_uuid}", reply::origin(&headers));
+    // Seed 001, `format`: "If it is set to `json`, then the response will be HTTP 200 with a
+    // JSON formatted text. Otherwise, the response is HTTP 302 with the Location attribute
+    // having the destination URL."
+    if text(&document, "format") != "json" && !config.has(Fault::TxnsFormatIgnored) {
+        return redirect(&start_url);
+    }
+    let status = if config.has(Fault::TxnsFreshStatusCharged) {
+        "CHARGED"
+    } else {
+        "PENDING_VBV"
+    };
     reply::model_json(
         models::EC_TXNS_RESPONSE,
         StatusCode::OK,
         &json!({
             "txn_uuid": txn_uuid,
             "txn_id": format!("{merchant_id}-{order_id}-1"),
-            "status": "PENDING_VBV",
+            "status": status,
             "payment": {
                 "sdk_params": {
                     "tr": tr,
@@ -93,7 +105,7 @@ pub async fn pay(State(app): State<AppState>, headers: HeaderMap, body: Bytes) -
                     "amount": amount,
                 },
                 "authentication": {
-                    "url": format!("{}/v2/pay/start/{merchant_id}/{txn_uuid}", reply::origin(&headers)),
+                    "url": start_url,
                     "method": "GET",
                 },
             },
@@ -101,4 +113,13 @@ pub async fn pay(State(app): State<AppState>, headers: HeaderMap, body: Bytes) -
         }),
         config.fault.as_ref(),
     )
+}
+
+/// HTTP 302 to `location`, with an empty body.
+fn redirect(location: &str) -> Response {
+    let mut response = reply::bytes(StatusCode::FOUND, Vec::new());
+    if let Ok(value) = axum::http::HeaderValue::from_str(location) {
+        response.headers_mut().insert(axum::http::header::LOCATION, value);
+    }
+    response
 }

@@ -109,11 +109,14 @@ pub async fn register_intent(
     }
     if let Some((key, value)) = config.readings.udf_range_refusal(&document.body) {
         // E-046/range: the class read as a regex, `#-(` a range.
-        return invalid(&Refusal::new(
-            format!("{}.udfParameters.*.charset", model.id),
-            format!("udfParameters.{key}"),
-            format!("{value:?} holds a character of ^[^/#-()*!%~`]+$ read as a regex (#-( the range # to ()"),
-        ), config.fault.as_ref());
+        return invalid(
+            &Refusal::new(
+                format!("{}.udfParameters.*.charset", model.id),
+                format!("udfParameters.{key}"),
+                format!("{value:?} holds a character of ^[^/#-()*!%~`]+$ read as a regex (#-( the range # to ()"),
+            ),
+            config.fault.as_ref(),
+        );
     }
     let Value::Object(request) = &document.body else {
         // judge() refuses any body that is not an object.

@@ -74,16 +74,20 @@ pub async fn start(State(app): State<AppState>, headers: HeaderMap, body: Bytes)
 
     let payment_id = ids::digits(18);
     let tid = format!("PPPL{payment_id}{}", ids::digits(12));
-    let amount = two_decimals(text(&document, "amount"));
+    let mut amount = two_decimals(text(&document, "amount"));
+    if config.has(Fault::PayuIntentAmountDiffers) {
+        amount = crate::amount::one_rupee_more(&amount);
+    }
     let origin = reply::origin(&headers);
+    let intent_status_wrong = config.has(Fault::PayuIntentStatusSuccess);
     let body = json!({
         "metaData": {
             "message": null,
             "referenceId": ids::hex(64),
             "statusCode": null,
             "txnId": txnid,
-            "txnStatus": "pending",
-            "unmappedStatus": "pending",
+            "txnStatus": if intent_status_wrong { "success" } else { "pending" },
+            "unmappedStatus": if intent_status_wrong { "captured" } else { "pending" },
         },
         "result": {
             "paymentId": payment_id,

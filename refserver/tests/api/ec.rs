@@ -130,3 +130,19 @@ async fn an_expired_order_has_timed_out() {
     assert_eq!(late.json["error_message"], "Order timed out");
     assert_valid("ec.txns.error", &late.json);
 }
+
+/// Seed 001, `format`: "Otherwise, the response is HTTP 302 with the Location attribute having
+/// the destination URL."
+#[tokio::test]
+async fn a_format_other_than_json_is_answered_302_with_location() {
+    let server = start().await;
+    let id = unique("F");
+    create_order(&server, &id, "10").await;
+    let mut form = txns_form(&id);
+    form.retain(|(k, _)| *k != "format");
+    form.push(("format", "html".to_owned()));
+    let a = pay_order(&server, &form).await;
+    assert_eq!(a.status, 302);
+    let location = a.headers.get("location").and_then(|v| v.to_str().ok()).unwrap_or("");
+    assert!(location.contains("/v2/pay/start/"), "{location:?}");
+}

@@ -322,6 +322,46 @@ async fn ignore_rule_ignores_exactly_one_rule() {
     assert_eq!(b.status, 400, "{:#}", b.json);
 }
 
+#[tokio::test]
+async fn payu_intent_amount_differs() {
+    let server = faulty(Fault::PayuIntentAmountDiffers).await;
+    let a = start_payment(&server, &payment_form(&unique("F"))).await;
+    assert_eq!(a.json["result"]["amount"], "101.00", "{:#}", a.json);
+    let intent = a.json["result"]["intentURIData"].as_str().unwrap();
+    assert!(intent.contains("am=101.00"), "{intent}");
+}
+
+#[tokio::test]
+async fn payu_intent_status_success() {
+    let server = faulty(Fault::PayuIntentStatusSuccess).await;
+    let a = start_payment(&server, &payment_form(&unique("F"))).await;
+    assert_eq!(a.json["metaData"]["txnStatus"], "success", "{:#}", a.json);
+    assert_eq!(a.json["metaData"]["unmappedStatus"], "captured");
+    assert!(a.json["result"]["intentURIData"].is_string());
+}
+
+#[tokio::test]
+async fn txns_fresh_status_charged() {
+    let server = faulty(Fault::TxnsFreshStatusCharged).await;
+    let id = unique("F");
+    create_order(&server, &id, "10").await;
+    let a = pay_order(&server, &txns_form(&id)).await;
+    assert_eq!(a.json["status"], "CHARGED", "{:#}", a.json);
+}
+
+#[tokio::test]
+async fn txns_format_ignored() {
+    let server = faulty(Fault::TxnsFormatIgnored).await;
+    let id = unique("F");
+    create_order(&server, &id, "10").await;
+    let mut form = txns_form(&id);
+    form.retain(|(k, _)| *k != "format");
+    form.push(("format", "html".to_owned()));
+    let a = pay_order(&server, &form).await;
+    assert_eq!(a.status, 200, "{:#}", a.json);
+    assert!(a.headers.get("location").is_none());
+}
+
 #[test]
 fn every_fault_has_a_test_here() {
     let source = include_str!("faults.rs");

@@ -174,6 +174,9 @@ impl Generator<'_> {
                 chars[i] = outsider;
                 chars.into_iter().collect()
             }
+            Constraint::Format(f) if self.other_side && f.other_side().is_some_and(&fits) => {
+                f.other_side().unwrap_or_default().to_string()
+            }
             Constraint::Format(f) => f
                 .near_misses()
                 .iter()

@@ -47,8 +47,10 @@ impl Generator<'_> {
             let present = match field.presence {
                 Presence::Mandatory | Presence::Recommended => true,
                 Presence::Absent => false,
+                // A unicode document targets every free-text field: the optional ones are
+                // always there, so whether the check runs never depends on the seed.
                 Presence::Optional | Presence::Conditional => {
-                    all || focused == Some(label) || self.rng.random_bool(0.5)
+                    all || self.unicode || focused == Some(label) || self.rng.random_bool(0.5)
                 }
             };
             if present {

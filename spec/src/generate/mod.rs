@@ -53,6 +53,7 @@ pub fn valid(message: &Message, seed: u64) -> Document {
     let mut g = Generator {
         rng: &mut rng,
         unicode: false,
+        other_side: false,
     };
     let (headers, body) = g.message(message, &[], false, &HashSet::new());
     finish(headers, body)
@@ -60,12 +61,15 @@ pub fn valid(message: &Message, seed: u64) -> Document {
 
 /// A valid document whose free-text strings (those no charset, format, enum or constant
 /// constrains) are non-ASCII text, Devanagari and the rupee sign among it: the model allows it,
-/// so an implementation must accept it without tripping over its encoding.
+/// so an implementation must accept it without tripping over its encoding. Every optional
+/// field is present (the object's cross rules permitting), so every free-text field of the
+/// message carries non-ASCII text whatever the seed.
 pub fn valid_unicode(message: &Message, seed: u64) -> Document {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     let mut g = Generator {
         rng: &mut rng,
         unicode: true,
+        other_side: false,
     };
     let (headers, body) = g.message(message, &[], false, &HashSet::new());
     finish(headers, body)
@@ -79,12 +83,45 @@ pub fn breaking(message: &Message, rule_id: &str, seed: u64) -> Option<Document>
     let mut g = Generator {
         rng: &mut rng,
         unicode: false,
+        other_side: false,
     };
     let protected: HashSet<&'static str> = match &site.breach {
         Breach::Cross(rule) => rule.kind.fields().into_iter().collect(),
         Breach::HeaderEquals { field, .. } => [*field].into_iter().collect(),
         _ => site.field.as_ref().map(|f| f.key.label()).into_iter().collect(),
     };
+    let focus = if site.header { Vec::new() } else { site.steps.clone() };
+    let (mut headers, mut body) = g.message(message, &focus, site.header, &protected);
+    g.apply(message, &site, &mut headers, &mut body);
+    Some(finish(headers, body))
+}
+
+/// Whether rule `rule_id` of `message` is a bound with two sides to miss it from (a format
+/// bounded by a length or a precision, see [`crate::format::Format::other_side`]): then
+/// [`breaking_other_side`] draws the second rejection value.
+pub fn has_other_side(message: &Message, rule_id: &str) -> bool {
+    sites(message).into_iter().any(|s| {
+        s.rule == rule_id
+            && matches!(s.locus, Locus::Check { check, .. }
+                if matches!(check.constraint, Constraint::Format(f) if f.other_side().is_some()))
+    })
+}
+
+/// Like [`breaking`], but the value misses the bound from the other side (three decimals where
+/// [`breaking`] sends one; one digit too many where it sends one too few). `None` when the rule
+/// has no other side ([`has_other_side`]).
+pub fn breaking_other_side(message: &Message, rule_id: &str, seed: u64) -> Option<Document> {
+    if !has_other_side(message, rule_id) {
+        return None;
+    }
+    let site = find_site(message, rule_id)?;
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let mut g = Generator {
+        rng: &mut rng,
+        unicode: false,
+        other_side: true,
+    };
+    let protected: HashSet<&'static str> = site.field.as_ref().map(|f| f.key.label()).into_iter().collect();
     let focus = if site.header { Vec::new() } else { site.steps.clone() };
     let (mut headers, mut body) = g.message(message, &focus, site.header, &protected);
     g.apply(message, &site, &mut headers, &mut body);
@@ -103,6 +140,7 @@ pub fn break_document(message: &Message, document: &Document, rule_id: &str, see
     let mut g = Generator {
         rng: &mut rng,
         unicode: false,
+        other_side: false,
     };
     let mut headers = Node::Obj(
         document
@@ -200,4 +238,6 @@ struct Generator<'r> {
     rng: &'r mut ChaCha8Rng,
     /// Free text is drawn from non-ASCII text.
     unicode: bool,
+    /// A bounded format is missed from the other side ([`crate::format::Format::other_side`]).
+    other_side: bool,
 }

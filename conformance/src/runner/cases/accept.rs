@@ -3,6 +3,7 @@
 
 use std::path::Path;
 
+use super::relations;
 use crate::runner::api::ApiCase;
 use crate::runner::case::Finding;
 use crate::runner::judge;
@@ -37,6 +38,16 @@ pub async fn run(
         judge::response_against(api.error, &x, findings);
     } else if x.status.is_some() {
         judge::success(api, session.psp_key(), &doc, &x, findings);
+        if let Ok(answer) = serde_json::from_slice::<serde_json::Value>(&x.response_bytes) {
+            match api.suite {
+                "payu-intent" => {
+                    relations::payu_intent_amount(&doc, &answer, findings);
+                    relations::payu_intent_pending(&answer, findings);
+                }
+                "ec-txns" => relations::ec_txns_fresh_pending(&answer, findings),
+                _ => {}
+            }
+        }
     }
     trace.exchanges.push(x);
     Ok(())

@@ -30,6 +30,8 @@ pub enum Flow {
     OrderTxnsDeeplink,
     /// `/txns` for an order that does not exist is refused (EC).
     UnknownOrderRejected,
+    /// `/txns` with a `format` other than `json` answers 302 with `Location` (EC).
+    FormatRedirect,
     /// Registering the same merchantRequestId twice: the second is refused (Merchant Stack).
     DuplicateRejected,
     /// A second `_payment` with the same txnid is refused (PayU).
@@ -45,12 +47,20 @@ const UNKNOWN_ORDER_DOCUMENT: u64 = 2_000;
 const DUPLICATE_DOCUMENT: u64 = 3_000;
 const DUPLICATE_TXNID_DOCUMENT: u64 = 5_000;
 const CALLBACK_DOCUMENT: u64 = 8_000;
+const FORMAT_DOCUMENT: u64 = 9_000;
+
+/// The `format` the redirect flow sends: not `json` (seed 001 names no other value).
+const NOT_JSON_FORMAT: &str = "html";
 
 impl Flow {
     /// The flows of `suite`, in plan order.
     pub fn of_suite(suite: &str) -> &'static [Flow] {
         match suite {
-            "ec-txns" => &[Flow::OrderTxnsDeeplink, Flow::UnknownOrderRejected],
+            "ec-txns" => &[
+                Flow::OrderTxnsDeeplink,
+                Flow::UnknownOrderRejected,
+                Flow::FormatRedirect,
+            ],
             "merchant-register-intent" => &[Flow::DuplicateRejected],
             "payu-intent" => &[Flow::DuplicateTxnidRejected, Flow::CallbackVerifyUdf],
             _ => &[],
@@ -67,6 +77,7 @@ impl Flow {
         match self {
             Flow::OrderTxnsDeeplink => "order-txns-deeplink",
             Flow::UnknownOrderRejected => "unknown-order-rejected",
+            Flow::FormatRedirect => "format-redirect",
             Flow::DuplicateRejected => "duplicate-rejected",
             Flow::DuplicateTxnidRejected => "duplicate-txnid-rejected",
             Flow::CallbackVerifyUdf => "callback-verify-udf",
@@ -78,6 +89,7 @@ impl Flow {
         match self {
             Flow::OrderTxnsDeeplink => "create an order, pay it with /txns, build the deeplink from sdk_params",
             Flow::UnknownOrderRejected => "/txns for an order that does not exist is rejected with the error shape",
+            Flow::FormatRedirect => "/txns with a format other than json is answered HTTP 302 with a Location header",
             Flow::DuplicateRejected => "registering the same merchantRequestId twice: the second is rejected",
             Flow::DuplicateTxnidRejected => "a second _payment with the same txnid is rejected",
             Flow::CallbackVerifyUdf => {
@@ -98,6 +110,7 @@ impl Flow {
                 rules::behaviour::EC_TXNS_ORDER_EXISTS,
                 rules::field::EC_TXNS_ERROR_STATUS_CONST,
             ],
+            Flow::FormatRedirect => &[rules::behaviour::EC_TXNS_FORMAT_REDIRECT],
             Flow::DuplicateRejected => &[rules::behaviour::REGISTER_INTENT_MERCHANT_REQUEST_ID_UNIQUE],
             Flow::DuplicateTxnidRejected => &[rules::behaviour::PAYU_PAYMENT_TXNID_UNIQUE],
             Flow::CallbackVerifyUdf => &[
@@ -114,6 +127,7 @@ impl Flow {
         match self {
             Flow::OrderTxnsDeeplink => order_txns_deeplink(session, api, trace).await,
             Flow::UnknownOrderRejected => unknown_order(session, api, trace).await,
+            Flow::FormatRedirect => format_redirect(session, api, trace).await,
             Flow::DuplicateRejected => duplicate_registration(session, api, trace).await,
             Flow::DuplicateTxnidRejected => duplicate_txnid(session, api, trace).await,
             Flow::CallbackVerifyUdf => callback_verify_udf(session, api, trace).await,
@@ -170,6 +184,36 @@ async fn unknown_order(session: &Session, api: &ApiCase, trace: &mut Trace) -> R
     };
     let doc = session.valid_with_context(api, message, None, UNKNOWN_ORDER_DOCUMENT, false, &ctx, &mut trace.rng)?;
     send_expecting_rejection(session, api, &doc, rules::behaviour::EC_TXNS_ORDER_EXISTS, trace).await
+}
+
+/// Seed 001, `format`: "If it is set to `json`, then the response will be HTTP 200 with a JSON
+/// formatted text. Otherwise, the response is HTTP 302 with the Location attribute having the
+/// destination URL." Pays a fresh order with `format` set to another value.
+async fn format_redirect(session: &Session, api: &ApiCase, trace: &mut Trace) -> Result<(), CaseError> {
+    let message = api.request.message();
+    let ctx = session.context(api, &mut trace.rng, &mut trace.exchanges).await?;
+    let mut doc = session.valid_with_context(api, message, None, FORMAT_DOCUMENT, false, &ctx, &mut trace.rng)?;
+    if let Some(body) = doc.body.as_object_mut() {
+        body.insert("format".into(), Value::String(NOT_JSON_FORMAT.into()));
+    }
+    let request = api::to_request(
+        api,
+        message,
+        &doc,
+        &session.base(api.api)?,
+        session.config(),
+        Some(session.signing_key()),
+        None,
+    )?;
+    let x = session.client().send(&request).await;
+    trace.findings.extend(judge::transport(&x));
+    if x.status.is_some() {
+        trace
+            .findings
+            .extend(super::relations::ec_txns_format_redirect(api.suite, &doc, &x).unwrap_or_default());
+    }
+    trace.exchanges.push(x);
+    Ok(())
 }
 
 async fn duplicate_registration(session: &Session, api: &ApiCase, trace: &mut Trace) -> Result<(), CaseError> {

@@ -8,6 +8,7 @@ pub mod accept;
 pub mod flows;
 pub mod large_body;
 pub mod reject;
+pub mod relations;
 pub mod security;
 
 use std::time::Instant;
@@ -65,6 +66,7 @@ async fn step(session: &Session, planned: &Planned, trace: &mut Trace) -> Result
             grounding,
             breach,
             pinned,
+            other_side,
         } => {
             let broken = super::judge::Broken {
                 rule,
@@ -72,7 +74,7 @@ async fn step(session: &Session, planned: &Planned, trace: &mut Trace) -> Result
                 grounding,
                 pinned: *pinned,
             };
-            reject::run(session, api, broken, *breach, trace).await
+            reject::run(session, api, broken, *breach, *other_side, trace).await
         }
         Step::Security { api, check } => check.run(session, api, trace).await,
         Step::Flow { api, flow } => flow.run(session, api, trace).await,

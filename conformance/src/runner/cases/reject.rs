@@ -33,6 +33,7 @@ pub fn prepare(
     api: &ApiCase,
     rule: &str,
     breach: Breach,
+    other_side: bool,
     ctx: &Context,
     rng: &mut ChaCha8Rng,
     now: u64,
@@ -56,7 +57,7 @@ pub fn prepare(
         }
         Breach::Generated => {
             let mut doc = session
-                .document(api, None, 0, Some(rule), false)?
+                .document(api, None, u64::from(other_side), Some(rule), false)?
                 .with_context(|| format!("the generator cannot break {rule}"))?;
             api::apply_context(api, message, &mut doc, Some(rule), session.config(), ctx, rng, now);
             Prepared { doc, raw: None }
@@ -64,18 +65,29 @@ pub fn prepare(
     })
 }
 
-/// Sends a request breaking `broken.rule` and expects the API's refusal.
+/// Sends a request breaking `broken.rule` (from the bound's other side when `other_side`) and
+/// expects the API's refusal.
 pub async fn run(
     session: &Session,
     api: &ApiCase,
     broken: Broken<'_>,
     breach: Breach,
+    other_side: bool,
     trace: &mut Trace,
 ) -> Result<(), CaseError> {
     let rule = broken.rule;
     let message = api.request.message();
     let ctx = session.context(api, &mut trace.rng, &mut trace.exchanges).await?;
-    let Prepared { doc, raw } = prepare(session, api, rule, breach, &ctx, &mut trace.rng, now_millis())?;
+    let Prepared { doc, raw } = prepare(
+        session,
+        api,
+        rule,
+        breach,
+        other_side,
+        &ctx,
+        &mut trace.rng,
+        now_millis(),
+    )?;
     let mut request = api::to_request(
         api,
         message,

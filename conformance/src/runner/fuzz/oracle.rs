@@ -51,6 +51,9 @@ pub(super) fn judge_case(
                 .unwrap_or_default(),
         };
         judge::rejection(api, judge::Broken::must(&rule), x, &mut findings);
+    } else if let Some(redirect) = crate::runner::cases::relations::ec_txns_format_redirect(api.suite, doc, x) {
+        // A `/txns` asking for another format than JSON is answered with a redirect.
+        findings.extend(redirect);
     } else if either && api.rejected(x.status, &x.response_bytes) {
         // A state-dependent refusal, or one of a request breaking only `should` rules: only its
         // shape is judged.
