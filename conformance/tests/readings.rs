@@ -16,25 +16,7 @@ use upi_reference_server::{Readings, ServerConfig, spawn};
 const SEED: u64 = 20_261_121;
 
 /// Non-default readings the suite cannot observe, and why.
-const UNOBSERVED: &[(&str, &str)] = &[
-    (
-        "E-092/absent",
-        "no case leaves firstname or email out: they are request-hash inputs, which the runner \
-         fills as context (plan.rs context_owned), so no rejection case breaks their .required \
-         rules; the runner's recognition is unit-tested in runner/readings.rs",
-    ),
-    (
-        "E-093/status-0",
-        "no case sends an invoice upload missing a field: var1 and the command hash are context \
-         the runner fills, and the one invoice rejection case breaks the form syntax (answered \
-         109 under either reading); the recognition is unit-tested in runner/readings.rs",
-    ),
-    (
-        "E-094/repeated-key",
-        "the plan has no rejection case for ec.txns.request.offers.json and the runner posts \
-         offers only as a JSON array, which a server reading repeated keys takes as one offer ID",
-    ),
-];
+const UNOBSERVED: &[(&str, &str)] = &[];
 
 async fn run_under(readings: Readings) -> Report {
     let server = spawn(ServerConfig::test_defaults().with_readings(readings))

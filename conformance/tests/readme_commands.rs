@@ -87,6 +87,11 @@ const EXIT: &[(&str, i32, &str)] = &[
         "the README shows the suite failing against a faulty shim",
     ),
     (
+        "upi-conformance run --suite tpap --shim 'upi-conformance tpap-shim --fault",
+        1,
+        "the README shows `run --suite tpap` failing against a faulty shim",
+    ),
+    (
         "upi-conformance audit golden/audit/pairing/udf-echo.jsonl",
         1,
         "the capture's onboardingAndPay answer changes udfParameters, which audit reports",

@@ -68,15 +68,15 @@ pub fn messages(args: &MessagesArgs) -> Result<ExitCode> {
             outln!("{}", serde_json::to_string_pretty(&list)?);
         }
         Format::Text => {
-            for m in all {
-                outln!(
-                    "{:<48} {:<8} {:<9} {}",
-                    m.id,
-                    direction(m.direction),
-                    encoding(m.encoding),
-                    m.title
-                );
-            }
+            let rows = all.iter().map(|m| {
+                vec![
+                    m.id.to_string(),
+                    direction(m.direction).to_string(),
+                    encoding(m.encoding).to_string(),
+                    m.title.to_string(),
+                ]
+            });
+            outln!("{}", super::style::columns(rows));
         }
     }
     Ok(ExitCode::SUCCESS)

@@ -113,15 +113,16 @@ pub fn run(args: HashArgs) -> Result<ExitCode> {
 fn explain(preimage: &Preimage, fields: &std::collections::BTreeMap<String, String>) {
     outln!("variant: {}", preimage.sequence.variant);
     outln!("hashed string: {}", preimage.masked_string());
-    for (i, part) in preimage.parts.iter().enumerate() {
+    let rows = preimage.parts.iter().enumerate().map(|(i, part)| {
         let (name, value) = match part.slot {
             Slot::Field(name) if part.value.is_empty() => (name, "(empty)".to_owned()),
             Slot::Field(name) => (name, format!("{:?}", part.value)),
             Slot::Reserved => ("(reserved)", "(empty)".to_owned()),
             Slot::Salt => ("salt", SALT_PLACEHOLDER.to_owned()),
         };
-        outln!("  {:>2}  {name:<30} {value}", i + 1);
-    }
+        vec![format!("  {}", i + 1), name.to_owned(), value]
+    });
+    outln!("{}", super::style::columns(rows));
     let ignored: Vec<&str> = fields
         .keys()
         .map(String::as_str)

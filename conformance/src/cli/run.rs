@@ -99,6 +99,55 @@ pub struct RunArgs {
     /// sentence states it) counts as a failure. Acceptable readings never fail.
     #[arg(long)]
     strict: bool,
+    /// The TPAP SDK suite (`--suite tpap`) through a shim command: JSON lines on its
+    /// stdin/stdout (docs/SHIM.md); the same as `tpap run --shim`.
+    #[arg(long, conflicts_with = "shim_url")]
+    shim: Option<String>,
+    /// The TPAP SDK suite (`--suite tpap`) through a shim's HTTP endpoint (one POST per call).
+    #[arg(long)]
+    shim_url: Option<String>,
+}
+
+/// The suite name that runs the TPAP SDK suite through a shim.
+const TPAP_SUITE: &str = "tpap";
+
+/// `run --suite tpap --shim CMD`: the TPAP suite runs through the shim; the HTTP suites do not
+/// mix with it in one run.
+fn tpap_run(args: &RunArgs) -> Result<Option<ExitCode>> {
+    let tpap = args.suites.iter().any(|s| s == TPAP_SUITE);
+    let shim = args.shim.is_some() || args.shim_url.is_some();
+    match (tpap, shim) {
+        (false, false) => Ok(None),
+        (true, false) => {
+            anyhow::bail!("--suite tpap runs through a shim: add --shim CMD or --shim-url URL (docs/SHIM.md)")
+        }
+        (false, true) => anyhow::bail!("--shim and --shim-url drive the TPAP suite: add --suite tpap"),
+        (true, true) => {
+            if args.suites.len() > 1 {
+                anyhow::bail!("--suite tpap runs alone (through its shim); run the HTTP suites separately");
+            }
+            let format = match args.format {
+                ReportFormat::Text => super::tpap::ReportFormat::Text,
+                ReportFormat::Json => super::tpap::ReportFormat::Json,
+                ReportFormat::Junit => super::tpap::ReportFormat::Junit,
+                ReportFormat::Html => anyhow::bail!("--suite tpap reports as text, json or junit"),
+            };
+            let seed = match args.seed {
+                Some(SeedArg::Fixed(seed)) => seed,
+                Some(SeedArg::Random) => rand::random(),
+                None => plan::DEFAULT_SEED,
+            };
+            super::tpap::run_through_shim(
+                args.shim.clone(),
+                args.shim_url.clone(),
+                seed,
+                args.only.clone(),
+                format,
+                args.output.clone(),
+            )
+            .map(Some)
+        }
+    }
 }
 
 /// The exit code of an interrupted run (128 + SIGINT, as shells report it).
@@ -160,6 +209,9 @@ fn render(
 }
 
 pub fn run_command(args: RunArgs) -> Result<ExitCode> {
+    if let Some(code) = tpap_run(&args)? {
+        return Ok(code);
+    }
     let mut config = match &args.config {
         Some(path) => RunConfig::from_file(path)?,
         None => RunConfig::default(),

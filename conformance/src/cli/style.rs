@@ -58,16 +58,23 @@ pub fn print_report(text: &str) {
 /// Two plain columns (name, description) as `comfy-table` lays them out: names padded to the
 /// longest, two spaces, no borders, no trailing spaces.
 pub fn two_columns<A: ToString, B: ToString>(rows: impl IntoIterator<Item = (A, B)>) -> String {
+    columns(rows.into_iter().map(|(a, b)| vec![a.to_string(), b.to_string()]))
+}
+
+/// Plain columns as `comfy-table` lays them out: each column padded to its longest cell, two
+/// spaces between columns, no borders, no trailing spaces.
+pub fn columns(rows: impl IntoIterator<Item = Vec<String>>) -> String {
     let mut table = comfy_table::Table::new();
     table.load_style(comfy_table::presets::NOTHING);
-    for (name, description) in rows {
-        table.add_row([name.to_string(), description.to_string()]);
+    let mut width = 0;
+    for row in rows {
+        width = width.max(row.len());
+        table.add_row(row);
     }
-    if let Some(c) = table.column_mut(0) {
-        c.set_padding((0, 2));
-    }
-    if let Some(c) = table.column_mut(1) {
-        c.set_padding((0, 0));
+    for i in 0..width {
+        if let Some(c) = table.column_mut(i) {
+            c.set_padding((0, if i + 1 == width { 0 } else { 2 }));
+        }
     }
     table
         .lines()

@@ -35,7 +35,7 @@ enum TpapCommand {
 
 /// Arguments of `tpap run`.
 #[derive(Debug, Args)]
-struct TpapRunArgs {
+pub(crate) struct TpapRunArgs {
     /// The shim command, split like a shell would (no shell runs): JSON lines on its stdin/stdout.
     #[arg(long, conflicts_with = "shim_url", required_unless_present = "shim_url")]
     shim: Option<String>,
@@ -105,6 +105,31 @@ pub fn run(args: TpapArgs) -> Result<ExitCode> {
         }
         TpapCommand::Run(args) => run_suite(&args),
     }
+}
+
+/// `run --suite tpap --shim CMD` (or `--shim-url URL`): the TPAP suite through a shim, with the
+/// run's seed, selection, format and output (the other `tpap run` options at their defaults).
+pub(crate) fn run_through_shim(
+    shim: Option<String>,
+    shim_url: Option<String>,
+    seed: u64,
+    only: Vec<String>,
+    format: ReportFormat,
+    output: Option<PathBuf>,
+) -> Result<ExitCode> {
+    run_suite(&TpapRunArgs {
+        shim,
+        shim_url,
+        seed,
+        only,
+        timeout_ms: 10_000,
+        max_line_bytes: 1 << 20,
+        key: None,
+        key_id: None,
+        format,
+        output,
+        verbose: false,
+    })
 }
 
 fn run_suite(args: &TpapRunArgs) -> Result<ExitCode> {

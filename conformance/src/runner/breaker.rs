@@ -17,7 +17,7 @@ pub const DEFAULT_MAX_TIMEOUTS: usize = 5;
 pub const NOT_ANSWERING: &str = "target not answering";
 
 /// The rule a given-up base breaks.
-const TIMEOUT_RULE: &str = "transport.timeout";
+const TIMEOUT_RULE: &str = upi_spec::rule_ids::behaviour::TRANSPORT_TIMEOUT.as_str();
 
 /// What the breaker knows about one base.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

@@ -45,7 +45,7 @@ const LITERAL_ONLY_FORBIDDEN: &[char] = &['-'];
 /// Whether a mapping violation is one the default reading of E-061 does not require: a V3
 /// registerIntent answer without `TxnInitiationMode` (no V3 response table lists it).
 pub fn not_required(response_id: &str, v: &upi_spec::Violation) -> bool {
-    response_id.starts_with("merchant.register-intent.v3.")
+    response_id == upi_spec::messages::ids::REGISTER_INTENT_V3_RESPONSE.as_str()
         && v.rule == upi_spec::deeplink::rules::MAPPING_MISSING.id
         && v.at.ends_with("TxnInitiationMode")
 }
@@ -72,13 +72,18 @@ pub fn apply(planned: &Planned, findings: &mut [Finding], exchanges: &[Exchange]
         {
             found.get_or_insert("E-061/response-field");
         }
-        if rejected_rule.is_some_and(|r| r.starts_with("payu.invoice-upload.request.") && r.ends_with(".required"))
-            && body.get("status").is_some_and(|s| s == 0 || s == "0")
+        // A request without its `command` cannot be routed to the invoice upload at all: the
+        // postservice dispatcher's own `{status: 0, msg}` answers it under every reading.
+        if rejected_rule.is_some_and(|r| {
+            r.strip_prefix(upi_spec::messages::ids::PAYU_INVOICE_UPLOAD_REQUEST.as_str())
+                .is_some_and(|field| field.ends_with(".required") && !field.contains(".command."))
+        }) && body.get("status").is_some_and(|s| s == 0 || s == "0")
             && body.get("msg").is_some()
             && body.get("responseCode").is_none()
         {
             explain(findings, "E-093/status-0", |f| {
-                f.rule.starts_with("payu.invoice-upload.response")
+                f.rule
+                    .starts_with(upi_spec::messages::ids::PAYU_INVOICE_UPLOAD_RESPONSE.as_str())
             });
             found.get_or_insert("E-093/status-0");
         }

@@ -28,6 +28,9 @@ pub struct Prepared {
 /// generator breaks the rule, then every context field (unique IDs, the clock, the routing
 /// header equal to the broken `merchantRequestId`, hashes last) is derived from the broken
 /// document, so that the request breaks that rule and no other.
+// The case's identity (rule, breach, side) and the run's context (session, context, rng, clock)
+// are separate inputs the law test in tests/one_rule_per_rejection.rs sets one by one.
+#[allow(clippy::too_many_arguments)]
 pub fn prepare(
     session: &Session,
     api: &ApiCase,
