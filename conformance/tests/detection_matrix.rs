@@ -61,18 +61,9 @@ async fn run_against(seed: u64, fault: Option<Fault>, only: Vec<String>, timeout
     config.limits.request_timeout_ms = timeout_ms;
     config.limits.generated_per_message = 1;
     let options = RunOptions {
-        suites: Vec::new(),
-        versions: Vec::new(),
         only,
-        skip: Vec::new(),
         seed,
-        progress: false,
-        jobs: upi_conformance::runner::DEFAULT_JOBS,
-        deadline: None,
-        failures: Default::default(),
-        max_timeouts: upi_conformance::runner::breaker::DEFAULT_MAX_TIMEOUTS,
-        interrupt: None,
-        strict: false,
+        ..RunOptions::default()
     };
     let report = run(config, server.base_url(), &options, &Expectations::default())
         .await

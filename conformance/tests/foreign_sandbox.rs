@@ -154,17 +154,10 @@ async fn flow_through_foreign_sandbox(config_text: &str) -> CaseResult {
     config.sandbox.callback_wait_ms = 3_000;
     let options = RunOptions {
         suites: vec!["payu-intent".into()],
-        versions: Vec::new(),
         only: vec![FLOW.into()],
-        skip: Vec::new(),
         seed: 14,
-        progress: false,
         jobs: 1,
-        deadline: None,
-        failures: Default::default(),
-        max_timeouts: upi_conformance::runner::breaker::DEFAULT_MAX_TIMEOUTS,
-        interrupt: None,
-        strict: false,
+        ..RunOptions::default()
     };
     let report = run(config, server.base_url(), &options, &Expectations::default())
         .await

@@ -28,18 +28,8 @@ async fn run_under(readings: Readings) -> Report {
     config.limits.request_timeout_ms = 5_000;
     config.limits.generated_per_message = 1;
     let options = RunOptions {
-        suites: Vec::new(),
-        versions: Vec::new(),
-        only: Vec::new(),
-        skip: Vec::new(),
         seed: SEED,
-        progress: false,
-        jobs: upi_conformance::runner::DEFAULT_JOBS,
-        deadline: None,
-        failures: Default::default(),
-        max_timeouts: upi_conformance::runner::breaker::DEFAULT_MAX_TIMEOUTS,
-        interrupt: None,
-        strict: false,
+        ..RunOptions::default()
     };
     let report = run(config, server.base_url(), &options, &Expectations::default())
         .await

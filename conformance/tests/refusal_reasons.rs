@@ -64,18 +64,10 @@ async fn run_one(only: &str, fault: Option<Fault>) -> CaseResult {
     config.targets.sandbox = Some(server.base_url());
     config.limits.generated_per_message = 0;
     let options = RunOptions {
-        suites: Vec::new(),
-        versions: Vec::new(),
         only: vec![only.to_string()],
-        skip: Vec::new(),
         seed: 1,
-        progress: false,
         jobs: 1,
-        deadline: None,
-        strict: false,
-        failures: Default::default(),
-        max_timeouts: upi_conformance::runner::breaker::DEFAULT_MAX_TIMEOUTS,
-        interrupt: None,
+        ..RunOptions::default()
     };
     let report = run(config, server.base_url(), &options, &Expectations::default())
         .await

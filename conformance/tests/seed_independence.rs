@@ -25,17 +25,9 @@ async fn unicode_cases(fault: Option<Fault>, seed: u64) -> Report {
     config.targets.sandbox = Some(server.base_url());
     let options = RunOptions {
         suites: vec!["merchant-register-intent".into()],
-        versions: Vec::new(),
         only: vec!["accept.*.unicode-text".into()],
-        skip: Vec::new(),
         seed,
-        progress: false,
-        jobs: upi_conformance::runner::DEFAULT_JOBS,
-        deadline: None,
-        failures: Default::default(),
-        max_timeouts: upi_conformance::runner::breaker::DEFAULT_MAX_TIMEOUTS,
-        interrupt: None,
-        strict: false,
+        ..RunOptions::default()
     };
     let report = run(config, server.base_url(), &options, &Expectations::default())
         .await

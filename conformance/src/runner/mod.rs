@@ -66,6 +66,27 @@ pub struct RunOptions {
 /// The default of `--jobs`.
 pub const DEFAULT_JOBS: usize = 8;
 
+impl Default for RunOptions {
+    /// Every suite and version, no selection, the fixed default seed, no progress, `DEFAULT_JOBS` at once, no
+    /// deadline or failure limit, the default timeout breaker, no interrupt, not strict.
+    fn default() -> RunOptions {
+        RunOptions {
+            suites: Vec::new(),
+            versions: Vec::new(),
+            only: Vec::new(),
+            skip: Vec::new(),
+            seed: plan::DEFAULT_SEED,
+            progress: false,
+            jobs: DEFAULT_JOBS,
+            deadline: None,
+            failures: stop::FailureLimit::default(),
+            max_timeouts: breaker::DEFAULT_MAX_TIMEOUTS,
+            interrupt: None,
+            strict: false,
+        }
+    }
+}
+
 /// The skip reason of a case not started before the run's deadline.
 pub const DEADLINE_REACHED: &str = "run deadline reached";
 
