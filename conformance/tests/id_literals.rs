@@ -3,7 +3,9 @@
 //! (`upi_spec::messages::ids`, `upi_spec::rule_ids`), so a renamed rule is a compile error and
 //! nothing takes an ID apart for its structure.
 
-use std::path::{Path, PathBuf};
+mod source_tree;
+
+use std::path::Path;
 
 use regex::Regex;
 
@@ -21,18 +23,6 @@ const ALLOWED: &[(&str, &str)] = &[
     ("runner/config.rs", "\"merchant.wrong_key\""),
     ("runner/config.rs", "\"merchant.psp_public_key\""),
 ];
-
-fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
-    for entry in entries.flatten() {
-        let path = entry.path();
-        if path.is_dir() {
-            rust_files(&path, out);
-        } else if path.extension().is_some_and(|e| e == "rs") {
-            out.push(path);
-        }
-    }
-}
 
 /// The ID-shaped literals of `text` (a file at `path`) outside `#[cfg(test)]` modules and the
 /// allow-list, as `path:line: literal`.
@@ -63,7 +53,7 @@ fn id_literals(path: &Path, text: &str) -> Vec<String> {
 #[test]
 fn no_message_or_rule_id_literal_under_conformance_src() {
     let mut files = Vec::new();
-    rust_files(&Path::new(env!("CARGO_MANIFEST_DIR")).join("src"), &mut files);
+    source_tree::rust_files(&Path::new(env!("CARGO_MANIFEST_DIR")).join("src"), &mut files);
     assert!(files.len() > 30, "found only {} source files", files.len());
     let found: Vec<String> = files
         .iter()

@@ -250,7 +250,7 @@ pub fn plan(suites: &[String], versions: &[String], generated: usize) -> Vec<Pla
                 });
                 continue;
             }
-            out.push(Planned {
+            let case = Planned {
                 id: format!("reject.{}", rule.id),
                 suite: suite.clone(),
                 kind: CaseKind::Reject,
@@ -265,29 +265,23 @@ pub fn plan(suites: &[String], versions: &[String], generated: usize) -> Vec<Pla
                     pinned,
                     other_side: false,
                 },
-            });
+            };
             // A bound is missed from both sides: one decimal and three, a digit short and one
-            // too many.
+            // too many. The second case is the first one sent from the other side.
             if breach == Breach::Generated && generate::has_other_side(request, &rule.id) {
-                out.push(Planned {
-                    id: format!("reject.{}.other-side", rule.id),
-                    suite: suite.clone(),
-                    kind: CaseKind::Reject,
-                    title: format!(
-                        "a request missing this bound from its other side is rejected: {}",
-                        rule.statement
-                    ),
-                    rules: vec![rule.id.clone()],
-                    step: Step::Reject {
-                        api: api.clone(),
-                        rule: rule.id.clone(),
-                        severity: rule.severity,
-                        grounding: rule.grounding.clone(),
-                        breach,
-                        pinned,
-                        other_side: true,
-                    },
-                });
+                let mut other = case.clone();
+                other.id = format!("reject.{}.other-side", rule.id);
+                other.title = format!(
+                    "a request missing this bound from its other side is rejected: {}",
+                    rule.statement
+                );
+                if let Step::Reject { other_side, .. } = &mut other.step {
+                    *other_side = true;
+                }
+                out.push(case);
+                out.push(other);
+            } else {
+                out.push(case);
             }
         }
         let several_versions = api.suite == "merchant-register-intent" && versions.len() > 1;
