@@ -1,7 +1,7 @@
 # The upi-conformance CLI in a container. Two stages: the builder compiles the release binary on
-# the official Rust image; the runtime is Debian slim with only the binary and the TEST-ONLY keys
-# under golden/keys/ (the default keys `run`, `serve` and `fuzz` read, relative to the working
-# directory). TLS roots are compiled in (rustls with webpki-roots), so no CA bundle is needed.
+# the official Rust image; the runtime is Debian slim with only the binary: the TEST-ONLY keys and
+# the seed samples are compiled into it (conformance/build.rs, src/embedded.rs), and so are the TLS
+# roots (rustls with webpki-roots), so neither golden/ nor a CA bundle is needed at run time.
 #
 #   docker build --build-arg UPI_CONFORMANCE_COMMIT=$(git rev-parse --short HEAD) -t upi-conformance .
 #   docker run --rm upi-conformance run                               # embedded reference server
@@ -24,7 +24,6 @@ FROM debian:bookworm-slim AS refserver
 RUN useradd --system --uid 10001 --home-dir /opt/upi-conformance conformance
 WORKDIR /opt/upi-conformance
 COPY --from=builder /src/target/release/upi-conformance /usr/local/bin/upi-conformance
-COPY --from=builder /src/golden/keys ./golden/keys
 USER conformance
 EXPOSE 18080
 ENTRYPOINT ["upi-conformance"]
@@ -35,7 +34,6 @@ FROM debian:bookworm-slim AS runtime
 RUN useradd --system --uid 10001 --home-dir /opt/upi-conformance conformance
 WORKDIR /opt/upi-conformance
 COPY --from=builder /src/target/release/upi-conformance /usr/local/bin/upi-conformance
-COPY --from=builder /src/golden/keys ./golden/keys
 USER conformance
 ENTRYPOINT ["upi-conformance"]
 CMD ["--help"]

@@ -23,7 +23,7 @@ const SKIP: &[(&str, &str)] = &[
         "a release build of the whole workspace (minutes); CI installs it",
     ),
     (
-        "cargo build --release -p upi-conformance -p upi-reference-server --example soak",
+        "cargo build --release -p upi-conformance -p upi-reference-server --bins --example soak",
         "a release build of the soak load generator (minutes); the soak is not a CI job",
     ),
     (
