@@ -19,6 +19,7 @@
 //! ```
 
 mod amount;
+mod app;
 pub mod client_report;
 pub mod config;
 mod connection;

@@ -10,9 +10,9 @@ use reqwest::Url;
 use serde_json::{Value, json};
 use upi_spec::input::{parse_form_pairs, text};
 
+use crate::app::AppState;
 use crate::payu::callback;
 use crate::reply;
-use crate::server::AppState;
 use crate::store::{CompletionProblem, PaymentStatus};
 
 /// What `GET /sandbox/health` answers.

@@ -18,26 +18,12 @@ use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
+pub use crate::app::{App, AppState};
 use crate::config::ServerConfig;
 use crate::connection::Abort;
 use crate::fault::{Fault, LARGE_BODY_BYTES};
 use crate::store::Store;
 use crate::{client_report, ec, listen, merchant, payu, reply, sandbox, sandbox_tamper, stats};
-
-/// What every handler shares: the configuration, the state and the callback client.
-#[derive(Debug)]
-pub struct App {
-    /// The configuration the server was started with.
-    pub config: ServerConfig,
-    /// The in-memory state.
-    pub store: Store,
-    /// The client that posts S2S callbacks (no redirects followed); `None` if it could not
-    /// be built, in which case no callback is delivered.
-    pub callbacks: Option<reqwest::Client>,
-}
-
-/// The shared state handlers receive.
-pub type AppState = Arc<App>;
 
 /// The router of a reference server configured by `config`. Served through [`serve`] or
 /// [`spawn`], its connections can be dropped; the router alone has none to drop, and the

@@ -10,9 +10,9 @@ use upi_spec::read::Syntax;
 
 use super::{INVALID_REQUEST, refuse, refused, rules};
 use crate::amount::{one_rupee_more, two_decimals};
+use crate::app::AppState;
 use crate::fault::Fault;
 use crate::judge::{judge_except, read_request, text};
-use crate::server::AppState;
 use crate::store::OrderProblem;
 use crate::{ids, models, reply};
 

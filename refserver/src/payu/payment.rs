@@ -14,10 +14,10 @@ use upi_spec::read::Syntax;
 
 use super::{fields, intent};
 use crate::amount::two_decimals;
+use crate::app::AppState;
 use crate::config::ServerConfig;
 use crate::fault::Fault;
 use crate::judge::{Refusal, judge_except, read_request, text};
-use crate::server::AppState;
 use crate::store::{Payment, PaymentStatus};
 use crate::{ids, models, reply};
 

@@ -8,10 +8,10 @@ use super::command_hash;
 use super::form_data::CommandForm;
 use super::refused_zero;
 use crate::amount::two_decimals;
+use crate::app::App;
 use crate::fault::Fault;
 use crate::judge::{judge, text};
 use crate::models;
-use crate::server::App;
 use crate::store::{Payment, PaymentStatus};
 
 /// The answer to a `verify_payment` command.

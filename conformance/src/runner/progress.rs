@@ -8,8 +8,8 @@ use std::time::Duration;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use crate::runner::case::{CaseResult, Outcome};
-use crate::runner::plan::Planned;
+use super::case::{CaseResult, Outcome};
+use super::plan::Planned;
 
 fn style(template: &str) -> ProgressStyle {
     ProgressStyle::with_template(template).unwrap_or_else(|_| ProgressStyle::default_bar())
@@ -161,8 +161,8 @@ impl FuzzProgress {
 
 #[cfg(test)]
 mod tests {
+    use super::case::CaseKind;
     use super::*;
-    use crate::runner::case::CaseKind;
 
     fn planned(suite: &str, id: &str) -> Planned {
         crate::runner::plan::plan(&[], &[], 1)
