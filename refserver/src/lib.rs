@@ -31,6 +31,7 @@ mod judge;
 mod listen;
 mod merchant;
 mod models;
+pub mod openapi;
 mod payu;
 pub mod readings;
 mod reply;

@@ -56,6 +56,13 @@ pub fn all() -> &'static [Message] {
     &ALL
 }
 
+/// The message model of an envelope's wire body (the models it carries name it by kind).
+pub fn envelope_model(envelope: crate::model::Envelope) -> crate::id::MessageId {
+    match envelope {
+        crate::model::Envelope::FlattenedJws => ids::MERCHANT_JWS_ENVELOPE,
+    }
+}
+
 /// The message with this ID.
 pub fn find(id: &str) -> Option<&'static Message> {
     all().iter().find(|m| m.id == id)
