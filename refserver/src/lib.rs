@@ -35,6 +35,7 @@ pub mod openapi;
 mod payu;
 pub mod readings;
 mod reply;
+mod routes;
 mod sandbox;
 pub mod sandbox_tamper;
 pub mod sdk_compat;

@@ -8,6 +8,8 @@ use serde_json::{Map, Value, json};
 use upi_spec::messages::ids;
 use upi_spec::openapi::{Answer, Extra, Host, Scope, schema_ref};
 
+use crate::sandbox;
+
 /// The URL `upi-conformance serve` listens on by default.
 pub const DEFAULT_SERVER: &str = "http://127.0.0.1:18080";
 
@@ -174,7 +176,7 @@ fn too_large() -> Value {
 fn sandbox_paths() -> Vec<(String, Value)> {
     vec![
         (
-            "/sandbox/health".into(),
+            sandbox::HEALTH_PATH.into(),
             json!({"get": {
                 "tags": [SANDBOX_TAG.0],
                 "summary": "Whether the target is a sandbox-capable reference server",
@@ -183,7 +185,7 @@ fn sandbox_paths() -> Vec<(String, Value)> {
             }}),
         ),
         (
-            "/sandbox/payu/callback-url".into(),
+            sandbox::CALLBACK_URL_PATH.into(),
             json!({"post": {
                 "tags": [SANDBOX_TAG.0],
                 "summary": "Set the merchant's PayU S2S callback URL (loopback only)",
@@ -197,7 +199,7 @@ fn sandbox_paths() -> Vec<(String, Value)> {
             }}),
         ),
         (
-            "/sandbox/payu/complete".into(),
+            sandbox::COMPLETE_PATH.into(),
             json!({"post": {
                 "tags": [SANDBOX_TAG.0],
                 "summary": "Complete a pending PayU payment as the payer's UPI app would, then send the S2S callback (payu.callback)",
