@@ -27,6 +27,7 @@ pub mod id;
 pub mod input;
 pub mod messages;
 pub mod model;
+pub mod npci;
 pub mod openapi;
 pub mod path;
 pub mod read;

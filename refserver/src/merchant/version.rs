@@ -3,6 +3,8 @@
 
 use axum::http::HeaderMap;
 
+use upi_spec::messages::ids;
+
 use crate::fault::Fault;
 use crate::judge::Refusal;
 
@@ -58,20 +60,20 @@ impl Version {
     /// The request model.
     pub fn request_model(self) -> &'static str {
         match self {
-            Version::V3 => "merchant.register-intent.v3.request",
-            Version::V2 => "merchant.register-intent.v2.request",
-            Version::V1 => "merchant.register-intent.v1.request",
-            Version::Default => "merchant.register-intent.default.request",
+            Version::V3 => ids::REGISTER_INTENT_V3_REQUEST.as_str(),
+            Version::V2 => ids::REGISTER_INTENT_V2_REQUEST.as_str(),
+            Version::V1 => ids::REGISTER_INTENT_V1_REQUEST.as_str(),
+            Version::Default => ids::REGISTER_INTENT_DEFAULT_REQUEST.as_str(),
         }
     }
 
     /// The response model.
     pub fn response_model(self) -> &'static str {
         match self {
-            Version::V3 => "merchant.register-intent.v3.response",
-            Version::V2 => "merchant.register-intent.v2.response",
-            Version::V1 => "merchant.register-intent.v1.response",
-            Version::Default => "merchant.register-intent.default.response",
+            Version::V3 => ids::REGISTER_INTENT_V3_RESPONSE.as_str(),
+            Version::V2 => ids::REGISTER_INTENT_V2_RESPONSE.as_str(),
+            Version::V1 => ids::REGISTER_INTENT_V1_RESPONSE.as_str(),
+            Version::Default => ids::REGISTER_INTENT_DEFAULT_RESPONSE.as_str(),
         }
     }
 }

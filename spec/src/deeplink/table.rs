@@ -150,17 +150,8 @@ pub const fn codes(list: &[&str]) -> u128 {
     set
 }
 
-/// Initiation mode codes (Juspay's table, `shared/DOMAIN.md`).
-pub const MODES: &[&str] = &[
-    "00", "01", "02", "03", "04", "05", "06", "07", "08", "09", "10", "11", "12", "13", "14", "15", "16", "17", "18",
-    "19", "20", "21", "22", "23", "24",
-];
-
-/// Purpose codes (Juspay's table, `shared/DOMAIN.md`).
-pub const PURPOSES: &[&str] = &[
-    "00", "01", "02", "03", "04", "05", "06", "07", "08", "09", "10", "11", "12", "13", "14", "15", "20", "25", "41",
-    "42", "43", "44", "45", "46", "50", "59", "60", "61", "62", "63", "64", "65", "66", "71", "76",
-];
+/// Initiation mode and purpose codes (written once, in [`crate::npci`]).
+pub use crate::npci::{MODES, PURPOSES};
 
 /// Seed 003's mapping table (every version).
 pub const SRC_MAPPING_TABLE: Source = Source::seed(
