@@ -26,6 +26,7 @@ mod connection;
 mod ec;
 mod expiring;
 pub mod fault;
+mod form;
 mod ids;
 mod judge;
 mod listen;
