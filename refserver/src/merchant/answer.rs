@@ -102,7 +102,8 @@ pub fn success_body(
         ),
     ];
     let listed = payload_fields(models::get(version.response_model()));
-    let drop_payee_vpa = version == Version::V3 && config.has(Fault::DropPayeeVpa);
+    let drop_payee_vpa =
+        version.is(upi_spec::messages::ids::REGISTER_INTENT_V3_REQUEST) && config.has(Fault::DropPayeeVpa);
     let payload: Map<String, Value> = candidates
         .into_iter()
         .filter(|(name, _)| listed.contains(name))

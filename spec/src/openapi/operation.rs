@@ -16,8 +16,7 @@ use serde_json::{Map, Value, json};
 use super::{Answer, BASIC_AUTH, Extra, Scope, one_or, schema_ref};
 use crate::messages;
 use crate::model::api::{Api, BodyPredicate, Endpoint, Refusal};
-use crate::model::{Constraint, Encoding, Field, Message, Presence};
-use crate::rule::Severity;
+use crate::model::{Encoding, Field, Message, Presence};
 use crate::schema::header_schema;
 
 /// Headers OpenAPI describes elsewhere (the media type, the security scheme) and ignores as
@@ -252,23 +251,9 @@ struct Headers {
     selector: Option<Selector>,
 }
 
-/// The value a header must have in a model: `Some(Some(v))` a mandatory constant,
-/// `Some(None)` must be absent, `None` anything else.
+/// The value a header must have in a model ([`Field::fixed_value`]); no header, anything.
 fn fixed_value(field: Option<&Field>) -> Option<Option<&'static str>> {
-    let field = field?;
-    match field.presence {
-        Presence::Absent => Some(None),
-        Presence::Mandatory => field
-            .value
-            .checks
-            .iter()
-            .filter(|c| c.severity == Severity::Must)
-            .find_map(|c| match c.constraint {
-                Constraint::Const(v) => Some(Some(v)),
-                _ => None,
-            }),
-        _ => None,
-    }
+    field?.fixed_value()
 }
 
 fn header_parameters(selected: &[&Message]) -> Headers {
