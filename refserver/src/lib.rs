@@ -18,7 +18,6 @@
 //! # }
 //! ```
 
-mod amount;
 mod app;
 pub mod client_report;
 pub mod config;

@@ -11,6 +11,7 @@
 //! [`rule`], [`source`], [`format`] and [`charset`]. The crate is pure: no network, no files,
 //! no clock; the CLI and servers in other crates do the I/O.
 
+pub mod amount;
 pub mod audit;
 pub mod behaviour;
 pub mod catalogue;

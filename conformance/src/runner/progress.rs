@@ -161,7 +161,7 @@ impl FuzzProgress {
 
 #[cfg(test)]
 mod tests {
-    use super::case::CaseKind;
+    use crate::runner::case::CaseKind;
     use super::*;
 
     fn planned(suite: &str, id: &str) -> Planned {

@@ -10,11 +10,11 @@ use upi_spec::crypto::response_signature;
 use upi_spec::model::{Kind, Message};
 
 use super::version::Version;
-use crate::amount::one_rupee_more;
 use crate::config::ServerConfig;
 use crate::fault::Fault;
 use crate::judge::Refusal;
 use crate::{ids, models, reply};
+use upi_spec::amount::one_rupee_more;
 
 /// Outer `responseCode` values the server uses (DOMAIN.md's list).
 pub mod codes {
