@@ -35,6 +35,7 @@ pub mod read;
 pub mod readings;
 pub mod rule;
 pub mod rule_ids;
+pub mod samples;
 pub mod schema;
 pub mod sites;
 pub mod source;

@@ -161,8 +161,8 @@ impl FuzzProgress {
 
 #[cfg(test)]
 mod tests {
-    use crate::runner::case::CaseKind;
     use super::*;
+    use crate::runner::case::CaseKind;
 
     fn planned(suite: &str, id: &str) -> Planned {
         crate::runner::plan::plan(&[], &[], 1)
