@@ -8,7 +8,6 @@
 pub mod audit;
 pub mod client_test;
 pub mod embedded;
-pub mod progress;
 pub mod report;
 pub mod runner;
 pub mod tpap;

@@ -44,3 +44,77 @@ fn the_check_sees_a_long_file() {
     let _ = std::fs::remove_dir_all(&dir);
     assert_eq!(over, vec![(long, MAX_LINES + 1)]);
 }
+
+/// The endpoint paths the message models declare, without their query (`/txns`,
+/// `/merchant/postservice.php`, `/api/{uri}/merchants/transactions/registerIntent`).
+fn model_paths() -> Vec<&'static str> {
+    let mut out: Vec<&'static str> = upi_spec::messages::all()
+        .iter()
+        .filter_map(|m| m.endpoint)
+        .map(|e| e.path.split('?').next().unwrap_or(e.path))
+        .collect();
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+/// The lines of `text` (outside comments and the `#[cfg(test)]` module at its end) whose string
+/// literals write one of `paths` again, whole or as a tail after a path parameter (`"/txns"`,
+/// `"/txns?x"`, `"/merchants/transactions/registerIntent"`).
+fn path_literals(text: &str, paths: &[&str]) -> Vec<String> {
+    let mut out = Vec::new();
+    for (n, line) in text.lines().enumerate() {
+        let code = line.trim_start();
+        if code.starts_with("#[cfg(test)]") {
+            break;
+        }
+        if code.starts_with("//") {
+            continue;
+        }
+        for path in paths {
+            // The part after the last path parameter is as much the fact as the whole path.
+            let tail = path.rsplit_once('}').map_or(*path, |(_, tail)| tail);
+            let written = [format!("\"{path}\""), format!("\"{path}?"), format!("{tail}\"")];
+            if tail.len() > 1 && written.iter().any(|w| line.contains(w.as_str())) {
+                out.push(format!("{}: {}", n + 1, line.trim()));
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn the_reference_server_writes_no_endpoint_path_of_the_models() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let paths = model_paths();
+    assert!(paths.len() >= 5, "{paths:?}");
+    let mut files = Vec::new();
+    source_tree::rust_files(&root.join("refserver").join("src"), &mut files);
+    assert!(files.len() > 20, "found only {} refserver files", files.len());
+    let mut found = Vec::new();
+    for file in &files {
+        let text = std::fs::read_to_string(file).expect("readable source");
+        for hit in path_literals(&text, &paths) {
+            found.push(format!("{}:{hit}", file.display()));
+        }
+    }
+    assert!(
+        found.is_empty(),
+        "endpoint paths written again in the reference server (take them from the API facts, refserver/src/routes.rs):\n{}",
+        found.join("\n")
+    );
+}
+
+#[test]
+fn the_path_check_sees_an_injected_duplicate() {
+    // Deliberately broken inputs: the route table as it was, and a suffix test on a path.
+    let paths = model_paths();
+    let route = "        .route(\"/txns\", post(ec::txns::pay))\n";
+    assert_eq!(path_literals(route, &paths).len(), 1);
+    let suffix = "    let ri = path.ends_with(\"/merchants/transactions/registerIntent\");\n";
+    assert_eq!(path_literals(suffix, &paths).len(), 1);
+    let query = "    let url = \"/merchant/postservice.php?form=2\";\n";
+    assert_eq!(path_literals(query, &paths).len(), 1);
+    let clean = "// .route(\"/txns\")\nlet p = route.path;\n#[cfg(test)]\nmod tests { const P: &str = \"/txns\"; }\n";
+    assert!(path_literals(clean, &paths).is_empty());
+}

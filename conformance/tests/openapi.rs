@@ -8,7 +8,8 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use serde_json::Value;
-use upi_spec::openapi;
+use upi_reference_server::openapi;
+use upi_spec::model::api::BodyPredicate;
 
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
@@ -303,5 +304,126 @@ validate(json.load(open(sys.argv[1])))\nprint('valid', version('openapi-spec-val
     eprintln!(
         "openapi-spec-validator {}: schemas/openapi.json is valid",
         said.trim().trim_start_matches("valid ")
+    );
+}
+
+/// The operations of the vendor APIs (not the host's control API) as `METHOD path`.
+fn vendor_operations(doc: &Value) -> BTreeSet<String> {
+    operations(doc)
+        .into_iter()
+        .filter(|(_, op)| op["tags"][0] != "sandbox")
+        .map(|(name, _)| name)
+        .collect()
+}
+
+/// What the API facts say the operations and their refusals are: `METHOD path` -> the refusal
+/// entries (request, model, okBody, reasonCode) of its endpoints.
+fn facts_operations() -> Vec<(String, Value)> {
+    let mut out = Vec::new();
+    for api in upi_spec::messages::apis() {
+        for endpoint in api.setup.iter().chain(&api.endpoints) {
+            let http = endpoint
+                .request
+                .message()
+                .endpoint
+                .expect("API facts name HTTP requests");
+            let path = http.path.split('?').next().unwrap();
+            let ok_body = endpoint.refusal.ok_body.as_ref().map(|p| match p {
+                BodyPredicate::Present(at) => serde_json::json!({"pointer": at, "present": true}),
+                BodyPredicate::NotEqual(at, v) => serde_json::json!({"pointer": at, "notEqual": v}),
+                BodyPredicate::Equals(at, v) => serde_json::json!({"pointer": at, "equals": v}),
+            });
+            out.push((
+                format!("{} {path}", http.method),
+                serde_json::json!({
+                    "request": endpoint.request.as_str(),
+                    "clientError": endpoint.refusal.client_error,
+                    "okBody": ok_body,
+                    "model": endpoint.error.as_str(),
+                    "reasonCode": endpoint.reason_code,
+                }),
+            ));
+        }
+    }
+    out
+}
+
+/// Whether `doc` describes exactly the operations of the API facts, each with every one of its
+/// endpoints' refusal shapes; the differences found.
+fn differences_from_facts(doc: &Value) -> Vec<String> {
+    let facts = facts_operations();
+    let mut out = Vec::new();
+    let wanted: BTreeSet<String> = facts.iter().map(|(op, _)| op.clone()).collect();
+    let described = vendor_operations(doc);
+    if wanted != described {
+        out.push(format!("operations {described:?}, the facts say {wanted:?}"));
+    }
+    for (name, fact) in facts {
+        let (method, path) = name.split_once(' ').unwrap();
+        let entries = doc["paths"][path][method.to_lowercase()]["x-upi-refusal"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        let entry = entries.iter().find(|e| e["request"] == fact["request"]);
+        let Some(entry) = entry else {
+            out.push(format!("{name}: no refusal of {}", fact["request"]));
+            continue;
+        };
+        for key in ["clientError", "okBody", "model", "reasonCode"] {
+            if entry.get(key).unwrap_or(&Value::Null) != &fact[key] {
+                out.push(format!(
+                    "{name}: {key} of {} is {:?}, the facts say {}",
+                    fact["request"],
+                    entry.get(key),
+                    fact[key]
+                ));
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn operations_and_refusal_shapes_are_the_api_facts() {
+    let doc = openapi::document();
+    let differences = differences_from_facts(&doc);
+    assert!(differences.is_empty(), "{differences:#?}");
+    // PayU `_payment` refuses with HTTP 200 and metaData.txnStatus = failed as well as a 4xx.
+    let payment = &doc["paths"]["/_payment"]["post"]["x-upi-refusal"][0];
+    assert_eq!(
+        payment["okBody"],
+        serde_json::json!({"pointer": "/metaData/txnStatus", "equals": "failed"})
+    );
+}
+
+#[test]
+fn the_facts_check_sees_a_document_that_drifted() {
+    // Deliberately broken documents: each drift from the facts is reported.
+    let mut no_orders = openapi::document();
+    no_orders["paths"].as_object_mut().unwrap().remove("/orders");
+    assert!(
+        !differences_from_facts(&no_orders).is_empty(),
+        "a missing setup operation"
+    );
+    let mut wrong_shape = openapi::document();
+    wrong_shape["paths"]["/_payment"]["post"]["x-upi-refusal"][0]["okBody"]["equals"] = "failure".into();
+    assert!(
+        !differences_from_facts(&wrong_shape).is_empty(),
+        "a refusal body the facts do not say"
+    );
+    let mut no_refusal = openapi::document();
+    no_refusal["paths"]["/merchant/postservice.php"]["post"]
+        .as_object_mut()
+        .unwrap()
+        .remove("x-upi-refusal");
+    assert!(
+        !differences_from_facts(&no_refusal).is_empty(),
+        "refusal shapes left out"
+    );
+    let mut extra = openapi::document();
+    extra["paths"]["/unknown"] = serde_json::json!({"post": {"tags": ["ec"]}});
+    assert!(
+        !differences_from_facts(&extra).is_empty(),
+        "an operation no API declares"
     );
 }

@@ -29,6 +29,11 @@ use crate::reply;
 
 /// The path of the live report.
 pub const PATH: &str = "/sandbox/report";
+
+/// The response header that carries each warning (`crate::sdk_compat`).
+pub const WARNING_HEADER: &str = "x-upi-conformance-warning";
+/// The severity warnings are noted with.
+pub const WARNING: &str = "warning";
 /// The most entries kept (the oldest are dropped first, and counted).
 pub const MAX_ENTRIES: usize = 1000;
 /// The longest request body summary, in characters.
@@ -291,7 +296,7 @@ fn masked_body(bytes: &[u8]) -> String {
         mask_json(&mut value);
         value.to_string()
     } else if text.contains('=') && !text.trim_start().starts_with('{') {
-        crate::judge::lenient_form_pairs(&text)
+        crate::form::lenient_form_pairs(&text)
             .into_iter()
             .map(|(k, v)| {
                 if secret_name(&k) {
@@ -370,13 +375,13 @@ pub async fn record(State(report): State<Arc<ClientReport>>, request: Request, n
 /// One `x-upi-conformance-warning: RULE; text` header per warning noted (`crate::sdk_compat`),
 /// the text cut to visible ASCII.
 fn add_warning_headers(response: &mut Response, noted: &[Violation]) {
-    for v in noted.iter().filter(|v| v.severity == crate::sdk_compat::WARNING) {
+    for v in noted.iter().filter(|v| v.severity == WARNING) {
         let text: String = format!("{}; {}", v.rule, v.reason)
             .chars()
             .map(|c| if c == ' ' || c.is_ascii_graphic() { c } else { '?' })
             .collect();
         if let Ok(value) = axum::http::HeaderValue::from_str(&text) {
-            response.headers_mut().append(crate::sdk_compat::WARNING_HEADER, value);
+            response.headers_mut().append(WARNING_HEADER, value);
         }
     }
 }

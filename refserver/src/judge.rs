@@ -4,14 +4,14 @@
 //! form message's syntax rule makes the server read its forms leniently ([`lenient_form`]).
 
 use axum::http::HeaderMap;
-use percent_encoding::percent_decode_str;
-use serde_json::{Map, Value};
+use serde_json::Value;
 use upi_spec::input::{Document, InputError, normalise_headers};
 use upi_spec::model::{Encoding, Message};
 use upi_spec::read::{Syntax, read};
 use upi_spec::{Severity, catalogue, validate};
 
 use crate::fault::Fault;
+pub use crate::form::{lenient_form, lenient_form_pairs};
 
 /// Why a request is refused: the rule it breaks and a reason naming the value.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -120,32 +120,6 @@ pub fn read_request(
 pub fn ignores_syntax(message: &Message, fault: Option<&Fault>) -> bool {
     let (suffix, _) = catalogue::syntax_rule(message);
     fault.is_some_and(|f| f.ignores(&format!("{}.{suffix}", message.id)))
-}
-
-/// Form pairs as a lenient parser reads them (PHP's, say): a malformed percent escape stays as
-/// it is, escapes that are not UTF-8 become U+FFFD.
-pub fn lenient_form_pairs(text: &str) -> Vec<(String, String)> {
-    let decode = |s: &str| {
-        percent_decode_str(&s.replace('+', " "))
-            .decode_utf8_lossy()
-            .into_owned()
-    };
-    text.split('&')
-        .filter(|raw| !raw.is_empty())
-        .map(|raw| {
-            let (k, v) = raw.split_once('=').unwrap_or((raw, ""));
-            (decode(k), decode(v))
-        })
-        .collect()
-}
-
-/// Form pairs as an object of strings, the first of a repeated name kept.
-pub fn lenient_form(pairs: Vec<(String, String)>) -> Value {
-    let mut map = Map::new();
-    for (k, v) in pairs {
-        map.entry(k).or_insert(Value::String(v));
-    }
-    Value::Object(map)
 }
 
 /// The `must` violations of `document` against `message` that `fault` does not ignore, all in

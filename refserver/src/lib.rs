@@ -18,21 +18,24 @@
 //! # }
 //! ```
 
-mod amount;
+mod app;
 pub mod client_report;
 pub mod config;
 mod connection;
 mod ec;
 mod expiring;
 pub mod fault;
+mod form;
 mod ids;
 mod judge;
 mod listen;
 mod merchant;
 mod models;
+pub mod openapi;
 mod payu;
 pub mod readings;
 mod reply;
+mod routes;
 mod sandbox;
 pub mod sandbox_tamper;
 pub mod sdk_compat;

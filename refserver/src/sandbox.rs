@@ -10,10 +10,17 @@ use reqwest::Url;
 use serde_json::{Value, json};
 use upi_spec::input::{parse_form_pairs, text};
 
+use crate::app::AppState;
 use crate::payu::callback;
 use crate::reply;
-use crate::server::AppState;
 use crate::store::{CompletionProblem, PaymentStatus};
+
+/// `GET`: whether the target is a sandbox-capable reference server ([`health`]).
+pub const HEALTH_PATH: &str = "/sandbox/health";
+/// `POST`: set the merchant's PayU S2S callback URL ([`set_callback_url`]).
+pub const CALLBACK_URL_PATH: &str = "/sandbox/payu/callback-url";
+/// `POST`: complete a pending PayU payment ([`complete`]).
+pub const COMPLETE_PATH: &str = "/sandbox/payu/complete";
 
 /// What `GET /sandbox/health` answers.
 pub const HEALTH: &str = "upi-reference-server";

@@ -75,7 +75,7 @@ pub async fn arm(State(tamper): State<Arc<Tamper>>, body: Bytes) -> Response {
 
 /// The layer: an armed tamper changes the next signed registerIntent HTTP 200 answer.
 pub async fn apply(State(tamper): State<Arc<Tamper>>, request: Request, next: Next) -> Response {
-    let register_intent = request.uri().path().ends_with("/merchants/transactions/registerIntent");
+    let register_intent = crate::routes::signs_response(request.uri().path());
     let response = next.run(request).await;
     let signed = response.status() == StatusCode::OK && response.headers().contains_key("x-response-signature");
     if !(register_intent && signed && tamper.armed.swap(false, Ordering::SeqCst)) {

@@ -11,10 +11,7 @@ use upi_spec::input::Document;
 
 use crate::judge::Refusal;
 
-/// The response header that carries each warning.
-pub const WARNING_HEADER: &str = "x-upi-conformance-warning";
-/// The severity warnings are noted with.
-pub const WARNING: &str = "warning";
+pub use crate::client_report::{WARNING, WARNING_HEADER};
 
 /// The rule a Basic credential without the colon relaxes (RFC 7617 `user-id ":" password`;
 /// DOMAIN.md: "the API key as user name and an empty password").

@@ -1,4 +1,4 @@
-//! The HTTP server: the route table, the layers every route shares (body limit, the
+//! The HTTP server: the route table (the vendor routes from the API facts, `routes`), the layers every route shares (body limit, the
 //! `slow-response` and `drop-connection-on-large-body` faults, the request counter of
 //! `/sandbox/stats`), and the ways to run it (`serve` on a listener, or `spawn` in-process on an
 //! ephemeral loopback port with a shutdown handle).
@@ -18,26 +18,12 @@ use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
+pub use crate::app::{App, AppState};
 use crate::config::ServerConfig;
 use crate::connection::Abort;
 use crate::fault::{Fault, LARGE_BODY_BYTES};
 use crate::store::Store;
-use crate::{client_report, ec, listen, merchant, payu, reply, sandbox, sandbox_tamper, stats};
-
-/// What every handler shares: the configuration, the state and the callback client.
-#[derive(Debug)]
-pub struct App {
-    /// The configuration the server was started with.
-    pub config: ServerConfig,
-    /// The in-memory state.
-    pub store: Store,
-    /// The client that posts S2S callbacks (no redirects followed); `None` if it could not
-    /// be built, in which case no callback is delivered.
-    pub callbacks: Option<reqwest::Client>,
-}
-
-/// The shared state handlers receive.
-pub type AppState = Arc<App>;
+use crate::{client_report, listen, reply, routes, sandbox, sandbox_tamper, stats};
 
 /// The router of a reference server configured by `config`. Served through [`serve`] or
 /// [`spawn`], its connections can be dropped; the router alone has none to drop, and the
@@ -58,19 +44,10 @@ pub fn router(config: ServerConfig) -> Router {
         callbacks,
     });
     let counts = Arc::new(stats::Stats::default());
-    Router::new()
-        .route("/orders", post(ec::orders::create))
-        .route("/txns", post(ec::txns::pay))
-        .route(
-            "/api/{uri}/merchants/transactions/registerIntent",
-            post(merchant::register_intent),
-        )
-        .route("/_payment", post(payu::payment::start))
-        .route("/merchant/postservice.php", post(payu::postservice::command))
-        .route("/merchant/postservice", post(payu::postservice::command))
-        .route("/sandbox/health", get(sandbox::health))
-        .route("/sandbox/payu/callback-url", post(sandbox::set_callback_url))
-        .route("/sandbox/payu/complete", post(sandbox::complete))
+    routes::vendor(Router::new())
+        .route(sandbox::HEALTH_PATH, get(sandbox::health))
+        .route(sandbox::CALLBACK_URL_PATH, post(sandbox::set_callback_url))
+        .route(sandbox::COMPLETE_PATH, post(sandbox::complete))
         .route(stats::PATH, get(stats::report).with_state(counts.clone()))
         .route(client_report::PATH, get(client_report::live).with_state(report.clone()))
         .route(

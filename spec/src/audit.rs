@@ -432,7 +432,7 @@ fn judge_part(
     match read(model, body, Syntax::Auto, 8 << 20) {
         Err(e) => {
             findings.push(Finding::must(
-                format!("{}.{}", model.id, crate::catalogue::syntax_rule(model).0),
+                format!("{}.{}", model.id, crate::sites::syntax_rule(model).0),
                 e.to_string(),
             ));
             None

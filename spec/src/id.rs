@@ -1,14 +1,13 @@
 //! Typed message and rule IDs. A [`MessageId`] or a [`RuleId`] can only be made inside this
 //! crate, from a constant declared next to the message or rule it names (`messages::ids`,
 //! `behaviour::ids`, the crypto and deeplink rule modules), or from the registry itself
-//! ([`MessageId::of`], [`MessageId::find`]). Tests in this crate check that every declared
+//! ([`MessageId::of`], [`MessageId::find`], which `messages` implements next to the registry, so
+//! this module depends on nothing). Tests in this crate check that every declared
 //! constant names a registered message or a catalogued rule, so [`MessageId::message`] cannot
 //! fail and a runner holding a `RuleId` holds a rule the catalogue knows. The runner never
 //! writes an ID as a string and never takes one apart for its structure.
 
 use std::fmt;
-
-use crate::model::Message;
 
 /// The ID of a message model of the registry ([`crate::messages::all`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -20,28 +19,9 @@ impl MessageId {
         MessageId(id)
     }
 
-    /// The ID of a message of the registry.
-    pub fn of(message: &'static Message) -> MessageId {
-        MessageId(message.id)
-    }
-
-    /// The registered message with this ID (for IDs read from outside, e.g. the command line).
-    pub fn find(id: &str) -> Option<MessageId> {
-        crate::messages::find(id).map(MessageId::of)
-    }
-
     /// The ID as written in reports and the catalogue.
     pub const fn as_str(self) -> &'static str {
         self.0
-    }
-
-    /// The message model. Infallible: a `MessageId` is only made from the registry or from a
-    /// declared constant that `messages::ids`' test resolves.
-    pub fn message(self) -> &'static Message {
-        match crate::messages::find(self.0) {
-            Some(m) => m,
-            None => unreachable!("declared message ID {} is registered (messages::ids test)", self.0),
-        }
     }
 }
 

@@ -11,6 +11,7 @@
 //! [`rule`], [`source`], [`format`] and [`charset`]. The crate is pure: no network, no files,
 //! no clock; the CLI and servers in other crates do the I/O.
 
+pub mod amount;
 pub mod audit;
 pub mod behaviour;
 pub mod catalogue;
@@ -27,12 +28,14 @@ pub mod id;
 pub mod input;
 pub mod messages;
 pub mod model;
+pub mod npci;
 pub mod openapi;
 pub mod path;
 pub mod read;
 pub mod readings;
 pub mod rule;
 pub mod rule_ids;
+pub mod samples;
 pub mod schema;
 pub mod sites;
 pub mod source;

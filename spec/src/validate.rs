@@ -164,7 +164,7 @@ impl Walker {
             let reason = format!("the body must be a JSON object, not {}", type_name(body));
             return self.push(|p| p.rule("type"), Severity::Must, root, reason);
         }
-        let rule = crate::catalogue::syntax_rule(message).0;
+        let rule = crate::sites::syntax_rule(message).0;
         match body {
             Value::Object(map) => {
                 for (key, value) in map.iter().filter(|(_, v)| !v.is_string()) {

@@ -4,23 +4,11 @@
 
 use std::path::{Path, PathBuf};
 
-use serde::Deserialize;
 use upi_spec::input::DEFAULT_MAX_BYTES;
 use upi_spec::messages;
 use upi_spec::read::{Syntax, read};
+use upi_spec::samples::{Sample, parse_manifest};
 use upi_spec::validate::validate;
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Sample {
-    file: String,
-    message: String,
-    seed: String,
-    section: String,
-    kind: String,
-    corrected: Option<String>,
-    notes: String,
-}
 
 fn golden() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../golden/seeds")
@@ -56,7 +44,7 @@ fn outcome(sample: &Sample, path: &Path) -> (String, Vec<String>) {
 }
 
 fn manifest() -> Vec<Sample> {
-    serde_json::from_str(&std::fs::read_to_string(golden().join("MANIFEST.json")).unwrap()).unwrap()
+    parse_manifest(&std::fs::read_to_string(golden().join("MANIFEST.json")).unwrap()).unwrap()
 }
 
 #[test]

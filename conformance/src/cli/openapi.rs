@@ -1,5 +1,6 @@
 //! `openapi`: writes the OpenAPI 3.1 description of the reference server's HTTP APIs derived
-//! from the models (`upi_spec::openapi`), or checks that a file holds exactly the current one.
+//! from the models and API facts (`upi_spec::openapi`) with the reference server's own facts
+//! (`upi_reference_server::openapi`), or checks that a file holds exactly the current one.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -20,7 +21,7 @@ pub struct OpenapiArgs {
 
 /// Writes or checks the document.
 pub fn run(args: &OpenapiArgs) -> Result<ExitCode> {
-    let text = upi_spec::openapi::rendered();
+    let text = upi_reference_server::openapi::rendered();
     if args.check {
         let problem = match std::fs::read_to_string(&args.out) {
             Ok(existing) if existing == text => None,

@@ -15,6 +15,7 @@ pub mod http;
 pub mod judge;
 pub mod outcome;
 pub mod plan;
+pub mod progress;
 pub mod readings;
 pub mod reason;
 pub mod receiver;
@@ -205,7 +206,7 @@ pub async fn run(
     }
     let breaker = std::sync::Arc::new(breaker::Breaker::new(options.max_timeouts));
     session.set_breaker(breaker.clone());
-    let progress = std::sync::Mutex::new(crate::progress::RunProgress::new(&planned, options.progress));
+    let progress = std::sync::Mutex::new(progress::RunProgress::new(&planned, options.progress));
     let deadline = options.deadline.map(|d| started + d);
     let gate = stop::Gate::new(options.failures, expectations);
     let finished: std::sync::Mutex<Vec<(usize, CaseResult)>> = std::sync::Mutex::new(Vec::new());

@@ -337,17 +337,16 @@ fn samples_of(message_id: &str) -> Vec<PathBuf> {
     let Ok(text) = crate::embedded::read_to_string(&root.join("MANIFEST.json")) else {
         return Vec::new();
     };
-    let Ok(entries) = serde_json::from_str::<Vec<serde_json::Value>>(&text) else {
+    let Ok(entries) = upi_spec::samples::parse_manifest(&text) else {
         return Vec::new();
     };
     let mut out: Vec<PathBuf> = entries
         .iter()
         .filter(|e| {
-            e["message"] == message_id
-                || (e["message"] == ids::MERCHANT_JWS_ENVELOPE.as_str()
-                    && envelope_version(e["file"].as_str().unwrap_or("")) == Some(message_id))
+            e.message == message_id
+                || (e.message == ids::MERCHANT_JWS_ENVELOPE.as_str() && envelope_version(&e.file) == Some(message_id))
         })
-        .filter_map(|e| e["corrected"].as_str())
+        .filter_map(|e| e.corrected.as_deref())
         .map(|f| root.join("corrected").join(f))
         .filter(|p| p.extension().is_some_and(|x| x == "json" || x == "curl"))
         .collect();

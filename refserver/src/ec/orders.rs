@@ -13,9 +13,9 @@ use serde_json::json;
 use upi_spec::read::Syntax;
 
 use super::{INVALID_INPUT, UNAUTHENTICATED, refuse, refused, rules};
+use crate::app::AppState;
 use crate::judge::{judge, read_request, text};
 use crate::sdk_compat::{BasicKey, basic_key};
-use crate::server::AppState;
 use crate::{ids, models, reply};
 
 /// The model's rule that a request carries `authorization`.

@@ -9,12 +9,12 @@ use serde_json::json;
 use upi_spec::read::Syntax;
 
 use super::{INVALID_REQUEST, refuse, refused, rules};
-use crate::amount::{one_rupee_more, two_decimals};
+use crate::app::AppState;
 use crate::fault::Fault;
 use crate::judge::{judge_except, read_request, text};
-use crate::server::AppState;
 use crate::store::OrderProblem;
 use crate::{ids, models, reply};
+use upi_spec::amount::{one_rupee_more, two_decimals};
 
 /// The amount the `txns-accept-unknown-order` fault charges for an order it never saw.
 const UNKNOWN_ORDER_AMOUNT: &str = "1.00";

@@ -10,11 +10,11 @@ use upi_spec::crypto::response_signature;
 use upi_spec::model::{Kind, Message};
 
 use super::version::Version;
-use crate::amount::one_rupee_more;
 use crate::config::ServerConfig;
 use crate::fault::Fault;
 use crate::judge::Refusal;
 use crate::{ids, models, reply};
+use upi_spec::amount::one_rupee_more;
 
 /// Outer `responseCode` values the server uses (DOMAIN.md's list).
 pub mod codes {
@@ -102,7 +102,8 @@ pub fn success_body(
         ),
     ];
     let listed = payload_fields(models::get(version.response_model()));
-    let drop_payee_vpa = version == Version::V3 && config.has(Fault::DropPayeeVpa);
+    let drop_payee_vpa =
+        version.is(upi_spec::messages::ids::REGISTER_INTENT_V3_REQUEST) && config.has(Fault::DropPayeeVpa);
     let payload: Map<String, Value> = candidates
         .into_iter()
         .filter(|(name, _)| listed.contains(name))

@@ -22,9 +22,9 @@ use serde_json::{Map, Value};
 use upi_spec::input::{Document, parse_json};
 use upi_spec::read::Syntax;
 
+use crate::app::AppState;
 use crate::fault::Fault;
 use crate::judge::{Refusal, judge, judge_except, named_headers, read_request};
-use crate::server::AppState;
 use crate::{ids, models, reply};
 use answer::{codes, failure, invalid};
 pub use version::Version;

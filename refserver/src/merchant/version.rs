@@ -1,22 +1,49 @@
 //! The registerIntent API version, chosen by the `x-api-version` header (seed 003: V3, V2, V1,
-//! and Default when the header is absent).
+//! and Default when the header is absent), read from the API facts and the request models
+//! (which fix each version's header value) rather than typed again here.
 
 use axum::http::HeaderMap;
+use upi_spec::id::MessageId;
+use upi_spec::messages::{self, ids};
 
 use crate::fault::Fault;
 use crate::judge::Refusal;
 
-/// One of seed 003's four versions.
+/// The header that picks the version.
+const HEADER: &str = "x-api-version";
+
+/// One of seed 003's versions: an endpoint of the registerIntent API facts, picked by the
+/// `x-api-version` value its request model fixes (a constant, or absent for Default).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Version {
-    /// `x-api-version: 3`.
-    V3,
-    /// `x-api-version: 2`.
-    V2,
-    /// `x-api-version: 1`.
-    V1,
-    /// No `x-api-version`.
-    Default,
+pub struct Version {
+    request: MessageId,
+    response: MessageId,
+    /// The header value that selects it (`None`: no header).
+    header: Option<&'static str>,
+}
+
+/// Every version, in the API facts' order (V3, V2, V1, Default): the endpoints of the API that
+/// takes the Default request, each with the header value its request model fixes.
+fn all() -> Vec<Version> {
+    let Some(api) = messages::apis().iter().find(|a| {
+        a.endpoints
+            .iter()
+            .any(|e| e.request == ids::REGISTER_INTENT_DEFAULT_REQUEST)
+    }) else {
+        return Vec::new();
+    };
+    api.endpoints
+        .iter()
+        .filter_map(|e| {
+            let model = e.request.message();
+            let header = model.headers.iter().find(|h| h.key.label() == HEADER)?.fixed_value()?;
+            Some(Version {
+                request: e.request,
+                response: e.success,
+                header,
+            })
+        })
+        .collect()
 }
 
 impl Version {
@@ -25,54 +52,55 @@ impl Version {
     /// `fault` ignores a version's rule on the header (V3's, V2's and V1's that it is their
     /// number, Default's that it is absent): then the other value is taken as that version.
     pub fn of(headers: &HeaderMap, fault: Option<&Fault>) -> Result<Version, Refusal> {
-        let Some(value) = headers.get("x-api-version") else {
-            return Ok(Version::Default);
+        let versions = all();
+        let unversioned = versions.iter().find(|v| v.header.is_none()).copied();
+        let numbers: Vec<&str> = versions.iter().filter_map(|v| v.header).collect();
+        let numbers = match numbers.split_last() {
+            Some((last, rest)) if !rest.is_empty() => format!("{} or {last}", rest.join(", ")),
+            _ => numbers.join(""),
         };
-        let header_rule = |version: &Version| {
-            let rule = if *version == Version::Default {
-                "absent"
-            } else {
-                "const"
-            };
-            format!("{}.header.x-api-version.{rule}", version.request_model())
-        };
-        let lenient = [Version::V3, Version::V2, Version::V1, Version::Default]
-            .into_iter()
-            .find(|v| fault.is_some_and(|f| f.ignores(&header_rule(v))));
-        match (value.to_str().map(str::trim), lenient) {
-            (Ok("3"), _) => Ok(Version::V3),
-            (Ok("2"), _) => Ok(Version::V2),
-            (Ok("1"), _) => Ok(Version::V1),
-            (_, Some(version)) => Ok(version),
-            _ => Err(Refusal::new(
-                "merchant.register-intent.default.request.header.x-api-version.absent",
+        let refuse = |shown: String| {
+            Refusal::new(
+                unversioned.map_or_else(String::new, |v| v.header_rule()),
                 "header:x-api-version",
-                format!(
-                    "x-api-version {:?} is not 3, 2 or 1 (send none for the Default version)",
-                    String::from_utf8_lossy(value.as_bytes())
-                ),
-            )),
+                format!("x-api-version {shown} is not {numbers} (send none for the Default version)"),
+            )
+        };
+        let Some(value) = headers.get(HEADER) else {
+            return unversioned.ok_or_else(|| refuse("absent".into()));
+        };
+        let asked = value.to_str().map(str::trim).ok();
+        if let Some(version) = versions.iter().find(|v| v.header.is_some() && v.header == asked) {
+            return Ok(*version);
         }
+        let lenient = versions
+            .iter()
+            .find(|v| fault.is_some_and(|f| f.ignores(&v.header_rule())));
+        match lenient {
+            Some(version) => Ok(*version),
+            None => Err(refuse(format!("{:?}", String::from_utf8_lossy(value.as_bytes())))),
+        }
+    }
+
+    /// The version's rule on `x-api-version` (its number, or that it is absent).
+    fn header_rule(self) -> String {
+        let rule = if self.header.is_none() { "absent" } else { "const" };
+        format!("{}.header.{HEADER}.{rule}", self.request)
+    }
+
+    /// Whether this is the version whose request model is `request`.
+    pub fn is(self, request: MessageId) -> bool {
+        self.request == request
     }
 
     /// The request model.
     pub fn request_model(self) -> &'static str {
-        match self {
-            Version::V3 => "merchant.register-intent.v3.request",
-            Version::V2 => "merchant.register-intent.v2.request",
-            Version::V1 => "merchant.register-intent.v1.request",
-            Version::Default => "merchant.register-intent.default.request",
-        }
+        self.request.as_str()
     }
 
     /// The response model.
     pub fn response_model(self) -> &'static str {
-        match self {
-            Version::V3 => "merchant.register-intent.v3.response",
-            Version::V2 => "merchant.register-intent.v2.response",
-            Version::V1 => "merchant.register-intent.v1.response",
-            Version::Default => "merchant.register-intent.default.response",
-        }
+        self.response.as_str()
     }
 }
 
@@ -81,18 +109,32 @@ mod tests {
     use super::*;
     use axum::http::HeaderValue;
 
+    fn picked(h: &HeaderMap, fault: Option<&Fault>) -> Result<&'static str, String> {
+        Version::of(h, fault)
+            .map(Version::request_model)
+            .map_err(|r| format!("{}: {}", r.rule, r.reason))
+    }
+
+    #[test]
+    fn the_facts_give_four_versions_each_with_its_header() {
+        let headers: Vec<Option<&str>> = all().iter().map(|v| v.header).collect();
+        assert_eq!(headers, [Some("3"), Some("2"), Some("1"), None]);
+    }
+
     #[test]
     fn header_picks_the_version() {
         let mut h = HeaderMap::new();
-        assert_eq!(Version::of(&h, None), Ok(Version::Default));
+        assert_eq!(picked(&h, None), Ok(ids::REGISTER_INTENT_DEFAULT_REQUEST.as_str()));
         h.insert("x-api-version", HeaderValue::from_static("3"));
-        assert_eq!(Version::of(&h, None), Ok(Version::V3));
+        assert_eq!(picked(&h, None), Ok(ids::REGISTER_INTENT_V3_REQUEST.as_str()));
+        h.insert("x-api-version", HeaderValue::from_static(" 1 "));
+        assert_eq!(picked(&h, None), Ok(ids::REGISTER_INTENT_V1_REQUEST.as_str()));
         h.insert("x-api-version", HeaderValue::from_static("4"));
-        assert!(
-            Version::of(&h, None)
-                .unwrap_err()
-                .rule
-                .ends_with("x-api-version.absent")
+        assert_eq!(
+            picked(&h, None),
+            Err("merchant.register-intent.default.request.header.x-api-version.absent: \
+                 x-api-version \"4\" is not 3, 2 or 1 (send none for the Default version)"
+                .to_string())
         );
     }
 
@@ -103,18 +145,18 @@ mod tests {
         for (rule, version) in [
             (
                 "merchant.register-intent.v2.request.header.x-api-version.const",
-                Version::V2,
+                ids::REGISTER_INTENT_V2_REQUEST,
             ),
             (
                 "merchant.register-intent.default.request.header.x-api-version.absent",
-                Version::Default,
+                ids::REGISTER_INTENT_DEFAULT_REQUEST,
             ),
         ] {
             let fault = Fault::IgnoreRule(rule.into());
-            assert_eq!(Version::of(&h, Some(&fault)), Ok(version));
+            assert_eq!(picked(&h, Some(&fault)), Ok(version.as_str()));
         }
         h.insert("x-api-version", HeaderValue::from_static("3"));
         let fault = Fault::IgnoreRule("merchant.register-intent.v2.request.header.x-api-version.const".into());
-        assert_eq!(Version::of(&h, Some(&fault)), Ok(Version::V3));
+        assert_eq!(picked(&h, Some(&fault)), Ok(ids::REGISTER_INTENT_V3_REQUEST.as_str()));
     }
 }

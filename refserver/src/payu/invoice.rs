@@ -7,10 +7,10 @@ use serde_json::{Value, json};
 
 use super::command_hash;
 use super::form_data::CommandForm;
+use crate::app::App;
 use crate::fault::Fault;
 use crate::judge::{judge, text};
 use crate::models;
-use crate::server::App;
 
 /// File extensions accepted (case-insensitive).
 const FORMATS: [&str; 4] = ["pdf", "png", "jpg", "jpeg"];

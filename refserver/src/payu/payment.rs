@@ -13,13 +13,13 @@ use upi_spec::crypto::payu_sequence::HashFamily;
 use upi_spec::read::Syntax;
 
 use super::{fields, intent};
-use crate::amount::two_decimals;
+use crate::app::AppState;
 use crate::config::ServerConfig;
 use crate::fault::Fault;
 use crate::judge::{Refusal, judge_except, read_request, text};
-use crate::server::AppState;
 use crate::store::{Payment, PaymentStatus};
 use crate::{ids, models, reply};
+use upi_spec::amount::two_decimals;
 
 /// Handles `POST /_payment`.
 pub async fn start(State(app): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
@@ -76,7 +76,7 @@ pub async fn start(State(app): State<AppState>, headers: HeaderMap, body: Bytes)
     let tid = format!("PPPL{payment_id}{}", ids::digits(12));
     let mut amount = two_decimals(text(&document, "amount"));
     if config.has(Fault::PayuIntentAmountDiffers) {
-        amount = crate::amount::one_rupee_more(&amount);
+        amount = upi_spec::amount::one_rupee_more(&amount);
     }
     let origin = reply::origin(&headers);
     let intent_status_wrong = config.has(Fault::PayuIntentStatusSuccess);

@@ -11,9 +11,9 @@ use axum::response::Response;
 
 use super::form_data::CommandForm;
 use super::{form_data, invoice, status_zero, udf_update, verify};
+use crate::app::AppState;
 use crate::fault::Fault;
 use crate::judge::ignores_syntax;
-use crate::server::AppState;
 use crate::{models, reply};
 
 /// Handles `POST /merchant/postservice.php` (and `/merchant/postservice`, as seed 004's invoice

@@ -7,10 +7,10 @@ use serde_json::{Value, json};
 use super::command_hash;
 use super::form_data::CommandForm;
 use super::refused_zero;
+use crate::app::App;
 use crate::fault::Fault;
 use crate::judge::{judge, text};
 use crate::models;
-use crate::server::App;
 
 /// The answer to a `udf_update` command.
 pub fn answer(app: &App, form: &CommandForm) -> Value {

@@ -7,12 +7,12 @@ use serde_json::{Map, Value, json};
 use super::command_hash;
 use super::form_data::CommandForm;
 use super::refused_zero;
-use crate::amount::two_decimals;
+use crate::app::App;
 use crate::fault::Fault;
 use crate::judge::{judge, text};
 use crate::models;
-use crate::server::App;
 use crate::store::{Payment, PaymentStatus};
+use upi_spec::amount::two_decimals;
 
 /// The answer to a `verify_payment` command.
 pub fn answer(app: &App, form: &CommandForm) -> Value {

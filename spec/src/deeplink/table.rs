@@ -150,17 +150,8 @@ pub const fn codes(list: &[&str]) -> u128 {
     set
 }
 
-/// Initiation mode codes (Juspay's table, `shared/DOMAIN.md`).
-pub const MODES: &[&str] = &[
-    "00", "01", "02", "03", "04", "05", "06", "07", "08", "09", "10", "11", "12", "13", "14", "15", "16", "17", "18",
-    "19", "20", "21", "22", "23", "24",
-];
-
-/// Purpose codes (Juspay's table, `shared/DOMAIN.md`).
-pub const PURPOSES: &[&str] = &[
-    "00", "01", "02", "03", "04", "05", "06", "07", "08", "09", "10", "11", "12", "13", "14", "15", "20", "25", "41",
-    "42", "43", "44", "45", "46", "50", "59", "60", "61", "62", "63", "64", "65", "66", "71", "76",
-];
+/// Initiation mode and purpose codes (written once, in [`crate::npci`]).
+pub use crate::npci::{MODES, PURPOSES};
 
 /// Seed 003's mapping table (every version).
 pub const SRC_MAPPING_TABLE: Source = Source::seed(
@@ -504,24 +495,8 @@ pub fn param_rule_id(kind: Kind, key: Key, suffix: &str) -> String {
     format!("deeplink.{}.{}.{}", kind.scope(), key.wire(), suffix)
 }
 
-/// An amount (`1`, `1.5`, `1.00`) in paise, for comparisons; `None` when it is not a plain
-/// decimal with at most two decimals.
-pub fn paise(s: &str) -> Option<u128> {
-    let (int, frac) = s.split_once('.').unwrap_or((s, ""));
-    let digits = |x: &str| x.bytes().all(|b| b.is_ascii_digit());
-    if int.is_empty() || int.len() > 30 || !digits(int) || frac.len() > 2 || !digits(frac) {
-        return None;
-    }
-    if s.ends_with('.') {
-        return None;
-    }
-    let frac_paise = match frac.len() {
-        0 => 0,
-        1 => frac.parse::<u128>().ok()? * 10,
-        _ => frac.parse::<u128>().ok()?,
-    };
-    Some(int.parse::<u128>().ok()? * 100 + frac_paise)
-}
+/// An amount in paise, for comparisons (written once, in [`crate::amount`]).
+pub use crate::amount::paise;
 
 /// A valid `DDMMYYYY` date as `(year, month, day)`, for comparisons.
 pub fn ddmmyyyy(s: &str) -> Option<(u32, u32, u32)> {

@@ -1,38 +1,64 @@
-//! The EC `/txns` API's facts (its messages are in `ec_txns.rs` and `ec_orders.rs`).
+//! The EC `/txns` API's facts, and those of `/orders` it needs first (its messages are in
+//! `ec_txns.rs` and `ec_orders.rs`).
 
 use super::ids;
+use crate::id::MessageId;
 use crate::model::api::{Api, ContextField, Credential, DeeplinkIn, Derivation, Endpoint, Place, Refusal, Service};
 
-/// `/txns`: pays an existing order; refused with a 4xx in the `ec.txns.error` shape.
+/// An EC endpoint: refused with a 4xx in seed 001's `ec.txns.error` shape, `error_code` saying
+/// why.
+fn ec(request: MessageId, success: MessageId, context: Vec<ContextField>, deeplink: Option<DeeplinkIn>) -> Endpoint {
+    Endpoint {
+        variant: "",
+        request,
+        success,
+        error: ids::EC_TXNS_ERROR,
+        unroutable_error: None,
+        refusal: Refusal::CLIENT_ERROR,
+        reason_code: Some("/error_code"),
+        context,
+        deeplink,
+        signed_response: false,
+    }
+}
+
+fn body(field: &'static str, derivation: Derivation) -> ContextField {
+    ContextField {
+        at: Place::Body(field),
+        derivation,
+    }
+}
+
+/// `/txns`: pays an existing order. Its setup endpoint `/orders` creates that order (HTTP
+/// Basic with the API key).
 pub(super) fn api() -> Api {
+    let orders = ec(
+        ids::EC_ORDERS_REQUEST,
+        ids::EC_ORDERS_RESPONSE,
+        vec![
+            body("order_id", Derivation::UniqueId { prefix: "ORD", len: 20 }),
+            body("customer_id", Derivation::Config(Credential::EcCustomerId)),
+        ],
+        None,
+    );
+    let txns = ec(
+        ids::EC_TXNS_REQUEST,
+        ids::EC_TXNS_RESPONSE,
+        vec![
+            body("order_id", Derivation::ExistingOrder),
+            body("merchant_id", Derivation::Config(Credential::EcMerchantId)),
+            ContextField {
+                at: Place::Header("x-routing-id"),
+                derivation: Derivation::Config(Credential::EcCustomerId),
+            },
+        ],
+        Some(DeeplinkIn::Mapped),
+    );
     Api {
         suite: "ec-txns",
         service: Service::Ec,
-        endpoints: vec![Endpoint {
-            variant: "",
-            request: ids::EC_TXNS_REQUEST,
-            success: ids::EC_TXNS_RESPONSE,
-            error: ids::EC_TXNS_ERROR,
-            unroutable_error: None,
-            refusal: Refusal::CLIENT_ERROR,
-            reason_code: Some("/error_code"),
-            context: vec![
-                ContextField {
-                    at: Place::Body("order_id"),
-                    derivation: Derivation::ExistingOrder,
-                },
-                ContextField {
-                    at: Place::Body("merchant_id"),
-                    derivation: Derivation::Config(Credential::EcMerchantId),
-                },
-                ContextField {
-                    at: Place::Header("x-routing-id"),
-                    derivation: Derivation::Config(Credential::EcCustomerId),
-                },
-            ],
-            deeplink: Some(DeeplinkIn::Mapped),
-            signed_response: false,
-        }],
+        endpoints: vec![txns],
         creates_payment: false,
+        setup: vec![orders],
     }
 }

@@ -20,6 +20,7 @@ mod tpap_mandate;
 
 use std::sync::LazyLock;
 
+use crate::id::MessageId;
 use crate::model::Message;
 
 pub use consumer::{OnboardingState, onboarding_transitions};
@@ -54,6 +55,36 @@ pub fn apis() -> &'static [crate::model::api::Api] {
 /// Every message model.
 pub fn all() -> &'static [Message] {
     &ALL
+}
+
+/// Looking a [`MessageId`] up in the registry, next to the registry (so `id` needs neither
+/// `messages` nor `model`).
+impl MessageId {
+    /// The ID of a message of the registry.
+    pub fn of(message: &'static Message) -> MessageId {
+        MessageId::declare(message.id)
+    }
+
+    /// The registered message with this ID (for IDs read from outside, e.g. the command line).
+    pub fn find(id: &str) -> Option<MessageId> {
+        find(id).map(MessageId::of)
+    }
+
+    /// The message model. Infallible: a `MessageId` is only made from the registry or from a
+    /// declared constant that `messages::ids`' test resolves.
+    pub fn message(self) -> &'static Message {
+        match find(self.as_str()) {
+            Some(m) => m,
+            None => unreachable!("declared message ID {self} is registered (messages::ids test)"),
+        }
+    }
+}
+
+/// The message model of an envelope's wire body (the models it carries name it by kind).
+pub fn envelope_model(envelope: crate::model::Envelope) -> MessageId {
+    match envelope {
+        crate::model::Envelope::FlattenedJws => ids::MERCHANT_JWS_ENVELOPE,
+    }
 }
 
 /// The message with this ID.

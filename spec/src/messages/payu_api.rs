@@ -43,6 +43,7 @@ pub(super) fn payment() -> Api {
             signed_response: false,
         }],
         creates_payment: true,
+        setup: Vec::new(),
     }
 }
 
@@ -105,5 +106,6 @@ pub(super) fn postservice() -> Api {
             ),
         ],
         creates_payment: false,
+        setup: Vec::new(),
     }
 }

@@ -63,5 +63,6 @@ pub(super) fn api() -> Api {
             ),
         ],
         creates_payment: false,
+        setup: Vec::new(),
     }
 }

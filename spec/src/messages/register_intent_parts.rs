@@ -16,16 +16,8 @@ pub(super) const REMARKS: Charset = ALNUM.with("letters, digits and spaces", b" 
 /// We model the listed characters, not the accidental range `#-(` (see ERRATA).
 pub(super) const UDF_VALUE: Charset = ANY_TEXT.without("any text except / # - ( ) * ! % ~ and backtick", b"/#-()*!%~`");
 
-/// NPCI initiation modes (`mode`, Juspay's table in DOMAIN.md).
-pub const MODES: &[&str] = &[
-    "00", "01", "02", "03", "04", "05", "06", "07", "08", "09", "10", "11", "12", "13", "14", "15", "16", "17", "18",
-    "19", "20", "21", "22", "23", "24",
-];
-/// NPCI purpose codes (`purpose`, Juspay's table in DOMAIN.md).
-pub const PURPOSES: &[&str] = &[
-    "00", "01", "02", "03", "04", "05", "06", "07", "08", "09", "10", "11", "12", "13", "14", "15", "20", "25", "41",
-    "42", "43", "44", "45", "46", "50", "59", "60", "61", "62", "63", "64", "65", "66", "71", "76",
-];
+/// NPCI initiation modes and purpose codes (`mode`, `purpose`; written once, in [`crate::npci`]).
+pub use crate::npci::{MODES, PURPOSES};
 /// Outer `responseCode` values seen in Juspay's integrations (DOMAIN.md).
 pub(super) const RESPONSE_CODES: &[&str] = &[
     "SUCCESS",

@@ -35,6 +35,10 @@ pub struct Api {
     /// Whether an acceptance creates a payment that other endpoints' requests name
     /// ([`Derivation::ExistingPaymentTxnid`], [`Derivation::ExistingPaymentId`]).
     pub creates_payment: bool,
+    /// Endpoints the API's requests presuppose but which are not under test themselves (EC
+    /// `/orders`, which makes the order [`Derivation::ExistingOrder`] names). Served and
+    /// described like the others; the runner plans no cases for them.
+    pub setup: Vec<Endpoint>,
 }
 
 /// One endpoint: a request model (whose own `endpoint` gives the method and path), answered by

@@ -169,6 +169,27 @@ pub struct Field {
     pub doc: &'static str,
 }
 
+impl Field {
+    /// The value the model fixes for this field: `Some(Some(v))` a mandatory `must` constant,
+    /// `Some(None)` it must be absent, `None` anything else (a request model's `x-api-version`
+    /// says which version it is).
+    pub fn fixed_value(&self) -> Option<Option<&'static str>> {
+        match self.presence {
+            Presence::Absent => Some(None),
+            Presence::Mandatory => self
+                .value
+                .checks
+                .iter()
+                .filter(|c| c.severity == Severity::Must)
+                .find_map(|c| match c.constraint {
+                    Constraint::Const(v) => Some(Some(v)),
+                    _ => None,
+                }),
+            _ => None,
+        }
+    }
+}
+
 /// A value: its kind and the checks on it.
 #[derive(Debug, Clone)]
 pub struct Item {

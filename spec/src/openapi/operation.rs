@@ -1,5 +1,6 @@
-//! One operation per endpoint: the request and response messages that share a path and method,
-//! turned into parameters, a request body and responses.
+//! One operation per path and method of the API facts' endpoints: their request models (and
+//! the envelope a request travels in), success and refusal models, turned into parameters, a
+//! request body, responses and the refusal shape (`x-upi-refusal`).
 //!
 //! Alternatives are modelled as the models state them: requests that differ by a header whose
 //! value each model fixes (`x-api-version`: a constant, or absent) become one operation whose
@@ -12,25 +13,28 @@ use std::collections::BTreeMap;
 
 use serde_json::{Map, Value, json};
 
-use super::{BASIC_AUTH, one_or, schema_ref, server};
-use crate::model::{Constraint, Direction, Encoding, Field, Message, Presence};
-use crate::rule::Severity;
+use super::{Answer, BASIC_AUTH, Extra, Scope, one_or, schema_ref};
+use crate::messages;
+use crate::model::api::{Api, BodyPredicate, Endpoint, Refusal};
+use crate::model::{Encoding, Field, Message, Presence};
 use crate::schema::header_schema;
 
 /// Headers OpenAPI describes elsewhere (the media type, the security scheme) and ignores as
 /// parameters.
 const NOT_PARAMETERS: [&str; 3] = ["accept", "content-type", "authorization"];
 
-/// The messages of one path and method.
+/// The endpoints of one path and method, and their messages.
 #[derive(Debug)]
 pub(super) struct Group<'a> {
+    /// The API facts' endpoints, in API order.
+    pub endpoints: Vec<&'a Endpoint>,
     /// Path template without the query.
     pub path: &'static str,
     /// Fixed query parameters of the endpoint (`form=2`).
     pub query: Vec<(&'static str, &'static str)>,
     /// HTTP method.
     pub method: &'static str,
-    /// Request messages, in registry order.
+    /// Request messages (the models and the envelope they travel in), in registry order.
     pub requests: Vec<&'a Message>,
     /// Response messages, in registry order.
     pub responses: Vec<&'a Message>,
@@ -47,6 +51,11 @@ impl Group<'_> {
         )
     }
 
+    /// Whether `message` is one of the group's.
+    pub fn holds(&self, message: &Message) -> bool {
+        self.requests.iter().chain(&self.responses).any(|m| m.id == message.id)
+    }
+
     /// The requests on the wire, and the models they carry when they are envelopes.
     fn wire_and_payloads(&self) -> (Vec<&Message>, Vec<&Message>) {
         let (payloads, plain): (Vec<&Message>, Vec<&Message>) =
@@ -60,19 +69,29 @@ pub(super) fn tag_of(message: &Message) -> String {
     message.id.split('.').next().unwrap_or(message.id).to_string()
 }
 
-/// The messages with an endpoint, grouped by path (without query) and method, in registry order.
-pub(super) fn groups<'a>(with_endpoint: &[&'a Message]) -> Vec<Group<'a>> {
-    let mut out: Vec<Group<'a>> = Vec::new();
-    for message in with_endpoint {
-        let Some(endpoint) = message.endpoint else { continue };
-        let (path, query) = endpoint.path.split_once('?').unwrap_or((endpoint.path, ""));
-        let index = match out.iter().position(|g| g.path == path && g.method == endpoint.method) {
+fn push_once<'a>(list: &mut Vec<&'a Message>, message: &'a Message) {
+    if !list.iter().any(|m| m.id == message.id) {
+        list.push(message);
+    }
+}
+
+/// The endpoints of `apis` (each API's setup endpoints first), grouped by their request model's
+/// path (without query) and method, in API order. An endpoint whose request model has no HTTP
+/// endpoint is not served over HTTP and has no operation.
+pub(super) fn groups(apis: &'static [Api]) -> Vec<Group<'static>> {
+    let mut out: Vec<Group<'static>> = Vec::new();
+    for endpoint in apis.iter().flat_map(|api| api.setup.iter().chain(&api.endpoints)) {
+        let request = endpoint.request.message();
+        let Some(http) = request.endpoint else { continue };
+        let (path, query) = http.path.split_once('?').unwrap_or((http.path, ""));
+        let index = match out.iter().position(|g| g.path == path && g.method == http.method) {
             Some(i) => i,
             None => {
                 out.push(Group {
+                    endpoints: Vec::new(),
                     path,
                     query: Vec::new(),
-                    method: endpoint.method,
+                    method: http.method,
                     requests: Vec::new(),
                     responses: Vec::new(),
                 });
@@ -80,16 +99,27 @@ pub(super) fn groups<'a>(with_endpoint: &[&'a Message]) -> Vec<Group<'a>> {
             }
         };
         let group = &mut out[index];
+        group.endpoints.push(endpoint);
         for pair in query.split('&').filter(|p| !p.is_empty()) {
             let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
             if !group.query.iter().any(|(n, _)| *n == name) {
                 group.query.push((name, value));
             }
         }
-        match message.direction {
-            Direction::Request => group.requests.push(message),
-            Direction::Response => group.responses.push(message),
+        if let Some(envelope) = request.envelope {
+            push_once(&mut group.requests, messages::envelope_model(envelope).message());
         }
+        push_once(&mut group.requests, request);
+        let answers = [Some(endpoint.success), Some(endpoint.error), endpoint.unroutable_error];
+        for answer in answers.into_iter().flatten() {
+            push_once(&mut group.responses, answer.message());
+        }
+    }
+    // Messages in registry order (an API's file order), endpoints in API order.
+    let rank = |m: &&Message| messages::all().iter().position(|o| o.id == m.id);
+    for group in &mut out {
+        group.requests.sort_by_key(rank);
+        group.responses.sort_by_key(rank);
     }
     out
 }
@@ -103,8 +133,8 @@ pub(super) fn media_type(encoding: Encoding) -> &'static str {
     }
 }
 
-/// The Operation Object of a group.
-pub(super) fn operation(group: &Group) -> Value {
+/// The Operation Object of a group, with the `extra` statuses of its host.
+pub(super) fn operation(group: &Group, extra: &[Extra]) -> Value {
     let (wire, payloads) = group.wire_and_payloads();
     let selected = if payloads.is_empty() { &wire } else { &payloads };
     let mut parameters = path_parameters(group);
@@ -122,7 +152,8 @@ pub(super) fn operation(group: &Group) -> Value {
             request_body(&wire, &payloads, headers.selector.as_ref()),
         );
     }
-    op.insert("responses".into(), responses(group));
+    op.insert("responses".into(), responses(group, extra));
+    op.insert("x-upi-refusal".into(), refusals(group));
     let authenticated = selected
         .iter()
         .any(|m| m.headers.iter().any(|h| h.key.label() == "authorization"));
@@ -220,23 +251,9 @@ struct Headers {
     selector: Option<Selector>,
 }
 
-/// The value a header must have in a model: `Some(Some(v))` a mandatory constant,
-/// `Some(None)` must be absent, `None` anything else.
+/// The value a header must have in a model ([`Field::fixed_value`]); no header, anything.
 fn fixed_value(field: Option<&Field>) -> Option<Option<&'static str>> {
-    let field = field?;
-    match field.presence {
-        Presence::Absent => Some(None),
-        Presence::Mandatory => field
-            .value
-            .checks
-            .iter()
-            .filter(|c| c.severity == Severity::Must)
-            .find_map(|c| match c.constraint {
-                Constraint::Const(v) => Some(Some(v)),
-                _ => None,
-            }),
-        _ => None,
-    }
+    field?.fixed_value()
 }
 
 fn header_parameters(selected: &[&Message]) -> Headers {
@@ -368,7 +385,7 @@ fn request_body(wire: &[&Message], payloads: &[&Message], selector: Option<&Sele
     Value::Object(body)
 }
 
-fn responses(group: &Group) -> Value {
+fn responses(group: &Group, extra: &[Extra]) -> Value {
     let mut by_status: BTreeMap<u16, Vec<&Message>> = BTreeMap::new();
     for m in &group.responses {
         let status = m.endpoint.map_or(0, |e| e.status);
@@ -378,19 +395,21 @@ fn responses(group: &Group) -> Value {
         .iter()
         .map(|(status, models)| (*status, model_response(models, None)))
         .collect();
-    for extra in server::extra_statuses(group.path, !group.requests.is_empty()) {
+    let has_body = !group.requests.is_empty();
+    let applies = |scope: Scope| match scope {
+        Scope::Takes(request) => group.requests.iter().any(|m| m.id == request.as_str()),
+        Scope::EveryBody => has_body,
+    };
+    for extra in extra.iter().filter(|e| applies(e.scope)) {
         let response = match extra.answer {
-            server::Answer::Models(ids) => {
-                let models: Vec<&Message> = ids
-                    .iter()
-                    .map(|id| crate::messages::find(id).expect("extra statuses name modelled messages"))
-                    .collect();
+            Answer::Refusal => {
+                let mut models: Vec<&Message> = Vec::new();
+                for endpoint in &group.endpoints {
+                    push_once(&mut models, endpoint.error.message());
+                }
                 model_response(&models, Some(extra.why))
             }
-            server::Answer::LikeStatus(status) => {
-                model_response(by_status.get(&status).map_or(&[][..], Vec::as_slice), Some(extra.why))
-            }
-            server::Answer::Plain => json!({
+            Answer::Plain => json!({
                 "description": extra.why,
                 "content": {"text/plain": {"schema": {"type": "string"}}}
             }),
@@ -398,6 +417,45 @@ fn responses(group: &Group) -> Value {
         out.insert(extra.status, response);
     }
     Value::Object(out.into_iter().map(|(s, v)| (s.to_string(), v)).collect())
+}
+
+/// How each endpoint of the group says "no", from the API facts: `x-upi-refusal`, one entry
+/// per request model.
+fn refusals(group: &Group) -> Value {
+    group.endpoints.iter().map(|e| refusal(e)).collect()
+}
+
+fn refusal(endpoint: &Endpoint) -> Value {
+    let Refusal { client_error, ok_body } = &endpoint.refusal;
+    let mut ways: Vec<String> = Vec::new();
+    if *client_error {
+        ways.push("any 4xx".to_string());
+    }
+    let mut entry = Map::new();
+    entry.insert("request".into(), json!(endpoint.request.as_str()));
+    entry.insert("clientError".into(), json!(client_error));
+    if let Some(predicate) = ok_body {
+        let (pointer, test, said) = match predicate {
+            BodyPredicate::Present(at) => (*at, json!({"present": true}), "is present".to_string()),
+            BodyPredicate::NotEqual(at, v) => (*at, json!({"notEqual": v}), format!("is not `{v}`")),
+            BodyPredicate::Equals(at, v) => (*at, json!({"equals": v}), format!("is `{v}`")),
+        };
+        ways.push(format!("a 2xx whose JSON body's `{pointer}` {said}"));
+        let mut body = Map::new();
+        body.insert("pointer".into(), json!(pointer));
+        body.extend(test.as_object().cloned().unwrap_or_default());
+        entry.insert("okBody".into(), Value::Object(body));
+    }
+    entry.insert("model".into(), json!(endpoint.error.as_str()));
+    if let Some(reason) = endpoint.reason_code {
+        entry.insert("reasonCode".into(), json!(reason));
+    }
+    let mut description = format!("`{}` is refused with {}", endpoint.request, ways.join(", or "));
+    if let Some(reason) = endpoint.reason_code {
+        description.push_str(&format!("; `{reason}` says why"));
+    }
+    entry.insert("description".into(), json!(description));
+    Value::Object(entry)
 }
 
 /// A Response Object whose body is one of `models` (`anyOf`: several response models may fit

@@ -29,7 +29,7 @@ pub fn payu_intent_amount(sent: &Document, answer: &Value, findings: &mut Vec<Fi
         Some(Value::Number(n)) => n.to_string(),
         _ => return,
     };
-    if !same_amount(am, &posted) {
+    if !upi_spec::amount::same(am, &posted) {
         findings.push(Finding::must(
             PAYU_INTENT_AMOUNT_AS_PASSED,
             format!("intentURIData am={am}, but the request posted amount={posted}"),
@@ -107,31 +107,6 @@ pub fn ec_txns_format_redirect(
     })
 }
 
-/// Whether two decimal amounts are the same number (`1`, `1.0` and `1.00` are); text that is
-/// not a plain decimal is compared as it is.
-fn same_amount(a: &str, b: &str) -> bool {
-    match (canonical(a), canonical(b)) {
-        (Some(x), Some(y)) => x == y,
-        _ => a.trim() == b.trim(),
-    }
-}
-
-/// A plain decimal without leading zeros in its integer part or trailing zeros in its
-/// fraction; `None` when the text is not one.
-fn canonical(amount: &str) -> Option<(String, String)> {
-    let s = amount.trim();
-    let (int, frac) = s.split_once('.').unwrap_or((s, ""));
-    if int.is_empty() && frac.is_empty() {
-        return None;
-    }
-    if !int.chars().chain(frac.chars()).all(|c| c.is_ascii_digit()) {
-        return None;
-    }
-    let int = int.trim_start_matches('0');
-    let frac = frac.trim_end_matches('0');
-    Some((int.to_string(), frac.to_string()))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -151,21 +126,6 @@ mod tests {
         let rules: Vec<&str> = findings.iter().map(|f| f.rule.as_str()).collect();
         assert_eq!(rules, [PAYU_INTENT_PENDING, PAYU_INTENT_PENDING, EC_TXNS_FRESH_PENDING]);
         assert!(findings.iter().all(|f| f.severity == Severity::Should));
-    }
-
-    #[test]
-    fn amounts_compare_as_numbers() {
-        for (a, b, same) in [
-            ("1", "1.00", true),
-            ("10.17", "10.170", true),
-            ("0.50", ".5", true),
-            ("1.00", "2.00", false),
-            ("10.17", "10.71", false),
-            ("abc", "abc", true),
-            ("abc", "1.00", false),
-        ] {
-            assert_eq!(same_amount(a, b), same, "{a} vs {b}");
-        }
     }
 
     #[test]

@@ -133,7 +133,7 @@ pub async fn fuzz(config: RunConfig, target: String, options: &FuzzOptions) -> R
     }
     let progress = options.progress.then(|| {
         let (requests, found, next) = (requests.clone(), found.clone(), next.clone());
-        let bar = crate::progress::FuzzProgress::new(options.cases, options.duration);
+        let bar = crate::runner::progress::FuzzProgress::new(options.cases, options.duration);
         let shown = bar.clone();
         let ticker = tokio::spawn(async move {
             loop {

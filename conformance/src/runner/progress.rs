@@ -8,8 +8,8 @@ use std::time::Duration;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use crate::runner::case::{CaseResult, Outcome};
-use crate::runner::plan::Planned;
+use super::case::{CaseResult, Outcome};
+use super::plan::Planned;
 
 fn style(template: &str) -> ProgressStyle {
     ProgressStyle::with_template(template).unwrap_or_else(|_| ProgressStyle::default_bar())

@@ -1,88 +1,93 @@
-//! What the models do not say about the reference server, as `refserver/README.md` documents
-//! it: the status codes it answers beyond the response models' own, and its sandbox control API
-//! (ours, not a vendor's, so it has no message models).
+//! What the models and the API facts do not say about the reference server, as
+//! `refserver/README.md` documents it: its default address, the status codes it answers beyond
+//! the response models, and its sandbox control API (ours, not a vendor's, so it has no message
+//! models). [`document`] is the OpenAPI description of the APIs as this server serves them
+//! (`upi-conformance openapi` writes it to `schemas/openapi.json`).
 
 use serde_json::{Map, Value, json};
+use upi_spec::messages::ids;
+use upi_spec::openapi::{Answer, Extra, Host, Scope, schema_ref};
 
-use super::{SANDBOX_TAG, schema_ref};
+use crate::sandbox;
 
-/// The body of an extra status.
-#[derive(Debug, Clone, Copy)]
-pub(super) enum Answer {
-    /// One of these modelled messages (by ID).
-    Models(&'static [&'static str]),
-    /// The same models as the endpoint's answers with this status.
-    LikeStatus(u16),
-    /// Plain text written by the HTTP layer, not by the endpoint.
-    Plain,
-}
+/// The URL `upi-conformance serve` listens on by default.
+pub const DEFAULT_SERVER: &str = "http://127.0.0.1:18080";
 
-/// A status code the reference server answers that no response model of the endpoint names.
-#[derive(Debug, Clone, Copy)]
-pub(super) struct Extra {
-    /// Path template (`*`: every endpoint with a request body).
-    pub path: &'static str,
-    /// HTTP status.
-    pub status: u16,
-    /// Its body.
-    pub answer: Answer,
-    /// When the server answers it.
-    pub why: &'static str,
-}
-
-const REGISTER_INTENT: &str = "/api/{uri}/merchants/transactions/registerIntent";
+/// The tag of the server's own control API, and its description.
+const SANDBOX_TAG: (&str, &str) = (
+    "sandbox",
+    "The reference server's own control API (not a vendor API): health, the PayU callback URL, completing a pending payment",
+);
 
 /// refserver/README.md, "Endpoints" and "Merchant Stack registerIntent".
 const EXTRA: [Extra; 6] = [
     Extra {
-        path: "/orders",
+        scope: Scope::Takes(ids::EC_ORDERS_REQUEST),
         status: 400,
-        answer: Answer::Models(&["ec.txns.error"]),
+        answer: Answer::Refusal,
         why: "A model violation (MISSING_MANDATORY_PARAMETER, INVALID_INPUT) or an existing order_id (INVALID_INPUT), in seed 001's error shape",
     },
     Extra {
-        path: "/orders",
+        scope: Scope::Takes(ids::EC_ORDERS_REQUEST),
         status: 401,
-        answer: Answer::Models(&["ec.txns.error"]),
+        answer: Answer::Refusal,
         why: "No or wrong HTTP Basic authentication (error_code UNAUTHENTICATED)",
     },
     Extra {
-        path: REGISTER_INTENT,
+        scope: Scope::Takes(ids::MERCHANT_JWS_ENVELOPE),
         status: 400,
-        answer: Answer::LikeStatus(200),
+        answer: Answer::Refusal,
         why: "The version's response model with status FAILURE: unknown x-api-version, a body that is no flattened JWS, or a header or payload the version's request model refuses (BAD_REQUEST, INVALID_DATA)",
     },
     Extra {
-        path: REGISTER_INTENT,
+        scope: Scope::Takes(ids::MERCHANT_JWS_ENVELOPE),
         status: 401,
-        answer: Answer::LikeStatus(200),
+        answer: Answer::Refusal,
         why: "The version's response model with status FAILURE: unknown merchant (INVALID_MERCHANT), a JWS that does not verify, or a stale iat or x-timestamp (UNAUTHORIZED)",
     },
     Extra {
-        path: REGISTER_INTENT,
+        scope: Scope::Takes(ids::MERCHANT_JWS_ENVELOPE),
         status: 409,
-        answer: Answer::LikeStatus(200),
+        answer: Answer::Refusal,
         why: "The version's response model with status FAILURE: a merchantRequestId used before (DUPLICATE_REQUEST)",
     },
     Extra {
-        path: "*",
+        scope: Scope::EveryBody,
         status: 413,
         answer: Answer::Plain,
         why: "The body is larger than the server's limit (1 MiB by default)",
     },
 ];
 
-/// The extra statuses of `path` (`has_body`: whether the operation takes a request body).
-pub(super) fn extra_statuses(path: &str, has_body: bool) -> Vec<Extra> {
-    EXTRA
-        .iter()
-        .filter(|e| e.path == path || (e.path == "*" && has_body))
-        .copied()
-        .collect()
+/// The reference server as an OpenAPI [`Host`].
+pub fn host() -> Host {
+    Host {
+        name: "the reference server",
+        title: "UPI payment-gateway APIs (upi-conformance reference server)",
+        summary: "Juspay EC, Juspay UPI Merchant Stack and PayU UPI intent APIs as the reference server serves them",
+        url: DEFAULT_SERVER,
+        url_description: "The reference server (`upi-conformance serve`, default address); test-only credentials",
+        documented_in: "refserver/README.md",
+        basic_auth: "Juspay EC: the API key as user name, empty password (the reference server's is test_api_key)",
+        extra: EXTRA.to_vec(),
+        control_tag: SANDBOX_TAG,
+        control_paths: sandbox_paths(),
+        control_schemas: sandbox_schemas(),
+    }
+}
+
+/// The OpenAPI 3.1 document of the APIs as the reference server serves them.
+pub fn document() -> Value {
+    upi_spec::openapi::document(&host())
+}
+
+/// [`document`] as the text of `schemas/openapi.json`.
+pub fn rendered() -> String {
+    upi_spec::openapi::rendered(&host())
 }
 
 /// Component schemas of the sandbox API, keyed `sandbox.*`.
-pub(super) fn sandbox_schemas() -> Map<String, Value> {
+fn sandbox_schemas() -> Map<String, Value> {
     let schemas = [
         (
             "sandbox.health",
@@ -168,21 +173,21 @@ fn too_large() -> Value {
 }
 
 /// The path items of the sandbox control API.
-pub(super) fn sandbox_paths() -> Vec<(String, Value)> {
+fn sandbox_paths() -> Vec<(String, Value)> {
     vec![
         (
-            "/sandbox/health".into(),
+            sandbox::HEALTH_PATH.into(),
             json!({"get": {
-                "tags": [SANDBOX_TAG],
+                "tags": [SANDBOX_TAG.0],
                 "summary": "Whether the target is a sandbox-capable reference server",
                 "operationId": "get_sandbox_health",
                 "responses": {"200": json_response("The server is the reference server", "sandbox.health")}
             }}),
         ),
         (
-            "/sandbox/payu/callback-url".into(),
+            sandbox::CALLBACK_URL_PATH.into(),
             json!({"post": {
-                "tags": [SANDBOX_TAG],
+                "tags": [SANDBOX_TAG.0],
                 "summary": "Set the merchant's PayU S2S callback URL (loopback only)",
                 "operationId": "post_sandbox_payu_callback_url",
                 "requestBody": form_body("sandbox.callback-url.request"),
@@ -194,9 +199,9 @@ pub(super) fn sandbox_paths() -> Vec<(String, Value)> {
             }}),
         ),
         (
-            "/sandbox/payu/complete".into(),
+            sandbox::COMPLETE_PATH.into(),
             json!({"post": {
-                "tags": [SANDBOX_TAG],
+                "tags": [SANDBOX_TAG.0],
                 "summary": "Complete a pending PayU payment as the payer's UPI app would, then send the S2S callback (payu.callback)",
                 "operationId": "post_sandbox_payu_complete",
                 "requestBody": form_body("sandbox.complete.request"),
