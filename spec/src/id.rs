@@ -1,7 +1,8 @@
 //! Typed message and rule IDs. A [`MessageId`] or a [`RuleId`] can only be made inside this
 //! crate, from a constant declared next to the message or rule it names (`messages::ids`,
 //! `behaviour::ids`, the crypto and deeplink rule modules), or from the registry itself
-//! ([`MessageId::of`], [`MessageId::find`]). Tests in this crate check that every declared
+//! ([`MessageId::of`], [`MessageId::find`]), or by registering a model declared elsewhere
+//! ([`MessageId::register`]). Tests in this crate check that every declared
 //! constant names a registered message or a catalogued rule, so [`MessageId::message`] cannot
 //! fail and a runner holding a `RuleId` holds a rule the catalogue knows. The runner never
 //! writes an ID as a string and never takes one apart for its structure.
@@ -10,9 +11,14 @@ use std::fmt;
 
 use crate::model::Message;
 
-/// The ID of a message model of the registry ([`crate::messages::all`]).
+/// The ID of a message model of the registry ([`crate::messages::all`]), or of a model declared
+/// outside this crate and named by [`MessageId::register`] (a toy API in a test).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct MessageId(&'static str);
+
+/// The models declared outside this crate ([`MessageId::register`]), looked up after the
+/// registry.
+static OUTSIDE: std::sync::RwLock<Vec<&'static Message>> = std::sync::RwLock::new(Vec::new());
 
 impl MessageId {
     /// A message ID declared in this crate (see `messages::ids`); a test checks it resolves.
@@ -25,9 +31,24 @@ impl MessageId {
         MessageId(message.id)
     }
 
-    /// The registered message with this ID (for IDs read from outside, e.g. the command line).
+    /// Names a message model declared outside this crate (a toy API's request or response in
+    /// a test), so that [`MessageId::message`] and [`MessageId::find`] find it. The registry
+    /// comes first: a model whose ID the registry (or an earlier registration) holds is not
+    /// registered again, and its ID names the model already there.
+    pub fn register(message: &'static Message) -> MessageId {
+        if crate::messages::find(message.id).is_none() {
+            let mut outside = OUTSIDE.write().unwrap_or_else(std::sync::PoisonError::into_inner);
+            if !outside.iter().any(|m| m.id == message.id) {
+                outside.push(message);
+            }
+        }
+        MessageId(message.id)
+    }
+
+    /// The message with this ID, registered or declared outside (for IDs read from outside,
+    /// e.g. the command line).
     pub fn find(id: &str) -> Option<MessageId> {
-        crate::messages::find(id).map(MessageId::of)
+        lookup(id).map(MessageId::of)
     }
 
     /// The ID as written in reports and the catalogue.
@@ -35,14 +56,27 @@ impl MessageId {
         self.0
     }
 
-    /// The message model. Infallible: a `MessageId` is only made from the registry or from a
-    /// declared constant that `messages::ids`' test resolves.
+    /// The message model. Infallible: a `MessageId` is only made from the registry, from a
+    /// registered outside model, or from a declared constant that `messages::ids`' test
+    /// resolves.
     pub fn message(self) -> &'static Message {
-        match crate::messages::find(self.0) {
+        match lookup(self.0) {
             Some(m) => m,
             None => unreachable!("declared message ID {} is registered (messages::ids test)", self.0),
         }
     }
+}
+
+/// The registered message with this ID, else the one declared outside with it.
+fn lookup(id: &str) -> Option<&'static Message> {
+    crate::messages::find(id).or_else(|| {
+        OUTSIDE
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .iter()
+            .find(|m| m.id == id)
+            .copied()
+    })
 }
 
 impl fmt::Display for MessageId {

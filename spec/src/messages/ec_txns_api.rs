@@ -1,14 +1,16 @@
 //! The EC `/txns` API's facts (its messages are in `ec_txns.rs` and `ec_orders.rs`).
 
 use super::ids;
-use crate::model::api::{Api, ContextField, Credential, DeeplinkIn, Derivation, Endpoint, Place, Refusal, Service};
+use crate::model::api::{
+    Api, ContextField, Credential, DeeplinkIn, Derivation, Flow, Operation, Place, Refusal, Service,
+};
 
 /// `/txns`: pays an existing order; refused with a 4xx in the `ec.txns.error` shape.
 pub(super) fn api() -> Api {
     Api {
         suite: "ec-txns",
         service: Service::Ec,
-        endpoints: vec![Endpoint {
+        operations: vec![Operation {
             variant: "",
             request: ids::EC_TXNS_REQUEST,
             success: ids::EC_TXNS_RESPONSE,
@@ -32,7 +34,15 @@ pub(super) fn api() -> Api {
             ],
             deeplink: Some(DeeplinkIn::Mapped),
             signed_response: false,
+            security_cases: true,
+            refusal_never: None,
         }],
         creates_payment: false,
+        versioned: false,
+        flows: &[
+            Flow::OrderTxnsDeeplink,
+            Flow::UnknownOrderRejected,
+            Flow::FormatRedirect,
+        ],
     }
 }

@@ -3,7 +3,8 @@
 
 use super::ids;
 use crate::model::api::{
-    Api, BodyPredicate, ContextField, Credential, DeeplinkIn, Derivation, Endpoint, HashFamily, Place, Refusal, Service,
+    Api, BodyPredicate, ContextField, Credential, DeeplinkIn, Derivation, Flow, HashFamily, Operation, Place, Refusal,
+    Service,
 };
 
 fn key() -> ContextField {
@@ -20,7 +21,7 @@ pub(super) fn payment() -> Api {
     Api {
         suite: "payu-intent",
         service: Service::Payu,
-        endpoints: vec![Endpoint {
+        operations: vec![Operation {
             variant: "",
             request: ids::PAYU_PAYMENT_REQUEST,
             success: ids::PAYU_PAYMENT_RESPONSE,
@@ -41,15 +42,20 @@ pub(super) fn payment() -> Api {
             ],
             deeplink: Some(DeeplinkIn::IntentUriData),
             signed_response: false,
+            security_cases: true,
+            refusal_never: None,
         }],
         creates_payment: true,
+        versioned: false,
+        flows: &[Flow::DuplicateTxnidRejected, Flow::CallbackVerifyUdf],
     }
 }
 
 /// The postservice commands: verify_payment (refused with `status` 0), udf_update (refused
-/// with `msg`) and the invoice upload (refused with a `responseCode` other than `00`).
+/// with `msg`) and the invoice upload (refused with a `responseCode` other than `00`). The
+/// commands share one key and hash, so the security cases run once, on udf_update.
 pub(super) fn postservice() -> Api {
-    let command = |variant, request, success, error, var1, refusal, reason_code| Endpoint {
+    let command = |variant, request, success, error, var1, refusal, reason_code, security_cases| Operation {
         variant,
         request,
         success,
@@ -70,11 +76,13 @@ pub(super) fn postservice() -> Api {
         ],
         deeplink: None,
         signed_response: false,
+        security_cases,
+        refusal_never: None,
     };
     Api {
         suite: "payu-postservice",
         service: Service::Payu,
-        endpoints: vec![
+        operations: vec![
             command(
                 "verify-payment",
                 ids::PAYU_VERIFY_PAYMENT_REQUEST,
@@ -83,6 +91,7 @@ pub(super) fn postservice() -> Api {
                 Derivation::ExistingPaymentTxnid,
                 Refusal::or_ok_with(BodyPredicate::Equals("/status", "0")),
                 None,
+                false,
             ),
             command(
                 "udf-update",
@@ -92,6 +101,7 @@ pub(super) fn postservice() -> Api {
                 Derivation::ExistingPaymentTxnid,
                 Refusal::or_ok_with(BodyPredicate::Present("/msg")),
                 None,
+                true,
             ),
             command(
                 "invoice-upload",
@@ -102,8 +112,11 @@ pub(super) fn postservice() -> Api {
                 Refusal::or_ok_with(BodyPredicate::NotEqual("/responseCode", "00")),
                 // Seed 004 lists the invoice upload's failure codes (103, 105, 107, 109).
                 Some("/responseCode"),
+                false,
             ),
         ],
         creates_payment: false,
+        versioned: false,
+        flows: &[],
     }
 }
