@@ -23,7 +23,7 @@ use upi_conformance::runner::{Report, RunOptions, run};
 use upi_spec::Source;
 use upi_spec::id::MessageId;
 use upi_spec::model::api::{Api, Operation, Refusal, Service};
-use upi_spec::model::{Direction, Encoding, Endpoint, Message, Obj, field};
+use upi_spec::model::{Direction, Encoding, Endpoint, Field, Message, Obj, field};
 
 // ---- The toy API: its two messages and its facts (everything a new API declares). ----
 
@@ -32,58 +32,56 @@ const PATH: &str = "/toy/greet";
 const NAME_MAX: usize = 12;
 const LANGS: &[&str] = &["en", "hi"];
 
+/// A JSON message of the toy endpoint (`status` 0 for the request) with these body fields.
+fn toy_message(id: &'static str, direction: Direction, status: u16, fields: Vec<Field>) -> Message {
+    Message {
+        id,
+        title: id,
+        direction,
+        encoding: Encoding::Json,
+        envelope: None,
+        endpoint: Some(Endpoint {
+            method: "POST",
+            path: PATH,
+            status,
+        }),
+        source: TOY,
+        headers: Vec::new(),
+        body: Obj {
+            fields,
+            rules: Vec::new(),
+        },
+        rules: Vec::new(),
+        request: (direction == Direction::Response).then_some("toy.greet.request"),
+        echoes: Vec::new(),
+        notes: &[],
+    }
+}
+
 /// `POST /toy/greet {name, lang?}`.
-static REQUEST: LazyLock<Message> = LazyLock::new(|| Message {
-    id: "toy.greet.request",
-    title: "Toy greeting (request)",
-    direction: Direction::Request,
-    encoding: Encoding::Json,
-    envelope: None,
-    endpoint: Some(Endpoint {
-        method: "POST",
-        path: PATH,
-        status: 0,
-    }),
-    source: TOY,
-    headers: Vec::new(),
-    body: Obj {
-        fields: vec![
+static REQUEST: LazyLock<Message> = LazyLock::new(|| {
+    toy_message(
+        "toy.greet.request",
+        Direction::Request,
+        0,
+        vec![
             field("name").mandatory().min_len(1).max_len(NAME_MAX).src(TOY),
             field("lang").one_of(LANGS).src(TOY),
         ],
-        rules: Vec::new(),
-    },
-    rules: Vec::new(),
-    request: None,
-    echoes: Vec::new(),
-    notes: &[],
+    )
 });
 
 /// The answer, accepting (`OK` with a greeting) or refusing (`REFUSED`).
-static RESPONSE: LazyLock<Message> = LazyLock::new(|| Message {
-    id: "toy.greet.response",
-    title: "Toy greeting (response)",
-    direction: Direction::Response,
-    encoding: Encoding::Json,
-    envelope: None,
-    endpoint: Some(Endpoint {
-        method: "POST",
-        path: PATH,
-        status: 200,
-    }),
-    source: TOY,
-    headers: Vec::new(),
-    body: Obj {
-        fields: vec![
+static RESPONSE: LazyLock<Message> = LazyLock::new(|| {
+    toy_message(
+        "toy.greet.response",
+        Direction::Response,
+        200,
+        vec![
             field("status").mandatory().one_of(&["OK", "REFUSED"]).src(TOY),
             field("greeting").min_len(1).src(TOY),
         ],
-        rules: Vec::new(),
-    },
-    rules: Vec::new(),
-    request: Some("toy.greet.request"),
-    echoes: Vec::new(),
-    notes: &[],
+    )
 });
 
 /// The toy API's facts: one operation, refused with any 4xx in the response's shape, no
@@ -106,6 +104,7 @@ static APIS: LazyLock<Vec<Api>> = LazyLock::new(|| {
             signed_response: false,
             security_cases: false,
             refusal_never: None,
+            missing_field_refusal: None,
         }],
         creates_payment: false,
         versioned: false,

@@ -36,6 +36,7 @@ pub(super) fn api() -> Api {
             signed_response: false,
             security_cases: true,
             refusal_never: None,
+            missing_field_refusal: None,
         }],
         creates_payment: false,
         versioned: false,

@@ -3,8 +3,16 @@
 
 use super::ids;
 use crate::model::api::{
-    Api, BodyPredicate, ContextField, Credential, DeeplinkIn, Derivation, Flow, HashFamily, Operation, Place, Refusal,
-    Service,
+    Api, BodyPredicate, ContextField, Credential, DeeplinkIn, Derivation, Flow, HashFamily, Operation, PinnedRefusal,
+    Place, Refusal, Service,
+};
+
+/// An invoice upload with a mandatory field missing.
+const INVOICE_FIELD_MISSING: PinnedRefusal = PinnedRefusal {
+    status: None,
+    code: Some("109"),
+    source: "seed 004, invoice upload, Failure Scenarios",
+    quote: "When a mandatory field is missing: { \"responseCode\":\"109\", \"responseMsg\":\"All fields are mandatory, please check!\" }",
 };
 
 fn key() -> ContextField {
@@ -44,6 +52,7 @@ pub(super) fn payment() -> Api {
             signed_response: false,
             security_cases: true,
             refusal_never: None,
+            missing_field_refusal: None,
         }],
         creates_payment: true,
         versioned: false,
@@ -55,7 +64,7 @@ pub(super) fn payment() -> Api {
 /// with `msg`) and the invoice upload (refused with a `responseCode` other than `00`). The
 /// commands share one key and hash, so the security cases run once, on udf_update.
 pub(super) fn postservice() -> Api {
-    let command = |variant, request, success, error, var1, refusal, reason_code, security_cases| Operation {
+    let command = |variant, request, success, error, var1, refusal, reason_code, pinned, security_cases| Operation {
         variant,
         request,
         success,
@@ -78,6 +87,7 @@ pub(super) fn postservice() -> Api {
         signed_response: false,
         security_cases,
         refusal_never: None,
+        missing_field_refusal: pinned,
     };
     Api {
         suite: "payu-postservice",
@@ -91,6 +101,7 @@ pub(super) fn postservice() -> Api {
                 Derivation::ExistingPaymentTxnid,
                 Refusal::or_ok_with(BodyPredicate::Equals("/status", "0")),
                 None,
+                None,
                 false,
             ),
             command(
@@ -100,6 +111,7 @@ pub(super) fn postservice() -> Api {
                 ids::PAYU_UDF_UPDATE_ERROR,
                 Derivation::ExistingPaymentTxnid,
                 Refusal::or_ok_with(BodyPredicate::Present("/msg")),
+                None,
                 None,
                 true,
             ),
@@ -112,6 +124,7 @@ pub(super) fn postservice() -> Api {
                 Refusal::or_ok_with(BodyPredicate::NotEqual("/responseCode", "00")),
                 // Seed 004 lists the invoice upload's failure codes (103, 105, 107, 109).
                 Some("/responseCode"),
+                Some(INVOICE_FIELD_MISSING),
                 false,
             ),
         ],

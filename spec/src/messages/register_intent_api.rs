@@ -56,6 +56,7 @@ pub(super) fn api() -> Api {
             says: BodyPredicate::Equals("/status", "SUCCESS"),
             rule: status_rule,
         }),
+        missing_field_refusal: None,
     };
     Api {
         suite: "merchant-register-intent",

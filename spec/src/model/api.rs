@@ -79,6 +79,24 @@ pub struct Operation {
     /// What a refusal's body must not say, and the rule a refusal saying it breaks (Merchant
     /// Stack: `status: SUCCESS` in a refusal).
     pub refusal_never: Option<Contradiction>,
+    /// How the seed says a refusal of a request missing a mandatory field looks, where it says
+    /// so (PayU's invoice upload: `responseCode` 109).
+    pub missing_field_refusal: Option<PinnedRefusal>,
+}
+
+/// How the seed (or a verified DOMAIN.md item) says a refusal of some kind of rule looks, with
+/// its words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PinnedRefusal {
+    /// The HTTP status, when the seed pins it.
+    pub status: Option<u16>,
+    /// The reason code at the operation's `reason_code` pointer, when the seed pins it (checked
+    /// when the refusal carries a reason code at all).
+    pub code: Option<&'static str>,
+    /// Where the words are.
+    pub source: &'static str,
+    /// The words.
+    pub quote: &'static str,
 }
 
 /// A body a refusal must not carry (it says the request succeeded) and the rule it breaks.
