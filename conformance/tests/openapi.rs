@@ -321,7 +321,7 @@ fn vendor_operations(doc: &Value) -> BTreeSet<String> {
 fn facts_operations() -> Vec<(String, Value)> {
     let mut out = Vec::new();
     for api in upi_spec::messages::apis() {
-        for endpoint in api.setup.iter().chain(&api.endpoints) {
+        for endpoint in api.setup.iter().chain(&api.operations) {
             let http = endpoint
                 .request
                 .message()

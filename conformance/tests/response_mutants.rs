@@ -155,7 +155,7 @@ async fn every_response_rule_fails_a_case_under_the_mutant_that_breaks_it() {
     // The rejection cases of rules the model declares should are left out: the reference server
     // does not enforce those (it accepts the request, and the case is a warning; rule_mutants
     // checks exactly that), so they receive no refusal to mutate.
-    let planned: Vec<Planned> = plan::plan(&[], &[], GENERATED)
+    let planned: Vec<Planned> = plan::plan(upi_spec::messages::apis(), &[], &[], GENERATED)
         .into_iter()
         .filter(|c| match &c.step {
             Step::Reject { rule, .. } => upi_spec::grounding::declared(rule) != Some(upi_spec::Severity::Should),

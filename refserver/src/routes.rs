@@ -8,7 +8,7 @@ use axum::http::Method;
 use axum::routing::{MethodFilter, MethodRouter, on};
 use upi_spec::id::MessageId;
 use upi_spec::messages::{self, ids};
-use upi_spec::model::api::Endpoint;
+use upi_spec::model::api::Operation;
 
 use crate::app::AppState;
 use crate::{ec, merchant, payu};
@@ -21,7 +21,7 @@ pub struct Route {
     /// HTTP method.
     pub method: &'static str,
     /// The API facts' endpoints served there, in API order.
-    pub endpoints: Vec<&'static Endpoint>,
+    pub operations: Vec<&'static Operation>,
 }
 
 /// Every endpoint of the API facts whose request model travels over HTTP, grouped by path and
@@ -29,17 +29,17 @@ pub struct Route {
 pub fn routes() -> Vec<Route> {
     let mut out: Vec<Route> = Vec::new();
     for api in messages::apis() {
-        for endpoint in api.setup.iter().chain(&api.endpoints) {
+        for endpoint in api.setup.iter().chain(&api.operations) {
             let Some(http) = endpoint.request.message().endpoint else {
                 continue;
             };
             let path = http.path.split('?').next().unwrap_or(http.path);
             match out.iter_mut().find(|r| r.path == path && r.method == http.method) {
-                Some(route) => route.endpoints.push(endpoint),
+                Some(route) => route.operations.push(endpoint),
                 None => out.push(Route {
                     path,
                     method: http.method,
-                    endpoints: vec![endpoint],
+                    operations: vec![endpoint],
                 }),
             }
         }
@@ -83,7 +83,7 @@ pub fn vendor(mut router: Router<AppState>) -> Router<AppState> {
             continue;
         };
         // Every endpoint of one path is served by one handler (the first one's).
-        let Some(first) = route.endpoints.first() else { continue };
+        let Some(first) = route.operations.first() else { continue };
         let Some(serve) = handler(first.request, method) else {
             continue;
         };
@@ -112,7 +112,7 @@ fn matches(template: &str, path: &str) -> bool {
 pub fn signs_response(path: &str) -> bool {
     routes()
         .iter()
-        .any(|r| r.endpoints.iter().any(|e| e.signed_response) && paths_of(r.path).iter().any(|p| matches(p, path)))
+        .any(|r| r.operations.iter().any(|e| e.signed_response) && paths_of(r.path).iter().any(|p| matches(p, path)))
 }
 
 #[cfg(test)]
@@ -124,7 +124,7 @@ mod tests {
         let routes = routes();
         assert!(routes.len() >= 5, "{routes:?}");
         for route in &routes {
-            for endpoint in &route.endpoints {
+            for endpoint in &route.operations {
                 assert!(
                     handler(endpoint.request, MethodFilter::POST).is_some(),
                     "no handler serves {} at {} {}",

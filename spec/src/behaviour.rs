@@ -7,7 +7,7 @@ use std::sync::LazyLock;
 
 use crate::id::{MessageId, RuleId};
 use crate::messages;
-use crate::model::Direction;
+use crate::model::{Direction, Message};
 use crate::rule::{Rule, SchemaCoverage, Severity};
 use crate::source::{Source, seeds};
 
@@ -50,19 +50,33 @@ pub mod ids {
 }
 
 /// The rule that a request satisfying every must rule of `request` (a message with an endpoint)
-/// is accepted: `<request>.accepted`. `None` for a message without one.
+/// is accepted: `<request>.accepted`. `None` for a message without one. A request model of no
+/// registry (a toy API declared in a test) has its rule too, made once.
 pub fn accepted(request: MessageId) -> Option<RuleId> {
+    fn accepted_of(m: &Message) -> Option<RuleId> {
+        (m.direction == Direction::Request && m.endpoint.is_some())
+            .then(|| RuleId::declare(Box::leak(format!("{}.accepted", m.id).into_boxed_str())))
+    }
     static ACCEPTED: LazyLock<Vec<(MessageId, RuleId)>> = LazyLock::new(|| {
         messages::all()
             .iter()
-            .filter(|m| m.direction == Direction::Request && m.endpoint.is_some())
-            .map(|m| {
-                let id: &'static str = Box::leak(format!("{}.accepted", m.id).into_boxed_str());
-                (MessageId::of(m), RuleId::declare(id))
-            })
+            .filter_map(|m| Some((MessageId::of(m), accepted_of(m)?)))
             .collect()
     });
-    ACCEPTED.iter().find(|(m, _)| *m == request).map(|(_, r)| *r)
+    static OTHERS: std::sync::Mutex<Vec<(MessageId, RuleId)>> = std::sync::Mutex::new(Vec::new());
+    if let Some((_, r)) = ACCEPTED.iter().find(|(m, _)| *m == request) {
+        return Some(*r);
+    }
+    if messages::find(request.as_str()).is_some() {
+        return None;
+    }
+    let mut others = OTHERS.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    if let Some((_, r)) = others.iter().find(|(m, _)| *m == request) {
+        return Some(*r);
+    }
+    let rule = accepted_of(request.message())?;
+    others.push((request, rule));
+    Some(rule)
 }
 
 const WHY: &str = "a rule about behaviour across requests; JSON Schema judges one document";
@@ -205,7 +219,7 @@ mod tests {
     #[test]
     fn every_endpoint_of_the_api_facts_has_an_accepted_rule() {
         for api in crate::messages::apis() {
-            for e in &api.endpoints {
+            for e in &api.operations {
                 let rule = super::accepted(e.request).expect("an accepted rule");
                 assert_eq!(rule.as_str(), format!("{}.accepted", e.request));
             }

@@ -1,15 +1,17 @@
 //! Typed message and rule IDs. A [`MessageId`] or a [`RuleId`] can only be made inside this
 //! crate, from a constant declared next to the message or rule it names (`messages::ids`,
 //! `behaviour::ids`, the crypto and deeplink rule modules), or from the registry itself
-//! ([`MessageId::of`], [`MessageId::find`], which `messages` implements next to the registry, so
-//! this module depends on nothing). Tests in this crate check that every declared
+//! ([`MessageId::of`], [`MessageId::find`]), or by registering a model declared elsewhere
+//! ([`MessageId::register`]); `messages` implements these next to the registry, so this module
+//! depends on nothing. Tests in this crate check that every declared
 //! constant names a registered message or a catalogued rule, so [`MessageId::message`] cannot
 //! fail and a runner holding a `RuleId` holds a rule the catalogue knows. The runner never
 //! writes an ID as a string and never takes one apart for its structure.
 
 use std::fmt;
 
-/// The ID of a message model of the registry ([`crate::messages::all`]).
+/// The ID of a message model of the registry ([`crate::messages::all`]), or of a model declared
+/// outside this crate and named by [`MessageId::register`] (a toy API in a test).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct MessageId(&'static str);
 

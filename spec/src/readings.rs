@@ -31,6 +31,17 @@ const UDF_CHARSET: &[&str] = &[
 const AMOUNT_RULE: &[&str] =
     &["tpap.onboarding-and-create-mandate.request.payload.signaturePayload.mandate.amount_rule.required"];
 
+/// The invoice upload's field rules whose refusal shape E-093 leaves open (every required
+/// field but `command`: without it the request is not an invoice upload at all).
+const INVOICE_MISSING: &[&str] = &[
+    "payu.invoice-upload.request.file.required",
+    "payu.invoice-upload.request.hash.required",
+    "payu.invoice-upload.request.key.required",
+    "payu.invoice-upload.request.var1.required",
+    "payu.invoice-upload.request.var2.required",
+    "payu.invoice-upload.request.var3.required",
+];
+
 const FIRSTNAME_EMAIL: &[&str] = &[
     "payu.payment.request.firstname.required",
     "payu.payment.request.email.required",
@@ -112,14 +123,14 @@ static READINGS: &[Reading] = &[
         id: "E-093/code-109",
         default: true,
         statement: "an invoice upload missing a field is answered {responseCode: 109, responseMsg}",
-        rules: &[],
+        rules: INVOICE_MISSING,
     },
     Reading {
         erratum: "E-093",
         id: "E-093/status-0",
         default: false,
         statement: "an invoice upload missing a field is answered with postservice's {status: 0, msg} error",
-        rules: &[],
+        rules: INVOICE_MISSING,
     },
     Reading {
         erratum: "E-094",

@@ -75,6 +75,14 @@ pub mod field {
         EC_TXNS_ERROR_STATUS_CONST = "ec.txns.error.status.const";
         /// The PayU callback is a form the model reads.
         PAYU_CALLBACK_FORM = "payu.callback.form";
+        /// A V3 registerIntent answer's `status` is one of the listed values.
+        REGISTER_INTENT_V3_RESPONSE_STATUS_ENUM = "merchant.register-intent.v3.response.status.enum";
+        /// A V2 registerIntent answer's `status` is one of the listed values.
+        REGISTER_INTENT_V2_RESPONSE_STATUS_ENUM = "merchant.register-intent.v2.response.status.enum";
+        /// A V1 registerIntent answer's `status` is one of the listed values.
+        REGISTER_INTENT_V1_RESPONSE_STATUS_ENUM = "merchant.register-intent.v1.response.status.enum";
+        /// A Default-version registerIntent answer's `status` is one of the listed values.
+        REGISTER_INTENT_DEFAULT_RESPONSE_STATUS_ENUM = "merchant.register-intent.default.response.status.enum";
     }
 }
 

@@ -13,7 +13,7 @@ use upi_conformance::runner::plan::{self, Planned};
 /// Every case the runner can plan (all suites, all versions), with `generated` generated cases
 /// per message.
 pub fn full_plan(generated: usize) -> Vec<Planned> {
-    plan::plan(&[], &[], generated)
+    plan::plan(upi_spec::messages::apis(), &[], &[], generated)
 }
 
 /// The suite names `--suite` takes: each suite (`merchant-register-intent`) and each of its

@@ -231,10 +231,15 @@ pub fn run_command(args: RunArgs) -> Result<ExitCode> {
     choices::check_globs("--skip", &args.skip, &full)?;
     choices::check_fault(args.fault.as_deref(), args.target.as_deref(), &config)?;
     let selection = Selection::new(&args.only, &args.skip)?;
-    let selected: Vec<_> = plan::plan(&args.suites, &versions, config.limits.generated_per_message)
-        .into_iter()
-        .filter(|c| selection.selects(c))
-        .collect();
+    let selected: Vec<_> = plan::plan(
+        upi_spec::messages::apis(),
+        &args.suites,
+        &versions,
+        config.limits.generated_per_message,
+    )
+    .into_iter()
+    .filter(|c| selection.selects(c))
+    .collect();
     if selected.is_empty() {
         anyhow::bail!(
             "the selection (--suite {:?}, --api-version {}, --only {:?}, --skip {:?}) matches no case; valid suites: {}",
@@ -284,6 +289,7 @@ pub fn run_command(args: RunArgs) -> Result<ExitCode> {
             max_timeouts: args.max_timeouts,
             interrupt: Some(Interrupt::on_ctrl_c()),
             strict: args.strict,
+            ..RunOptions::default()
         };
         let report = match run(config, target, &options, &expectations).await {
             Ok(r) => r,

@@ -13,15 +13,15 @@ use upi_spec::crypto::payu_hash;
 use upi_spec::crypto::payu_sequence::HashFamily;
 use upi_spec::id::{MessageId, RuleId};
 use upi_spec::input::Document;
-use upi_spec::model::api::{Credential, Derivation, Endpoint, Place, Service};
+use upi_spec::model::api::{Api as ApiFacts, Credential, Derivation, Operation, Place, Service};
 use upi_spec::model::{Encoding, Message};
 use upi_spec::sites::{Locus, Step};
 
 use super::config::{Api, RunConfig};
 use super::http::{Body, Request};
 
-/// One endpoint under test: the spec's API facts ([`upi_spec::messages::apis`]) with the base
-/// URL it is served under.
+/// One operation under test: its API's facts (the spec's, [`upi_spec::messages::apis`], or any
+/// API a caller declares) with the base URL it is served under.
 #[derive(Debug, Clone)]
 pub struct ApiCase {
     /// Suite name, e.g. `merchant-register-intent`.
@@ -40,20 +40,27 @@ pub struct ApiCase {
     pub path: &'static str,
     /// The error model when the request cannot be routed at all (PayU: no valid `command`).
     pub unroutable_error: Option<MessageId>,
-    /// The endpoint's facts: refusal shape, context.
-    pub facts: &'static Endpoint,
+    /// The operation's facts: refusal shape, context.
+    pub facts: &'static Operation,
+    /// The facts of the API it belongs to: its flows, whether its operations are versions.
+    pub declared: &'static ApiFacts,
     /// The rule that a valid request is accepted.
     pub accepted: RuleId,
     /// Whether an acceptance creates a payment other endpoints' requests name.
     pub creates_payment: bool,
 }
 
-/// Every API the runner knows, in suite order, from the spec's API facts.
+/// Every operation of the seed APIs, in suite order, from the spec's API facts.
 pub fn all() -> Vec<ApiCase> {
-    upi_spec::messages::apis()
-        .iter()
+    cases_of(upi_spec::messages::apis())
+}
+
+/// Every operation of `apis`, in order (an operation whose request model has no endpoint is
+/// left out: nothing can send it).
+pub fn cases_of(apis: &'static [ApiFacts]) -> Vec<ApiCase> {
+    apis.iter()
         .flat_map(|a| {
-            a.endpoints.iter().filter_map(move |e| {
+            a.operations.iter().filter_map(move |e| {
                 Some(ApiCase {
                     suite: a.suite,
                     variant: e.variant,
@@ -68,6 +75,7 @@ pub fn all() -> Vec<ApiCase> {
                     path: e.request.message().endpoint.map_or("", |ep| ep.path),
                     unroutable_error: e.unroutable_error,
                     facts: e,
+                    declared: a,
                     accepted: upi_spec::behaviour::accepted(e.request)?,
                     creates_payment: a.creates_payment,
                 })

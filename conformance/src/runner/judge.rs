@@ -123,12 +123,12 @@ pub fn rejection(api: &ApiCase, broken: Broken<'_>, x: &Exchange, findings: &mut
         _ => api.error,
     };
     if let Some(answer) = response_against(error_model, x, &mut shape)
-        && api.suite == "merchant-register-intent"
-        && answer.body.get("status").and_then(Value::as_str) == Some("SUCCESS")
+        && let Some(never) = &api.facts.refusal_never
+        && never.says.matches(&answer.body)
     {
         shape.push(Finding::must(
-            format!("{}.status.enum", api.error),
-            "a rejection says status SUCCESS",
+            never.rule,
+            "a rejection's body says the request succeeded",
         ));
     }
     findings.extend(shape);

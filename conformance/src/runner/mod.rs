@@ -37,6 +37,9 @@ use expect::{Expectations, Selection};
 /// What to run.
 #[derive(Debug, Clone)]
 pub struct RunOptions {
+    /// The APIs under test, as their facts declare them (default: the seed APIs,
+    /// [`upi_spec::messages::apis`]; a test may declare its own).
+    pub apis: &'static [upi_spec::model::api::Api],
     /// Suites (empty: all).
     pub suites: Vec<String>,
     /// Merchant Stack versions (empty: all).
@@ -68,10 +71,11 @@ pub struct RunOptions {
 pub const DEFAULT_JOBS: usize = 8;
 
 impl Default for RunOptions {
-    /// Every suite and version, no selection, the fixed default seed, no progress, `DEFAULT_JOBS` at once, no
+    /// The seed APIs, every suite and version, no selection, the fixed default seed, no progress, `DEFAULT_JOBS` at once, no
     /// deadline or failure limit, the default timeout breaker, no interrupt, not strict.
     fn default() -> RunOptions {
         RunOptions {
+            apis: upi_spec::messages::apis(),
             suites: Vec::new(),
             versions: Vec::new(),
             only: Vec::new(),
@@ -194,10 +198,15 @@ pub async fn run(
 ) -> Result<Report, RunError> {
     let started = Instant::now();
     let selection = Selection::new(&options.only, &options.skip)?;
-    let planned: Vec<_> = plan::plan(&options.suites, &options.versions, config.limits.generated_per_message)
-        .into_iter()
-        .filter(|c| selection.selects(c))
-        .collect();
+    let planned: Vec<_> = plan::plan(
+        options.apis,
+        &options.suites,
+        &options.versions,
+        config.limits.generated_per_message,
+    )
+    .into_iter()
+    .filter(|c| selection.selects(c))
+    .collect();
     let mut session = session::Session::new(config, options.seed).await?;
     let unreachable = session.reachable().await;
     if !unreachable.is_empty() {

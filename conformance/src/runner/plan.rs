@@ -4,10 +4,12 @@
 //! warning naming the rule's grounding), and the flows and security cases of each suite. Every
 //! case has a stable ID and lists the rule IDs it checks.
 
+use std::collections::HashSet;
 use std::path::PathBuf;
 use upi_spec::messages::ids;
 use upi_spec::rule_ids as rules;
 
+use upi_spec::model::api::Api as ApiFacts;
 use upi_spec::model::{Constraint, Message};
 use upi_spec::sites::{Locus, Step as SiteStep, sites};
 use upi_spec::{Severity, generate, grounding};
@@ -151,15 +153,18 @@ pub fn rule_not_over_http(message: &Message, rule_id: &str) -> Option<&'static s
         .and_then(|s| not_over_http(s.header, &s.steps, &s.locus))
 }
 
-/// Plans every case of the selected suites. `versions` filters the Merchant Stack versions.
-pub fn plan(suites: &[String], versions: &[String], generated: usize) -> Vec<Planned> {
+/// Plans every case of the selected suites of `apis` (the seed APIs:
+/// [`upi_spec::messages::apis`]; a test may hand its own). `versions` filters the operations
+/// of a versioned API by their variant.
+pub fn plan(apis: &'static [ApiFacts], suites: &[String], versions: &[String], generated: usize) -> Vec<Planned> {
     let mut out = Vec::new();
-    for api in api::all() {
+    // The once-per-suite flows already planned, by suite.
+    let mut planned_once: HashSet<(&str, &str)> = HashSet::new();
+    for api in api::cases_of(apis) {
         if !suites.is_empty() && !suites.iter().any(|s| *s == api.suite || *s == api.name()) {
             continue;
         }
-        if api.suite == "merchant-register-intent" && !versions.is_empty() && !versions.iter().any(|v| v == api.variant)
-        {
+        if api.declared.versioned && !versions.is_empty() && !versions.iter().any(|v| v == api.variant) {
             continue;
         }
         let request = api.request.message();
@@ -284,9 +289,10 @@ pub fn plan(suites: &[String], versions: &[String], generated: usize) -> Vec<Pla
                 out.push(case);
             }
         }
-        let several_versions = api.suite == "merchant-register-intent" && versions.len() > 1;
-        for flow in Flow::of_suite(api.suite) {
-            if flow.once_per_suite() && api.variant != "v3" && several_versions {
+        // With several versions selected, a once-per-suite flow runs on the first of them.
+        let several_versions = api.declared.versioned && versions.len() > 1;
+        for flow in api.declared.flows {
+            if flow.once_per_suite() && several_versions && !planned_once.insert((api.suite, flow.name())) {
                 continue;
             }
             out.push(Planned {
@@ -301,8 +307,8 @@ pub fn plan(suites: &[String], versions: &[String], generated: usize) -> Vec<Pla
                 },
             });
         }
-        // The postservice checks run once, on udf_update, not per command.
-        if api.suite == "payu-postservice" && api.variant != "udf-update" {
+        // Operations sharing one authentication run the security checks on one of them.
+        if !api.facts.security_cases {
             continue;
         }
         for check in Security::of(&api) {
@@ -366,4 +372,52 @@ fn envelope_version(file: &str) -> Option<&'static str> {
             _ => ids::REGISTER_INTENT_DEFAULT_REQUEST,
         })
         .map(upi_spec::id::MessageId::as_str)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The flow case IDs planned with `versions` selected.
+    fn flows_with(versions: &[&str]) -> Vec<String> {
+        let versions: Vec<String> = versions.iter().map(|v| (*v).to_string()).collect();
+        plan(upi_spec::messages::apis(), &[], &versions, 0)
+            .into_iter()
+            .filter(|p| p.kind == CaseKind::Flow && p.id.contains("register-intent"))
+            .map(|p| p.id)
+            .collect()
+    }
+
+    #[test]
+    fn a_once_per_suite_flow_runs_on_the_first_selected_version_only() {
+        // One version, or all of them: the flow runs per version.
+        assert_eq!(
+            flows_with(&["v1"]),
+            ["flow.merchant-register-intent.v1.duplicate-rejected"]
+        );
+        assert_eq!(flows_with(&[]).len(), 4, "{:?}", flows_with(&[]));
+        // Several: once, on the first selected (in the API's declared order).
+        assert_eq!(
+            flows_with(&["v3", "v2"]),
+            ["flow.merchant-register-intent.v3.duplicate-rejected"]
+        );
+        assert_eq!(
+            flows_with(&["v1", "v2"]),
+            ["flow.merchant-register-intent.v2.duplicate-rejected"]
+        );
+    }
+
+    #[test]
+    fn operations_sharing_authentication_plan_the_security_cases_once() {
+        let security: Vec<String> = plan(upi_spec::messages::apis(), &[], &[], 0)
+            .into_iter()
+            .filter(|p| p.kind == CaseKind::Security && p.suite.starts_with("payu-postservice"))
+            .map(|p| p.suite)
+            .collect();
+        assert!(!security.is_empty());
+        assert!(
+            security.iter().all(|s| s == "payu-postservice.udf-update"),
+            "{security:?}"
+        );
+    }
 }

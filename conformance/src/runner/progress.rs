@@ -165,7 +165,7 @@ mod tests {
     use crate::runner::case::CaseKind;
 
     fn planned(suite: &str, id: &str) -> Planned {
-        crate::runner::plan::plan(&[], &[], 1)
+        crate::runner::plan::plan(upi_spec::messages::apis(), &[], &[], 1)
             .into_iter()
             .map(|mut p| {
                 p.suite = suite.into();

@@ -21,8 +21,11 @@
 
 use base64::Engine as _;
 use serde_json::Value;
+use upi_spec::id::MessageId;
+use upi_spec::messages::ids;
 use upi_spec::readings;
 
+use super::api::ApiCase;
 use super::case::Finding;
 use super::http::Exchange;
 use super::plan::{Planned, Step};
@@ -57,46 +60,47 @@ pub fn apply(planned: &Planned, findings: &mut [Finding], exchanges: &[Exchange]
         Step::Reject { rule, .. } => Some(rule.as_str()),
         _ => None,
     };
+    let api = api_of(&planned.step);
     let mut found = None;
     for x in exchanges {
         let Some(body) = json(&x.response_body) else { continue };
-        if x.request_line.contains("/_payment")
+        if sent_to(x, ids::PAYU_PAYMENT_REQUEST)
             && x.status == Some(200)
             && body.pointer("/metaData/txnStatus").and_then(Value::as_str) == Some("failed")
         {
             found.get_or_insert("E-091/200-failed");
         }
-        if planned.suite.contains("register-intent.v3")
+        if api.is_some_and(|a| a.request == ids::REGISTER_INTENT_V3_REQUEST)
             && x.status == Some(200)
             && body.pointer("/payload/txnInitiationMode").is_some()
         {
             found.get_or_insert("E-061/response-field");
         }
-        // A request without its `command` cannot be routed to the invoice upload at all: the
+        // The reading's rules are the invoice upload's missing fields other than `command`: a
+        // request without its `command` cannot be routed to the invoice upload at all, and the
         // postservice dispatcher's own `{status: 0, msg}` answers it under every reading.
-        if rejected_rule.is_some_and(|r| {
-            r.strip_prefix(upi_spec::messages::ids::PAYU_INVOICE_UPLOAD_REQUEST.as_str())
-                .is_some_and(|field| field.ends_with(".required") && !field.contains(".command."))
-        }) && body.get("status").is_some_and(|s| s == 0 || s == "0")
+        if let Some(api) = api
+            && rejected_rule.is_some_and(|r| relaxed_by("E-093/status-0", r))
+            && body.get("status").is_some_and(|s| s == 0 || s == "0")
             && body.get("msg").is_some()
             && body.get("responseCode").is_none()
         {
-            explain(findings, "E-093/status-0", |f| {
-                f.rule
-                    .starts_with(upi_spec::messages::ids::PAYU_INVOICE_UPLOAD_RESPONSE.as_str())
-            });
+            let shape = rules_of(api.error);
+            explain(findings, "E-093/status-0", |f| shape.contains(&f.rule));
             found.get_or_insert("E-093/status-0");
         }
     }
     if rejected_rule.is_none()
-        && planned.suite.starts_with("merchant-register-intent")
+        && let Some(api) = api
+        && rules_of(api.request).iter().any(|r| relaxed_by("E-046/range", r))
         && udf_values(exchanges).iter().any(|v| v.contains(RANGE_ONLY_FORBIDDEN))
         && !udf_values(exchanges).iter().any(|v| v.contains(LITERAL_ONLY_FORBIDDEN))
     {
         // A valid request (under the literal reading) holding `$ & '` in a udfParameters value,
         // refused (an acceptance case, or a flow's valid first step): the range reading forbids
         // exactly those.
-        let refused = |f: &Finding| f.rule.ends_with(".request.accepted") && f.severity != upi_spec::Severity::Info;
+        let accepted = upi_spec::behaviour::accepted(api.request);
+        let refused = |f: &Finding| accepted.is_some_and(|a| f.rule == a) && f.severity != upi_spec::Severity::Info;
         if findings.iter().any(refused) {
             explain(findings, "E-046/range", refused);
             found.get_or_insert("E-046/range");
@@ -104,7 +108,7 @@ pub fn apply(planned: &Planned, findings: &mut [Finding], exchanges: &[Exchange]
     }
     if let Some(rule) = rejected_rule {
         for id in ["E-046/range", "E-092/absent", "E-094/repeated-key"] {
-            let relaxes = readings::find(id).is_some_and(|r| r.rules.contains(&rule));
+            let relaxes = relaxed_by(id, rule);
             let accepted = findings
                 .iter()
                 .any(|f| f.rule == rule && f.severity != upi_spec::Severity::Info);
@@ -115,6 +119,37 @@ pub fn apply(planned: &Planned, findings: &mut [Finding], exchanges: &[Exchange]
         }
     }
     found
+}
+
+/// Whether the reading `id` lists `rule` among the rules its verdict depends on.
+fn relaxed_by(id: &str, rule: &str) -> bool {
+    readings::find(id).is_some_and(|r| r.rules.contains(&rule))
+}
+
+/// The API a case sends to (none for a skipped case).
+fn api_of(step: &Step) -> Option<&ApiCase> {
+    match step {
+        Step::Accept { api, .. } | Step::Reject { api, .. } | Step::Security { api, .. } | Step::Flow { api, .. } => {
+            Some(api)
+        }
+        Step::Skip { .. } => None,
+    }
+}
+
+/// The rule IDs of a message's sites (its syntax, shape and field rules).
+fn rules_of(message: MessageId) -> Vec<String> {
+    upi_spec::sites::sites(message.message())
+        .into_iter()
+        .map(|s| s.rule)
+        .collect()
+}
+
+/// Whether `x` was sent to the endpoint of the request model `request` (its request line names
+/// the URL, or the path alone).
+fn sent_to(x: &Exchange, request: MessageId) -> bool {
+    let target = x.request_line.split_whitespace().nth(1).unwrap_or_default();
+    let path = target.split(['?', '#']).next().unwrap_or_default();
+    request.message().endpoint.is_some_and(|e| path.ends_with(e.path))
 }
 
 /// Turns the findings `explained` selects into `info` findings that name `reading`.
@@ -246,7 +281,15 @@ mod tests {
         // The same answer to a refusal that is not a missing field is no listed reading.
         let mut findings = shape();
         let other = reject("payu.invoice-upload.request", "payu.invoice-upload.request.form");
-        assert_eq!(apply(&other, &mut findings, &[x]), None);
+        assert_eq!(apply(&other, &mut findings, std::slice::from_ref(&x)), None);
+        assert_eq!(findings[0].severity, upi_spec::Severity::Must);
+        // Nor is a request without `command`: it is no invoice upload under any reading.
+        let mut findings = shape();
+        let unrouted = reject(
+            "payu.invoice-upload.request",
+            "payu.invoice-upload.request.command.required",
+        );
+        assert_eq!(apply(&unrouted, &mut findings, &[x]), None);
         assert_eq!(findings[0].severity, upi_spec::Severity::Must);
     }
 

@@ -17,19 +17,7 @@ use super::config::Api;
 use super::http::Exchange;
 use super::judge::Broken;
 
-/// How the seed says a refusal of some kind of rule looks.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Pinned {
-    /// The HTTP status, when the seed pins it.
-    pub status: Option<u16>,
-    /// The reason code at the endpoint's `reason_code` pointer, when the seed pins it (checked
-    /// when the refusal carries a reason code at all).
-    pub code: Option<&'static str>,
-    /// Where the words are.
-    pub source: &'static str,
-    /// The words.
-    pub quote: &'static str,
-}
+pub use upi_spec::model::api::PinnedRefusal as Pinned;
 
 /// A request whose JWS signature does not verify (a payload changed after signing, a key the
 /// target does not know).
@@ -40,20 +28,10 @@ pub const SIGNATURE_MISMATCH: Pinned = Pinned {
     quote: "A signature mismatch on a request answers HTTP 401.",
 };
 
-/// An invoice upload with a mandatory field missing.
-pub const INVOICE_FIELD_MISSING: Pinned = Pinned {
-    status: None,
-    code: Some("109"),
-    source: "seed 004, invoice upload, Failure Scenarios",
-    quote: "When a mandatory field is missing: { \"responseCode\":\"109\", \"responseMsg\":\"All fields are mandatory, please check!\" }",
-};
-
-/// The invoice upload's variant in the API facts.
-const INVOICE_UPLOAD: &str = "invoice-upload";
-
-/// What the seed pins for a refusal of a rule requiring a field (`missing`) of `api`.
+/// What the seed pins for a refusal of a rule requiring a field (`missing`) of `api` (the
+/// operation's `missing_field_refusal` fact).
 pub fn pinned_for(api: &ApiCase, missing: bool) -> Option<Pinned> {
-    (missing && api.api == Api::Payu && api.variant == INVOICE_UPLOAD).then_some(INVOICE_FIELD_MISSING)
+    api.facts.missing_field_refusal.filter(|_| missing)
 }
 
 /// Reason codes that name a cause other than the request's content, per service: Merchant
@@ -185,10 +163,14 @@ mod tests {
         );
         let seed = include_str!("../../../golden/seeds/text/004_6cda0769cab7ed06.txt");
         let squash = |s: &str| s.split_whitespace().collect::<String>();
-        assert!(
-            squash(seed).contains(&squash(INVOICE_FIELD_MISSING.quote)),
-            "{}",
-            INVOICE_FIELD_MISSING.quote
-        );
+        // The refusals the API facts pin (PayU's invoice upload: 109 for a missing field).
+        let pinned: Vec<Pinned> = upi_spec::messages::apis()
+            .iter()
+            .flat_map(|a| a.operations.iter().filter_map(|o| o.missing_field_refusal))
+            .collect();
+        assert!(!pinned.is_empty());
+        for p in pinned {
+            assert!(squash(seed).contains(&squash(p.quote)), "{}", p.quote);
+        }
     }
 }

@@ -26,13 +26,13 @@ pub struct Version {
 /// takes the Default request, each with the header value its request model fixes.
 fn all() -> Vec<Version> {
     let Some(api) = messages::apis().iter().find(|a| {
-        a.endpoints
+        a.operations
             .iter()
             .any(|e| e.request == ids::REGISTER_INTENT_DEFAULT_REQUEST)
     }) else {
         return Vec::new();
     };
-    api.endpoints
+    api.operations
         .iter()
         .filter_map(|e| {
             let model = e.request.message();

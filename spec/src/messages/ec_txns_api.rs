@@ -3,12 +3,14 @@
 
 use super::ids;
 use crate::id::MessageId;
-use crate::model::api::{Api, ContextField, Credential, DeeplinkIn, Derivation, Endpoint, Place, Refusal, Service};
+use crate::model::api::{
+    Api, ContextField, Credential, DeeplinkIn, Derivation, Flow, Operation, Place, Refusal, Service,
+};
 
 /// An EC endpoint: refused with a 4xx in seed 001's `ec.txns.error` shape, `error_code` saying
 /// why.
-fn ec(request: MessageId, success: MessageId, context: Vec<ContextField>, deeplink: Option<DeeplinkIn>) -> Endpoint {
-    Endpoint {
+fn ec(request: MessageId, success: MessageId, context: Vec<ContextField>, deeplink: Option<DeeplinkIn>) -> Operation {
+    Operation {
         variant: "",
         request,
         success,
@@ -19,6 +21,9 @@ fn ec(request: MessageId, success: MessageId, context: Vec<ContextField>, deepli
         context,
         deeplink,
         signed_response: false,
+        security_cases: true,
+        refusal_never: None,
+        missing_field_refusal: None,
     }
 }
 
@@ -57,8 +62,14 @@ pub(super) fn api() -> Api {
     Api {
         suite: "ec-txns",
         service: Service::Ec,
-        endpoints: vec![txns],
+        operations: vec![txns],
         creates_payment: false,
         setup: vec![orders],
+        versioned: false,
+        flows: &[
+            Flow::OrderTxnsDeeplink,
+            Flow::UnknownOrderRejected,
+            Flow::FormatRedirect,
+        ],
     }
 }

@@ -59,25 +59,56 @@ pub fn all() -> &'static [Message] {
 
 /// Looking a [`MessageId`] up in the registry, next to the registry (so `id` needs neither
 /// `messages` nor `model`).
+/// Models declared outside this crate and named by [`MessageId::register`] (a toy API in a test).
+static OUTSIDE: std::sync::RwLock<Vec<&'static Message>> = std::sync::RwLock::new(Vec::new());
+
 impl MessageId {
     /// The ID of a message of the registry.
     pub fn of(message: &'static Message) -> MessageId {
         MessageId::declare(message.id)
     }
 
-    /// The registered message with this ID (for IDs read from outside, e.g. the command line).
-    pub fn find(id: &str) -> Option<MessageId> {
-        find(id).map(MessageId::of)
+    /// Names a message model declared outside this crate (a toy API's request or response in
+    /// a test), so that [`MessageId::message`] and [`MessageId::find`] find it. The registry
+    /// comes first: a model whose ID the registry (or an earlier registration) holds is not
+    /// registered again, and its ID names the model already there.
+    pub fn register(message: &'static Message) -> MessageId {
+        if find(message.id).is_none() {
+            let mut outside = OUTSIDE.write().unwrap_or_else(std::sync::PoisonError::into_inner);
+            if !outside.iter().any(|m| m.id == message.id) {
+                outside.push(message);
+            }
+        }
+        MessageId::declare(message.id)
     }
 
-    /// The message model. Infallible: a `MessageId` is only made from the registry or from a
-    /// declared constant that `messages::ids`' test resolves.
+    /// The message with this ID, registered or declared outside (for IDs read from outside,
+    /// e.g. the command line).
+    pub fn find(id: &str) -> Option<MessageId> {
+        lookup(id).map(MessageId::of)
+    }
+
+    /// The message model. Infallible: a `MessageId` is only made from the registry, from a
+    /// registered outside model, or from a declared constant that `messages::ids`' test
+    /// resolves.
     pub fn message(self) -> &'static Message {
-        match find(self.as_str()) {
+        match lookup(self.as_str()) {
             Some(m) => m,
             None => unreachable!("declared message ID {self} is registered (messages::ids test)"),
         }
     }
+}
+
+/// The registered message with this ID, else the one declared outside with it.
+fn lookup(id: &str) -> Option<&'static Message> {
+    find(id).or_else(|| {
+        OUTSIDE
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .iter()
+            .find(|m| m.id == id)
+            .copied()
+    })
 }
 
 /// The message model of an envelope's wire body (the models it carries name it by kind).

@@ -3,7 +3,16 @@
 
 use super::ids;
 use crate::model::api::{
-    Api, BodyPredicate, ContextField, Credential, DeeplinkIn, Derivation, Endpoint, HashFamily, Place, Refusal, Service,
+    Api, BodyPredicate, ContextField, Credential, DeeplinkIn, Derivation, Flow, HashFamily, Operation, PinnedRefusal,
+    Place, Refusal, Service,
+};
+
+/// An invoice upload with a mandatory field missing.
+const INVOICE_FIELD_MISSING: PinnedRefusal = PinnedRefusal {
+    status: None,
+    code: Some("109"),
+    source: "seed 004, invoice upload, Failure Scenarios",
+    quote: "When a mandatory field is missing: { \"responseCode\":\"109\", \"responseMsg\":\"All fields are mandatory, please check!\" }",
 };
 
 fn key() -> ContextField {
@@ -20,7 +29,7 @@ pub(super) fn payment() -> Api {
     Api {
         suite: "payu-intent",
         service: Service::Payu,
-        endpoints: vec![Endpoint {
+        operations: vec![Operation {
             variant: "",
             request: ids::PAYU_PAYMENT_REQUEST,
             success: ids::PAYU_PAYMENT_RESPONSE,
@@ -41,16 +50,22 @@ pub(super) fn payment() -> Api {
             ],
             deeplink: Some(DeeplinkIn::IntentUriData),
             signed_response: false,
+            security_cases: true,
+            refusal_never: None,
+            missing_field_refusal: None,
         }],
         creates_payment: true,
         setup: Vec::new(),
+        versioned: false,
+        flows: &[Flow::DuplicateTxnidRejected, Flow::CallbackVerifyUdf],
     }
 }
 
 /// The postservice commands: verify_payment (refused with `status` 0), udf_update (refused
-/// with `msg`) and the invoice upload (refused with a `responseCode` other than `00`).
+/// with `msg`) and the invoice upload (refused with a `responseCode` other than `00`). The
+/// commands share one key and hash, so the security cases run once, on udf_update.
 pub(super) fn postservice() -> Api {
-    let command = |variant, request, success, error, var1, refusal, reason_code| Endpoint {
+    let command = |variant, request, success, error, var1, refusal, reason_code, pinned, security_cases| Operation {
         variant,
         request,
         success,
@@ -71,11 +86,14 @@ pub(super) fn postservice() -> Api {
         ],
         deeplink: None,
         signed_response: false,
+        security_cases,
+        refusal_never: None,
+        missing_field_refusal: pinned,
     };
     Api {
         suite: "payu-postservice",
         service: Service::Payu,
-        endpoints: vec![
+        operations: vec![
             command(
                 "verify-payment",
                 ids::PAYU_VERIFY_PAYMENT_REQUEST,
@@ -84,6 +102,8 @@ pub(super) fn postservice() -> Api {
                 Derivation::ExistingPaymentTxnid,
                 Refusal::or_ok_with(BodyPredicate::Equals("/status", "0")),
                 None,
+                None,
+                false,
             ),
             command(
                 "udf-update",
@@ -93,6 +113,8 @@ pub(super) fn postservice() -> Api {
                 Derivation::ExistingPaymentTxnid,
                 Refusal::or_ok_with(BodyPredicate::Present("/msg")),
                 None,
+                None,
+                true,
             ),
             command(
                 "invoice-upload",
@@ -103,9 +125,13 @@ pub(super) fn postservice() -> Api {
                 Refusal::or_ok_with(BodyPredicate::NotEqual("/responseCode", "00")),
                 // Seed 004 lists the invoice upload's failure codes (103, 105, 107, 109).
                 Some("/responseCode"),
+                Some(INVOICE_FIELD_MISSING),
+                false,
             ),
         ],
         creates_payment: false,
         setup: Vec::new(),
+        versioned: false,
+        flows: &[],
     }
 }

@@ -2,13 +2,16 @@
 
 use super::ids;
 use crate::model::api::{
-    Api, BodyPredicate, ContextField, Credential, DeeplinkIn, Derivation, Endpoint, Place, Refusal, Service,
+    Api, BodyPredicate, ContextField, Contradiction, Credential, DeeplinkIn, Derivation, Flow, Operation, Place,
+    Refusal, Service,
 };
+use crate::rule_ids::field as rules;
 
-/// registerIntent, one endpoint per API version. A refusal is a 4xx or an answer with
-/// `status: FAILURE`; `responseCode` says why.
+/// registerIntent, one operation per API version (`run --version` selects them). A refusal is
+/// a 4xx or an answer with `status: FAILURE`; `responseCode` says why; a refusal saying
+/// `status: SUCCESS` breaks the response's `status` rule.
 pub(super) fn api() -> Api {
-    let version = |variant, request, success| Endpoint {
+    let version = |variant, request, success, status_rule| Operation {
         variant,
         request,
         success,
@@ -48,21 +51,45 @@ pub(super) fn api() -> Api {
         ],
         deeplink: Some(DeeplinkIn::Mapped),
         signed_response: true,
+        security_cases: true,
+        refusal_never: Some(Contradiction {
+            says: BodyPredicate::Equals("/status", "SUCCESS"),
+            rule: status_rule,
+        }),
+        missing_field_refusal: None,
     };
     Api {
         suite: "merchant-register-intent",
         service: Service::Merchant,
-        endpoints: vec![
-            version("v3", ids::REGISTER_INTENT_V3_REQUEST, ids::REGISTER_INTENT_V3_RESPONSE),
-            version("v2", ids::REGISTER_INTENT_V2_REQUEST, ids::REGISTER_INTENT_V2_RESPONSE),
-            version("v1", ids::REGISTER_INTENT_V1_REQUEST, ids::REGISTER_INTENT_V1_RESPONSE),
+        operations: vec![
+            version(
+                "v3",
+                ids::REGISTER_INTENT_V3_REQUEST,
+                ids::REGISTER_INTENT_V3_RESPONSE,
+                rules::REGISTER_INTENT_V3_RESPONSE_STATUS_ENUM,
+            ),
+            version(
+                "v2",
+                ids::REGISTER_INTENT_V2_REQUEST,
+                ids::REGISTER_INTENT_V2_RESPONSE,
+                rules::REGISTER_INTENT_V2_RESPONSE_STATUS_ENUM,
+            ),
+            version(
+                "v1",
+                ids::REGISTER_INTENT_V1_REQUEST,
+                ids::REGISTER_INTENT_V1_RESPONSE,
+                rules::REGISTER_INTENT_V1_RESPONSE_STATUS_ENUM,
+            ),
             version(
                 "default",
                 ids::REGISTER_INTENT_DEFAULT_REQUEST,
                 ids::REGISTER_INTENT_DEFAULT_RESPONSE,
+                rules::REGISTER_INTENT_DEFAULT_RESPONSE_STATUS_ENUM,
             ),
         ],
         creates_payment: false,
         setup: Vec::new(),
+        versioned: true,
+        flows: &[Flow::DuplicateRejected],
     }
 }

@@ -7,8 +7,9 @@
 
 use serde_json::Value;
 
-use crate::id::MessageId;
+use crate::id::{MessageId, RuleId};
 
+pub use super::flow::Flow;
 pub use crate::crypto::payu_sequence::HashFamily;
 
 /// Which base URL an API is served under (a target may serve each API elsewhere).
@@ -22,29 +23,36 @@ pub enum Service {
     Payu,
 }
 
-/// An HTTP API under test: its suite name, its service, its endpoints and the context its
-/// requests need.
+/// An HTTP API under test: its suite name, its service, its operations (each a request model at
+/// an endpoint) and the flows run against it. A test may declare one of its own (with models of
+/// its own, named by [`MessageId::register`]) and hand it to the runner.
 #[derive(Debug, Clone)]
 pub struct Api {
     /// Suite name, e.g. `merchant-register-intent`.
     pub suite: &'static str,
     /// Which base URL.
     pub service: Service,
-    /// The endpoints (one per request model), in plan order.
-    pub endpoints: Vec<Endpoint>,
-    /// Whether an acceptance creates a payment that other endpoints' requests name
+    /// The operations (one per request model), in plan order.
+    pub operations: Vec<Operation>,
+    /// Whether an acceptance creates a payment that other operations' requests name
     /// ([`Derivation::ExistingPaymentTxnid`], [`Derivation::ExistingPaymentId`]).
     pub creates_payment: bool,
-    /// Endpoints the API's requests presuppose but which are not under test themselves (EC
+    /// Operations the API's requests presuppose but which are not under test themselves (EC
     /// `/orders`, which makes the order [`Derivation::ExistingOrder`] names). Served and
     /// described like the others; the runner plans no cases for them.
-    pub setup: Vec<Endpoint>,
+    pub setup: Vec<Operation>,
+    /// Whether the operations are versions of one API, selected by their variant with
+    /// `run --version`.
+    pub versioned: bool,
+    /// The flows run against each operation, in plan order (a [`Flow::once_per_suite`] flow
+    /// only against the first selected one when several versions are selected).
+    pub flows: &'static [Flow],
 }
 
-/// One endpoint: a request model (whose own `endpoint` gives the method and path), answered by
-/// a success or an error model.
+/// One operation: a request model (whose own [`super::Endpoint`] gives the method and path),
+/// answered by a success or an error model.
 #[derive(Debug, Clone)]
-pub struct Endpoint {
+pub struct Operation {
     /// Sub-suite (an API version, a PayU command); empty when the API has one endpoint.
     pub variant: &'static str,
     /// Request model ID.
@@ -68,6 +76,40 @@ pub struct Endpoint {
     /// Whether an HTTP 200 acceptance is signed (`x-response-signature`, RS256 over the raw
     /// body).
     pub signed_response: bool,
+    /// Whether the security cases this operation's context implies (and the large-body case)
+    /// are planned on it; operations sharing one authentication (the PayU postservice
+    /// commands) plan them on one.
+    pub security_cases: bool,
+    /// What a refusal's body must not say, and the rule a refusal saying it breaks (Merchant
+    /// Stack: `status: SUCCESS` in a refusal).
+    pub refusal_never: Option<Contradiction>,
+    /// How the seed says a refusal of a request missing a mandatory field looks, where it says
+    /// so (PayU's invoice upload: `responseCode` 109).
+    pub missing_field_refusal: Option<PinnedRefusal>,
+}
+
+/// How the seed (or a verified DOMAIN.md item) says a refusal of some kind of rule looks, with
+/// its words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PinnedRefusal {
+    /// The HTTP status, when the seed pins it.
+    pub status: Option<u16>,
+    /// The reason code at the operation's `reason_code` pointer, when the seed pins it (checked
+    /// when the refusal carries a reason code at all).
+    pub code: Option<&'static str>,
+    /// Where the words are.
+    pub source: &'static str,
+    /// The words.
+    pub quote: &'static str,
+}
+
+/// A body a refusal must not carry (it says the request succeeded) and the rule it breaks.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Contradiction {
+    /// What the refusal body must not match.
+    pub says: BodyPredicate,
+    /// The rule a refusal matching it breaks.
+    pub rule: RuleId,
 }
 
 /// Where a success response carries its UPI deeplink.
@@ -223,7 +265,7 @@ impl Derivation {
     }
 }
 
-impl Endpoint {
+impl Operation {
     /// The body fields whose values come from the target's state or the configuration.
     pub fn state_fields(&self) -> Vec<&'static str> {
         self.context

@@ -7,6 +7,7 @@
 pub mod api;
 mod builder;
 mod cross;
+pub mod flow;
 
 pub(crate) use builder::UNSET;
 pub use builder::{array, bool_field, field, int_or_str, json_string, map, object, str_item};

@@ -15,7 +15,7 @@ use serde_json::{Map, Value, json};
 
 use super::{Answer, BASIC_AUTH, Extra, Scope, one_or, schema_ref};
 use crate::messages;
-use crate::model::api::{Api, BodyPredicate, Endpoint, Refusal};
+use crate::model::api::{Api, BodyPredicate, Operation, Refusal};
 use crate::model::{Encoding, Field, Message, Presence};
 use crate::schema::header_schema;
 
@@ -27,7 +27,7 @@ const NOT_PARAMETERS: [&str; 3] = ["accept", "content-type", "authorization"];
 #[derive(Debug)]
 pub(super) struct Group<'a> {
     /// The API facts' endpoints, in API order.
-    pub endpoints: Vec<&'a Endpoint>,
+    pub operations: Vec<&'a Operation>,
     /// Path template without the query.
     pub path: &'static str,
     /// Fixed query parameters of the endpoint (`form=2`).
@@ -80,7 +80,7 @@ fn push_once<'a>(list: &mut Vec<&'a Message>, message: &'a Message) {
 /// endpoint is not served over HTTP and has no operation.
 pub(super) fn groups(apis: &'static [Api]) -> Vec<Group<'static>> {
     let mut out: Vec<Group<'static>> = Vec::new();
-    for endpoint in apis.iter().flat_map(|api| api.setup.iter().chain(&api.endpoints)) {
+    for endpoint in apis.iter().flat_map(|api| api.setup.iter().chain(&api.operations)) {
         let request = endpoint.request.message();
         let Some(http) = request.endpoint else { continue };
         let (path, query) = http.path.split_once('?').unwrap_or((http.path, ""));
@@ -88,7 +88,7 @@ pub(super) fn groups(apis: &'static [Api]) -> Vec<Group<'static>> {
             Some(i) => i,
             None => {
                 out.push(Group {
-                    endpoints: Vec::new(),
+                    operations: Vec::new(),
                     path,
                     query: Vec::new(),
                     method: http.method,
@@ -99,7 +99,7 @@ pub(super) fn groups(apis: &'static [Api]) -> Vec<Group<'static>> {
             }
         };
         let group = &mut out[index];
-        group.endpoints.push(endpoint);
+        group.operations.push(endpoint);
         for pair in query.split('&').filter(|p| !p.is_empty()) {
             let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
             if !group.query.iter().any(|(n, _)| *n == name) {
@@ -404,7 +404,7 @@ fn responses(group: &Group, extra: &[Extra]) -> Value {
         let response = match extra.answer {
             Answer::Refusal => {
                 let mut models: Vec<&Message> = Vec::new();
-                for endpoint in &group.endpoints {
+                for endpoint in &group.operations {
                     push_once(&mut models, endpoint.error.message());
                 }
                 model_response(&models, Some(extra.why))
@@ -422,10 +422,10 @@ fn responses(group: &Group, extra: &[Extra]) -> Value {
 /// How each endpoint of the group says "no", from the API facts: `x-upi-refusal`, one entry
 /// per request model.
 fn refusals(group: &Group) -> Value {
-    group.endpoints.iter().map(|e| refusal(e)).collect()
+    group.operations.iter().map(|e| refusal(e)).collect()
 }
 
-fn refusal(endpoint: &Endpoint) -> Value {
+fn refusal(endpoint: &Operation) -> Value {
     let Refusal { client_error, ok_body } = &endpoint.refusal;
     let mut ways: Vec<String> = Vec::new();
     if *client_error {

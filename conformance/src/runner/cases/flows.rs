@@ -1,6 +1,7 @@
-//! Flows as typed values: multi-step cases whose steps run in order against the target's state
-//! (an order created then paid, a registration sent twice, a payment completed in the sandbox,
-//! its callback, verify_payment and udf_update). Each knows its name, title, rules and suite.
+//! The steps of the flows an API's facts name ([`Flow`], declared in the spec next to each API's
+//! messages): multi-step cases whose steps run in order against the target's state (an order
+//! created then paid, a registration sent twice, a payment completed in the sandbox, its
+//! callback, verify_payment and udf_update).
 
 use std::collections::BTreeMap;
 use upi_spec::messages::ids;
@@ -10,7 +11,6 @@ use anyhow::Context as _;
 use serde_json::Value;
 use upi_spec::crypto::payu_hash;
 use upi_spec::crypto::payu_sequence::HashFamily;
-use upi_spec::id::RuleId;
 use upi_spec::input::{DEFAULT_MAX_BYTES, Document};
 use upi_spec::read::{Syntax, read};
 
@@ -23,22 +23,7 @@ use crate::runner::session::{Session, Trace, now_millis};
 
 use super::security::send_expecting_rejection;
 
-/// A flow.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Flow {
-    /// Create an order, pay it with `/txns`, build the deeplink from `sdk_params` (EC).
-    OrderTxnsDeeplink,
-    /// `/txns` for an order that does not exist is refused (EC).
-    UnknownOrderRejected,
-    /// `/txns` with a `format` other than `json` answers 302 with `Location` (EC).
-    FormatRedirect,
-    /// Registering the same merchantRequestId twice: the second is refused (Merchant Stack).
-    DuplicateRejected,
-    /// A second `_payment` with the same txnid is refused (PayU).
-    DuplicateTxnidRejected,
-    /// Complete a payment in the sandbox: callback, verify_payment, udf_update (PayU).
-    CallbackVerifyUdf,
-}
+pub use upi_spec::model::flow::Flow;
 
 /// The generated document numbers of the flows: distinct, so no two cases send the same
 /// generated document (and none the acceptance cases' numbers `0..generated`).
@@ -52,86 +37,15 @@ const FORMAT_DOCUMENT: u64 = 9_000;
 /// The `format` the redirect flow sends: not `json` (seed 001 names no other value).
 const NOT_JSON_FORMAT: &str = "html";
 
-impl Flow {
-    /// The flows of `suite`, in plan order.
-    pub fn of_suite(suite: &str) -> &'static [Flow] {
-        match suite {
-            "ec-txns" => &[
-                Flow::OrderTxnsDeeplink,
-                Flow::UnknownOrderRejected,
-                Flow::FormatRedirect,
-            ],
-            "merchant-register-intent" => &[Flow::DuplicateRejected],
-            "payu-intent" => &[Flow::DuplicateTxnidRejected, Flow::CallbackVerifyUdf],
-            _ => &[],
-        }
-    }
-
-    /// Whether the flow runs once per suite rather than once per API version.
-    pub fn once_per_suite(self) -> bool {
-        self == Flow::DuplicateRejected
-    }
-
-    /// The last part of the case ID.
-    pub fn name(self) -> &'static str {
-        match self {
-            Flow::OrderTxnsDeeplink => "order-txns-deeplink",
-            Flow::UnknownOrderRejected => "unknown-order-rejected",
-            Flow::FormatRedirect => "format-redirect",
-            Flow::DuplicateRejected => "duplicate-rejected",
-            Flow::DuplicateTxnidRejected => "duplicate-txnid-rejected",
-            Flow::CallbackVerifyUdf => "callback-verify-udf",
-        }
-    }
-
-    /// One line saying what is checked.
-    pub fn title(self) -> &'static str {
-        match self {
-            Flow::OrderTxnsDeeplink => "create an order, pay it with /txns, build the deeplink from sdk_params",
-            Flow::UnknownOrderRejected => "/txns for an order that does not exist is rejected with the error shape",
-            Flow::FormatRedirect => "/txns with a format other than json is answered HTTP 302 with a Location header",
-            Flow::DuplicateRejected => "registering the same merchantRequestId twice: the second is rejected",
-            Flow::DuplicateTxnidRejected => "a second _payment with the same txnid is rejected",
-            Flow::CallbackVerifyUdf => {
-                "complete a payment in the sandbox; the S2S callback arrives with a valid reverse hash, verify_payment agrees, udf_update works"
-            }
-        }
-    }
-
-    /// The rules the flow checks.
-    pub fn rules(self) -> &'static [RuleId] {
-        match self {
-            Flow::OrderTxnsDeeplink => &[
-                rules::field::EC_ORDERS_RESPONSE_ORDER_ID_REQUIRED,
-                rules::field::EC_TXNS_RESPONSE_SDK_AMOUNT_FORMAT,
-                rules::deeplink::CONSISTENCY_AM,
-            ],
-            Flow::UnknownOrderRejected => &[
-                rules::behaviour::EC_TXNS_ORDER_EXISTS,
-                rules::field::EC_TXNS_ERROR_STATUS_CONST,
-            ],
-            Flow::FormatRedirect => &[rules::behaviour::EC_TXNS_FORMAT_REDIRECT],
-            Flow::DuplicateRejected => &[rules::behaviour::REGISTER_INTENT_MERCHANT_REQUEST_ID_UNIQUE],
-            Flow::DuplicateTxnidRejected => &[rules::behaviour::PAYU_PAYMENT_TXNID_UNIQUE],
-            Flow::CallbackVerifyUdf => &[
-                rules::behaviour::PAYU_CALLBACK_DELIVERED,
-                rules::crypto::PAYU_RESPONSE_HASH,
-                rules::behaviour::PAYU_VERIFY_PAYMENT_AGREES,
-                rules::accepted::PAYU_UDF_UPDATE,
-            ],
-        }
-    }
-
-    /// Runs the flow's steps in order against `api`.
-    pub async fn run(self, session: &Session, api: &ApiCase, trace: &mut Trace) -> Result<(), CaseError> {
-        match self {
-            Flow::OrderTxnsDeeplink => order_txns_deeplink(session, api, trace).await,
-            Flow::UnknownOrderRejected => unknown_order(session, api, trace).await,
-            Flow::FormatRedirect => format_redirect(session, api, trace).await,
-            Flow::DuplicateRejected => duplicate_registration(session, api, trace).await,
-            Flow::DuplicateTxnidRejected => duplicate_txnid(session, api, trace).await,
-            Flow::CallbackVerifyUdf => callback_verify_udf(session, api, trace).await,
-        }
+/// Runs the flow's steps in order against `api`.
+pub async fn run(flow: Flow, session: &Session, api: &ApiCase, trace: &mut Trace) -> Result<(), CaseError> {
+    match flow {
+        Flow::OrderTxnsDeeplink => order_txns_deeplink(session, api, trace).await,
+        Flow::UnknownOrderRejected => unknown_order(session, api, trace).await,
+        Flow::FormatRedirect => format_redirect(session, api, trace).await,
+        Flow::DuplicateRejected => duplicate_registration(session, api, trace).await,
+        Flow::DuplicateTxnidRejected => duplicate_txnid(session, api, trace).await,
+        Flow::CallbackVerifyUdf => callback_verify_udf(session, api, trace).await,
     }
 }
 
@@ -279,7 +193,7 @@ async fn duplicate_txnid(session: &Session, api: &ApiCase, trace: &mut Trace) ->
 async fn verify_payment(session: &Session, txnid: &str, trace: &mut Trace) -> Result<Option<String>, CaseError> {
     let post = api::all()
         .into_iter()
-        .find(|a| a.variant == "verify-payment")
+        .find(|a| a.request == ids::PAYU_VERIFY_PAYMENT_REQUEST)
         .context("verify api")?;
     let model = post.request.message();
     let mut verify = Document::body(
@@ -442,7 +356,7 @@ fn judge_callback(session: &Session, callback: &[u8], txnid: &str, findings: &mu
 async fn udf_update(session: &Session, txnid: &str, trace: &mut Trace) -> Result<(), CaseError> {
     let udf = api::all()
         .into_iter()
-        .find(|a| a.variant == "udf-update")
+        .find(|a| a.request == ids::PAYU_UDF_UPDATE_REQUEST)
         .context("udf api")?;
     let udf_model = udf.request.message();
     let mut update = Document::body(

@@ -77,7 +77,7 @@ async fn step(session: &Session, planned: &Planned, trace: &mut Trace) -> Result
             reject::run(session, api, broken, *breach, *other_side, trace).await
         }
         Step::Security { api, check } => check.run(session, api, trace).await,
-        Step::Flow { api, flow } => flow.run(session, api, trace).await,
+        Step::Flow { api, flow } => flows::run(*flow, session, api, trace).await,
         Step::Skip { reason } => Err(CaseError::skip(*reason)),
     }
 }
