@@ -83,7 +83,9 @@ pub fn vendor(mut router: Router<AppState>) -> Router<AppState> {
             continue;
         };
         // Every endpoint of one path is served by one handler (the first one's).
-        let Some(first) = route.operations.first() else { continue };
+        let Some(first) = route.operations.first() else {
+            continue;
+        };
         let Some(serve) = handler(first.request, method) else {
             continue;
         };

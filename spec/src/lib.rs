@@ -19,6 +19,7 @@ pub mod charset;
 pub mod crypto;
 pub mod curl;
 pub mod deeplink;
+pub mod field_rules;
 pub mod format;
 #[doc(hidden)]
 pub mod fuzzing;

@@ -6,6 +6,7 @@
 
 use crate::crypto::{jws, payu_hash};
 use crate::deeplink::rules as link;
+use crate::id::RuleId;
 #[allow(unused_imports)]
 use crate::id::rule_ids;
 
@@ -63,28 +64,9 @@ pub mod accepted {
     }
 }
 
-/// Field rules of the message models the runner's flows name.
-pub mod field {
-    use super::*;
-    rule_ids! {
-        /// An EC order response carries `order_id`.
-        EC_ORDERS_RESPONSE_ORDER_ID_REQUIRED = "ec.orders.response.order_id.required";
-        /// The EC `/txns` response's SDK amount is formatted.
-        EC_TXNS_RESPONSE_SDK_AMOUNT_FORMAT = "ec.txns.response.payment.sdk_params.amount.format";
-        /// The EC error's `status` is the constant.
-        EC_TXNS_ERROR_STATUS_CONST = "ec.txns.error.status.const";
-        /// The PayU callback is a form the model reads.
-        PAYU_CALLBACK_FORM = "payu.callback.form";
-        /// A V3 registerIntent answer's `status` is one of the listed values.
-        REGISTER_INTENT_V3_RESPONSE_STATUS_ENUM = "merchant.register-intent.v3.response.status.enum";
-        /// A V2 registerIntent answer's `status` is one of the listed values.
-        REGISTER_INTENT_V2_RESPONSE_STATUS_ENUM = "merchant.register-intent.v2.response.status.enum";
-        /// A V1 registerIntent answer's `status` is one of the listed values.
-        REGISTER_INTENT_V1_RESPONSE_STATUS_ENUM = "merchant.register-intent.v1.response.status.enum";
-        /// A Default-version registerIntent answer's `status` is one of the listed values.
-        REGISTER_INTENT_DEFAULT_RESPONSE_STATUS_ENUM = "merchant.register-intent.default.response.status.enum";
-    }
-}
+/// Field rules of the message models the runner's flows name (declared in
+/// [`crate::field_rules`], which depends on nothing, so the models' API facts can name them).
+pub use crate::field_rules as field;
 
 #[cfg(test)]
 mod tests {
@@ -151,5 +133,28 @@ pub mod client {
         CLIENT_ACCEPTS_VALID = "merchant.juspay.register-intent.client.accepts-valid";
         /// Merchant Stack client: refuses an answer whose `x-response-signature` does not verify.
         CLIENT_VERIFIES_SIGNATURE = "merchant.juspay.register-intent.client.verifies-response-signature";
+    }
+}
+
+/// The rules a flow checks. Here rather than on [`Flow`] so the model does not depend on the
+/// rule vocabulary (`conformance/tests/module_cycles.rs`).
+pub fn of_flow(flow: crate::model::api::Flow) -> &'static [RuleId] {
+    use crate::model::api::Flow;
+    match flow {
+        Flow::OrderTxnsDeeplink => &[
+            field::EC_ORDERS_RESPONSE_ORDER_ID_REQUIRED,
+            field::EC_TXNS_RESPONSE_SDK_AMOUNT_FORMAT,
+            deeplink::CONSISTENCY_AM,
+        ],
+        Flow::UnknownOrderRejected => &[behaviour::EC_TXNS_ORDER_EXISTS, field::EC_TXNS_ERROR_STATUS_CONST],
+        Flow::FormatRedirect => &[behaviour::EC_TXNS_FORMAT_REDIRECT],
+        Flow::DuplicateRejected => &[behaviour::REGISTER_INTENT_MERCHANT_REQUEST_ID_UNIQUE],
+        Flow::DuplicateTxnidRejected => &[behaviour::PAYU_PAYMENT_TXNID_UNIQUE],
+        Flow::CallbackVerifyUdf => &[
+            behaviour::PAYU_CALLBACK_DELIVERED,
+            crypto::PAYU_RESPONSE_HASH,
+            behaviour::PAYU_VERIFY_PAYMENT_AGREES,
+            accepted::PAYU_UDF_UPDATE,
+        ],
     }
 }

@@ -300,7 +300,10 @@ pub fn plan(apis: &'static [ApiFacts], suites: &[String], versions: &[String], g
                 suite: suite.clone(),
                 kind: CaseKind::Flow,
                 title: flow.title().to_string(),
-                rules: flow.rules().iter().map(|r| (*r).to_string()).collect(),
+                rules: upi_spec::rule_ids::of_flow(*flow)
+                    .iter()
+                    .map(|r| (*r).to_string())
+                    .collect(),
                 step: Step::Flow {
                     api: api.clone(),
                     flow: *flow,

@@ -1,11 +1,11 @@
 //! The Merchant Stack registerIntent API's facts (its messages are in `register_intent.rs`).
 
 use super::ids;
+use crate::field_rules as rules;
 use crate::model::api::{
     Api, BodyPredicate, ContextField, Contradiction, Credential, DeeplinkIn, Derivation, Flow, Operation, Place,
     Refusal, Service,
 };
-use crate::rule_ids::field as rules;
 
 /// registerIntent, one operation per API version (`run --version` selects them). A refusal is
 /// a 4xx or an answer with `status: FAILURE`; `responseCode` says why; a refusal saying

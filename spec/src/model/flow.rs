@@ -1,10 +1,7 @@
 //! The flows an API's facts name ([`super::api::Api::flows`]): multi-step cases whose steps run
 //! in order against the target's state (an order created then paid, a registration sent twice,
 //! a payment completed in the sandbox, its callback, verify_payment and udf_update). Each knows
-//! its name, title and the rules it checks; the runner drives its steps.
-
-use crate::id::RuleId;
-use crate::rule_ids as rules;
+//! its name and title (the rules it checks: [`crate::rule_ids::of_flow`]); the runner drives its steps.
 
 /// A flow.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -53,30 +50,6 @@ impl Flow {
             Flow::CallbackVerifyUdf => {
                 "complete a payment in the sandbox; the S2S callback arrives with a valid reverse hash, verify_payment agrees, udf_update works"
             }
-        }
-    }
-
-    /// The rules the flow checks.
-    pub fn rules(self) -> &'static [RuleId] {
-        match self {
-            Flow::OrderTxnsDeeplink => &[
-                rules::field::EC_ORDERS_RESPONSE_ORDER_ID_REQUIRED,
-                rules::field::EC_TXNS_RESPONSE_SDK_AMOUNT_FORMAT,
-                rules::deeplink::CONSISTENCY_AM,
-            ],
-            Flow::UnknownOrderRejected => &[
-                rules::behaviour::EC_TXNS_ORDER_EXISTS,
-                rules::field::EC_TXNS_ERROR_STATUS_CONST,
-            ],
-            Flow::FormatRedirect => &[rules::behaviour::EC_TXNS_FORMAT_REDIRECT],
-            Flow::DuplicateRejected => &[rules::behaviour::REGISTER_INTENT_MERCHANT_REQUEST_ID_UNIQUE],
-            Flow::DuplicateTxnidRejected => &[rules::behaviour::PAYU_PAYMENT_TXNID_UNIQUE],
-            Flow::CallbackVerifyUdf => &[
-                rules::behaviour::PAYU_CALLBACK_DELIVERED,
-                rules::crypto::PAYU_RESPONSE_HASH,
-                rules::behaviour::PAYU_VERIFY_PAYMENT_AGREES,
-                rules::accepted::PAYU_UDF_UPDATE,
-            ],
         }
     }
 }
