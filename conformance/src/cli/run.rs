@@ -67,8 +67,9 @@ pub struct RunArgs {
     /// List every non-passing case in the text report, not only failures.
     #[arg(long)]
     verbose: bool,
-    /// Nothing but errors on stderr: no progress (by default a bar with pass/fail counts on a
-    /// terminal, one line per finished suite otherwise) and no seed, routes or sandbox lines.
+    /// No progress on stderr (by default a bar with pass/fail counts on a terminal, one line
+    /// per finished suite otherwise) and no seed, routes or sandbox-control lines; errors, and
+    /// the final counts when the report goes to a file, stay.
     #[arg(long, short)]
     quiet: bool,
     /// Cases run at once (each flow's steps stay in order; the report keeps the plan's order).
