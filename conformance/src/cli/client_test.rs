@@ -32,6 +32,11 @@ pub struct ClientTestArgs {
     /// Merchant Stack mode: where the sandbox listens (default: an ephemeral loopback port).
     #[arg(long, requires = "merchant_stack_url")]
     sandbox_addr: Option<std::net::SocketAddr>,
+    /// The merchant's payment trigger: one POST (JSON `payment_url`, `sandbox_url`, `amount`)
+    /// makes the merchant start a payment at the tool's payment sandbox, which posts the success
+    /// callback before it answers; without it that case is skipped.
+    #[arg(long, conflicts_with = "merchant_stack_url")]
+    payment_trigger_url: Option<String>,
     /// URL template with `{txnid}` answering the merchant's order state (JSON or text).
     #[arg(long)]
     order_status_url: Option<String>,
@@ -110,6 +115,7 @@ pub fn run(args: &ClientTestArgs) -> Result<ExitCode> {
         salt: Salt::new(salt.clone()),
         orders,
         timeout: Duration::from_millis(args.timeout_ms),
+        payment_trigger: args.payment_trigger_url.clone(),
     };
     if config.oracle.is_none() {
         eprintln!("upi-conformance: no --order-status-url: the callback's HTTP status is the only evidence (weaker)");

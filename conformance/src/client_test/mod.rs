@@ -10,6 +10,7 @@
 //! callback's HTTP status is the only evidence, and the report says so.
 
 pub mod callback;
+pub mod in_flight;
 pub mod merchant_stack;
 pub mod oracle;
 
@@ -39,6 +40,8 @@ pub const RULE_UNKNOWN_TXNID: upi_spec::id::RuleId = upi_spec::rule_ids::client:
 pub const RULE_IDEMPOTENT: upi_spec::id::RuleId = upi_spec::rule_ids::client::CALLBACK_IDEMPOTENT;
 /// Rule: a replayed callback (another mihpayid, same hashed fields) fulfils nothing again.
 pub const RULE_REPLAY: upi_spec::id::RuleId = upi_spec::rule_ids::client::CALLBACK_REPLAY;
+/// Rule: a callback that lands while the merchant's own `_payment` request is in flight is kept.
+pub const RULE_BEFORE_ANSWER: upi_spec::id::RuleId = upi_spec::rule_ids::client::CALLBACK_BEFORE_ANSWER;
 /// Rule marking the evidence as the HTTP status only.
 pub const RULE_WEAK_EVIDENCE: upi_spec::id::RuleId = upi_spec::rule_ids::client::CALLBACK_WEAK_EVIDENCE;
 
@@ -68,6 +71,9 @@ pub struct Config {
     pub orders: Vec<Order>,
     /// Per-request timeout.
     pub timeout: Duration,
+    /// The merchant's payment trigger (`--payment-trigger-url`): one POST starts a payment
+    /// against the tool's payment sandbox ([`in_flight`]); `None` skips that case.
+    pub payment_trigger: Option<String>,
 }
 
 /// Why the client test could not run.
@@ -116,6 +122,7 @@ pub async fn run(config: &Config) -> Result<Report, ClientTestError> {
     run.amount_mismatch(&c).await?;
     run.status_flipped(&d).await?;
     run.unknown_txnid().await?;
+    run.callback_before_answer().await?;
     let cases = run.cases;
     Ok(Report {
         format_version: 1,
