@@ -10,6 +10,7 @@
 //! callback's HTTP status is the only evidence, and the report says so.
 
 pub mod callback;
+pub mod command;
 pub mod in_flight;
 pub mod merchant_stack;
 pub mod oracle;
