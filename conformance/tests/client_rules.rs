@@ -48,7 +48,8 @@ fn every_rule_a_tpap_report_names_is_in_the_catalogue() {
     );
     // A shim whose SDK takes keys out of band (hello refused), then silent; and one that answers
     // garbage: the shim rules.
-    let refuses_hello = r#"sh -c 'read l; echo "{\"id\":0,\"error\":\"keys are registered out of band\"}"; while read l; do :; done'"#;
+    let refuses_hello =
+        r#"sh -c 'read l; echo "{\"id\":0,\"error\":\"keys are registered out of band\"}"; while read l; do :; done'"#;
     shims.push((refuses_hello.to_owned(), vec!["--only", "accept.*", "--timeout-ms=150"]));
     let garbage = "sh -c 'while read l; do echo garbage; done'";
     shims.push((garbage.to_owned(), vec!["--only", "accept.*"]));
@@ -93,5 +94,8 @@ fn rules_show_explains_every_client_rule() {
         .output()
         .expect("the CLI runs");
     let text = String::from_utf8_lossy(&out.stdout);
-    assert!(text.contains("must") && text.contains("Response hash for verification"), "{text}");
+    assert!(
+        text.contains("must") && text.contains("Response hash for verification"),
+        "{text}"
+    );
 }

@@ -384,7 +384,10 @@ async fn the_callback_overtakes_the_payment_answer_and_a_lost_one_is_named() {
         .expect("the case");
     let lines: Vec<&str> = case.exchanges.iter().map(|e| e.request_line.as_str()).collect();
     assert!(lines[0].starts_with("POST /_payment"), "{lines:?}");
-    assert!(lines[1].contains("/payu/callback (the callback, before the _payment answer)"), "{lines:?}");
+    assert!(
+        lines[1].contains("/payu/callback (the callback, before the _payment answer)"),
+        "{lines:?}"
+    );
     assert_eq!(case.exchanges[1].status, Some(404), "the order was not recorded yet");
     assert!(case.exchanges[2].request_line.ends_with("/pay"), "{lines:?}");
     assert_eq!(case.findings[0].rule, "merchant.payu.callback.before-payment-answer");

@@ -159,7 +159,11 @@ fn mapping(patch: &[(&str, &str)]) -> String {
 }
 
 /// The reference server (the PayU side) and the foreign control API in front of it.
-async fn start_foreign() -> (upi_reference_server::RunningServer, String, tokio::task::JoinHandle<std::io::Result<()>>) {
+async fn start_foreign() -> (
+    upi_reference_server::RunningServer,
+    String,
+    tokio::task::JoinHandle<std::io::Result<()>>,
+) {
     let server = spawn(ServerConfig::test_defaults())
         .await
         .expect("the reference server starts");
@@ -274,7 +278,16 @@ async fn the_control_token_reaches_the_sandbox_and_no_output() {
                 .arg("run")
                 .arg("--config")
                 .arg(&config)
-                .args(["--suite", "payu-intent", "--only", FLOW, "--seed", "14", "--format", format])
+                .args([
+                    "--suite",
+                    "payu-intent",
+                    "--only",
+                    FLOW,
+                    "--seed",
+                    "14",
+                    "--format",
+                    format,
+                ])
                 .args(extra)
                 .output()
                 .unwrap()
@@ -290,7 +303,8 @@ async fn the_control_token_reaches_the_sandbox_and_no_output() {
     server.shutdown().await.expect("the server stops");
     let report: Value = serde_json::from_slice(&json.stdout).expect("a JSON report");
     assert_eq!(
-        report["cases"][0]["outcome"]["verdict"], "pass",
+        report["cases"][0]["outcome"]["verdict"],
+        "pass",
         "{}",
         String::from_utf8_lossy(&json.stderr)
     );
@@ -305,7 +319,10 @@ async fn the_control_token_reaches_the_sandbox_and_no_output() {
     for (what, output) in &outputs {
         assert!(!output.contains(TOKEN), "{what} printed the control token");
     }
-    assert!(outputs[0].1.contains("${SANDBOX_CONTROL_TOKEN}"), "the JSON report names the variable");
+    assert!(
+        outputs[0].1.contains("${SANDBOX_CONTROL_TOKEN}"),
+        "the JSON report names the variable"
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }
 

@@ -165,7 +165,11 @@ async fn driven_by_a_command_the_verdicts_are_the_same() {
         .iter()
         .find(|c| c.id.ends_with("verifies-response-signature"))
         .unwrap();
-    let run = case.exchanges.iter().find(|e| e.request_line.starts_with("RUN curl")).unwrap();
+    let run = case
+        .exchanges
+        .iter()
+        .find(|e| e.request_line.starts_with("RUN curl"))
+        .unwrap();
     assert!(
         run.response_body.starts_with("exit status 0\n") && run.response_body.contains("tampered@sandbox"),
         "{}",
@@ -240,10 +244,20 @@ async fn the_cli_runs_as_the_readme_shows() {
         ("--merchant-stack-cmd", forwarding(&good), forwarding(&broken)),
     ] {
         let out = cli(flag, good).await.unwrap();
-        assert_eq!(out.status.code(), Some(0), "{flag}: {}", String::from_utf8_lossy(&out.stderr));
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{flag}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         let out = cli(flag, broken).await.unwrap();
         // `should` findings warn; the exit code stays 0, and the JSON names the rule.
-        assert_eq!(out.status.code(), Some(0), "{flag}: {}", String::from_utf8_lossy(&out.stderr));
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{flag}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         let report: Value = serde_json::from_slice(&out.stdout).unwrap();
         let case = report["cases"]
             .as_array()
@@ -261,7 +275,13 @@ async fn the_cli_runs_as_the_readme_shows() {
     let out = cli("--merchant-stack-cmd", "curl 'open".into()).await.unwrap();
     assert_eq!(out.status.code(), Some(2), "{}", String::from_utf8_lossy(&out.stderr));
     let both = std::process::Command::new(env!("CARGO_BIN_EXE_upi-conformance"))
-        .args(["client-test", "--merchant-stack-url", "http://127.0.0.1:9/", "--merchant-stack-cmd", "true"])
+        .args([
+            "client-test",
+            "--merchant-stack-url",
+            "http://127.0.0.1:9/",
+            "--merchant-stack-cmd",
+            "true",
+        ])
         .output()
         .unwrap();
     assert_eq!(both.status.code(), Some(2));

@@ -21,11 +21,7 @@ use super::tpap::{ReportFormat, emit};
 #[command(group(clap::ArgGroup::new("merchant_stack").args(["merchant_stack_url", "merchant_stack_cmd"])))]
 pub struct ClientTestArgs {
     /// The merchant's S2S callback endpoint (PayU posts the callback form here).
-    #[arg(
-        long,
-        required_unless_present = "merchant_stack",
-        conflicts_with = "merchant_stack"
-    )]
+    #[arg(long, required_unless_present = "merchant_stack", conflicts_with = "merchant_stack")]
     callback_url: Option<String>,
     /// Merchant Stack mode: the merchant's registerIntent client trigger URL (one POST per case,
     /// contract in docs/MERCHANT_STACK_CLIENT.md); the tool runs the sandbox itself.

@@ -75,7 +75,16 @@ impl Callback {
         salt: &Salt,
     ) -> Result<Callback, PayuHashError> {
         let mut callback = Callback::new(facts, salt)?;
-        for name in ["productinfo", "firstname", "email", "udf1", "udf2", "udf3", "udf4", "udf5"] {
+        for name in [
+            "productinfo",
+            "firstname",
+            "email",
+            "udf1",
+            "udf2",
+            "udf3",
+            "udf4",
+            "udf5",
+        ] {
             if let Some(value) = request.get(name) {
                 set(&mut callback.params, name, value);
             }

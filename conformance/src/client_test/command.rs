@@ -123,7 +123,9 @@ mod tests {
             .await
             .unwrap_err();
         assert!(e.contains("did not finish"), "{e}");
-        let e = run(vec!["/nonexistent/client".into()], String::new(), t).await.unwrap_err();
+        let e = run(vec!["/nonexistent/client".into()], String::new(), t)
+            .await
+            .unwrap_err();
         assert!(e.contains("cannot start"), "{e}");
         assert_eq!(split("curl -sS 'a b'").unwrap(), vec!["curl", "-sS", "a b"]);
         assert!(split("curl 'open").is_err());

@@ -109,7 +109,10 @@ async fn payment(State(sandbox): State<Arc<Sandbox>>, body: Bytes) -> (StatusCod
     };
     let started = Instant::now();
     let mut posted = Exchange {
-        request_line: format!("POST {} (the callback, before the _payment answer)", sandbox.callback_url),
+        request_line: format!(
+            "POST {} (the callback, before the _payment answer)",
+            sandbox.callback_url
+        ),
         request_headers: vec![("content-type".into(), "application/x-www-form-urlencoded".into())],
         request_body: callback.body(),
         ..Exchange::default()
@@ -161,7 +164,14 @@ impl Run<'_> {
         let mut case = Self::start();
         let Some(trigger) = self.config.payment_trigger.clone() else {
             let reason = "needs --payment-trigger-url: the merchant must start a payment against the tool's sandbox for the callback to overtake it".to_owned();
-            self.finish(case, ID, CaseKind::Flow, TITLE, RULE_BEFORE_ANSWER, Some(Outcome::Skipped { reason }));
+            self.finish(
+                case,
+                ID,
+                CaseKind::Flow,
+                TITLE,
+                RULE_BEFORE_ANSWER,
+                Some(Outcome::Skipped { reason }),
+            );
             return Ok(());
         };
         self.mihpayid += 1;

@@ -206,17 +206,28 @@ impl Run<'_> {
 
     /// The trigger as a command run: `Ok(true)` on exit status 0, `Ok(false)` on any other,
     /// `Err` if it could not start or did not finish in time.
-    async fn run_command(&self, argv: Vec<String>, body: String, exchanges: &mut Vec<Exchange>) -> Result<bool, String> {
+    async fn run_command(
+        &self,
+        argv: Vec<String>,
+        body: String,
+        exchanges: &mut Vec<Exchange>,
+    ) -> Result<bool, String> {
         let started = Instant::now();
         let mut exchange = Exchange {
             request_line: format!("RUN {}", shell_words::join(&argv)),
             request_body: body.clone(),
-            curl: format!("printf '%s' {} | {}", shell_words::quote(&body), shell_words::join(&argv)),
+            curl: format!(
+                "printf '%s' {} | {}",
+                shell_words::quote(&body),
+                shell_words::join(&argv)
+            ),
             ..Exchange::default()
         };
         let out = match super::command::run(argv, body, self.config.timeout).await {
             Ok(ran) => {
-                let code = ran.code.map_or_else(|| "killed by a signal".to_owned(), |c| c.to_string());
+                let code = ran
+                    .code
+                    .map_or_else(|| "killed by a signal".to_owned(), |c| c.to_string());
                 exchange.response_body = format!("exit status {code}\n{}", ran.stdout);
                 Ok(ran.accepted())
             }

@@ -279,14 +279,16 @@ impl RunConfig {
                 value: self.ec.api_key.clone(),
             },
         ];
-        all.extend(self.sandbox.headers.iter().map(|(header, value)| Secret {
-            name: self
-                .sandbox
-                .header_env
-                .get(header)
-                .cloned()
-                .unwrap_or_else(|| "UPI_SANDBOX_HEADER".into()),
-            value: value.clone(),
+        all.extend(self.sandbox.headers.iter().map(|(header, value)| {
+            Secret {
+                name: self
+                    .sandbox
+                    .header_env
+                    .get(header)
+                    .cloned()
+                    .unwrap_or_else(|| "UPI_SANDBOX_HEADER".into()),
+                value: value.clone(),
+            }
         }));
         all
     }

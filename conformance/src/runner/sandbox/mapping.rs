@@ -406,16 +406,25 @@ mod tests {
         let mut c: SandboxConfig = toml::from_str("[headers]\nx-control-token = \"${CTL_TOKEN}\"").unwrap();
         c.resolve_headers(&env).unwrap();
         c.check().unwrap();
-        assert_eq!(c.control_headers(), vec![("x-control-token".to_owned(), "s3cret".to_owned())]);
+        assert_eq!(
+            c.control_headers(),
+            vec![("x-control-token".to_owned(), "s3cret".to_owned())]
+        );
         assert_eq!(c.header_env["x-control-token"], "CTL_TOKEN");
         for (text, words) in [
             ("[headers]\nx-control-token = \"s3cret\"", "not literally"),
             ("[headers]\nx-control-token = \"${MISSING}\"", "MISSING is not set"),
-            ("[headers]\nx-control-token = \"${A-B}\"", "not an environment variable name"),
+            (
+                "[headers]\nx-control-token = \"${A-B}\"",
+                "not an environment variable name",
+            ),
         ] {
             let mut c: SandboxConfig = toml::from_str(text).unwrap();
             let e = c.resolve_headers(&env).unwrap_err().to_string();
-            assert!(e.contains(words) && e.contains("sandbox.headers.x-control-token"), "{e}");
+            assert!(
+                e.contains(words) && e.contains("sandbox.headers.x-control-token"),
+                "{e}"
+            );
             assert!(!e.contains("s3cret"), "{e}");
         }
         let bad_value = |name: &str| (name == "CTL_TOKEN").then(|| "a\nb".to_owned());
