@@ -15,7 +15,7 @@
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use axum::Router;
 use axum::body::Bytes;
@@ -27,6 +27,7 @@ use upi_spec::Severity;
 use upi_spec::crypto::payu_hash::Salt;
 
 use super::callback::{Callback, Facts};
+use super::send;
 use super::{ClientTestError, RULE_BEFORE_ANSWER, RULE_WEAK_EVIDENCE, Run, finding};
 use crate::runner::case::{CaseKind, Outcome};
 use crate::runner::http::Exchange;
@@ -37,8 +38,6 @@ pub const PAYMENT_PATH: &str = "/_payment";
 pub const AMOUNT: &str = "1.00";
 const ID: &str = "before-payment-answer";
 const TITLE: &str = "a success callback that arrives while the merchant's own _payment request is still in flight is kept: the order ends paid (seed 004 step 4: PayU sends the callback \"whenever the transaction status gets updated\"; inferred: should)";
-/// The longest a request body is kept in the report.
-const KEEP: usize = 2000;
 
 /// The payment sandbox's state for one case.
 struct Sandbox {
@@ -70,7 +69,7 @@ async fn payment(State(sandbox): State<Arc<Sandbox>>, body: Bytes) -> (StatusCod
     let form: BTreeMap<String, String> = form_urlencoded::parse(&body).into_owned().collect();
     let received = Exchange {
         request_line: format!("POST {PAYMENT_PATH} (received by the payment sandbox)"),
-        request_body: String::from_utf8_lossy(&body).chars().take(KEEP).collect(),
+        request_body: String::from_utf8_lossy(&body).chars().take(send::KEEP).collect(),
         ..Exchange::default()
     };
     let (txnid, amount) = match (form.get("txnid"), form.get("amount")) {
@@ -107,37 +106,11 @@ async fn payment(State(sandbox): State<Arc<Sandbox>>, body: Bytes) -> (StatusCod
         Ok(c) => c,
         Err(e) => return answer(StatusCode::INTERNAL_SERVER_ERROR, &json!({"error": e.to_string()})),
     };
-    let started = Instant::now();
-    let mut posted = Exchange {
-        request_line: format!(
-            "POST {} (the callback, before the _payment answer)",
-            sandbox.callback_url
-        ),
-        request_headers: vec![("content-type".into(), "application/x-www-form-urlencoded".into())],
-        request_body: callback.body(),
-        ..Exchange::default()
-    };
-    let sent = sandbox
-        .http
-        .post(&sandbox.callback_url)
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body(callback.body())
-        .send()
-        .await;
-    let status = match sent {
-        Ok(r) => {
-            let status = r.status().as_u16();
-            posted.response_body = r.text().await.unwrap_or_default().chars().take(KEEP).collect();
-            Some(status)
-        }
-        Err(e) => {
-            posted.timed_out = e.is_timeout();
-            posted.error = Some(e.to_string());
-            None
-        }
-    };
-    posted.status = status;
-    posted.elapsed_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
+    let (status, mut posted) = send::post(&sandbox.http, &sandbox.callback_url, send::FORM, callback.body()).await;
+    posted
+        .request_line
+        .push_str(" (the callback, before the _payment answer)");
+    let status = status.ok();
     {
         let mut seen = lock(&sandbox.seen);
         seen.callback_status = status;
@@ -231,40 +204,11 @@ impl Run<'_> {
             "amount": AMOUNT,
         })
         .to_string();
-        let started = Instant::now();
-        let mut exchange = Exchange {
-            request_line: format!("POST {url}"),
-            request_headers: vec![("content-type".into(), "application/json".into())],
-            request_body: body.clone(),
-            curl: format!(
-                "curl -sS {} -H 'content-type: application/json' --data-raw {}",
-                shell_words::quote(url),
-                shell_words::quote(&body)
-            ),
-            ..Exchange::default()
-        };
-        let sent = self
-            .client
-            .post(url)
-            .header("content-type", "application/json")
-            .body(body)
-            .send()
-            .await;
-        let out = match sent {
-            Ok(r) => {
-                let status = r.status().as_u16();
-                exchange.status = Some(status);
-                exchange.response_body = r.text().await.unwrap_or_default().chars().take(KEEP).collect();
-                Ok(status)
-            }
-            Err(e) => {
-                exchange.timed_out = e.is_timeout();
-                exchange.error = Some(e.to_string());
-                Err(format!("the payment trigger did not answer: {e}"))
-            }
-        };
-        exchange.elapsed_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
-        (out, exchange)
+        let (status, exchange) = send::post(&self.client, url, send::JSON, body).await;
+        (
+            status.map_err(|e| format!("the payment trigger did not answer: {e}")),
+            exchange,
+        )
     }
 
     /// The order of `txnid` must be paid once the merchant's payment request has completed.

@@ -167,41 +167,11 @@ impl Run<'_> {
             Driver::Url(url) => url.clone(),
             Driver::Command(argv) => return self.run_command(argv.clone(), body, exchanges).await,
         };
-        let started = Instant::now();
-        let mut exchange = Exchange {
-            request_line: format!("POST {url}"),
-            request_headers: vec![("content-type".into(), "application/json".into())],
-            request_body: body.clone(),
-            curl: format!(
-                "curl -sS {} -H 'content-type: application/json' --data-raw {}",
-                shell_words::quote(&url),
-                shell_words::quote(&body)
-            ),
-            ..Exchange::default()
-        };
-        let sent = self
-            .http
-            .post(&url)
-            .header("content-type", "application/json")
-            .body(body)
-            .send()
-            .await;
-        let out = match sent {
-            Ok(r) => {
-                let status = r.status().as_u16();
-                exchange.status = Some(status);
-                exchange.response_body = r.text().await.unwrap_or_default().chars().take(2000).collect();
-                Ok((200..300).contains(&status))
-            }
-            Err(e) => {
-                exchange.timed_out = e.is_timeout();
-                exchange.error = Some(e.to_string());
-                Err(format!("the client's trigger URL did not answer: {e}"))
-            }
-        };
-        exchange.elapsed_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
+        let (status, exchange) = super::send::post(&self.http, &url, super::send::JSON, body).await;
         exchanges.push(exchange);
-        out
+        status
+            .map(|s| (200..300).contains(&s))
+            .map_err(|e| format!("the client's trigger URL did not answer: {e}"))
     }
 
     /// The trigger as a command run: `Ok(true)` on exit status 0, `Ok(false)` on any other,

@@ -14,6 +14,7 @@ pub mod command;
 pub mod in_flight;
 pub mod merchant_stack;
 pub mod oracle;
+pub mod send;
 
 use std::time::{Duration, Instant};
 
@@ -172,48 +173,19 @@ impl Run<'_> {
         .map_err(|e| ClientTestError::Hash(e.to_string()))
     }
 
-    /// Posts `callback`; its HTTP status (None when no answer).
+    /// Posts `callback`; its HTTP status (None when no answer: a finding).
     async fn post(&self, case: &mut Case, callback: &Callback) -> Option<u16> {
-        let started = Instant::now();
-        let mut exchange = Exchange {
-            request_line: format!("POST {}", self.config.callback_url),
-            request_headers: vec![("content-type".into(), "application/x-www-form-urlencoded".into())],
-            request_body: callback.body(),
-            curl: format!(
-                "curl -sS '{}' -H 'content-type: application/x-www-form-urlencoded' --data-raw '{}'",
-                self.config.callback_url.replace('\'', "'\\''"),
-                callback.body().replace('\'', "'\\''")
-            ),
-            ..Exchange::default()
-        };
-        let sent = self
-            .client
-            .post(&self.config.callback_url)
-            .header("content-type", "application/x-www-form-urlencoded")
-            .body(callback.body())
-            .send()
-            .await;
-        let status = match sent {
-            Ok(response) => {
-                let status = response.status().as_u16();
-                exchange.status = Some(status);
-                exchange.response_body = response.text().await.unwrap_or_default().chars().take(2000).collect();
-                Some(status)
-            }
-            Err(e) => {
-                exchange.timed_out = e.is_timeout();
-                exchange.error = Some(e.to_string());
+        let (status, exchange) = send::post(&self.client, &self.config.callback_url, send::FORM, callback.body()).await;
+        case.exchanges.push(exchange);
+        status
+            .map_err(|e| {
                 case.findings.push(finding(
                     RULE_ACCEPTS_VALID,
                     Severity::Must,
                     format!("the callback endpoint did not answer: {e}"),
                 ));
-                None
-            }
-        };
-        exchange.elapsed_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
-        case.exchanges.push(exchange);
-        status
+            })
+            .ok()
     }
 
     /// The order's state, or `None` without an oracle (or when it cannot be read: a finding).
