@@ -1,7 +1,8 @@
-//! `client-test` against an example merchant: a tiny axum app with PayU's S2S callback endpoint
-//! and an order-state endpoint, in a good variant and three deliberately broken ones. Every case
-//! passes on the good merchant; each broken variant fails (or, for a `should` case, warns on)
-//! exactly the case that targets its bug.
+//! `client-test` against an example merchant: a tiny axum app with PayU's S2S callback endpoint,
+//! an order-state endpoint and a payment trigger (it starts a payment with an S2S `_payment`
+//! request to the URL the trigger names), in a good variant and five deliberately broken ones.
+//! Every case passes on the good merchant; each broken variant fails (or, for a `should` case,
+//! warns on) exactly the case that targets its bug.
 
 use std::collections::{BTreeMap, HashMap};
 use std::process::Command;
@@ -34,6 +35,12 @@ enum Merchant {
     NoHashCheck,
     HashCheckIgnoringAmount,
     NoReplayProtection,
+    /// Records a new order only once its `_payment` answer is back: a callback that overtakes
+    /// the answer finds no order and is dropped.
+    RecordsOrderAfterAnswer,
+    /// Sets the order's status from the `_payment` answer (`pending`), over a callback that
+    /// already paid it.
+    AnswerOverwritesCallback,
 }
 
 struct OrderRec {
@@ -45,6 +52,7 @@ struct OrderRec {
 struct Shop {
     variant: Merchant,
     orders: HashMap<String, OrderRec>,
+    started: u32,
 }
 
 type Shared = Arc<Mutex<Shop>>;
@@ -79,6 +87,67 @@ async fn callback(State(shop): State<Shared>, Form(params): Form<BTreeMap<String
     StatusCode::OK
 }
 
+fn pending(amount: &str) -> OrderRec {
+    OrderRec {
+        amount: amount.to_owned(),
+        status: "pending",
+        credits: 0,
+    }
+}
+
+/// The payment trigger: a new order, an S2S `_payment` request (request hash over the seed's
+/// sequence) to `payment_url`, and the answer recorded as the variant does.
+async fn pay(State(shop): State<Shared>, Json(trigger): Json<Value>) -> (StatusCode, Json<Value>) {
+    let url = trigger["payment_url"].as_str().unwrap_or_default().to_owned();
+    let amount = trigger["amount"].as_str().unwrap_or("1.00").to_owned();
+    let (txnid, variant) = {
+        let mut shop = shop.lock().expect("lock");
+        shop.started += 1;
+        let txnid = format!("PAY-{}", shop.started);
+        if shop.variant != Merchant::RecordsOrderAfterAnswer {
+            shop.orders.insert(txnid.clone(), pending(&amount));
+        }
+        (txnid, shop.variant)
+    };
+    let mut form: BTreeMap<String, String> = [
+        ("key", KEY),
+        ("txnid", &txnid),
+        ("amount", &amount),
+        ("productinfo", "Shoes"),
+        ("firstname", "Asha"),
+        ("email", "asha@example.com"),
+        ("phone", "9999999999"),
+        ("pg", "UPI"),
+        ("bankcode", "INTENT"),
+        ("txn_s2s_flow", "4"),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_owned(), v.to_owned()))
+    .collect();
+    let hash = payu_hash::compute(HashFamily::Request, &form, &Salt::new(SALT)).expect("hashes");
+    form.insert("hash".into(), hash);
+    let answer = reqwest::Client::new().post(&url).form(&form).send().await;
+    let Ok(answer) = answer else {
+        return (StatusCode::BAD_GATEWAY, Json(json!({"error": "no answer"})));
+    };
+    let answer: Value = serde_json::from_str(&answer.text().await.unwrap_or_default()).unwrap_or(Value::Null);
+    let status = answer["metaData"]["txnStatus"].as_str().unwrap_or("failed");
+    let mut shop = shop.lock().expect("lock");
+    match variant {
+        Merchant::RecordsOrderAfterAnswer => {
+            shop.orders.entry(txnid.clone()).or_insert_with(|| pending(&amount));
+        }
+        Merchant::AnswerOverwritesCallback => {
+            if let Some(order) = shop.orders.get_mut(&txnid) {
+                order.status = if status == "pending" { "pending" } else { "failed" };
+            }
+        }
+        // The good merchant: the answer only says the payment started; a callback decides.
+        _ => {}
+    }
+    (StatusCode::OK, Json(json!({"txnid": txnid, "answer": status})))
+}
+
 async fn order_state(State(shop): State<Shared>, Path(txnid): Path<String>) -> Result<Json<Value>, StatusCode> {
     let shop = shop.lock().expect("lock");
     let order = shop.orders.get(&txnid).ok_or(StatusCode::NOT_FOUND)?;
@@ -101,9 +170,14 @@ async fn start(variant: Merchant) -> String {
             )
         })
         .collect();
-    let shop = Arc::new(Mutex::new(Shop { variant, orders }));
+    let shop = Arc::new(Mutex::new(Shop {
+        variant,
+        orders,
+        started: 0,
+    }));
     let app = Router::new()
         .route("/payu/callback", post(callback))
+        .route("/pay", post(pay))
         .route("/orders/{txnid}", get(order_state))
         .with_state(shop);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
@@ -131,6 +205,7 @@ fn config(base: &str, oracle: bool) -> Config {
             })
             .collect(),
         timeout: Duration::from_secs(5),
+        payment_trigger: Some(format!("{base}/pay")),
     }
 }
 
@@ -158,11 +233,14 @@ async fn every_case_passes_on_the_good_merchant_and_each_broken_one_fails_its_ca
         "amount-mismatch",
         "status-flipped",
         "unknown-txnid",
+        "before-payment-answer",
     ];
     // What each variant's bug breaks, derived from the bug: a missing hash check pays on a
     // forged hash and on a flipped status (both `must`); ignoring the amount pays for another
     // amount (`should`); no replay protection credits a repeat and a replay again (`should`).
-    let expected: [(Merchant, &[(&str, &str)]); 4] = [
+    // A merchant that records the order after the `_payment` answer, or lets that answer
+    // overwrite the order's status, loses the callback that overtook the answer (`should`).
+    let expected: [(Merchant, &[(&str, &str)]); 6] = [
         (Merchant::Good, &[]),
         (
             Merchant::NoHashCheck,
@@ -172,6 +250,14 @@ async fn every_case_passes_on_the_good_merchant_and_each_broken_one_fails_its_ca
         (
             Merchant::NoReplayProtection,
             &[("duplicate", "warning"), ("replay", "warning")],
+        ),
+        (
+            Merchant::RecordsOrderAfterAnswer,
+            &[("before-payment-answer", "warning")],
+        ),
+        (
+            Merchant::AnswerOverwritesCallback,
+            &[("before-payment-answer", "warning")],
         ),
     ];
     for (variant, broken) in expected {
@@ -186,6 +272,7 @@ async fn every_case_passes_on_the_good_merchant_and_each_broken_one_fails_its_ca
             })
             .collect();
         assert_eq!(got, want, "{variant:?}");
+        assert_catalogued(&report);
         assert_eq!(report.failed(), broken.iter().any(|(_, v)| *v == "fail"), "{variant:?}");
     }
 }
@@ -231,6 +318,8 @@ async fn the_cli_runs_as_the_readme_shows_and_exits_1_on_a_broken_merchant() {
                 &format!("{base}/orders/{{txnid}}"),
                 "--credit-field",
                 "credits",
+                "--payment-trigger-url",
+                &format!("{base}/pay"),
                 "--key",
                 KEY,
                 "--salt",
@@ -251,6 +340,7 @@ async fn the_cli_runs_as_the_readme_shows_and_exits_1_on_a_broken_merchant() {
                 "{stdout}"
             );
         }
+        assert!(!stdout.contains("needs --payment-trigger-url"), "{stdout}");
     }
     let bad = Command::new(env!("CARGO_BIN_EXE_upi-conformance"))
         .args([
@@ -268,4 +358,42 @@ async fn the_cli_runs_as_the_readme_shows_and_exits_1_on_a_broken_merchant() {
         .expect("runs");
     assert_eq!(bad.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&bad.stderr).contains("needs 4 pending orders"));
+}
+
+/// Every rule the report names is a catalogue rule (`rules show` explains it).
+fn assert_catalogued(report: &Report) {
+    let known: std::collections::BTreeSet<String> = upi_spec::catalogue::all().into_iter().map(|r| r.id).collect();
+    for case in &report.cases {
+        for rule in case.rules.iter().chain(case.findings.iter().map(|f| &f.rule)) {
+            assert!(known.contains(rule), "{}: {rule} is not in the catalogue", case.id);
+        }
+    }
+}
+
+/// The case's evidence: the merchant's `_payment` request reached the sandbox, the callback was
+/// posted before it was answered, and the finding names the rule; without a trigger the case
+/// is skipped with the reason.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_callback_overtakes_the_payment_answer_and_a_lost_one_is_named() {
+    let base = start(Merchant::RecordsOrderAfterAnswer).await;
+    let report = run(&config(&base, true)).await.expect("runs");
+    let case = report
+        .cases
+        .iter()
+        .find(|c| c.id == "client.payu.callback.before-payment-answer")
+        .expect("the case");
+    let lines: Vec<&str> = case.exchanges.iter().map(|e| e.request_line.as_str()).collect();
+    assert!(lines[0].starts_with("POST /_payment"), "{lines:?}");
+    assert!(
+        lines[1].contains("/payu/callback (the callback, before the _payment answer)"),
+        "{lines:?}"
+    );
+    assert_eq!(case.exchanges[1].status, Some(404), "the order was not recorded yet");
+    assert!(case.exchanges[2].request_line.ends_with("/pay"), "{lines:?}");
+    assert_eq!(case.findings[0].rule, "merchant.payu.callback.before-payment-answer");
+    assert!(case.findings[0].message.contains("PAY-1"), "{:?}", case.findings);
+    let mut without = config(&base, true);
+    without.payment_trigger = None;
+    let report = run(&without).await.expect("runs");
+    assert_eq!(verdicts(&report)["before-payment-answer"], "skipped");
 }

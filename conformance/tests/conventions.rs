@@ -235,8 +235,8 @@ fn colours_only_where_wanted() {
     );
 }
 
-/// Without a terminal, `run` prints one progress line per finished suite on stderr; `--quiet`
-/// prints none.
+/// Without a terminal, `run` prints the seed and routes and one progress line per finished
+/// suite on stderr; `--quiet` prints none of them.
 #[test]
 fn progress_lines_per_suite_and_quiet() {
     let out = cli(&["run", "--seed", "3", "--suite", "ec-txns,payu-intent"]);
@@ -249,6 +249,11 @@ fn progress_lines_per_suite_and_quiet() {
             .iter()
             .any(|l| l.starts_with("upi-conformance: suite ec-txns done: ") && l.contains(" 0 failed"))
     );
+    assert!(stderr.contains("upi-conformance: seed 3, target "), "{stderr}");
+    assert!(stderr.contains("upi-conformance: routes: "), "{stderr}");
     let out = cli(&["run", "--seed", "3", "--suite", "ec-txns,payu-intent", "--quiet"]);
-    assert!(!String::from_utf8_lossy(&out.stderr).contains(" done: "));
+    assert_eq!(out.status.code(), Some(0));
+    // Quiet means no informational line at all: no progress, no seed, routes or sandbox line.
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(stderr.trim(), "", "{stderr}");
 }

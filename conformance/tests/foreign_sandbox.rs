@@ -6,6 +6,9 @@
 //! reports `{"payment":{"state":"SETTLED"}}`. With the right `[sandbox]` mapping the flow runs and
 //! passes; each mis-mapped field makes it fail or skip with a reason naming the mapping; the
 //! default mapping (the reference server's protocol) is skipped against it, as before the adapter.
+//! Every control call must carry `x-control-token` (`[sandbox.headers]`, its value read from
+//! `SANDBOX_CONTROL_TOKEN`): without it the sandbox answers 401, and the token never appears in
+//! any output of a run (report formats, stderr).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::{Arc, Mutex};
@@ -22,6 +25,23 @@ use upi_conformance::runner::{RunOptions, run};
 use upi_reference_server::{ServerConfig, spawn};
 
 const FLOW: &str = "flow.payu-intent.callback-verify-udf";
+/// The control API's token, as the environment variable the mapping names holds it.
+const TOKEN: &str = "ctl-Tok3n-9f2c41d7";
+const TOKEN_VAR: &str = "SANDBOX_CONTROL_TOKEN";
+
+fn env(name: &str) -> Option<String> {
+    (name == TOKEN_VAR).then(|| TOKEN.to_owned())
+}
+
+/// The foreign control API refuses every call without its token.
+async fn guard(request: axum::extract::Request, next: axum::middleware::Next) -> axum::response::Response {
+    use axum::response::IntoResponse as _;
+    if request.headers().get("x-control-token").and_then(|v| v.to_str().ok()) == Some(TOKEN) {
+        next.run(request).await
+    } else {
+        (StatusCode::UNAUTHORIZED, "control calls need x-control-token").into_response()
+    }
+}
 
 #[derive(Clone)]
 struct Foreign {
@@ -87,6 +107,10 @@ async fn payment(State(f): State<Foreign>, Path(id): Path<String>) -> Json<Value
 fn mapping(patch: &[(&str, &str)]) -> String {
     let mut tables: Vec<(&str, Vec<String>)> = vec![
         (
+            "sandbox.headers",
+            vec![format!("x-control-token = \"${{{TOKEN_VAR}}}\"")],
+        ),
+        (
             "sandbox.health",
             vec!["path = \"/control/ping\"".into(), "contains = \"ok\"".into()],
         ),
@@ -120,6 +144,10 @@ fn mapping(patch: &[(&str, &str)]) -> String {
     ];
     for (table, line) in patch {
         let key = line.split('=').next().unwrap().trim();
+        if line.is_empty() {
+            tables.retain(|(t, _)| t != table);
+            continue;
+        }
         let lines = &mut tables.iter_mut().find(|(t, _)| t == table).expect("a known table").1;
         lines.retain(|l| l.split('=').next().unwrap().trim() != key);
         lines.push((*line).to_string());
@@ -130,7 +158,12 @@ fn mapping(patch: &[(&str, &str)]) -> String {
         .collect()
 }
 
-async fn flow_through_foreign_sandbox(config_text: &str) -> CaseResult {
+/// The reference server (the PayU side) and the foreign control API in front of it.
+async fn start_foreign() -> (
+    upi_reference_server::RunningServer,
+    String,
+    tokio::task::JoinHandle<std::io::Result<()>>,
+) {
     let server = spawn(ServerConfig::test_defaults())
         .await
         .expect("the reference server starts");
@@ -144,11 +177,17 @@ async fn flow_through_foreign_sandbox(config_text: &str) -> CaseResult {
         .route("/control/hooks", put(hooks))
         .route("/control/settle", post(settle))
         .route("/control/payments/{id}", get(payment))
+        .layer(axum::middleware::from_fn(guard))
         .with_state(foreign);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let sandbox = format!("http://{}", listener.local_addr().unwrap());
     let task = tokio::spawn(async move { axum::serve(listener, app).await });
-    let mut config = RunConfig::from_toml(config_text, |_| None).expect("the mapping parses");
+    (server, sandbox, task)
+}
+
+async fn flow_through_foreign_sandbox(config_text: &str) -> CaseResult {
+    let (server, sandbox, task) = start_foreign().await;
+    let mut config = RunConfig::from_toml(config_text, env).expect("the mapping parses");
     config.targets.base = Some(server.base_url());
     config.targets.sandbox = Some(sandbox);
     config.sandbox.callback_wait_ms = 3_000;
@@ -198,6 +237,93 @@ async fn the_flow_runs_and_passes_through_a_mapped_foreign_sandbox() {
         !urls.iter().any(|u| u.contains("/sandbox/")),
         "the reference server's own control API was used: {urls:#?}"
     );
+    // The report shows the header by its variable, never its value.
+    let json = serde_json::to_string(&case).unwrap();
+    assert!(!json.contains(TOKEN), "the token is in the report");
+    let control = case
+        .exchanges
+        .iter()
+        .find(|x| x.request_line.contains("/control/settle"))
+        .unwrap();
+    assert!(
+        control
+            .request_headers
+            .iter()
+            .any(|(k, v)| k == "x-control-token" && v == "${SANDBOX_CONTROL_TOKEN}"),
+        "{:?}",
+        control.request_headers
+    );
+}
+
+/// Through the CLI, with the token in the environment: the flow passes, and no output (the JSON
+/// report, the HTML and JUnit reports, the verbose text report, stderr) holds the token.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_control_token_reaches_the_sandbox_and_no_output() {
+    let (server, sandbox, task) = start_foreign().await;
+    let dir = std::env::temp_dir().join(format!("upi-foreign-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let config = dir.join("run.toml");
+    let text = format!(
+        "[targets]\nbase = \"{}\"\nsandbox = \"{sandbox}\"\n[sandbox]\ncallback_wait_ms = 3000\n{}",
+        server.base_url(),
+        mapping(&[])
+    );
+    std::fs::write(&config, text).unwrap();
+    let (html, junit) = (dir.join("r.html"), dir.join("r.xml"));
+    let cli = |format: &'static str, extra: Vec<String>| {
+        let config = config.clone();
+        tokio::task::spawn_blocking(move || {
+            std::process::Command::new(env!("CARGO_BIN_EXE_upi-conformance"))
+                .env(TOKEN_VAR, TOKEN)
+                .arg("run")
+                .arg("--config")
+                .arg(&config)
+                .args([
+                    "--suite",
+                    "payu-intent",
+                    "--only",
+                    FLOW,
+                    "--seed",
+                    "14",
+                    "--format",
+                    format,
+                ])
+                .args(extra)
+                .output()
+                .unwrap()
+        })
+    };
+    let reports = vec![
+        format!("--report=html={}", html.display()),
+        format!("--report=junit={}", junit.display()),
+    ];
+    let json = cli("json", reports).await.unwrap();
+    let text = cli("text", vec!["--verbose".into()]).await.unwrap();
+    task.abort();
+    server.shutdown().await.expect("the server stops");
+    let report: Value = serde_json::from_slice(&json.stdout).expect("a JSON report");
+    assert_eq!(
+        report["cases"][0]["outcome"]["verdict"],
+        "pass",
+        "{}",
+        String::from_utf8_lossy(&json.stderr)
+    );
+    let outputs = [
+        ("json stdout", String::from_utf8_lossy(&json.stdout).into_owned()),
+        ("json stderr", String::from_utf8_lossy(&json.stderr).into_owned()),
+        ("text stdout", String::from_utf8_lossy(&text.stdout).into_owned()),
+        ("text stderr", String::from_utf8_lossy(&text.stderr).into_owned()),
+        ("html", std::fs::read_to_string(&html).unwrap()),
+        ("junit", std::fs::read_to_string(&junit).unwrap()),
+    ];
+    for (what, output) in &outputs {
+        assert!(!output.contains(TOKEN), "{what} printed the control token");
+    }
+    assert!(
+        outputs[0].1.contains("${SANDBOX_CONTROL_TOKEN}"),
+        "the JSON report names the variable"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 /// Each mis-mapping, the outcome it must give, and the words its reason must contain.
@@ -231,6 +357,12 @@ async fn a_mis_mapped_sandbox_fails_or_skips_naming_the_mapping() {
             mapping(&[("sandbox.health", "path = \"/sandbox/health\"")]),
             Expect::Skip,
             &["[sandbox.health]", "/sandbox/health", "HTTP 404"],
+        ),
+        (
+            "no control token ([sandbox.headers] left out)",
+            mapping(&[("sandbox.headers", "")]),
+            Expect::Skip,
+            &["[sandbox.health]", "/control/ping", "HTTP 401"],
         ),
         (
             "the default mapping (the reference server's protocol)",

@@ -153,6 +153,28 @@ fn html_report_is_one_escaped_document() {
     );
 }
 
+/// The summary chips count every verdict, `acceptable` included (a case that follows one of
+/// the readings the seeds allow).
+#[test]
+fn html_summary_chips_count_acceptable_cases() {
+    let mut r = sample();
+    r.cases.push(case(
+        "reject.g",
+        Outcome::Acceptable {
+            reading: "E-092".into(),
+        },
+        Vec::new(),
+    ));
+    r.totals.cases += 1;
+    r.totals.acceptable += 1;
+    let html = report::html::render(&r);
+    assert!(
+        html.contains(r#"<span class="acceptable">1 acceptable</span>"#),
+        "{html}"
+    );
+    assert!(html.contains(r#"<span class="skipped">1 skipped</span>"#));
+}
+
 #[test]
 fn text_report_ends_with_the_counts() {
     let text = report::text::render(&sample(), false);

@@ -20,7 +20,6 @@ fn args() -> Vec<&'static str> {
         "14",
         "--format",
         "json",
-        "--quiet",
     ]
 }
 

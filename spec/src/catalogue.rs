@@ -79,5 +79,6 @@ pub fn all() -> Vec<Rule> {
     all.extend(crate::deeplink::rules());
     all.extend(crate::behaviour::rules());
     all.extend(crate::audit::rules());
+    all.extend(crate::client_suites::rules());
     all
 }

@@ -16,6 +16,7 @@ pub mod audit;
 pub mod behaviour;
 pub mod catalogue;
 pub mod charset;
+pub mod client_suites;
 pub mod crypto;
 pub mod curl;
 pub mod deeplink;

@@ -81,6 +81,7 @@ mod tests {
             super::crypto::DECLARED,
             super::deeplink::DECLARED,
             super::field::DECLARED,
+            super::client::DECLARED,
         ];
         for id in handles.iter().flat_map(|d| d.iter()) {
             assert!(catalogue.contains(id.as_str()), "{id} is not in the catalogue");
@@ -97,9 +98,8 @@ mod tests {
 }
 
 /// The rules of the client-side suites (`tpap`, `client-test`): an implementation's behaviour
-/// as a client or an SDK shim, judged by the conformance crate's own suites. They are not part
-/// of the message catalogue (`rules` lists the server-side rules); the suites that report them
-/// state each in their case titles.
+/// as a client or an SDK shim, judged by the conformance crate's own suites. Their statements,
+/// severities and grounding are in [`crate::client_suites`], part of the catalogue.
 pub mod client {
     use super::*;
     rule_ids! {
@@ -127,6 +127,9 @@ pub mod client {
         CALLBACK_IDEMPOTENT = "merchant.payu.callback.idempotent";
         /// Merchant callback: a replayed callback fulfils nothing again.
         CALLBACK_REPLAY = "merchant.payu.callback.replay-protection";
+        /// Merchant callback: a callback that lands while the merchant's own payment request is in
+        /// flight is kept (the order ends paid).
+        CALLBACK_BEFORE_ANSWER = "merchant.payu.callback.before-payment-answer";
         /// Merchant callback: marks the evidence as the HTTP status only.
         CALLBACK_WEAK_EVIDENCE = "merchant.payu.callback.evidence-http-status-only";
         /// Merchant Stack client: accepts an answer whose signature verifies.

@@ -167,6 +167,9 @@ const HELP: &[(&str, &[&str], &str)] = &[
         "client-test",
         &[
             "upi-conformance client-test --callback-url URL --order-status-url 'URL/{txnid}' --key KEY --salt SALT --order TXNID",
+            "upi-conformance client-test --callback-url URL --payment-trigger-url URL/pay --order-status-url 'URL/{txnid}' ...",
+            "upi-conformance client-test --merchant-stack-url http://127.0.0.1:3000/create-intent",
+            "upi-conformance client-test --merchant-stack-cmd 'python3 register_intent.py'",
         ],
         NETWORK,
     ),

@@ -68,7 +68,8 @@ pub struct RunArgs {
     #[arg(long)]
     verbose: bool,
     /// No progress on stderr (by default a bar with pass/fail counts on a terminal, one line
-    /// per finished suite otherwise).
+    /// per finished suite otherwise) and no seed, routes or sandbox-control lines; errors, and
+    /// the final counts when the report goes to a file, stay.
     #[arg(long, short)]
     quiet: bool,
     /// Cases run at once (each flow's steps stay in order; the report keeps the plan's order).
@@ -268,11 +269,13 @@ pub fn run_command(args: RunArgs) -> Result<ExitCode> {
     let runtime = super::async_runtime()?;
     runtime.block_on(async move {
         let (target, _server) = target(&mut config, args.target.as_deref(), args.fault.as_deref()).await?;
-        eprintln!("upi-conformance: seed {seed}, target {target}");
-        eprintln!(
-            "upi-conformance: routes: {}",
-            choices::describe_routes(&config, &selected)
-        );
+        if !args.quiet {
+            eprintln!("upi-conformance: seed {seed}, target {target}");
+            eprintln!(
+                "upi-conformance: routes: {}",
+                choices::describe_routes(&config, &selected)
+            );
+        }
         let options = RunOptions {
             suites: args.suites.clone(),
             versions,
@@ -299,14 +302,16 @@ pub fn run_command(args: RunArgs) -> Result<ExitCode> {
             }
             Err(RunError::Setup(e)) => return Err(e),
         };
-        eprintln!(
-            "upi-conformance: sandbox control {}",
-            if report.sandbox {
-                "found (flows that complete payments run)"
-            } else {
-                "not found (flows that need it are skipped)"
-            }
-        );
+        if !args.quiet {
+            eprintln!(
+                "upi-conformance: sandbox control {}",
+                if report.sandbox {
+                    "found (flows that complete payments run)"
+                } else {
+                    "not found (flows that need it are skipped)"
+                }
+            );
+        }
         let stale = stale_expectations(&report, &full);
         let first_file = args.reports.first().map(|(_, p)| p).or(args.output.as_ref());
         let ctx = report::Context {

@@ -66,6 +66,35 @@ impl Callback {
         Ok(Callback { params })
     }
 
+    /// A callback stating `facts` that repeats the hashed fields the merchant's own `_payment`
+    /// request carried (`productinfo`, `firstname`, `email`, `udf1`–`udf5`), as PayU does, its
+    /// reverse hash computed over them with `salt`.
+    pub fn echoing(
+        facts: &Facts<'_>,
+        request: &BTreeMap<String, String>,
+        salt: &Salt,
+    ) -> Result<Callback, PayuHashError> {
+        let mut callback = Callback::new(facts, salt)?;
+        for name in [
+            "productinfo",
+            "firstname",
+            "email",
+            "udf1",
+            "udf2",
+            "udf3",
+            "udf4",
+            "udf5",
+        ] {
+            if let Some(value) = request.get(name) {
+                set(&mut callback.params, name, value);
+            }
+        }
+        let hashed: BTreeMap<String, String> = callback.params.iter().cloned().collect();
+        let hash = payu_hash::compute(HashFamily::Response, &hashed, salt)?;
+        set(&mut callback.params, "hash", &hash);
+        Ok(callback)
+    }
+
     /// The value of `name`.
     pub fn get(&self, name: &str) -> Option<&str> {
         self.params.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
@@ -118,5 +147,18 @@ mod tests {
             cb.clone().with("status", "failure").get("hash"),
             Some(expected.as_str())
         );
+        // Echoing the request's hashed fields rehashes over them.
+        let request = BTreeMap::from([
+            ("productinfo".to_owned(), "Shoes".to_owned()),
+            ("udf1".to_owned(), "u1".to_owned()),
+        ]);
+        let echoed = Callback::echoing(&facts, &request, &Salt::new("S1")).expect("hashes");
+        let preimage = "S1|success||||||||||u1|test@example.com|Test|Shoes|10.00|T1|K1";
+        let expected: String = Sha512::digest(preimage.as_bytes())
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        assert_eq!(echoed.get("productinfo"), Some("Shoes"));
+        assert_eq!(echoed.get("hash"), Some(expected.as_str()));
     }
 }

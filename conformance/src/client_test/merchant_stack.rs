@@ -1,8 +1,9 @@
-//! The Merchant Stack side of `client-test` (`--merchant-stack-url`): the tool runs the
-//! reference server as the sandbox and drives the merchant's registerIntent client through a
-//! trigger URL (contract in `docs/MERCHANT_STACK_CLIENT.md`): one POST per case, naming the
-//! sandbox's registerIntent URL; the client registers an intent there and answers 2xx if it
-//! accepted the answer, any other status if it refused it.
+//! The Merchant Stack side of `client-test` (`--merchant-stack-url`, `--merchant-stack-cmd`): the
+//! tool runs the reference server as the sandbox and drives the merchant's registerIntent client
+//! through a trigger (contract in `docs/MERCHANT_STACK_CLIENT.md`): one POST per case to a
+//! trigger URL, or one run of a command with the same JSON on its standard input, naming the
+//! sandbox's registerIntent URL; the client registers an intent there and answers 2xx (exits 0)
+//! if it accepted the answer, any other status if it refused it.
 //!
 //! Cases: a valid signed answer is accepted; an answer tampered after signing (its
 //! `x-response-signature` does not verify; the sandbox serves it on request, see
@@ -35,11 +36,31 @@ pub const REGISTER_INTENT_PATH: &str = "/api/upi/merchants/transactions/register
 
 const SIGNATURE_SOURCE: &str = "DOMAIN.md (Juspay UPI Merchant Stack signing): \"Responses with HTTP 200 carry an x-response-signature header: RS256 over the raw response body, verifiable with the PSP's public key\"; seed 003 does not mention it, so the case is should";
 
+/// How the merchant's client is asked to register an intent, once per case.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Driver {
+    /// `--merchant-stack-url`: one POST of the trigger JSON; 2xx means accepted.
+    Url(String),
+    /// `--merchant-stack-cmd`: one run of the command (words already split), the trigger JSON
+    /// on its standard input; exit status 0 means accepted ([`super::command`]).
+    Command(Vec<String>),
+}
+
+impl Driver {
+    /// The driver as the report's target names it.
+    pub fn describe(&self) -> String {
+        match self {
+            Driver::Url(url) => url.clone(),
+            Driver::Command(argv) => format!("command: {}", shell_words::join(argv)),
+        }
+    }
+}
+
 /// What the Merchant Stack client test needs.
 #[derive(Debug, Clone)]
 pub struct MerchantStackConfig {
-    /// The merchant's trigger URL (one POST per case).
-    pub client_url: String,
+    /// How the merchant's client is triggered.
+    pub driver: Driver,
     /// Where the sandbox listens (`None`: an ephemeral loopback port).
     pub sandbox_addr: Option<SocketAddr>,
     /// Per-request timeout.
@@ -83,7 +104,7 @@ pub async fn run(config: &MerchantStackConfig) -> Result<Report, ClientTestError
     let _ = server.shutdown().await;
     Ok(Report {
         format_version: 1,
-        target: config.client_url.clone(),
+        target: config.driver.describe(),
         seed: 0,
         elapsed_ms: u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
         sandbox: true,
@@ -142,36 +163,48 @@ impl Run<'_> {
             "amount": "2.00",
         })
         .to_string();
+        let url = match &self.config.driver {
+            Driver::Url(url) => url.clone(),
+            Driver::Command(argv) => return self.run_command(argv.clone(), body, exchanges).await,
+        };
+        let (status, exchange) = super::send::post(&self.http, &url, super::send::JSON, body).await;
+        exchanges.push(exchange);
+        status
+            .map(|s| (200..300).contains(&s))
+            .map_err(|e| format!("the client's trigger URL did not answer: {e}"))
+    }
+
+    /// The trigger as a command run: `Ok(true)` on exit status 0, `Ok(false)` on any other,
+    /// `Err` if it could not start or did not finish in time.
+    async fn run_command(
+        &self,
+        argv: Vec<String>,
+        body: String,
+        exchanges: &mut Vec<Exchange>,
+    ) -> Result<bool, String> {
         let started = Instant::now();
         let mut exchange = Exchange {
-            request_line: format!("POST {}", self.config.client_url),
-            request_headers: vec![("content-type".into(), "application/json".into())],
+            request_line: format!("RUN {}", shell_words::join(&argv)),
             request_body: body.clone(),
             curl: format!(
-                "curl -sS {} -H 'content-type: application/json' --data-raw {}",
-                shell_words::quote(&self.config.client_url),
-                shell_words::quote(&body)
+                "printf '%s' {} | {}",
+                shell_words::quote(&body),
+                shell_words::join(&argv)
             ),
             ..Exchange::default()
         };
-        let sent = self
-            .http
-            .post(&self.config.client_url)
-            .header("content-type", "application/json")
-            .body(body)
-            .send()
-            .await;
-        let out = match sent {
-            Ok(r) => {
-                let status = r.status().as_u16();
-                exchange.status = Some(status);
-                exchange.response_body = r.text().await.unwrap_or_default().chars().take(2000).collect();
-                Ok((200..300).contains(&status))
+        let out = match super::command::run(argv, body, self.config.timeout).await {
+            Ok(ran) => {
+                let code = ran
+                    .code
+                    .map_or_else(|| "killed by a signal".to_owned(), |c| c.to_string());
+                exchange.response_body = format!("exit status {code}\n{}", ran.stdout);
+                Ok(ran.accepted())
             }
             Err(e) => {
-                exchange.timed_out = e.is_timeout();
-                exchange.error = Some(e.to_string());
-                Err(format!("the client's trigger URL did not answer: {e}"))
+                exchange.timed_out = e.contains("did not finish");
+                exchange.error = Some(e.clone());
+                Err(format!("the client's trigger command failed: {e}"))
             }
         };
         exchange.elapsed_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);

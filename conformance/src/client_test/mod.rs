@@ -10,8 +10,11 @@
 //! callback's HTTP status is the only evidence, and the report says so.
 
 pub mod callback;
+pub mod command;
+pub mod in_flight;
 pub mod merchant_stack;
 pub mod oracle;
+pub mod send;
 
 use std::time::{Duration, Instant};
 
@@ -39,6 +42,8 @@ pub const RULE_UNKNOWN_TXNID: upi_spec::id::RuleId = upi_spec::rule_ids::client:
 pub const RULE_IDEMPOTENT: upi_spec::id::RuleId = upi_spec::rule_ids::client::CALLBACK_IDEMPOTENT;
 /// Rule: a replayed callback (another mihpayid, same hashed fields) fulfils nothing again.
 pub const RULE_REPLAY: upi_spec::id::RuleId = upi_spec::rule_ids::client::CALLBACK_REPLAY;
+/// Rule: a callback that lands while the merchant's own `_payment` request is in flight is kept.
+pub const RULE_BEFORE_ANSWER: upi_spec::id::RuleId = upi_spec::rule_ids::client::CALLBACK_BEFORE_ANSWER;
 /// Rule marking the evidence as the HTTP status only.
 pub const RULE_WEAK_EVIDENCE: upi_spec::id::RuleId = upi_spec::rule_ids::client::CALLBACK_WEAK_EVIDENCE;
 
@@ -68,6 +73,9 @@ pub struct Config {
     pub orders: Vec<Order>,
     /// Per-request timeout.
     pub timeout: Duration,
+    /// The merchant's payment trigger (`--payment-trigger-url`): one POST starts a payment
+    /// against the tool's payment sandbox ([`in_flight`]); `None` skips that case.
+    pub payment_trigger: Option<String>,
 }
 
 /// Why the client test could not run.
@@ -116,6 +124,7 @@ pub async fn run(config: &Config) -> Result<Report, ClientTestError> {
     run.amount_mismatch(&c).await?;
     run.status_flipped(&d).await?;
     run.unknown_txnid().await?;
+    run.callback_before_answer().await?;
     let cases = run.cases;
     Ok(Report {
         format_version: 1,
@@ -164,48 +173,19 @@ impl Run<'_> {
         .map_err(|e| ClientTestError::Hash(e.to_string()))
     }
 
-    /// Posts `callback`; its HTTP status (None when no answer).
+    /// Posts `callback`; its HTTP status (None when no answer: a finding).
     async fn post(&self, case: &mut Case, callback: &Callback) -> Option<u16> {
-        let started = Instant::now();
-        let mut exchange = Exchange {
-            request_line: format!("POST {}", self.config.callback_url),
-            request_headers: vec![("content-type".into(), "application/x-www-form-urlencoded".into())],
-            request_body: callback.body(),
-            curl: format!(
-                "curl -sS '{}' -H 'content-type: application/x-www-form-urlencoded' --data-raw '{}'",
-                self.config.callback_url.replace('\'', "'\\''"),
-                callback.body().replace('\'', "'\\''")
-            ),
-            ..Exchange::default()
-        };
-        let sent = self
-            .client
-            .post(&self.config.callback_url)
-            .header("content-type", "application/x-www-form-urlencoded")
-            .body(callback.body())
-            .send()
-            .await;
-        let status = match sent {
-            Ok(response) => {
-                let status = response.status().as_u16();
-                exchange.status = Some(status);
-                exchange.response_body = response.text().await.unwrap_or_default().chars().take(2000).collect();
-                Some(status)
-            }
-            Err(e) => {
-                exchange.timed_out = e.is_timeout();
-                exchange.error = Some(e.to_string());
+        let (status, exchange) = send::post(&self.client, &self.config.callback_url, send::FORM, callback.body()).await;
+        case.exchanges.push(exchange);
+        status
+            .map_err(|e| {
                 case.findings.push(finding(
                     RULE_ACCEPTS_VALID,
                     Severity::Must,
                     format!("the callback endpoint did not answer: {e}"),
                 ));
-                None
-            }
-        };
-        exchange.elapsed_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
-        case.exchanges.push(exchange);
-        status
+            })
+            .ok()
     }
 
     /// The order's state, or `None` without an oracle (or when it cannot be read: a finding).

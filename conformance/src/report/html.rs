@@ -208,7 +208,7 @@ pub fn render_with(report: &Report, ctx: &Context) -> String {
         failed => report.failed(),
         interrupted => report.interrupted, not_run => report.not_run,
         cases => t.cases, pass => t.pass, fail => t.fail + t.unexpected_pass, warning => t.warning,
-        skipped => t.skipped, expected_failure => t.expected_failure, unexpected_pass => t.unexpected_pass,
+        skipped => t.skipped, acceptable => t.acceptable, expected_failure => t.expected_failure, unexpected_pass => t.unexpected_pass,
     };
     let mut env = Environment::new();
     let rendered = env

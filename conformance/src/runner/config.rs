@@ -259,6 +259,7 @@ impl RunConfig {
             let text = path.to_string_lossy().into_owned();
             *path = PathBuf::from(resolve(field, &text, None, &env)?);
         }
+        config.sandbox.resolve_headers(&env)?;
         config.limits.check()?;
         config.sandbox.check()?;
         Ok(config)
@@ -266,8 +267,9 @@ impl RunConfig {
 
     /// The secrets reports must never show, each with the environment variable a reproducer
     /// script reads it from (the one the config named, or `UPI_EC_API_KEY` / `UPI_PAYU_SALT`).
+    /// The values of `[sandbox.headers]` are secrets too, named by their variables.
     pub fn secrets(&self) -> Vec<Secret> {
-        vec![
+        let mut all = vec![
             Secret {
                 name: self.payu.salt_env.clone().unwrap_or_else(|| "UPI_PAYU_SALT".into()),
                 value: self.payu.salt.clone(),
@@ -276,7 +278,19 @@ impl RunConfig {
                 name: self.ec.api_key_env.clone().unwrap_or_else(|| "UPI_EC_API_KEY".into()),
                 value: self.ec.api_key.clone(),
             },
-        ]
+        ];
+        all.extend(self.sandbox.headers.iter().map(|(header, value)| {
+            Secret {
+                name: self
+                    .sandbox
+                    .header_env
+                    .get(header)
+                    .cloned()
+                    .unwrap_or_else(|| "UPI_SANDBOX_HEADER".into()),
+                value: value.clone(),
+            }
+        }));
+        all
     }
 
     /// The base URL of an API (without a trailing slash), if configured.

@@ -4,6 +4,7 @@
 //! protocol (`GET /sandbox/health`, `POST /sandbox/payu/callback-url`, `POST
 //! /sandbox/payu/complete`), so a run without `[sandbox]` drives it as before.
 
+use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::str::FromStr;
 
@@ -83,6 +84,14 @@ pub struct SandboxConfig {
     pub complete: Complete,
     /// How the runner learns that the completed payment settled.
     pub settled: Settled,
+    /// `[sandbox.headers]`: headers sent with every control request (health probe, callback
+    /// URL, completion, status URL), each value `${ENV_VAR}`, read from the environment when
+    /// the file is read and masked in every output (as `${ENV_VAR}`).
+    pub headers: BTreeMap<String, String>,
+    /// The environment variable each header's value was read from (filled when the
+    /// configuration is read; the secrets a report masks).
+    #[serde(skip)]
+    pub header_env: BTreeMap<String, String>,
 }
 
 impl Default for SandboxConfig {
@@ -97,6 +106,8 @@ impl Default for SandboxConfig {
             callback: CallbackUrl::default(),
             complete: Complete::default(),
             settled: Settled::default(),
+            headers: BTreeMap::new(),
+            header_env: BTreeMap::new(),
         }
     }
 }
@@ -185,7 +196,7 @@ pub struct Complete {
     /// The parameter carrying the amount (empty: not sent).
     pub amount: String,
     /// Constant parameters sent as well.
-    pub extra: std::collections::BTreeMap<String, String>,
+    pub extra: BTreeMap<String, String>,
 }
 
 impl Default for Complete {
@@ -245,6 +256,35 @@ fn check_path(field: &str, path: &str) -> Result<()> {
 }
 
 impl SandboxConfig {
+    /// Reads each `[sandbox.headers]` value from the environment variable it names
+    /// (`${ENV_VAR}`, the only form accepted, so the file holds no secret); an error names the
+    /// header and the variable, never a value.
+    pub fn resolve_headers(&mut self, env: &impl Fn(&str) -> Option<String>) -> Result<()> {
+        for (name, value) in &mut self.headers {
+            let Some(var) = value.strip_prefix("${").and_then(|v| v.strip_suffix('}')) else {
+                bail!(
+                    "sandbox.headers.{name}: give the value as \"${{ENV_VAR}}\" (read from the environment, masked in every output), not literally"
+                );
+            };
+            if var.is_empty() || !var.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
+                bail!("sandbox.headers.{name}: {var:?} is not an environment variable name");
+            }
+            let var = var.to_owned();
+            *value = match env(&var) {
+                Some(v) if !v.is_empty() => v,
+                Some(_) => bail!("sandbox.headers.{name}: environment variable {var} is empty"),
+                None => bail!("sandbox.headers.{name}: environment variable {var} is not set"),
+            };
+            self.header_env.insert(name.clone(), var);
+        }
+        Ok(())
+    }
+
+    /// The headers of every control request, values resolved.
+    pub fn control_headers(&self) -> Vec<(String, String)> {
+        self.headers.iter().map(|(k, v)| (k.clone(), v.clone())).collect()
+    }
+
     /// Checks the mapping when the configuration is read (exit 2 naming the field).
     pub fn check(&self) -> Result<()> {
         if self.health.via == Via::OutOfBand {
@@ -284,6 +324,15 @@ impl SandboxConfig {
         }
         if !self.public_callback_url.is_empty() {
             check_path("sandbox.public_callback_url", &self.public_callback_url)?;
+        }
+        for (name, value) in &self.headers {
+            if reqwest::header::HeaderName::from_bytes(name.as_bytes()).is_err() {
+                bail!("sandbox.headers: {name:?} is not an HTTP header name");
+            }
+            if reqwest::header::HeaderValue::from_str(value).is_err() {
+                // The value may be a secret: name the header, never the value.
+                bail!("sandbox.headers.{name}: the value is not a valid HTTP header value");
+            }
         }
         if !(1..=600_000).contains(&self.callback_wait_ms) {
             bail!(
@@ -349,6 +398,41 @@ mod tests {
             assert!(format!("{e:#}").contains(field), "{text}: {e:#}");
         }
         assert!(parse("[complete]\npath = \"/pay/{txnid}/settle\"\ntxnid = \"\"").is_ok());
+    }
+
+    #[test]
+    fn control_headers_come_from_the_environment_and_errors_show_no_value() {
+        let env = |name: &str| (name == "CTL_TOKEN").then(|| "s3cret".to_owned());
+        let mut c: SandboxConfig = toml::from_str("[headers]\nx-control-token = \"${CTL_TOKEN}\"").unwrap();
+        c.resolve_headers(&env).unwrap();
+        c.check().unwrap();
+        assert_eq!(
+            c.control_headers(),
+            vec![("x-control-token".to_owned(), "s3cret".to_owned())]
+        );
+        assert_eq!(c.header_env["x-control-token"], "CTL_TOKEN");
+        for (text, words) in [
+            ("[headers]\nx-control-token = \"s3cret\"", "not literally"),
+            ("[headers]\nx-control-token = \"${MISSING}\"", "MISSING is not set"),
+            (
+                "[headers]\nx-control-token = \"${A-B}\"",
+                "not an environment variable name",
+            ),
+        ] {
+            let mut c: SandboxConfig = toml::from_str(text).unwrap();
+            let e = c.resolve_headers(&env).unwrap_err().to_string();
+            assert!(
+                e.contains(words) && e.contains("sandbox.headers.x-control-token"),
+                "{e}"
+            );
+            assert!(!e.contains("s3cret"), "{e}");
+        }
+        let bad_value = |name: &str| (name == "CTL_TOKEN").then(|| "a\nb".to_owned());
+        let mut c: SandboxConfig = toml::from_str("[headers]\nx-t = \"${CTL_TOKEN}\"").unwrap();
+        c.resolve_headers(&bad_value).unwrap();
+        let e = c.check().unwrap_err().to_string();
+        assert!(e.contains("sandbox.headers.x-t") && !e.contains("a\nb"), "{e}");
+        assert!(parse("[headers]\n\"bad header\" = \"${X}\"").is_err());
     }
 
     #[test]

@@ -42,7 +42,7 @@ impl Sandbox {
                     .send(&Request {
                         method: h.method.clone(),
                         url: url(base, &h.path, &[]),
-                        headers: Vec::new(),
+                        headers: mapping.control_headers(),
                         body: Body::Empty,
                     })
                     .await;
@@ -111,7 +111,7 @@ impl Sandbox {
             );
             return Ok(());
         }
-        let request = build(
+        let mut request = build(
             self.base()?,
             &c.method,
             &c.path,
@@ -119,6 +119,7 @@ impl Sandbox {
             &[(c.param.clone(), callback_url.to_string())],
             &[],
         );
+        request.headers.extend(self.mapping.control_headers());
         let x = client.send(&request).await;
         let status = x.status;
         exchanges.push(x);
@@ -155,7 +156,7 @@ impl Sandbox {
             }
         }
         params.extend(c.extra.iter().map(|(k, v)| (k.clone(), v.clone())));
-        let request = build(
+        let mut request = build(
             self.base()?,
             &c.method,
             &c.path,
@@ -163,6 +164,7 @@ impl Sandbox {
             &params,
             &[("{txnid}", txnid)],
         );
+        request.headers.extend(self.mapping.control_headers());
         let x = client.send(&request).await;
         let status = x.status;
         let excerpt: String = x.response_body.chars().take(200).collect();
@@ -221,7 +223,7 @@ impl Sandbox {
                 .send(&Request {
                     method: "GET".into(),
                     url: url(self.base()?, &s.url, &[("{txnid}", txnid)]),
-                    headers: Vec::new(),
+                    headers: self.mapping.control_headers(),
                     body: Body::Empty,
                 })
                 .await;
