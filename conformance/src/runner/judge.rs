@@ -271,3 +271,41 @@ fn violation(v: &upi_spec::Violation) -> Finding {
         message: format!("{}: {}", v.at, v.reason),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A refusal (HTTP 400) with this JSON body.
+    fn refused_with(body: Value) -> Exchange {
+        Exchange {
+            status: Some(400),
+            response_headers: vec![("content-type".into(), "application/json".into())],
+            response_body: body.to_string(),
+            response_bytes: body.to_string().into_bytes(),
+            ..Exchange::default()
+        }
+    }
+
+    #[test]
+    fn a_refusal_saying_what_the_operation_never_says_breaks_the_declared_rule() {
+        let api = api::all()
+            .into_iter()
+            .find(|a| a.request == ids::REGISTER_INTENT_V3_REQUEST)
+            .expect("the V3 operation");
+        let never = api
+            .facts
+            .refusal_never
+            .as_ref()
+            .expect("V3 declares what a refusal never says");
+        let rule = ids::REGISTER_INTENT_V3_REQUEST.as_str();
+        let said = |status: &str| {
+            let mut findings = Vec::new();
+            let x = refused_with(serde_json::json!({"status": status, "responseCode": "BAD_REQUEST"}));
+            rejection(&api, Broken::must(rule), &x, &mut findings);
+            findings.iter().any(|f| f.rule == never.rule)
+        };
+        assert!(said("SUCCESS"));
+        assert!(!said("FAILURE"));
+    }
+}

@@ -129,6 +129,19 @@ pub struct Planned {
     pub step: Step,
 }
 
+impl Planned {
+    /// The operation the case sends to (none for a case that is skipped, which sends nothing).
+    pub fn api(&self) -> Option<&ApiCase> {
+        match &self.step {
+            Step::Accept { api, .. }
+            | Step::Reject { api, .. }
+            | Step::Security { api, .. }
+            | Step::Flow { api, .. } => Some(api),
+            Step::Skip { .. } => None,
+        }
+    }
+}
+
 /// Why no request can show whether a target enforces the rule at a site, if that is so: the
 /// presence rules of `x-api-version`, the header that selects the version a request is judged
 /// as (they are still checked by `validate` and `audit` on captured requests).

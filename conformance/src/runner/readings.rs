@@ -25,7 +25,6 @@ use upi_spec::id::MessageId;
 use upi_spec::messages::ids;
 use upi_spec::readings;
 
-use super::api::ApiCase;
 use super::case::Finding;
 use super::http::Exchange;
 use super::plan::{Planned, Step};
@@ -60,7 +59,7 @@ pub fn apply(planned: &Planned, findings: &mut [Finding], exchanges: &[Exchange]
         Step::Reject { rule, .. } => Some(rule.as_str()),
         _ => None,
     };
-    let api = api_of(&planned.step);
+    let api = planned.api();
     let mut found = None;
     for x in exchanges {
         let Some(body) = json(&x.response_body) else { continue };
@@ -124,16 +123,6 @@ pub fn apply(planned: &Planned, findings: &mut [Finding], exchanges: &[Exchange]
 /// Whether the reading `id` lists `rule` among the rules its verdict depends on.
 fn relaxed_by(id: &str, rule: &str) -> bool {
     readings::find(id).is_some_and(|r| r.rules.contains(&rule))
-}
-
-/// The API a case sends to (none for a skipped case).
-fn api_of(step: &Step) -> Option<&ApiCase> {
-    match step {
-        Step::Accept { api, .. } | Step::Reject { api, .. } | Step::Security { api, .. } | Step::Flow { api, .. } => {
-            Some(api)
-        }
-        Step::Skip { .. } => None,
-    }
 }
 
 /// The rule IDs of a message's sites (its syntax, shape and field rules).
