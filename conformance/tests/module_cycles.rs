@@ -64,7 +64,8 @@ fn code_of(text: &str) -> String {
 /// whose module is `depth` deep): `crate::`, or `depth` times `super::`; `{a, b::c}` groups
 /// included.
 fn named_modules(code: &str, depth: usize) -> BTreeSet<String> {
-    let path = Regex::new(r"\b(crate::|(?:super::)+)(\{[^;]*?\}|[A-Za-z_][A-Za-z0-9_]*)").expect("pattern");
+    // A group runs to the last `}` before the `;` that ends its `use`, nested groups included.
+    let path = Regex::new(r"\b(crate::|(?:super::)+)(\{[^;]*\}|[A-Za-z_][A-Za-z0-9_]*)").expect("pattern");
     let first = Regex::new(r"(?:^|[{,])\s*([A-Za-z_][A-Za-z0-9_]*)").expect("pattern");
     let mut out = BTreeSet::new();
     for captures in path.captures_iter(code) {
@@ -256,7 +257,7 @@ fn the_check_sees_an_injected_cycle() {
     assert_eq!(cycles(&graph(src, &acyclic)), Vec::<Vec<String>>::new());
     // The same crate with one more import, in a `crate::{...}` group: c -> a closes a -> b -> c.
     let mut cyclic = acyclic.clone();
-    cyclic[4] = file("c.rs", "use crate::{a::Item, d};\npub fn f() {}\n");
+    cyclic[4] = file("c.rs", "use crate::{d::{x, y}, a::Item};\npub fn f() {}\n");
     assert_eq!(cycles(&graph(src, &cyclic)), vec![vec!["a", "b", "c"]]);
     // From a nested file `crate::` and `super::super::` lead to the root too.
     for import in ["fn g() { crate::a::h(); }\n", "use super::super::a;\n"] {
