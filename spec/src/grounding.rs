@@ -10,6 +10,25 @@
 //! The law *must ⇒ stated* is enforced here for message rules: a message rule whose model says
 //! `must` but that has no quote is reported as `should` ([`settle`]), by the catalogue and by the
 //! validator alike, so a seed-faithful implementation never fails a rule no seed sentence states.
+//! The other rule families (deeplink grammar, JWS, PayU hash, TPV, behaviour, transport) declare
+//! their own severity; the law test holds every one of their `must` rules to a stated quote too,
+//! so a rule no seed sentence (or verified DOMAIN.md item) states is declared `should` with its
+//! reasoning recorded as `derived`. No list of exceptions exists.
+//!
+//! ## Preconditions
+//!
+//! A few rules are not statements about the API at all but conditions without which no case can
+//! be judged: the target answers ([`PRECONDITIONS`]: `transport.reachable`), in time
+//! (`transport.timeout`), with a body the runner reads (`transport.body-size`), with an answer
+//! that is not the server's own admission of failure (`transport.no-server-error`: RFC 9110
+//! §15.6 defines a 5xx as "the server is aware that it has erred", so it judges no rule of the
+//! request), and the setup the seeds presuppose without documenting it succeeds
+//! (`ec.orders.request.accepted`: seed 001 pays an `order_id` but no seed documents creating the
+//! order). They keep `must` (a run in which they break has judged nothing, and reporting it as a
+//! mere warning would let an unreachable target pass), and their grounding says
+//! [`Grounding::Precondition`] with the reason, never `stated`: `rules show` and the reports say
+//! what they are. The law test pins this list; adding to it needs a rule that truly gates
+//! judging, not a rule we failed to find a quote for.
 
 use std::collections::BTreeMap;
 use std::sync::LazyLock;
@@ -55,6 +74,11 @@ pub enum Grounding {
         /// The reasoning, naming the unverified item.
         reasoning: String,
     },
+    /// Not a statement about the API but a condition of judging it at all (see the module docs).
+    Precondition {
+        /// Why no case can be judged when it breaks.
+        reasoning: String,
+    },
 }
 
 impl Grounding {
@@ -64,6 +88,7 @@ impl Grounding {
             Grounding::Stated { .. } => "stated",
             Grounding::Derived { .. } => "derived",
             Grounding::Unverified { .. } => "unverified",
+            Grounding::Precondition { .. } => "precondition",
         }
     }
 }
@@ -74,6 +99,7 @@ impl std::fmt::Display for Grounding {
             Grounding::Stated { file, quote } => write!(f, "stated ({file}): \"{quote}\""),
             Grounding::Derived { reasoning } => write!(f, "derived: {reasoning}"),
             Grounding::Unverified { reasoning } => write!(f, "unverified: {reasoning}"),
+            Grounding::Precondition { reasoning } => write!(f, "precondition: {reasoning}"),
         }
     }
 }
@@ -99,8 +125,43 @@ pub fn quote(rule: &str) -> Option<&'static Quote> {
     QUOTES.get(rule)
 }
 
+/// The rules that are conditions of judging rather than statements about the API, each with why
+/// (see the module docs). They are `must`; the law test pins the list.
+pub const PRECONDITIONS: &[(&str, &str)] = &[
+    (
+        "transport.reachable",
+        "a request that gets no answer (refused or dropped connection) leaves every rule of its case unjudged",
+    ),
+    (
+        "transport.timeout",
+        "an answer that does not come within the configured timeout leaves every rule of its case unjudged",
+    ),
+    (
+        "transport.body-size",
+        "the runner reads a response only up to the configured cap; a longer body is not read, so its case is unjudged",
+    ),
+    (
+        "transport.no-server-error",
+        "a 5xx is the server's own statement that it failed to handle the request (RFC 9110 section 15.6: \"the server is aware that it has erred or is incapable of performing the requested method\"), so it judges no rule of the request: neither an acceptance nor a refusal for the rule the case breaks",
+    ),
+    (
+        "ec.orders.request.accepted",
+        "seed 001 pays an existing order (`order_id` \"pertaining to the order for which the payment is started\") but no seed documents creating one; the suite creates its orders through POST /orders, and without an order no /txns case can be judged",
+    ),
+];
+
+/// Why `rule` is a precondition of judging, if it is one.
+pub fn precondition(rule: &str) -> Option<&'static str> {
+    PRECONDITIONS.iter().find(|(id, _)| *id == rule).map(|(_, why)| *why)
+}
+
 /// The grounding of `rule` with source `source`.
 pub fn of(rule: &str, source: &Source) -> Grounding {
+    if let Some(why) = precondition(rule) {
+        return Grounding::Precondition {
+            reasoning: why.to_string(),
+        };
+    }
     if let Some(q) = quote(rule) {
         return Grounding::Stated {
             file: q.file.clone(),
