@@ -67,6 +67,25 @@ pub fn accepted(request: MessageId) -> Option<RuleId> {
 
 const WHY: &str = "a rule about behaviour across requests; JSON Schema judges one document";
 
+/// Request rules whose breach a stated behaviour rule answers with something other than a
+/// refusal, each with that behaviour rule: the runner plans no rejection case for them and the
+/// reference server never refuses them (seed 001: `format` other than `json` "is HTTP 302 with
+/// the Location attribute having the destination URL").
+const ANSWERED_OTHERWISE: &[(&str, RuleId, &str)] = &[(
+    "ec.txns.request.format.const",
+    ids::EC_TXNS_FORMAT_REDIRECT,
+    "seed 001 answers a format other than json with HTTP 302 and a Location, not a refusal (ec.txns.format.redirect, checked by its flow)",
+)];
+
+/// The behaviour rule that answers a breach of the request rule `rule` otherwise than with a
+/// refusal, and why, if any (see [`ANSWERED_OTHERWISE`]).
+pub fn answered_by(rule: &str) -> Option<(RuleId, &'static str)> {
+    ANSWERED_OTHERWISE
+        .iter()
+        .find(|(r, _, _)| *r == rule)
+        .map(|(_, by, why)| (*by, *why))
+}
+
 /// `payu.payment.intent.amount-as-passed`: the `am` of `result.intentURIData` is the amount
 /// posted to `_payment` (seed 004 Step 2: "This must be the same as the amount passed").
 pub const PAYU_INTENT_AMOUNT_AS_PASSED: &str = ids::PAYU_INTENT_AMOUNT_AS_PASSED_ID.as_str();

@@ -150,6 +150,20 @@ pub const PRECONDITIONS: &[(&str, &str)] = &[
     ),
 ];
 
+/// The `should` rules a seed's own (corrected) sample breaks, each with the sample: the seed
+/// outranks our reading, so the reference server's strict sandbox never refuses them (a client
+/// copying the seed must get through). `spec/tests/golden_seeds.rs` pins this list to what the
+/// corrected samples actually break.
+pub const BROKEN_BY_SEED_SAMPLES: &[(&str, &str)] = &[(
+    "payu.payment.request.email.format",
+    "seed 004's second _payment sample posts email= (empty; ERRATA E-092, reading E-092/empty)",
+)];
+
+/// Whether a seed's own sample breaks the `should` rule `rule` (see [`BROKEN_BY_SEED_SAMPLES`]).
+pub fn broken_by_seed_samples(rule: &str) -> bool {
+    BROKEN_BY_SEED_SAMPLES.iter().any(|(id, _)| *id == rule)
+}
+
 /// Why `rule` is a precondition of judging, if it is one.
 pub fn precondition(rule: &str) -> Option<&'static str> {
     PRECONDITIONS.iter().find(|(id, _)| *id == rule).map(|(_, why)| *why)
