@@ -74,12 +74,6 @@ const IAT: Source = Source::seed(
 const WINDOW: Source = Source::derived(
     "a timestamp only protects against replay if it is judged against a window; the seeds give none, so it is configurable (default 5 min old, 1 min ahead) and a should",
 );
-const CRIT: Source = Source::derived(
-    "RFC 7515 section 4.1.11 makes a recipient reject a crit extension it does not understand; DOMAIN.md's header is {\"alg\":\"RS256\",\"kid\":\"<key id>\"} and no seed or DOMAIN.md sentence mentions crit, so a should",
-);
-const X_TIMESTAMP: Source = Source::derived(
-    "seed 003 shows x-timestamp only by example (-H 'x-timestamp: 1700158230380' in its shell snippet); the 13-digit epoch milliseconds are stated for iat, not for the header, so a should",
-);
 const SCOPE: &str = "merchant.request.jws";
 
 pub(crate) const RULES: &[RuleDef] = &[
@@ -129,7 +123,7 @@ pub(crate) const RULES: &[RuleDef] = &[
         id: ids::HEADER_CRIT,
         statement: "A header with a crit parameter is refused: no extension is understood (RFC 7515 §4.1.11)",
         severity: Severity::Should,
-        source: CRIT,
+        source: super::catalogue::JWS_CRIT,
         scope: SCOPE,
     },
     RuleDef {
@@ -185,7 +179,7 @@ pub(crate) const RULES: &[RuleDef] = &[
         id: ids::X_TIMESTAMP_FORMAT,
         statement: "The x-timestamp header is 13 digits: epoch milliseconds",
         severity: Severity::Should,
-        source: X_TIMESTAMP,
+        source: super::catalogue::JWS_X_TIMESTAMP,
         scope: SCOPE,
     },
     RuleDef {
