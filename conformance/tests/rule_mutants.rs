@@ -4,9 +4,8 @@
 //! started with `ignore-rule=RULE`, which ignores exactly that rule wherever it enforces it: a
 //! `must` rule's case must fail there and a `should` rule's case must be a warning, each with a
 //! finding naming the rule, because the mutant accepted the message; both pass on the clean
-//! server. The reference server does not enforce the rules its model declares `should`: their
-//! cases are warnings on the clean server already (the clean server is their mutant), and this
-//! test requires exactly that.
+//! server, a strict sandbox that refuses `should` rules too (`serve --lenient` does not; a clean
+//! server that still leaves a declared `should` rule unenforced is reported as such).
 //!
 //! Some rules no server can ignore alone: another check refuses the same message for its own
 //! reason (an empty merchant ID is no known merchant, a missing `txnid` leaves nothing to hash).
@@ -128,8 +127,8 @@ async fn every_rejection_case_fails_under_the_mutant_that_ignores_its_rule() {
         if clean.outcome != Outcome::Pass {
             let declared_should = grounding::declared(rule) == Some(Severity::Should);
             if declared_should && clean.outcome == expected && names_rule(&clean) {
-                // The reference server serves our reading and refuses only what the model
-                // declares must: the clean server is this should rule's mutant.
+                // A declared should rule the clean server does not enforce: the clean server is
+                // this rule's mutant (none is expected of the strict sandbox; listed below).
                 unenforced.push(*rule);
             } else {
                 problems.push(format!("{}: fails on the clean server: {:?}", case.id, clean.findings));

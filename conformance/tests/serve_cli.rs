@@ -102,3 +102,58 @@ fn an_unknown_erratum_or_reading_exits_2_naming_the_valid_ones() {
         assert!(stderr.contains(named), "{arg}: {stderr}");
     }
 }
+
+/// Starts `serve` with `extra` arguments on a free port; the child and its base URL.
+fn serve(extra: &[&str]) -> (std::process::Child, String) {
+    let mut child = bin()
+        .args(["serve", "--addr", "127.0.0.1:0"])
+        .args(extra)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn serve");
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().expect("stdout"))
+        .read_line(&mut line)
+        .expect("ready line");
+    let addr = line
+        .trim_end()
+        .strip_prefix("upi-reference-server listening on http://")
+        .unwrap_or_else(|| panic!("unexpected ready line {line:?}"))
+        .to_owned();
+    (child, format!("http://{addr}"))
+}
+
+/// The strict sandbox refuses a request breaking only a `should` rule (the case passes); under
+/// `serve --lenient` the same request is accepted, which the case reports as a warning naming
+/// the rule, and `--strict` turns into a failing run.
+#[test]
+fn lenient_accepts_should_breaches_that_the_strict_sandbox_refuses() {
+    let case = "reject.payu.payment.request.phone.format";
+    let verdict = |url: &str, strict: bool| {
+        let mut cmd = bin();
+        cmd.args([
+            "run", "--target", url, "--seed", "1", "--only", case, "--format", "json", "--quiet",
+        ]);
+        if strict {
+            cmd.arg("--strict");
+        }
+        let out = cmd.output().expect("run");
+        let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("a JSON report");
+        let cases = report["cases"].as_array().expect("cases");
+        let c = cases.iter().find(|c| c["id"] == case).expect("the case ran");
+        (c["outcome"]["verdict"].as_str().unwrap().to_string(), out.status.code())
+    };
+    let (mut strict, url) = serve(&[]);
+    let on_strict = verdict(&url, true);
+    strict.kill().expect("kill serve");
+    let _ = strict.wait();
+    let (mut lenient, url) = serve(&["--lenient"]);
+    let on_lenient = verdict(&url, false);
+    let on_lenient_strict = verdict(&url, true);
+    lenient.kill().expect("kill serve");
+    let _ = lenient.wait();
+    assert_eq!(on_strict, ("pass".to_string(), Some(0)));
+    assert_eq!(on_lenient, ("warning".to_string(), Some(0)));
+    assert_eq!(on_lenient_strict.1, Some(1), "--strict fails a run with a warning");
+}

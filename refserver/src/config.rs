@@ -167,6 +167,10 @@ pub struct ServerConfig {
     pub client_report: Option<std::path::PathBuf>,
     /// The readings of ambiguous seed sentences the server follows (`serve --reading`).
     pub readings: Readings,
+    /// Whether requests breaking only `should` rules are accepted (`serve --lenient`): the server
+    /// then refuses only what a seed sentence states. By default it is a strict sandbox that also
+    /// refuses every `should` rule its models declare, naming the rule and saying `should`.
+    pub lenient: bool,
 }
 
 impl ServerConfig {
@@ -211,6 +215,7 @@ impl ServerConfig {
             limits: Limits::default(),
             client_report: None,
             readings: Readings::default(),
+            lenient: false,
         })
     }
 
@@ -249,6 +254,13 @@ impl ServerConfig {
     /// The same configuration following `readings`.
     pub fn with_readings(mut self, readings: Readings) -> ServerConfig {
         self.readings = readings;
+        self
+    }
+
+    /// The same configuration, accepting (`true`) or refusing (`false`, the default) requests
+    /// that break only `should` rules.
+    pub fn with_lenient(mut self, lenient: bool) -> ServerConfig {
+        self.lenient = lenient;
         self
     }
 

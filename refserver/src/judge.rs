@@ -1,7 +1,16 @@
 //! Judging a request by its model: the request becomes a [`Document`] (the headers the model
 //! names, the body read by `upi_spec::read`), `upi_spec::validate` lists what it breaks, and the
-//! first `must` violation that the active fault does not ignore rejects it. A fault ignoring a
+//! violations that the active fault does not ignore reject it. A fault ignoring a
 //! form message's syntax rule makes the server read its forms leniently ([`lenient_form`]).
+//!
+//! Which violations refuse ([`refuses`]): the server is a sandbox that teaches the best form, so
+//! by default it refuses every rule its models declare, `must` and `should` alike (a `should`
+//! refusal says so, and that `serve --lenient` accepts it); `serve --lenient` refuses only the
+//! rules a seed sentence states (the catalogue's `must`), as a seed-faithful implementation
+//! would. A rule whose breach a stated behaviour rule answers otherwise is never refused
+//! (`upi_spec::behaviour::answered_by`: `/txns` with `format` other than `json` answers 302),
+//! nor a `should` rule a seed's own sample breaks (`upi_spec::grounding::BROKEN_BY_SEED_SAMPLES`:
+//! the seed outranks our reading).
 
 use axum::http::HeaderMap;
 use serde_json::Value;
@@ -10,6 +19,7 @@ use upi_spec::model::{Encoding, Message};
 use upi_spec::read::{Syntax, read};
 use upi_spec::{Severity, catalogue, validate};
 
+use crate::config::ServerConfig;
 use crate::fault::Fault;
 pub use crate::form::{lenient_form, lenient_form_pairs};
 
@@ -126,8 +136,26 @@ pub fn ignores_syntax(message: &Message, fault: Option<&Fault>) -> bool {
 /// one refusal (the first as its rule, the others in [`Refusal::more`]), so a client learns
 /// every broken rule from one answer. Every violation is noted in the client report first, not
 /// only those that reject.
-pub fn judge(message: &Message, document: &Document, fault: Option<&Fault>) -> Result<(), Refusal> {
-    judge_except(message, document, fault, |_| false)
+pub fn judge(message: &Message, document: &Document, config: &ServerConfig) -> Result<(), Refusal> {
+    judge_except(message, document, config, |_| false)
+}
+
+/// Whether a violation of `rule`, reported with `severity`, refuses the request under `config`
+/// (see the module docs). `None`: it does not; `Some(true)`: it refuses as a `should` rule.
+fn refuses(rule: &str, severity: Severity, config: &ServerConfig) -> Option<bool> {
+    if upi_spec::behaviour::answered_by(rule).is_some() {
+        return None;
+    }
+    if severity != Severity::Must && upi_spec::grounding::broken_by_seed_samples(rule) {
+        return None;
+    }
+    let declared = upi_spec::grounding::declared(rule).unwrap_or(severity);
+    match (severity, declared) {
+        (Severity::Must, _) => Some(false),
+        (_, Severity::Info) => None,
+        _ if config.lenient => None,
+        _ => Some(true),
+    }
 }
 
 /// [`judge`], except that no rule `waived` holds for refuses (the rules a chosen reading relaxes,
@@ -135,20 +163,29 @@ pub fn judge(message: &Message, document: &Document, fault: Option<&Fault>) -> R
 pub fn judge_except(
     message: &Message,
     document: &Document,
-    fault: Option<&Fault>,
+    config: &ServerConfig,
     waived: impl Fn(&str) -> bool,
 ) -> Result<(), Refusal> {
+    let fault: Option<&Fault> = config.fault.as_ref();
     let violations = validate::validate(message, document);
     for v in &violations {
         crate::client_report::note(&v.rule, &v.severity.to_string(), &v.at, &v.reason);
     }
     let mut rejecting = violations
         .into_iter()
-        // The reference server keeps the models' strict reading: it refuses every rule the model
-        // declares `must`, also those the catalogue reports as `should` for want of a seed quote.
-        .filter(|v| upi_spec::grounding::declared(&v.rule).unwrap_or(v.severity) == Severity::Must)
         .filter(|v| !fault.is_some_and(|f| f.ignores(&v.rule)) && !waived(&v.rule))
-        .map(|v| Refusal::new(v.rule, v.at, v.reason));
+        .filter_map(|v| {
+            let should = refuses(&v.rule, v.severity, config)?;
+            let reason = if should {
+                format!(
+                    "{} (a `should` rule: our reading where no seed sentence states it; this sandbox refuses it, `serve --lenient` accepts it)",
+                    v.reason
+                )
+            } else {
+                v.reason
+            };
+            Some(Refusal::new(v.rule, v.at, reason))
+        });
     match rejecting.next() {
         Some(mut first) => {
             first.more = rejecting.collect();
@@ -183,7 +220,7 @@ mod tests {
             ("content-type".into(), "application/x-www-form-urlencoded".into()),
             ("x-routing-id".into(), "c1".into()),
         ]);
-        let refusal = judge(model, &document, None).unwrap_err();
+        let refusal = judge(model, &document, &ServerConfig::test_defaults()).unwrap_err();
         let ids = refusal.rule_ids();
         assert_eq!(ids.len(), 2, "{ids:?}");
         assert!(
@@ -196,5 +233,39 @@ mod tests {
             "{ids:?}"
         );
         assert!(ids.iter().all(|r| refusal.message().contains(r.as_str())));
+    }
+
+    /// The strict sandbox refuses a request breaking only a `should` rule, naming the rule and
+    /// saying `should`; `--lenient` accepts it. A `must` breach is refused either way, and a
+    /// `should` rule a seed sample breaks (the empty e-mail of seed 004) never is.
+    #[test]
+    fn should_rules_are_refused_unless_lenient() {
+        let model = crate::models::get(crate::models::PAYU_PAYMENT_REQUEST);
+        let strict = ServerConfig::test_defaults();
+        let lenient = ServerConfig::test_defaults().with_lenient(true);
+        let case = |rule: &str| {
+            let doc = upi_spec::generate::breaking(model, rule, 7).expect("a breaking document");
+            let ids: Vec<String> = validate::validate(model, &doc).into_iter().map(|v| v.rule).collect();
+            assert_eq!(ids, [rule], "the document breaks exactly {rule}");
+            doc
+        };
+        let should = "payu.payment.request.phone.format";
+        let doc = case(should);
+        let refusal = judge(model, &doc, &strict).expect_err("the strict sandbox refuses a should breach");
+        assert_eq!(refusal.rule_ids(), [should]);
+        assert!(refusal.message().contains("a `should` rule"), "{}", refusal.message());
+        assert!(!refusal.message().contains("must"), "{}", refusal.message());
+        assert_eq!(judge(model, &doc, &lenient), Ok(()), "--lenient accepts it");
+
+        let must = "payu.payment.request.pg.const";
+        assert_eq!(upi_spec::catalogue::severity(must), Some(Severity::Must));
+        let doc = case(must);
+        for config in [&strict, &lenient] {
+            assert_eq!(judge(model, &doc, config).unwrap_err().rule_ids(), [must]);
+        }
+
+        let mut doc = upi_spec::generate::valid(model, 7);
+        doc.body["email"] = Value::String(String::new());
+        assert_eq!(judge(model, &doc, &strict), Ok(()), "seed 004 sample 2 posts email=");
     }
 }

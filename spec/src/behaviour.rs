@@ -81,6 +81,25 @@ pub fn accepted(request: MessageId) -> Option<RuleId> {
 
 const WHY: &str = "a rule about behaviour across requests; JSON Schema judges one document";
 
+/// Request rules whose breach a stated behaviour rule answers with something other than a
+/// refusal, each with that behaviour rule: the runner plans no rejection case for them and the
+/// reference server never refuses them (seed 001: `format` other than `json` "is HTTP 302 with
+/// the Location attribute having the destination URL").
+const ANSWERED_OTHERWISE: &[(&str, RuleId, &str)] = &[(
+    "ec.txns.request.format.const",
+    ids::EC_TXNS_FORMAT_REDIRECT,
+    "seed 001 answers a format other than json with HTTP 302 and a Location, not a refusal (ec.txns.format.redirect, checked by its flow)",
+)];
+
+/// The behaviour rule that answers a breach of the request rule `rule` otherwise than with a
+/// refusal, and why, if any (see [`ANSWERED_OTHERWISE`]).
+pub fn answered_by(rule: &str) -> Option<(RuleId, &'static str)> {
+    ANSWERED_OTHERWISE
+        .iter()
+        .find(|(r, _, _)| *r == rule)
+        .map(|(_, by, why)| (*by, *why))
+}
+
 /// `payu.payment.intent.amount-as-passed`: the `am` of `result.intentURIData` is the amount
 /// posted to `_payment` (seed 004 Step 2: "This must be the same as the amount passed").
 pub const PAYU_INTENT_AMOUNT_AS_PASSED: &str = ids::PAYU_INTENT_AMOUNT_AS_PASSED_ID.as_str();
@@ -138,8 +157,8 @@ pub fn rules() -> Vec<Rule> {
         rule(
             ids::PAYU_PAYMENT_TXNID_UNIQUE,
             "a second _payment with a txnid already used is rejected",
-            Severity::Must,
-            Source::derived("PayU's txnid identifies one payment; seed 004's verify and update calls look payments up by it"),
+            Severity::Should,
+            Source::derived("PayU's txnid identifies one payment; seed 004's verify and update calls look payments up by it. Seed 004 gives txnid no description (only the sample 1234_abcdedf) and says duplicates are refused only of the intent's tid (\"do not allow duplicate transaction\"), so a should"),
             "payu.payment.request",
         ),
         rule(
@@ -209,7 +228,7 @@ pub fn rules() -> Vec<Rule> {
         rule(ids::TRANSPORT_TIMEOUT, "the target answers within the configured per-request timeout", Severity::Must, Source::derived("merchants time out payment calls; a late answer is a lost payment"), "transport"),
         rule(ids::TRANSPORT_NO_SERVER_ERROR, "the target never answers 5xx, to well-formed or malformed requests", Severity::Must, Source::derived("a 5xx on input is an unhandled case in the implementation"), "transport"),
         rule(ids::TRANSPORT_BODY_SIZE, "a response body fits within the configured cap", Severity::Must, Source::derived("a runaway response is a defect and a denial-of-service risk"), "transport"),
-        rule(ids::TRANSPORT_NO_SECRET_REFLECTED, "no response reflects a salt, private key or signature of the request", Severity::Must, Source::derived("reflecting secrets leaks them to logs and intermediaries"), "transport"),
+        rule(ids::TRANSPORT_NO_SECRET_REFLECTED, "no response reflects a salt, private key or signature of the request", Severity::Should, Source::derived("reflecting secrets leaks them to logs and intermediaries; no seed or DOMAIN.md sentence says so, so a should"), "transport"),
     ]);
     out
 }

@@ -72,6 +72,21 @@ fn compares(kind: &Cross) -> bool {
     )
 }
 
+static BY_ID: std::sync::LazyLock<std::collections::BTreeMap<String, Rule>> =
+    std::sync::LazyLock::new(|| all().into_iter().map(|r| (r.id.clone(), r)).collect());
+
+/// The catalogue's rule with this ID, if any (built once).
+pub fn rule(id: &str) -> Option<&'static Rule> {
+    BY_ID.get(id)
+}
+
+/// The severity the catalogue reports `id` with (the settled one for message rules), if `id` is
+/// a catalogue rule. Findings take their severity from here, so a rule declared `should` (no
+/// seed sentence states it) never fails a run, wherever it is checked.
+pub fn severity(id: &str) -> Option<Severity> {
+    rule(id).map(|r| r.severity)
+}
+
 /// The whole catalogue: every message rule plus the rules of the other rule families.
 pub fn all() -> Vec<Rule> {
     let mut all = message_rules();

@@ -15,7 +15,7 @@ const BEHAVIOUR: &str = "about what an implementation does with a message, not a
 
 const SHIM_PROTOCOL: &str = "our protocol, not a seed's: docs/SHIM.md defines the shim's JSON lines; a shim that breaks it leaves the call unjudged, so the case fails";
 const SHIM_HELLO: &str = "our protocol, not a seed's: docs/SHIM.md's hello carries the key the suite signs with; a shim whose SDK takes keys out of band may refuse it, so it warns";
-const TPAP_ACCEPTS: &str = "an SDK that refuses valid, correctly signed process payloads is as broken as one that accepts broken ones (as the server-side `*.request.accepted` rules)";
+const TPAP_ACCEPTS: &str = "an SDK that refuses valid, correctly signed process payloads is as broken as one that accepts broken ones; seed 002 prints the answers (`error: false`) but no sentence states that a valid payload is accepted, so it is a should";
 const TPAP_REQUEST_ID: &str = "every response sample of seed 002 repeats the request's requestId; no table states it";
 const TPAP_ORDER_ID: &str = "seed 002's response payloads carry orderId, \"Order ID for the transaction\", which is the signed order_id in every sample; no sentence states the echo";
 const AMOUNT: &str = "seed 004 lists the callback's amount (\"Transaction amount\") but does not tell the merchant to compare it with the order's; a correct hash over another amount is PayU's word for another payment";
@@ -49,7 +49,7 @@ pub fn rules() -> Vec<Rule> {
         (
             id::TPAP_ACCEPTS_VALID,
             "a valid, correctly signed process payload is accepted (error false, a status other than FAILURE) and answered by its response model",
-            Severity::Must,
+            Severity::Should,
             "tpap.process",
             Source::derived(TPAP_ACCEPTS),
         ),

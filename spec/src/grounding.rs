@@ -10,6 +10,26 @@
 //! The law *must ⇒ stated* is enforced here for message rules: a message rule whose model says
 //! `must` but that has no quote is reported as `should` ([`settle`]), by the catalogue and by the
 //! validator alike, so a seed-faithful implementation never fails a rule no seed sentence states.
+//! The other rule families (deeplink grammar, JWS, PayU hash, TPV, behaviour, transport) declare
+//! their own severity; the law test holds every one of their `must` rules to a stated quote too,
+//! so a rule no seed sentence (or verified DOMAIN.md item) states is declared `should` with its
+//! reasoning recorded as `derived`. No list of exceptions exists.
+//!
+//! ## Preconditions
+//!
+//! A few rules are not statements about the API at all but conditions without which no case can
+//! be judged: the target answers ([`PRECONDITIONS`]: `transport.reachable`), in time
+//! (`transport.timeout`), with a body the runner reads (`transport.body-size`), with an answer
+//! that is not the server's own admission of failure (`transport.no-server-error`: RFC 9110
+//! §15.6 defines a 5xx as "the server is aware that it has erred", so it judges no rule of the
+//! request), and the setup the seeds presuppose without documenting it succeeds
+//! (`ec.orders.request.accepted`: seed 001 pays an `order_id` but no seed documents creating the
+//! order), and the suite's own shim protocol reaches a TPAP SDK at all (`tpap.shim.protocol`,
+//! docs/SHIM.md: ours, not a seed's). They keep `must` (a run in which they break has judged nothing, and reporting it as a
+//! mere warning would let an unreachable target pass), and their grounding says
+//! [`Grounding::Precondition`] with the reason, never `stated`: `rules show` and the reports say
+//! what they are. The law test pins this list; adding to it needs a rule that truly gates
+//! judging, not a rule we failed to find a quote for.
 
 use std::collections::BTreeMap;
 use std::sync::LazyLock;
@@ -55,6 +75,11 @@ pub enum Grounding {
         /// The reasoning, naming the unverified item.
         reasoning: String,
     },
+    /// Not a statement about the API but a condition of judging it at all (see the module docs).
+    Precondition {
+        /// Why no case can be judged when it breaks.
+        reasoning: String,
+    },
 }
 
 impl Grounding {
@@ -64,6 +89,7 @@ impl Grounding {
             Grounding::Stated { .. } => "stated",
             Grounding::Derived { .. } => "derived",
             Grounding::Unverified { .. } => "unverified",
+            Grounding::Precondition { .. } => "precondition",
         }
     }
 }
@@ -74,6 +100,7 @@ impl std::fmt::Display for Grounding {
             Grounding::Stated { file, quote } => write!(f, "stated ({file}): \"{quote}\""),
             Grounding::Derived { reasoning } => write!(f, "derived: {reasoning}"),
             Grounding::Unverified { reasoning } => write!(f, "unverified: {reasoning}"),
+            Grounding::Precondition { reasoning } => write!(f, "precondition: {reasoning}"),
         }
     }
 }
@@ -99,8 +126,61 @@ pub fn quote(rule: &str) -> Option<&'static Quote> {
     QUOTES.get(rule)
 }
 
+/// The rules that are conditions of judging rather than statements about the API, each with why
+/// (see the module docs). They are `must`; the law test pins the list.
+pub const PRECONDITIONS: &[(&str, &str)] = &[
+    (
+        "transport.reachable",
+        "a request that gets no answer (refused or dropped connection) leaves every rule of its case unjudged",
+    ),
+    (
+        "transport.timeout",
+        "an answer that does not come within the configured timeout leaves every rule of its case unjudged",
+    ),
+    (
+        "transport.body-size",
+        "the runner reads a response only up to the configured cap; a longer body is not read, so its case is unjudged",
+    ),
+    (
+        "transport.no-server-error",
+        "a 5xx is the server's own statement that it failed to handle the request (RFC 9110 section 15.6: \"the server is aware that it has erred or is incapable of performing the requested method\"), so it judges no rule of the request: neither an acceptance nor a refusal for the rule the case breaks",
+    ),
+    (
+        "ec.orders.request.accepted",
+        "seed 001 pays an existing order (`order_id` \"pertaining to the order for which the payment is started\") but no seed documents creating one; the suite creates its orders through POST /orders, and without an order no /txns case can be judged",
+    ),
+    (
+        "tpap.shim.protocol",
+        "the shim protocol (docs/SHIM.md) is ours, not a seed's: it is how the suite reaches an SDK at all, and a call the shim does not answer with a protocol object leaves every rule of its case unjudged",
+    ),
+];
+
+/// The `should` rules a seed's own (corrected) sample breaks, each with the sample: the seed
+/// outranks our reading, so the reference server's strict sandbox never refuses them (a client
+/// copying the seed must get through). `spec/tests/golden_seeds.rs` pins this list to what the
+/// corrected samples actually break.
+pub const BROKEN_BY_SEED_SAMPLES: &[(&str, &str)] = &[(
+    "payu.payment.request.email.format",
+    "seed 004's second _payment sample posts email= (empty; ERRATA E-092, reading E-092/empty)",
+)];
+
+/// Whether a seed's own sample breaks the `should` rule `rule` (see [`BROKEN_BY_SEED_SAMPLES`]).
+pub fn broken_by_seed_samples(rule: &str) -> bool {
+    BROKEN_BY_SEED_SAMPLES.iter().any(|(id, _)| *id == rule)
+}
+
+/// Why `rule` is a precondition of judging, if it is one.
+pub fn precondition(rule: &str) -> Option<&'static str> {
+    PRECONDITIONS.iter().find(|(id, _)| *id == rule).map(|(_, why)| *why)
+}
+
 /// The grounding of `rule` with source `source`.
 pub fn of(rule: &str, source: &Source) -> Grounding {
+    if let Some(why) = precondition(rule) {
+        return Grounding::Precondition {
+            reasoning: why.to_string(),
+        };
+    }
     if let Some(q) = quote(rule) {
         return Grounding::Stated {
             file: q.file.clone(),

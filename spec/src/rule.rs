@@ -28,6 +28,37 @@ impl std::fmt::Display for Severity {
     }
 }
 
+impl Severity {
+    /// `text` (a statement or a violation's reason) worded for this severity: a `should` or
+    /// `info` rule's text says "should" where a `must` rule's says "must", so a rule no seed
+    /// sentence states is never described as a requirement.
+    pub fn word(self, text: &str) -> String {
+        if self == Severity::Must {
+            return text.to_string();
+        }
+        let word = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '_');
+        let mut out = String::with_capacity(text.len() + 8);
+        let mut rest = text;
+        while let Some(at) = rest.find("ust") {
+            let (before, after) = rest.split_at(at);
+            let mut head = before.chars();
+            let m = head.next_back();
+            let prev = head.clone().next_back().or_else(|| out.chars().next_back());
+            let bounded = matches!(m, Some('m' | 'M')) && !word(prev) && !word(after[3..].chars().next());
+            if bounded {
+                out.push_str(head.as_str());
+                out.push_str(if m == Some('M') { "Should" } else { "should" });
+            } else {
+                out.push_str(before);
+                out.push_str("ust");
+            }
+            rest = &after[3..];
+        }
+        out.push_str(rest);
+        out
+    }
+}
+
 /// Whether a rule can be enforced by the generated JSON Schema, and if not, why.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]

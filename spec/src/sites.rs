@@ -221,11 +221,7 @@ impl<'m> Walk<'m> {
     ) {
         let declared = severity;
         let severity = crate::grounding::settle(&rule, declared);
-        let statement = if severity == declared {
-            statement
-        } else {
-            statement.replacen(" must ", " should ", 1)
-        };
+        let statement = severity.word(&statement);
         self.out.push(Site {
             rule,
             statement,

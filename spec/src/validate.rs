@@ -189,7 +189,7 @@ impl Walker {
             rule,
             severity,
             at: path.at(),
-            reason,
+            reason: severity.word(&reason),
         });
     }
 

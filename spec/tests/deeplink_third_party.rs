@@ -97,7 +97,10 @@ fn form_encoded_links_are_a_should_finding_not_a_failure() {
     assert!(plus.iter().all(|v| v.severity == Severity::Should));
 }
 
-/// The hostile inputs of issue 13: refused (a `must` broken) with the rule named, without panic.
+/// The hostile inputs of issue 13: reported with the rule named, without panic. An over-long
+/// `am` breaks a `must` rule; a control character breaks `deeplink.syntax.control`, a `should`
+/// since no seed or DOMAIN.md sentence forbids an encoded control character (issue 11: must ⇒
+/// stated), so it is a warning that names the rule, never a silent acceptance.
 #[test]
 fn hostile_links_are_refused_with_a_named_rule() {
     let long_am = format!("upi://pay?pa=a@ybl&pn=Shop&am={}", "9".repeat(5_000));
@@ -121,12 +124,15 @@ fn hostile_links_are_refused_with_a_named_rule() {
     ];
     for (uri, rule, reason) in cases {
         let p = parse(uri).unwrap();
-        assert!(!p.is_conformant(), "{uri:.80} accepted");
         let v = p
             .of_rule(rule)
             .next()
             .unwrap_or_else(|| panic!("{uri:.80}: no {rule} in {:?}", p.violations));
-        assert_eq!(v.severity, Severity::Must);
+        let severity = upi_spec::catalogue::severity(rule).unwrap();
+        assert_eq!(v.severity, severity, "{rule}");
+        if severity == Severity::Must {
+            assert!(!p.is_conformant(), "{uri:.80} accepted");
+        }
         assert!(v.reason.contains(reason), "{uri:.80}: {}", v.reason);
     }
     // The same values, mended, pass: the refusal is about the hostile part only.

@@ -347,6 +347,9 @@ fn message_sites() -> BTreeMap<String, Site<'static>> {
         .collect()
 }
 
+/// Every `must` rule of every family (messages, deeplink grammar, JWS, PayU hash, TPV,
+/// behaviour, transport) is stated by a quote that holds, or is one of the pinned preconditions
+/// of judging. There is no list of pending exceptions: an unstated `must` fails here.
 #[test]
 fn every_must_rule_is_stated_by_a_verbatim_quote_that_carries_it() {
     let sites = message_sites();
@@ -355,10 +358,11 @@ fn every_must_rule_is_stated_by_a_verbatim_quote_that_carries_it() {
         if rule.severity != Severity::Must {
             continue;
         }
-        match grounding::quote(&rule.id) {
-            None if sites.contains_key(&rule.id) => bad.push(format!("{}: must but not stated", rule.id)),
-            None => {}
-            Some(q) => {
+        match (grounding::quote(&rule.id), grounding::precondition(&rule.id)) {
+            (Some(_), Some(_)) => bad.push(format!("{}: both quoted and a precondition", rule.id)),
+            (None, Some(_)) => assert_eq!(rule.grounding.kind(), "precondition", "{}", rule.id),
+            (None, None) => bad.push(format!("{}: must but not stated ({})", rule.id, rule.grounding)),
+            (Some(q), None) => {
                 if let Some(why) = check(&rule, q, sites.get(&rule.id)) {
                     bad.push(format!("{}: {why}", rule.id));
                 }
@@ -371,6 +375,41 @@ fn every_must_rule_is_stated_by_a_verbatim_quote_that_carries_it() {
         bad.len(),
         bad.join("\n")
     );
+}
+
+/// The preconditions of judging are exactly these, each a `must` rule of the catalogue whose
+/// grounding says `precondition` with its reason; a rule cannot become one to dodge the law.
+#[test]
+fn preconditions_are_the_pinned_few() {
+    let ids: Vec<&str> = grounding::PRECONDITIONS.iter().map(|(id, _)| *id).collect();
+    assert_eq!(
+        ids,
+        [
+            "transport.reachable",
+            "transport.timeout",
+            "transport.body-size",
+            "transport.no-server-error",
+            "ec.orders.request.accepted",
+            "tpap.shim.protocol",
+        ]
+    );
+    let rules: BTreeMap<String, Rule> = catalogue::all().into_iter().map(|r| (r.id.clone(), r)).collect();
+    for (id, why) in grounding::PRECONDITIONS {
+        let rule = rules.get(*id).unwrap_or_else(|| panic!("{id}: no such rule"));
+        assert_eq!(rule.severity, Severity::Must, "{id}");
+        assert_eq!(
+            rule.grounding,
+            grounding::Grounding::Precondition {
+                reasoning: why.to_string()
+            }
+        );
+        assert!(grounding::quote(id).is_none(), "{id}: a precondition has no quote");
+    }
+    // A non-message rule without a quote is derived (or unverified), never stated: the law above
+    // therefore fails on it if it is `must`. Shown on a rule downgraded for want of a sentence.
+    let txnid = &rules["payu.payment.txnid.unique"];
+    assert_eq!(txnid.severity, Severity::Should);
+    assert_eq!(txnid.grounding.kind(), "derived");
 }
 
 #[test]
@@ -457,40 +496,4 @@ fn unstated_rules_are_should_with_their_reasoning() {
             assert_eq!(site.severity, Severity::Should, "{}", site.rule);
         }
     }
-}
-
-/// The non-message rule families (hashing, signing, deeplink grammar, behaviour, transport) are
-/// reported with the severity their own definitions give, so the law cannot settle them; the
-/// `must` rules among them that no quote grounds yet are listed in
-/// `spec/data/grounding-pending.txt`, and this list may only shrink: a new unstated `must` fails
-/// here, and a pending rule that gains a quote must leave the list.
-#[test]
-fn unstated_non_message_must_rules_are_the_pending_list() {
-    let sites = message_sites();
-    let got: std::collections::BTreeSet<String> = catalogue::all()
-        .into_iter()
-        .filter(|r| r.severity == Severity::Must && !sites.contains_key(&r.id) && grounding::quote(&r.id).is_none())
-        .map(|r| r.id)
-        .collect();
-    let path = root().join("spec/data/grounding-pending.txt");
-    if std::env::var_os("UPI_REGENERATE_GROUNDING").is_some() {
-        let text: String = got.iter().map(|id| format!("{id}\n")).collect();
-        std::fs::write(&path, text).unwrap();
-    }
-    let listed: std::collections::BTreeSet<String> = std::fs::read_to_string(&path)
-        .unwrap()
-        .lines()
-        .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
-        .map(str::to_string)
-        .collect();
-    let new: Vec<_> = got.difference(&listed).collect();
-    let stale: Vec<_> = listed.difference(&got).collect();
-    assert!(
-        new.is_empty(),
-        "must rules without a quote that are not pending: {new:?}"
-    );
-    assert!(
-        stale.is_empty(),
-        "pending rules that are grounded (or gone): remove them: {stale:?}"
-    );
 }

@@ -33,6 +33,11 @@ pub struct ServeArgs {
     /// Print every reading (erratum, reading ID, the default marked, what it says) and exit.
     #[arg(long)]
     list_readings: bool,
+    /// Accept requests that break only `should` rules (our reading where no seed sentence states
+    /// the rule), as a seed-faithful implementation may; by default the sandbox refuses them too,
+    /// naming the rule and saying `should`.
+    #[arg(long)]
+    lenient: bool,
     #[command(flatten)]
     limits: LimitArgs,
 }
@@ -109,7 +114,8 @@ pub fn run(args: &ServeArgs) -> Result<ExitCode> {
     let mut config = ServerConfig::test_defaults()
         .with_fault(fault.clone())
         .with_client_report(args.client_report.clone())
-        .with_readings(readings.clone());
+        .with_readings(readings.clone())
+        .with_lenient(args.lenient);
     args.limits.apply(&mut config.limits)?;
     let runtime = super::async_runtime()?;
     runtime.block_on(async {
@@ -123,6 +129,9 @@ pub fn run(args: &ServeArgs) -> Result<ExitCode> {
         drop(out);
         for id in readings.non_default() {
             eprintln!("reading followed: {id}");
+        }
+        if args.lenient {
+            eprintln!("lenient: requests breaking only should rules are accepted");
         }
         if let Some(fault) = &fault {
             eprintln!("fault switched on: {fault} ({})", fault.description());

@@ -33,11 +33,13 @@ pub struct Finding {
 }
 
 impl Finding {
-    /// A finding on a `must` rule.
+    /// A finding on a rule the checking code treats as binding: `must`, unless the catalogue
+    /// declares the rule `should` or `info` (no seed sentence states it), which then decides.
     pub fn must(rule: impl Into<String>, message: impl Into<String>) -> Finding {
+        let rule = rule.into();
         Finding {
-            rule: rule.into(),
-            severity: Severity::Must,
+            severity: upi_spec::catalogue::severity(&rule).unwrap_or(Severity::Must),
+            rule,
             message: message.into(),
         }
     }

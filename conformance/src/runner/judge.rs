@@ -73,12 +73,24 @@ pub struct Broken<'a> {
 }
 
 impl<'a> Broken<'a> {
-    /// A `must` rule (flows, security checks and the fuzzer break only those).
+    /// A rule flows, security checks and the fuzzer break: `must`, unless the catalogue declares
+    /// it `should` (then accepting the breach is a warning naming its grounding).
     pub fn must(rule: &'a str) -> Broken<'a> {
+        static GROUNDINGS: std::sync::LazyLock<std::collections::BTreeMap<String, String>> =
+            std::sync::LazyLock::new(|| {
+                upi_spec::catalogue::all()
+                    .into_iter()
+                    .map(|r| (r.id, r.grounding.to_string()))
+                    .collect()
+            });
+        let severity = upi_spec::catalogue::severity(rule).unwrap_or(Severity::Must);
         Broken {
             rule,
-            severity: Severity::Must,
-            grounding: "",
+            severity,
+            grounding: match severity {
+                Severity::Must => "",
+                _ => GROUNDINGS.get(rule).map_or("", String::as_str),
+            },
             pinned: None,
         }
     }

@@ -257,7 +257,15 @@ pub fn plan(apis: &'static [ApiFacts], suites: &[String], versions: &[String], g
                 statement: site.statement,
                 severity: site.severity,
             };
-            if let Some(reason) = not_over_http(site.header, &site.steps, &site.locus) {
+            // No refusal is expected where the seed answers the breach otherwise, or where a
+            // seed's own sample commits it.
+            let answered = upi_spec::behaviour::answered_by(&rule.id)
+                .map(|(_, why)| why)
+                .or_else(|| {
+                    grounding::broken_by_seed_samples(&rule.id)
+                        .then_some("a seed's own sample breaks this should rule (upi_spec::grounding::BROKEN_BY_SEED_SAMPLES), so a refusal is not expected of a target")
+                });
+            if let Some(reason) = not_over_http(site.header, &site.steps, &site.locus).or(answered) {
                 out.push(Planned {
                     id: format!("reject.{}", rule.id),
                     suite: suite.clone(),

@@ -271,7 +271,11 @@ mod tests {
         let mut findings = shape();
         let other = reject("payu.invoice-upload.request", "payu.invoice-upload.request.form");
         assert_eq!(apply(&other, &mut findings, std::slice::from_ref(&x)), None);
-        assert_eq!(findings[0].severity, upi_spec::Severity::Must);
+        // Unexplained, the finding keeps the severity the catalogue gives its rule.
+        assert_eq!(
+            Some(findings[0].severity),
+            upi_spec::catalogue::severity("payu.invoice-upload.response.responseCode.required")
+        );
         // Nor is a request without `command`: it is no invoice upload under any reading.
         let mut findings = shape();
         let unrouted = reject(
@@ -279,7 +283,11 @@ mod tests {
             "payu.invoice-upload.request.command.required",
         );
         assert_eq!(apply(&unrouted, &mut findings, &[x]), None);
-        assert_eq!(findings[0].severity, upi_spec::Severity::Must);
+        // Unexplained, the finding keeps the severity the catalogue gives its rule.
+        assert_eq!(
+            Some(findings[0].severity),
+            upi_spec::catalogue::severity("payu.invoice-upload.response.responseCode.required")
+        );
     }
 
     #[test]
@@ -301,11 +309,11 @@ mod tests {
             Some("E-092/absent")
         );
         assert!(findings[0].message.contains("E-092/absent"), "{}", findings[0].message);
-        // A rule no reading relaxes stays a failure.
+        // A rule no reading relaxes keeps its catalogue severity (not turned into info).
         let other = "payu.payment.request.txnid.required";
         let mut findings = vec![Finding::must(other, "accepted")];
         assert_eq!(apply(&reject("payu.payment.request", other), &mut findings, &[x]), None);
-        assert_eq!(findings[0].severity, upi_spec::Severity::Must);
+        assert_eq!(Some(findings[0].severity), upi_spec::catalogue::severity(other));
     }
 
     #[test]

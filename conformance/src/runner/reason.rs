@@ -7,6 +7,13 @@
 //! a `should` finding. Otherwise a
 //! refusal whose reason code (the endpoint's `reason_code` pointer in the API facts) names
 //! another cause or another rule is a `should` finding "refused, but not for this rule".
+//!
+//! PayU `_payment`'s `metaData.message` is left unpinned: seed 004 prints no `_payment` refusal
+//! at all (ERRATA E-091), and the one `metaData.message` it prints is `null`, in the success
+//! answer of Step 2 ("If metaData.unmappedStatus = pending, …"). No seed or DOMAIN.md sentence
+//! gives the message a refusal carries, so no value is required of it; the test
+//! `payu_metadata_message_is_unpinned_because_the_seed_prints_none` fails when a seed starts
+//! printing one, so the pin is added then.
 
 use serde_json::Value;
 use upi_spec::Severity;
@@ -151,6 +158,20 @@ mod tests {
                 String::from_utf8_lossy(body)
             );
         }
+    }
+
+    /// Seed 004's only `metaData.message` is the success answer's `null`: nothing to pin for a
+    /// refusal (see the module docs). Would fail if the seed printed a refusal message.
+    #[test]
+    fn payu_metadata_message_is_unpinned_because_the_seed_prints_none() {
+        let seed = include_str!("../../../golden/seeds/text/004_6cda0769cab7ed06.txt");
+        let squash: String = seed.split_whitespace().collect();
+        let messages: Vec<&str> = squash
+            .match_indices("\"message\":")
+            .map(|(at, m)| &squash[at + m.len()..(at + m.len() + 4).min(squash.len())])
+            .collect();
+        assert_eq!(messages, ["null"], "seed 004's metaData.message values");
+        assert!(squash.contains("\"unmappedStatus\":\"pending\""));
     }
 
     #[test]

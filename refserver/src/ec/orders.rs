@@ -40,7 +40,7 @@ pub async fn create(State(app): State<AppState>, headers: HeaderMap, body: Bytes
         Ok(d) => d,
         Err(refusal) => return refused(&refusal, config.fault.as_ref()),
     };
-    if let Err(refusal) = judge(model, &document, config.fault.as_ref()) {
+    if let Err(refusal) = judge(model, &document, config) {
         return refused(&refusal, config.fault.as_ref());
     }
     let order_id = text(&document, "order_id");

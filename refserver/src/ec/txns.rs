@@ -38,7 +38,7 @@ pub async fn pay(State(app): State<AppState>, headers: HeaderMap, body: Bytes) -
         Err(refusal) => return refused(&refusal, config.fault.as_ref()),
     };
     crate::sdk_compat::python_bool(&mut document, "redirect_after_payment", REDIRECT_FORMAT);
-    if let Err(refusal) = judge_except(model, &document, config.fault.as_ref(), |r| config.readings.waives(r)) {
+    if let Err(refusal) = judge_except(model, &document, config, |r| config.readings.waives(r)) {
         return refused(&refusal, config.fault.as_ref());
     }
     let merchant_id = text(&document, "merchant_id");

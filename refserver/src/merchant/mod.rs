@@ -68,7 +68,7 @@ pub async fn register_intent(
         limit,
         config.fault.as_ref(),
     )
-    .and_then(|document| judge(envelope, &document, config.fault.as_ref()));
+    .and_then(|document| judge(envelope, &document, config));
     if let Err(refusal) = opened {
         return invalid(&refusal, config.fault.as_ref());
     }
@@ -104,7 +104,7 @@ pub async fn register_intent(
         // A server that does not check that the payload is an object finds none of its fields.
         document.body = Value::Object(Map::new());
     }
-    if let Err(refusal) = judge_except(model, &document, config.fault.as_ref(), |r| config.readings.waives(r)) {
+    if let Err(refusal) = judge_except(model, &document, config, |r| config.readings.waives(r)) {
         return invalid(&refusal, config.fault.as_ref());
     }
     if let Some((key, value)) = config.readings.udf_range_refusal(&document.body) {

@@ -27,7 +27,7 @@ pub fn answer(app: &App, form: &CommandForm) -> Value {
         Ok(d) => d,
         Err(refusal) => return code("109", &format!("{mandatory} ({})", refusal.message())),
     };
-    if let Err(refusal) = judge(model, &document, app.config.fault.as_ref()) {
+    if let Err(refusal) = judge(model, &document, &app.config) {
         if app.config.has(Fault::WrongRefusalCode) {
             // The fault names another cause: an invalid PayU ID for a missing field.
             return code("107", "The PayuID in request is invalid");

@@ -42,7 +42,7 @@ pub async fn start(State(app): State<AppState>, headers: HeaderMap, body: Bytes)
     if let Err(refusal) = names {
         return rejected(&refusal, txn, config);
     }
-    if let Err(refusal) = judge_except(model, &document, config.fault.as_ref(), |r| config.readings.waives(r)) {
+    if let Err(refusal) = judge_except(model, &document, config, |r| config.readings.waives(r)) {
         return rejected(&refusal, txn, config);
     }
     let key = text(&document, "key");

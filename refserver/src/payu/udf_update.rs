@@ -19,7 +19,7 @@ pub fn answer(app: &App, form: &CommandForm) -> Value {
         Ok(d) => d,
         Err(refusal) => return refused_zero(&refusal.message(), &refusal),
     };
-    if let Err(refusal) = judge(model, &document, app.config.fault.as_ref()) {
+    if let Err(refusal) = judge(model, &document, &app.config) {
         if refusal.is_missing() || refusal.at == "var1" {
             return refused_zero("Parameter missing", &refusal);
         }

@@ -21,6 +21,16 @@ pub(crate) struct RuleDef {
     pub scope: &'static str,
 }
 
+/// Why `juspay.jws.header.crit` is a `should` (kept here: `jws.rs` is at the size limit).
+pub(crate) const JWS_CRIT: Source = Source::derived(
+    "RFC 7515 section 4.1.11 makes a recipient reject a crit extension it does not understand; DOMAIN.md's header is {\"alg\":\"RS256\",\"kid\":\"<key id>\"} and no seed or DOMAIN.md sentence mentions crit, so a should",
+);
+
+/// Why `juspay.jws.x-timestamp.format` is a `should`.
+pub(crate) const JWS_X_TIMESTAMP: Source = Source::derived(
+    "seed 003 shows x-timestamp only by example (-H 'x-timestamp: 1700158230380' in its shell snippet); the 13-digit epoch milliseconds are stated for iat, not for the header, so a should",
+);
+
 /// Why no JSON Schema can state a hashing or signature rule.
 const NOT_EXPRESSIBLE: &str =
     "a hash or signature is a function of other values (and of a secret or key); JSON Schema cannot compute it";

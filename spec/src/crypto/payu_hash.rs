@@ -84,14 +84,26 @@ const REVERSE_HASH: Source = Source::derived(
 const COMMAND_HASH: Source = Source::derived(
     "PayU postservice command hash key|command|var1|SALT (shared/DOMAIN.md); seed 004 steps 6-7 post `hash` with command and var1",
 );
+const REQUIRED_KEY_TXNID_AMOUNT: Source = Source::derived(
+    "seed 004's hash sequences begin key|txnid|amount but no seed sentence marks them mandatory or non-empty (its request table gives them no description), so a should",
+);
+const UDF6_10: Source = Source::derived(
+    "seed 004 Case 4 hashes udf6-udf10 only under api_version = 7 and prints two different sequences for it (ERRATA E-070, C-02); that a udf6-udf10 posted without api_version 7 must be refused is our reading, so a should",
+);
+const REVERSE_REQUIRED: Source = Source::derived(
+    "DOMAIN.md gives the reverse-hash sequence SALT|status|...|txnid|key but no sentence says its fields cannot be empty, so a should",
+);
+const COMMAND_REQUIRED: Source = Source::derived(
+    "DOMAIN.md gives the command hash key|command|var1|SALT but no sentence says its fields cannot be empty (seed 004's udf_update answers an empty txnid with its own failure, \"Parameter missing\"), so a should",
+);
 const LOWER_HEX: Source = Source::derived("PayU hashes are SHA-512 in lower-case hex (shared/DOMAIN.md, PayU hashing)");
 
 pub(crate) const RULES: &[RuleDef] = &[
     RuleDef {
         id: ids::REQUEST_REQUIRED_FIELD,
         statement: "A _payment request hash needs non-empty key, txnid and amount",
-        severity: Severity::Must,
-        source: HASHING_LOGIC,
+        severity: Severity::Should,
+        source: REQUIRED_KEY_TXNID_AMOUNT,
         scope: "payu.payment.request",
     },
     RuleDef {
@@ -104,8 +116,8 @@ pub(crate) const RULES: &[RuleDef] = &[
     RuleDef {
         id: ids::REQUEST_UDF6_10_NEED_V7,
         statement: "udf6-udf10 are hashed only with api_version 7; posting one without it would leave a sent value unauthenticated",
-        severity: Severity::Must,
-        source: HASHING_LOGIC,
+        severity: Severity::Should,
+        source: UDF6_10,
         scope: "payu.payment.request",
     },
     RuleDef {
@@ -125,8 +137,8 @@ pub(crate) const RULES: &[RuleDef] = &[
     RuleDef {
         id: ids::RESPONSE_REQUIRED_FIELD,
         statement: "A callback or webhook reverse hash needs non-empty key, txnid and status",
-        severity: Severity::Must,
-        source: REVERSE_HASH,
+        severity: Severity::Should,
+        source: REVERSE_REQUIRED,
         scope: "payu.callback",
     },
     RuleDef {
@@ -146,8 +158,8 @@ pub(crate) const RULES: &[RuleDef] = &[
     RuleDef {
         id: ids::COMMAND_REQUIRED_FIELD,
         statement: "A postservice command hash needs non-empty key, command and var1",
-        severity: Severity::Must,
-        source: COMMAND_HASH,
+        severity: Severity::Should,
+        source: COMMAND_REQUIRED,
         scope: "payu.postservice",
     },
     RuleDef {

@@ -43,12 +43,17 @@ const TPV_PARAMS: Source = Source::seed(
     "API Version: V3 > Body Parameters > TPV Params > payerAccountHashes",
 );
 const SCOPE: &str = "merchant.register-intent.payerAccountHashes";
+/// The reading of C-08 (ERRATA.md): the seed's one sentence states the hash, not the shape of its
+/// inputs or output.
+const TPV_READING: Source = Source::derived(
+    "seed 003 states only \"payerAccountHash = sha256( account Number + first 4 digit of account IFSC)\" with leading zeros removed, and its worked example (ERRATA C-07, C-08); the shape of the account number, the IFSC and the digest's encoding is our reading of that example, so a should",
+);
 
 pub(crate) const RULES: &[RuleDef] = &[
     RuleDef {
         id: RULE_WHITESPACE,
         statement: "The account number and IFSC hashed contain no whitespace; they are never trimmed",
-        severity: Severity::Must,
+        severity: Severity::Should,
         source: Source::derived(
             "the seed hashes the values as they are; trimming silently would give a hash the PSP does not compute",
         ),
@@ -57,28 +62,28 @@ pub(crate) const RULES: &[RuleDef] = &[
     RuleDef {
         id: RULE_ACCOUNT_DIGITS,
         statement: "The account number hashed is ASCII digits (leading zeros are removed before hashing)",
-        severity: Severity::Must,
-        source: TPV_PARAMS,
+        severity: Severity::Should,
+        source: TPV_READING,
         scope: SCOPE,
     },
     RuleDef {
         id: RULE_ACCOUNT_ALL_ZERO,
         statement: "An account number of only zeros cannot be hashed: removing the leading zeros leaves nothing",
-        severity: Severity::Must,
+        severity: Severity::Should,
         source: Source::derived("seed 003 removes leading zeros; an all-zero number would hash the IFSC prefix alone"),
         scope: SCOPE,
     },
     RuleDef {
         id: RULE_IFSC_LENGTH,
         statement: "The IFSC whose first four characters are hashed has 11 characters",
-        severity: Severity::Must,
-        source: TPV_PARAMS,
+        severity: Severity::Should,
+        source: TPV_READING,
         scope: SCOPE,
     },
     RuleDef {
         id: RULE_IFSC_UPPERCASE,
         statement: "The IFSC is upper case; it is not upper-cased before hashing",
-        severity: Severity::Must,
+        severity: Severity::Should,
         source: Source::derived(
             "IFSCs are upper case in NPCI account data, against which the PSP checks; seed 003's example IFSC is upper case",
         ),
@@ -87,15 +92,15 @@ pub(crate) const RULES: &[RuleDef] = &[
     RuleDef {
         id: RULE_IFSC_FORMAT,
         statement: "The IFSC is 4 letters, 0, then 6 letters or digits; its first four characters (the bank code) are hashed",
-        severity: Severity::Must,
-        source: TPV_PARAMS,
+        severity: Severity::Should,
+        source: TPV_READING,
         scope: SCOPE,
     },
     RuleDef {
         id: RULE_HASH_HEX,
         statement: "Each payerAccountHashes entry is a SHA-256 digest in lower-case hex (64 characters)",
-        severity: Severity::Must,
-        source: TPV_PARAMS,
+        severity: Severity::Should,
+        source: TPV_READING,
         scope: SCOPE,
     },
     RuleDef {

@@ -61,24 +61,25 @@ fixed! {
         "no empty parameter between `&` separators, and no leading or trailing `&`", SRC_RFC3986;
     MISSING_EQUALS = "deeplink.syntax.missing-equals", Must,
         "every parameter is `name=value`", SRC_RFC3986;
-    EMPTY_NAME = "deeplink.syntax.empty-name", Must,
-        "a parameter name is not empty", SRC_RFC3986;
+    EMPTY_NAME = "deeplink.syntax.empty-name", Should,
+        "a parameter name is not empty",
+        Source::derived("RFC 3986 and the form name=value (DOMAIN.md) give a parameter a name, but no seed or DOMAIN.md sentence says a name cannot be empty: an empty name names no parameter the link defines, so a should");
     PERCENT_ESCAPE = "deeplink.syntax.percent-escape", Must,
-        "every `%` is followed by two hexadecimal digits", SRC_RFC3986;
-    UTF8 = "deeplink.syntax.utf8", Must,
+        "the URI is encoded: every `%` is followed by two hexadecimal digits", SRC_SPACES_001;
+    UTF8 = "deeplink.syntax.utf8", Should,
         "percent-decoded names and values are valid UTF-8",
-        Source::derived("RFC 3987 / WHATWG URL: percent-encoded octets of text are UTF-8; anything else cannot be shown to the payer");
+        Source::derived("RFC 3987 / WHATWG URL: percent-encoded octets of text are UTF-8; anything else cannot be shown to the payer. No seed or DOMAIN.md sentence names the character encoding of a link, so a should");
     RAW_SPACE = "deeplink.syntax.raw-space", Must,
         "no raw space in the URI: spaces are written %20", SRC_SPACES_003;
     PLUS = "deeplink.syntax.plus", Should,
         "no raw `+`: spaces are %20 and a literal plus is %2B (seeds 001 and 003 ask for %20); a raw `+` is read as a space, as form encoders (urlencode, URLSearchParams, URLEncoder, http_build_query) mean it, but RFC 3986 readers keep it a plus",
         SRC_SPACES_001;
-    CONTROL = "deeplink.syntax.control", Must,
+    CONTROL = "deeplink.syntax.control", Should,
         "no decoded name or value contains a control character (C0, DEL, C1) or a bidirectional override (U+202A-U+202E, U+2066-U+2069): they are not text a payer can be shown, and they rewrite terminals and screens",
-        Source::derived("the grammar's text rule (spec/deeplink.abnf: %x20-7E / %x80-10FFFF) for names and notes shown to the payer; hostile links such as pn=a%00b%1b[31m (issue 13)");
+        Source::derived("the grammar's text rule (spec/deeplink.abnf: %x20-7E / %x80-10FFFF) for names and notes shown to the payer; hostile links such as pn=a%00b%1b[31m (issue 13). No seed or DOMAIN.md sentence forbids an encoded control character, so a should");
     CHAR = "deeplink.syntax.char", Must,
-        "only characters RFC 3986 allows raw in a query appear unescaped (no controls, non-ASCII, `\"`, `#`, `<`, `>`, `[`, `\\`, `]`, `^`, backquote, `{`, `|`, `}`)",
-        SRC_RFC3986;
+        "the URI is encoded: only characters RFC 3986 allows raw in a query appear unescaped (no controls, non-ASCII, `\"`, `#`, `<`, `>`, `[`, `\\`, `]`, `^`, backquote, `{`, `|`, `}`)",
+        SRC_SPACES_001;
     DUPLICATE = "deeplink.param.duplicate", Should,
         "a parameter appears at most once (the first occurrence is kept)",
         Source::derived("apps disagree on which of two values wins; a payment link must be unambiguous");

@@ -55,7 +55,7 @@ const IAT: Source = Source::seed(
     "API Version: V3 > Body Parameters > Basic Params > iat",
 );
 const WINDOW: Source = Source::derived(
-    "a timestamp only protects against replay if it is judged against a window; the seeds give none, so it is configurable (default 5 min old, 1 min ahead)",
+    "a timestamp only protects against replay if it is judged against a window; the seeds give none, so it is configurable (default 5 min old, 1 min ahead) and a should",
 );
 const SCOPE: &str = "merchant.request.jws";
 
@@ -105,8 +105,8 @@ pub(crate) const RULES: &[RuleDef] = &[
     RuleDef {
         id: ids::HEADER_CRIT,
         statement: "A header with a crit parameter is refused: no extension is understood (RFC 7515 §4.1.11)",
-        severity: Severity::Must,
-        source: SIGNING,
+        severity: Severity::Should,
+        source: super::super::catalogue::JWS_CRIT,
         scope: SCOPE,
     },
     RuleDef {
@@ -154,21 +154,21 @@ pub(crate) const RULES: &[RuleDef] = &[
     RuleDef {
         id: ids::IAT_STALE,
         statement: "iat lies inside the configured freshness window around the verifier's clock",
-        severity: Severity::Must,
+        severity: Severity::Should,
         source: WINDOW,
         scope: SCOPE,
     },
     RuleDef {
         id: ids::X_TIMESTAMP_FORMAT,
         statement: "The x-timestamp header is 13 digits: epoch milliseconds",
-        severity: Severity::Must,
-        source: SNIPPET,
+        severity: Severity::Should,
+        source: super::super::catalogue::JWS_X_TIMESTAMP,
         scope: SCOPE,
     },
     RuleDef {
         id: ids::X_TIMESTAMP_STALE,
         statement: "The x-timestamp header lies inside the configured freshness window around the verifier's clock",
-        severity: Severity::Must,
+        severity: Severity::Should,
         source: WINDOW,
         scope: SCOPE,
     },
