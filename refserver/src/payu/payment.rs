@@ -9,7 +9,7 @@ use axum::response::Response;
 use serde_json::{Value, json};
 use upi_spec::crypto::RuleError;
 use upi_spec::crypto::payu_hash::{self, PayuHashError};
-use upi_spec::crypto::payu_sequence::HashFamily;
+use upi_spec::crypto::payu_sequence::{self, HashFamily};
 use upi_spec::read::Syntax;
 
 use super::{fields, intent};
@@ -56,7 +56,13 @@ pub async fn start(State(app): State<AppState>, headers: HeaderMap, body: Bytes)
     }
     let posted = fields(&document);
     let hash = text(&document, "hash");
-    match payu_hash::verify(HashFamily::Request, &posted, &config.payu.salt, hash) {
+    // Under C-02/domain, api_version 7 changes nothing: udf6..udf10 are not hashed.
+    let hashed = if config.follows("C-02/domain") {
+        payu_sequence::as_version_1(&posted)
+    } else {
+        posted.clone()
+    };
+    match payu_hash::verify(HashFamily::Request, &hashed, &config.payu.salt, hash) {
         Err(PayuHashError::Mismatch { .. }) if config.has(Fault::AcceptWrongPayuHash) => {}
         Err(e) => {
             return rejected(&Refusal::new(e.rule_id(), "hash", e.to_string()), txn, config);

@@ -38,6 +38,10 @@ pub enum Flow {
     DuplicateTxnidRejected,
     /// Complete a payment in the sandbox: callback, verify_payment, udf_update (PayU).
     CallbackVerifyUdf,
+    /// Pay, `udf_update` var2..var6, then `verify_payment` reports the udfs set (PayU).
+    UdfUpdatePersisted,
+    /// `_payment` with `api_version` 7 and udf6..udf10: the hash of either C-02 reading (PayU).
+    ApiVersion7Hash,
 }
 
 /// The generated document numbers of the flows: distinct, so no two cases send the same
@@ -48,6 +52,10 @@ const DUPLICATE_DOCUMENT: u64 = 3_000;
 const DUPLICATE_TXNID_DOCUMENT: u64 = 5_000;
 const CALLBACK_DOCUMENT: u64 = 8_000;
 const FORMAT_DOCUMENT: u64 = 9_000;
+/// The generated document number of the udf_update persistence flow's payment.
+pub(super) const UDF_PERSIST_DOCUMENT: u64 = 10_000;
+/// The generated document number of the `api_version` 7 hash flow's payments.
+pub(super) const API_VERSION_7_DOCUMENT: u64 = 11_000;
 
 /// The `format` the redirect flow sends: not `json` (seed 001 names no other value).
 const NOT_JSON_FORMAT: &str = "html";
@@ -62,7 +70,12 @@ impl Flow {
                 Flow::FormatRedirect,
             ],
             "merchant-register-intent" => &[Flow::DuplicateRejected],
-            "payu-intent" => &[Flow::DuplicateTxnidRejected, Flow::CallbackVerifyUdf],
+            "payu-intent" => &[
+                Flow::DuplicateTxnidRejected,
+                Flow::CallbackVerifyUdf,
+                Flow::UdfUpdatePersisted,
+                Flow::ApiVersion7Hash,
+            ],
             _ => &[],
         }
     }
@@ -81,6 +94,8 @@ impl Flow {
             Flow::DuplicateRejected => "duplicate-rejected",
             Flow::DuplicateTxnidRejected => "duplicate-txnid-rejected",
             Flow::CallbackVerifyUdf => "callback-verify-udf",
+            Flow::UdfUpdatePersisted => "udf-update-persisted",
+            Flow::ApiVersion7Hash => "api-version-7-hash",
         }
     }
 
@@ -93,7 +108,13 @@ impl Flow {
             Flow::DuplicateRejected => "registering the same merchantRequestId twice: the second is rejected",
             Flow::DuplicateTxnidRejected => "a second _payment with the same txnid is rejected",
             Flow::CallbackVerifyUdf => {
-                "complete a payment in the sandbox; the S2S callback arrives with a valid reverse hash, verify_payment agrees, udf_update works"
+                "complete a payment in the sandbox; the S2S callback arrives with a valid reverse hash and the amount posted, verify_payment agrees, udf_update works"
+            }
+            Flow::UdfUpdatePersisted => {
+                "pay, udf_update var2..var6: the answer carries them as udf1..udf5, and a later verify_payment reports them"
+            }
+            Flow::ApiVersion7Hash => {
+                "_payment with api_version 7 and udf6..udf10 hashed per Case 4 is accepted (or, refused, the same request hashed per C-02's other reading is)"
             }
         }
     }
@@ -116,9 +137,17 @@ impl Flow {
             Flow::CallbackVerifyUdf => &[
                 rules::behaviour::PAYU_CALLBACK_DELIVERED,
                 rules::crypto::PAYU_RESPONSE_HASH,
+                rules::behaviour::PAYU_CALLBACK_AMOUNT_AS_PASSED,
                 rules::behaviour::PAYU_VERIFY_PAYMENT_AGREES,
                 rules::accepted::PAYU_UDF_UPDATE,
+                rules::behaviour::PAYU_UDF_UPDATE_UDFS_AS_POSTED,
             ],
+            Flow::UdfUpdatePersisted => &[
+                rules::accepted::PAYU_UDF_UPDATE,
+                rules::behaviour::PAYU_UDF_UPDATE_UDFS_AS_POSTED,
+                rules::behaviour::PAYU_UDF_UPDATE_PERSISTED,
+            ],
+            Flow::ApiVersion7Hash => &[rules::crypto::PAYU_REQUEST_HASH, rules::accepted::PAYU_PAYMENT],
         }
     }
 
@@ -131,6 +160,8 @@ impl Flow {
             Flow::DuplicateRejected => duplicate_registration(session, api, trace).await,
             Flow::DuplicateTxnidRejected => duplicate_txnid(session, api, trace).await,
             Flow::CallbackVerifyUdf => callback_verify_udf(session, api, trace).await,
+            Flow::UdfUpdatePersisted => super::relation_flows::udf_update_persisted(session, api, trace).await,
+            Flow::ApiVersion7Hash => super::relation_flows::api_version_7_hash(session, api, trace).await,
         }
     }
 }
@@ -277,6 +308,21 @@ async fn duplicate_txnid(session: &Session, api: &ApiCase, trace: &mut Trace) ->
 
 /// Asks `verify_payment` for one txnid; returns the status it reports.
 async fn verify_payment(session: &Session, txnid: &str, trace: &mut Trace) -> Result<Option<String>, CaseError> {
+    let transaction = verify_transaction(session, txnid, trace).await?;
+    Ok(transaction
+        .as_ref()
+        .and_then(|t| t.get("status"))
+        .and_then(Value::as_str)
+        .map(str::to_string))
+}
+
+/// Asks `verify_payment` for one txnid; returns its `transaction_details` entry when the answer
+/// reads as the success model.
+pub(super) async fn verify_transaction(
+    session: &Session,
+    txnid: &str,
+    trace: &mut Trace,
+) -> Result<Option<Value>, CaseError> {
     let post = api::all()
         .into_iter()
         .find(|a| a.variant == "verify-payment")
@@ -310,15 +356,15 @@ async fn verify_payment(session: &Session, txnid: &str, trace: &mut Trace) -> Re
     )?;
     let x = session.client().send(&request).await;
     trace.findings.extend(judge::transport(&x));
-    let status = judge::response_against(post.success, &x, &mut trace.findings).and_then(|answer| {
+    let transaction = judge::response_against(post.success, &x, &mut trace.findings).and_then(|answer| {
         answer
             .body
-            .pointer(&format!("/transaction_details/{txnid}/status"))
-            .and_then(Value::as_str)
-            .map(str::to_string)
+            .get("transaction_details")
+            .and_then(|d| d.get(txnid))
+            .cloned()
     });
     trace.exchanges.push(x);
-    Ok(status)
+    Ok(transaction)
 }
 
 async fn callback_verify_udf(session: &Session, api: &ApiCase, trace: &mut Trace) -> Result<(), CaseError> {
@@ -376,7 +422,7 @@ async fn callback_verify_udf(session: &Session, api: &ApiCase, trace: &mut Trace
         ));
         return Ok(());
     };
-    judge_callback(session, &callback, &txnid, &mut trace.findings)?;
+    judge_callback(session, &callback, &txnid, amount, &mut trace.findings)?;
     sandbox.settled(session.client(), &txnid, &mut trace.exchanges).await?;
     let status = verify_payment(session, &txnid, trace).await?;
     if status.as_deref() != Some("success") {
@@ -385,11 +431,19 @@ async fn callback_verify_udf(session: &Session, api: &ApiCase, trace: &mut Trace
             format!("verify_payment says {status:?} after a success callback"),
         ));
     }
-    udf_update(session, &txnid, trace).await
+    udf_update(session, &txnid, &[("var6", "INV000000005")], trace).await?;
+    Ok(())
 }
 
-/// The S2S callback must read as its model, carry a valid reverse hash and be about `txnid`.
-fn judge_callback(session: &Session, callback: &[u8], txnid: &str, findings: &mut Vec<Finding>) -> anyhow::Result<()> {
+/// The S2S callback must read as its model, carry a valid reverse hash and be about `txnid`
+/// and the `amount` posted.
+fn judge_callback(
+    session: &Session,
+    callback: &[u8],
+    txnid: &str,
+    amount: &str,
+    findings: &mut Vec<Finding>,
+) -> anyhow::Result<()> {
     let callback_model = ids::PAYU_CALLBACK.message();
     match read(callback_model, callback, Syntax::Form, DEFAULT_MAX_BYTES) {
         Err(e) => findings.push(Finding::must(rules::field::PAYU_CALLBACK_FORM, e.to_string())),
@@ -433,21 +487,30 @@ fn judge_callback(session: &Session, callback: &[u8], txnid: &str, findings: &mu
                     ),
                 ));
             }
+            super::relations::payu_callback_amount(amount, fields.get("amount").map(String::as_str), findings);
         }
     }
     Ok(())
 }
 
-/// udf_update of the completed payment must be accepted and answered per its model.
-async fn udf_update(session: &Session, txnid: &str, trace: &mut Trace) -> Result<(), CaseError> {
+/// udf_update of a payment with the `vars` (var2..var6) must be accepted and answered per its
+/// model, udf1..udf5 as posted; returns the update sent when it was accepted.
+pub(super) async fn udf_update(
+    session: &Session,
+    txnid: &str,
+    vars: &[(&str, &str)],
+    trace: &mut Trace,
+) -> Result<Option<Document>, CaseError> {
     let udf = api::all()
         .into_iter()
         .find(|a| a.variant == "udf-update")
         .context("udf api")?;
     let udf_model = udf.request.message();
-    let mut update = Document::body(
-        serde_json::json!({"key": session.config().payu.key, "command": "udf_update", "var1": txnid, "var6": "INV000000005"}),
-    );
+    let mut body = serde_json::json!({"key": session.config().payu.key, "command": "udf_update", "var1": txnid});
+    for (var, value) in vars {
+        body[*var] = Value::String((*value).to_string());
+    }
+    let mut update = Document::body(body);
     api::apply_context(
         &udf,
         udf_model,
@@ -472,17 +535,20 @@ async fn udf_update(session: &Session, txnid: &str, trace: &mut Trace) -> Result
     )?;
     let x = session.client().send(&request).await;
     trace.findings.extend(judge::transport(&x));
+    let mut accepted = None;
     if udf.rejected(x.status, &x.response_bytes) {
         trace.findings.push(Finding::must(
             rules::accepted::PAYU_UDF_UPDATE,
             format!(
-                "udf_update of the completed payment was rejected: {}",
+                "udf_update of the payment was rejected: {}",
                 judge::excerpt(&x.response_body)
             ),
         ));
     } else if let Some(answer) = judge::response_against(udf.success, &x, &mut trace.findings) {
         judge::echoes(udf.success, &update, &answer, &mut trace.findings);
+        super::relations::payu_udf_update_echo(&update, &answer.body, &mut trace.findings);
+        accepted = Some(update);
     }
     trace.exchanges.push(x);
-    Ok(())
+    Ok(accepted)
 }
