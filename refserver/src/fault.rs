@@ -117,6 +117,8 @@ pub enum Fault {
     /// The S2S callback carries an `amount` 1.00 above the amount posted (its reverse hash
     /// computed over that amount, so it verifies).
     CallbackAmountDiffers,
+    /// Every `_payment` intent carries the same `tid`.
+    IntentTidRepeated,
     /// The server ignores the violations of the request rule with this catalogue ID, wherever
     /// it enforces that rule (`--fault ignore-rule=RULE_ID`).
     IgnoreRule(String),
@@ -129,7 +131,7 @@ pub enum Fault {
 impl Fault {
     /// Every named fault, in the order `serve --list-faults` prints them (which lists
     /// [`Fault::IgnoreRule`] last, as `ignore-rule=RULE_ID`).
-    pub const ALL: [Fault; 32] = [
+    pub const ALL: [Fault; 33] = [
         Fault::AcceptLongMerchantRequestId,
         Fault::AcceptAmountWithoutDecimals,
         Fault::AcceptRefUrlWithoutCategory,
@@ -162,6 +164,7 @@ impl Fault {
         Fault::UdfUpdateNotPersisted,
         Fault::UdfUpdateEchoShifted,
         Fault::CallbackAmountDiffers,
+        Fault::IntentTidRepeated,
     ];
 
     /// What `serve --list-faults` lists: every named fault, then the parameterised ones with
@@ -208,6 +211,7 @@ impl Fault {
             Fault::UdfUpdateNotPersisted => "udf-update-not-persisted",
             Fault::UdfUpdateEchoShifted => "udf-update-echo-shifted",
             Fault::CallbackAmountDiffers => "callback-amount-differs",
+            Fault::IntentTidRepeated => "intent-tid-repeated",
             Fault::IgnoreRule(rule) => return Cow::Owned(format!("{IGNORE_RULE_PREFIX}{rule}")),
             Fault::BreakResponseRule(rule) => return Cow::Owned(format!("{BREAK_RESPONSE_RULE_PREFIX}{rule}")),
         })
@@ -276,6 +280,7 @@ impl Fault {
             }
             Fault::UdfUpdateEchoShifted => "udf_update answers udf1..udf5 from var1..var5 instead of var2..var6",
             Fault::CallbackAmountDiffers => "the S2S callback's amount is 1.00 above the amount posted (hash recomputed)",
+            Fault::IntentTidRepeated => "every _payment intent carries the same tid (NPCI refuses the second payment)",
             Fault::IgnoreRule(rule) => {
                 return Cow::Owned(format!(
                     "every check of the request rule {rule} (a catalogue rule ID) is skipped, wherever the server makes it"

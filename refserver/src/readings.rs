@@ -49,7 +49,7 @@ pub enum ReadingError {
 /// never a flag that changes nothing.
 pub const NOT_SERVED: &[(&str, &str)] = &[(
     "E-089/defaulted",
-    "mandate.amount_rule is a field of seed 002's TPAP SDK process payloads (onboardingAndCreateMandate, createMandate), handed to the in-app Android SDK, not sent over HTTP; this server has no TPAP endpoint to serve it on, and the TPAP suite (`tpap run`, its reference shim) checks the default reading",
+    "mandate.amount_rule is a field of seed 002's TPAP SDK process payloads (onboardingAndCreateMandate, createMandate), handed to the in-app Android SDK, not sent over HTTP; this server has no TPAP endpoint to serve it on, and the TPAP suite (`tpap run`, its reference shim) checks E-089/mandatory only",
 )];
 
 /// The reading chosen for each erratum (the default where none was chosen).

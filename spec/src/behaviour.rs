@@ -40,6 +40,8 @@ pub mod ids {
         PAYU_UDF_UPDATE_UDFS_AS_POSTED = "payu.udf-update.udfs-as-posted";
         /// `payu.udf-update.persisted`.
         PAYU_UDF_UPDATE_PERSISTED = "payu.udf-update.persisted";
+        /// `payu.payment.intent.tid-unique`.
+        PAYU_INTENT_TID_UNIQUE = "payu.payment.intent.tid-unique";
         /// `payu.callback.amount-as-passed`.
         PAYU_CALLBACK_AMOUNT_AS_PASSED = "payu.callback.amount-as-passed";
         /// `transport.reachable`.
@@ -203,6 +205,13 @@ pub fn rules() -> Vec<Rule> {
             Severity::Should,
             Source::derived("seed 004 Step 6: the invoice ID \"can be updated using the UDF Update API by posting it in the UDF5 parameter\", so an update the transaction does not keep is none; that verify_payment reports the udfs is PayU's verify_payment documentation, not the seed, so a should"),
             "payu.verify-payment.response",
+        ),
+        rule(
+            ids::PAYU_INTENT_TID_UNIQUE,
+            "two payments' intents never carry the same tid: NPCI does not allow a duplicate transaction by it",
+            Severity::Must,
+            Source::seed(seeds::PAYU, "Using the IntentURIData value in response > Notes (tid)"),
+            "payu.payment.response",
         ),
         rule(
             ids::PAYU_CALLBACK_AMOUNT_AS_PASSED,

@@ -64,6 +64,14 @@ pub fn apply(planned: &Planned, findings: &mut [Finding], exchanges: &[Exchange]
         _ => None,
     };
     let mut found = None;
+    // First: the flow that shows C-02 refuses one `_payment` on purpose, which under E-091's
+    // other reading also reads as that reading.
+    if c02_domain(exchanges) {
+        explain(findings, "C-02/domain", |f| {
+            f.rule == upi_spec::rule_ids::crypto::PAYU_REQUEST_HASH.as_str()
+        });
+        found.get_or_insert("C-02/domain");
+    }
     for x in exchanges {
         let Some(body) = json(&x.response_body) else { continue };
         if x.request_line.contains("/_payment")
@@ -107,12 +115,6 @@ pub fn apply(planned: &Planned, findings: &mut [Finding], exchanges: &[Exchange]
             explain(findings, "E-046/range", refused);
             found.get_or_insert("E-046/range");
         }
-    }
-    if c02_domain(exchanges) {
-        explain(findings, "C-02/domain", |f| {
-            f.rule == upi_spec::rule_ids::crypto::PAYU_REQUEST_HASH.as_str()
-        });
-        found.get_or_insert("C-02/domain");
     }
     if let Some(rule) = rejected_rule {
         for id in ["E-046/range", "E-092/absent", "E-094/repeated-key"] {

@@ -79,7 +79,11 @@ pub async fn start(State(app): State<AppState>, headers: HeaderMap, body: Bytes)
     }
 
     let payment_id = ids::digits(18);
-    let tid = format!("PPPL{payment_id}{}", ids::digits(12));
+    let tid = if config.has(Fault::IntentTidRepeated) {
+        format!("PPPL{}", "0".repeat(30))
+    } else {
+        format!("PPPL{payment_id}{}", ids::digits(12))
+    };
     let mut amount = two_decimals(text(&document, "amount"));
     if config.has(Fault::PayuIntentAmountDiffers) {
         amount = crate::amount::one_rupee_more(&amount);

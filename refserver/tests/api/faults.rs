@@ -362,6 +362,55 @@ async fn txns_format_ignored() {
     assert!(a.headers.get("location").is_none());
 }
 
+#[tokio::test]
+async fn udf_update_not_persisted() {
+    let server = faulty(Fault::UdfUpdateNotPersisted).await;
+    let txnid = unique("F");
+    start_payment(&server, &payment_form(&txnid)).await;
+    let a = udf_update(&server, &txnid, &command_hash("udf_update", &txnid)).await;
+    assert_eq!(a.json["udf5"], "INV000000005", "{:#}", a.json);
+    let v = verify_payment(&server, &txnid, &command_hash("verify_payment", &txnid)).await;
+    assert_eq!(v.json["transaction_details"][&txnid]["udf5"], "INV123456", "{:#}", v.json);
+}
+
+#[tokio::test]
+async fn udf_update_echo_shifted() {
+    let server = faulty(Fault::UdfUpdateEchoShifted).await;
+    let txnid = unique("F");
+    start_payment(&server, &payment_form(&txnid)).await;
+    let a = udf_update(&server, &txnid, &command_hash("udf_update", &txnid)).await;
+    assert_eq!(a.json["udf1"], txnid.as_str(), "{:#}", a.json);
+    let v = verify_payment(&server, &txnid, &command_hash("verify_payment", &txnid)).await;
+    assert_eq!(v.json["transaction_details"][&txnid]["udf1"], "AAAPZ1234C", "{:#}", v.json);
+}
+
+#[tokio::test]
+async fn callback_amount_differs() {
+    let server = faulty(Fault::CallbackAmountDiffers).await;
+    let (url, mut callbacks) = callback_receiver().await;
+    set_callback(&server, &url).await;
+    let txnid = unique("F");
+    start_payment(&server, &payment_form(&txnid)).await;
+    complete(&server, &txnid, "success").await;
+    let fields = callback_fields(&callbacks.recv().await.unwrap());
+    assert_eq!(fields["amount"], "101.00");
+    let verdict = payu_hash::verify(HashFamily::Response, &fields, &payu_salt(), &fields["hash"]);
+    assert!(verdict.is_ok(), "the hash is over the amount sent: {verdict:?}");
+}
+
+#[tokio::test]
+async fn intent_tid_repeated() {
+    let server = faulty(Fault::IntentTidRepeated).await;
+    let tid = |a: &Answer| {
+        let data = a.json["result"]["intentURIData"].as_str().unwrap_or_default().to_owned();
+        data.split('&').find(|p| p.starts_with("tid=")).map(str::to_owned)
+    };
+    let a = start_payment(&server, &payment_form(&unique("F"))).await;
+    let b = start_payment(&server, &payment_form(&unique("F"))).await;
+    assert!(tid(&a).is_some(), "{:#}", a.json);
+    assert_eq!(tid(&a), tid(&b));
+}
+
 #[test]
 fn every_fault_has_a_test_here() {
     let source = include_str!("faults.rs");

@@ -42,6 +42,8 @@ pub enum Flow {
     UdfUpdatePersisted,
     /// `_payment` with `api_version` 7 and udf6..udf10: the hash of either C-02 reading (PayU).
     ApiVersion7Hash,
+    /// Two payments: their intents carry different `tid`s (PayU).
+    IntentTidUnique,
 }
 
 /// The generated document numbers of the flows: distinct, so no two cases send the same
@@ -56,6 +58,8 @@ const FORMAT_DOCUMENT: u64 = 9_000;
 pub(super) const UDF_PERSIST_DOCUMENT: u64 = 10_000;
 /// The generated document number of the `api_version` 7 hash flow's payments.
 pub(super) const API_VERSION_7_DOCUMENT: u64 = 11_000;
+/// The generated document numbers of the tid uniqueness flow's two payments.
+pub(super) const TID_DOCUMENT: u64 = 12_000;
 
 /// The `format` the redirect flow sends: not `json` (seed 001 names no other value).
 const NOT_JSON_FORMAT: &str = "html";
@@ -75,6 +79,7 @@ impl Flow {
                 Flow::CallbackVerifyUdf,
                 Flow::UdfUpdatePersisted,
                 Flow::ApiVersion7Hash,
+                Flow::IntentTidUnique,
             ],
             _ => &[],
         }
@@ -96,6 +101,7 @@ impl Flow {
             Flow::CallbackVerifyUdf => "callback-verify-udf",
             Flow::UdfUpdatePersisted => "udf-update-persisted",
             Flow::ApiVersion7Hash => "api-version-7-hash",
+            Flow::IntentTidUnique => "intent-tid-unique",
         }
     }
 
@@ -113,6 +119,7 @@ impl Flow {
             Flow::UdfUpdatePersisted => {
                 "pay, udf_update var2..var6: the answer carries them as udf1..udf5, and a later verify_payment reports them"
             }
+            Flow::IntentTidUnique => "two payments: their intents carry different tids (NPCI refuses a duplicate)",
             Flow::ApiVersion7Hash => {
                 "_payment with api_version 7 and udf6..udf10 hashed per Case 4 is accepted (or, refused, the same request hashed per C-02's other reading is)"
             }
@@ -148,6 +155,7 @@ impl Flow {
                 rules::behaviour::PAYU_UDF_UPDATE_PERSISTED,
             ],
             Flow::ApiVersion7Hash => &[rules::crypto::PAYU_REQUEST_HASH, rules::accepted::PAYU_PAYMENT],
+            Flow::IntentTidUnique => &[rules::behaviour::PAYU_INTENT_TID_UNIQUE],
         }
     }
 
@@ -162,6 +170,7 @@ impl Flow {
             Flow::CallbackVerifyUdf => callback_verify_udf(session, api, trace).await,
             Flow::UdfUpdatePersisted => super::relation_flows::udf_update_persisted(session, api, trace).await,
             Flow::ApiVersion7Hash => super::relation_flows::api_version_7_hash(session, api, trace).await,
+            Flow::IntentTidUnique => super::relation_flows::intent_tid_unique(session, api, trace).await,
         }
     }
 }

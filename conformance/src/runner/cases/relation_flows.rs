@@ -1,6 +1,6 @@
 //! The flows that check a stated relation across requests: a PayU `udf_update` visible in a
-//! later `verify_payment`, and a `_payment` with `api_version` 7 hashed per either reading of
-//! ERRATA C-02. The judging is in [`super::relations`]; the shared PayU steps in
+//! later `verify_payment`, two payments' intents with distinct `tid`s, and a `_payment` with
+//! `api_version` 7 hashed per either reading of ERRATA C-02. The judging is in [`super::relations`]; the shared PayU steps in
 //! [`super::flows`].
 
 use serde_json::Value;
@@ -9,8 +9,8 @@ use upi_spec::crypto::payu_sequence::{self, HashFamily, UDF_6_TO_10};
 use upi_spec::input::Document;
 use upi_spec::rule_ids as rules;
 
-use super::flows::{API_VERSION_7_DOCUMENT, UDF_PERSIST_DOCUMENT, udf_update, verify_transaction};
-use super::relations::{UDF_UPDATE_VARS, payu_udf_update_persisted};
+use super::flows::{API_VERSION_7_DOCUMENT, TID_DOCUMENT, UDF_PERSIST_DOCUMENT, udf_update, verify_transaction};
+use super::relations::{UDF_UPDATE_VARS, payu_intent_tids_distinct, payu_udf_update_persisted};
 use crate::runner::api::{self, ApiCase};
 use crate::runner::case::Finding;
 use crate::runner::http::Exchange;
@@ -25,7 +25,7 @@ const UDF_VALUES: [&str; 5] = ["AAAPZ1234C", "Buyer2", "22/08/1972", "SellerName
 /// Pays, updates the payment's udfs with `var2`..`var6`, then asks `verify_payment`: the answer
 /// to the update carries the udfs as posted, and verify_payment reports them.
 pub async fn udf_update_persisted(session: &Session, api: &ApiCase, trace: &mut Trace) -> Result<(), CaseError> {
-    let Some(txnid) = pay(session, api, UDF_PERSIST_DOCUMENT, trace).await? else {
+    let Some((txnid, _)) = pay(session, api, UDF_PERSIST_DOCUMENT, trace).await? else {
         return Ok(());
     };
     let vars: Vec<(&str, &str)> = UDF_UPDATE_VARS
@@ -47,20 +47,34 @@ pub async fn udf_update_persisted(session: &Session, api: &ApiCase, trace: &mut 
     Ok(())
 }
 
-/// Sends a valid `_payment` (document `n`); the txnid when it was accepted, else a finding.
-async fn pay(session: &Session, api: &ApiCase, n: u64, trace: &mut Trace) -> Result<Option<String>, CaseError> {
+/// Pays twice: the two intents carry different `tid`s.
+pub async fn intent_tid_unique(session: &Session, api: &ApiCase, trace: &mut Trace) -> Result<(), CaseError> {
+    let Some((_, first)) = pay(session, api, TID_DOCUMENT, trace).await? else {
+        return Ok(());
+    };
+    let Some((_, second)) = pay(session, api, TID_DOCUMENT + 1, trace).await? else {
+        return Ok(());
+    };
+    payu_intent_tids_distinct(&first, &second, &mut trace.findings);
+    Ok(())
+}
+
+/// Sends a valid `_payment` (document `n`); its txnid and answer when it was accepted, else a
+/// finding.
+async fn pay(session: &Session, api: &ApiCase, n: u64, trace: &mut Trace) -> Result<Option<(String, Value)>, CaseError> {
     let (doc, x) = session.send_valid(api, None, n, false, trace).await?;
     trace.findings.extend(judge::transport(&x));
     let accepted = x.status.is_some() && !api.rejected(x.status, &x.response_bytes);
+    let answer = serde_json::from_slice(&x.response_bytes).unwrap_or(Value::Null);
     trace.exchanges.push(x);
     if !accepted {
-        trace.findings.push(Finding::must(
-            rules::accepted::PAYU_PAYMENT,
-            "the payment whose udfs the flow updates was rejected",
-        ));
+        trace
+            .findings
+            .push(Finding::must(rules::accepted::PAYU_PAYMENT, "a valid payment the flow needs was rejected"));
         return Ok(None);
     }
-    Ok(doc.body.get("txnid").and_then(Value::as_str).map(str::to_string))
+    let txnid = doc.body.get("txnid").and_then(Value::as_str).unwrap_or_default();
+    Ok(Some((txnid.to_string(), answer)))
 }
 
 /// Which reading of ERRATA C-02 a request hash follows.

@@ -5,7 +5,7 @@
 use serde_json::Value;
 use upi_spec::Severity;
 use upi_spec::behaviour::ids::{
-    PAYU_CALLBACK_AMOUNT_AS_PASSED, PAYU_UDF_UPDATE_PERSISTED, PAYU_UDF_UPDATE_UDFS_AS_POSTED,
+    PAYU_CALLBACK_AMOUNT_AS_PASSED, PAYU_INTENT_TID_UNIQUE, PAYU_UDF_UPDATE_PERSISTED, PAYU_UDF_UPDATE_UDFS_AS_POSTED,
 };
 use upi_spec::behaviour::{EC_TXNS_FRESH_PENDING, PAYU_INTENT_AMOUNT_AS_PASSED, PAYU_INTENT_PENDING};
 use upi_spec::deeplink::{self, Key};
@@ -110,6 +110,27 @@ pub fn ec_txns_format_redirect(
     })
 }
 
+/// The `tid` of a `_payment` answer's `result.intentURIData`, if it carries one.
+pub fn payu_intent_tid(answer: &Value) -> Option<String> {
+    let data = answer.pointer("/result/intentURIData").and_then(Value::as_str)?;
+    let parsed = deeplink::parse_intent_uri_data(data).ok()?;
+    parsed.deeplink.get(Key::Tid).map(str::to_string)
+}
+
+/// PayU `_payment`: the intents of two payments carry different `tid`s (seed 004: "The tid
+/// value which is passed in the intent URI acts as a validation check at NPCI's end which do
+/// not allow duplicate transaction."). Intents without a `tid` are not judged (it is optional).
+pub fn payu_intent_tids_distinct(first: &Value, second: &Value, findings: &mut Vec<Finding>) {
+    if let (Some(a), Some(b)) = (payu_intent_tid(first), payu_intent_tid(second))
+        && a == b
+    {
+        findings.push(Finding::must(
+            PAYU_INTENT_TID_UNIQUE,
+            format!("two payments' intents carry the same tid {a:?}: NPCI refuses the second as a duplicate"),
+        ));
+    }
+}
+
 /// PayU `udf_update`'s variables and the udfs they set (seed 004 Step 6's samples: var2 is
 /// answered as udf1, var4..var6 as udf3..udf5; E-077).
 pub const UDF_UPDATE_VARS: [(&str, &str); 5] = [
@@ -127,12 +148,14 @@ fn posted_var<'a>(update: &'a Document, var: &str) -> &'a str {
 }
 
 /// PayU `udf_update`: the success answer carries `udf1`..`udf5` as posted in `var2`..`var6`
-/// (a `should`: the seed shows the mapping only by its sample).
+/// (a `should`: the seed shows the mapping only by its sample); a udf whose var was not posted
+/// is empty or, as in the AutoPay sample, absent.
 pub fn payu_udf_update_echo(update: &Document, answer: &Value, findings: &mut Vec<Finding>) {
     for (var, udf) in UDF_UPDATE_VARS {
         let posted = posted_var(update, var);
         let answered = answer.get(udf).and_then(Value::as_str);
-        if answered != Some(posted) {
+        // The AutoPay sample leaves out the udfs whose var it did not post.
+        if answered != Some(posted) && !(posted.is_empty() && answered.is_none()) {
             findings.push(should(
                 PAYU_UDF_UPDATE_UDFS_AS_POSTED.as_str(),
                 format!("udf_update posted {var}={posted:?}, but the answer's {udf} is {answered:?}"),
@@ -224,6 +247,8 @@ mod tests {
         let mut findings = Vec::new();
         payu_udf_update_echo(&update, &right, &mut findings);
         payu_udf_update_persisted(&update, &right, &mut findings);
+        let autopay = serde_json::json!({"udf1": "A", "udf2": "", "udf3": "C", "udf5": "E"});
+        payu_udf_update_echo(&update, &autopay, &mut findings);
         assert!(findings.is_empty(), "{findings:?}");
         // The naive mapping var1..var5 -> udf1..udf5, and a verify_payment still reporting old udfs.
         let shifted = serde_json::json!({"udf1": "T1", "udf2": "A", "udf3": "", "udf4": "C", "udf5": ""});
@@ -236,6 +261,19 @@ mod tests {
         let rules: Vec<&str> = findings.iter().map(|f| f.rule.as_str()).collect();
         assert_eq!(rules, [PAYU_UDF_UPDATE_PERSISTED.as_str(); 3]);
         assert!(findings.iter().all(|f| f.severity == Severity::Should));
+    }
+
+    #[test]
+    fn two_intents_with_one_tid_are_a_finding_and_without_tid_are_not_judged() {
+        let intent = |tid: &str| serde_json::json!({"result": {"intentURIData": format!("pa=a@b&pn=X&tid={tid}&am=1.00")}});
+        let no_tid = serde_json::json!({"result": {"intentURIData": "pa=a@b&pn=X&am=1.00"}});
+        let mut findings = Vec::new();
+        payu_intent_tids_distinct(&intent("T1"), &intent("T2"), &mut findings);
+        payu_intent_tids_distinct(&no_tid, &no_tid, &mut findings);
+        assert!(findings.is_empty(), "{findings:?}");
+        payu_intent_tids_distinct(&intent("T1"), &intent("T1"), &mut findings);
+        assert_eq!(findings.len(), 1);
+        assert_eq!(findings[0].rule, PAYU_INTENT_TID_UNIQUE.as_str());
     }
 
     #[test]
