@@ -40,6 +40,8 @@ pub mod ids {
         PAYU_UDF_UPDATE_UDFS_AS_POSTED = "payu.udf-update.udfs-as-posted";
         /// `payu.udf-update.persisted`.
         PAYU_UDF_UPDATE_PERSISTED = "payu.udf-update.persisted";
+        /// `payu.udf-update.txnid.exists`.
+        PAYU_UDF_UPDATE_TXNID_EXISTS = "payu.udf-update.txnid.exists";
         /// `payu.payment.intent.tid-unique`.
         PAYU_INTENT_TID_UNIQUE = "payu.payment.intent.tid-unique";
         /// `payu.callback.amount-as-passed`.
@@ -205,6 +207,13 @@ pub fn rules() -> Vec<Rule> {
             Severity::Should,
             Source::derived("seed 004 Step 6: the invoice ID \"can be updated using the UDF Update API by posting it in the UDF5 parameter\", so an update the transaction does not keep is none; that verify_payment reports the udfs is PayU's verify_payment documentation, not the seed, so a should"),
             "payu.verify-payment.response",
+        ),
+        rule(
+            ids::PAYU_UDF_UPDATE_TXNID_EXISTS,
+            "a udf_update whose transaction ID has no data found (no payment has that txnid) is refused with status 0",
+            Severity::Must,
+            Source::seed(seeds::PAYU, "Step 6: Update Invoice ID [Conditional] > Failure Scenarios"),
+            "payu.udf-update.request",
         ),
         rule(
             ids::PAYU_INTENT_TID_UNIQUE,

@@ -138,9 +138,7 @@ fn c02_domain(exchanges: &[Exchange]) -> bool {
         .iter()
         .filter(|x| x.request_line.contains("/_payment"))
         .filter(|x| {
-            let form: Vec<(String, String)> = form_urlencoded::parse(x.request_body.as_bytes())
-                .into_owned()
-                .collect();
+            let form: Vec<(String, String)> = form_urlencoded::parse(x.request_body.as_bytes()).into_owned().collect();
             let has = |k: &str, pred: &dyn Fn(&str) -> bool| form.iter().any(|(n, v)| n == k && pred(v));
             has("api_version", &|v| v == "7")
                 && upi_spec::crypto::payu_sequence::UDF_6_TO_10
@@ -350,7 +348,12 @@ mod tests {
     #[test]
     fn an_api_version_7_payment_refused_then_accepted_the_other_way_is_c02_domain() {
         let v7 = "key=k&txnid=T1&amount=1&api_version=7&udf6=UDF6&hash=h";
-        let refused = answered("POST /_payment HTTP/1.1", v7, 400, serde_json::json!({"metaData": {"txnStatus": "failed"}}));
+        let refused = answered(
+            "POST /_payment HTTP/1.1",
+            v7,
+            400,
+            serde_json::json!({"metaData": {"txnStatus": "failed"}}),
+        );
         let paid = answered(
             "POST /_payment HTTP/1.1",
             v7,
@@ -375,8 +378,14 @@ mod tests {
         // Without a udf6..udf10 posted the two sequences are the same string: no evidence.
         let plain = "key=k&txnid=T1&amount=1&api_version=7&hash=h";
         let xs = [
-            Exchange { request_body: plain.into(), ..refused },
-            Exchange { request_body: plain.into(), ..paid },
+            Exchange {
+                request_body: plain.into(),
+                ..refused
+            },
+            Exchange {
+                request_body: plain.into(),
+                ..paid
+            },
         ];
         assert_eq!(apply(&flow, &mut [], &xs), None);
     }

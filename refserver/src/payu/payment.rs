@@ -57,11 +57,23 @@ pub async fn start(State(app): State<AppState>, headers: HeaderMap, body: Bytes)
     let posted = fields(&document);
     let hash = text(&document, "hash");
     // Under C-02/domain, api_version 7 changes nothing: udf6..udf10 are not hashed.
-    let hashed = if config.follows("C-02/domain") {
+    let mut hashed = if config.follows("C-02/domain") {
         payu_sequence::as_version_1(&posted)
     } else {
         posted.clone()
     };
+    if config.has(Fault::Udf6To10AfterSalt) && text(&document, payu_sequence::API_VERSION) == "7" {
+        // udf6..udf10 moved behind the salt: the after-salt slot of udf_params takes them.
+        let moved: Vec<String> = payu_sequence::UDF_6_TO_10
+            .iter()
+            .filter_map(|u| hashed.remove(*u))
+            .filter(|v| !v.is_empty())
+            .collect();
+        if !moved.is_empty() {
+            let params = hashed.remove("udf_params").into_iter().chain(moved).collect::<Vec<_>>();
+            hashed.insert("udf_params".into(), params.join("|"));
+        }
+    }
     match payu_hash::verify(HashFamily::Request, &hashed, &config.payu.salt, hash) {
         Err(PayuHashError::Mismatch { .. }) if config.has(Fault::AcceptWrongPayuHash) => {}
         Err(e) => {

@@ -36,7 +36,7 @@ pub fn answer(app: &App, form: &CommandForm) -> Value {
     } else {
         app.store.update_udfs(txnid, &udfs)
     };
-    if !known {
+    if !known && !app.config.has(Fault::UdfUpdateUnknownTxnid) {
         let refusal = crate::judge::Refusal::new("server.payu.known-txnid", "var1", "Invalid TXN ID");
         return refused_zero("Invalid TXN ID", &refusal);
     }

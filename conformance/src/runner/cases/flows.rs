@@ -44,6 +44,8 @@ pub enum Flow {
     ApiVersion7Hash,
     /// Two payments: their intents carry different `tid`s (PayU).
     IntentTidUnique,
+    /// `udf_update` of a txnid never paid is refused (PayU).
+    UdfUpdateUnknownTxnid,
 }
 
 /// The generated document numbers of the flows: distinct, so no two cases send the same
@@ -80,6 +82,7 @@ impl Flow {
                 Flow::UdfUpdatePersisted,
                 Flow::ApiVersion7Hash,
                 Flow::IntentTidUnique,
+                Flow::UdfUpdateUnknownTxnid,
             ],
             _ => &[],
         }
@@ -102,6 +105,7 @@ impl Flow {
             Flow::UdfUpdatePersisted => "udf-update-persisted",
             Flow::ApiVersion7Hash => "api-version-7-hash",
             Flow::IntentTidUnique => "intent-tid-unique",
+            Flow::UdfUpdateUnknownTxnid => "udf-update-unknown-txnid",
         }
     }
 
@@ -120,6 +124,7 @@ impl Flow {
                 "pay, udf_update var2..var6: the answer carries them as udf1..udf5, and a later verify_payment reports them"
             }
             Flow::IntentTidUnique => "two payments: their intents carry different tids (NPCI refuses a duplicate)",
+            Flow::UdfUpdateUnknownTxnid => "udf_update of a txnid never paid is refused",
             Flow::ApiVersion7Hash => {
                 "_payment with api_version 7 and udf6..udf10 hashed per Case 4 is accepted (or, refused, the same request hashed per C-02's other reading is)"
             }
@@ -156,6 +161,7 @@ impl Flow {
             ],
             Flow::ApiVersion7Hash => &[rules::crypto::PAYU_REQUEST_HASH, rules::accepted::PAYU_PAYMENT],
             Flow::IntentTidUnique => &[rules::behaviour::PAYU_INTENT_TID_UNIQUE],
+            Flow::UdfUpdateUnknownTxnid => &[rules::behaviour::PAYU_UDF_UPDATE_TXNID_EXISTS],
         }
     }
 
@@ -171,6 +177,7 @@ impl Flow {
             Flow::UdfUpdatePersisted => super::relation_flows::udf_update_persisted(session, api, trace).await,
             Flow::ApiVersion7Hash => super::relation_flows::api_version_7_hash(session, api, trace).await,
             Flow::IntentTidUnique => super::relation_flows::intent_tid_unique(session, api, trace).await,
+            Flow::UdfUpdateUnknownTxnid => super::relation_flows::udf_update_unknown_txnid(session, api, trace).await,
         }
     }
 }
@@ -440,7 +447,7 @@ async fn callback_verify_udf(session: &Session, api: &ApiCase, trace: &mut Trace
             format!("verify_payment says {status:?} after a success callback"),
         ));
     }
-    udf_update(session, &txnid, &[("var6", "INV000000005")], trace).await?;
+    super::relation_flows::udf_update(session, &txnid, &[("var6", "INV000000005")], trace).await?;
     Ok(())
 }
 
@@ -500,64 +507,4 @@ fn judge_callback(
         }
     }
     Ok(())
-}
-
-/// udf_update of a payment with the `vars` (var2..var6) must be accepted and answered per its
-/// model, udf1..udf5 as posted; returns the update sent when it was accepted.
-pub(super) async fn udf_update(
-    session: &Session,
-    txnid: &str,
-    vars: &[(&str, &str)],
-    trace: &mut Trace,
-) -> Result<Option<Document>, CaseError> {
-    let udf = api::all()
-        .into_iter()
-        .find(|a| a.variant == "udf-update")
-        .context("udf api")?;
-    let udf_model = udf.request.message();
-    let mut body = serde_json::json!({"key": session.config().payu.key, "command": "udf_update", "var1": txnid});
-    for (var, value) in vars {
-        body[*var] = Value::String((*value).to_string());
-    }
-    let mut update = Document::body(body);
-    api::apply_context(
-        &udf,
-        udf_model,
-        &mut update,
-        None,
-        session.config(),
-        &Context {
-            payu_txnid: Some(txnid.to_string()),
-            ..Context::default()
-        },
-        &mut trace.rng,
-        now_millis(),
-    );
-    let request = api::to_request(
-        &udf,
-        udf_model,
-        &update,
-        &session.base(Api::Payu)?,
-        session.config(),
-        None,
-        None,
-    )?;
-    let x = session.client().send(&request).await;
-    trace.findings.extend(judge::transport(&x));
-    let mut accepted = None;
-    if udf.rejected(x.status, &x.response_bytes) {
-        trace.findings.push(Finding::must(
-            rules::accepted::PAYU_UDF_UPDATE,
-            format!(
-                "udf_update of the payment was rejected: {}",
-                judge::excerpt(&x.response_body)
-            ),
-        ));
-    } else if let Some(answer) = judge::response_against(udf.success, &x, &mut trace.findings) {
-        judge::echoes(udf.success, &update, &answer, &mut trace.findings);
-        super::relations::payu_udf_update_echo(&update, &answer.body, &mut trace.findings);
-        accepted = Some(update);
-    }
-    trace.exchanges.push(x);
-    Ok(accepted)
 }

@@ -1,5 +1,6 @@
 //! The flows that check a stated relation across requests: a PayU `udf_update` visible in a
-//! later `verify_payment`, two payments' intents with distinct `tid`s, and a `_payment` with
+//! later `verify_payment` (and refused for a txnid never paid), two payments' intents with
+//! distinct `tid`s, and a `_payment` with
 //! `api_version` 7 hashed per either reading of ERRATA C-02. The judging is in [`super::relations`]; the shared PayU steps in
 //! [`super::flows`].
 
@@ -9,10 +10,11 @@ use upi_spec::crypto::payu_sequence::{self, HashFamily, UDF_6_TO_10};
 use upi_spec::input::Document;
 use upi_spec::rule_ids as rules;
 
-use super::flows::{API_VERSION_7_DOCUMENT, TID_DOCUMENT, UDF_PERSIST_DOCUMENT, udf_update, verify_transaction};
+use super::flows::{API_VERSION_7_DOCUMENT, TID_DOCUMENT, UDF_PERSIST_DOCUMENT, verify_transaction};
 use super::relations::{UDF_UPDATE_VARS, payu_intent_tids_distinct, payu_udf_update_persisted};
-use crate::runner::api::{self, ApiCase};
+use crate::runner::api::{self, ApiCase, Context};
 use crate::runner::case::Finding;
+use crate::runner::config::Api;
 use crate::runner::http::Exchange;
 use crate::runner::judge;
 use crate::runner::outcome::CaseError;
@@ -59,18 +61,105 @@ pub async fn intent_tid_unique(session: &Session, api: &ApiCase, trace: &mut Tra
     Ok(())
 }
 
+/// udf_update of a payment with the `vars` (var2..var6) must be accepted and answered per its
+/// model, udf1..udf5 as posted; returns the update sent when it was accepted.
+pub(super) async fn udf_update(
+    session: &Session,
+    txnid: &str,
+    vars: &[(&str, &str)],
+    trace: &mut Trace,
+) -> Result<Option<Document>, CaseError> {
+    let (udf, update, x) = send_udf_update(session, txnid, vars, trace).await?;
+    let mut accepted = None;
+    if udf.rejected(x.status, &x.response_bytes) {
+        trace.findings.push(Finding::must(
+            rules::accepted::PAYU_UDF_UPDATE,
+            format!(
+                "udf_update of the payment was rejected: {}",
+                judge::excerpt(&x.response_body)
+            ),
+        ));
+    } else if let Some(answer) = judge::response_against(udf.success, &x, &mut trace.findings) {
+        judge::echoes(udf.success, &update, &answer, &mut trace.findings);
+        super::relations::payu_udf_update_echo(&update, &answer.body, &mut trace.findings);
+        accepted = Some(update);
+    }
+    trace.exchanges.push(x);
+    Ok(accepted)
+}
+
+/// `udf_update` of a txnid no payment has is refused (seed 004 Step 6, failure scenarios: "If
+/// no data found in the transaction ID").
+pub async fn udf_update_unknown_txnid(session: &Session, _api: &ApiCase, trace: &mut Trace) -> Result<(), CaseError> {
+    let txnid = api::unique_id(&mut trace.rng, "NOPE", 20);
+    let (udf, _, x) = send_udf_update(session, &txnid, &[("var6", "INV000000005")], trace).await?;
+    judge::rejection(
+        &udf,
+        judge::Broken::must(rules::behaviour::PAYU_UDF_UPDATE_TXNID_EXISTS.as_str()),
+        &x,
+        &mut trace.findings,
+    );
+    trace.exchanges.push(x);
+    Ok(())
+}
+
+/// Sends `udf_update` of `txnid` with `vars` (its command hash computed last); the API, the
+/// document sent and the exchange (its transport findings recorded).
+async fn send_udf_update(
+    session: &Session,
+    txnid: &str,
+    vars: &[(&str, &str)],
+    trace: &mut Trace,
+) -> Result<(ApiCase, Document, Exchange), CaseError> {
+    let udf = api::all()
+        .into_iter()
+        .find(|a| a.variant == "udf-update")
+        .ok_or_else(|| CaseError::from(anyhow::anyhow!("no udf_update API")))?;
+    let udf_model = udf.request.message();
+    let mut body = serde_json::json!({"key": session.config().payu.key, "command": "udf_update", "var1": txnid});
+    for (var, value) in vars {
+        body[*var] = Value::String((*value).to_string());
+    }
+    let mut update = Document::body(body);
+    let ctx = Context {
+        payu_txnid: Some(txnid.to_string()),
+        ..Context::default()
+    };
+    api::apply_context(
+        &udf,
+        udf_model,
+        &mut update,
+        None,
+        session.config(),
+        &ctx,
+        &mut trace.rng,
+        now_millis(),
+    );
+    let base = session.base(Api::Payu)?;
+    let request = api::to_request(&udf, udf_model, &update, &base, session.config(), None, None)?;
+    let x = session.client().send(&request).await;
+    trace.findings.extend(judge::transport(&x));
+    Ok((udf, update, x))
+}
+
 /// Sends a valid `_payment` (document `n`); its txnid and answer when it was accepted, else a
 /// finding.
-async fn pay(session: &Session, api: &ApiCase, n: u64, trace: &mut Trace) -> Result<Option<(String, Value)>, CaseError> {
+async fn pay(
+    session: &Session,
+    api: &ApiCase,
+    n: u64,
+    trace: &mut Trace,
+) -> Result<Option<(String, Value)>, CaseError> {
     let (doc, x) = session.send_valid(api, None, n, false, trace).await?;
     trace.findings.extend(judge::transport(&x));
     let accepted = x.status.is_some() && !api.rejected(x.status, &x.response_bytes);
     let answer = serde_json::from_slice(&x.response_bytes).unwrap_or(Value::Null);
     trace.exchanges.push(x);
     if !accepted {
-        trace
-            .findings
-            .push(Finding::must(rules::accepted::PAYU_PAYMENT, "a valid payment the flow needs was rejected"));
+        trace.findings.push(Finding::must(
+            rules::accepted::PAYU_PAYMENT,
+            "a valid payment the flow needs was rejected",
+        ));
         return Ok(None);
     }
     let txnid = doc.body.get("txnid").and_then(Value::as_str).unwrap_or_default();
@@ -126,20 +215,37 @@ async fn send_v7(
 ) -> Result<Exchange, CaseError> {
     let message = api.request.message();
     let ctx = session.context(api, &mut trace.rng, &mut trace.exchanges).await?;
-    let mut doc = session.document(api, None, n, None, false)?.ok_or_else(|| {
-        CaseError::from(anyhow::anyhow!("the generator gave no valid _payment document"))
-    })?;
+    let mut doc = session
+        .document(api, None, n, None, false)?
+        .ok_or_else(|| CaseError::from(anyhow::anyhow!("the generator gave no valid _payment document")))?;
     if let Some(body) = doc.body.as_object_mut() {
         body.insert(payu_sequence::API_VERSION.into(), Value::String("7".into()));
         for (i, udf) in UDF_6_TO_10.iter().enumerate() {
             body.insert((*udf).into(), Value::String(format!("UDF{}", i + 6)));
         }
     }
-    api::apply_context(api, message, &mut doc, None, session.config(), &ctx, &mut trace.rng, now_millis());
+    api::apply_context(
+        api,
+        message,
+        &mut doc,
+        None,
+        session.config(),
+        &ctx,
+        &mut trace.rng,
+        now_millis(),
+    );
     if sequence == Sequence::Version1 {
         rehash_as_version_1(&mut doc, &session.config().payu.salt);
     }
-    let request = api::to_request(api, message, &doc, &session.base(api.api)?, session.config(), None, None)?;
+    let request = api::to_request(
+        api,
+        message,
+        &doc,
+        &session.base(api.api)?,
+        session.config(),
+        None,
+        None,
+    )?;
     let x = session.client().send(&request).await;
     trace.findings.extend(judge::transport(&x));
     Ok(x)

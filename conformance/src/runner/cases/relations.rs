@@ -254,7 +254,11 @@ mod tests {
         let shifted = serde_json::json!({"udf1": "T1", "udf2": "A", "udf3": "", "udf4": "C", "udf5": ""});
         payu_udf_update_echo(&update, &shifted, &mut findings);
         assert_eq!(findings.len(), 5);
-        assert!(findings.iter().all(|f| f.rule == PAYU_UDF_UPDATE_UDFS_AS_POSTED.as_str()));
+        assert!(
+            findings
+                .iter()
+                .all(|f| f.rule == PAYU_UDF_UPDATE_UDFS_AS_POSTED.as_str())
+        );
         findings.clear();
         let old = serde_json::json!({"udf1": "", "udf2": "", "udf3": "", "udf4": "", "udf5": ""});
         payu_udf_update_persisted(&update, &old, &mut findings);
@@ -265,7 +269,8 @@ mod tests {
 
     #[test]
     fn two_intents_with_one_tid_are_a_finding_and_without_tid_are_not_judged() {
-        let intent = |tid: &str| serde_json::json!({"result": {"intentURIData": format!("pa=a@b&pn=X&tid={tid}&am=1.00")}});
+        let intent =
+            |tid: &str| serde_json::json!({"result": {"intentURIData": format!("pa=a@b&pn=X&tid={tid}&am=1.00")}});
         let no_tid = serde_json::json!({"result": {"intentURIData": "pa=a@b&pn=X&am=1.00"}});
         let mut findings = Vec::new();
         payu_intent_tids_distinct(&intent("T1"), &intent("T2"), &mut findings);
