@@ -6,7 +6,6 @@ use std::collections::BTreeMap;
 use upi_spec::messages::ids;
 use upi_spec::rule_ids as rules;
 
-use anyhow::Context as _;
 use serde_json::Value;
 use upi_spec::crypto::payu_hash;
 use upi_spec::crypto::payu_sequence::HashFamily;
@@ -16,7 +15,6 @@ use upi_spec::read::{Syntax, read};
 
 use crate::runner::api::{self, ApiCase, Context};
 use crate::runner::case::Finding;
-use crate::runner::config::Api;
 use crate::runner::judge;
 use crate::runner::outcome::CaseError;
 use crate::runner::session::{Session, Trace, now_millis};
@@ -339,39 +337,7 @@ pub(super) async fn verify_transaction(
     txnid: &str,
     trace: &mut Trace,
 ) -> Result<Option<Value>, CaseError> {
-    let post = api::all()
-        .into_iter()
-        .find(|a| a.variant == "verify-payment")
-        .context("verify api")?;
-    let model = post.request.message();
-    let mut verify = Document::body(
-        serde_json::json!({"key": session.config().payu.key, "command": "verify_payment", "var1": txnid}),
-    );
-    let ctx = Context {
-        payu_txnid: Some(txnid.to_string()),
-        ..Context::default()
-    };
-    api::apply_context(
-        &post,
-        model,
-        &mut verify,
-        None,
-        session.config(),
-        &ctx,
-        &mut trace.rng,
-        now_millis(),
-    );
-    let request = api::to_request(
-        &post,
-        model,
-        &verify,
-        &session.base(Api::Payu)?,
-        session.config(),
-        None,
-        None,
-    )?;
-    let x = session.client().send(&request).await;
-    trace.findings.extend(judge::transport(&x));
+    let (post, _, x) = super::relation_flows::send_command(session, "verify-payment", txnid, &[], trace).await?;
     let transaction = judge::response_against(post.success, &x, &mut trace.findings).and_then(|answer| {
         answer
             .body

@@ -69,7 +69,7 @@ pub(super) async fn udf_update(
     vars: &[(&str, &str)],
     trace: &mut Trace,
 ) -> Result<Option<Document>, CaseError> {
-    let (udf, update, x) = send_udf_update(session, txnid, vars, trace).await?;
+    let (udf, update, x) = send_command(session, "udf-update", txnid, vars, trace).await?;
     let mut accepted = None;
     if udf.rejected(x.status, &x.response_bytes) {
         trace.findings.push(Finding::must(
@@ -92,7 +92,7 @@ pub(super) async fn udf_update(
 /// no data found in the transaction ID").
 pub async fn udf_update_unknown_txnid(session: &Session, _api: &ApiCase, trace: &mut Trace) -> Result<(), CaseError> {
     let txnid = api::unique_id(&mut trace.rng, "NOPE", 20);
-    let (udf, _, x) = send_udf_update(session, &txnid, &[("var6", "INV000000005")], trace).await?;
+    let (udf, _, x) = send_command(session, "udf-update", &txnid, &[("var6", "INV000000005")], trace).await?;
     judge::rejection(
         &udf,
         judge::Broken::must(rules::behaviour::PAYU_UDF_UPDATE_TXNID_EXISTS.as_str()),
@@ -103,43 +103,57 @@ pub async fn udf_update_unknown_txnid(session: &Session, _api: &ApiCase, trace: 
     Ok(())
 }
 
-/// Sends `udf_update` of `txnid` with `vars` (its command hash computed last); the API, the
-/// document sent and the exchange (its transport findings recorded).
-async fn send_udf_update(
+/// Sends the PayU postservice command of API `variant` (`verify-payment`, `udf-update`) for
+/// `txnid` with `vars` (its command hash computed last); the API, the document sent and the
+/// exchange (its transport findings recorded).
+pub(super) async fn send_command(
     session: &Session,
+    variant: &str,
     txnid: &str,
     vars: &[(&str, &str)],
     trace: &mut Trace,
 ) -> Result<(ApiCase, Document, Exchange), CaseError> {
-    let udf = api::all()
+    let command = api::all()
         .into_iter()
-        .find(|a| a.variant == "udf-update")
-        .ok_or_else(|| CaseError::from(anyhow::anyhow!("no udf_update API")))?;
-    let udf_model = udf.request.message();
-    let mut body = serde_json::json!({"key": session.config().payu.key, "command": "udf_update", "var1": txnid});
+        .find(|a| a.variant == variant)
+        .ok_or_else(|| CaseError::from(anyhow::anyhow!("no PayU {variant} API")))?;
+    let model = command.request.message();
+    let mut body =
+        serde_json::json!({"key": session.config().payu.key, "command": variant.replace('-', "_"), "var1": txnid});
     for (var, value) in vars {
         body[*var] = Value::String((*value).to_string());
     }
-    let mut update = Document::body(body);
+    let mut doc = Document::body(body);
     let ctx = Context {
         payu_txnid: Some(txnid.to_string()),
         ..Context::default()
     };
     api::apply_context(
-        &udf,
-        udf_model,
-        &mut update,
+        &command,
+        model,
+        &mut doc,
         None,
         session.config(),
         &ctx,
         &mut trace.rng,
         now_millis(),
     );
-    let base = session.base(Api::Payu)?;
-    let request = api::to_request(&udf, udf_model, &update, &base, session.config(), None, None)?;
+    let x = send_prepared(session, &command, &doc, &session.base(Api::Payu)?, trace).await?;
+    Ok((command, doc, x))
+}
+
+/// Sends a prepared document of `api` to `base`; the exchange, its transport findings recorded.
+async fn send_prepared(
+    session: &Session,
+    api: &ApiCase,
+    doc: &Document,
+    base: &str,
+    trace: &mut Trace,
+) -> Result<Exchange, CaseError> {
+    let request = api::to_request(api, api.request.message(), doc, base, session.config(), None, None)?;
     let x = session.client().send(&request).await;
     trace.findings.extend(judge::transport(&x));
-    Ok((udf, update, x))
+    Ok(x)
 }
 
 /// Sends a valid `_payment` (document `n`); its txnid and answer when it was accepted, else a
@@ -237,18 +251,7 @@ async fn send_v7(
     if sequence == Sequence::Version1 {
         rehash_as_version_1(&mut doc, &session.config().payu.salt);
     }
-    let request = api::to_request(
-        api,
-        message,
-        &doc,
-        &session.base(api.api)?,
-        session.config(),
-        None,
-        None,
-    )?;
-    let x = session.client().send(&request).await;
-    trace.findings.extend(judge::transport(&x));
-    Ok(x)
+    send_prepared(session, api, &doc, &session.base(api.api)?, trace).await
 }
 
 /// Replaces the document's hash by the one C-02's other reading computes.
