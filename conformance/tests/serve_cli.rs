@@ -91,7 +91,7 @@ fn an_unknown_erratum_or_reading_exits_2_naming_the_valid_ones() {
         ("E-999=x", "E-091"),
         ("E-091=maybe", "E-091/200-failed"),
         ("E-091", "ERRATUM=READING"),
-        ("C-02=case4-udf6-10", "does not serve"),
+        ("E-089=defaulted", "no TPAP endpoint"),
     ] {
         let out = bin()
             .args(["serve", "--addr", "127.0.0.1:0", "--reading", arg])

@@ -108,6 +108,22 @@ pub enum Fault {
     TxnsFreshStatusCharged,
     /// EC `/txns` answers HTTP 200 JSON whatever `format` says (no 302 for a non-`json` format).
     TxnsFormatIgnored,
+    /// `udf_update` answers success with the udfs posted but does not keep them: a later
+    /// `verify_payment` reports the old ones.
+    UdfUpdateNotPersisted,
+    /// `udf_update` answers `udf1`..`udf5` from `var1`..`var5` (the txnid in `udf1`) instead of
+    /// `var2`..`var6`; what it keeps is right.
+    UdfUpdateEchoShifted,
+    /// The S2S callback carries an `amount` 1.00 above the amount posted (its reverse hash
+    /// computed over that amount, so it verifies).
+    CallbackAmountDiffers,
+    /// Every `_payment` intent carries the same `tid`.
+    IntentTidRepeated,
+    /// `udf_update` of a txnid no payment has answers success (and keeps nothing).
+    UdfUpdateUnknownTxnid,
+    /// `_payment` hashes `api_version` 7 with `udf6`..`udf10` after the salt (neither reading of
+    /// ERRATA C-02), so such a request is refused for its hash either way.
+    Udf6To10AfterSalt,
     /// The server ignores the violations of the request rule with this catalogue ID, wherever
     /// it enforces that rule (`--fault ignore-rule=RULE_ID`).
     IgnoreRule(String),
@@ -120,7 +136,7 @@ pub enum Fault {
 impl Fault {
     /// Every named fault, in the order `serve --list-faults` prints them (which lists
     /// [`Fault::IgnoreRule`] last, as `ignore-rule=RULE_ID`).
-    pub const ALL: [Fault; 29] = [
+    pub const ALL: [Fault; 35] = [
         Fault::AcceptLongMerchantRequestId,
         Fault::AcceptAmountWithoutDecimals,
         Fault::AcceptRefUrlWithoutCategory,
@@ -150,6 +166,12 @@ impl Fault {
         Fault::PayuIntentStatusSuccess,
         Fault::TxnsFreshStatusCharged,
         Fault::TxnsFormatIgnored,
+        Fault::UdfUpdateNotPersisted,
+        Fault::UdfUpdateEchoShifted,
+        Fault::CallbackAmountDiffers,
+        Fault::IntentTidRepeated,
+        Fault::UdfUpdateUnknownTxnid,
+        Fault::Udf6To10AfterSalt,
     ];
 
     /// What `serve --list-faults` lists: every named fault, then the parameterised ones with
@@ -193,6 +215,12 @@ impl Fault {
             Fault::PayuIntentStatusSuccess => "payu-intent-status-success",
             Fault::TxnsFreshStatusCharged => "txns-fresh-status-charged",
             Fault::TxnsFormatIgnored => "txns-format-ignored",
+            Fault::UdfUpdateNotPersisted => "udf-update-not-persisted",
+            Fault::UdfUpdateEchoShifted => "udf-update-echo-shifted",
+            Fault::CallbackAmountDiffers => "callback-amount-differs",
+            Fault::IntentTidRepeated => "intent-tid-repeated",
+            Fault::UdfUpdateUnknownTxnid => "udf-update-unknown-txnid",
+            Fault::Udf6To10AfterSalt => "udf6-10-after-salt",
             Fault::IgnoreRule(rule) => return Cow::Owned(format!("{IGNORE_RULE_PREFIX}{rule}")),
             Fault::BreakResponseRule(rule) => return Cow::Owned(format!("{BREAK_RESPONSE_RULE_PREFIX}{rule}")),
         })
@@ -256,6 +284,18 @@ impl Fault {
             }
             Fault::TxnsFreshStatusCharged => "EC /txns answers status CHARGED for a payment that has only started",
             Fault::TxnsFormatIgnored => "EC /txns answers 200 JSON when format is not json (no 302 with Location)",
+            Fault::UdfUpdateNotPersisted => {
+                "udf_update answers success but keeps nothing: verify_payment still reports the old udfs"
+            }
+            Fault::UdfUpdateEchoShifted => "udf_update answers udf1..udf5 from var1..var5 instead of var2..var6",
+            Fault::CallbackAmountDiffers => {
+                "the S2S callback's amount is 1.00 above the amount posted (hash recomputed)"
+            }
+            Fault::IntentTidRepeated => "every _payment intent carries the same tid (NPCI refuses the second payment)",
+            Fault::UdfUpdateUnknownTxnid => "udf_update of a txnid no payment has answers UDF values updated",
+            Fault::Udf6To10AfterSalt => {
+                "_payment hashes api_version 7 with udf6..udf10 after the salt, a sequence neither reading of C-02 prints"
+            }
             Fault::IgnoreRule(rule) => {
                 return Cow::Owned(format!(
                     "every check of the request rule {rule} (a catalogue rule ID) is skipped, wherever the server makes it"

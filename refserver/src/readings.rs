@@ -2,7 +2,8 @@
 //! defensible reading (`upi_spec::readings`, recorded in `spec/ERRATA.md`), the server follows
 //! the default one unless `serve --reading ERRATUM=READING` picks another. The handlers consult
 //! [`Readings`] at the few points where the readings differ: the `_payment` refusal status
-//! (E-091), `txnInitiationMode` in V3 answers (E-061), the invoice missing-field answer (E-093),
+//! (E-091) and request hash sequence for `api_version` 7 (C-02), `txnInitiationMode` in V3
+//! answers (E-061), the invoice missing-field answer (E-093),
 //! the rules a reading relaxes (E-092 firstname/email, E-094 offers, E-089 amount_rule) and the
 //! `udfParameters` character class (E-046).
 
@@ -46,16 +47,10 @@ pub enum ReadingError {
 
 /// Listed readings the reference server does not serve, and why: asking for one is an error,
 /// never a flag that changes nothing.
-pub const NOT_SERVED: &[(&str, &str)] = &[
-    (
-        "E-089/defaulted",
-        "the reference server has no TPAP endpoint (TPAP onboarding is checked by `tpap` and `tpap-shim`)",
-    ),
-    (
-        "C-02/case4-udf6-10",
-        "both sequences are not yet data in upi_spec::crypto::payu_sequence, which the server hashes with",
-    ),
-];
+pub const NOT_SERVED: &[(&str, &str)] = &[(
+    "E-089/defaulted",
+    "mandate.amount_rule is a field of seed 002's TPAP SDK process payloads (onboardingAndCreateMandate, createMandate), handed to the in-app Android SDK, not sent over HTTP; this server has no TPAP endpoint to serve it on, and the TPAP suite (`tpap run`, its reference shim) checks E-089/mandatory only",
+)];
 
 /// The reading chosen for each erratum (the default where none was chosen).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -187,7 +182,11 @@ pub fn table() -> String {
     let mut out = String::new();
     for r in readings::all() {
         let mark = if r.default { "default" } else { "       " };
-        let note = if served(r.id) { "" } else { " (not served)" };
+        let note = NOT_SERVED
+            .iter()
+            .find(|(id, _)| *id == r.id)
+            .map(|(_, why)| format!(" (not served: {why})"))
+            .unwrap_or_default();
         out.push_str(&format!(
             "{:<6} {:<width$}  {mark}  {}{note}\n",
             r.erratum, r.id, r.statement
@@ -207,8 +206,10 @@ mod tests {
         assert!(r.follows("E-093/status-0"));
         assert!(r.follows("E-046/literal"), "an erratum not chosen follows its default");
         assert_eq!(r.non_default(), ["E-091/200-failed", "E-093/status-0"]);
-        let e = Readings::parse(["C-02=case4-udf6-10"]).unwrap_err();
+        let e = Readings::parse(["E-089=defaulted"]).unwrap_err();
         assert!(matches!(e, ReadingError::NotServed { .. }), "{e}");
+        let c02 = Readings::parse(["C-02=domain"]).unwrap();
+        assert!(c02.follows("C-02/domain") && !c02.follows("C-02/case4-udf6-10"));
         let e = Readings::parse(["E-999=x"]).unwrap_err().to_string();
         assert!(e.contains("E-046") && e.contains("C-02"), "{e}");
         let e = Readings::parse(["E-091=maybe"]).unwrap_err().to_string();

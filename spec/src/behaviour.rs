@@ -36,6 +36,16 @@ pub mod ids {
         EC_TXNS_FRESH_PENDING_ID = "ec.txns.fresh.pending";
         /// `ec.txns.format.redirect`.
         EC_TXNS_FORMAT_REDIRECT = "ec.txns.format.redirect";
+        /// `payu.udf-update.udfs-as-posted`.
+        PAYU_UDF_UPDATE_UDFS_AS_POSTED = "payu.udf-update.udfs-as-posted";
+        /// `payu.udf-update.persisted`.
+        PAYU_UDF_UPDATE_PERSISTED = "payu.udf-update.persisted";
+        /// `payu.udf-update.txnid.exists`.
+        PAYU_UDF_UPDATE_TXNID_EXISTS = "payu.udf-update.txnid.exists";
+        /// `payu.payment.intent.tid-unique`.
+        PAYU_INTENT_TID_UNIQUE = "payu.payment.intent.tid-unique";
+        /// `payu.callback.amount-as-passed`.
+        PAYU_CALLBACK_AMOUNT_AS_PASSED = "payu.callback.amount-as-passed";
         /// `transport.reachable`.
         TRANSPORT_REACHABLE = "transport.reachable";
         /// `transport.timeout`.
@@ -216,6 +226,41 @@ pub fn rules() -> Vec<Rule> {
             Severity::Must,
             Source::seed(seeds::EC_TXNS, "Request body > format"),
             "ec.txns.request",
+        ),
+        rule(
+            ids::PAYU_UDF_UPDATE_UDFS_AS_POSTED,
+            "a udf_update success answer carries udf1..udf5 as posted in var2..var6 (a var not posted: empty)",
+            Severity::Should,
+            Source::derived("seed 004 Step 6 shows the mapping only by its sample (var2=AAAPZ1234C answered udf1, var4..var6 answered udf3..udf5, var3 not posted answered udf2 empty); E-077 records that no sentence states it, so a should"),
+            "payu.udf-update.response",
+        ),
+        rule(
+            ids::PAYU_UDF_UPDATE_PERSISTED,
+            "after an accepted udf_update, verify_payment for that txnid reports udf1..udf5 as the update set them",
+            Severity::Should,
+            Source::derived("seed 004 Step 6: the invoice ID \"can be updated using the UDF Update API by posting it in the UDF5 parameter\", so an update the transaction does not keep is none; that verify_payment reports the udfs is PayU's verify_payment documentation, not the seed, so a should"),
+            "payu.verify-payment.response",
+        ),
+        rule(
+            ids::PAYU_UDF_UPDATE_TXNID_EXISTS,
+            "a udf_update whose transaction ID has no data found (no payment has that txnid) is refused with status 0",
+            Severity::Must,
+            Source::seed(seeds::PAYU, "Step 6: Update Invoice ID [Conditional] > Failure Scenarios"),
+            "payu.udf-update.request",
+        ),
+        rule(
+            ids::PAYU_INTENT_TID_UNIQUE,
+            "two payments' intents never carry the same tid: NPCI does not allow a duplicate transaction by it",
+            Severity::Must,
+            Source::seed(seeds::PAYU, "Using the IntentURIData value in response > Notes (tid)"),
+            "payu.payment.response",
+        ),
+        rule(
+            ids::PAYU_CALLBACK_AMOUNT_AS_PASSED,
+            "the S2S callback's amount is the transaction amount: the amount posted to _payment (equal as decimal numbers)",
+            Severity::Must,
+            Source::seed(seeds::PAYU, "Step 5. Verify the payment > Callback Response Parameters (amount)"),
+            "payu.callback",
         ),
         rule(
             ids::REGISTER_INTENT_RESPONSE_SIGNED,

@@ -148,16 +148,16 @@ static READINGS: &[Reading] = &[
     },
     Reading {
         erratum: "C-02",
-        id: "C-02/domain",
+        id: "C-02/case4-udf6-10",
         default: true,
-        statement: "api_version=7 hashes with DOMAIN.md's sequence: udf1..udf5, six empty slots, the salt, then posted optional fields",
+        statement: "api_version=7 hashes with Case 4's second printed sequence: udf1..udf10 before the salt (udf6..udf10 in the five reserved slots), then posted optional fields",
         rules: &["payu.hash.request.mismatch"],
     },
     Reading {
         erratum: "C-02",
-        id: "C-02/case4-udf6-10",
+        id: "C-02/domain",
         default: false,
-        statement: "api_version=7 hashes with Case 4's printed sequence: udf1..udf10 before the salt",
+        statement: "api_version=7 changes nothing in the hash (Case 4's first printed sequence, DOMAIN.md's): udf1..udf5, five empty slots, the salt, then posted optional fields; udf6..udf10 are not hashed",
         rules: &["payu.hash.request.mismatch"],
     },
 ];

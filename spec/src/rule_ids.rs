@@ -156,8 +156,18 @@ pub fn of_flow(flow: crate::model::api::Flow) -> &'static [RuleId] {
         Flow::CallbackVerifyUdf => &[
             behaviour::PAYU_CALLBACK_DELIVERED,
             crypto::PAYU_RESPONSE_HASH,
+            behaviour::PAYU_CALLBACK_AMOUNT_AS_PASSED,
             behaviour::PAYU_VERIFY_PAYMENT_AGREES,
             accepted::PAYU_UDF_UPDATE,
+            behaviour::PAYU_UDF_UPDATE_UDFS_AS_POSTED,
         ],
+        Flow::UdfUpdatePersisted => &[
+            accepted::PAYU_UDF_UPDATE,
+            behaviour::PAYU_UDF_UPDATE_UDFS_AS_POSTED,
+            behaviour::PAYU_UDF_UPDATE_PERSISTED,
+        ],
+        Flow::ApiVersion7Hash => &[crypto::PAYU_REQUEST_HASH, accepted::PAYU_PAYMENT],
+        Flow::IntentTidUnique => &[behaviour::PAYU_INTENT_TID_UNIQUE],
+        Flow::UdfUpdateUnknownTxnid => &[behaviour::PAYU_UDF_UPDATE_TXNID_EXISTS],
     }
 }

@@ -16,8 +16,13 @@
 //!   `E-094/repeated-key`): a rejection case of that rule is accepted, and (E-046) the value
 //!   sent holds no character the other reading forbids.
 //!
-//! `C-02/case4-udf6-10` (a hash sequence) and `E-089/defaulted` (TPAP, not run over HTTP) have no
-//! evidence here: a finding on their rules stays a finding.
+//! * `C-02/domain`: a `_payment` with `api_version` 7 and a non-empty `udf6`..`udf10` is
+//!   refused, and a later `_payment` of the same case with them too is accepted: the
+//!   `api-version-7-hash` flow sends the second only after the first (hashed per Case 4) was
+//!   refused, hashed without `udf6`..`udf10`, so its acceptance shows the other sequence.
+//!
+//! `E-089/defaulted` (TPAP, not run over HTTP) has no evidence here: a finding on its rule stays
+//! a finding.
 
 use base64::Engine as _;
 use serde_json::Value;
@@ -37,6 +42,7 @@ pub const RECOGNISED: &[&str] = &[
     "E-046/range",
     "E-092/absent",
     "E-094/repeated-key",
+    "C-02/domain",
 ];
 
 /// Characters the `udfParameters` class forbids only when `#-(` is read as a range.
@@ -61,6 +67,14 @@ pub fn apply(planned: &Planned, findings: &mut [Finding], exchanges: &[Exchange]
     };
     let api = planned.api();
     let mut found = None;
+    // First: the flow that shows C-02 refuses one `_payment` on purpose, which under E-091's
+    // other reading also reads as that reading.
+    if c02_domain(exchanges) {
+        explain(findings, "C-02/domain", |f| {
+            f.rule == upi_spec::rule_ids::crypto::PAYU_REQUEST_HASH.as_str()
+        });
+        found.get_or_insert("C-02/domain");
+    }
     for x in exchanges {
         let Some(body) = json(&x.response_body) else { continue };
         if sent_to(x, ids::PAYU_PAYMENT_REQUEST)
@@ -139,6 +153,29 @@ fn sent_to(x: &Exchange, request: MessageId) -> bool {
     let target = x.request_line.split_whitespace().nth(1).unwrap_or_default();
     let path = target.split(['?', '#']).next().unwrap_or_default();
     request.message().endpoint.is_some_and(|e| path.ends_with(e.path))
+}
+
+/// The evidence of `C-02/domain`: a `_payment` carrying `api_version=7` and a non-empty
+/// `udf6`..`udf10` refused, then another accepted (an answer handing out `intentURIData`).
+fn c02_domain(exchanges: &[Exchange]) -> bool {
+    let v7: Vec<&Exchange> = exchanges
+        .iter()
+        .filter(|x| sent_to(x, ids::PAYU_PAYMENT_REQUEST))
+        .filter(|x| {
+            let form: Vec<(String, String)> = form_urlencoded::parse(x.request_body.as_bytes()).into_owned().collect();
+            let has = |k: &str, pred: &dyn Fn(&str) -> bool| form.iter().any(|(n, v)| n == k && pred(v));
+            has("api_version", &|v| v == "7")
+                && upi_spec::crypto::payu_sequence::UDF_6_TO_10
+                    .iter()
+                    .any(|u| has(u, &|v| !v.is_empty()))
+        })
+        .collect();
+    let accepted = |x: &Exchange| {
+        x.status == Some(200) && json(&x.response_body).is_some_and(|b| b.pointer("/result/intentURIData").is_some())
+    };
+    v7.iter()
+        .position(|x| !accepted(x))
+        .is_some_and(|first| v7[first + 1..].iter().any(|x| accepted(x)))
 }
 
 /// Turns the findings `explained` selects into `info` findings that name `reading`.
@@ -346,6 +383,51 @@ mod tests {
             apply(&reject("payu.payment.request", rule), &mut [], &[status_400]),
             None
         );
+    }
+
+    #[test]
+    fn an_api_version_7_payment_refused_then_accepted_the_other_way_is_c02_domain() {
+        let v7 = "key=k&txnid=T1&amount=1&api_version=7&udf6=UDF6&hash=h";
+        let refused = answered(
+            "POST /_payment HTTP/1.1",
+            v7,
+            400,
+            serde_json::json!({"metaData": {"txnStatus": "failed"}}),
+        );
+        let paid = answered(
+            "POST /_payment HTTP/1.1",
+            v7,
+            200,
+            serde_json::json!({"result": {"intentURIData": "pa=a@b"}}),
+        );
+        let rule = upi_spec::rule_ids::crypto::PAYU_REQUEST_HASH.as_str();
+        let flow = Planned {
+            step: Step::Skip { reason: "" },
+            ..reject("payu.payment.request", rule)
+        };
+        let mut findings = vec![Finding::must(rule, "refused")];
+        let xs = [refused.clone(), paid.clone()];
+        assert_eq!(apply(&flow, &mut findings, &xs), Some("C-02/domain"));
+        assert_eq!(findings[0].severity, upi_spec::Severity::Info);
+        // Accepted at once (the default reading), or refused both times: no reading.
+        for xs in [vec![paid.clone()], vec![refused.clone(), refused.clone()]] {
+            let mut findings = vec![Finding::must(rule, "refused")];
+            assert_eq!(apply(&flow, &mut findings, &xs), None);
+            assert_eq!(findings[0].severity, upi_spec::Severity::Must);
+        }
+        // Without a udf6..udf10 posted the two sequences are the same string: no evidence.
+        let plain = "key=k&txnid=T1&amount=1&api_version=7&hash=h";
+        let xs = [
+            Exchange {
+                request_body: plain.into(),
+                ..refused
+            },
+            Exchange {
+                request_body: plain.into(),
+                ..paid
+            },
+        ];
+        assert_eq!(apply(&flow, &mut [], &xs), None);
     }
 
     #[test]

@@ -354,8 +354,8 @@ impl Session {
                 let bytes = crate::embedded::read(path).with_context(|| format!("reading {}", path.display()))?;
                 Some(read(message, &bytes, Syntax::Auto, DEFAULT_MAX_BYTES)?)
             }
-            (None, None) if unicode => Some(generate::valid_unicode(message, case_seed)),
-            (None, None) => Some(generate::valid(message, case_seed)),
+            (None, None) if unicode => Some(reading_neutral(api, generate::valid_unicode(message, case_seed))),
+            (None, None) => Some(reading_neutral(api, generate::valid(message, case_seed))),
             (None, Some(rule)) if n == 1 => generate::breaking_other_side(message, rule, case_seed),
             (None, Some(rule)) => generate::breaking(message, rule, case_seed),
         })
@@ -415,6 +415,20 @@ impl Session {
         let ctx = self.context(api, &mut trace.rng, &mut trace.exchanges).await?;
         Ok(self.send_with(api, sample, n, unicode, &ctx, &mut trace.rng).await?)
     }
+}
+
+/// A generated valid `_payment` reads the same under both readings of ERRATA C-02: with
+/// `api_version` 7 its `udf6`..`udf10` are dropped, so both hash sequences hash one string. Only
+/// the `api-version-7-hash` flow sends them, and it judges both readings.
+fn reading_neutral(api: &ApiCase, mut doc: Document) -> Document {
+    if api.creates_payment
+        && let Some(body) = doc.body.as_object_mut()
+    {
+        for udf in upi_spec::crypto::payu_sequence::UDF_6_TO_10 {
+            body.remove(udf);
+        }
+    }
+    doc
 }
 
 /// FNV-1a of a string (seeds per request model, rule and case).

@@ -43,6 +43,9 @@ pub fn parameters(
                     String::new()
                 }
                 n if n.starts_with("field") => String::new(),
+                "amount" if fault == Some(&Fault::CallbackAmountDiffers) => {
+                    upi_spec::amount::one_rupee_more(payment.field("amount"))
+                }
                 other => payment.field(other).to_owned(),
             };
             (name.to_owned(), Value::String(value))

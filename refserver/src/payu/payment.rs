@@ -9,7 +9,7 @@ use axum::response::Response;
 use serde_json::{Value, json};
 use upi_spec::crypto::RuleError;
 use upi_spec::crypto::payu_hash::{self, PayuHashError};
-use upi_spec::crypto::payu_sequence::HashFamily;
+use upi_spec::crypto::payu_sequence::{self, HashFamily};
 use upi_spec::read::Syntax;
 
 use super::{fields, intent};
@@ -56,7 +56,25 @@ pub async fn start(State(app): State<AppState>, headers: HeaderMap, body: Bytes)
     }
     let posted = fields(&document);
     let hash = text(&document, "hash");
-    match payu_hash::verify(HashFamily::Request, &posted, &config.payu.salt, hash) {
+    // Under C-02/domain, api_version 7 changes nothing: udf6..udf10 are not hashed.
+    let mut hashed = if config.follows("C-02/domain") {
+        payu_sequence::as_version_1(&posted)
+    } else {
+        posted.clone()
+    };
+    if config.has(Fault::Udf6To10AfterSalt) && text(&document, payu_sequence::API_VERSION) == "7" {
+        // udf6..udf10 moved behind the salt: the after-salt slot of udf_params takes them.
+        let moved: Vec<String> = payu_sequence::UDF_6_TO_10
+            .iter()
+            .filter_map(|u| hashed.remove(*u))
+            .filter(|v| !v.is_empty())
+            .collect();
+        if !moved.is_empty() {
+            let params = hashed.remove("udf_params").into_iter().chain(moved).collect::<Vec<_>>();
+            hashed.insert("udf_params".into(), params.join("|"));
+        }
+    }
+    match payu_hash::verify(HashFamily::Request, &hashed, &config.payu.salt, hash) {
         Err(PayuHashError::Mismatch { .. }) if config.has(Fault::AcceptWrongPayuHash) => {}
         Err(e) => {
             return rejected(&Refusal::new(e.rule_id(), "hash", e.to_string()), txn, config);
@@ -73,7 +91,11 @@ pub async fn start(State(app): State<AppState>, headers: HeaderMap, body: Bytes)
     }
 
     let payment_id = ids::digits(18);
-    let tid = format!("PPPL{payment_id}{}", ids::digits(12));
+    let tid = if config.has(Fault::IntentTidRepeated) {
+        format!("PPPL{}", "0".repeat(30))
+    } else {
+        format!("PPPL{payment_id}{}", ids::digits(12))
+    };
     let mut amount = two_decimals(text(&document, "amount"));
     if config.has(Fault::PayuIntentAmountDiffers) {
         amount = upi_spec::amount::one_rupee_more(&amount);

@@ -31,11 +31,21 @@ pub fn answer(app: &App, form: &CommandForm) -> Value {
     }
     let txnid = text(&document, "var1");
     let udfs = ["var2", "var3", "var4", "var5", "var6"].map(|v| text(&document, v).to_owned());
-    if !app.store.update_udfs(txnid, &udfs) {
+    let known = if app.config.has(Fault::UdfUpdateNotPersisted) {
+        app.store.has_payment(txnid)
+    } else {
+        app.store.update_udfs(txnid, &udfs)
+    };
+    if !known && !app.config.has(Fault::UdfUpdateUnknownTxnid) {
         let refusal = crate::judge::Refusal::new("server.payu.known-txnid", "var1", "Invalid TXN ID");
         return refused_zero("Invalid TXN ID", &refusal);
     }
-    let [udf1, udf2, udf3, udf4, udf5] = udfs;
+    let answered = if app.config.has(Fault::UdfUpdateEchoShifted) {
+        ["var1", "var2", "var3", "var4", "var5"].map(|v| text(&document, v).to_owned())
+    } else {
+        udfs
+    };
+    let [udf1, udf2, udf3, udf4, udf5] = answered;
     json!({
         "status": "UDF values updated",
         "transaction_id": txnid,

@@ -117,7 +117,19 @@ async fn accept_wrong_payu_hash() {
 
 #[tokio::test]
 async fn wrong_callback_hash() {
-    let server = faulty(Fault::WrongCallbackHash).await;
+    let (fields, verdict) = paid_callback(Fault::WrongCallbackHash).await;
+    assert!(verdict.is_err(), "{fields:?}");
+}
+
+/// The S2S callback of a payment of 100 completed on a server with `fault`, and whether its
+/// reverse hash verifies.
+async fn paid_callback(
+    fault: Fault,
+) -> (
+    std::collections::BTreeMap<String, String>,
+    Result<(), payu_hash::PayuHashError>,
+) {
+    let server = faulty(fault).await;
     let (url, mut callbacks) = callback_receiver().await;
     set_callback(&server, &url).await;
     let txnid = unique("F");
@@ -125,7 +137,7 @@ async fn wrong_callback_hash() {
     complete(&server, &txnid, "success").await;
     let fields = callback_fields(&callbacks.recv().await.unwrap());
     let verdict = payu_hash::verify(HashFamily::Response, &fields, &payu_salt(), &fields["hash"]);
-    assert!(verdict.is_err());
+    (fields, verdict)
 }
 
 #[tokio::test]
@@ -360,6 +372,85 @@ async fn txns_format_ignored() {
     let a = pay_order(&server, &form).await;
     assert_eq!(a.status, 200, "{:#}", a.json);
     assert!(a.headers.get("location").is_none());
+}
+
+#[tokio::test]
+async fn udf_update_not_persisted() {
+    let server = faulty(Fault::UdfUpdateNotPersisted).await;
+    let txnid = unique("F");
+    start_payment(&server, &payment_form(&txnid)).await;
+    let a = udf_update(&server, &txnid, &command_hash("udf_update", &txnid)).await;
+    assert_eq!(a.json["udf5"], "INV000000005", "{:#}", a.json);
+    let v = verify_payment(&server, &txnid, &command_hash("verify_payment", &txnid)).await;
+    assert_eq!(
+        v.json["transaction_details"][&txnid]["udf5"], "INV123456",
+        "{:#}",
+        v.json
+    );
+}
+
+#[tokio::test]
+async fn udf_update_echo_shifted() {
+    let server = faulty(Fault::UdfUpdateEchoShifted).await;
+    let txnid = unique("F");
+    start_payment(&server, &payment_form(&txnid)).await;
+    let a = udf_update(&server, &txnid, &command_hash("udf_update", &txnid)).await;
+    assert_eq!(a.json["udf1"], txnid.as_str(), "{:#}", a.json);
+    let v = verify_payment(&server, &txnid, &command_hash("verify_payment", &txnid)).await;
+    assert_eq!(
+        v.json["transaction_details"][&txnid]["udf1"], "AAAPZ1234C",
+        "{:#}",
+        v.json
+    );
+}
+
+#[tokio::test]
+async fn callback_amount_differs() {
+    let (fields, verdict) = paid_callback(Fault::CallbackAmountDiffers).await;
+    assert_eq!(fields["amount"], "101.00");
+    assert!(verdict.is_ok(), "the hash is over the amount sent: {verdict:?}");
+}
+
+#[tokio::test]
+async fn intent_tid_repeated() {
+    let server = faulty(Fault::IntentTidRepeated).await;
+    let tid = |a: &Answer| {
+        let data = a.json["result"]["intentURIData"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned();
+        data.split('&').find(|p| p.starts_with("tid=")).map(str::to_owned)
+    };
+    let a = start_payment(&server, &payment_form(&unique("F"))).await;
+    let b = start_payment(&server, &payment_form(&unique("F"))).await;
+    assert!(tid(&a).is_some(), "{:#}", a.json);
+    assert_eq!(tid(&a), tid(&b));
+}
+
+#[tokio::test]
+async fn udf_update_unknown_txnid() {
+    let server = faulty(Fault::UdfUpdateUnknownTxnid).await;
+    let txnid = unique("NEVER");
+    let a = udf_update(&server, &txnid, &command_hash("udf_update", &txnid)).await;
+    assert_eq!(a.json["status"], "UDF values updated", "{:#}", a.json);
+}
+
+#[tokio::test]
+async fn udf6_10_after_salt() {
+    let server = faulty(Fault::Udf6To10AfterSalt).await;
+    let mut form = payment_form(&unique("F"));
+    form.insert("api_version".into(), "7".into());
+    rehash(&mut form);
+    assert_eq!(
+        start_payment(&server, &form).await.status,
+        200,
+        "no udf6..udf10: nothing moves"
+    );
+    form.insert("txnid".into(), unique("F"));
+    form.insert("udf6".into(), "SIX".into());
+    form.remove("hash");
+    rehash(&mut form);
+    assert_eq!(start_payment(&server, &form).await.status, 400);
 }
 
 #[test]

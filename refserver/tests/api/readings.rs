@@ -32,6 +32,34 @@ async fn e091_a_payment_refusal_is_200_failed_only_under_that_reading() {
 }
 
 #[tokio::test]
+async fn c02_api_version_7_hashes_udf6_to_10_only_under_the_default() {
+    // A payment with api_version 7 and udf6, hashed per Case 4 (`case4`) or without udf6..udf10
+    // (`version_1`, C-02's other reading); each with a fresh txnid.
+    let payment = |hashed_as_version_1: bool| {
+        let mut form = payment_form(&unique("T"));
+        form.insert("api_version".into(), "7".into());
+        form.insert("udf6".into(), "SIX".into());
+        form.remove("hash");
+        let mut hashed = if hashed_as_version_1 {
+            upi_spec::crypto::payu_sequence::as_version_1(&form)
+        } else {
+            form.clone()
+        };
+        rehash(&mut hashed);
+        form.insert("hash".into(), hashed["hash"].clone());
+        form
+    };
+    let default = start().await;
+    assert_eq!(start_payment(&default, &payment(false)).await.status, 200);
+    assert_eq!(start_payment(&default, &payment(true)).await.status, 400);
+    let domain = under("C-02/domain").await;
+    let a = start_payment(&domain, &payment(false)).await;
+    assert_eq!(a.status, 400, "{:#}", a.json);
+    let a = start_payment(&domain, &payment(true)).await;
+    assert_eq!(a.status, 200, "{:#}", a.json);
+}
+
+#[tokio::test]
 async fn e092_a_payment_without_firstname_is_accepted_only_under_absent() {
     let mut form = payment_form(&unique("T"));
     form.remove("firstname");

@@ -162,6 +162,19 @@ pub fn is_posted(fields: &BTreeMap<String, String>, name: &str) -> bool {
     fields.get(name).is_some_and(|v| !v.is_empty())
 }
 
+/// The fields the request hash reads under C-02's other reading (`C-02/domain`, ERRATA C-02):
+/// Case 4's first printed sequence, where `api_version` 7 changes nothing and `udf6`..`udf10`
+/// are not hashed. [`choose`] over the result gives that reading's sequence: the posted fields
+/// without `api_version` and `udf6`..`udf10`. (Under the default reading the two sequences
+/// differ only when a `udf6`..`udf10` is posted non-empty.)
+pub fn as_version_1(fields: &BTreeMap<String, String>) -> BTreeMap<String, String> {
+    fields
+        .iter()
+        .filter(|(k, _)| k.as_str() != API_VERSION && !UDF_6_TO_10.contains(&k.as_str()))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect()
+}
+
 /// Picks the sequence for `family` from the fields posted (see the module documentation).
 pub fn choose(family: HashFamily, fields: &BTreeMap<String, String>) -> Result<Sequence, ChoiceProblem> {
     let values = Values::of(fields);
@@ -495,6 +508,25 @@ mod tests {
         let email = seq.slots.iter().position(|s| *s == Slot::Field("email")).unwrap();
         let salt = seq.slots.iter().position(|s| *s == Slot::Salt).unwrap();
         assert_eq!(salt - email, 11);
+    }
+
+    #[test]
+    fn the_version_1_reading_of_api_version_7_drops_udf6_to_10() {
+        let posted = fields(&[
+            ("key", "k"),
+            ("txnid", "t"),
+            ("amount", "1"),
+            ("api_version", "7"),
+            ("udf6", "six"),
+            ("udf_params", "{}"),
+        ]);
+        let v7 = choose(HashFamily::Request, &posted).unwrap();
+        let v1 = choose(HashFamily::Request, &as_version_1(&posted)).unwrap();
+        assert!(v7.slots.contains(&Slot::Field("udf6")));
+        assert!(!v1.slots.contains(&Slot::Field("udf6")));
+        assert_eq!(v1.slots.iter().filter(|s| **s == Slot::Reserved).count(), 5);
+        assert_eq!(v1.slots.last(), Some(&Slot::Field("udf_params")));
+        assert_eq!(v7.slots.len(), v1.slots.len(), "same number of pipes, other values");
     }
 
     #[test]

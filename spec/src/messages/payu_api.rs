@@ -57,7 +57,14 @@ pub(super) fn payment() -> Api {
         creates_payment: true,
         setup: Vec::new(),
         versioned: false,
-        flows: &[Flow::DuplicateTxnidRejected, Flow::CallbackVerifyUdf],
+        flows: &[
+            Flow::DuplicateTxnidRejected,
+            Flow::CallbackVerifyUdf,
+            Flow::UdfUpdatePersisted,
+            Flow::ApiVersion7Hash,
+            Flow::IntentTidUnique,
+            Flow::UdfUpdateUnknownTxnid,
+        ],
     }
 }
 

@@ -18,6 +18,14 @@ pub enum Flow {
     DuplicateTxnidRejected,
     /// Complete a payment in the sandbox: callback, verify_payment, udf_update (PayU).
     CallbackVerifyUdf,
+    /// Pay, `udf_update` var2..var6, then `verify_payment` reports the udfs set (PayU).
+    UdfUpdatePersisted,
+    /// `_payment` with `api_version` 7 and udf6..udf10: the hash of either C-02 reading (PayU).
+    ApiVersion7Hash,
+    /// Two payments: their intents carry different `tid`s (PayU).
+    IntentTidUnique,
+    /// `udf_update` of a txnid never paid is refused (PayU).
+    UdfUpdateUnknownTxnid,
 }
 
 impl Flow {
@@ -36,6 +44,10 @@ impl Flow {
             Flow::DuplicateRejected => "duplicate-rejected",
             Flow::DuplicateTxnidRejected => "duplicate-txnid-rejected",
             Flow::CallbackVerifyUdf => "callback-verify-udf",
+            Flow::UdfUpdatePersisted => "udf-update-persisted",
+            Flow::ApiVersion7Hash => "api-version-7-hash",
+            Flow::IntentTidUnique => "intent-tid-unique",
+            Flow::UdfUpdateUnknownTxnid => "udf-update-unknown-txnid",
         }
     }
 
@@ -48,7 +60,15 @@ impl Flow {
             Flow::DuplicateRejected => "registering the same merchantRequestId twice: the second is rejected",
             Flow::DuplicateTxnidRejected => "a second _payment with the same txnid is rejected",
             Flow::CallbackVerifyUdf => {
-                "complete a payment in the sandbox; the S2S callback arrives with a valid reverse hash, verify_payment agrees, udf_update works"
+                "complete a payment in the sandbox; the S2S callback arrives with a valid reverse hash and the amount posted, verify_payment agrees, udf_update works"
+            }
+            Flow::UdfUpdatePersisted => {
+                "pay, udf_update var2..var6: the answer carries them as udf1..udf5, and a later verify_payment reports them"
+            }
+            Flow::IntentTidUnique => "two payments: their intents carry different tids (NPCI refuses a duplicate)",
+            Flow::UdfUpdateUnknownTxnid => "udf_update of a txnid never paid is refused",
+            Flow::ApiVersion7Hash => {
+                "_payment with api_version 7 and udf6..udf10 hashed per Case 4 is accepted (or, refused, the same request hashed per C-02's other reading is)"
             }
         }
     }

@@ -7,7 +7,6 @@ use std::collections::BTreeMap;
 use upi_spec::messages::ids;
 use upi_spec::rule_ids as rules;
 
-use anyhow::Context as _;
 use serde_json::Value;
 use upi_spec::crypto::payu_hash;
 use upi_spec::crypto::payu_sequence::HashFamily;
@@ -16,7 +15,6 @@ use upi_spec::read::{Syntax, read};
 
 use crate::runner::api::{self, ApiCase, Context};
 use crate::runner::case::Finding;
-use crate::runner::config::Api;
 use crate::runner::judge;
 use crate::runner::outcome::CaseError;
 use crate::runner::session::{Session, Trace, now_millis};
@@ -33,6 +31,12 @@ const DUPLICATE_DOCUMENT: u64 = 3_000;
 const DUPLICATE_TXNID_DOCUMENT: u64 = 5_000;
 const CALLBACK_DOCUMENT: u64 = 8_000;
 const FORMAT_DOCUMENT: u64 = 9_000;
+/// The generated document number of the udf_update persistence flow's payment.
+pub(super) const UDF_PERSIST_DOCUMENT: u64 = 10_000;
+/// The generated document number of the `api_version` 7 hash flow's payments.
+pub(super) const API_VERSION_7_DOCUMENT: u64 = 11_000;
+/// The generated document numbers of the tid uniqueness flow's two payments.
+pub(super) const TID_DOCUMENT: u64 = 12_000;
 
 /// The `format` the redirect flow sends: not `json` (seed 001 names no other value).
 const NOT_JSON_FORMAT: &str = "html";
@@ -46,6 +50,10 @@ pub async fn run(flow: Flow, session: &Session, api: &ApiCase, trace: &mut Trace
         Flow::DuplicateRejected => duplicate_registration(session, api, trace).await,
         Flow::DuplicateTxnidRejected => duplicate_txnid(session, api, trace).await,
         Flow::CallbackVerifyUdf => callback_verify_udf(session, api, trace).await,
+        Flow::UdfUpdatePersisted => super::relation_flows::udf_update_persisted(session, api, trace).await,
+        Flow::ApiVersion7Hash => super::relation_flows::api_version_7_hash(session, api, trace).await,
+        Flow::IntentTidUnique => super::relation_flows::intent_tid_unique(session, api, trace).await,
+        Flow::UdfUpdateUnknownTxnid => super::relation_flows::udf_update_unknown_txnid(session, api, trace).await,
     }
 }
 
@@ -191,48 +199,39 @@ async fn duplicate_txnid(session: &Session, api: &ApiCase, trace: &mut Trace) ->
 
 /// Asks `verify_payment` for one txnid; returns the status it reports.
 async fn verify_payment(session: &Session, txnid: &str, trace: &mut Trace) -> Result<Option<String>, CaseError> {
-    let post = api::all()
-        .into_iter()
-        .find(|a| a.request == ids::PAYU_VERIFY_PAYMENT_REQUEST)
-        .context("verify api")?;
-    let model = post.request.message();
-    let mut verify = Document::body(
-        serde_json::json!({"key": session.config().payu.key, "command": "verify_payment", "var1": txnid}),
-    );
-    let ctx = Context {
-        payu_txnid: Some(txnid.to_string()),
-        ..Context::default()
-    };
-    api::apply_context(
-        &post,
-        model,
-        &mut verify,
-        None,
-        session.config(),
-        &ctx,
-        &mut trace.rng,
-        now_millis(),
-    );
-    let request = api::to_request(
-        &post,
-        model,
-        &verify,
-        &session.base(Api::Payu)?,
-        session.config(),
-        None,
-        None,
-    )?;
-    let x = session.client().send(&request).await;
-    trace.findings.extend(judge::transport(&x));
-    let status = judge::response_against(post.success, &x, &mut trace.findings).and_then(|answer| {
+    let transaction = verify_transaction(session, txnid, trace).await?;
+    Ok(transaction
+        .as_ref()
+        .and_then(|t| t.get("status"))
+        .and_then(Value::as_str)
+        .map(str::to_string))
+}
+
+/// Asks `verify_payment` for one txnid; returns its `transaction_details` entry when the answer
+/// reads as the success model.
+pub(super) async fn verify_transaction(
+    session: &Session,
+    txnid: &str,
+    trace: &mut Trace,
+) -> Result<Option<Value>, CaseError> {
+    let (post, _, x) = super::relation_flows::send_command(
+        session,
+        ids::PAYU_VERIFY_PAYMENT_REQUEST,
+        "verify_payment",
+        txnid,
+        &[],
+        trace,
+    )
+    .await?;
+    let transaction = judge::response_against(post.success, &x, &mut trace.findings).and_then(|answer| {
         answer
             .body
-            .pointer(&format!("/transaction_details/{txnid}/status"))
-            .and_then(Value::as_str)
-            .map(str::to_string)
+            .get("transaction_details")
+            .and_then(|d| d.get(txnid))
+            .cloned()
     });
     trace.exchanges.push(x);
-    Ok(status)
+    Ok(transaction)
 }
 
 async fn callback_verify_udf(session: &Session, api: &ApiCase, trace: &mut Trace) -> Result<(), CaseError> {
@@ -290,7 +289,7 @@ async fn callback_verify_udf(session: &Session, api: &ApiCase, trace: &mut Trace
         ));
         return Ok(());
     };
-    judge_callback(session, &callback, &txnid, &mut trace.findings)?;
+    judge_callback(session, &callback, &txnid, amount, &mut trace.findings)?;
     sandbox.settled(session.client(), &txnid, &mut trace.exchanges).await?;
     let status = verify_payment(session, &txnid, trace).await?;
     if status.as_deref() != Some("success") {
@@ -299,11 +298,19 @@ async fn callback_verify_udf(session: &Session, api: &ApiCase, trace: &mut Trace
             format!("verify_payment says {status:?} after a success callback"),
         ));
     }
-    udf_update(session, &txnid, trace).await
+    super::relation_flows::udf_update(session, &txnid, &[("var6", "INV000000005")], trace).await?;
+    Ok(())
 }
 
-/// The S2S callback must read as its model, carry a valid reverse hash and be about `txnid`.
-fn judge_callback(session: &Session, callback: &[u8], txnid: &str, findings: &mut Vec<Finding>) -> anyhow::Result<()> {
+/// The S2S callback must read as its model, carry a valid reverse hash and be about `txnid`
+/// and the `amount` posted.
+fn judge_callback(
+    session: &Session,
+    callback: &[u8],
+    txnid: &str,
+    amount: &str,
+    findings: &mut Vec<Finding>,
+) -> anyhow::Result<()> {
     let callback_model = ids::PAYU_CALLBACK.message();
     match read(callback_model, callback, Syntax::Form, DEFAULT_MAX_BYTES) {
         Err(e) => findings.push(Finding::must(rules::field::PAYU_CALLBACK_FORM, e.to_string())),
@@ -347,56 +354,8 @@ fn judge_callback(session: &Session, callback: &[u8], txnid: &str, findings: &mu
                     ),
                 ));
             }
+            super::relations::payu_callback_amount(amount, fields.get("amount").map(String::as_str), findings);
         }
     }
-    Ok(())
-}
-
-/// udf_update of the completed payment must be accepted and answered per its model.
-async fn udf_update(session: &Session, txnid: &str, trace: &mut Trace) -> Result<(), CaseError> {
-    let udf = api::all()
-        .into_iter()
-        .find(|a| a.request == ids::PAYU_UDF_UPDATE_REQUEST)
-        .context("udf api")?;
-    let udf_model = udf.request.message();
-    let mut update = Document::body(
-        serde_json::json!({"key": session.config().payu.key, "command": "udf_update", "var1": txnid, "var6": "INV000000005"}),
-    );
-    api::apply_context(
-        &udf,
-        udf_model,
-        &mut update,
-        None,
-        session.config(),
-        &Context {
-            payu_txnid: Some(txnid.to_string()),
-            ..Context::default()
-        },
-        &mut trace.rng,
-        now_millis(),
-    );
-    let request = api::to_request(
-        &udf,
-        udf_model,
-        &update,
-        &session.base(Api::Payu)?,
-        session.config(),
-        None,
-        None,
-    )?;
-    let x = session.client().send(&request).await;
-    trace.findings.extend(judge::transport(&x));
-    if udf.rejected(x.status, &x.response_bytes) {
-        trace.findings.push(Finding::must(
-            rules::accepted::PAYU_UDF_UPDATE,
-            format!(
-                "udf_update of the completed payment was rejected: {}",
-                judge::excerpt(&x.response_body)
-            ),
-        ));
-    } else if let Some(answer) = judge::response_against(udf.success, &x, &mut trace.findings) {
-        judge::echoes(udf.success, &update, &answer, &mut trace.findings);
-    }
-    trace.exchanges.push(x);
     Ok(())
 }

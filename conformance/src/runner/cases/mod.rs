@@ -8,6 +8,7 @@ pub mod accept;
 pub mod flows;
 pub mod large_body;
 pub mod reject;
+pub mod relation_flows;
 pub mod relations;
 pub mod security;
 
