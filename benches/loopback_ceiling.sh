@@ -11,7 +11,9 @@
 # bound (goal >= 50 %).
 #
 # Usage: benches/loopback_ceiling.sh        Environment: DURATION (seconds each, default 10),
-# CONNECTIONS (wrk connections, default 16), WORKERS (fuzz --workers, default: the cores).
+# CONNECTIONS (wrk connections, default 16), WORKERS (fuzz --workers, default: the cores),
+# BIN (the binary serving and fuzzing, default the release build: an older build kept aside and
+# measured the same way gives a before/after pair).
 # Needs `wrk` (apt-get install wrk). Output: the table on stdout; logs in target/loopback/.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -20,13 +22,15 @@ CONNECTIONS=${CONNECTIONS:-16}
 CORES=$(nproc)
 WORKERS=${WORKERS:-$CORES}
 OUT=target/loopback
-BIN=target/release/upi-conformance
+BIN=${BIN:-}
 READY='upi-reference-server listening on '
 command -v wrk >/dev/null || { echo "loopback_ceiling: needs wrk (apt-get install wrk)" >&2; exit 2; }
 
 echo "== building (release)" >&2
 # One command: built separately, the two would unify features differently and rebuild the lot.
-cargo build --release -p upi-conformance -p upi-spec --example rsa_rate >&2
+# `--bin` too: with `--example` alone cargo builds no binary of upi-conformance.
+cargo build --release -p upi-conformance --bin upi-conformance -p upi-spec --example rsa_rate >&2
+BIN=${BIN:-target/release/upi-conformance}
 mkdir -p "$OUT"
 
 SERVER_PID=

@@ -159,12 +159,15 @@ impl ClientReport {
             .fold(masked, |t, secret| t.replace(secret.as_str(), MASK))
     }
 
-    fn add(&self, summary: RequestSummary, status: u16, violations: Vec<Violation>) {
-        let mut report = self.lock();
-        report.requests_seen += 1;
+    fn add(&self, summary: impl FnOnce() -> RequestSummary, status: u16, violations: Vec<Violation>) {
         if violations.is_empty() {
+            self.lock().requests_seen += 1;
             return;
         }
+        // Built before the lock is taken: a large body is summarised without holding it.
+        let summary = summary();
+        let mut report = self.lock();
+        report.requests_seen += 1;
         report.requests_with_violations += 1;
         for v in &violations {
             *report.violations_by_rule.entry(v.rule.clone()).or_default() += 1;
@@ -296,21 +299,24 @@ fn masked_body(bytes: &[u8]) -> String {
         mask_json(&mut value);
         value.to_string()
     } else if text.contains('=') && !text.trim_start().starts_with('{') {
-        crate::form::lenient_form_pairs(&text)
-            .into_iter()
-            .map(|(k, v)| {
-                if secret_name(&k) {
-                    format!("{k}={MASK}")
-                } else {
-                    format!("{k}={v}")
-                }
-            })
-            .collect::<Vec<_>>()
-            .join("&")
+        let mut shown = String::new();
+        for (k, v) in crate::form::lenient_form_pairs_lazily(&text) {
+            if !shown.is_empty() {
+                shown.push('&');
+            }
+            shown.push_str(&k);
+            shown.push('=');
+            shown.push_str(if secret_name(&k) { MASK } else { &v });
+            // Over 4 bytes a character: more than the characters shown; the rest is cut anyway.
+            if shown.len() > 4 * MAX_BODY_CHARS {
+                break;
+            }
+        }
+        shown
     } else {
         text.into_owned()
     };
-    if shown.chars().count() > MAX_BODY_CHARS {
+    if shown.len() > MAX_BODY_CHARS && shown.chars().count() > MAX_BODY_CHARS {
         let cut: String = shown.chars().take(MAX_BODY_CHARS).collect();
         format!("{cut}… ({} bytes in all)", bytes.len())
     } else {
@@ -353,11 +359,19 @@ pub async fn record(State(report): State<Arc<ClientReport>>, request: Request, n
             );
         }
     };
-    let summary = RequestSummary {
-        method: parts.method.to_string(),
-        path: masked_path(&parts.uri),
-        headers: masked_headers(&parts.headers),
-        body: masked_body(&bytes),
+    // Summarised only for a request that broke something (most of a clean client's do not);
+    // the parts and bytes are kept (`Bytes` is shared, not copied) until then.
+    let (method, uri, headers, kept) = (
+        parts.method.clone(),
+        parts.uri.clone(),
+        parts.headers.clone(),
+        bytes.clone(),
+    );
+    let summary = move || RequestSummary {
+        method: method.to_string(),
+        path: masked_path(&uri),
+        headers: masked_headers(&headers),
+        body: masked_body(&kept),
     };
     let request = Request::from_parts(parts, Body::from(bytes));
     let (response, noted) = CURRENT

@@ -52,7 +52,8 @@ pub struct Exchange {
     /// Response headers (secrets masked).
     pub response_headers: Vec<(String, String)>,
     /// Response body (lossy UTF-8, secrets masked), a prefix of at most [`REPORT_BODY_PREFIX`]
-    /// bytes; `response_size` and `response_sha256` describe everything read.
+    /// bytes; `response_size` and `response_sha256` describe everything read (the digest is
+    /// filled by [`Client::render_request`], for reported exchanges only).
     pub response_body: String,
     /// Raw response bytes (not serialised; emptied by [`Exchange::compact`] once judged).
     #[serde(skip)]
@@ -225,10 +226,11 @@ impl Client {
         exchange
     }
 
-    /// Fills the request side of `exchange` for reports: headers and body with secrets masked,
-    /// the replay and the curl line. [`Client::send`] does it for every request; the fuzzer only
-    /// for the requests it reports.
+    /// Fills what only a report needs: the request side of `exchange` (headers and body with
+    /// secrets masked, the replay and the curl line) and the response's SHA-256.
+    /// [`Client::send`] does it for every request; the fuzzer only for the requests it reports.
     pub fn render_request(&self, request: &Request, exchange: &mut Exchange) {
+        exchange.response_sha256 = hex::encode(Sha256::digest(&exchange.response_bytes));
         let split = |s: &str| self.secrets.split(s.as_bytes());
         let replay = Replay {
             method: request.method.clone(),
@@ -259,8 +261,8 @@ impl Client {
         exchange.replay = replay;
     }
 
-    /// Sends a request and records the response side of the exchange (the request side is left
-    /// empty: see [`Client::render_request`]). The whole exchange (connect, headers, body) is
+    /// Sends a request and records the response side of the exchange (the request side and the
+    /// response digest are left empty: see [`Client::render_request`]). The whole exchange (connect, headers, body) is
     /// bounded by the timeout, and at most the cap of body bytes is read.
     pub async fn send_unrendered(&self, request: &Request) -> Exchange {
         if let Some(why) = self.breaker.as_ref().and_then(|b| b.refuses(&request.url)) {
@@ -294,7 +296,6 @@ impl Client {
             b.record(&request.url, exchange.timed_out);
         }
         exchange.response_size = exchange.response_bytes.len() as u64;
-        exchange.response_sha256 = hex::encode(Sha256::digest(&exchange.response_bytes));
         let mut reflected = Vec::new();
         for (k, v) in &mut exchange.response_headers {
             if self.secrets.found_in(v.as_bytes()) {

@@ -269,13 +269,13 @@ pub(super) async fn attempt(
     let stale = *mutation == Mutation::StaleTimestamp;
     let hash_subject = protect.fields.iter().any(|f| f == "hash");
     mutate_document(&mut doc, mutation, case);
-    let config = executor.config().clone();
+    let config = executor.config();
     api::apply_context_sparing(
         api,
         message,
         &mut doc,
         &protect,
-        &config,
+        config,
         &ctx,
         rng,
         now_millis(if stale { -3_600_000 } else { 0 }),
@@ -306,7 +306,7 @@ pub(super) async fn attempt(
     // refused or accepted: a strict server and a lenient one are both seed-faithful.
     let either = state_dependent || (!must_reject && judged.iter().any(|v| v.severity == Severity::Should));
     let base = executor.base(api.api)?;
-    let mut request = api::to_request(api, message, &doc, &base, &config, Some(executor.signing_key()), None)?;
+    let mut request = api::to_request(api, message, &doc, &base, config, Some(executor.signing_key()), None)?;
     raw_mutation(&mut request.body, message, mutation);
     // Only a reported request is rendered (masked body, curl line): most cases find nothing.
     let mut x = executor.client().send_unrendered(&request).await;

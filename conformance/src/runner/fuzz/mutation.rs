@@ -186,15 +186,15 @@ pub(super) fn make_case(target: &FuzzTarget, rng: &mut ChaCha8Rng, case_seed: u6
 pub(super) fn mutate_document(doc: &mut Document, mutation: &Mutation, case: u64) {
     let Some(body) = doc.body.as_object_mut() else { return };
     // The case number keeps values apart within a run, the fresh tag between runs (and
-    // between a run and a replay) against the same server.
-    let tag = format!("{case}{}", api::fresh_tag());
+    // between a run and a replay) against the same server. Only the two mutations that write
+    // text make one.
+    let tag = || format!("{case}{}", api::fresh_tag());
     match mutation {
         Mutation::NonAscii { field } => {
-            body.insert(field.clone(), Value::String(format!("नमस्ते ₹\u{7}é{tag}")));
+            body.insert(field.clone(), Value::String(format!("नमस्ते ₹\u{7}é{}", tag())));
         }
         Mutation::Huge { field, length } => {
-            let filler = length.saturating_sub(tag.len());
-            body.insert(field.clone(), Value::String(format!("{tag}{}", "A".repeat(filler))));
+            body.insert(field.clone(), Value::String(huge_value(&tag(), *length)));
         }
         Mutation::NumericEdge { field, value } => {
             body.insert(field.clone(), Value::String(value.clone()));
@@ -215,6 +215,22 @@ pub(super) fn mutate_document(doc: &mut Document, mutation: &Mutation, case: u64
         }
         _ => {}
     }
+}
+
+/// `tag` followed by `A`s up to `length` bytes (at least the tag): one allocation, the filler
+/// copied from a buffer made once per process rather than repeated per case.
+pub(super) fn huge_value(tag: &str, length: usize) -> String {
+    static FILLER: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| "A".repeat(HUGE_LENGTH));
+    let filler = length.saturating_sub(tag.len());
+    let mut value = String::with_capacity(tag.len() + filler);
+    value.push_str(tag);
+    let mut left = filler;
+    while left > 0 {
+        let n = left.min(FILLER.len());
+        value.push_str(&FILLER[..n]);
+        left -= n;
+    }
+    value
 }
 
 /// What context must leave alone for this mutation: the broken rule's fields, or the mutated
