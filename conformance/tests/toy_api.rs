@@ -110,6 +110,7 @@ static APIS: LazyLock<Vec<Api>> = LazyLock::new(|| {
         setup: Vec::new(),
         versioned: false,
         flows: &[],
+        answer_relations: &[],
     }]
 });
 

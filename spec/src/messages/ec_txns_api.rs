@@ -4,7 +4,7 @@
 use super::ids;
 use crate::id::MessageId;
 use crate::model::api::{
-    Api, ContextField, Credential, DeeplinkIn, Derivation, Flow, Operation, Place, Refusal, Service,
+    AnswerRelation, Api, ContextField, Credential, DeeplinkIn, Derivation, Flow, Operation, Place, Refusal, Service,
 };
 
 /// An EC endpoint: refused with a 4xx in seed 001's `ec.txns.error` shape, `error_code` saying
@@ -71,5 +71,6 @@ pub(super) fn api() -> Api {
             Flow::UnknownOrderRejected,
             Flow::FormatRedirect,
         ],
+        answer_relations: &[AnswerRelation::EcTxnsFreshPending],
     }
 }

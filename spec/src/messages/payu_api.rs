@@ -3,8 +3,8 @@
 
 use super::ids;
 use crate::model::api::{
-    Api, BodyPredicate, ContextField, Credential, DeeplinkIn, Derivation, Flow, HashFamily, Operation, PinnedRefusal,
-    Place, Refusal, Service,
+    AnswerRelation, Api, BodyPredicate, ContextField, Credential, DeeplinkIn, Derivation, Flow, HashFamily, Operation,
+    PinnedRefusal, Place, Refusal, Service,
 };
 
 /// An invoice upload with a mandatory field missing.
@@ -65,6 +65,7 @@ pub(super) fn payment() -> Api {
             Flow::IntentTidUnique,
             Flow::UdfUpdateUnknownTxnid,
         ],
+        answer_relations: &[AnswerRelation::PayuIntentAmount, AnswerRelation::PayuIntentPending],
     }
 }
 
@@ -140,5 +141,6 @@ pub(super) fn postservice() -> Api {
         setup: Vec::new(),
         versioned: false,
         flows: &[],
+        answer_relations: &[],
     }
 }

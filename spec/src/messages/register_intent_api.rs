@@ -91,5 +91,6 @@ pub(super) fn api() -> Api {
         setup: Vec::new(),
         versioned: true,
         flows: &[Flow::DuplicateRejected],
+        answer_relations: &[],
     }
 }

@@ -47,6 +47,21 @@ pub struct Api {
     /// The flows run against each operation, in plan order (a [`Flow::once_per_suite`] flow
     /// only against the first selected one when several versions are selected).
     pub flows: &'static [Flow],
+    /// The relations between an accepted request and its answer checked on every acceptance of
+    /// the API's operations (beyond the answer's model), in order.
+    pub answer_relations: &'static [AnswerRelation],
+}
+
+/// A relation a seed states between an accepted request and the answer to it, checked on every
+/// acceptance case of an API that names it (the runner's `cases/relations.rs` holds the checks).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AnswerRelation {
+    /// PayU `_payment`: the intent's `am` is the amount posted (seed 004 Step 2).
+    PayuIntentAmount,
+    /// PayU `_payment`: a fresh intent answers `txnStatus` pending (seed 004's sample).
+    PayuIntentPending,
+    /// EC `/txns`: a fresh order's payment answers `status` PENDING_VBV (seed 001's sample).
+    EcTxnsFreshPending,
 }
 
 /// One operation: a request model (whose own [`super::Endpoint`] gives the method and path),

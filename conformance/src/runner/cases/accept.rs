@@ -39,13 +39,8 @@ pub async fn run(
     } else if x.status.is_some() {
         judge::success(api, session.psp_key(), &doc, &x, findings);
         if let Ok(answer) = serde_json::from_slice::<serde_json::Value>(&x.response_bytes) {
-            match api.suite {
-                "payu-intent" => {
-                    relations::payu_intent_amount(&doc, &answer, findings);
-                    relations::payu_intent_pending(&answer, findings);
-                }
-                "ec-txns" => relations::ec_txns_fresh_pending(&answer, findings),
-                _ => {}
+            for relation in api.declared.answer_relations {
+                relations::check(*relation, &doc, &answer, findings);
             }
         }
     }

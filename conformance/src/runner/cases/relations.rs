@@ -10,8 +10,18 @@ use upi_spec::behaviour::ids::{
 use upi_spec::behaviour::{EC_TXNS_FRESH_PENDING, PAYU_INTENT_AMOUNT_AS_PASSED, PAYU_INTENT_PENDING};
 use upi_spec::deeplink::{self, Key};
 use upi_spec::input::Document;
+use upi_spec::model::api::AnswerRelation;
 
 use crate::runner::case::Finding;
+
+/// Checks `relation` between the accepted request `sent` and its `answer`.
+pub fn check(relation: AnswerRelation, sent: &Document, answer: &Value, findings: &mut Vec<Finding>) {
+    match relation {
+        AnswerRelation::PayuIntentAmount => payu_intent_amount(sent, answer, findings),
+        AnswerRelation::PayuIntentPending => payu_intent_pending(answer, findings),
+        AnswerRelation::EcTxnsFreshPending => ec_txns_fresh_pending(answer, findings),
+    }
+}
 
 /// PayU `_payment`: the `am` of `result.intentURIData` is the amount posted (seed 004 Step 2:
 /// "This must be the same as the amount passed to the initiatePayment API"), compared as
