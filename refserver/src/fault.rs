@@ -121,6 +121,9 @@ pub enum Fault {
     IntentTidRepeated,
     /// `udf_update` of a txnid no payment has answers success (and keeps nothing).
     UdfUpdateUnknownTxnid,
+    /// An invoice upload for a PayU ID no payment has answers `103` (failed to upload) instead
+    /// of `107`.
+    InvoiceUnknownPayuidCode,
     /// `_payment` hashes `api_version` 7 with `udf6`..`udf10` after the salt (neither reading of
     /// ERRATA C-02), so such a request is refused for its hash either way.
     Udf6To10AfterSalt,
@@ -136,7 +139,7 @@ pub enum Fault {
 impl Fault {
     /// Every named fault, in the order `serve --list-faults` prints them (which lists
     /// [`Fault::IgnoreRule`] last, as `ignore-rule=RULE_ID`).
-    pub const ALL: [Fault; 35] = [
+    pub const ALL: [Fault; 36] = [
         Fault::AcceptLongMerchantRequestId,
         Fault::AcceptAmountWithoutDecimals,
         Fault::AcceptRefUrlWithoutCategory,
@@ -171,6 +174,7 @@ impl Fault {
         Fault::CallbackAmountDiffers,
         Fault::IntentTidRepeated,
         Fault::UdfUpdateUnknownTxnid,
+        Fault::InvoiceUnknownPayuidCode,
         Fault::Udf6To10AfterSalt,
     ];
 
@@ -220,6 +224,7 @@ impl Fault {
             Fault::CallbackAmountDiffers => "callback-amount-differs",
             Fault::IntentTidRepeated => "intent-tid-repeated",
             Fault::UdfUpdateUnknownTxnid => "udf-update-unknown-txnid",
+            Fault::InvoiceUnknownPayuidCode => "invoice-unknown-payuid-code",
             Fault::Udf6To10AfterSalt => "udf6-10-after-salt",
             Fault::IgnoreRule(rule) => return Cow::Owned(format!("{IGNORE_RULE_PREFIX}{rule}")),
             Fault::BreakResponseRule(rule) => return Cow::Owned(format!("{BREAK_RESPONSE_RULE_PREFIX}{rule}")),
@@ -293,6 +298,9 @@ impl Fault {
             }
             Fault::IntentTidRepeated => "every _payment intent carries the same tid (NPCI refuses the second payment)",
             Fault::UdfUpdateUnknownTxnid => "udf_update of a txnid no payment has answers UDF values updated",
+            Fault::InvoiceUnknownPayuidCode => {
+                "an invoice upload for a PayU ID no payment has answers responseCode 103, not 107"
+            }
             Fault::Udf6To10AfterSalt => {
                 "_payment hashes api_version 7 with udf6..udf10 after the salt, a sequence neither reading of C-02 prints"
             }

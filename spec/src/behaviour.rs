@@ -42,6 +42,8 @@ pub mod ids {
         PAYU_UDF_UPDATE_PERSISTED = "payu.udf-update.persisted";
         /// `payu.udf-update.txnid.exists`.
         PAYU_UDF_UPDATE_TXNID_EXISTS = "payu.udf-update.txnid.exists";
+        /// `payu.invoice-upload.payuid.exists`.
+        PAYU_INVOICE_UPLOAD_PAYUID_EXISTS = "payu.invoice-upload.payuid.exists";
         /// `payu.payment.intent.tid-unique`.
         PAYU_INTENT_TID_UNIQUE = "payu.payment.intent.tid-unique";
         /// `payu.callback.amount-as-passed`.
@@ -247,6 +249,13 @@ pub fn rules() -> Vec<Rule> {
             Severity::Must,
             Source::seed(seeds::PAYU, "Step 6: Update Invoice ID [Conditional] > Failure Scenarios"),
             "payu.udf-update.request",
+        ),
+        rule(
+            ids::PAYU_INVOICE_UPLOAD_PAYUID_EXISTS,
+            "an invoice upload whose payuid is invalid (var1 names no payment) is refused with responseCode 107",
+            Severity::Must,
+            Source::seed(seeds::PAYU, "Step 7: Upload the Invoices [Optional] > Sample response"),
+            "payu.invoice-upload.request",
         ),
         rule(
             ids::PAYU_INTENT_TID_UNIQUE,

@@ -169,5 +169,6 @@ pub fn of_flow(flow: crate::model::api::Flow) -> &'static [RuleId] {
         Flow::ApiVersion7Hash => &[crypto::PAYU_REQUEST_HASH, accepted::PAYU_PAYMENT],
         Flow::IntentTidUnique => &[behaviour::PAYU_INTENT_TID_UNIQUE],
         Flow::UdfUpdateUnknownTxnid => &[behaviour::PAYU_UDF_UPDATE_TXNID_EXISTS],
+        Flow::InvoiceUnknownPayuid => &[behaviour::PAYU_INVOICE_UPLOAD_PAYUID_EXISTS],
     }
 }

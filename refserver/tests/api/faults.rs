@@ -436,6 +436,14 @@ async fn udf_update_unknown_txnid() {
 }
 
 #[tokio::test]
+async fn invoice_unknown_payuid_code() {
+    let server = faulty(Fault::InvoiceUnknownPayuidCode).await;
+    let hash = command_hash("opgsp_upload_invoice_awb", "123");
+    let a = crate::payu::upload(&server, "123", Some(("invoice.pdf", b"%PDF-1.4")), &hash).await;
+    assert_eq!(a.json["responseCode"], "103", "{:#}", a.json);
+}
+
+#[tokio::test]
 async fn udf6_10_after_salt() {
     let server = faulty(Fault::Udf6To10AfterSalt).await;
     let mut form = payment_form(&unique("F"));

@@ -64,6 +64,7 @@ pub(super) fn payment() -> Api {
             Flow::ApiVersion7Hash,
             Flow::IntentTidUnique,
             Flow::UdfUpdateUnknownTxnid,
+            Flow::InvoiceUnknownPayuid,
         ],
     }
 }

@@ -54,6 +54,7 @@ pub async fn run(flow: Flow, session: &Session, api: &ApiCase, trace: &mut Trace
         Flow::ApiVersion7Hash => super::relation_flows::api_version_7_hash(session, api, trace).await,
         Flow::IntentTidUnique => super::relation_flows::intent_tid_unique(session, api, trace).await,
         Flow::UdfUpdateUnknownTxnid => super::relation_flows::udf_update_unknown_txnid(session, api, trace).await,
+        Flow::InvoiceUnknownPayuid => super::relation_flows::invoice_unknown_payuid(session, api, trace).await,
     }
 }
 
