@@ -117,6 +117,9 @@ pub enum Fault {
     /// The S2S callback carries an `amount` 1.00 above the amount posted (its reverse hash
     /// computed over that amount, so it verifies).
     CallbackAmountDiffers,
+    /// The S2S callback carries a `mihpayid` other than the `paymentId` `_payment` answered
+    /// (its reverse hash computed over it, so it verifies).
+    CallbackMihpayidDiffers,
     /// Every `_payment` intent carries the same `tid`.
     IntentTidRepeated,
     /// `udf_update` of a txnid no payment has answers success (and keeps nothing).
@@ -139,7 +142,7 @@ pub enum Fault {
 impl Fault {
     /// Every named fault, in the order `serve --list-faults` prints them (which lists
     /// [`Fault::IgnoreRule`] last, as `ignore-rule=RULE_ID`).
-    pub const ALL: [Fault; 36] = [
+    pub const ALL: [Fault; 37] = [
         Fault::AcceptLongMerchantRequestId,
         Fault::AcceptAmountWithoutDecimals,
         Fault::AcceptRefUrlWithoutCategory,
@@ -172,6 +175,7 @@ impl Fault {
         Fault::UdfUpdateNotPersisted,
         Fault::UdfUpdateEchoShifted,
         Fault::CallbackAmountDiffers,
+        Fault::CallbackMihpayidDiffers,
         Fault::IntentTidRepeated,
         Fault::UdfUpdateUnknownTxnid,
         Fault::InvoiceUnknownPayuidCode,
@@ -222,6 +226,7 @@ impl Fault {
             Fault::UdfUpdateNotPersisted => "udf-update-not-persisted",
             Fault::UdfUpdateEchoShifted => "udf-update-echo-shifted",
             Fault::CallbackAmountDiffers => "callback-amount-differs",
+            Fault::CallbackMihpayidDiffers => "callback-mihpayid-differs",
             Fault::IntentTidRepeated => "intent-tid-repeated",
             Fault::UdfUpdateUnknownTxnid => "udf-update-unknown-txnid",
             Fault::InvoiceUnknownPayuidCode => "invoice-unknown-payuid-code",
@@ -295,6 +300,9 @@ impl Fault {
             Fault::UdfUpdateEchoShifted => "udf_update answers udf1..udf5 from var1..var5 instead of var2..var6",
             Fault::CallbackAmountDiffers => {
                 "the S2S callback's amount is 1.00 above the amount posted (hash recomputed)"
+            }
+            Fault::CallbackMihpayidDiffers => {
+                "the S2S callback's mihpayid is not the paymentId _payment answered (hash recomputed)"
             }
             Fault::IntentTidRepeated => "every _payment intent carries the same tid (NPCI refuses the second payment)",
             Fault::UdfUpdateUnknownTxnid => "udf_update of a txnid no payment has answers UDF values updated",

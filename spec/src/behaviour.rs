@@ -48,6 +48,8 @@ pub mod ids {
         PAYU_INTENT_TID_UNIQUE = "payu.payment.intent.tid-unique";
         /// `payu.callback.amount-as-passed`.
         PAYU_CALLBACK_AMOUNT_AS_PASSED = "payu.callback.amount-as-passed";
+        /// `payu.callback.mihpayid-is-payment-id`.
+        PAYU_CALLBACK_MIHPAYID_IS_PAYMENT_ID = "payu.callback.mihpayid-is-payment-id";
         /// `transport.reachable`.
         TRANSPORT_REACHABLE = "transport.reachable";
         /// `transport.timeout`.
@@ -263,6 +265,13 @@ pub fn rules() -> Vec<Rule> {
             Severity::Must,
             Source::seed(seeds::PAYU, "Using the IntentURIData value in response > Notes (tid)"),
             "payu.payment.response",
+        ),
+        rule(
+            ids::PAYU_CALLBACK_MIHPAYID_IS_PAYMENT_ID,
+            "the S2S callback's mihpayid (the PayU transaction ID) is the paymentId the _payment answer gave",
+            Severity::Should,
+            Source::derived("seed 004's callback table describes mihpayid as \"PayU transaction ID\" and the _payment answer carries result.paymentId, but the seed never names paymentId the PayU ID, so equating them is our reading: a should"),
+            "payu.callback",
         ),
         rule(
             ids::PAYU_CALLBACK_AMOUNT_AS_PASSED,

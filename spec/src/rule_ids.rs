@@ -157,6 +157,7 @@ pub fn of_flow(flow: crate::model::api::Flow) -> &'static [RuleId] {
             behaviour::PAYU_CALLBACK_DELIVERED,
             crypto::PAYU_RESPONSE_HASH,
             behaviour::PAYU_CALLBACK_AMOUNT_AS_PASSED,
+            behaviour::PAYU_CALLBACK_MIHPAYID_IS_PAYMENT_ID,
             behaviour::PAYU_VERIFY_PAYMENT_AGREES,
             accepted::PAYU_UDF_UPDATE,
             behaviour::PAYU_UDF_UPDATE_UDFS_AS_POSTED,
