@@ -117,10 +117,16 @@ pub enum Fault {
     /// The S2S callback carries an `amount` 1.00 above the amount posted (its reverse hash
     /// computed over that amount, so it verifies).
     CallbackAmountDiffers,
+    /// The S2S callback carries a `mihpayid` other than the `paymentId` `_payment` answered
+    /// (its reverse hash computed over it, so it verifies).
+    CallbackMihpayidDiffers,
     /// Every `_payment` intent carries the same `tid`.
     IntentTidRepeated,
     /// `udf_update` of a txnid no payment has answers success (and keeps nothing).
     UdfUpdateUnknownTxnid,
+    /// An invoice upload for a PayU ID no payment has answers `103` (failed to upload) instead
+    /// of `107`.
+    InvoiceUnknownPayuidCode,
     /// `_payment` hashes `api_version` 7 with `udf6`..`udf10` after the salt (neither reading of
     /// ERRATA C-02), so such a request is refused for its hash either way.
     Udf6To10AfterSalt,
@@ -136,7 +142,7 @@ pub enum Fault {
 impl Fault {
     /// Every named fault, in the order `serve --list-faults` prints them (which lists
     /// [`Fault::IgnoreRule`] last, as `ignore-rule=RULE_ID`).
-    pub const ALL: [Fault; 35] = [
+    pub const ALL: [Fault; 37] = [
         Fault::AcceptLongMerchantRequestId,
         Fault::AcceptAmountWithoutDecimals,
         Fault::AcceptRefUrlWithoutCategory,
@@ -169,8 +175,10 @@ impl Fault {
         Fault::UdfUpdateNotPersisted,
         Fault::UdfUpdateEchoShifted,
         Fault::CallbackAmountDiffers,
+        Fault::CallbackMihpayidDiffers,
         Fault::IntentTidRepeated,
         Fault::UdfUpdateUnknownTxnid,
+        Fault::InvoiceUnknownPayuidCode,
         Fault::Udf6To10AfterSalt,
     ];
 
@@ -218,8 +226,10 @@ impl Fault {
             Fault::UdfUpdateNotPersisted => "udf-update-not-persisted",
             Fault::UdfUpdateEchoShifted => "udf-update-echo-shifted",
             Fault::CallbackAmountDiffers => "callback-amount-differs",
+            Fault::CallbackMihpayidDiffers => "callback-mihpayid-differs",
             Fault::IntentTidRepeated => "intent-tid-repeated",
             Fault::UdfUpdateUnknownTxnid => "udf-update-unknown-txnid",
+            Fault::InvoiceUnknownPayuidCode => "invoice-unknown-payuid-code",
             Fault::Udf6To10AfterSalt => "udf6-10-after-salt",
             Fault::IgnoreRule(rule) => return Cow::Owned(format!("{IGNORE_RULE_PREFIX}{rule}")),
             Fault::BreakResponseRule(rule) => return Cow::Owned(format!("{BREAK_RESPONSE_RULE_PREFIX}{rule}")),
@@ -291,8 +301,14 @@ impl Fault {
             Fault::CallbackAmountDiffers => {
                 "the S2S callback's amount is 1.00 above the amount posted (hash recomputed)"
             }
+            Fault::CallbackMihpayidDiffers => {
+                "the S2S callback's mihpayid is not the paymentId _payment answered (hash recomputed)"
+            }
             Fault::IntentTidRepeated => "every _payment intent carries the same tid (NPCI refuses the second payment)",
             Fault::UdfUpdateUnknownTxnid => "udf_update of a txnid no payment has answers UDF values updated",
+            Fault::InvoiceUnknownPayuidCode => {
+                "an invoice upload for a PayU ID no payment has answers responseCode 103, not 107"
+            }
             Fault::Udf6To10AfterSalt => {
                 "_payment hashes api_version 7 with udf6..udf10 after the salt, a sequence neither reading of C-02 prints"
             }

@@ -42,10 +42,14 @@ pub mod ids {
         PAYU_UDF_UPDATE_PERSISTED = "payu.udf-update.persisted";
         /// `payu.udf-update.txnid.exists`.
         PAYU_UDF_UPDATE_TXNID_EXISTS = "payu.udf-update.txnid.exists";
+        /// `payu.invoice-upload.payuid.exists`.
+        PAYU_INVOICE_UPLOAD_PAYUID_EXISTS = "payu.invoice-upload.payuid.exists";
         /// `payu.payment.intent.tid-unique`.
         PAYU_INTENT_TID_UNIQUE = "payu.payment.intent.tid-unique";
         /// `payu.callback.amount-as-passed`.
         PAYU_CALLBACK_AMOUNT_AS_PASSED = "payu.callback.amount-as-passed";
+        /// `payu.callback.mihpayid-is-payment-id`.
+        PAYU_CALLBACK_MIHPAYID_IS_PAYMENT_ID = "payu.callback.mihpayid-is-payment-id";
         /// `transport.reachable`.
         TRANSPORT_REACHABLE = "transport.reachable";
         /// `transport.timeout`.
@@ -249,11 +253,25 @@ pub fn rules() -> Vec<Rule> {
             "payu.udf-update.request",
         ),
         rule(
+            ids::PAYU_INVOICE_UPLOAD_PAYUID_EXISTS,
+            "an invoice upload whose payuid is invalid (var1 names no payment) is refused with responseCode 107",
+            Severity::Must,
+            Source::seed(seeds::PAYU, "Step 7: Upload the Invoices [Optional] > Sample response"),
+            "payu.invoice-upload.request",
+        ),
+        rule(
             ids::PAYU_INTENT_TID_UNIQUE,
             "two payments' intents never carry the same tid: NPCI does not allow a duplicate transaction by it",
             Severity::Must,
             Source::seed(seeds::PAYU, "Using the IntentURIData value in response > Notes (tid)"),
             "payu.payment.response",
+        ),
+        rule(
+            ids::PAYU_CALLBACK_MIHPAYID_IS_PAYMENT_ID,
+            "the S2S callback's mihpayid (the PayU transaction ID) is the paymentId the _payment answer gave",
+            Severity::Should,
+            Source::derived("seed 004's callback table describes mihpayid as \"PayU transaction ID\" and the _payment answer carries result.paymentId, but the seed never names paymentId the PayU ID, so equating them is our reading: a should"),
+            "payu.callback",
         ),
         rule(
             ids::PAYU_CALLBACK_AMOUNT_AS_PASSED,

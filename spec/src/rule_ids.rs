@@ -157,6 +157,7 @@ pub fn of_flow(flow: crate::model::api::Flow) -> &'static [RuleId] {
             behaviour::PAYU_CALLBACK_DELIVERED,
             crypto::PAYU_RESPONSE_HASH,
             behaviour::PAYU_CALLBACK_AMOUNT_AS_PASSED,
+            behaviour::PAYU_CALLBACK_MIHPAYID_IS_PAYMENT_ID,
             behaviour::PAYU_VERIFY_PAYMENT_AGREES,
             accepted::PAYU_UDF_UPDATE,
             behaviour::PAYU_UDF_UPDATE_UDFS_AS_POSTED,
@@ -169,5 +170,6 @@ pub fn of_flow(flow: crate::model::api::Flow) -> &'static [RuleId] {
         Flow::ApiVersion7Hash => &[crypto::PAYU_REQUEST_HASH, accepted::PAYU_PAYMENT],
         Flow::IntentTidUnique => &[behaviour::PAYU_INTENT_TID_UNIQUE],
         Flow::UdfUpdateUnknownTxnid => &[behaviour::PAYU_UDF_UPDATE_TXNID_EXISTS],
+        Flow::InvoiceUnknownPayuid => &[behaviour::PAYU_INVOICE_UPLOAD_PAYUID_EXISTS],
     }
 }

@@ -188,6 +188,15 @@ fn item(item_: &Item, path: &FieldPath, extra: &mut Vec<NamedSchema>, field: &Fi
             (Constraint::Enum(values), _) => {
                 map.insert("enum".into(), json!(values));
             }
+            (Constraint::EnumIgnoreCase(values), _) => {
+                let either = |c: char| match (c.to_ascii_uppercase(), c.to_ascii_lowercase()) {
+                    (u, l) if u != l => format!("[{u}{l}]"),
+                    (_, l) if l.is_ascii_punctuation() => format!("\\{l}"),
+                    (_, l) => l.to_string(),
+                };
+                let words: Vec<String> = values.iter().map(|v| v.chars().map(either).collect()).collect();
+                patterns.push(format!("^({})$", words.join("|")));
+            }
             (Constraint::Const(v), Kind::IntOrStr) => {
                 let mut options = vec![json!(v)];
                 if let Ok(n) = v.parse::<i64>() {

@@ -88,7 +88,9 @@ fn carrier(site: &Site) -> Option<Vec<String>> {
                 r"at least 1\b",
             ]),
             Constraint::MinLen(n) => Some(vec![format!(r"\b{n}\b")]),
-            Constraint::Enum(values) => Some(values.iter().map(|v| format!(r"\b{}\b", regex::escape(v))).collect()),
+            Constraint::Enum(values) | Constraint::EnumIgnoreCase(values) => {
+                Some(values.iter().map(|v| format!(r"\b{}\b", regex::escape(v))).collect())
+            }
             Constraint::Const(v) => Some(vec![format!(r"(^|\W){}($|\W)", regex::escape(v))]),
             Constraint::MediaType(m) => Some(vec![format!("(?i){}", regex::escape(m))]),
             Constraint::MinItems(_) => any(&[r"at least", r"non-?empty", r"minimum"]),

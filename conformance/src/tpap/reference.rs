@@ -47,11 +47,13 @@ pub enum Fault {
     RejectValidUpiTxn,
     /// Prints a line that is not a protocol object before every reply.
     GarbageLine,
+    /// Answers onboarding with an account `type` outside SAVINGS/CURRENT/OVERDRAFT.
+    WrongAccountType,
 }
 
 impl Fault {
     /// Every fault.
-    pub const ALL: [Fault; 11] = [
+    pub const ALL: [Fault; 12] = [
         Fault::WrongRequestIdEcho,
         Fault::DropUdfEcho,
         Fault::WrongOrderIdEcho,
@@ -63,6 +65,7 @@ impl Fault {
         Fault::StatusOutOfEnum,
         Fault::RejectValidUpiTxn,
         Fault::GarbageLine,
+        Fault::WrongAccountType,
     ];
 
     /// The fault's name on the command line.
@@ -79,6 +82,7 @@ impl Fault {
             Fault::StatusOutOfEnum => "status-out-of-enum",
             Fault::RejectValidUpiTxn => "reject-valid-upi-txn",
             Fault::GarbageLine => "garbage-line",
+            Fault::WrongAccountType => "wrong-account-type",
         }
     }
 
@@ -98,6 +102,7 @@ impl Fault {
             Fault::StatusOutOfEnum => "answers status with a value outside the action's list",
             Fault::RejectValidUpiTxn => "refuses valid upiTxn calls",
             Fault::GarbageLine => "prints a line that is not a protocol object before every reply",
+            Fault::WrongAccountType => "answers onboarding with an account type outside SAVINGS/CURRENT/OVERDRAFT",
         }
     }
 }
@@ -212,7 +217,10 @@ impl ReferenceShim {
                 json!({"status": "LINKED", "isDeviceBound": "true", "isDeviceActivated": "true", "prefix": "UCT", "vpaAccounts": [self.link_account()]})
             }
             ids::TPAP_ONBOARDING_REQUEST => {
-                let account = self.link_account();
+                let mut account = self.link_account();
+                if self.has(Fault::WrongAccountType) {
+                    account["account"]["type"] = json!("LOAN");
+                }
                 json!({"status": "SUCCESS", "linkedAccounts": [account.clone()], "selectedAccount": account})
             }
             ids::TPAP_ONBOARDING_AND_PAY_REQUEST => {

@@ -32,6 +32,7 @@ pub fn parameters(
         .map(|field| {
             let name = field.key.label();
             let value = match name {
+                "mihpayid" if fault == Some(&Fault::CallbackMihpayidDiffers) => format!("{}0", payment.mihpayid),
                 "mihpayid" => payment.mihpayid.clone(),
                 "mode" => "UPI".to_owned(),
                 "status" => payment.status.word().to_owned(),

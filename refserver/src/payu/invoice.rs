@@ -42,6 +42,9 @@ pub fn answer(app: &App, form: &CommandForm) -> Value {
         return code("103", &format!("Failed to Upload: {}", denial.msg()));
     }
     if !app.store.has_mihpayid(text(&document, "var1")) {
+        if app.config.has(Fault::InvoiceUnknownPayuidCode) {
+            return code("103", "Failed to Upload");
+        }
         return code("107", "The PayuID in request is invalid");
     }
     let supported = form.file_name.as_deref().is_none_or(|name| {

@@ -412,6 +412,22 @@ async fn callback_amount_differs() {
 }
 
 #[tokio::test]
+async fn callback_mihpayid_differs() {
+    let server = faulty(Fault::CallbackMihpayidDiffers).await;
+    let (url, mut callbacks) = callback_receiver().await;
+    set_callback(&server, &url).await;
+    let txnid = unique("F");
+    let started = start_payment(&server, &payment_form(&txnid)).await;
+    complete(&server, &txnid, "success").await;
+    let fields = callback_fields(&callbacks.recv().await.unwrap());
+    let paid = started.json["result"]["paymentId"].as_str().unwrap_or_default();
+    assert!(!paid.is_empty(), "{:#}", started.json);
+    assert_ne!(fields["mihpayid"], paid);
+    let verdict = payu_hash::verify(HashFamily::Response, &fields, &payu_salt(), &fields["hash"]);
+    assert!(verdict.is_ok(), "the hash is over the mihpayid sent: {verdict:?}");
+}
+
+#[tokio::test]
 async fn intent_tid_repeated() {
     let server = faulty(Fault::IntentTidRepeated).await;
     let tid = |a: &Answer| {
@@ -433,6 +449,14 @@ async fn udf_update_unknown_txnid() {
     let txnid = unique("NEVER");
     let a = udf_update(&server, &txnid, &command_hash("udf_update", &txnid)).await;
     assert_eq!(a.json["status"], "UDF values updated", "{:#}", a.json);
+}
+
+#[tokio::test]
+async fn invoice_unknown_payuid_code() {
+    let server = faulty(Fault::InvoiceUnknownPayuidCode).await;
+    let hash = command_hash("opgsp_upload_invoice_awb", "123");
+    let a = crate::payu::upload(&server, "123", Some(("invoice.pdf", b"%PDF-1.4")), &hash).await;
+    assert_eq!(a.json["responseCode"], "103", "{:#}", a.json);
 }
 
 #[tokio::test]

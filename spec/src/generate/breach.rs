@@ -188,6 +188,11 @@ impl Generator<'_> {
                 .find(|v| !vs.contains(v) && fits(v))
                 .unwrap_or(&"INVALID")
                 .to_string(),
+            Constraint::EnumIgnoreCase(vs) => ["INVALID", "invalid-value", "99"]
+                .iter()
+                .find(|v| !vs.iter().any(|x| x.eq_ignore_ascii_case(v)) && fits(v))
+                .unwrap_or(&"INVALID")
+                .to_string(),
             // A number, but not the next one: in a family of numbered values (API versions,
             // flows) the next is often another valid value, which a server reads as that one
             // rather than refusing it as the broken constant.

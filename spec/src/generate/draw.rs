@@ -129,7 +129,9 @@ impl Generator<'_> {
         for c in checks {
             match &c.constraint {
                 Constraint::Const(v) => return (*v).to_string(),
-                Constraint::Enum(vs) => return vs[self.rng.random_range(0..vs.len())].to_string(),
+                Constraint::Enum(vs) | Constraint::EnumIgnoreCase(vs) => {
+                    return vs[self.rng.random_range(0..vs.len())].to_string();
+                }
                 Constraint::Format(f) => return f.example(&mut *self.rng),
                 Constraint::MediaType(m) => return (*m).to_string(),
                 Constraint::Charset(cs) => charset = *cs,

@@ -74,7 +74,9 @@ impl Generator<'_> {
             .checks
             .iter()
             .find_map(|c| match &c.constraint {
-                Constraint::Enum(vs) => Some(vs.iter().map(|s| (*s).to_string()).collect()),
+                Constraint::Enum(vs) | Constraint::EnumIgnoreCase(vs) => {
+                    Some(vs.iter().map(|s| (*s).to_string()).collect())
+                }
                 _ => None,
             })
             .unwrap_or_else(|| (0..20).map(|_| self.string(&field.value.checks)).collect());

@@ -64,6 +64,7 @@ pub(super) fn payment() -> Api {
             Flow::ApiVersion7Hash,
             Flow::IntentTidUnique,
             Flow::UdfUpdateUnknownTxnid,
+            Flow::InvoiceUnknownPayuid,
         ],
         answer_relations: &[AnswerRelation::PayuIntentAmount, AnswerRelation::PayuIntentPending],
     }

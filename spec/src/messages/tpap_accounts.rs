@@ -2,7 +2,7 @@
 //! `linkedAccounts`, `selectedAccount`), shared by every action's response.
 
 use crate::format::Format;
-use crate::model::{Field, Item, Kind, field, object};
+use crate::model::{Constraint, Field, Item, Kind, field, object};
 use crate::source::{Source, seeds::TPAP_SDK};
 
 /// Where the account table of each action is specified.
@@ -10,6 +10,16 @@ pub(super) const SESSION_ACCOUNT: Source = Source::seed(
     TPAP_SDK,
     "1. Get Session Token > Response Payload > Payload > VpaAccounts > Account",
 );
+
+/// Where the account `Type` lists its values ("Type of account: SAVINGS/CURRENT/OVERDRAFT").
+const ONBOARDING_ACCOUNT: Source = Source::seed(
+    TPAP_SDK,
+    "2. UPI Onboarding > Response Payload > Payload > LinkedAccounts > Account",
+);
+
+/// The account types seed 002 lists; the session table's example is "Savings", so letter case
+/// is not part of the value.
+const ACCOUNT_TYPES: &[&str] = &["SAVINGS", "CURRENT", "OVERDRAFT"];
 
 /// The `account` object (every attribute the seed's account tables name; the responses show
 /// subsets, so every attribute is optional).
@@ -41,6 +51,7 @@ pub(super) fn account(source: Source) -> Kind {
             .src(source)
             .seed_name("AtmPinLength"),
         field("type")
+            .check_from(Constraint::EnumIgnoreCase(ACCOUNT_TYPES), ONBOARDING_ACCOUNT)
             .src(source)
             .seed_name("Type")
             .doc("SAVINGS/CURRENT/OVERDRAFT; the session table's example is 'Savings'"),

@@ -26,6 +26,8 @@ pub enum Flow {
     IntentTidUnique,
     /// `udf_update` of a txnid never paid is refused (PayU).
     UdfUpdateUnknownTxnid,
+    /// An invoice upload for a PayU ID never paid is refused with `responseCode` 107 (PayU).
+    InvoiceUnknownPayuid,
 }
 
 impl Flow {
@@ -48,6 +50,7 @@ impl Flow {
             Flow::ApiVersion7Hash => "api-version-7-hash",
             Flow::IntentTidUnique => "intent-tid-unique",
             Flow::UdfUpdateUnknownTxnid => "udf-update-unknown-txnid",
+            Flow::InvoiceUnknownPayuid => "invoice-unknown-payuid",
         }
     }
 
@@ -67,6 +70,7 @@ impl Flow {
             }
             Flow::IntentTidUnique => "two payments: their intents carry different tids (NPCI refuses a duplicate)",
             Flow::UdfUpdateUnknownTxnid => "udf_update of a txnid never paid is refused",
+            Flow::InvoiceUnknownPayuid => "an invoice upload for a PayU ID never paid is refused with responseCode 107",
             Flow::ApiVersion7Hash => {
                 "_payment with api_version 7 and udf6..udf10 hashed per Case 4 is accepted (or, refused, the same request hashed per C-02's other reading is)"
             }

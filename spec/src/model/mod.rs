@@ -256,6 +256,8 @@ pub enum Constraint {
     Format(Format),
     /// One of these values.
     Enum(&'static [&'static str]),
+    /// One of these values, letter case ignored (a seed lists upper case but prints another).
+    EnumIgnoreCase(&'static [&'static str]),
     /// Exactly this value.
     Const(&'static str),
     /// A media type (header), compared case-insensitively, parameters ignored.
@@ -274,7 +276,7 @@ impl Constraint {
             Constraint::MaxLen(_) => "max-length",
             Constraint::Charset(_) => "charset",
             Constraint::Format(_) => "format",
-            Constraint::Enum(_) => "enum",
+            Constraint::Enum(_) | Constraint::EnumIgnoreCase(_) => "enum",
             Constraint::Const(_) => "const",
             Constraint::MediaType(_) => "media-type",
             Constraint::MinItems(_) => "min-items",
@@ -290,6 +292,7 @@ impl Constraint {
             Constraint::Charset(cs) => cs.first_outside(s).is_none(),
             Constraint::Format(f) => f.check(s),
             Constraint::Enum(values) => values.contains(&s),
+            Constraint::EnumIgnoreCase(values) => values.iter().any(|v| v.eq_ignore_ascii_case(s)),
             Constraint::Const(v) => s == *v,
             Constraint::MediaType(m) => s.split(';').next().is_some_and(|t| t.trim().eq_ignore_ascii_case(m)),
             Constraint::MinItems(_) => true,
@@ -306,6 +309,7 @@ impl Constraint {
             Constraint::Charset(cs) => format!("{what} must contain only {}", cs.name),
             Constraint::Format(f) => format!("{what} must be {}", f.describe()),
             Constraint::Enum(v) => format!("{what} must be one of {}", v.join(", ")),
+            Constraint::EnumIgnoreCase(v) => format!("{what} must be one of {} (in any letter case)", v.join(", ")),
             Constraint::Const(v) => format!("{what} must be exactly {v}"),
             Constraint::MediaType(m) => format!("{what} must be the media type {m}"),
             Constraint::MinItems(1) => format!("{what} must not be empty"),

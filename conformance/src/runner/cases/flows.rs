@@ -54,6 +54,7 @@ pub async fn run(flow: Flow, session: &Session, api: &ApiCase, trace: &mut Trace
         Flow::ApiVersion7Hash => super::relation_flows::api_version_7_hash(session, api, trace).await,
         Flow::IntentTidUnique => super::relation_flows::intent_tid_unique(session, api, trace).await,
         Flow::UdfUpdateUnknownTxnid => super::relation_flows::udf_update_unknown_txnid(session, api, trace).await,
+        Flow::InvoiceUnknownPayuid => super::relation_flows::invoice_unknown_payuid(session, api, trace).await,
     }
 }
 
@@ -248,6 +249,14 @@ async fn callback_verify_udf(session: &Session, api: &ApiCase, trace: &mut Trace
     let (doc, pay) = session.send_valid(api, None, CALLBACK_DOCUMENT, false, trace).await?;
     trace.findings.extend(judge::transport(&pay));
     let accepted = pay.status == Some(200) && !api.rejected(pay.status, &pay.response_bytes);
+    let payment_id = serde_json::from_slice::<Value>(&pay.response_bytes)
+        .ok()
+        .and_then(|v| v.pointer("/result/paymentId").cloned())
+        .and_then(|id| match id {
+            Value::String(s) => Some(s),
+            Value::Number(n) => Some(n.to_string()),
+            _ => None,
+        });
     trace.exchanges.push(pay);
     if !accepted {
         trace.findings.push(Finding::must(
@@ -289,7 +298,12 @@ async fn callback_verify_udf(session: &Session, api: &ApiCase, trace: &mut Trace
         ));
         return Ok(());
     };
-    judge_callback(session, &callback, &txnid, amount, &mut trace.findings)?;
+    let paid = Paid {
+        txnid: &txnid,
+        amount,
+        payment_id: payment_id.as_deref(),
+    };
+    judge_callback(session, &callback, &paid, &mut trace.findings)?;
     sandbox.settled(session.client(), &txnid, &mut trace.exchanges).await?;
     let status = verify_payment(session, &txnid, trace).await?;
     if status.as_deref() != Some("success") {
@@ -302,15 +316,25 @@ async fn callback_verify_udf(session: &Session, api: &ApiCase, trace: &mut Trace
     Ok(())
 }
 
-/// The S2S callback must read as its model, carry a valid reverse hash and be about `txnid`
-/// and the `amount` posted.
+/// What the callback of a completed payment must be about.
+struct Paid<'a> {
+    /// The txnid posted.
+    txnid: &'a str,
+    /// The amount posted.
+    amount: &'a str,
+    /// The `result.paymentId` the `_payment` answer gave, if any.
+    payment_id: Option<&'a str>,
+}
+
+/// The S2S callback must read as its model, carry a valid reverse hash and be about the
+/// payment's `txnid`, the `amount` posted and (a should) its `paymentId`.
 fn judge_callback(
     session: &Session,
     callback: &[u8],
-    txnid: &str,
-    amount: &str,
+    paid: &Paid<'_>,
     findings: &mut Vec<Finding>,
 ) -> anyhow::Result<()> {
+    let Paid { txnid, amount, .. } = *paid;
     let callback_model = ids::PAYU_CALLBACK.message();
     match read(callback_model, callback, Syntax::Form, DEFAULT_MAX_BYTES) {
         Err(e) => findings.push(Finding::must(rules::field::PAYU_CALLBACK_FORM, e.to_string())),
@@ -355,6 +379,11 @@ fn judge_callback(
                 ));
             }
             super::relations::payu_callback_amount(amount, fields.get("amount").map(String::as_str), findings);
+            super::relations::payu_callback_mihpayid(
+                paid.payment_id,
+                fields.get("mihpayid").map(String::as_str),
+                findings,
+            );
         }
     }
     Ok(())

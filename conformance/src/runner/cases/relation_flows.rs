@@ -4,6 +4,7 @@
 //! `api_version` 7 hashed per either reading of ERRATA C-02. The judging is in [`super::relations`]; the shared PayU steps in
 //! [`super::flows`].
 
+use rand::Rng;
 use serde_json::Value;
 use upi_spec::crypto::payu_hash::{self, Salt};
 use upi_spec::crypto::payu_sequence::{self, HashFamily, UDF_6_TO_10};
@@ -114,9 +115,44 @@ pub async fn udf_update_unknown_txnid(session: &Session, _api: &ApiCase, trace: 
     Ok(())
 }
 
-/// Sends the PayU postservice command `name` (`verify_payment`, `udf_update`) whose request model is
-/// `request`, for `txnid` with `vars` (its command hash computed last); the API, the document
-/// sent and the exchange (its transport findings recorded).
+/// An invoice upload for a PayU ID no payment has is refused with `responseCode` 107 (seed 004
+/// Step 7, failure scenarios: "When the payuid is invalid").
+pub async fn invoice_unknown_payuid(session: &Session, _api: &ApiCase, trace: &mut Trace) -> Result<(), CaseError> {
+    let payuid = format!("9{}", trace.rng.random_range(10_u64.pow(16)..10_u64.pow(17)));
+    let (invoice, _, x) = send_command(
+        session,
+        ids::PAYU_INVOICE_UPLOAD_REQUEST,
+        "opgsp_upload_invoice_awb",
+        &payuid,
+        &[("var2", "INV000000005"), ("var3", "Invoice"), ("file", "@invoice.pdf")],
+        trace,
+    )
+    .await?;
+    let rule = rules::behaviour::PAYU_INVOICE_UPLOAD_PAYUID_EXISTS;
+    let before = trace.findings.len();
+    judge::rejection(&invoice, judge::Broken::must(rule.as_str()), &x, &mut trace.findings);
+    let refused = trace.findings[before..].iter().all(|f| f.rule != rule.as_str());
+    let code = serde_json::from_slice::<Value>(&x.response_bytes).ok().and_then(|v| {
+        v.get("responseCode")
+            .map(|c| c.as_str().map_or_else(|| c.to_string(), str::to_owned))
+    });
+    if refused && x.status.is_some_and(|s| s < 500) && code.as_deref() != Some("107") {
+        trace.findings.push(Finding::must(
+            rule,
+            format!(
+                "refused, but not with responseCode 107 (\"The PayuID in request is invalid\"): {}",
+                judge::excerpt(&x.response_body)
+            ),
+        ));
+    }
+    trace.exchanges.push(x);
+    Ok(())
+}
+
+/// Sends the PayU postservice command `name` (`verify_payment`, `udf_update`, the invoice
+/// upload) whose request model is `request`, naming `var1` (a txnid, or the PayU ID of an invoice
+/// upload) with `vars` (its command hash computed last); the API, the document sent and the
+/// exchange (its transport findings recorded).
 pub(super) async fn send_command(
     session: &Session,
     request: MessageId,
@@ -137,6 +173,7 @@ pub(super) async fn send_command(
     let mut doc = Document::body(body);
     let ctx = Context {
         payu_txnid: Some(txnid.to_string()),
+        payu_mihpayid: Some(txnid.to_string()),
         ..Context::default()
     };
     api::apply_context(

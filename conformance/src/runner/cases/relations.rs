@@ -5,7 +5,8 @@
 use serde_json::Value;
 use upi_spec::Severity;
 use upi_spec::behaviour::ids::{
-    PAYU_CALLBACK_AMOUNT_AS_PASSED, PAYU_INTENT_TID_UNIQUE, PAYU_UDF_UPDATE_PERSISTED, PAYU_UDF_UPDATE_UDFS_AS_POSTED,
+    PAYU_CALLBACK_AMOUNT_AS_PASSED, PAYU_CALLBACK_MIHPAYID_IS_PAYMENT_ID, PAYU_INTENT_TID_UNIQUE,
+    PAYU_UDF_UPDATE_PERSISTED, PAYU_UDF_UPDATE_UDFS_AS_POSTED,
 };
 use upi_spec::behaviour::{EC_TXNS_FRESH_PENDING, PAYU_INTENT_AMOUNT_AS_PASSED, PAYU_INTENT_PENDING};
 use upi_spec::deeplink::{self, Key};
@@ -204,6 +205,20 @@ pub fn payu_callback_amount(posted: &str, callback: Option<&str>, findings: &mut
     }
 }
 
+/// PayU S2S callback: its `mihpayid` ("PayU transaction ID") is the `result.paymentId` the
+/// `_payment` answer gave (our reading, a `should`: the seed never names `paymentId` the PayU ID).
+/// Either absent is another rule's finding, not this one.
+pub fn payu_callback_mihpayid(payment_id: Option<&str>, callback: Option<&str>, findings: &mut Vec<Finding>) {
+    if let (Some(paid), Some(mihpayid)) = (payment_id, callback)
+        && paid != mihpayid
+    {
+        findings.push(Finding::must(
+            PAYU_CALLBACK_MIHPAYID_IS_PAYMENT_ID,
+            format!("the S2S callback says mihpayid={mihpayid}, but _payment answered paymentId={paid}"),
+        ));
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -276,6 +291,19 @@ mod tests {
         assert_eq!(findings.len(), 1);
         assert_eq!(findings[0].rule, PAYU_CALLBACK_AMOUNT_AS_PASSED.as_str());
         assert_eq!(findings[0].severity, Severity::Must);
+    }
+
+    #[test]
+    fn a_callback_for_another_payu_id_is_a_should_finding() {
+        let mut findings = Vec::new();
+        payu_callback_mihpayid(Some("403993715525825059"), Some("403993715525825059"), &mut findings);
+        payu_callback_mihpayid(None, Some("1"), &mut findings);
+        payu_callback_mihpayid(Some("1"), None, &mut findings);
+        assert!(findings.is_empty(), "{findings:?}");
+        payu_callback_mihpayid(Some("403993715525825059"), Some("4039937155258250590"), &mut findings);
+        assert_eq!(findings.len(), 1);
+        assert_eq!(findings[0].rule, PAYU_CALLBACK_MIHPAYID_IS_PAYMENT_ID.as_str());
+        assert_eq!(findings[0].severity, Severity::Should);
     }
 
     #[test]
