@@ -59,6 +59,30 @@ fn deeplink_check_cases() {
     }
 }
 
+/// `--strict` fails a link whose findings are all `should` (here: encoded control characters in
+/// `pn`, which no seed sentence forbids), and changes nothing for a clean link or a link that
+/// already breaks a `must` rule.
+#[test]
+fn deeplink_check_strict_fails_on_should_findings() {
+    let clean = "upi://pay?pa=abc@okaxis&pn=Merchant%20Inc&am=1.00&cu=INR&tr=T1";
+    let control = "upi://pay?pa=abc@okaxis&pn=a%00b%1b%5B31m&am=1.00&cu=INR&tr=T1";
+    let broken = "upi://pay?pa=abc@okaxis&pn=a%00b&am=abc&cu=INR&tr=T1";
+    for (uri, exit, strict_exit) in [(clean, 0, 0), (control, 0, 1), (broken, 1, 1)] {
+        let plain = run(&["deeplink", "check", uri]);
+        assert_eq!(plain.status.code(), Some(exit), "{uri}");
+        let strict = run(&["deeplink", "check", "--strict", uri]);
+        let stdout = String::from_utf8_lossy(&strict.stdout);
+        assert_eq!(strict.status.code(), Some(strict_exit), "--strict {uri}: {stdout}");
+    }
+    let out = run(&["deeplink", "check", "--strict", control]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("deeplink.syntax.control [should]"), "{stdout}");
+    assert!(
+        stdout.contains("invalid under --strict: 2 should violation(s)"),
+        "{stdout}"
+    );
+}
+
 #[test]
 fn deeplink_build_from_seed_responses() {
     let cases = [

@@ -67,6 +67,11 @@ const SKIP: &[(&str, &str)] = &[
 /// README commands that exit non-zero on purpose, by prefix: (prefix, exit code, reason).
 const EXIT: &[(&str, i32, &str)] = &[
     (
+        "upi-conformance deeplink check --strict",
+        1,
+        "the example link's encoded control character is a should finding, which --strict fails",
+    ),
+    (
         "upi-conformance fuzz --shard",
         1,
         "each shard of the faulty-server campaign finds the fault",

@@ -19,11 +19,15 @@ pub struct DeeplinkArgs {
 #[derive(Debug, Subcommand)]
 enum DeeplinkCommand {
     /// Parse a deeplink (or a bare intentURIData query) and print every violation with its rule
-    /// ID and byte offset. Exit 0 when no `must` rule is broken, 1 otherwise, 2 when the input
-    /// is not a URI.
+    /// ID and byte offset. Exit 0 when no `must` rule is broken, 1 otherwise (with `--strict`,
+    /// also when a `should` rule is), 2 when the input is not a URI.
     Check {
         /// The deeplink, e.g. 'upi://pay?pa=juspay@axisbank&pn=Merchant%20Inc&am=1.00&cu=INR&tr=1'.
         uri: String,
+        /// Fail on `should` findings too (our reading where no seed sentence states the rule,
+        /// e.g. an encoded control character in `pn`), as `run --strict` does.
+        #[arg(long)]
+        strict: bool,
     },
     /// Build the canonical deeplink from an API response (JSON file) and print it; the mapping's
     /// findings and the built link's own (as `check` reports them) go to stderr. Exit 0 when no
@@ -42,7 +46,7 @@ enum DeeplinkCommand {
 /// Runs `deeplink check` or `deeplink build`.
 pub fn run(args: DeeplinkArgs) -> ExitCode {
     match args.command {
-        DeeplinkCommand::Check { uri } => check(&uri),
+        DeeplinkCommand::Check { uri, strict } => check(&uri, strict),
         DeeplinkCommand::Build { from_response, message } => match build(&from_response, &message) {
             Ok(code) => code,
             Err(e) => {
@@ -53,7 +57,7 @@ pub fn run(args: DeeplinkArgs) -> ExitCode {
     }
 }
 
-fn check(uri: &str) -> ExitCode {
+fn check(uri: &str, strict: bool) -> ExitCode {
     let parsed = match deeplink::parse(uri) {
         Ok(p) => p,
         Err(e) => {
@@ -69,7 +73,15 @@ fn check(uri: &str) -> ExitCode {
         .iter()
         .filter(|v| v.severity == Severity::Must)
         .count();
-    if musts == 0 {
+    let shoulds = parsed
+        .violations
+        .iter()
+        .filter(|v| v.severity == Severity::Should)
+        .count();
+    if musts == 0 && strict && shoulds > 0 {
+        outln!("invalid under --strict: {shoulds} should violation(s)");
+        ExitCode::from(1)
+    } else if musts == 0 {
         outln!(
             "valid: {} ({} finding(s) below must)",
             parsed.deeplink.target.prefix(),
