@@ -34,7 +34,7 @@ pub fn run(args: &FuzzMergeArgs) -> Result<ExitCode> {
         std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
         for (i, r) in merged.iter().enumerate() {
             let rule = r.findings.first().map(|f| f.rule.as_str()).unwrap_or("unknown");
-            let path = dir.join(format!("finding-{i:03}-{}.json", slug(rule)));
+            let path = dir.join(upi_conformance::runner::fuzz::file_name(i, rule));
             std::fs::write(&path, serde_json::to_string_pretty(r)?)
                 .with_context(|| format!("writing {}", path.display()))?;
             written.push(path.display().to_string());
@@ -69,18 +69,4 @@ pub fn run(args: &FuzzMergeArgs) -> Result<ExitCode> {
     } else {
         ExitCode::from(1)
     })
-}
-
-/// A rule ID as a file-name part.
-fn slug(s: &str) -> String {
-    s.chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '-' || c == '.' {
-                c
-            } else {
-                '_'
-            }
-        })
-        .take(80)
-        .collect()
 }

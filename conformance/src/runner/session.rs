@@ -390,17 +390,22 @@ impl Session {
     ) -> Result<(Document, Exchange)> {
         let message = api.request.message();
         let doc = self.valid_with_context(api, message, sample, n, unicode, ctx, rng)?;
+        let x = self.send_document(api, &doc).await?;
+        Ok((doc, x))
+    }
+
+    /// Sends `doc` as a request of `api` to its base URL (signed where its model is).
+    pub async fn send_document(&self, api: &ApiCase, doc: &Document) -> Result<Exchange> {
         let request = api::to_request(
             api,
-            message,
-            &doc,
+            api.request.message(),
+            doc,
             &self.base(api.api)?,
             &self.config,
             Some(self.signing_key.as_ref()),
             None,
         )?;
-        let x = self.client.send(&request).await;
-        Ok((doc, x))
+        Ok(self.client.send(&request).await)
     }
 
     /// Creates the context, then builds and sends a valid request; returns the document sent.

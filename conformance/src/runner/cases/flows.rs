@@ -119,16 +119,7 @@ async fn format_redirect(session: &Session, api: &ApiCase, trace: &mut Trace) ->
     if let Some(body) = doc.body.as_object_mut() {
         body.insert("format".into(), Value::String(NOT_JSON_FORMAT.into()));
     }
-    let request = api::to_request(
-        api,
-        message,
-        &doc,
-        &session.base(api.api)?,
-        session.config(),
-        Some(session.signing_key()),
-        None,
-    )?;
-    let x = session.client().send(&request).await;
+    let x = session.send_document(api, &doc).await?;
     trace.findings.extend(judge::transport(&x));
     if x.status.is_some() {
         trace
@@ -140,7 +131,6 @@ async fn format_redirect(session: &Session, api: &ApiCase, trace: &mut Trace) ->
 }
 
 async fn duplicate_registration(session: &Session, api: &ApiCase, trace: &mut Trace) -> Result<(), CaseError> {
-    let message = api.request.message();
     let (doc, first) = session.send_valid(api, None, DUPLICATE_DOCUMENT, false, trace).await?;
     trace.findings.extend(judge::transport(&first));
     let accepted = !api.rejected(first.status, &first.response_bytes);
@@ -160,16 +150,7 @@ async fn duplicate_registration(session: &Session, api: &ApiCase, trace: &mut Tr
     {
         h.1 = now_millis().to_string();
     }
-    let request = api::to_request(
-        api,
-        message,
-        &again,
-        &session.base(api.api)?,
-        session.config(),
-        Some(session.signing_key()),
-        None,
-    )?;
-    let x = session.client().send(&request).await;
+    let x = session.send_document(api, &again).await?;
     trace.findings.extend(judge::transport(&x));
     judge::rejection(
         api,

@@ -7,7 +7,7 @@
 use serde_json::Value;
 use upi_spec::rule_ids as rules;
 
-use crate::runner::api::{self, ApiCase, Context};
+use crate::runner::api::{ApiCase, Context};
 use crate::runner::judge;
 use crate::runner::outcome::CaseError;
 use crate::runner::session::{Session, Trace};
@@ -39,16 +39,7 @@ pub async fn run(session: &Session, api: &ApiCase, trace: &mut Trace) -> Result<
     if let Some(body) = doc.body.as_object_mut() {
         body.insert(PADDING_FIELD.into(), Value::String("P".repeat(PADDING_CHARS)));
     }
-    let request = api::to_request(
-        api,
-        message,
-        &doc,
-        &session.base(api.api)?,
-        session.config(),
-        Some(session.signing_key()),
-        None,
-    )?;
-    let x = session.client().send(&request).await;
+    let x = session.send_document(api, &doc).await?;
     trace.findings.extend(judge::transport(&x));
     if x.status.is_some_and(|s| s < 500) {
         if api.rejected(x.status, &x.response_bytes) {

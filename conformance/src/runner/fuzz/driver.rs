@@ -181,7 +181,7 @@ pub async fn fuzz(config: RunConfig, target: String, options: &FuzzOptions) -> R
     if let Some(dir) = &options.out {
         std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
         for (i, r) in findings.iter().enumerate() {
-            let path = dir.join(format!("finding-{i:03}-{}.json", slug(&r.findings[0].rule)));
+            let path = dir.join(file_name(i, &r.findings[0].rule));
             std::fs::write(&path, serde_json::to_string_pretty(r)?)
                 .with_context(|| format!("writing {}", path.display()))?;
             written.push(path.display().to_string());

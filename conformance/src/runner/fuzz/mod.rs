@@ -15,4 +15,4 @@ mod shrink;
 
 pub use driver::{FuzzOptions, FuzzReport, fuzz, has_base};
 pub use mutation::Mutation;
-pub use reproducer::{Reproducer, read_reproducer, replay};
+pub use reproducer::{Reproducer, file_name, read_reproducer, replay};

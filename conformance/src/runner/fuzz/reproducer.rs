@@ -53,7 +53,13 @@ pub(super) fn signature(r: &Reproducer) -> (String, String, String) {
     crate::runner::shard::dedup_key(r)
 }
 
-pub(super) fn slug(s: &str) -> String {
+/// The file name of the `index`-th finding, first broken rule `rule`: `finding-007-RULE.json`
+/// (the rule as a file-name part). `fuzz` and `fuzz-merge` write findings under these names.
+pub fn file_name(index: usize, rule: &str) -> String {
+    format!("finding-{index:03}-{}.json", slug(rule))
+}
+
+fn slug(s: &str) -> String {
     s.chars()
         .map(|c| {
             if c.is_ascii_alphanumeric() || c == '-' || c == '.' {
