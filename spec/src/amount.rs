@@ -67,6 +67,45 @@ pub fn one_rupee_more(amount: &str) -> String {
     }
 }
 
+/// Numeric order of two decimal strings, `None` when either is not a plain decimal.
+pub fn decimal_cmp(a: &str, b: &str) -> Option<std::cmp::Ordering> {
+    fn parts(s: &str) -> Option<(String, String)> {
+        let (int, frac) = s.split_once('.').unwrap_or((s, ""));
+        if int.is_empty() || !int.bytes().chain(frac.bytes()).all(|c| c.is_ascii_digit()) {
+            return None;
+        }
+        Some((
+            int.trim_start_matches('0').to_string(),
+            frac.trim_end_matches('0').to_string(),
+        ))
+    }
+    let ((ai, af), (bi, bf)) = (parts(a)?, parts(b)?);
+    let width = af.len().max(bf.len());
+    Some(
+        ai.len()
+            .cmp(&bi.len())
+            .then(ai.cmp(&bi))
+            .then(format!("{af:0<width$}").cmp(&format!("{bf:0<width$}"))),
+    )
+}
+
+/// Numeric equality of two decimal strings (`2000.0` equals `2000.00`).
+pub fn decimal_eq(a: &str, b: &str) -> bool {
+    fn norm(s: &str) -> Option<(String, String)> {
+        let (int, frac) = s.split_once('.').unwrap_or((s, ""));
+        if int.is_empty() && frac.is_empty() || !int.bytes().chain(frac.bytes()).all(|c| c.is_ascii_digit()) {
+            return None;
+        }
+        let int = int.trim_start_matches('0').to_string();
+        let frac = frac.trim_end_matches('0').to_string();
+        Some((int, frac))
+    }
+    match (norm(a), norm(b)) {
+        (Some(x), Some(y)) => x == y,
+        _ => a == b,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

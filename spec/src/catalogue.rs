@@ -2,7 +2,7 @@
 //! rule, constraint, cross-field rule and echo rule, with the same IDs the validator reports.
 
 use crate::messages;
-use crate::model::{Cross, Message};
+use crate::model::Message;
 use crate::rule::{Rule, SchemaCoverage, Severity};
 use crate::sites::{Locus, Site, sites};
 
@@ -42,7 +42,7 @@ pub fn rules_of(message: &Message) -> Vec<Rule> {
 fn coverage(site: &Site) -> SchemaCoverage {
     match site.locus {
         Locus::Json { .. } => return SchemaCoverage::NotExpressible { why: JSON_WHY },
-        Locus::Cross { rule, .. } if compares(&rule.kind) => {
+        Locus::Cross { rule, .. } if rule.kind.with_kind(|k| k.compares()) => {
             return SchemaCoverage::NotExpressible { why: COMPARE_WHY };
         }
         _ => {}
@@ -58,18 +58,6 @@ fn coverage(site: &Site) -> SchemaCoverage {
             document: document.clone(),
         },
     }
-}
-
-/// Whether a cross rule compares two values (which JSON Schema cannot express).
-fn compares(kind: &Cross) -> bool {
-    matches!(
-        kind,
-        Cross::EqualAmounts { .. }
-            | Cross::Before { .. }
-            | Cross::NotAbove { .. }
-            | Cross::SameVariant(_)
-            | Cross::HeaderEqualsField { .. }
-    )
 }
 
 static BY_ID: std::sync::LazyLock<std::collections::BTreeMap<String, Rule>> =

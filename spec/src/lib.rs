@@ -17,6 +17,7 @@ pub mod behaviour;
 pub mod catalogue;
 pub mod charset;
 pub mod client_suites;
+pub mod constraint;
 pub mod crypto;
 pub mod curl;
 pub mod deeplink;

@@ -6,7 +6,7 @@
 use serde_json::{Map, Value, json};
 
 use crate::messages;
-use crate::model::{Cond, Constraint, Cross, CrossRule, Field, Item, Key, Kind, Message, Obj, Presence};
+use crate::model::{CrossRule, Field, Item, Key, Kind, Message, Obj, Presence};
 use crate::path::FieldPath;
 use crate::rule::Severity;
 
@@ -166,57 +166,13 @@ fn item(item_: &Item, path: &FieldPath, extra: &mut Vec<NamedSchema>, field: &Fi
     let stated = |c: &&crate::model::Check| {
         crate::grounding::settle(&path.rule(c.constraint.suffix()), c.severity) == Severity::Must
     };
+    let int_or_str = matches!(item_.kind, Kind::IntOrStr);
     for check in item_.checks.iter().filter(stated) {
-        match (&check.constraint, &item_.kind) {
-            (Constraint::MinLen(n), _) => {
-                map.insert("minLength".into(), json!(n));
-            }
-            (Constraint::MaxLen(n), _) => {
-                map.insert("maxLength".into(), json!(n));
-            }
-            (Constraint::Charset(cs), _) => patterns.push(format!("^{}*$", cs.regex_class())),
-            (Constraint::Format(f), _) => patterns.push(f.pattern().to_string()),
-            (Constraint::Enum(values), Kind::IntOrStr) => {
-                let mut options: Vec<Value> = values
-                    .iter()
-                    .filter_map(|v| v.parse::<i64>().ok())
-                    .map(|n| json!(n))
-                    .collect();
-                options.extend(values.iter().map(|v| json!(v)));
-                map.insert("enum".into(), Value::Array(options));
-            }
-            (Constraint::Enum(values), _) => {
-                map.insert("enum".into(), json!(values));
-            }
-            (Constraint::EnumIgnoreCase(values), _) => {
-                let either = |c: char| match (c.to_ascii_uppercase(), c.to_ascii_lowercase()) {
-                    (u, l) if u != l => format!("[{u}{l}]"),
-                    (_, l) if l.is_ascii_punctuation() => format!("\\{l}"),
-                    (_, l) => l.to_string(),
-                };
-                let words: Vec<String> = values.iter().map(|v| v.chars().map(either).collect()).collect();
-                patterns.push(format!("^({})$", words.join("|")));
-            }
-            (Constraint::Const(v), Kind::IntOrStr) => {
-                let mut options = vec![json!(v)];
-                if let Ok(n) = v.parse::<i64>() {
-                    options.insert(0, json!(n));
-                }
-                map.insert("enum".into(), Value::Array(options));
-            }
-            (Constraint::Const(v), _) => {
-                map.insert("const".into(), json!(v));
-            }
-            (Constraint::MediaType(m), _) => {
-                patterns.push(format!("^{}(;.*)?$", m.replace('.', "\\.").replace('+', "\\+")))
-            }
-            (Constraint::MinItems(n), _) => {
-                map.insert("minItems".into(), json!(n));
-            }
-            (Constraint::NotPrefixed(p), _) => {
-                map.insert("not".into(), json!({"pattern": format!("^{}", p.replace('.', "\\."))}));
-            }
+        let fragment = check.constraint.kind().schema(int_or_str);
+        for (keyword, value) in fragment.keywords {
+            map.insert(keyword.into(), value);
         }
+        patterns.extend(fragment.pattern);
     }
     match patterns.len() {
         0 => {}
@@ -242,77 +198,9 @@ fn item(item_: &Item, path: &FieldPath, extra: &mut Vec<NamedSchema>, field: &Fi
     s
 }
 
-/// The schema for a condition on sibling fields (absent fields take their default).
-fn condition(cond: &Cond, obj: &Obj) -> Value {
-    let default = |f: &str| obj.fields.iter().find(|x| x.key.label() == f).and_then(|x| x.default);
-    let with_default = |f: &str, present: Value, default_holds: bool| {
-        if default_holds {
-            json!({"anyOf": [present, {"not": {"required": [f]}}]})
-        } else {
-            present
-        }
-    };
-    match cond {
-        Cond::Always => json!(true),
-        Cond::Eq(f, v) => with_default(
-            f,
-            json!({"required": [f], "properties": {*f: {"const": v}}}),
-            default(f) == Some(*v),
-        ),
-        Cond::In(f, vs) => with_default(
-            f,
-            json!({"required": [f], "properties": {*f: {"enum": vs}}}),
-            default(f).is_some_and(|d| vs.contains(&d)),
-        ),
-        Cond::NotIn(f, vs) => with_default(
-            f,
-            json!({"required": [f], "properties": {*f: {"not": {"enum": vs}}}}),
-            default(f).is_some_and(|d| !vs.contains(&d)),
-        ),
-    }
-}
-
 fn cross(rule: &CrossRule, obj: &Obj) -> Option<Value> {
     if rule.severity != Severity::Must {
         return None;
     }
-    Some(match &rule.kind {
-        Cross::Together(keys) => {
-            let deps: Map<String, Value> = keys
-                .iter()
-                .map(|k| {
-                    (
-                        (*k).to_string(),
-                        json!(keys.iter().filter(|o| *o != k).collect::<Vec<_>>()),
-                    )
-                })
-                .collect();
-            json!({"dependentRequired": deps})
-        }
-        Cross::RequiredWhen { field, when } => {
-            json!({"if": condition(when, obj), "then": {"required": [field]}})
-        }
-        Cross::AbsentUnless { field, when } => {
-            json!({"if": {"required": [field]}, "then": condition(when, obj)})
-        }
-        Cross::ValueOnlyWhen { field, value, when } => json!({
-            "if": {"required": [field], "properties": {*field: {"const": value}}},
-            "then": condition(when, obj)
-        }),
-        Cross::KnownKeys { prefix } => {
-            let known: Vec<&str> = obj
-                .fields
-                .iter()
-                .flat_map(|f| f.key.names().iter().copied())
-                .filter(|n| n.starts_with(prefix))
-                .collect();
-            let pattern = format!("^{}", prefix.replace('.', "\\."));
-            json!({"propertyNames": {"anyOf": [{"not": {"pattern": pattern}}, {"enum": known}]}})
-        }
-        Cross::EqualAmounts { .. }
-        | Cross::Before { .. }
-        | Cross::NotAbove { .. }
-        | Cross::SameVariant(_)
-        | Cross::HeaderEqualsField { .. } => return None,
-    })
+    rule.kind.with_kind(|k| k.schema(obj))
 }

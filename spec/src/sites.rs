@@ -4,7 +4,7 @@
 //! list read as rules, and the generators find the site of the rule they are asked to break in
 //! it, so the two cannot disagree about which rules a message has or what their IDs are.
 
-use crate::model::{Check, Cross, CrossRule, Echo, EchoFrom, Encoding, Field, Item, Kind, Message, Obj, Presence};
+use crate::model::{Check, CrossRule, Echo, EchoFrom, Encoding, Field, Item, Kind, Message, Obj, Presence};
 use crate::path::FieldPath;
 use crate::rule::Severity;
 use crate::source::Source;
@@ -143,7 +143,7 @@ pub fn sites(message: &Message) -> Vec<Site<'_>> {
     }
     w.object(&message.body, &root, &[], body_doc, json);
     for rule in &message.rules {
-        if let Cross::HeaderEqualsField { header, field } = rule.kind {
+        if let Some((header, field)) = rule.kind.with_kind(|k| k.header_field()) {
             let locus = Locus::HeaderEquals { rule, header, field };
             let steps = vec![Step::Key(field.to_string())];
             w.push(

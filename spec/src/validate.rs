@@ -6,7 +6,9 @@ use std::borrow::Cow;
 use serde_json::{Map, Value};
 
 use crate::input::{Document, parse_json};
-use crate::model::{Cond, Constraint, Cross, CrossRule, EchoFrom, Encoding, Field, Item, Kind, Message, Obj, Presence};
+pub use crate::amount::{decimal_cmp, decimal_eq};
+use crate::constraint::show;
+use crate::model::{Cond, CrossRule, EchoFrom, Encoding, Field, Item, Kind, Message, Obj, Presence, Values};
 use crate::path::{FieldPath, Pos};
 use crate::rule::{Severity, Violation};
 
@@ -37,22 +39,24 @@ pub fn validate(message: &Message, document: &Document) -> Vec<Violation> {
         }
     };
     if let (Some(_), Value::Object(map)) = (&document.headers, &document.body) {
+        // Rules between headers and body: judged when the header and the field are valid.
         for rule in &message.rules {
-            if let Cross::HeaderEqualsField { header, field } = rule.kind {
-                let valid_header = !walker.out.iter().any(|v| v.at.strip_prefix("header:") == Some(header));
-                let (Some(h), Some(f)) = (document.header(header), lookup(&message.body.fields, map, field)) else {
-                    continue;
-                };
-                if valid_header && !body_invalid.contains(&field) && Some(h) != f.as_str() {
-                    let at = root.header(header);
-                    let id = FieldPath::root(message.id).rule(&format!("rule.{}", rule.name));
-                    walker.push(
-                        |_| id,
-                        rule.severity,
-                        &at,
-                        format!("header {header} is {h:?} but {field} is {}", show(f)),
-                    );
-                }
+            let Some((header, field)) = rule.kind.with_kind(|k| k.header_field()) else {
+                continue;
+            };
+            let valid_header = !walker.out.iter().any(|v| v.at.strip_prefix("header:") == Some(header));
+            if !valid_header || body_invalid.contains(&field) {
+                continue;
+            }
+            let values = Fields {
+                fields: &message.body.fields,
+                map,
+                headers: Some(document),
+            };
+            if let Some(reason) = rule.kind.with_kind(|k| k.check(&values)) {
+                let at = root.header(header);
+                let id = FieldPath::root(message.id).rule(&format!("rule.{}", rule.name));
+                walker.push(|_| id, rule.severity, &at, reason);
             }
         }
     }
@@ -138,19 +142,51 @@ fn type_name(v: &Value) -> &'static str {
     }
 }
 
-fn show(v: &Value) -> String {
-    let s = match v {
-        // Quoted from a bounded prefix: a 200 KB value is shown in 64 characters, not copied whole.
-        Value::String(s) => match s.char_indices().nth(64) {
-            Some((end, _)) => format!("{:?}", &s[..end]),
-            None => format!("{s:?}"),
-        },
-        other => other.to_string(),
-    };
-    if s.chars().count() > 64 {
-        format!("{}…", s.chars().take(64).collect::<String>())
-    } else {
-        s
+/// An object (and, for rules between headers and body, the document's headers) as the cross
+/// rules read it.
+struct Fields<'v> {
+    fields: &'v [Field],
+    map: &'v Map<String, Value>,
+    headers: Option<&'v Document>,
+}
+
+impl Values for Fields<'_> {
+    fn get(&self, label: &str) -> Option<&Value> {
+        lookup(self.fields, self.map, label)
+    }
+
+    fn text(&self, label: &str) -> Option<Cow<'_, str>> {
+        match self.get(label) {
+            Some(Value::String(s)) => Some(Cow::Borrowed(s.as_str())),
+            Some(other) => Some(Cow::Owned(other.to_string())),
+            None => self
+                .fields
+                .iter()
+                .find(|f| f.key.label() == label)
+                .and_then(|f| f.default)
+                .map(Cow::Borrowed),
+        }
+    }
+
+    fn holds(&self, cond: &Cond) -> bool {
+        match cond {
+            Cond::Always => true,
+            Cond::Eq(f, v) => self.text(f).as_deref() == Some(*v),
+            Cond::In(f, vs) => self.text(f).is_some_and(|t| vs.contains(&&*t)),
+            Cond::NotIn(f, vs) => self.text(f).is_some_and(|t| !vs.contains(&&*t)),
+        }
+    }
+
+    fn fields(&self) -> &[Field] {
+        self.fields
+    }
+
+    fn keys(&self) -> Vec<&str> {
+        self.map.keys().map(String::as_str).collect()
+    }
+
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers?.header(name)
     }
 }
 
@@ -287,15 +323,10 @@ impl Walker {
             }
             (Kind::Array(inner), Value::Array(items)) => {
                 for check in &item.checks {
-                    if let Constraint::MinItems(n) = check.constraint
-                        && items.len() < n
-                    {
-                        self.push(
-                            |p| p.rule("min-items"),
-                            check.severity,
-                            path,
-                            format!("has {} items, needs at least {n}", items.len()),
-                        );
+                    let kind = check.constraint.kind();
+                    if !kind.check_items(items.len()) {
+                        let reason = kind.items_reason(items.len());
+                        self.push(|p| p.rule(kind.suffix()), check.severity, path, reason);
                     }
                 }
                 for (i, v) in items.iter().enumerate() {
@@ -330,120 +361,23 @@ impl Walker {
 
     fn checks(&mut self, item: &Item, s: &str, path: &Pos) {
         for check in &item.checks {
-            if check.constraint.check_str(s) {
-                continue;
+            let kind = check.constraint.kind();
+            if !kind.check_str(s) {
+                self.push(|p| p.rule(kind.suffix()), check.severity, path, kind.reason(s));
             }
-            let reason = match &check.constraint {
-                Constraint::MinLen(n) | Constraint::MaxLen(n) => {
-                    format!(
-                        "{} is {} characters long; the limit is {n}",
-                        show(&Value::String(s.into())),
-                        s.chars().count()
-                    )
-                }
-                Constraint::Charset(cs) => {
-                    let (i, c) = cs.first_outside(s).unwrap_or((0, '?'));
-                    format!("character {c:?} at position {i} is not allowed (only {})", cs.name)
-                }
-                other => format!(
-                    "{} is not valid: {}",
-                    show(&Value::String(s.into())),
-                    other.statement("it")
-                ),
-            };
-            self.push(|p| p.rule(check.constraint.suffix()), check.severity, path, reason);
         }
     }
 
-    fn cross<'v>(&mut self, rule: &CrossRule, fields: &[Field], map: &'v Map<String, Value>, path: &Pos) {
-        let get = |label: &str| lookup(fields, map, label);
-        let text = |label: &str| -> Option<Cow<'v, str>> {
-            match get(label) {
-                Some(Value::String(s)) => Some(Cow::Borrowed(s.as_str())),
-                Some(other) => Some(Cow::Owned(other.to_string())),
-                None => fields
-                    .iter()
-                    .find(|f| f.key.label() == label)
-                    .and_then(|f| f.default)
-                    .map(Cow::Borrowed),
-            }
+    fn cross(&mut self, rule: &CrossRule, fields: &[Field], map: &Map<String, Value>, path: &Pos) {
+        let values = Fields {
+            fields,
+            map,
+            headers: None,
         };
-        let holds = |cond: &Cond| match cond {
-            Cond::Always => true,
-            Cond::Eq(f, v) => text(f).as_deref() == Some(*v),
-            Cond::In(f, vs) => text(f).is_some_and(|t| vs.contains(&&*t)),
-            Cond::NotIn(f, vs) => text(f).is_some_and(|t| !vs.contains(&&*t)),
-        };
-        let broken: Option<String> = match &rule.kind {
-            Cross::Together(keys) => {
-                let there = keys.iter().filter(|k| get(k).is_some()).count();
-                (there > 0 && there < keys.len()).then(|| {
-                    let (there, missing): (Vec<&str>, Vec<&str>) = keys.iter().partition(|k| get(k).is_some());
-                    format!("{} is present but {} is not", there.join(", "), missing.join(", "))
-                })
-            }
-            Cross::RequiredWhen { field, when } => {
-                (holds(when) && get(field).is_none()).then(|| format!("{field} is required when {}", when.describe()))
-            }
-            Cross::AbsentUnless { field, when } => (get(field).is_some() && !holds(when))
-                .then(|| format!("{field} is present although {} does not hold", when.describe())),
-            Cross::ValueOnlyWhen { field, value, when } => {
-                (text(field).as_deref() == Some(*value) && get(field).is_some() && !holds(when))
-                    .then(|| format!("{field} is {value} although {} does not hold", when.describe()))
-            }
-            Cross::EqualAmounts { a, b, when } => match (text(a), text(b)) {
-                (Some(x), Some(y)) if get(a).is_some() && get(b).is_some() && holds(when) && !decimal_eq(&x, &y) => {
-                    Some(format!(
-                        "{a} is {x} but {b} is {y}; they must be equal when {}",
-                        when.describe()
-                    ))
-                }
-                _ => None,
-            },
-            Cross::Before { earlier, later } => match (text(earlier), text(later)) {
-                (Some(e), Some(l)) if get(earlier).is_some() && get(later).is_some() => {
-                    match (e.parse::<u128>(), l.parse::<u128>()) {
-                        (Ok(x), Ok(y)) if x >= y => Some(format!("{earlier} ({e}) is not before {later} ({l})")),
-                        _ => None,
-                    }
-                }
-                _ => None,
-            },
-            Cross::NotAbove { amount, limit } => match (text(amount), text(limit)) {
-                (Some(a), Some(l))
-                    if get(amount).is_some()
-                        && get(limit).is_some()
-                        && decimal_cmp(&a, &l) == Some(std::cmp::Ordering::Greater) =>
-                {
-                    Some(format!("{amount} ({a}) exceeds {limit} ({l})"))
-                }
-                _ => None,
-            },
-            Cross::KnownKeys { prefix } => {
-                let unknown: Vec<&String> = map
-                    .keys()
-                    .filter(|k| k.starts_with(prefix) && !fields.iter().any(|f| f.key.names().contains(&k.as_str())))
-                    .collect();
-                (!unknown.is_empty()).then(|| format!("unknown keys {unknown:?} start with {prefix}"))
-            }
-            Cross::SameVariant(labels) => {
-                let used: Vec<(&str, usize)> = labels
-                    .iter()
-                    .filter_map(|l| {
-                        let f = fields.iter().find(|f| f.key.label() == *l)?;
-                        let i = f.key.names().iter().position(|n| map.contains_key(*n))?;
-                        Some((f.key.names()[i], i))
-                    })
-                    .collect();
-                (used.windows(2).any(|w| w[0].1 != w[1].1)).then(|| {
-                    format!(
-                        "{} use different variants",
-                        used.iter().map(|(n, _)| *n).collect::<Vec<_>>().join(" and ")
-                    )
-                })
-            }
-            Cross::HeaderEqualsField { .. } => None,
-        };
+        // A rule between headers and body is judged with the headers (see `validate`).
+        let broken = rule
+            .kind
+            .with_kind(|k| if k.header_field().is_some() { None } else { k.check(&values) });
         if let Some(reason) = broken {
             self.push(|p| p.rule(&format!("rule.{}", rule.name)), rule.severity, path, reason);
         }
@@ -457,44 +391,5 @@ fn json_type_of(v: &Value) -> &'static str {
         Value::String(_) => "string",
         Value::Bool(_) => "boolean",
         _ => "other",
-    }
-}
-
-/// Numeric order of two decimal strings, `None` when either is not a plain decimal.
-pub fn decimal_cmp(a: &str, b: &str) -> Option<std::cmp::Ordering> {
-    fn parts(s: &str) -> Option<(String, String)> {
-        let (int, frac) = s.split_once('.').unwrap_or((s, ""));
-        if int.is_empty() || !int.bytes().chain(frac.bytes()).all(|c| c.is_ascii_digit()) {
-            return None;
-        }
-        Some((
-            int.trim_start_matches('0').to_string(),
-            frac.trim_end_matches('0').to_string(),
-        ))
-    }
-    let ((ai, af), (bi, bf)) = (parts(a)?, parts(b)?);
-    let width = af.len().max(bf.len());
-    Some(
-        ai.len()
-            .cmp(&bi.len())
-            .then(ai.cmp(&bi))
-            .then(format!("{af:0<width$}").cmp(&format!("{bf:0<width$}"))),
-    )
-}
-
-/// Numeric equality of two decimal strings (`2000.0` equals `2000.00`).
-pub fn decimal_eq(a: &str, b: &str) -> bool {
-    fn norm(s: &str) -> Option<(String, String)> {
-        let (int, frac) = s.split_once('.').unwrap_or((s, ""));
-        if int.is_empty() && frac.is_empty() || !int.bytes().chain(frac.bytes()).all(|c| c.is_ascii_digit()) {
-            return None;
-        }
-        let int = int.trim_start_matches('0').to_string();
-        let frac = frac.trim_end_matches('0').to_string();
-        Some((int, frac))
-    }
-    match (norm(a), norm(b)) {
-        (Some(x), Some(y)) => x == y,
-        _ => a == b,
     }
 }

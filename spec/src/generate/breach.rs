@@ -2,13 +2,11 @@
 
 use std::collections::HashSet;
 
-use rand::Rng;
-use rand_chacha::ChaCha8Rng;
-
+use super::draft::Object;
 use super::tree::{Node, descend, set};
 use super::{Breach, Generator, Site};
-use crate::charset::ALNUM;
-use crate::model::{Cond, Constraint, Cross, CrossRule, Item, Kind, Message, Obj};
+use crate::constraint::{self, Broken, ConstraintKind};
+use crate::model::{Constraint, CrossRule, Item, Kind, Message, Obj};
 use crate::sites::Step;
 
 impl Generator<'_> {
@@ -54,11 +52,14 @@ impl Generator<'_> {
             *body = Node::Arr(Vec::new());
             return;
         }
-        if let Breach::HeaderEquals { header, field } = site.breach {
-            let value = body.get(field).and_then(Node::text).unwrap_or_default();
-            if let Some(entries) = headers.entries() {
-                set(entries, header, Node::Str(format!("{value}x")));
-            }
+        if let Breach::HeaderEquals { rule, .. } = &site.breach {
+            let mut draft = Object {
+                g: self,
+                obj: &message.body,
+                node: body,
+                headers: Some(headers),
+            };
+            rule.kind.with_kind(|k| k.breach(&mut draft));
             return;
         }
         let root = if site.header { headers } else { body };
@@ -130,190 +131,43 @@ impl Generator<'_> {
                     }
                     _ => {}
                 }
-                let _ = message;
             }
             _ => {}
         }
     }
 
     pub(super) fn break_check(&mut self, c: &Constraint, item: &Item, target: &mut Node) {
-        let others: Vec<&Constraint> = item.checks.iter().map(|k| &k.constraint).filter(|k| *k != c).collect();
-        let fits = |s: &str| others.iter().all(|o| o.check_str(s));
-        let charset = item.checks.iter().find_map(|k| match k.constraint {
-            Constraint::Charset(cs) => Some(cs),
-            _ => None,
-        });
-        let fill = |rng: &mut ChaCha8Rng, n: usize| -> String {
-            let cs = charset.unwrap_or(ALNUM);
-            (0..n).map(|_| cs.sample(rng)).collect()
-        };
+        let others: Vec<&dyn ConstraintKind> = item
+            .checks
+            .iter()
+            .map(|k| &k.constraint)
+            .filter(|k| *k != c)
+            .map(Constraint::kind)
+            .collect();
+        let charset = item.checks.iter().find_map(|k| k.constraint.kind().charset());
         let current = target.text().unwrap_or_default();
-        let broken: String = match c {
-            // Keep the value's form (a URL stays a URL) and only make it too long, when the other
-            // checks allow that; otherwise draw a long value from the charset.
-            Constraint::MaxLen(n) => {
-                let padded = format!(
-                    "{current}{}",
-                    "a".repeat((n + 1).saturating_sub(current.chars().count()))
-                );
-                if !current.is_empty() && fits(&padded) {
-                    padded
-                } else {
-                    fill(self.rng, n + 1)
-                }
-            }
-            Constraint::MinLen(n) => fill(self.rng, n.saturating_sub(1)),
-            Constraint::Charset(cs) => {
-                let outsider = cs.outsider().unwrap_or('\u{1}');
-                let mut chars: Vec<char> = if current.is_empty() {
-                    vec!['a']
-                } else {
-                    current.chars().collect()
-                };
-                let i = self.rng.random_range(0..chars.len());
-                chars[i] = outsider;
-                chars.into_iter().collect()
-            }
-            Constraint::Format(f) if self.other_side && f.other_side().is_some_and(&fits) => {
-                f.other_side().unwrap_or_default().to_string()
-            }
-            Constraint::Format(f) => f
-                .near_misses()
-                .iter()
-                .find(|m| fits(m))
-                .map(|m| (*m).to_string())
-                .unwrap_or_else(|| f.near_misses()[0].to_string()),
-            Constraint::Enum(vs) => ["INVALID", "invalid-value", "99"]
-                .iter()
-                .find(|v| !vs.contains(v) && fits(v))
-                .unwrap_or(&"INVALID")
-                .to_string(),
-            Constraint::EnumIgnoreCase(vs) => ["INVALID", "invalid-value", "99"]
-                .iter()
-                .find(|v| !vs.iter().any(|x| x.eq_ignore_ascii_case(v)) && fits(v))
-                .unwrap_or(&"INVALID")
-                .to_string(),
-            // A number, but not the next one: in a family of numbered values (API versions,
-            // flows) the next is often another valid value, which a server reads as that one
-            // rather than refusing it as the broken constant.
-            Constraint::Const(v) => match v.parse::<i64>() {
-                Ok(n) => n.saturating_add(10).to_string(),
-                Err(_) => format!("{v}X"),
-            },
-            Constraint::MediaType(_) => "text/plain".into(),
-            Constraint::NotPrefixed(p) => format!("{p}{current}"),
-            Constraint::MinItems(_) => {
+        match constraint::breach(c.kind(), &others, charset, &current, self.other_side, self.rng) {
+            Broken::Text(broken) => *target = Node::Str(broken),
+            Broken::NoItems => {
                 *target = match target {
                     Node::Embedded(_) => Node::Embedded(Box::new(Node::Arr(Vec::new()))),
                     _ => Node::Arr(Vec::new()),
-                };
-                return;
+                }
             }
-        };
-        *target = Node::Str(broken);
+        }
     }
 
+    /// Breaks cross rule `rule` of `obj` in `node`, then repairs the object's other rules
+    /// around the fields it reads.
     pub(super) fn break_cross(&mut self, obj: &Obj, rule: &CrossRule, node: &mut Node) {
         let keep: HashSet<&str> = rule.kind.fields().into_iter().collect();
-        match &rule.kind {
-            Cross::Together(keys) => {
-                for k in keys.iter() {
-                    if !Self::present(obj, node, k) {
-                        self.add(obj, node, k);
-                    }
-                }
-                let last = keys[keys.len() - 1];
-                self.remove(obj, node, last, &HashSet::new());
-            }
-            Cross::RequiredWhen { field, when } => {
-                self.force(obj, node, when, true, &HashSet::new());
-                self.remove(obj, node, field, &HashSet::new());
-            }
-            Cross::AbsentUnless { field, when } => {
-                if !Self::present(obj, node, field) {
-                    self.add(obj, node, field);
-                }
-                if !self.force(obj, node, when, false, &HashSet::new())
-                    && let Cond::NotIn(f, vs) = when
-                    && let Some(entries) = node.entries()
-                {
-                    set(entries, f, Node::Str(vs[0].to_string()));
-                }
-            }
-            Cross::ValueOnlyWhen { field, value, when } => {
-                self.force(obj, node, when, false, &HashSet::new());
-                if let Some(entries) = node.entries() {
-                    set(entries, field, Node::Str((*value).to_string()));
-                }
-            }
-            Cross::EqualAmounts { a, b, when } => {
-                self.force(obj, node, when, true, &HashSet::new());
-                if !Self::present(obj, node, a) {
-                    self.add(obj, node, a);
-                }
-                let x = Self::text_of(obj, node, a).unwrap_or_else(|| "1.00".into());
-                let (int, frac) = x.split_once('.').unwrap_or((&x, "00"));
-                let bumped = format!("{}.{frac}", int.parse::<u64>().unwrap_or(0) + 1);
-                if let Some(entries) = node.entries() {
-                    set(entries, b, Node::Str(bumped));
-                }
-            }
-            Cross::Before { earlier, later } => {
-                for f in [earlier, later] {
-                    if !Self::present(obj, node, f) {
-                        self.add(obj, node, f);
-                    }
-                }
-                if let Some(e) = Self::text_of(obj, node, earlier)
-                    && let Some(entries) = node.entries()
-                {
-                    set(entries, later, Node::Str(e));
-                }
-            }
-            Cross::NotAbove { amount, limit } => {
-                for f in [amount, limit] {
-                    if !Self::present(obj, node, f) {
-                        self.add(obj, node, f);
-                    }
-                }
-                let l = Self::text_of(obj, node, limit).unwrap_or_else(|| "1.00".into());
-                let (int, frac) = l.split_once('.').unwrap_or((&l, "00"));
-                let above = format!("{}.{frac}", int.parse::<u64>().unwrap_or(0) + 1);
-                if let Some(entries) = node.entries() {
-                    set(entries, amount, Node::Str(above));
-                }
-            }
-            Cross::KnownKeys { prefix } => {
-                if let Some(entries) = node.entries() {
-                    set(
-                        entries,
-                        &format!("{prefix}UNKNOWN_PSP:gateway_reference_id"),
-                        Node::Str("ABC123".into()),
-                    );
-                }
-            }
-            Cross::SameVariant(labels) => {
-                for label in labels.iter() {
-                    if !Self::present(obj, node, label) {
-                        self.add(obj, node, label);
-                    }
-                }
-                let last = labels[labels.len() - 1];
-                if let (Some(field), Some(entries)) = (Self::field_of(obj, last), node.entries()) {
-                    let names = field.key.names();
-                    let first_label = labels[0];
-                    let first_index = Self::field_of(obj, first_label).and_then(|f| {
-                        let n = f.key.names();
-                        entries.iter().find_map(|(k, _)| n.iter().position(|x| x == k))
-                    });
-                    if let Some(e) = entries.iter_mut().find(|(k, _)| names.contains(&k.as_str())) {
-                        let other = (first_index.unwrap_or(0) + 1) % names.len();
-                        e.0 = names[other].to_string();
-                    }
-                }
-            }
-            Cross::HeaderEqualsField { .. } => {}
-        }
+        let mut draft = Object {
+            g: self,
+            obj,
+            node,
+            headers: None,
+        };
+        rule.kind.with_kind(|k| k.breach(&mut draft));
         self.repair(obj, node, &keep, Some(rule.name));
     }
 }

@@ -6,9 +6,10 @@ use std::collections::HashSet;
 use rand::Rng;
 
 use super::Generator;
-use super::tree::{Node, set};
-use crate::charset::ALNUM;
-use crate::model::{Constraint, Cross, Field, Item, Kind, Message, Obj, Presence};
+use super::draft::Object;
+use super::tree::Node;
+use crate::constraint::ConstraintKind;
+use crate::model::{Field, Item, Kind, Message, Obj, Presence};
 use crate::sites::Step;
 
 impl Generator<'_> {
@@ -25,13 +26,16 @@ impl Generator<'_> {
             rules: Vec::new(),
         };
         let mut headers = self.object(&header_obj, &[], protected, all_headers);
-        let body = self.object(&m.body, focus, protected, false);
+        let mut body = self.object(&m.body, focus, protected, false);
+        // Rules between headers and body: the headers are made to hold them.
         for rule in &m.rules {
-            if let Cross::HeaderEqualsField { header, field } = rule.kind
-                && let (Some(v), Some(entries)) = (body.get(field).and_then(Node::text), headers.entries())
-            {
-                set(entries, header, Node::Str(v));
-            }
+            let mut draft = Object {
+                g: self,
+                obj: &m.body,
+                node: &mut body,
+                headers: Some(&mut headers),
+            };
+            rule.kind.with_kind(|k| k.repair(&mut draft, &HashSet::new()));
         }
         (headers, body)
     }
@@ -83,10 +87,7 @@ impl Generator<'_> {
             }
             Kind::Object(obj) => self.object(obj, focus, &HashSet::new(), false),
             Kind::Array(inner) => {
-                let min = item.checks.iter().find_map(|c| match c.constraint {
-                    Constraint::MinItems(n) => Some(n),
-                    _ => None,
-                });
+                let min = item.checks.iter().find_map(|c| c.constraint.kind().min_items());
                 let n = self.rng.random_range(min.unwrap_or(0).max(1)..=3);
                 let rest = if focus.first() == Some(&Step::Index(0)) {
                     &focus[1..]
@@ -114,46 +115,7 @@ impl Generator<'_> {
 
     /// A string satisfying every check (must and should).
     pub(super) fn string(&mut self, checks: &[crate::model::Check]) -> String {
-        for _ in 0..50 {
-            let s = self.candidate(checks);
-            if checks.iter().all(|c| c.constraint.check_str(&s)) {
-                return s;
-            }
-        }
-        self.candidate(checks)
-    }
-
-    pub(super) fn candidate(&mut self, checks: &[crate::model::Check]) -> String {
-        let mut charset = ALNUM;
-        let (mut min, mut max) = (1usize, 12usize);
-        for c in checks {
-            match &c.constraint {
-                Constraint::Const(v) => return (*v).to_string(),
-                Constraint::Enum(vs) | Constraint::EnumIgnoreCase(vs) => {
-                    return vs[self.rng.random_range(0..vs.len())].to_string();
-                }
-                Constraint::Format(f) => return f.example(&mut *self.rng),
-                Constraint::MediaType(m) => return (*m).to_string(),
-                Constraint::Charset(cs) => charset = *cs,
-                Constraint::MinLen(n) => min = *n,
-                Constraint::MaxLen(n) => max = max.min(*n).max(min),
-                Constraint::MinItems(_) | Constraint::NotPrefixed(_) => {}
-            }
-        }
-        let len = self.rng.random_range(min..=max.max(min));
-        let free_text = !checks.iter().any(|c| matches!(c.constraint, Constraint::Charset(_)));
-        if self.unicode && free_text {
-            const TEXT: [char; 8] = ['न', 'म', 'स', '्', 'त', '₹', 'é', 'ß'];
-            return (0..len)
-                .map(|i| {
-                    if i % 2 == 0 {
-                        TEXT[self.rng.random_range(0..TEXT.len())]
-                    } else {
-                        'a'
-                    }
-                })
-                .collect();
-        }
-        (0..len).map(|_| charset.sample(&mut *self.rng)).collect()
+        let kinds: Vec<&dyn ConstraintKind> = checks.iter().map(|c| c.constraint.kind()).collect();
+        crate::constraint::draw(&kinds, self.unicode, self.rng)
     }
 }

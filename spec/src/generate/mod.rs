@@ -8,6 +8,7 @@
 //! from further repair.
 
 mod breach;
+mod draft;
 mod draw;
 mod repair;
 mod tree;
@@ -32,7 +33,7 @@ enum Breach {
     Json,
     Check(Constraint),
     Cross(CrossRule),
-    HeaderEquals { header: &'static str, field: &'static str },
+    HeaderEquals { rule: CrossRule, field: &'static str },
 }
 
 /// Where a rule lives: in the headers or the body, the path to the field (or to the object
@@ -103,7 +104,7 @@ pub fn has_other_side(message: &Message, rule_id: &str) -> bool {
     sites(message).into_iter().any(|s| {
         s.rule == rule_id
             && matches!(s.locus, Locus::Check { check, .. }
-                if matches!(check.constraint, Constraint::Format(f) if f.other_side().is_some()))
+                if check.constraint.kind().other_side().is_some())
     })
 }
 
@@ -222,7 +223,13 @@ fn find_site(message: &Message, rule_id: &str) -> Option<Site> {
         Locus::Json { field, item } => (of_field(field, item), Breach::Json),
         Locus::Check { field, item, check } => (of_field(field, item), Breach::Check(check.constraint.clone())),
         Locus::Cross { rule, obj } => ((None, None, Some(obj.clone())), Breach::Cross(rule.clone())),
-        Locus::HeaderEquals { header, field, .. } => ((None, None, None), Breach::HeaderEquals { header, field }),
+        Locus::HeaderEquals { rule, field, .. } => (
+            (None, None, None),
+            Breach::HeaderEquals {
+                rule: rule.clone(),
+                field,
+            },
+        ),
     };
     Some(Site {
         header: site.header,

@@ -6,10 +6,10 @@ use std::collections::HashSet;
 use rand::Rng;
 
 use super::Generator;
+use super::draft::Object;
 use super::tree::{Node, set};
-use crate::model::{Cond, Constraint, Cross, CrossRule, Field, Item, Kind, Obj};
+use crate::model::{Cond, CrossRule, Field, Item, Kind, Obj};
 use crate::sites::Step;
-use crate::validate::{decimal_cmp, decimal_eq};
 
 /// A predicate on a field's text: whether a value makes a condition come out as wanted.
 type Accepts = dyn Fn(&str) -> bool;
@@ -73,12 +73,8 @@ impl Generator<'_> {
             .value
             .checks
             .iter()
-            .find_map(|c| match &c.constraint {
-                Constraint::Enum(vs) | Constraint::EnumIgnoreCase(vs) => {
-                    Some(vs.iter().map(|s| (*s).to_string()).collect())
-                }
-                _ => None,
-            })
+            .find_map(|c| c.constraint.kind().values())
+            .map(|vs| vs.iter().map(|s| (*s).to_string()).collect())
             .unwrap_or_else(|| (0..20).map(|_| self.string(&field.value.checks)).collect());
         let choices: Vec<&String> = options.iter().filter(|o| accepted(o)).collect();
         if choices.is_empty() {
@@ -92,145 +88,15 @@ impl Generator<'_> {
         true
     }
 
+    /// Repairs one rule of `obj` in `node`; whether anything changed.
     pub(super) fn repair_one(&mut self, obj: &Obj, rule: &CrossRule, node: &mut Node, keep: &HashSet<&str>) -> bool {
-        match &rule.kind {
-            Cross::Together(keys) => {
-                let present: Vec<bool> = keys.iter().map(|k| Self::present(obj, node, k)).collect();
-                if present.iter().all(|p| *p) || present.iter().all(|p| !*p) {
-                    return false;
-                }
-                for (k, p) in keys.iter().zip(present) {
-                    if !p {
-                        self.add(obj, node, k);
-                    }
-                }
-                true
-            }
-            Cross::RequiredWhen { field, when } => {
-                if Self::holds(obj, node, when) && !Self::present(obj, node, field) {
-                    if keep.contains(field) || !self.force(obj, node, when, false, keep) {
-                        self.add(obj, node, field);
-                    }
-                    return true;
-                }
-                false
-            }
-            Cross::AbsentUnless { field, when } => {
-                if Self::present(obj, node, field) && !Self::holds(obj, node, when) {
-                    let prefer_cond = keep.contains(field);
-                    if !(prefer_cond && self.force(obj, node, when, true, keep)) {
-                        self.remove(obj, node, field, keep);
-                    }
-                    return true;
-                }
-                false
-            }
-            Cross::ValueOnlyWhen { field, value, when } => {
-                if Self::text_of(obj, node, field).as_deref() == Some(*value)
-                    && Self::present(obj, node, field)
-                    && !Self::holds(obj, node, when)
-                {
-                    let prefer_cond = keep.contains(field);
-                    if !(prefer_cond && self.force(obj, node, when, true, keep)) {
-                        for _ in 0..20 {
-                            self.add(obj, node, field);
-                            if Self::text_of(obj, node, field).as_deref() != Some(*value) {
-                                break;
-                            }
-                        }
-                    }
-                    return true;
-                }
-                false
-            }
-            Cross::EqualAmounts { a, b, when } => {
-                let (Some(x), Some(y)) = (Self::text_of(obj, node, a), Self::text_of(obj, node, b)) else {
-                    return false;
-                };
-                if Self::present(obj, node, a)
-                    && Self::present(obj, node, b)
-                    && Self::holds(obj, node, when)
-                    && !decimal_eq(&x, &y)
-                {
-                    if keep.contains(a) && keep.contains(b) {
-                        return self.force(obj, node, when, false, keep);
-                    }
-                    let (target, value) = if keep.contains(b) { (*a, y) } else { (*b, x) };
-                    if let Some(entries) = node.entries() {
-                        set(entries, target, Node::Str(value));
-                    }
-                    return true;
-                }
-                false
-            }
-            Cross::Before { earlier, later } => {
-                let (Some(x), Some(y)) = (Self::text_of(obj, node, earlier), Self::text_of(obj, node, later)) else {
-                    return false;
-                };
-                match (x.parse::<u64>(), y.parse::<u64>()) {
-                    (Ok(e), Ok(l)) if e >= l => {
-                        let delta = self.rng.random_range(1..400u64) * 86_400_000;
-                        let (target, value) = if keep.contains(later) {
-                            (*earlier, l.saturating_sub(delta))
-                        } else {
-                            (*later, e + delta)
-                        };
-                        if let Some(entries) = node.entries() {
-                            set(entries, target, Node::Str(value.to_string()));
-                        }
-                        true
-                    }
-                    _ => false,
-                }
-            }
-            Cross::NotAbove { amount, limit } => {
-                let (Some(a), Some(l)) = (Self::text_of(obj, node, amount), Self::text_of(obj, node, limit)) else {
-                    return false;
-                };
-                if Self::present(obj, node, amount)
-                    && Self::present(obj, node, limit)
-                    && decimal_cmp(&a, &l) == Some(std::cmp::Ordering::Greater)
-                {
-                    let (target, value) = if keep.contains(amount) {
-                        (*limit, a)
-                    } else {
-                        (*amount, l)
-                    };
-                    if let Some(entries) = node.entries() {
-                        set(entries, target, Node::Str(value));
-                    }
-                    return true;
-                }
-                false
-            }
-            Cross::SameVariant(labels) => {
-                let Some(entries) = node.entries() else {
-                    return false;
-                };
-                let mut index = None;
-                let mut changed = false;
-                for label in labels.iter() {
-                    let Some(field) = Self::field_of(obj, label) else {
-                        continue;
-                    };
-                    let names = field.key.names();
-                    let Some(pos) = entries.iter().position(|(k, _)| names.contains(&k.as_str())) else {
-                        continue;
-                    };
-                    let used = names.iter().position(|n| *n == entries[pos].0).unwrap_or(0);
-                    match index {
-                        None => index = Some(used),
-                        Some(i) if i != used => {
-                            entries[pos].0 = names[i.min(names.len() - 1)].to_string();
-                            changed = true;
-                        }
-                        Some(_) => {}
-                    }
-                }
-                changed
-            }
-            Cross::KnownKeys { .. } | Cross::HeaderEqualsField { .. } => false,
-        }
+        let mut draft = Object {
+            g: self,
+            obj,
+            node,
+            headers: None,
+        };
+        rule.kind.with_kind(|k| k.repair(&mut draft, keep))
     }
 
     pub(super) fn add(&mut self, obj: &Obj, node: &mut Node, label: &str) {

@@ -11,9 +11,12 @@ pub mod flow;
 
 pub(crate) use builder::UNSET;
 pub use builder::{array, bool_field, field, int_or_str, json_string, map, object, str_item};
-pub use cross::{Cond, Cross, CrossRule, rule};
+pub use cross::{Cond, Cross, CrossKind, CrossRule, Draft, Values, rule};
+
+use ref_cast::RefCast;
 
 use crate::charset::Charset;
+use crate::constraint::ConstraintKind;
 use crate::format::Format;
 use crate::rule::Severity;
 use crate::source::Source;
@@ -182,10 +185,7 @@ impl Field {
                 .checks
                 .iter()
                 .filter(|c| c.severity == Severity::Must)
-                .find_map(|c| match c.constraint {
-                    Constraint::Const(v) => Some(Some(v)),
-                    _ => None,
-                }),
+                .find_map(|c| c.constraint.kind().constant().map(Some)),
             _ => None,
         }
     }
@@ -269,53 +269,37 @@ pub enum Constraint {
 }
 
 impl Constraint {
+    /// The kind of the constraint: the one place a declared constraint is mapped to the module
+    /// that gives it its meaning ([`crate::constraint`]).
+    pub fn kind(&self) -> &dyn ConstraintKind {
+        use crate::constraint as k;
+        match self {
+            Constraint::MinLen(n) => k::MinLen::ref_cast(n),
+            Constraint::MaxLen(n) => k::MaxLen::ref_cast(n),
+            Constraint::Charset(cs) => k::OnlyChars::ref_cast(cs),
+            Constraint::Format(f) => k::Formatted::ref_cast(f),
+            Constraint::Enum(values) => k::OneOf::ref_cast(values),
+            Constraint::EnumIgnoreCase(values) => k::OneOfAnyCase::ref_cast(values),
+            Constraint::Const(v) => k::Exactly::ref_cast(v),
+            Constraint::MediaType(m) => k::MediaType::ref_cast(m),
+            Constraint::MinItems(n) => k::MinItems::ref_cast(n),
+            Constraint::NotPrefixed(p) => k::NotPrefixed::ref_cast(p),
+        }
+    }
+
     /// The rule-ID suffix for this constraint.
     pub fn suffix(&self) -> &'static str {
-        match self {
-            Constraint::MinLen(_) => "min-length",
-            Constraint::MaxLen(_) => "max-length",
-            Constraint::Charset(_) => "charset",
-            Constraint::Format(_) => "format",
-            Constraint::Enum(_) | Constraint::EnumIgnoreCase(_) => "enum",
-            Constraint::Const(_) => "const",
-            Constraint::MediaType(_) => "media-type",
-            Constraint::MinItems(_) => "min-items",
-            Constraint::NotPrefixed(_) => "prefix",
-        }
+        self.kind().suffix()
     }
 
     /// Whether a string value satisfies the constraint (`MinItems` is judged on arrays).
     pub fn check_str(&self, s: &str) -> bool {
-        match self {
-            Constraint::MinLen(n) => s.chars().count() >= *n,
-            Constraint::MaxLen(n) => s.chars().count() <= *n,
-            Constraint::Charset(cs) => cs.first_outside(s).is_none(),
-            Constraint::Format(f) => f.check(s),
-            Constraint::Enum(values) => values.contains(&s),
-            Constraint::EnumIgnoreCase(values) => values.iter().any(|v| v.eq_ignore_ascii_case(s)),
-            Constraint::Const(v) => s == *v,
-            Constraint::MediaType(m) => s.split(';').next().is_some_and(|t| t.trim().eq_ignore_ascii_case(m)),
-            Constraint::MinItems(_) => true,
-            Constraint::NotPrefixed(p) => !s.starts_with(p),
-        }
+        self.kind().check_str(s)
     }
 
     /// Plain-language statement of the constraint for `what`.
     pub fn statement(&self, what: &str) -> String {
-        match self {
-            Constraint::MinLen(1) => format!("{what} must not be empty"),
-            Constraint::MinLen(n) => format!("{what} must be at least {n} characters long"),
-            Constraint::MaxLen(n) => format!("{what} must be at most {n} characters long"),
-            Constraint::Charset(cs) => format!("{what} must contain only {}", cs.name),
-            Constraint::Format(f) => format!("{what} must be {}", f.describe()),
-            Constraint::Enum(v) => format!("{what} must be one of {}", v.join(", ")),
-            Constraint::EnumIgnoreCase(v) => format!("{what} must be one of {} (in any letter case)", v.join(", ")),
-            Constraint::Const(v) => format!("{what} must be exactly {v}"),
-            Constraint::MediaType(m) => format!("{what} must be the media type {m}"),
-            Constraint::MinItems(1) => format!("{what} must not be empty"),
-            Constraint::MinItems(n) => format!("{what} must have at least {n} items"),
-            Constraint::NotPrefixed(p) => format!("{what} must not start with {p}"),
-        }
+        self.kind().statement(what)
     }
 }
 
