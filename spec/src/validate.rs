@@ -5,9 +5,9 @@ use std::borrow::Cow;
 
 use serde_json::{Map, Value};
 
-use crate::input::{Document, parse_json};
 pub use crate::amount::{decimal_cmp, decimal_eq};
 use crate::constraint::show;
+use crate::input::{Document, parse_json};
 use crate::model::{Cond, CrossRule, EchoFrom, Encoding, Field, Item, Kind, Message, Obj, Presence, Values};
 use crate::path::{FieldPath, Pos};
 use crate::rule::{Severity, Violation};
@@ -375,9 +375,13 @@ impl Walker {
             headers: None,
         };
         // A rule between headers and body is judged with the headers (see `validate`).
-        let broken = rule
-            .kind
-            .with_kind(|k| if k.header_field().is_some() { None } else { k.check(&values) });
+        let broken = rule.kind.with_kind(|k| {
+            if k.header_field().is_some() {
+                None
+            } else {
+                k.check(&values)
+            }
+        });
         if let Some(reason) = broken {
             self.push(|p| p.rule(&format!("rule.{}", rule.name)), rule.severity, path, reason);
         }

@@ -4,7 +4,7 @@ use rand_chacha::ChaCha8Rng;
 use ref_cast::RefCast;
 use serde_json::json;
 
-use super::{Breach, Broken, ConstraintKind, Draft, Fragment, quote};
+use super::{Breach, Broken, ConstraintKind, Draft, Fragment, length_reason};
 
 /// At most this many characters.
 #[derive(Debug, RefCast)]
@@ -25,7 +25,7 @@ impl ConstraintKind for MaxLen {
     }
 
     fn reason(&self, s: &str) -> String {
-        format!("{} is {} characters long; the limit is {}", quote(s), s.chars().count(), self.0)
+        length_reason(s, self.0)
     }
 
     fn draw(&self, draft: &mut Draft, _rng: &mut ChaCha8Rng) -> Option<String> {

@@ -20,7 +20,9 @@ impl ConstraintKind for MediaType {
     }
 
     fn check_str(&self, s: &str) -> bool {
-        s.split(';').next().is_some_and(|t| t.trim().eq_ignore_ascii_case(self.0))
+        s.split(';')
+            .next()
+            .is_some_and(|t| t.trim().eq_ignore_ascii_case(self.0))
     }
 
     fn draw(&self, _draft: &mut Draft, _rng: &mut ChaCha8Rng) -> Option<String> {

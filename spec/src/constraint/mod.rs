@@ -206,7 +206,13 @@ fn candidate(kinds: &[&dyn ConstraintKind], unicode: bool, rng: &mut ChaCha8Rng)
     if unicode && draft.charset.is_none() {
         const TEXT: [char; 8] = ['न', 'म', 'स', '्', 'त', '₹', 'é', 'ß'];
         return (0..len)
-            .map(|i| if i % 2 == 0 { TEXT[rng.random_range(0..TEXT.len())] } else { 'a' })
+            .map(|i| {
+                if i % 2 == 0 {
+                    TEXT[rng.random_range(0..TEXT.len())]
+                } else {
+                    'a'
+                }
+            })
             .collect();
     }
     let charset = draft.charset.unwrap_or(ALNUM);
@@ -232,6 +238,15 @@ pub fn breach(
         other_side,
     };
     kind.breach(&cx, rng)
+}
+
+/// Why `s` is outside a length bound of `limit` characters.
+fn length_reason(s: &str, limit: usize) -> String {
+    format!(
+        "{} is {} characters long; the limit is {limit}",
+        quote(s),
+        s.chars().count()
+    )
 }
 
 /// `s` quoted for a message, cut to 64 characters.
