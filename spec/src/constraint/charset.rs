@@ -4,7 +4,7 @@ use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 use ref_cast::RefCast;
 
-use super::{Breach, Broken, ConstraintKind, Draft, Fragment};
+use super::{Breach, Broken, ConstraintKind, Fragment, TextDraft};
 use crate::charset::Charset;
 
 /// Every character from this set.
@@ -30,7 +30,7 @@ impl ConstraintKind for OnlyChars {
         format!("character {c:?} at position {i} is not allowed (only {})", self.0.name)
     }
 
-    fn draw(&self, draft: &mut Draft, _rng: &mut ChaCha8Rng) -> Option<String> {
+    fn draw(&self, draft: &mut TextDraft, _rng: &mut ChaCha8Rng) -> Option<String> {
         draft.charset = Some(self.0);
         None
     }

@@ -4,7 +4,7 @@ use rand_chacha::ChaCha8Rng;
 use ref_cast::RefCast;
 use serde_json::json;
 
-use super::{Breach, Broken, ConstraintKind, Draft, Fragment};
+use super::{Breach, Broken, ConstraintKind, Fragment, TextDraft};
 
 /// Exactly this value.
 #[derive(Debug, RefCast)]
@@ -24,7 +24,7 @@ impl ConstraintKind for Exactly {
         s == self.0
     }
 
-    fn draw(&self, _draft: &mut Draft, _rng: &mut ChaCha8Rng) -> Option<String> {
+    fn draw(&self, _draft: &mut TextDraft, _rng: &mut ChaCha8Rng) -> Option<String> {
         Some(self.0.to_string())
     }
 

@@ -5,7 +5,7 @@ use rand_chacha::ChaCha8Rng;
 use ref_cast::RefCast;
 use serde_json::{Value, json};
 
-use super::{Breach, Broken, ConstraintKind, Draft, Fragment};
+use super::{Breach, Broken, ConstraintKind, Fragment, TextDraft};
 
 /// The texts a breach tries, in order: the first outside the set that the other constraints allow.
 const OUTSIDERS: [&str; 3] = ["INVALID", "invalid-value", "99"];
@@ -45,7 +45,7 @@ impl ConstraintKind for OneOf {
         self.0.contains(&s)
     }
 
-    fn draw(&self, _draft: &mut Draft, rng: &mut ChaCha8Rng) -> Option<String> {
+    fn draw(&self, _draft: &mut TextDraft, rng: &mut ChaCha8Rng) -> Option<String> {
         Some(pick(self.0, rng))
     }
 
@@ -86,7 +86,7 @@ impl ConstraintKind for OneOfAnyCase {
         self.0.iter().any(|v| v.eq_ignore_ascii_case(s))
     }
 
-    fn draw(&self, _draft: &mut Draft, rng: &mut ChaCha8Rng) -> Option<String> {
+    fn draw(&self, _draft: &mut TextDraft, rng: &mut ChaCha8Rng) -> Option<String> {
         Some(pick(self.0, rng))
     }
 

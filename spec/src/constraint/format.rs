@@ -3,7 +3,7 @@
 use rand_chacha::ChaCha8Rng;
 use ref_cast::RefCast;
 
-use super::{Breach, Broken, ConstraintKind, Draft, Fragment};
+use super::{Breach, Broken, ConstraintKind, Fragment, TextDraft};
 use crate::format::Format;
 
 /// A value of this format.
@@ -24,7 +24,7 @@ impl ConstraintKind for Formatted {
         self.0.check(s)
     }
 
-    fn draw(&self, _draft: &mut Draft, rng: &mut ChaCha8Rng) -> Option<String> {
+    fn draw(&self, _draft: &mut TextDraft, rng: &mut ChaCha8Rng) -> Option<String> {
         Some(self.0.example(rng))
     }
 

@@ -3,7 +3,7 @@
 use rand_chacha::ChaCha8Rng;
 use ref_cast::RefCast;
 
-use super::{Breach, Broken, ConstraintKind, Draft, Fragment};
+use super::{Breach, Broken, ConstraintKind, Fragment, TextDraft};
 
 /// This media type.
 #[derive(Debug, RefCast)]
@@ -25,7 +25,7 @@ impl ConstraintKind for MediaType {
             .is_some_and(|t| t.trim().eq_ignore_ascii_case(self.0))
     }
 
-    fn draw(&self, _draft: &mut Draft, _rng: &mut ChaCha8Rng) -> Option<String> {
+    fn draw(&self, _draft: &mut TextDraft, _rng: &mut ChaCha8Rng) -> Option<String> {
         Some(self.0.to_string())
     }
 

@@ -4,7 +4,7 @@ use rand_chacha::ChaCha8Rng;
 use ref_cast::RefCast;
 use serde_json::json;
 
-use super::{Breach, Broken, ConstraintKind, Draft, Fragment, length_reason};
+use super::{Breach, Broken, ConstraintKind, Fragment, TextDraft, length_reason};
 
 /// At least this many characters.
 #[derive(Debug, RefCast)]
@@ -31,7 +31,7 @@ impl ConstraintKind for MinLen {
         length_reason(s, self.0)
     }
 
-    fn draw(&self, draft: &mut Draft, _rng: &mut ChaCha8Rng) -> Option<String> {
+    fn draw(&self, draft: &mut TextDraft, _rng: &mut ChaCha8Rng) -> Option<String> {
         draft.min = self.0;
         None
     }

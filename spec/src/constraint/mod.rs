@@ -59,7 +59,7 @@ pub trait ConstraintKind: Sync {
 
     /// Refines the draft of a valid string (charset, length bounds), or picks the value itself
     /// (`Some`): a constant, a value of a set, an example of a format.
-    fn draw(&self, _draft: &mut Draft, _rng: &mut ChaCha8Rng) -> Option<String> {
+    fn draw(&self, _draft: &mut TextDraft, _rng: &mut ChaCha8Rng) -> Option<String> {
         None
     }
 
@@ -100,7 +100,7 @@ pub trait ConstraintKind: Sync {
 
 /// A valid string being drawn: the charset and length bounds the constraints seen so far set.
 #[derive(Debug, Clone, Copy)]
-pub struct Draft {
+pub struct TextDraft {
     /// The characters to draw from (`None`: free text).
     pub charset: Option<Charset>,
     /// Least length.
@@ -192,7 +192,7 @@ pub fn draw(kinds: &[&dyn ConstraintKind], unicode: bool, rng: &mut ChaCha8Rng) 
 }
 
 fn candidate(kinds: &[&dyn ConstraintKind], unicode: bool, rng: &mut ChaCha8Rng) -> String {
-    let mut draft = Draft {
+    let mut draft = TextDraft {
         charset: None,
         min: 1,
         max: 12,
