@@ -11,7 +11,8 @@
 #
 # Environment: DURATION (seconds per tool, default 30), PORT (server port, default 0: a free
 # one, named by the server's ready line), MIN_RATIO (default 20), SCHEMATHESIS (pip requirement,
-# default 'schemathesis==4.*'; installed into target/schemathesis-venv when that has no `st`).
+# default 'schemathesis==4.*'; installed into target/schemathesis-venv when that has no `st`),
+# BIN (the binary serving and fuzzing; set, nothing is built), FUZZ_ARGS (extra fuzz arguments).
 #
 # It builds `cargo build --release -p upi-conformance`, starts the server, runs
 #   upi-conformance fuzz --target URL --duration ${DURATION}s --seed 1 --format json
@@ -39,7 +40,6 @@ MIN_RATIO=${MIN_RATIO:-20}
 SCHEMATHESIS=${SCHEMATHESIS:-'schemathesis==4.*'}
 OUT=target/side-by-side
 VENV=target/schemathesis-venv
-BIN=target/release/upi-conformance
 READY='upi-reference-server listening on '
 
 die() {
@@ -49,8 +49,13 @@ die() {
 
 [[ $DURATION =~ ^[1-9][0-9]*$ ]] || die "DURATION must be a whole number of seconds, not '$DURATION'"
 
-echo "== building: cargo build --release -p upi-conformance" >&2
-cargo build --release -p upi-conformance >&2
+if [[ -n ${BIN:-} ]]; then
+    echo "== measuring $BIN (not building: BIN is set)" >&2
+else
+    echo "== building: cargo build --release -p upi-conformance" >&2
+    cargo build --release -p upi-conformance >&2
+fi
+BIN=${BIN:-target/release/upi-conformance}
 
 if [[ ! -x $VENV/bin/st ]]; then
     echo "== installing Schemathesis ($SCHEMATHESIS) into $VENV" >&2
@@ -116,7 +121,8 @@ measure() {
     printf -v "${name}_rc" '%s' "$rc"
 }
 
-FUZZ_ARGS=(fuzz --target "$BASE" --duration "${DURATION}s" --seed 1 --format json)
+# shellcheck disable=SC2206 # FUZZ_ARGS is split into words on purpose
+FUZZ_ARGS=(fuzz --target "$BASE" --duration "${DURATION}s" --seed 1 ${FUZZ_ARGS:-} --format json)
 echo "== ${DURATION} s: upi-conformance ${FUZZ_ARGS[*]}" >&2
 measure fuzz "$BIN" "${FUZZ_ARGS[@]}" >"$OUT/fuzz.json" 2>"$OUT/fuzz.stderr"
 # 0: nothing found, 1: findings; anything else means the run itself failed.

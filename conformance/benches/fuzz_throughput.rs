@@ -72,6 +72,8 @@ fn live_fuzzer(c: &mut Criterion) {
                             cases: Some(cases),
                             duration: None,
                             workers,
+                            // The CLI's default (`--in-flight 1`).
+                            in_flight: 1,
                             out: None,
                             progress: false,
                             shard: Default::default(),

@@ -29,6 +29,7 @@ async fn run(fault: &Fault, shard: Shard, out: &Path) -> FuzzReport {
         cases: Some(CASES),
         duration: Some(Duration::from_secs(300)),
         workers: 1,
+        in_flight: 1,
         out: Some(out.to_path_buf()),
         progress: false,
         shard,

@@ -82,6 +82,7 @@ async fn fuzz_against(fault: Option<&Fault>, cases: u64, timeout_ms: u64, out: O
         cases: Some(cases),
         duration: Some(BUDGET),
         workers: 2,
+        in_flight: 1,
         out,
         progress: false,
         shard: Default::default(),
@@ -115,6 +116,8 @@ async fn the_same_seed_twice_against_one_server_finds_nothing() {
         cases: Some(600),
         duration: Some(BUDGET),
         workers: 2,
+        // Several cases in flight per worker (the CLI default) on one session.
+        in_flight: 4,
         out: None,
         progress: false,
         shard: Default::default(),

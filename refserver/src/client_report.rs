@@ -292,33 +292,66 @@ fn mask_json(value: &mut Value) {
     }
 }
 
+/// Raw bytes of a long form body that [`masked_body`] reads: decoding shrinks at most 3 to 1
+/// (`%XX`), so this much gives more than the characters shown.
+const FORM_PREFIX_BYTES: usize = 16 * MAX_BODY_CHARS;
+
 /// The body as the report shows it: a form or JSON with secret-named fields masked.
 fn masked_body(bytes: &[u8]) -> String {
+    // A long form (it starts with a letter and has a `=` early: no JSON text does) is shown from
+    // its start only, without decoding the rest (a 200 KB fuzzing value, say); the answer is the
+    // same when the prefix already gives more than is shown, checked below.
+    let form_start = bytes
+        .iter()
+        .find(|b| !b.is_ascii_whitespace())
+        .is_some_and(u8::is_ascii_alphabetic);
+    if bytes.len() > FORM_PREFIX_BYTES
+        && form_start
+        && bytes[..FORM_PREFIX_BYTES].contains(&b'=')
+        && let Some(shown) = masked_form(&String::from_utf8_lossy(&bytes[..FORM_PREFIX_BYTES]))
+            .filter(|s| s.len() > 4 * MAX_BODY_CHARS + 16)
+    {
+        return cut_shown(shown, bytes.len());
+    }
     let text = String::from_utf8_lossy(bytes);
     let shown = if let Ok(mut value) = serde_json::from_str::<Value>(&text) {
         mask_json(&mut value);
         value.to_string()
-    } else if text.contains('=') && !text.trim_start().starts_with('{') {
-        let mut shown = String::new();
-        for (k, v) in crate::form::lenient_form_pairs_lazily(&text) {
-            if !shown.is_empty() {
-                shown.push('&');
-            }
-            shown.push_str(&k);
-            shown.push('=');
-            shown.push_str(if secret_name(&k) { MASK } else { &v });
-            // Over 4 bytes a character: more than the characters shown; the rest is cut anyway.
-            if shown.len() > 4 * MAX_BODY_CHARS {
-                break;
-            }
-        }
+    } else if let Some(shown) = masked_form(&text) {
         shown
     } else {
         text.into_owned()
     };
+    cut_shown(shown, bytes.len())
+}
+
+/// A form (text with a `=`, not starting with `{`) with secret-named fields masked, decoded up
+/// to a little over what is shown; `None` when the text is no form.
+fn masked_form(text: &str) -> Option<String> {
+    if !text.contains('=') || text.trim_start().starts_with('{') {
+        return None;
+    }
+    let mut shown = String::new();
+    for (k, v) in crate::form::lenient_form_pairs_lazily(text) {
+        if !shown.is_empty() {
+            shown.push('&');
+        }
+        shown.push_str(&k);
+        shown.push('=');
+        shown.push_str(if secret_name(&k) { MASK } else { &v });
+        // Over 4 bytes a character: more than the characters shown; the rest is cut anyway.
+        if shown.len() > 4 * MAX_BODY_CHARS {
+            break;
+        }
+    }
+    Some(shown)
+}
+
+/// `shown` cut to [`MAX_BODY_CHARS`] characters, with the body's whole size when cut.
+fn cut_shown(shown: String, size: usize) -> String {
     if shown.len() > MAX_BODY_CHARS && shown.chars().count() > MAX_BODY_CHARS {
         let cut: String = shown.chars().take(MAX_BODY_CHARS).collect();
-        format!("{cut}… ({} bytes in all)", bytes.len())
+        format!("{cut}… ({size} bytes in all)")
     } else {
         shown
     }
@@ -418,6 +451,32 @@ mod tests {
             !json.contains("\"k\"") && !json.contains("\"p\"") && json.contains("1.00"),
             "{json}"
         );
+    }
+
+    /// A long form is shown from a prefix exactly as from the whole body: a 200,000-character
+    /// value, many short pairs, percent escapes and multi-byte characters; a body of separators
+    /// (the prefix decodes to little) falls back to the whole.
+    #[test]
+    fn a_long_form_reads_the_same_from_its_prefix() {
+        let whole = |bytes: &[u8]| {
+            let text = String::from_utf8_lossy(bytes);
+            cut_shown(masked_form(&text).unwrap(), bytes.len())
+        };
+        let bodies = [
+            format!("txnid=T1&key=k&productinfo={}&hash=h", "A".repeat(200_000)),
+            (0..20_000)
+                .map(|i| format!("f{i}=%E2%82%B9{i}"))
+                .collect::<Vec<_>>()
+                .join("&"),
+            format!("remarks={}&salt=s", "न%41+".repeat(40_000)),
+            format!("a=1{}&b={}", "&".repeat(60_000), "x".repeat(60_000)),
+        ];
+        for body in &bodies {
+            assert!(body.len() > FORM_PREFIX_BYTES);
+            let shown = masked_body(body.as_bytes());
+            assert_eq!(shown, whole(body.as_bytes()), "{}", &body[..40]);
+            assert!(shown.ends_with(&format!("({} bytes in all)", body.len())), "{shown}");
+        }
     }
 
     #[test]

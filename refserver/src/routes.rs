@@ -110,11 +110,16 @@ fn matches(template: &str, path: &str) -> bool {
 }
 
 /// Whether a request to `path` reaches an endpoint whose acceptances are signed
-/// (`x-response-signature`).
+/// (`x-response-signature`). The signed paths are worked out once: every request asks.
 pub fn signs_response(path: &str) -> bool {
-    routes()
-        .iter()
-        .any(|r| r.operations.iter().any(|e| e.signed_response) && paths_of(r.path).iter().any(|p| matches(p, path)))
+    static SIGNED: std::sync::LazyLock<Vec<&'static str>> = std::sync::LazyLock::new(|| {
+        routes()
+            .iter()
+            .filter(|r| r.operations.iter().any(|e| e.signed_response))
+            .flat_map(|r| paths_of(r.path))
+            .collect()
+    });
+    SIGNED.iter().any(|p| matches(p, path))
 }
 
 #[cfg(test)]

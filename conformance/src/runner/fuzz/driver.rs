@@ -36,8 +36,12 @@ pub struct FuzzOptions {
     pub cases: Option<u64>,
     /// Stop after this long.
     pub duration: Option<Duration>,
-    /// Concurrent workers.
+    /// Concurrent workers (each with its own session and connection pool).
     pub workers: usize,
+    /// Cases each worker keeps in flight at once (at least 1), sharing its session and
+    /// connection pool: a worker waiting for one answer sends the next case meanwhile. With 1
+    /// worker and 1 in flight the cases run in case-number order.
+    pub in_flight: usize,
     /// Where reproducers go.
     pub out: Option<PathBuf>,
     /// Show a progress bar with the time left on stderr (drawn on a terminal only).
@@ -104,31 +108,36 @@ pub async fn fuzz(config: RunConfig, target: String, options: &FuzzOptions) -> R
             options.clone(),
         );
         workers.push(tokio::spawn(async move {
-            loop {
-                if deadline.is_some_and(|d| Instant::now() >= d)
-                    || options.interrupt.as_ref().is_some_and(|i| i.fired())
-                {
-                    break;
-                }
-                let case = options.shard.case_number(next.fetch_add(1, Ordering::Relaxed));
-                if options.cases.is_some_and(|n| case >= n) {
-                    break;
-                }
-                let outcome = run_case(&executor, &targets, options.seed, case).await;
-                requests.fetch_add(outcome.requests, Ordering::Relaxed);
-                if let Some(reproducer) = outcome.reproducer {
-                    let mut all = findings.lock().await;
-                    let key = signature(&reproducer);
-                    if !all.iter().any(|r| signature(r) == key) {
-                        let shrunk = shrink(&executor, &apis, reproducer, deadline).await;
-                        requests.fetch_add(shrunk.1, Ordering::Relaxed);
-                        let mut shrunk_reproducer = shrunk.0;
-                        shrunk_reproducer.shard = (!options.shard.is_whole()).then_some(options.shard);
-                        all.push(shrunk_reproducer);
-                        found.store(all.len(), Ordering::Relaxed);
+            // `in_flight` loops drawing case numbers, polled together on this worker's task:
+            // they share its session (and so its keep-alive connections) by reference.
+            let lanes = (0..options.in_flight.max(1)).map(|_| async {
+                loop {
+                    if deadline.is_some_and(|d| Instant::now() >= d)
+                        || options.interrupt.as_ref().is_some_and(|i| i.fired())
+                    {
+                        break;
+                    }
+                    let case = options.shard.case_number(next.fetch_add(1, Ordering::Relaxed));
+                    if options.cases.is_some_and(|n| case >= n) {
+                        break;
+                    }
+                    let outcome = run_case(&executor, &targets, options.seed, case).await;
+                    requests.fetch_add(outcome.requests, Ordering::Relaxed);
+                    if let Some(reproducer) = outcome.reproducer {
+                        let mut all = findings.lock().await;
+                        let key = signature(&reproducer);
+                        if !all.iter().any(|r| signature(r) == key) {
+                            let shrunk = shrink(&executor, &apis, reproducer, deadline).await;
+                            requests.fetch_add(shrunk.1, Ordering::Relaxed);
+                            let mut shrunk_reproducer = shrunk.0;
+                            shrunk_reproducer.shard = (!options.shard.is_whole()).then_some(options.shard);
+                            all.push(shrunk_reproducer);
+                            found.store(all.len(), Ordering::Relaxed);
+                        }
                     }
                 }
-            }
+            });
+            futures_util::future::join_all(lanes).await;
         }));
     }
     let progress = options.progress.then(|| {
