@@ -3,7 +3,7 @@
 use rand::{Rng, RngCore};
 
 use super::FormatKind;
-use super::lex::{random_digits, random_upper};
+use super::lex::{ecma_space, random_digits, random_upper};
 
 /// [`super::Format::Vpa`].
 pub(super) struct Vpa;
@@ -66,7 +66,7 @@ impl FormatKind for Email {
     fn check(&self, s: &str) -> bool {
         match s.split_once('@') {
             Some((local, domain)) => {
-                let bad = |c: char| c == '@' || c.is_whitespace();
+                let bad = |c: char| c == '@' || ecma_space(c);
                 !local.is_empty()
                     && !local.chars().any(bad)
                     && !domain.chars().any(bad)

@@ -17,7 +17,9 @@ pub trait FormatKind: Sync {
     fn describe(&self) -> &'static str;
 
     /// Anchored regex for the JSON Schema `pattern` keyword (the ECMA-262 subset shared with
-    /// Rust's `regex`), accepting exactly what [`FormatKind::check`] accepts.
+    /// Rust's `regex`), accepting exactly what [`FormatKind::check`] accepts under ECMA-262
+    /// semantics (where the two dialects differ, as `\s` does on U+0085 and U+FEFF, the checker
+    /// follows ECMA-262, the dialect schema consumers use).
     fn pattern(&self) -> &'static str;
 
     /// Whether `s` has this format (the fast checker the validator and parsers use).

@@ -46,3 +46,11 @@ pub(super) fn random_hex(rng: &mut dyn RngCore, n: usize) -> String {
         .map(|_| char::from(b"0123456789abcdef"[rng.random_range(0..16usize)]))
         .collect()
 }
+
+/// White space as ECMA-262's `\s` counts it (WhiteSpace and LineTerminator), the reading JSON
+/// Schema's `pattern` gives the `\s` in our patterns: Unicode White_Space without U+0085 NEXT
+/// LINE, plus U+FEFF (the byte-order mark). Rust's `char::is_whitespace` differs on exactly these
+/// two, so a checker using it disagreed with its own schema pattern.
+pub(super) fn ecma_space(c: char) -> bool {
+    (c.is_whitespace() && c != '\u{85}') || c == '\u{feff}'
+}

@@ -3,7 +3,7 @@
 use rand::{Rng, RngCore};
 
 use super::FormatKind;
-use super::lex::{no_leading_zero, random_digits};
+use super::lex::{ecma_space, no_leading_zero, random_digits};
 
 /// [`super::Format::HttpUrl`].
 pub(super) struct HttpUrl;
@@ -18,8 +18,7 @@ impl FormatKind for HttpUrl {
     fn check(&self, s: &str) -> bool {
         match s.strip_prefix("https://").or_else(|| s.strip_prefix("http://")) {
             Some(rest) => {
-                !s.chars().any(char::is_whitespace)
-                    && rest.chars().next().is_some_and(|c| !matches!(c, '/' | '?' | '#'))
+                !s.chars().any(ecma_space) && rest.chars().next().is_some_and(|c| !matches!(c, '/' | '?' | '#'))
             }
             None => false,
         }
