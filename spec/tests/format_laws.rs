@@ -135,7 +135,7 @@ fn describes(kind: &dyn FormatKind) -> Vec<String> {
 
 fn seed_words_compile(kind: &dyn FormatKind) -> Vec<String> {
     match kind.seed_words() {
-        Some(w) if w.is_empty() => vec!["seed words are empty (say None instead)".into()],
+        Some("") => vec!["seed words are empty (say None instead)".into()],
         Some(w) => regex::Regex::new(&format!("(?i){w}"))
             .err()
             .map(|e| vec![format!("seed words {w:?} do not compile: {e}")])
