@@ -12,7 +12,7 @@ use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visit
 use crate::input::{Document, InputError, StrictSeed, normalise_headers, parse_json};
 use crate::model::{Direction, Message};
 use crate::read::{CappedReader, Syntax, over_limit, read};
-use crate::rule::{Rule, SchemaCoverage};
+use crate::rule::{Rule, RuleDef, SchemaCoverage};
 use crate::source::{Source, seeds};
 use crate::validate::{check_echoes, validate};
 use crate::{Severity, messages};
@@ -24,59 +24,62 @@ pub const RULE_PROCESS_PAYLOAD_JSON: &str = "tpap.process-payload.json";
 /// Rule (info): a captured process payload carries an action some model describes.
 pub const RULE_PROCESS_PAYLOAD_UNKNOWN: &str = "tpap.process-payload.unknown";
 
+/// The section of seed 002 that gives a process call's parameters.
+const PROCESS_PARAMETERS: Source = Source::seed(
+    seeds::TPAP_SDK,
+    "IN-APP UPI with UI > 1. Get Session Token > Process Parameters",
+);
+
+/// The section of seed 002 that gives a process call's answer.
+const RESPONSE_PAYLOAD: Source = Source::seed(
+    seeds::TPAP_SDK,
+    "IN-APP UPI with UI > 1. Get Session Token > Response Payload",
+);
+
+/// The rules the capture readers judge before any message model applies.
+const RULES: &[RuleDef] = &[
+    RuleDef {
+        id: RULE_PROCESS_PAYLOAD_JSON,
+        statement: "a TPAP SDK process payload is one JSON document",
+        severity: Severity::Must,
+        source: PROCESS_PARAMETERS,
+        scope: "audit",
+    },
+    RuleDef {
+        id: RULE_PROCESS_PAYLOAD_UNKNOWN,
+        statement: "a captured process payload has an action (and mandate flag) that a TPAP model describes",
+        severity: Severity::Info,
+        source: PROCESS_PARAMETERS,
+        scope: "audit",
+    },
+    // Inferred (`should`): seed 002 answers every process call with one `process_result`
+    // carrying the request's requestId, but does not state that a capture holds both.
+    RuleDef {
+        id: pairing::RULE_UNANSWERED_REQUEST,
+        statement: "a captured TPAP request is answered by a response line with its requestId (or, failing that, its action)",
+        severity: Severity::Should,
+        source: RESPONSE_PAYLOAD,
+        scope: "audit",
+    },
+    RuleDef {
+        id: pairing::RULE_UNREQUESTED_RESPONSE,
+        statement: "a captured TPAP response answers a request line of the capture (by requestId, or failing that by action)",
+        severity: Severity::Should,
+        source: RESPONSE_PAYLOAD,
+        scope: "audit",
+    },
+];
+
 /// The rules the capture readers judge before any message model applies.
 pub fn rules() -> Vec<Rule> {
-    let source = Source::seed(
-        seeds::TPAP_SDK,
-        "IN-APP UPI with UI > 1. Get Session Token > Process Parameters",
-    );
-    let rule = |id: &str, statement: &str, severity| Rule {
-        grounding: crate::grounding::of(id, &source),
-        id: id.to_string(),
-        statement: statement.to_string(),
-        severity,
-        source,
-        scope: "audit".to_string(),
-        schema: SchemaCoverage::NotExpressible {
-            why: "about a line of a capture before it is matched to a message",
-        },
-    };
-    vec![
-        rule(
-            RULE_PROCESS_PAYLOAD_JSON,
-            "a TPAP SDK process payload is one JSON document",
-            Severity::Must,
-        ),
-        rule(
-            RULE_PROCESS_PAYLOAD_UNKNOWN,
-            "a captured process payload has an action (and mandate flag) that a TPAP model describes",
-            Severity::Info,
-        ),
-        // Inferred (`should`): seed 002 answers every process call with one `process_result`
-        // carrying the request's requestId, but does not state that a capture holds both.
-        Rule {
-            source: Source::seed(
-                seeds::TPAP_SDK,
-                "IN-APP UPI with UI > 1. Get Session Token > Response Payload",
-            ),
-            ..rule(
-                pairing::RULE_UNANSWERED_REQUEST,
-                "a captured TPAP request is answered by a response line with its requestId (or, failing that, its action)",
-                Severity::Should,
-            )
-        },
-        Rule {
-            source: Source::seed(
-                seeds::TPAP_SDK,
-                "IN-APP UPI with UI > 1. Get Session Token > Response Payload",
-            ),
-            ..rule(
-                pairing::RULE_UNREQUESTED_RESPONSE,
-                "a captured TPAP response answers a request line of the capture (by requestId, or failing that by action)",
-                Severity::Should,
-            )
-        },
-    ]
+    RULES
+        .iter()
+        .map(|def| {
+            def.rule(SchemaCoverage::NotExpressible {
+                why: "about a line of a capture before it is matched to a message",
+            })
+        })
+        .collect()
 }
 
 /// Why a capture cannot be read.

@@ -8,7 +8,7 @@ use std::sync::LazyLock;
 use crate::id::{MessageId, RuleId};
 use crate::messages;
 use crate::model::{Direction, Message};
-use crate::rule::{Rule, SchemaCoverage, Severity};
+use crate::rule::{Rule, RuleDef, SchemaCoverage, Severity};
 use crate::source::{Source, seeds};
 
 /// The behaviour rules' IDs, declared once here and used by the runner as typed handles.
@@ -142,6 +142,202 @@ fn rule(id: impl Into<String>, statement: impl Into<String>, severity: Severity,
     }
 }
 
+/// The behaviour rules declared one by one (the `accepted` rules are derived from the messages).
+const DECLARED: &[RuleDef] = &[
+    RuleDef {
+        id: ids::REGISTER_INTENT_MERCHANT_REQUEST_ID_UNIQUE.as_str(),
+        statement: "a second registerIntent with a merchantRequestId already registered is rejected",
+        severity: Severity::Must,
+        source: Source::seed(
+            seeds::REGISTER_INTENT,
+            "API Version: V3 > Body Parameters > merchantRequestId: \"Merchant generated unique id for the transaction\"",
+        ),
+        scope: "merchant-register-intent",
+    },
+    RuleDef {
+        id: ids::PAYU_PAYMENT_TXNID_UNIQUE.as_str(),
+        statement: "a second _payment with a txnid already used is rejected",
+        severity: Severity::Should,
+        source: Source::derived(
+            "PayU's txnid identifies one payment; seed 004's verify and update calls look payments up by it. Seed 004 gives txnid no description (only the sample 1234_abcdedf) and says duplicates are refused only of the intent's tid (\"do not allow duplicate transaction\"), so a should",
+        ),
+        scope: "payu.payment.request",
+    },
+    RuleDef {
+        id: ids::EC_TXNS_ORDER_EXISTS.as_str(),
+        statement: "/txns pays only an existing, unexpired order of the merchant; anything else answers the 400 error",
+        severity: Severity::Must,
+        source: Source::seed(
+            seeds::EC_TXNS,
+            "Body Parameters > order_id: \"order_id pertaining to the order for which the payment is started\"; API Responses > 400: \"Order timed out\"",
+        ),
+        scope: "ec.txns.request",
+    },
+    RuleDef {
+        id: ids::EC_ORDERS_AUTHENTICATED.as_str(),
+        statement: "POST /orders without the merchant's API key is rejected",
+        severity: Severity::Must,
+        source: Source::derived("DOMAIN.md: every EC API but /txns uses HTTP Basic auth with the API key"),
+        scope: "ec.orders.request",
+    },
+    RuleDef {
+        id: ids::PAYU_CALLBACK_DELIVERED.as_str(),
+        statement: "when a payment's status changes, PayU posts the S2S callback to the merchant's URL",
+        severity: Severity::Must,
+        source: Source::seed(seeds::PAYU, "Step 4: PayU sends Server-to-Server callback response"),
+        scope: "payu.callback",
+    },
+    RuleDef {
+        id: ids::PAYU_VERIFY_PAYMENT_AGREES.as_str(),
+        statement: "verify_payment reports the status the S2S callback announced",
+        severity: Severity::Must,
+        source: Source::seed(
+            seeds::PAYU,
+            "Step 3: Check UPI transaction status; Step 5. Verify the payment",
+        ),
+        scope: "payu.verify-payment.response",
+    },
+    RuleDef {
+        id: PAYU_INTENT_AMOUNT_AS_PASSED,
+        statement: "the am of result.intentURIData is the amount passed to _payment (equal as decimal numbers)",
+        severity: Severity::Must,
+        source: Source::seed(seeds::PAYU, "Step 2: Invoke UPI Intent on customer's device (amount)"),
+        scope: "payu.payment.response",
+    },
+    RuleDef {
+        id: PAYU_INTENT_PENDING,
+        statement: "an answer carrying result.intentURIData reports metaData.txnStatus and metaData.unmappedStatus pending: the payer has not paid yet",
+        severity: Severity::Should,
+        source: Source::derived(
+            "seed 004: \"If metaData.unmappedStatus = pending, then get the result.intentURIData\" and its sample answers txnStatus and unmappedStatus pending; the seed lists no other status of a fresh intent, so a should",
+        ),
+        scope: "payu.payment.response",
+    },
+    RuleDef {
+        id: EC_TXNS_FRESH_PENDING,
+        statement: "the /txns answer for a fresh order has status PENDING_VBV: the payment has only started",
+        severity: Severity::Should,
+        source: Source::derived(
+            "seed 001's 200 table gives status the description PENDING_VBV, a sample value in the description slot, so our reading: should",
+        ),
+        scope: "ec.txns.response",
+    },
+    RuleDef {
+        id: EC_TXNS_FORMAT_REDIRECT,
+        statement: "a /txns request whose format is not json is answered HTTP 302 with a Location header",
+        severity: Severity::Must,
+        source: Source::seed(seeds::EC_TXNS, "Request body > format"),
+        scope: "ec.txns.request",
+    },
+    RuleDef {
+        id: ids::PAYU_UDF_UPDATE_UDFS_AS_POSTED.as_str(),
+        statement: "a udf_update success answer carries udf1..udf5 as posted in var2..var6 (a var not posted: empty)",
+        severity: Severity::Should,
+        source: Source::derived(
+            "seed 004 Step 6 shows the mapping only by its sample (var2=AAAPZ1234C answered udf1, var4..var6 answered udf3..udf5, var3 not posted answered udf2 empty); E-077 records that no sentence states it, so a should",
+        ),
+        scope: "payu.udf-update.response",
+    },
+    RuleDef {
+        id: ids::PAYU_UDF_UPDATE_PERSISTED.as_str(),
+        statement: "after an accepted udf_update, verify_payment for that txnid reports udf1..udf5 as the update set them",
+        severity: Severity::Should,
+        source: Source::derived(
+            "seed 004 Step 6: the invoice ID \"can be updated using the UDF Update API by posting it in the UDF5 parameter\", so an update the transaction does not keep is none; that verify_payment reports the udfs is PayU's verify_payment documentation, not the seed, so a should",
+        ),
+        scope: "payu.verify-payment.response",
+    },
+    RuleDef {
+        id: ids::PAYU_UDF_UPDATE_TXNID_EXISTS.as_str(),
+        statement: "a udf_update whose transaction ID has no data found (no payment has that txnid) is refused with status 0",
+        severity: Severity::Must,
+        source: Source::seed(
+            seeds::PAYU,
+            "Step 6: Update Invoice ID [Conditional] > Failure Scenarios",
+        ),
+        scope: "payu.udf-update.request",
+    },
+    RuleDef {
+        id: ids::PAYU_INVOICE_UPLOAD_PAYUID_EXISTS.as_str(),
+        statement: "an invoice upload whose payuid is invalid (var1 names no payment) is refused with responseCode 107",
+        severity: Severity::Must,
+        source: Source::seed(seeds::PAYU, "Step 7: Upload the Invoices [Optional] > Sample response"),
+        scope: "payu.invoice-upload.request",
+    },
+    RuleDef {
+        id: ids::PAYU_INTENT_TID_UNIQUE.as_str(),
+        statement: "two payments' intents never carry the same tid: NPCI does not allow a duplicate transaction by it",
+        severity: Severity::Must,
+        source: Source::seed(seeds::PAYU, "Using the IntentURIData value in response > Notes (tid)"),
+        scope: "payu.payment.response",
+    },
+    RuleDef {
+        id: ids::PAYU_CALLBACK_MIHPAYID_IS_PAYMENT_ID.as_str(),
+        statement: "the S2S callback's mihpayid (the PayU transaction ID) is the paymentId the _payment answer gave",
+        severity: Severity::Should,
+        source: Source::derived(
+            "seed 004's callback table describes mihpayid as \"PayU transaction ID\" and the _payment answer carries result.paymentId, but the seed never names paymentId the PayU ID, so equating them is our reading: a should",
+        ),
+        scope: "payu.callback",
+    },
+    RuleDef {
+        id: ids::PAYU_CALLBACK_AMOUNT_AS_PASSED.as_str(),
+        statement: "the S2S callback's amount is the transaction amount: the amount posted to _payment (equal as decimal numbers)",
+        severity: Severity::Must,
+        source: Source::seed(
+            seeds::PAYU,
+            "Step 5. Verify the payment > Callback Response Parameters (amount)",
+        ),
+        scope: "payu.callback",
+    },
+    RuleDef {
+        id: ids::REGISTER_INTENT_RESPONSE_SIGNED.as_str(),
+        statement: "every HTTP 200 registerIntent response carries an x-response-signature over its raw body",
+        severity: Severity::Must,
+        source: Source::derived(
+            "DOMAIN.md: responses with HTTP 200 carry an x-response-signature header, RS256 over the raw body",
+        ),
+        scope: "merchant-register-intent",
+    },
+    RuleDef {
+        id: ids::TRANSPORT_REACHABLE.as_str(),
+        statement: "the target answers every request: no refused or dropped connection",
+        severity: Severity::Must,
+        source: Source::derived("a payment API that does not answer cannot be integrated"),
+        scope: "transport",
+    },
+    RuleDef {
+        id: ids::TRANSPORT_TIMEOUT.as_str(),
+        statement: "the target answers within the configured per-request timeout",
+        severity: Severity::Must,
+        source: Source::derived("merchants time out payment calls; a late answer is a lost payment"),
+        scope: "transport",
+    },
+    RuleDef {
+        id: ids::TRANSPORT_NO_SERVER_ERROR.as_str(),
+        statement: "the target never answers 5xx, to well-formed or malformed requests",
+        severity: Severity::Must,
+        source: Source::derived("a 5xx on input is an unhandled case in the implementation"),
+        scope: "transport",
+    },
+    RuleDef {
+        id: ids::TRANSPORT_BODY_SIZE.as_str(),
+        statement: "a response body fits within the configured cap",
+        severity: Severity::Must,
+        source: Source::derived("a runaway response is a defect and a denial-of-service risk"),
+        scope: "transport",
+    },
+    RuleDef {
+        id: ids::TRANSPORT_NO_SECRET_REFLECTED.as_str(),
+        statement: "no response reflects a salt, private key or signature of the request",
+        severity: Severity::Should,
+        source: Source::derived(
+            "reflecting secrets leaks them to logs and intermediaries; no seed or DOMAIN.md sentence says so, so a should",
+        ),
+        scope: "transport",
+    },
+];
+
 /// Every behaviour rule.
 pub fn rules() -> Vec<Rule> {
     let mut out: Vec<Rule> = messages::all()
@@ -160,139 +356,11 @@ pub fn rules() -> Vec<Rule> {
             ))
         })
         .collect();
-    out.extend([
-        rule(
-            ids::REGISTER_INTENT_MERCHANT_REQUEST_ID_UNIQUE,
-            "a second registerIntent with a merchantRequestId already registered is rejected",
-            Severity::Must,
-            Source::seed(seeds::REGISTER_INTENT, "API Version: V3 > Body Parameters > merchantRequestId: \"Merchant generated unique id for the transaction\""),
-            "merchant-register-intent",
-        ),
-        rule(
-            ids::PAYU_PAYMENT_TXNID_UNIQUE,
-            "a second _payment with a txnid already used is rejected",
-            Severity::Should,
-            Source::derived("PayU's txnid identifies one payment; seed 004's verify and update calls look payments up by it. Seed 004 gives txnid no description (only the sample 1234_abcdedf) and says duplicates are refused only of the intent's tid (\"do not allow duplicate transaction\"), so a should"),
-            "payu.payment.request",
-        ),
-        rule(
-            ids::EC_TXNS_ORDER_EXISTS,
-            "/txns pays only an existing, unexpired order of the merchant; anything else answers the 400 error",
-            Severity::Must,
-            Source::seed(seeds::EC_TXNS, "Body Parameters > order_id: \"order_id pertaining to the order for which the payment is started\"; API Responses > 400: \"Order timed out\""),
-            "ec.txns.request",
-        ),
-        rule(
-            ids::EC_ORDERS_AUTHENTICATED,
-            "POST /orders without the merchant's API key is rejected",
-            Severity::Must,
-            Source::derived("DOMAIN.md: every EC API but /txns uses HTTP Basic auth with the API key"),
-            "ec.orders.request",
-        ),
-        rule(
-            ids::PAYU_CALLBACK_DELIVERED,
-            "when a payment's status changes, PayU posts the S2S callback to the merchant's URL",
-            Severity::Must,
-            Source::seed(seeds::PAYU, "Step 4: PayU sends Server-to-Server callback response"),
-            "payu.callback",
-        ),
-        rule(
-            ids::PAYU_VERIFY_PAYMENT_AGREES,
-            "verify_payment reports the status the S2S callback announced",
-            Severity::Must,
-            Source::seed(seeds::PAYU, "Step 3: Check UPI transaction status; Step 5. Verify the payment"),
-            "payu.verify-payment.response",
-        ),
-        rule(
-            PAYU_INTENT_AMOUNT_AS_PASSED,
-            "the am of result.intentURIData is the amount passed to _payment (equal as decimal numbers)",
-            Severity::Must,
-            Source::seed(seeds::PAYU, "Step 2: Invoke UPI Intent on customer's device (amount)"),
-            "payu.payment.response",
-        ),
-        rule(
-            PAYU_INTENT_PENDING,
-            "an answer carrying result.intentURIData reports metaData.txnStatus and metaData.unmappedStatus pending: the payer has not paid yet",
-            Severity::Should,
-            Source::derived("seed 004: \"If metaData.unmappedStatus = pending, then get the result.intentURIData\" and its sample answers txnStatus and unmappedStatus pending; the seed lists no other status of a fresh intent, so a should"),
-            "payu.payment.response",
-        ),
-        rule(
-            EC_TXNS_FRESH_PENDING,
-            "the /txns answer for a fresh order has status PENDING_VBV: the payment has only started",
-            Severity::Should,
-            Source::derived("seed 001's 200 table gives status the description PENDING_VBV, a sample value in the description slot, so our reading: should"),
-            "ec.txns.response",
-        ),
-        rule(
-            EC_TXNS_FORMAT_REDIRECT,
-            "a /txns request whose format is not json is answered HTTP 302 with a Location header",
-            Severity::Must,
-            Source::seed(seeds::EC_TXNS, "Request body > format"),
-            "ec.txns.request",
-        ),
-        rule(
-            ids::PAYU_UDF_UPDATE_UDFS_AS_POSTED,
-            "a udf_update success answer carries udf1..udf5 as posted in var2..var6 (a var not posted: empty)",
-            Severity::Should,
-            Source::derived("seed 004 Step 6 shows the mapping only by its sample (var2=AAAPZ1234C answered udf1, var4..var6 answered udf3..udf5, var3 not posted answered udf2 empty); E-077 records that no sentence states it, so a should"),
-            "payu.udf-update.response",
-        ),
-        rule(
-            ids::PAYU_UDF_UPDATE_PERSISTED,
-            "after an accepted udf_update, verify_payment for that txnid reports udf1..udf5 as the update set them",
-            Severity::Should,
-            Source::derived("seed 004 Step 6: the invoice ID \"can be updated using the UDF Update API by posting it in the UDF5 parameter\", so an update the transaction does not keep is none; that verify_payment reports the udfs is PayU's verify_payment documentation, not the seed, so a should"),
-            "payu.verify-payment.response",
-        ),
-        rule(
-            ids::PAYU_UDF_UPDATE_TXNID_EXISTS,
-            "a udf_update whose transaction ID has no data found (no payment has that txnid) is refused with status 0",
-            Severity::Must,
-            Source::seed(seeds::PAYU, "Step 6: Update Invoice ID [Conditional] > Failure Scenarios"),
-            "payu.udf-update.request",
-        ),
-        rule(
-            ids::PAYU_INVOICE_UPLOAD_PAYUID_EXISTS,
-            "an invoice upload whose payuid is invalid (var1 names no payment) is refused with responseCode 107",
-            Severity::Must,
-            Source::seed(seeds::PAYU, "Step 7: Upload the Invoices [Optional] > Sample response"),
-            "payu.invoice-upload.request",
-        ),
-        rule(
-            ids::PAYU_INTENT_TID_UNIQUE,
-            "two payments' intents never carry the same tid: NPCI does not allow a duplicate transaction by it",
-            Severity::Must,
-            Source::seed(seeds::PAYU, "Using the IntentURIData value in response > Notes (tid)"),
-            "payu.payment.response",
-        ),
-        rule(
-            ids::PAYU_CALLBACK_MIHPAYID_IS_PAYMENT_ID,
-            "the S2S callback's mihpayid (the PayU transaction ID) is the paymentId the _payment answer gave",
-            Severity::Should,
-            Source::derived("seed 004's callback table describes mihpayid as \"PayU transaction ID\" and the _payment answer carries result.paymentId, but the seed never names paymentId the PayU ID, so equating them is our reading: a should"),
-            "payu.callback",
-        ),
-        rule(
-            ids::PAYU_CALLBACK_AMOUNT_AS_PASSED,
-            "the S2S callback's amount is the transaction amount: the amount posted to _payment (equal as decimal numbers)",
-            Severity::Must,
-            Source::seed(seeds::PAYU, "Step 5. Verify the payment > Callback Response Parameters (amount)"),
-            "payu.callback",
-        ),
-        rule(
-            ids::REGISTER_INTENT_RESPONSE_SIGNED,
-            "every HTTP 200 registerIntent response carries an x-response-signature over its raw body",
-            Severity::Must,
-            Source::derived("DOMAIN.md: responses with HTTP 200 carry an x-response-signature header, RS256 over the raw body"),
-            "merchant-register-intent",
-        ),
-        rule(ids::TRANSPORT_REACHABLE, "the target answers every request: no refused or dropped connection", Severity::Must, Source::derived("a payment API that does not answer cannot be integrated"), "transport"),
-        rule(ids::TRANSPORT_TIMEOUT, "the target answers within the configured per-request timeout", Severity::Must, Source::derived("merchants time out payment calls; a late answer is a lost payment"), "transport"),
-        rule(ids::TRANSPORT_NO_SERVER_ERROR, "the target never answers 5xx, to well-formed or malformed requests", Severity::Must, Source::derived("a 5xx on input is an unhandled case in the implementation"), "transport"),
-        rule(ids::TRANSPORT_BODY_SIZE, "a response body fits within the configured cap", Severity::Must, Source::derived("a runaway response is a defect and a denial-of-service risk"), "transport"),
-        rule(ids::TRANSPORT_NO_SECRET_REFLECTED, "no response reflects a salt, private key or signature of the request", Severity::Should, Source::derived("reflecting secrets leaks them to logs and intermediaries; no seed or DOMAIN.md sentence says so, so a should"), "transport"),
-    ]);
+    out.extend(
+        DECLARED
+            .iter()
+            .map(|def| def.rule(SchemaCoverage::NotExpressible { why: WHY })),
+    );
     out
 }
 

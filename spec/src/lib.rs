@@ -44,5 +44,5 @@ pub mod sites;
 pub mod source;
 pub mod validate;
 
-pub use rule::{Rule, SchemaCoverage, Severity, Violation};
+pub use rule::{Rule, RuleDef, SchemaCoverage, Severity, Violation};
 pub use source::Source;

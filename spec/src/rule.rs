@@ -99,6 +99,39 @@ pub struct Rule {
     pub grounding: crate::grounding::Grounding,
 }
 
+/// How a rule that is not a field constraint is declared: one entry of a `const` table next to
+/// the code that checks it (hashing and signatures, deeplink grammar, capture readers). The
+/// catalogue turns each entry into a [`Rule`] with [`RuleDef::rule`].
+#[derive(Debug, Clone, Copy)]
+pub struct RuleDef {
+    /// Stable rule ID.
+    pub id: &'static str,
+    /// One-line statement of what the rule requires.
+    pub statement: &'static str,
+    /// How strongly it binds.
+    pub severity: Severity,
+    /// Where it comes from.
+    pub source: Source,
+    /// The message or mechanism it belongs to.
+    pub scope: &'static str,
+}
+
+impl RuleDef {
+    /// The catalogue entry, grounded on this declaration's own source, with `schema` saying
+    /// whether (and why not) the JSON Schemas enforce it.
+    pub fn rule(&self, schema: SchemaCoverage) -> Rule {
+        Rule {
+            grounding: crate::grounding::of(self.id, &self.source),
+            id: self.id.to_owned(),
+            statement: self.statement.to_owned(),
+            severity: self.severity,
+            source: self.source,
+            scope: self.scope.to_owned(),
+            schema,
+        }
+    }
+}
+
 /// A rule broken by a concrete input.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Violation {

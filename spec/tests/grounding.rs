@@ -16,7 +16,6 @@ use std::path::PathBuf;
 use locate::Text;
 use regex::Regex;
 use upi_spec::catalogue;
-use upi_spec::format::Format;
 use upi_spec::grounding::{self, Quote};
 use upi_spec::model::{Constraint, Kind};
 use upi_spec::sites::{Locus, Site, Step, sites};
@@ -101,39 +100,10 @@ fn carrier(site: &Site) -> Option<Vec<String>> {
                 r"characters? (are|is) not allowed",
                 r"numeric",
             ]),
-            Constraint::Format(f) => format_words(*f).map(|w| vec![format!("(?i){w}")]),
+            Constraint::Format(f) => f.seed_words().map(|w| vec![format!("(?i){w}")]),
         },
         _ => None,
     }
-}
-
-/// The words that state a format.
-fn format_words(f: Format) -> Option<&'static str> {
-    Some(match f {
-        Format::Amount2dp => r"two decimals?|2 decimals?",
-        Format::Decimal => r"decimal",
-        Format::EpochMillis13 => r"13 digit|milliseconds",
-        Format::UuidV4 => r"uuid",
-        Format::Vpa => r"\bvpa\b|virtual payment address",
-        Format::Ifsc => r"\bifsc\b",
-        Format::Mcc => r"\bmcc\b|merchant category code",
-        Format::DateSlashYmd => r"yyyy/mm/dd",
-        Format::IsoTimestampIst => r"yyyy-mm-ddthh:mm:ss\+05:30",
-        Format::Sha256Hex => r"sha-?256",
-        Format::Sha512Hex => r"sha-?512",
-        Format::BoolString => r"true\s*/\s*false|true or false",
-        Format::PositiveInt => r"number\s*>\s*0|positive",
-        Format::Mobile12 => r"12 digits?|country code",
-        Format::Phone10 => r"10 digits?|10-digit",
-        Format::HttpUrl => r"https?\b",
-        Format::Base64 => r"base64",
-        Format::Base64UrlNoPad => r"base64url",
-        Format::Ipv4 => r"ipv4",
-        Format::Email => r"e-?mail",
-        Format::Pan => r"\bpan\b",
-        Format::DateDdmmyyyy => r"ddmmyyyy",
-        Format::DayOfMonth => return None,
-    })
 }
 
 /// `line` without the field's own name (a label `- **Vpa**:` does not state a VPA format).

@@ -1,25 +1,13 @@
 //! The catalogue of hashing and signature rules: every rule ID that an error of this module can
 //! name, with its statement, severity and source.
 
-use crate::rule::{Rule, SchemaCoverage, Severity};
+use crate::rule::{Rule, SchemaCoverage};
 use crate::source::Source;
 
 use super::{jws, keys, payu_hash, response_signature, signature_payload, tpv};
 
 /// One catalogue entry, written as a `const` table next to the errors that name it.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct RuleDef {
-    /// Stable rule ID.
-    pub id: &'static str,
-    /// One-line statement of what the rule requires.
-    pub statement: &'static str,
-    /// How strongly it binds.
-    pub severity: Severity,
-    /// Where it comes from.
-    pub source: Source,
-    /// The message or mechanism it belongs to.
-    pub scope: &'static str,
-}
+pub(crate) use crate::rule::RuleDef;
 
 /// Why `juspay.jws.header.crit` is a `should` (kept here: `jws.rs` is at the size limit).
 pub(crate) const JWS_CRIT: Source = Source::derived(
@@ -47,14 +35,6 @@ pub fn rules() -> Vec<Rule> {
     ]
     .concat()
     .into_iter()
-    .map(|def| Rule {
-        grounding: crate::grounding::of(def.id, &def.source),
-        id: def.id.to_owned(),
-        statement: def.statement.to_owned(),
-        severity: def.severity,
-        source: def.source,
-        scope: def.scope.to_owned(),
-        schema: SchemaCoverage::NotExpressible { why: NOT_EXPRESSIBLE },
-    })
+    .map(|def| def.rule(SchemaCoverage::NotExpressible { why: NOT_EXPRESSIBLE }))
     .collect()
 }

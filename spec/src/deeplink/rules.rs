@@ -2,24 +2,14 @@
 //! shared by every parameter (`deeplink.param.*`), the per-parameter rules of [`super::table`],
 //! the cross-parameter rules, and the mapping and consistency rules.
 
-use crate::rule::{Rule, SchemaCoverage, Severity};
+use crate::rule::{Rule, RuleDef, SchemaCoverage, Severity};
 use crate::source::{Source, seeds};
 
 use super::key::{Key, Kind};
 use super::table::{self, param_rule_id};
 
-/// A grammar or cross-parameter rule with a fixed ID.
-#[derive(Debug, Clone, Copy)]
-pub struct FixedRule {
-    /// The rule ID.
-    pub id: &'static str,
-    /// How strongly it binds.
-    pub severity: Severity,
-    /// What it requires.
-    pub statement: &'static str,
-    /// Where it comes from.
-    pub source: Source,
-}
+/// The scope of every deeplink rule.
+const SCOPE: &str = "deeplink";
 
 const SRC_SPACES_001: Source = Source::seed(
     seeds::EC_TXNS,
@@ -32,79 +22,227 @@ const SRC_SPACES_003: Source = Source::seed(
 const SRC_RFC3986: Source =
     Source::derived("RFC 3986 section 2.1 and 3.4: a query is pchar / '/' / '?', a '%' starts exactly two hex digits");
 
-macro_rules! fixed {
-    ($($name:ident = $id:literal, $sev:ident, $stmt:literal, $src:expr;)*) => {
-        $(
-            #[doc = concat!("`", $id, "`: ", $stmt)]
-            pub const $name: FixedRule = FixedRule {
-                id: $id,
-                severity: Severity::$sev,
-                statement: $stmt,
-                source: $src,
-            };
-        )*
-        /// Every fixed rule, in catalogue order.
-        pub const FIXED: &[FixedRule] = &[$($name,)*];
-    };
-}
+/// `deeplink.syntax.uri`
+pub const URI: RuleDef = RuleDef {
+    id: "deeplink.syntax.uri",
+    statement: "the input is a URI `scheme:...` or a bare `name=value&...` query (fatal otherwise)",
+    severity: Severity::Must,
+    source: SRC_RFC3986,
+    scope: SCOPE,
+};
 
-fixed! {
-    URI = "deeplink.syntax.uri", Must,
-        "the input is a URI `scheme:...` or a bare `name=value&...` query (fatal otherwise)", SRC_RFC3986;
-    SCHEME = "deeplink.syntax.scheme", Must,
-        "the part before `?` is upi://pay, upi://mandate or one of the iOS app forms tez://upi/pay, phonepe://pay, paytmmp://pay, credpay://upi/pay, bhim://pay (exact case: Android and iOS match schemes case-sensitively)",
-        Source::seed(seeds::REGISTER_INTENT, "API Version: V3 > Sample Deeplink URL and Host URLs for IOS");
-    BARE_QUERY = "deeplink.syntax.bare-query", Info,
-        "a bare query (PayU's intentURIData) is not a launchable deeplink until prefixed with upi://pay?",
-        Source::seed(seeds::PAYU, "Sample respose (get the result.intentURIData and add the prefix upi://pay?)");
-    EMPTY_SEGMENT = "deeplink.syntax.empty-segment", Should,
-        "no empty parameter between `&` separators, and no leading or trailing `&`", SRC_RFC3986;
-    MISSING_EQUALS = "deeplink.syntax.missing-equals", Must,
-        "every parameter is `name=value`", SRC_RFC3986;
-    EMPTY_NAME = "deeplink.syntax.empty-name", Should,
-        "a parameter name is not empty",
-        Source::derived("RFC 3986 and the form name=value (DOMAIN.md) give a parameter a name, but no seed or DOMAIN.md sentence says a name cannot be empty: an empty name names no parameter the link defines, so a should");
-    PERCENT_ESCAPE = "deeplink.syntax.percent-escape", Must,
-        "the URI is encoded: every `%` is followed by two hexadecimal digits", SRC_SPACES_001;
-    UTF8 = "deeplink.syntax.utf8", Should,
-        "percent-decoded names and values are valid UTF-8",
-        Source::derived("RFC 3987 / WHATWG URL: percent-encoded octets of text are UTF-8; anything else cannot be shown to the payer. No seed or DOMAIN.md sentence names the character encoding of a link, so a should");
-    RAW_SPACE = "deeplink.syntax.raw-space", Must,
-        "no raw space in the URI: spaces are written %20", SRC_SPACES_003;
-    PLUS = "deeplink.syntax.plus", Should,
-        "no raw `+`: spaces are %20 and a literal plus is %2B (seeds 001 and 003 ask for %20); a raw `+` is read as a space, as form encoders (urlencode, URLSearchParams, URLEncoder, http_build_query) mean it, but RFC 3986 readers keep it a plus",
-        SRC_SPACES_001;
-    CONTROL = "deeplink.syntax.control", Should,
-        "no decoded name or value contains a control character (C0, DEL, C1) or a bidirectional override (U+202A-U+202E, U+2066-U+2069): they are not text a payer can be shown, and they rewrite terminals and screens",
-        Source::derived("the grammar's text rule (spec/deeplink.abnf: %x20-7E / %x80-10FFFF) for names and notes shown to the payer; hostile links such as pn=a%00b%1b[31m (issue 13). No seed or DOMAIN.md sentence forbids an encoded control character, so a should");
-    CHAR = "deeplink.syntax.char", Must,
-        "the URI is encoded: only characters RFC 3986 allows raw in a query appear unescaped (no controls, non-ASCII, `\"`, `#`, `<`, `>`, `[`, `\\`, `]`, `^`, backquote, `{`, `|`, `}`)",
-        SRC_SPACES_001;
-    DUPLICATE = "deeplink.param.duplicate", Should,
-        "a parameter appears at most once (the first occurrence is kept)",
-        Source::derived("apps disagree on which of two values wins; a payment link must be unambiguous");
-    EMPTY_VALUE = "deeplink.param.empty", Should,
-        "a parameter, when present, has a non-empty value",
-        Source::derived("seed 001 note 2 says to leave out a parameter that is absent (tid), not to send it empty");
-    NULL_VALUE = "deeplink.param.null", Must,
-        "no value is the literal string `null`",
-        Source::derived("NPCI linking specification as quoted in DOMAIN.md: the literal string null is never a value");
-    UNKNOWN = "deeplink.param.unknown", Info,
-        "a parameter the link's kind does not define is kept and reported",
-        Source::derived("apps ignore unknown parameters; reported so that typos (e.g. `PA`) are visible");
-    URL_CATEGORY = "deeplink.pay.url.category-pair", Should,
-        "url and category are both present or both absent (seed 003 states it for the registerIntent request's refUrl and refCategory; NPCI links carry url alone, so a should)",
-        Source::seed(seeds::REGISTER_INTENT, "API Version: V2 > Note 2 (If refUrl is passed in request, refCategory becomes essential ... either both as combination or none)");
-    MAM_NOT_ABOVE_AM = "deeplink.pay.mam.not-above-am", Should,
-        "when both are present, mam is not greater than am",
-        Source::derived("mam is the minimum amount the payer may pay (NPCI linking specification, DOMAIN.md)");
-    VALIDITY_ORDER = "deeplink.mandate.validityend.not-before-start", Should,
-        "validityend is not before validitystart",
-        Source::derived("a mandate cannot end before it starts");
-    MAPPING_MISSING = "deeplink.mapping.missing-field", Must,
-        "every response field the mapping table marks Mandatory is present and a string",
-        table::SRC_MAPPING_TABLE;
-}
+/// `deeplink.syntax.scheme`
+pub const SCHEME: RuleDef = RuleDef {
+    id: "deeplink.syntax.scheme",
+    statement: "the part before `?` is upi://pay, upi://mandate or one of the iOS app forms tez://upi/pay, phonepe://pay, paytmmp://pay, credpay://upi/pay, bhim://pay (exact case: Android and iOS match schemes case-sensitively)",
+    severity: Severity::Must,
+    source: Source::seed(
+        seeds::REGISTER_INTENT,
+        "API Version: V3 > Sample Deeplink URL and Host URLs for IOS",
+    ),
+    scope: SCOPE,
+};
+
+/// `deeplink.syntax.bare-query`
+pub const BARE_QUERY: RuleDef = RuleDef {
+    id: "deeplink.syntax.bare-query",
+    statement: "a bare query (PayU's intentURIData) is not a launchable deeplink until prefixed with upi://pay?",
+    severity: Severity::Info,
+    source: Source::seed(
+        seeds::PAYU,
+        "Sample respose (get the result.intentURIData and add the prefix upi://pay?)",
+    ),
+    scope: SCOPE,
+};
+
+/// `deeplink.syntax.empty-segment`
+pub const EMPTY_SEGMENT: RuleDef = RuleDef {
+    id: "deeplink.syntax.empty-segment",
+    statement: "no empty parameter between `&` separators, and no leading or trailing `&`",
+    severity: Severity::Should,
+    source: SRC_RFC3986,
+    scope: SCOPE,
+};
+
+/// `deeplink.syntax.missing-equals`
+pub const MISSING_EQUALS: RuleDef = RuleDef {
+    id: "deeplink.syntax.missing-equals",
+    statement: "every parameter is `name=value`",
+    severity: Severity::Must,
+    source: SRC_RFC3986,
+    scope: SCOPE,
+};
+
+/// `deeplink.syntax.empty-name`
+pub const EMPTY_NAME: RuleDef = RuleDef {
+    id: "deeplink.syntax.empty-name",
+    statement: "a parameter name is not empty",
+    severity: Severity::Should,
+    source: Source::derived(
+        "RFC 3986 and the form name=value (DOMAIN.md) give a parameter a name, but no seed or DOMAIN.md sentence says a name cannot be empty: an empty name names no parameter the link defines, so a should",
+    ),
+    scope: SCOPE,
+};
+
+/// `deeplink.syntax.percent-escape`
+pub const PERCENT_ESCAPE: RuleDef = RuleDef {
+    id: "deeplink.syntax.percent-escape",
+    statement: "the URI is encoded: every `%` is followed by two hexadecimal digits",
+    severity: Severity::Must,
+    source: SRC_SPACES_001,
+    scope: SCOPE,
+};
+
+/// `deeplink.syntax.utf8`
+pub const UTF8: RuleDef = RuleDef {
+    id: "deeplink.syntax.utf8",
+    statement: "percent-decoded names and values are valid UTF-8",
+    severity: Severity::Should,
+    source: Source::derived(
+        "RFC 3987 / WHATWG URL: percent-encoded octets of text are UTF-8; anything else cannot be shown to the payer. No seed or DOMAIN.md sentence names the character encoding of a link, so a should",
+    ),
+    scope: SCOPE,
+};
+
+/// `deeplink.syntax.raw-space`
+pub const RAW_SPACE: RuleDef = RuleDef {
+    id: "deeplink.syntax.raw-space",
+    statement: "no raw space in the URI: spaces are written %20",
+    severity: Severity::Must,
+    source: SRC_SPACES_003,
+    scope: SCOPE,
+};
+
+/// `deeplink.syntax.plus`
+pub const PLUS: RuleDef = RuleDef {
+    id: "deeplink.syntax.plus",
+    statement: "no raw `+`: spaces are %20 and a literal plus is %2B (seeds 001 and 003 ask for %20); a raw `+` is read as a space, as form encoders (urlencode, URLSearchParams, URLEncoder, http_build_query) mean it, but RFC 3986 readers keep it a plus",
+    severity: Severity::Should,
+    source: SRC_SPACES_001,
+    scope: SCOPE,
+};
+
+/// `deeplink.syntax.control`
+pub const CONTROL: RuleDef = RuleDef {
+    id: "deeplink.syntax.control",
+    statement: "no decoded name or value contains a control character (C0, DEL, C1) or a bidirectional override (U+202A-U+202E, U+2066-U+2069): they are not text a payer can be shown, and they rewrite terminals and screens",
+    severity: Severity::Should,
+    source: Source::derived(
+        "the grammar's text rule (spec/deeplink.abnf: %x20-7E / %x80-10FFFF) for names and notes shown to the payer; hostile links such as pn=a%00b%1b[31m (issue 13). No seed or DOMAIN.md sentence forbids an encoded control character, so a should",
+    ),
+    scope: SCOPE,
+};
+
+/// `deeplink.syntax.char`
+pub const CHAR: RuleDef = RuleDef {
+    id: "deeplink.syntax.char",
+    statement: "the URI is encoded: only characters RFC 3986 allows raw in a query appear unescaped (no controls, non-ASCII, `\"`, `#`, `<`, `>`, `[`, `\\`, `]`, `^`, backquote, `{`, `|`, `}`)",
+    severity: Severity::Must,
+    source: SRC_SPACES_001,
+    scope: SCOPE,
+};
+
+/// `deeplink.param.duplicate`
+pub const DUPLICATE: RuleDef = RuleDef {
+    id: "deeplink.param.duplicate",
+    statement: "a parameter appears at most once (the first occurrence is kept)",
+    severity: Severity::Should,
+    source: Source::derived("apps disagree on which of two values wins; a payment link must be unambiguous"),
+    scope: SCOPE,
+};
+
+/// `deeplink.param.empty`
+pub const EMPTY_VALUE: RuleDef = RuleDef {
+    id: "deeplink.param.empty",
+    statement: "a parameter, when present, has a non-empty value",
+    severity: Severity::Should,
+    source: Source::derived("seed 001 note 2 says to leave out a parameter that is absent (tid), not to send it empty"),
+    scope: SCOPE,
+};
+
+/// `deeplink.param.null`
+pub const NULL_VALUE: RuleDef = RuleDef {
+    id: "deeplink.param.null",
+    statement: "no value is the literal string `null`",
+    severity: Severity::Must,
+    source: Source::derived(
+        "NPCI linking specification as quoted in DOMAIN.md: the literal string null is never a value",
+    ),
+    scope: SCOPE,
+};
+
+/// `deeplink.param.unknown`
+pub const UNKNOWN: RuleDef = RuleDef {
+    id: "deeplink.param.unknown",
+    statement: "a parameter the link's kind does not define is kept and reported",
+    severity: Severity::Info,
+    source: Source::derived("apps ignore unknown parameters; reported so that typos (e.g. `PA`) are visible"),
+    scope: SCOPE,
+};
+
+/// `deeplink.pay.url.category-pair`
+pub const URL_CATEGORY: RuleDef = RuleDef {
+    id: "deeplink.pay.url.category-pair",
+    statement: "url and category are both present or both absent (seed 003 states it for the registerIntent request's refUrl and refCategory; NPCI links carry url alone, so a should)",
+    severity: Severity::Should,
+    source: Source::seed(
+        seeds::REGISTER_INTENT,
+        "API Version: V2 > Note 2 (If refUrl is passed in request, refCategory becomes essential ... either both as combination or none)",
+    ),
+    scope: SCOPE,
+};
+
+/// `deeplink.pay.mam.not-above-am`
+pub const MAM_NOT_ABOVE_AM: RuleDef = RuleDef {
+    id: "deeplink.pay.mam.not-above-am",
+    statement: "when both are present, mam is not greater than am",
+    severity: Severity::Should,
+    source: Source::derived("mam is the minimum amount the payer may pay (NPCI linking specification, DOMAIN.md)"),
+    scope: SCOPE,
+};
+
+/// `deeplink.mandate.validityend.not-before-start`
+pub const VALIDITY_ORDER: RuleDef = RuleDef {
+    id: "deeplink.mandate.validityend.not-before-start",
+    statement: "validityend is not before validitystart",
+    severity: Severity::Should,
+    source: Source::derived("a mandate cannot end before it starts"),
+    scope: SCOPE,
+};
+
+/// `deeplink.mapping.missing-field`
+pub const MAPPING_MISSING: RuleDef = RuleDef {
+    id: "deeplink.mapping.missing-field",
+    statement: "every response field the mapping table marks Mandatory is present and a string",
+    severity: Severity::Must,
+    source: table::SRC_MAPPING_TABLE,
+    scope: SCOPE,
+};
+
+/// Every fixed rule (grammar, shared parameter, cross-parameter and mapping rules), in catalogue
+/// order.
+pub const FIXED: &[RuleDef] = &[
+    URI,
+    SCHEME,
+    BARE_QUERY,
+    EMPTY_SEGMENT,
+    MISSING_EQUALS,
+    EMPTY_NAME,
+    PERCENT_ESCAPE,
+    UTF8,
+    RAW_SPACE,
+    PLUS,
+    CONTROL,
+    CHAR,
+    DUPLICATE,
+    EMPTY_VALUE,
+    NULL_VALUE,
+    UNKNOWN,
+    URL_CATEGORY,
+    MAM_NOT_ABOVE_AM,
+    VALIDITY_ORDER,
+    MAPPING_MISSING,
+];
 
 /// A consistency rule: the deeplink's parameter agrees with the response field it maps from.
 #[derive(Debug, Clone, Copy)]
@@ -188,12 +326,10 @@ pub fn rules() -> Vec<Rule> {
         statement,
         severity,
         source,
-        scope: "deeplink".to_string(),
+        scope: SCOPE.to_string(),
         schema: NOT_SCHEMA,
     };
-    for f in FIXED {
-        out.push(rule(f.id.to_string(), f.statement.to_string(), f.severity, f.source));
-    }
+    out.extend(FIXED.iter().map(|f| f.rule(NOT_SCHEMA)));
     for kind in [Kind::Pay, Kind::Mandate] {
         for r in table::required(kind) {
             out.push(rule(

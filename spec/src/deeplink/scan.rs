@@ -4,11 +4,11 @@
 
 use std::borrow::Cow;
 
-use crate::rule::Violation;
+use crate::rule::{RuleDef, Violation};
 
 use super::error::DeeplinkError;
 use super::link::Target;
-use super::rules::{self, FixedRule};
+use super::rules;
 
 /// Inputs longer than this are rejected as a whole (no real deeplink comes close).
 pub const MAX_LEN: usize = 64 * 1024;
@@ -70,7 +70,7 @@ pub(crate) const SEGMENT: [u8; 256] = {
     t
 };
 
-pub(crate) fn violation(rule: &FixedRule, at: usize, reason: String) -> Violation {
+pub(crate) fn violation(rule: &RuleDef, at: usize, reason: String) -> Violation {
     Violation {
         rule: rule.id.to_string(),
         severity: rule.severity,

@@ -1,0 +1,67 @@
+//! Base64 text: standard padded base64 and unpadded base64url (JWS segments).
+
+use base64::Engine as _;
+use rand::{Rng, RngCore};
+
+use super::FormatKind;
+
+/// `len` random bytes with `len` drawn from `lens`.
+fn random_bytes(rng: &mut dyn RngCore, lens: std::ops::Range<usize>) -> Vec<u8> {
+    let len = rng.random_range(lens);
+    (0..len).map(|_| rng.random()).collect()
+}
+
+/// [`super::Format::Base64`].
+pub(super) struct Base64;
+
+impl FormatKind for Base64 {
+    fn describe(&self) -> &'static str {
+        "standard padded base64"
+    }
+    fn pattern(&self) -> &'static str {
+        r"^([A-Za-z0-9+/]{4})*([A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$"
+    }
+    fn check(&self, s: &str) -> bool {
+        let body = s.trim_end_matches('=');
+        let pad = s.len() - body.len();
+        s.len() % 4 == 0
+            && pad <= 2
+            && body
+                .bytes()
+                .all(|c| c.is_ascii_alphanumeric() || c == b'+' || c == b'/')
+            && (pad == 0 || body.len() % 4 == 4 - pad)
+    }
+    fn draw(&self, rng: &mut dyn RngCore) -> String {
+        base64::engine::general_purpose::STANDARD.encode(random_bytes(rng, 0..40))
+    }
+    fn near_misses(&self) -> &'static [&'static str] {
+        &["abc", "ab=c", "a!bc", "abcde==="]
+    }
+    fn seed_words(&self) -> Option<&'static str> {
+        Some(r"base64")
+    }
+}
+
+/// [`super::Format::Base64UrlNoPad`].
+pub(super) struct Base64UrlNoPad;
+
+impl FormatKind for Base64UrlNoPad {
+    fn describe(&self) -> &'static str {
+        "base64url without padding"
+    }
+    fn pattern(&self) -> &'static str {
+        r"^([A-Za-z0-9_\-]{4})*([A-Za-z0-9_\-]{2,3})?$"
+    }
+    fn check(&self, s: &str) -> bool {
+        s.len() % 4 != 1 && s.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'-' || c == b'_')
+    }
+    fn draw(&self, rng: &mut dyn RngCore) -> String {
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(random_bytes(rng, 1..40))
+    }
+    fn near_misses(&self) -> &'static [&'static str] {
+        &["abc=", "a+bc", "a/bc", "abcde"]
+    }
+    fn seed_words(&self) -> Option<&'static str> {
+        Some(r"base64url")
+    }
+}
