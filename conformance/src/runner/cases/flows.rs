@@ -59,7 +59,15 @@ pub async fn run(flow: Flow, session: &Session, api: &ApiCase, trace: &mut Trace
 }
 
 async fn order_txns_deeplink(session: &Session, api: &ApiCase, trace: &mut Trace) -> Result<(), CaseError> {
-    let (doc, x) = session.send_valid(api, None, ORDER_DOCUMENT, false, trace).await?;
+    let (order_id, order) = session.create_order(api, &mut trace.rng, &mut trace.exchanges).await?;
+    let ctx = Context {
+        order_id: Some(order_id),
+        ..Context::default()
+    };
+    let (doc, x) = session
+        .send_with(api, None, ORDER_DOCUMENT, false, &ctx, &mut trace.rng)
+        .await?;
+    let ordered = order.body.get("amount").and_then(Value::as_str).unwrap_or_default();
     let findings = &mut trace.findings;
     findings.extend(judge::transport(&x));
     if let Some(order) = trace.exchanges.first()
@@ -88,10 +96,10 @@ async fn order_txns_deeplink(session: &Session, api: &ApiCase, trace: &mut Trace
             .pointer("/payment/sdk_params/amount")
             .and_then(Value::as_str)
             .unwrap_or("");
-        if !upi_spec::validate::decimal_eq(amount, "100.00") {
+        if !upi_spec::validate::decimal_eq(amount, ordered) {
             findings.push(Finding::must(
                 rules::deeplink::CONSISTENCY_AM,
-                format!("sdk_params.amount {amount:?} is not the order's amount 100.00"),
+                format!("sdk_params.amount {amount:?} is not the order's amount {ordered:?}"),
             ));
         }
     }

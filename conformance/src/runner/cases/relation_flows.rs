@@ -17,7 +17,6 @@ use super::flows::{API_VERSION_7_DOCUMENT, TID_DOCUMENT, UDF_PERSIST_DOCUMENT, v
 use super::relations::{UDF_UPDATE_VARS, payu_intent_tids_distinct, payu_udf_update_persisted};
 use crate::runner::api::{self, ApiCase, Context};
 use crate::runner::case::Finding;
-use crate::runner::config::Api;
 use crate::runner::http::Exchange;
 use crate::runner::judge;
 use crate::runner::outcome::CaseError;
@@ -161,10 +160,7 @@ pub(super) async fn send_command(
     vars: &[(&str, &str)],
     trace: &mut Trace,
 ) -> Result<(ApiCase, Document, Exchange), CaseError> {
-    let command = api::all()
-        .into_iter()
-        .find(|a| a.request == request)
-        .ok_or_else(|| CaseError::from(anyhow::anyhow!("no PayU API for {request}")))?;
+    let command = session.operation(request)?;
     let model = command.request.message();
     let mut body = serde_json::json!({"key": session.config().payu.key, "command": name, "var1": txnid});
     for (var, value) in vars {
@@ -186,7 +182,7 @@ pub(super) async fn send_command(
         &mut trace.rng,
         now_millis(),
     );
-    let x = send_prepared(session, &command, &doc, &session.base(Api::Payu)?, trace).await?;
+    let x = send_prepared(session, &command, &doc, &session.base(command.api)?, trace).await?;
     Ok((command, doc, x))
 }
 
