@@ -349,6 +349,23 @@ mod tests {
     }
 
     #[test]
+    fn each_service_reads_its_own_key_else_base() {
+        let c = RunConfig::from_toml(
+            "[targets]\nbase = \"http://b/\"\npayu = \"http://p\"\nsandbox = \"http://s\"\n",
+            env,
+        )
+        .unwrap();
+        assert_eq!(c.base(Api::PAYU).as_deref(), Some("http://p"));
+        assert_eq!(c.base(SANDBOX).as_deref(), Some("http://s"));
+        assert_eq!(c.base(Api::EC).as_deref(), Some("http://b"));
+        // A service the configuration has no key for (a test's own API) goes to `base`.
+        assert_eq!(c.base(Api::new("toy")).as_deref(), Some("http://b"));
+        let c = RunConfig::from_toml("[targets]\nec = \"http://e\"\n", env).unwrap();
+        assert_eq!(c.base(Api::new("toy")), None);
+        assert_eq!(c.base(Api::MERCHANT), None);
+    }
+
+    #[test]
     fn limits_out_of_range_are_refused() {
         for (line, field) in [
             ("generated_per_message = 1000000", "generated_per_message"),

@@ -80,6 +80,9 @@ pub struct Session {
     apis: &'static [upi_spec::model::api::Api],
 }
 
+/// Where a `_payment` answer gives the payment's PayU ID (seed 004's sample: `result.paymentId`).
+pub(crate) const PAYMENT_ID: &str = "/result/paymentId";
+
 /// The generated document number of the orders the cases create (each with a fresh order ID).
 const ORDER_SETUP_DOCUMENT: u64 = 0;
 
@@ -365,7 +368,7 @@ impl Session {
             .unwrap_or_default()
             .to_string();
         let mihpayid = body
-            .pointer("/result/paymentId")
+            .pointer(PAYMENT_ID)
             .and_then(Value::as_str)
             .unwrap_or_default()
             .to_string();
