@@ -16,14 +16,14 @@ use upi_spec::model::api::{Derivation, Place};
 use upi_spec::read::{Syntax, read};
 use upi_spec::rule_ids as rules;
 
-use super::flows::{Sent, Walk, set_fields};
+use super::flows::{Sent, Walk, fresh_document, set_fields, with_context};
 use super::relations;
 use crate::runner::api::{self, ApiCase, Context};
 use crate::runner::case::Finding;
 use crate::runner::http::Exchange;
 use crate::runner::judge;
 use crate::runner::outcome::CaseError;
-use crate::runner::session::{Session, Trace, now_millis};
+use crate::runner::session::{Session, Trace};
 
 /// Runs the step's checks in order; whether the walk goes on. `http` is the operation and the
 /// answer of a step that sent a request.
@@ -253,16 +253,7 @@ pub(super) async fn send_command(
         payu_mihpayid: Some(id.to_string()),
         ..Context::default()
     };
-    api::apply_context(
-        &command,
-        model,
-        &mut doc,
-        None,
-        session.config(),
-        &ctx,
-        &mut trace.rng,
-        now_millis(),
-    );
+    with_context(session, &command, &mut doc, &ctx, trace);
     let request = api::to_request(
         &command,
         model,
@@ -350,21 +341,7 @@ async fn api_version_7_other_reading(
 ) -> Result<(), CaseError> {
     let (session, api) = (walk.session, walk.api);
     let ctx = session.context(api, &mut trace.rng, &mut trace.exchanges).await?;
-    let n = walk.next_document();
-    let mut doc = session
-        .document(api, None, n, None, false)?
-        .ok_or_else(|| CaseError::from(anyhow::anyhow!("the generator gave no valid {} document", api.request)))?;
-    set_fields(&mut doc, step.with);
-    api::apply_context(
-        api,
-        api.request.message(),
-        &mut doc,
-        None,
-        session.config(),
-        &ctx,
-        &mut trace.rng,
-        now_millis(),
-    );
+    let mut doc = fresh_document(walk, step.with, &ctx, trace)?;
     rehash_as_version_1(&mut doc, &session.config().payu.salt);
     let other = session.send_document(api, &doc).await?;
     trace.findings.extend(judge::transport(&other));

@@ -234,22 +234,40 @@ async fn operation_document(walk: &mut Walk<'_>, step: &Step, trace: &mut Trace)
         },
         _ => session.context(api, &mut trace.rng, &mut trace.exchanges).await?,
     };
+    fresh_document(walk, step.with, &ctx, trace)
+}
+
+/// A fresh generated document of the flow's operation (the path's next number) with the
+/// fields `with` set, then the context `ctx` applied (a hash covers the fields).
+pub(super) fn fresh_document(
+    walk: &mut Walk<'_>,
+    with: &[(&str, &str)],
+    ctx: &Context,
+    trace: &mut Trace,
+) -> Result<Document, CaseError> {
+    let (session, api) = (walk.session, walk.api);
     let n = walk.next_document();
     let mut doc = session
         .document(api, None, n, None, false)?
         .ok_or_else(|| CaseError::from(anyhow::anyhow!("the generator gave no valid {} document", api.request)))?;
-    set_fields(&mut doc, step.with);
+    set_fields(&mut doc, with);
+    with_context(session, api, &mut doc, ctx, trace);
+    Ok(doc)
+}
+
+/// Applies the context of `op` to `doc` (the values `ctx` holds, fresh IDs, the clock, the
+/// hash last).
+pub(super) fn with_context(session: &Session, op: &ApiCase, doc: &mut Document, ctx: &Context, trace: &mut Trace) {
     api::apply_context(
-        api,
-        api.request.message(),
-        &mut doc,
+        op,
+        op.request.message(),
+        doc,
         None,
         session.config(),
-        &ctx,
+        ctx,
         &mut trace.rng,
         now_millis(),
     );
-    Ok(doc)
 }
 
 /// Sets top-level body fields of `doc`.
