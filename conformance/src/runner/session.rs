@@ -19,7 +19,7 @@ use upi_spec::crypto::{PublicKey, keys};
 use upi_spec::generate;
 use upi_spec::input::{DEFAULT_MAX_BYTES, Document};
 use upi_spec::model::Message;
-use upi_spec::model::api::{Derivation, Place};
+use upi_spec::model::api::{Derivation, Operation, Place};
 use upi_spec::read::{Syntax, read};
 
 use super::api::{self, ApiCase, Context};
@@ -290,16 +290,7 @@ impl Session {
         }
         let (setup, doc) = self.setup_document(api, rng)?;
         let x = self.send_document(&setup, &doc).await?;
-        let order_id = setup
-            .facts
-            .context
-            .iter()
-            .find_map(|c| match (c.at, c.derivation) {
-                (Place::Body(field), Derivation::UniqueId { .. }) => doc.body.get(field).and_then(Value::as_str),
-                _ => None,
-            })
-            .unwrap_or_default()
-            .to_string();
+        let order_id = created_id(setup.facts, &doc).map(|(_, id)| id).unwrap_or_default();
         if x.status == Some(200) {
             exchanges.push(x);
             return Ok((order_id, doc));
@@ -361,12 +352,7 @@ impl Session {
             .send_with(&api, None, 9_999, false, &Context::default(), rng)
             .await?;
         let body: Value = serde_json::from_slice(&x.response_bytes).unwrap_or(Value::Null);
-        let txnid = doc
-            .body
-            .get("txnid")
-            .and_then(Value::as_str)
-            .unwrap_or_default()
-            .to_string();
+        let txnid = created_id(api.facts, &doc).map(|(_, id)| id).unwrap_or_default();
         let mihpayid = body
             .pointer(PAYMENT_ID)
             .and_then(Value::as_str)
@@ -485,6 +471,15 @@ fn reading_neutral(api: &ApiCase, mut doc: Document) -> Document {
         }
     }
     doc
+}
+
+/// The ID a request of `op` creates: the body field its context fills with a fresh unique ID
+/// (an order ID, a txnid, a merchantRequestId) and its value in `doc`.
+pub(crate) fn created_id(op: &Operation, doc: &Document) -> Option<(&'static str, String)> {
+    op.context.iter().find_map(|c| match (c.at, c.derivation) {
+        (Place::Body(field), Derivation::UniqueId { .. }) => Some((field, doc.body.get(field)?.as_str()?.to_string())),
+        _ => None,
+    })
 }
 
 /// FNV-1a of a string (seeds per request model, rule and case).

@@ -12,7 +12,7 @@ use upi_spec::id::MessageId;
 use upi_spec::input::{DEFAULT_MAX_BYTES, Document};
 use upi_spec::lifecycle::{Check, Prediction, Step, Target};
 use upi_spec::model::Constraint;
-use upi_spec::model::api::{Derivation, Place};
+use upi_spec::model::api::Place;
 use upi_spec::read::{Syntax, read};
 use upi_spec::rule_ids as rules;
 
@@ -23,7 +23,7 @@ use crate::runner::case::Finding;
 use crate::runner::http::Exchange;
 use crate::runner::judge;
 use crate::runner::outcome::CaseError;
-use crate::runner::session::{Session, Trace};
+use crate::runner::session::{Session, Trace, created_id};
 
 /// Runs the step's checks in order; whether the walk goes on. `http` is the operation and the
 /// answer of a step that sent a request.
@@ -70,14 +70,14 @@ async fn one(
             {
                 // The order the case pays is the one it created: its order_id is the echo.
                 let doc = doc_of(this);
-                let created = walk.api.declared.setup.first().into_iter().flat_map(|s| &s.context);
-                let sent: serde_json::Map<String, Value> = created
-                    .filter_map(|c| match (c.at, c.derivation) {
-                        (Place::Body(field), Derivation::UniqueId { .. }) => {
-                            Some((field.to_string(), doc.body.get(field)?.clone()))
-                        }
-                        _ => None,
-                    })
+                let sent: serde_json::Map<String, Value> = walk
+                    .api
+                    .declared
+                    .setup
+                    .first()
+                    .and_then(|setup| created_id(setup, &doc))
+                    .map(|(field, id)| (field.to_string(), Value::String(id)))
+                    .into_iter()
                     .collect();
                 judge::echoes(success, &Document::body(Value::Object(sent)), &answer, findings);
             }

@@ -19,7 +19,7 @@ use crate::runner::http::Exchange;
 use crate::runner::judge;
 use crate::runner::outcome::CaseError;
 use crate::runner::receiver::Receiver;
-use crate::runner::session::{PAYMENT_ID, Session, Trace, now_millis};
+use crate::runner::session::{PAYMENT_ID, Session, Trace, created_id, now_millis};
 
 pub use upi_spec::model::flow::Flow;
 
@@ -146,7 +146,7 @@ async fn send(walk: &mut Walk<'_>, i: usize, step: &Step, trace: &mut Trace) -> 
             let x = session.send_document(walk.api, &doc).await?;
             let answer: Value = serde_json::from_slice(&x.response_bytes).unwrap_or(Value::Null);
             walk.sent[i] = Sent {
-                id: created_id(walk.api, &doc),
+                id: created_id(walk.api.facts, &doc).map(|(_, id)| id),
                 payment_id: answer.pointer(PAYMENT_ID).and_then(|id| match id {
                     Value::String(s) => Some(s.clone()),
                     Value::Number(n) => Some(n.to_string()),
@@ -307,15 +307,6 @@ fn refresh_clock(api: &ApiCase, doc: &mut Document) {
             Place::Envelope => {}
         }
     }
-}
-
-/// The ID the operation's request creates: the body field its context fills with a fresh
-/// unique ID (an order ID, a txnid, a merchantRequestId).
-fn created_id(api: &ApiCase, doc: &Document) -> Option<String> {
-    api.facts.context.iter().find_map(|c| match (c.at, c.derivation) {
-        (Place::Body(field), Derivation::UniqueId { .. }) => doc.body.get(field)?.as_str().map(str::to_string),
-        _ => None,
-    })
 }
 
 /// A PayU ID no payment has (PayU IDs are numbers; this one has 18 digits).
