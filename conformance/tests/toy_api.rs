@@ -90,7 +90,7 @@ static APIS: LazyLock<Vec<Api>> = LazyLock::new(|| {
     let response = MessageId::register(&RESPONSE);
     vec![Api {
         suite: "toy-greet",
-        service: Service::Ec,
+        service: Service::new("toy"),
         operations: vec![Operation {
             variant: "",
             request: MessageId::register(&REQUEST),

@@ -29,6 +29,7 @@ pub mod generate;
 pub mod grounding;
 pub mod id;
 pub mod input;
+pub mod lifecycle;
 pub mod messages;
 pub mod model;
 pub mod npci;

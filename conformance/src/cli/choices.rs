@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 
 use anyhow::{Result, bail};
 use globset::Glob;
-use upi_conformance::runner::config::{Api, RunConfig};
+use upi_conformance::runner::config::{Api, RunConfig, SANDBOX};
 use upi_conformance::runner::plan::{self, Planned};
 
 /// Every case the runner can plan (all suites, all versions), with `generated` generated cases
@@ -82,12 +82,7 @@ pub fn api_of(case: &Planned) -> Option<Api> {
 
 /// The name of an API in messages and in the config (`[targets]` key).
 pub fn api_key(api: Api) -> &'static str {
-    match api {
-        Api::Ec => "ec",
-        Api::Merchant => "merchant",
-        Api::Payu => "payu",
-        Api::Sandbox => "sandbox",
-    }
+    api.key
 }
 
 /// Whether the configuration names any base URL.
@@ -99,10 +94,10 @@ pub fn names_a_target(config: &RunConfig) -> bool {
 /// Refuses a configuration that names base URLs for some of the selected APIs but not all
 /// (the rest would otherwise go nowhere, or silently to the embedded server).
 pub fn check_routes(config: &RunConfig, selected: &[Planned]) -> Result<()> {
-    let apis: BTreeSet<&'static str> = selected.iter().filter_map(api_of).map(api_key).collect();
-    let missing: Vec<&str> = [Api::Ec, Api::Merchant, Api::Payu]
+    let apis: BTreeSet<Api> = selected.iter().filter_map(api_of).collect();
+    let missing: Vec<&str> = apis
         .into_iter()
-        .filter(|a| apis.contains(api_key(*a)) && config.base(*a).is_none())
+        .filter(|a| config.base(*a).is_none())
         .map(api_key)
         .collect();
     if !missing.is_empty() {
@@ -119,10 +114,9 @@ pub fn check_routes(config: &RunConfig, selected: &[Planned]) -> Result<()> {
 
 /// One line per API of the selection: which base URL it goes to.
 pub fn describe_routes(config: &RunConfig, selected: &[Planned]) -> String {
-    let apis: BTreeSet<&'static str> = selected.iter().filter_map(api_of).map(api_key).collect();
-    [Api::Ec, Api::Merchant, Api::Payu, Api::Sandbox]
-        .into_iter()
-        .filter(|a| *a == Api::Sandbox || apis.contains(api_key(*a)))
+    let apis: BTreeSet<Api> = selected.iter().filter_map(api_of).collect();
+    apis.into_iter()
+        .chain(std::iter::once(SANDBOX))
         .map(|a| {
             format!(
                 "{} -> {}",

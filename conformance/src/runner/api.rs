@@ -13,7 +13,7 @@ use upi_spec::crypto::payu_hash;
 use upi_spec::crypto::payu_sequence::HashFamily;
 use upi_spec::id::{MessageId, RuleId};
 use upi_spec::input::Document;
-use upi_spec::model::api::{Api as ApiFacts, Credential, Derivation, Operation, Place, Service};
+use upi_spec::model::api::{Api as ApiFacts, Credential, Derivation, Operation, Place};
 use upi_spec::model::{Encoding, Message};
 use upi_spec::sites::{Locus, Step};
 
@@ -59,29 +59,34 @@ pub fn all() -> Vec<ApiCase> {
 /// left out: nothing can send it).
 pub fn cases_of(apis: &'static [ApiFacts]) -> Vec<ApiCase> {
     apis.iter()
-        .flat_map(|a| {
-            a.operations.iter().filter_map(move |e| {
-                Some(ApiCase {
-                    suite: a.suite,
-                    variant: e.variant,
-                    api: match a.service {
-                        Service::Ec => Api::Ec,
-                        Service::Merchant => Api::Merchant,
-                        Service::Payu => Api::Payu,
-                    },
-                    request: e.request,
-                    success: e.success,
-                    error: e.error,
-                    path: e.request.message().endpoint.map_or("", |ep| ep.path),
-                    unroutable_error: e.unroutable_error,
-                    facts: e,
-                    declared: a,
-                    accepted: upi_spec::behaviour::accepted(e.request)?,
-                    creates_payment: a.creates_payment,
-                })
-            })
-        })
+        .flat_map(|a| a.operations.iter().filter_map(move |e| case_of(a, e)))
         .collect()
+}
+
+/// The setup operations of `apis` (EC `/orders`): sent to create the state other requests
+/// name, never under test themselves.
+pub fn setup_of(apis: &'static [ApiFacts]) -> Vec<ApiCase> {
+    apis.iter()
+        .flat_map(|a| a.setup.iter().filter_map(move |e| case_of(a, e)))
+        .collect()
+}
+
+/// The operation `e` of the API `a` (none when its request model has no endpoint).
+fn case_of(a: &'static ApiFacts, e: &'static Operation) -> Option<ApiCase> {
+    Some(ApiCase {
+        suite: a.suite,
+        variant: e.variant,
+        api: a.service,
+        request: e.request,
+        success: e.success,
+        error: e.error,
+        path: e.request.message().endpoint.map_or("", |ep| ep.path),
+        unroutable_error: e.unroutable_error,
+        facts: e,
+        declared: a,
+        accepted: upi_spec::behaviour::accepted(e.request)?,
+        creates_payment: a.creates_payment,
+    })
 }
 
 impl ApiCase {
@@ -314,6 +319,7 @@ pub fn apply_context_sparing(
     for c in &api.facts.context {
         let value = match c.derivation {
             Derivation::Config(credential) => Some(credential_value(config, credential)),
+            Derivation::BasicAuth(credential) => Some(basic_auth(&credential_value(config, credential))),
             Derivation::UniqueId { prefix, len } => Some(unique_id(rng, prefix, len)),
             Derivation::NowMillis => Some(now.clone()),
             Derivation::ExistingOrder => ctx.order_id.clone(),
@@ -362,7 +368,17 @@ fn credential_value(config: &RunConfig, credential: Credential) -> String {
         Credential::MerchantId => config.merchant.merchant_id.clone(),
         Credential::MerchantChannelId => config.merchant.channel_id.clone(),
         Credential::PayuKey => config.payu.key.clone(),
+        Credential::EcApiKey => config.ec.api_key.clone(),
     }
+}
+
+/// HTTP Basic credentials with `user` as user name and an empty password.
+fn basic_auth(user: &str) -> String {
+    use base64::Engine as _;
+    format!(
+        "Basic {}",
+        base64::engine::general_purpose::STANDARD.encode(format!("{user}:"))
+    )
 }
 
 /// The PayU request or command hash of a document's fields.

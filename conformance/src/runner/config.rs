@@ -293,32 +293,40 @@ impl RunConfig {
         all
     }
 
-    /// The base URL of an API (without a trailing slash), if configured.
-    pub fn base(&self, api: Api) -> Option<String> {
-        let specific = match api {
-            Api::Ec => &self.targets.ec,
-            Api::Merchant => &self.targets.merchant,
-            Api::Payu => &self.targets.payu,
-            Api::Sandbox => &self.targets.sandbox,
-        };
-        specific
-            .clone()
+    /// The base URL of a service (without a trailing slash), if configured: its own
+    /// `[targets]` key, else `[targets] base` (a service the configuration has no key for, an
+    /// API a test declares, goes to `base`).
+    pub fn base(&self, service: Api) -> Option<String> {
+        self.targets
+            .named(service)
+            .cloned()
             .or_else(|| self.targets.base.clone())
             .map(|u| u.trim_end_matches('/').to_string())
     }
 }
 
-/// The APIs a run talks to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Api {
-    /// Juspay EC.
-    Ec,
-    /// Juspay Merchant Stack.
-    Merchant,
-    /// PayU.
-    Payu,
-    /// The sandbox control API (mapped by `[sandbox]`).
-    Sandbox,
+/// Which base URL a request goes to: a service of the API facts
+/// ([`upi_spec::model::api::Service`]), named by its `[targets]` key.
+pub use upi_spec::model::api::Service as Api;
+
+/// The sandbox control API (mapped by `[sandbox]`), `[targets] sandbox`.
+pub const SANDBOX: Api = Api::new("sandbox");
+
+impl Targets {
+    /// The services the configuration has a key of their own for, in `[targets]` order (the
+    /// sandbox control API apart).
+    pub const NAMED: [Api; 3] = [Api::EC, Api::MERCHANT, Api::PAYU];
+
+    /// The base URL configured under the service's own key, if any.
+    pub fn named(&self, service: Api) -> Option<&String> {
+        match service.key {
+            "ec" => self.ec.as_ref(),
+            "merchant" => self.merchant.as_ref(),
+            "payu" => self.payu.as_ref(),
+            "sandbox" => self.sandbox.as_ref(),
+            _ => None,
+        }
+    }
 }
 
 #[cfg(test)]
@@ -338,6 +346,23 @@ mod tests {
         assert_eq!(c.payu.salt, "fromEnvSalt");
         let e = RunConfig::from_toml("[ec]\napi_key = \"${EC_KEY}\"\n", env).unwrap_err();
         assert!(format!("{e:#}").contains("EC_KEY is not set"), "{e:#}");
+    }
+
+    #[test]
+    fn each_service_reads_its_own_key_else_base() {
+        let c = RunConfig::from_toml(
+            "[targets]\nbase = \"http://b/\"\npayu = \"http://p\"\nsandbox = \"http://s\"\n",
+            env,
+        )
+        .unwrap();
+        assert_eq!(c.base(Api::PAYU).as_deref(), Some("http://p"));
+        assert_eq!(c.base(SANDBOX).as_deref(), Some("http://s"));
+        assert_eq!(c.base(Api::EC).as_deref(), Some("http://b"));
+        // A service the configuration has no key for (a test's own API) goes to `base`.
+        assert_eq!(c.base(Api::new("toy")).as_deref(), Some("http://b"));
+        let c = RunConfig::from_toml("[targets]\nec = \"http://e\"\n", env).unwrap();
+        assert_eq!(c.base(Api::new("toy")), None);
+        assert_eq!(c.base(Api::MERCHANT), None);
     }
 
     #[test]

@@ -208,6 +208,7 @@ pub async fn run(
     .filter(|c| selection.selects(c))
     .collect();
     let mut session = session::Session::new(config, options.seed).await?;
+    session.set_apis(options.apis);
     let unreachable = session.reachable().await;
     if !unreachable.is_empty() {
         let list: Vec<String> = unreachable.iter().map(|(u, e)| format!("{u} ({e})")).collect();

@@ -49,7 +49,7 @@ pub fn pinned_for(api: &ApiCase, missing: bool) -> Option<Pinned> {
 /// API key, never a field of `/txns` (which "is exempt" from Basic auth).
 const OTHER_CAUSES: &[(Api, &[&str])] = &[
     (
-        Api::Merchant,
+        Api::MERCHANT,
         &[
             "SUCCESS",
             "REQUEST_NOT_FOUND",
@@ -63,7 +63,7 @@ const OTHER_CAUSES: &[(Api, &[&str])] = &[
             "DUPLICATE_REQUEST",
         ],
     ),
-    (Api::Ec, &["UNAUTHENTICATED"]),
+    (Api::EC, &["UNAUTHENTICATED"]),
 ];
 
 /// The reason code of a refusal body at `pointer` (a string, or a number as it reads).

@@ -10,7 +10,6 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use anyhow::{Context as _, Result};
 use aws_lc_rs::signature::RsaKeyPair;
-use base64::Engine as _;
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use rsa::pkcs8::EncodePrivateKey as _;
@@ -20,13 +19,13 @@ use upi_spec::crypto::{PublicKey, keys};
 use upi_spec::generate;
 use upi_spec::input::{DEFAULT_MAX_BYTES, Document};
 use upi_spec::model::Message;
-use upi_spec::model::api::Derivation;
+use upi_spec::model::api::{Derivation, Operation, Place};
 use upi_spec::read::{Syntax, read};
 
 use super::api::{self, ApiCase, Context};
 use super::case::{CaseResult, Finding};
 use super::config::{Api, RunConfig};
-use super::http::{Body, Client, Exchange, Request};
+use super::http::{Client, Exchange};
 use super::outcome::CaseError;
 use super::plan::Planned;
 use super::receiver::Receiver;
@@ -76,7 +75,16 @@ pub struct Session {
     /// Why creating an order failed, once it has: the first case reports the cause, the cases
     /// after it are skipped with this reason instead of failing the same way.
     order_failed: std::sync::Mutex<Option<String>>,
+    /// The APIs of the run ([`super::RunOptions::apis`]): where the payment a request names
+    /// and the commands of a flow are looked up.
+    apis: &'static [upi_spec::model::api::Api],
 }
+
+/// Where a `_payment` answer gives the payment's PayU ID (seed 004's sample: `result.paymentId`).
+pub(crate) const PAYMENT_ID: &str = "/result/paymentId";
+
+/// The generated document number of the orders the cases create (each with a fresh order ID).
+const ORDER_SETUP_DOCUMENT: u64 = 0;
 
 /// The start of the skip reason of a case whose prerequisite state could not be created.
 pub const PREREQUISITE_FAILED: &str = "prerequisite failed";
@@ -149,6 +157,7 @@ impl Session {
             receiver: Mutex::new(None),
             payment: Mutex::new(None),
             order_failed: std::sync::Mutex::new(None),
+            apis: upi_spec::messages::apis(),
             config,
         };
         Ok(session)
@@ -157,6 +166,24 @@ impl Session {
     /// Runs one planned case alone (its own trace) and grades it.
     pub async fn run(&self, planned: &Planned) -> CaseResult {
         super::cases::run(self, planned).await
+    }
+
+    /// Runs against `apis` (default: the seed APIs, [`upi_spec::messages::apis`]).
+    pub fn set_apis(&mut self, apis: &'static [upi_spec::model::api::Api]) {
+        self.apis = apis;
+    }
+
+    /// The operations of the run's APIs.
+    pub fn operations(&self) -> Vec<ApiCase> {
+        api::cases_of(self.apis)
+    }
+
+    /// The operation of the run's APIs whose request model is `request`.
+    pub fn operation(&self, request: upi_spec::id::MessageId) -> Result<ApiCase, CaseError> {
+        self.operations()
+            .into_iter()
+            .find(|a| a.request == request)
+            .ok_or_else(|| CaseError::from(anyhow::anyhow!("no API of the run sends {request}")))
     }
 
     /// The run's seed.
@@ -239,7 +266,7 @@ impl Session {
         let needs = |d: Derivation| api.facts.context.iter().any(|c| c.derivation == d);
         let mut ctx = Context::default();
         if needs(Derivation::ExistingOrder) {
-            ctx.order_id = Some(self.create_order(rng, exchanges).await?);
+            ctx.order_id = Some(self.create_order(api, rng, exchanges).await?.0);
         }
         if needs(Derivation::ExistingPaymentTxnid) || needs(Derivation::ExistingPaymentId) {
             let (txnid, mihpayid) = self.payment(rng, exchanges).await?;
@@ -249,33 +276,27 @@ impl Session {
         Ok(ctx)
     }
 
-    async fn create_order(&self, rng: &mut ChaCha8Rng, exchanges: &mut Vec<Exchange>) -> Result<String, CaseError> {
+    /// Creates an order `api`'s requests can name with its API's setup operation (EC
+    /// `/orders`), built from its model and context derivations; the order ID and the document
+    /// sent. After a first failure the cases that follow are skipped with its reason.
+    pub(crate) async fn create_order(
+        &self,
+        api: &ApiCase,
+        rng: &mut ChaCha8Rng,
+        exchanges: &mut Vec<Exchange>,
+    ) -> Result<(String, Document), CaseError> {
         if let Some(why) = self.order_failed.lock().ok().and_then(|f| f.clone()) {
             return Err(prerequisite_skip(&why));
         }
-        let order_id = api::unique_id(rng, "ORD", 20);
-        let mut fields = serde_json::Map::new();
-        fields.insert("order_id".into(), Value::String(order_id.clone()));
-        fields.insert("amount".into(), Value::String("100.00".into()));
-        fields.insert("customer_id".into(), Value::String(self.config.ec.customer_id.clone()));
-        let auth = base64::engine::general_purpose::STANDARD.encode(format!("{}:", self.config.ec.api_key));
-        let x = self
-            .client
-            .send(&Request {
-                method: "POST".into(),
-                url: format!("{}/orders", self.base(Api::Ec)?),
-                headers: vec![
-                    ("authorization".into(), format!("Basic {auth}")),
-                    ("content-type".into(), "application/x-www-form-urlencoded".into()),
-                ],
-                body: Body::Bytes(api::form_body(fields).into_bytes()),
-            })
-            .await;
+        let (setup, doc) = self.setup_document(api, rng)?;
+        let x = self.send_document(&setup, &doc).await?;
+        let order_id = created_id(setup.facts, &doc).map(|(_, id)| id).unwrap_or_default();
         if x.status == Some(200) {
             exchanges.push(x);
-            return Ok(order_id);
+            return Ok((order_id, doc));
         }
-        let failure = setup_failure("POST /orders did not create the order the case needs", &x);
+        let path = setup.path;
+        let failure = setup_failure(&format!("POST {path} did not create the order the case needs"), &x);
         exchanges.push(x);
         let mut failed = self
             .order_failed
@@ -287,6 +308,26 @@ impl Session {
         }
         *failed = Some(failure.to_string());
         Err(failure)
+    }
+
+    /// The setup operation of `api`'s API (EC `/orders`) and a valid document of it, its
+    /// context applied (a fresh order ID, the credentials).
+    pub(crate) fn setup_document(&self, api: &ApiCase, rng: &mut ChaCha8Rng) -> Result<(ApiCase, Document), CaseError> {
+        let setup = api::setup_of(std::slice::from_ref(api.declared))
+            .into_iter()
+            .next()
+            .ok_or_else(|| CaseError::from(anyhow::anyhow!("{} declares no setup operation", api.suite)))?;
+        let message = setup.request.message();
+        let doc = self.valid_with_context(
+            &setup,
+            message,
+            None,
+            ORDER_SETUP_DOCUMENT,
+            false,
+            &Context::default(),
+            rng,
+        )?;
+        Ok((setup, doc))
     }
 
     /// A PayU payment to update and verify, created once per run: concurrent cases wait for the
@@ -302,22 +343,18 @@ impl Session {
             Some(Err(why)) => return Err(prerequisite_skip(why)),
             None => {}
         }
-        let api = api::all()
+        let api = self
+            .operations()
             .into_iter()
             .find(|a| a.creates_payment)
-            .context("an API creates payments")?;
+            .context("no API of the run creates payments")?;
         let (doc, x) = self
             .send_with(&api, None, 9_999, false, &Context::default(), rng)
             .await?;
         let body: Value = serde_json::from_slice(&x.response_bytes).unwrap_or(Value::Null);
-        let txnid = doc
-            .body
-            .get("txnid")
-            .and_then(Value::as_str)
-            .unwrap_or_default()
-            .to_string();
+        let txnid = created_id(api.facts, &doc).map(|(_, id)| id).unwrap_or_default();
         let mihpayid = body
-            .pointer("/result/paymentId")
+            .pointer(PAYMENT_ID)
             .and_then(Value::as_str)
             .unwrap_or_default()
             .to_string();
@@ -436,6 +473,15 @@ fn reading_neutral(api: &ApiCase, mut doc: Document) -> Document {
     doc
 }
 
+/// The ID a request of `op` creates: the body field its context fills with a fresh unique ID
+/// (an order ID, a txnid, a merchantRequestId) and its value in `doc`.
+pub(crate) fn created_id(op: &Operation, doc: &Document) -> Option<(&'static str, String)> {
+    op.context.iter().find_map(|c| match (c.at, c.derivation) {
+        (Place::Body(field), Derivation::UniqueId { .. }) => Some((field, doc.body.get(field)?.as_str()?.to_string())),
+        _ => None,
+    })
+}
+
 /// FNV-1a of a string (seeds per request model, rule and case).
 pub fn fxhash(s: &str) -> u64 {
     s.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
@@ -447,7 +493,7 @@ pub fn fxhash(s: &str) -> u64 {
 /// not "unreachable": the cases report it).
 pub async fn unreachable_bases(config: &RunConfig) -> Vec<(String, String)> {
     let mut unreachable = Vec::new();
-    for api in [Api::Ec, Api::Merchant, Api::Payu] {
+    for api in super::config::Targets::NAMED {
         let Some(base) = config.base(api) else { continue };
         let Ok(url) = reqwest::Url::parse(&base) else {
             unreachable.push((base, "not a URL".into()));

@@ -43,6 +43,10 @@ pub(super) fn api() -> Api {
         vec![
             body("order_id", Derivation::UniqueId { prefix: "ORD", len: 20 }),
             body("customer_id", Derivation::Config(Credential::EcCustomerId)),
+            ContextField {
+                at: Place::Header("authorization"),
+                derivation: Derivation::BasicAuth(Credential::EcApiKey),
+            },
         ],
         None,
     );
@@ -61,7 +65,7 @@ pub(super) fn api() -> Api {
     );
     Api {
         suite: "ec-txns",
-        service: Service::Ec,
+        service: Service::EC,
         operations: vec![txns],
         creates_payment: false,
         setup: vec![orders],

@@ -28,7 +28,7 @@ fn key() -> ContextField {
 pub(super) fn payment() -> Api {
     Api {
         suite: "payu-intent",
-        service: Service::Payu,
+        service: Service::PAYU,
         operations: vec![Operation {
             variant: "",
             request: ids::PAYU_PAYMENT_REQUEST,
@@ -101,7 +101,7 @@ pub(super) fn postservice() -> Api {
     };
     Api {
         suite: "payu-postservice",
-        service: Service::Payu,
+        service: Service::PAYU,
         operations: vec![
             command(
                 "verify-payment",

@@ -60,7 +60,7 @@ pub(super) fn api() -> Api {
     };
     Api {
         suite: "merchant-register-intent",
-        service: Service::Merchant,
+        service: Service::MERCHANT,
         operations: vec![
             version(
                 "v3",

@@ -12,15 +12,27 @@ use crate::id::{MessageId, RuleId};
 pub use super::flow::Flow;
 pub use crate::crypto::payu_sequence::HashFamily;
 
-/// Which base URL an API is served under (a target may serve each API elsewhere).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Service {
+/// Which base URL an API is served under: a key naming it in the run configuration's
+/// `[targets]` (a target may serve each API elsewhere; a key the configuration does not name
+/// goes to `[targets] base`). Data, so an API declared in a test names a service of its own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Service {
+    /// The key, e.g. `ec` (`[targets] ec = "URL"`).
+    pub key: &'static str,
+}
+
+impl Service {
     /// Juspay Express Checkout.
-    Ec,
+    pub const EC: Service = Service::new("ec");
     /// Juspay Merchant Stack.
-    Merchant,
+    pub const MERCHANT: Service = Service::new("merchant");
     /// PayU.
-    Payu,
+    pub const PAYU: Service = Service::new("payu");
+
+    /// The service named `key`.
+    pub const fn new(key: &'static str) -> Service {
+        Service { key }
+    }
 }
 
 /// An HTTP API under test: its suite name, its service, its operations (each a request model at
@@ -249,6 +261,10 @@ pub enum Derivation {
     PayuHash(HashFamily),
     /// The flattened JWS over the body, computed last.
     Jws,
+    /// HTTP Basic authorization with the credential as user name and an empty password:
+    /// `Basic base64(credential:)` (DOMAIN.md, Juspay EC API: "Every EC API but `POST /txns`
+    /// uses HTTP Basic auth with the API key as user name and an empty password").
+    BasicAuth(Credential),
 }
 
 /// The credentials and identifiers a merchant is given (and a run is configured with).
@@ -264,6 +280,8 @@ pub enum Credential {
     MerchantChannelId,
     /// PayU merchant key.
     PayuKey,
+    /// EC API key (the user name of HTTP Basic auth).
+    EcApiKey,
 }
 
 impl Derivation {
@@ -273,6 +291,7 @@ impl Derivation {
         matches!(
             self,
             Derivation::Config(_)
+                | Derivation::BasicAuth(_)
                 | Derivation::ExistingOrder
                 | Derivation::ExistingPaymentTxnid
                 | Derivation::ExistingPaymentId

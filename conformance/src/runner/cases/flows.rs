@@ -1,371 +1,384 @@
-//! The steps of the flows an API's facts name ([`Flow`], declared in the spec next to each API's
-//! messages): multi-step cases whose steps run in order against the target's state (an order
-//! created then paid, a registration sent twice, a payment completed in the sandbox, its
-//! callback, verify_payment and udf_update).
-
-use std::collections::BTreeMap;
-use upi_spec::messages::ids;
-use upi_spec::rule_ids as rules;
+//! The one driver of the flows an API's facts name ([`Flow`]): it walks the flow's declared
+//! path through the reference model ([`upi_spec::lifecycle`]) against the target. Each step is
+//! sent through the session (a fresh request of the flow's operation, the document of an
+//! earlier step again, a PayU command naming an earlier payment or an unknown one, the sandbox
+//! completing a payment), its answer judged against the model's prediction (accepted, refused
+//! under a rule, the status `verify_payment` reports) and the step's named checks
+//! ([`super::flow_checks`]), and the model moved on from the answer. A step predicted accepted
+//! and refused ends the walk (the steps after it name what it would have created).
 
 use serde_json::Value;
-use upi_spec::crypto::payu_hash;
-use upi_spec::crypto::payu_sequence::HashFamily;
-use upi_spec::input::{DEFAULT_MAX_BYTES, Document};
-use upi_spec::read::{Syntax, read};
+use tokio::sync::MutexGuard;
+use upi_spec::input::Document;
+use upi_spec::lifecycle::{self, Entity, Model, Path, Prediction, Sends, Step, Target, Transition};
+use upi_spec::model::api::{Derivation, Place};
 
 use crate::runner::api::{self, ApiCase, Context};
 use crate::runner::case::Finding;
+use crate::runner::http::Exchange;
 use crate::runner::judge;
 use crate::runner::outcome::CaseError;
-use crate::runner::session::{Session, Trace, now_millis};
-
-use super::security::send_expecting_rejection;
+use crate::runner::receiver::Receiver;
+use crate::runner::session::{PAYMENT_ID, Session, Trace, created_id, now_millis};
 
 pub use upi_spec::model::flow::Flow;
 
-/// The generated document numbers of the flows: distinct, so no two cases send the same
-/// generated document (and none the acceptance cases' numbers `0..generated`).
-const ORDER_DOCUMENT: u64 = 1_000;
-const UNKNOWN_ORDER_DOCUMENT: u64 = 2_000;
-const DUPLICATE_DOCUMENT: u64 = 3_000;
-const DUPLICATE_TXNID_DOCUMENT: u64 = 5_000;
-const CALLBACK_DOCUMENT: u64 = 8_000;
-const FORMAT_DOCUMENT: u64 = 9_000;
-/// The generated document number of the udf_update persistence flow's payment.
-pub(super) const UDF_PERSIST_DOCUMENT: u64 = 10_000;
-/// The generated document number of the `api_version` 7 hash flow's payments.
-pub(super) const API_VERSION_7_DOCUMENT: u64 = 11_000;
-/// The generated document numbers of the tid uniqueness flow's two payments.
-pub(super) const TID_DOCUMENT: u64 = 12_000;
+/// What a walk remembers of one step.
+#[derive(Debug, Clone, Default)]
+pub(super) struct Sent {
+    /// The request document sent.
+    pub doc: Option<Document>,
+    /// The entity's ID on the wire (an order ID, a txnid), when the step created or named one.
+    pub id: Option<String>,
+    /// A payment's PayU ID as the answer gave it.
+    pub payment_id: Option<String>,
+    /// The answer's JSON body (`Null` when it had none), or the transaction `verify_payment`
+    /// reported.
+    pub answer: Value,
+    /// The S2S callback the step received.
+    pub callback: Option<Vec<u8>>,
+}
 
-/// The `format` the redirect flow sends: not `json` (seed 001 names no other value).
-const NOT_JSON_FORMAT: &str = "html";
+/// What a step's send produced.
+pub(super) enum Answer {
+    /// An HTTP answer of an operation (judged against the prediction, then pushed).
+    Http(Box<(ApiCase, Exchange)>),
+    /// Done with no answer to judge (an order created by the setup operation, a payment
+    /// settled in the sandbox).
+    Done,
+    /// The sandbox completed a payment; the callback, if one arrived.
+    Callback(Option<Vec<u8>>),
+    /// `verify_payment` answered; the transaction it reported when its answer reads as the
+    /// success model.
+    Transaction(Option<Value>),
+}
 
-/// Runs the flow's steps in order against `api`.
+/// One walk of a path against the target.
+pub(super) struct Walk<'a> {
+    /// The session.
+    pub session: &'a Session,
+    /// The operation the flow runs against.
+    pub api: &'a ApiCase,
+    /// The path walked.
+    pub path: Path,
+    /// The model's state.
+    pub model: Model,
+    /// What each step sent and got, by step index.
+    pub sent: Vec<Sent>,
+    /// How many fresh generated documents of the operation were sent.
+    generated: u64,
+    /// The callback receiver, held while the path needs it.
+    receiver: Option<MutexGuard<'a, Option<Receiver>>>,
+}
+
+impl Walk<'_> {
+    /// The next generated document number of the path.
+    pub fn next_document(&mut self) -> u64 {
+        let n = self.path.documents + self.generated;
+        self.generated += 1;
+        n
+    }
+
+    /// What the step `target` names was sent with.
+    fn of(&self, target: Target) -> Option<&Sent> {
+        match target {
+            Target::Step(n) => self.sent.get(n),
+            Target::Fresh | Target::Unknown => None,
+        }
+    }
+}
+
+/// Walks the flow's path against `api`.
 pub async fn run(flow: Flow, session: &Session, api: &ApiCase, trace: &mut Trace) -> Result<(), CaseError> {
-    match flow {
-        Flow::OrderTxnsDeeplink => order_txns_deeplink(session, api, trace).await,
-        Flow::UnknownOrderRejected => unknown_order(session, api, trace).await,
-        Flow::FormatRedirect => format_redirect(session, api, trace).await,
-        Flow::DuplicateRejected => duplicate_registration(session, api, trace).await,
-        Flow::DuplicateTxnidRejected => duplicate_txnid(session, api, trace).await,
-        Flow::CallbackVerifyUdf => callback_verify_udf(session, api, trace).await,
-        Flow::UdfUpdatePersisted => super::relation_flows::udf_update_persisted(session, api, trace).await,
-        Flow::ApiVersion7Hash => super::relation_flows::api_version_7_hash(session, api, trace).await,
-        Flow::IntentTidUnique => super::relation_flows::intent_tid_unique(session, api, trace).await,
-        Flow::UdfUpdateUnknownTxnid => super::relation_flows::udf_update_unknown_txnid(session, api, trace).await,
-        Flow::InvoiceUnknownPayuid => super::relation_flows::invoice_unknown_payuid(session, api, trace).await,
-    }
-}
-
-async fn order_txns_deeplink(session: &Session, api: &ApiCase, trace: &mut Trace) -> Result<(), CaseError> {
-    let (doc, x) = session.send_valid(api, None, ORDER_DOCUMENT, false, trace).await?;
-    let findings = &mut trace.findings;
-    findings.extend(judge::transport(&x));
-    if let Some(order) = trace.exchanges.first()
-        && let Some(answer) = judge::response_against(ids::EC_ORDERS_RESPONSE, order, findings)
-    {
-        // The order the case paid is the one it created: its order_id is the echo.
-        let mut sent = serde_json::Map::new();
-        if let Some(order_id) = doc.body.get("order_id") {
-            sent.insert("order_id".into(), order_id.clone());
-        }
-        let request = Document {
-            headers: None,
-            body: Value::Object(sent),
-        };
-        judge::echoes(ids::EC_ORDERS_RESPONSE, &request, &answer, findings);
-    }
-    if api.rejected(x.status, &x.response_bytes) {
-        findings.push(Finding::must(
-            rules::accepted::EC_TXNS,
-            "paying a fresh order was rejected",
-        ));
-    } else {
-        judge::success(api, session.psp_key(), &doc, &x, findings);
-        let body: Value = serde_json::from_slice(&x.response_bytes).unwrap_or(Value::Null);
-        let amount = body
-            .pointer("/payment/sdk_params/amount")
-            .and_then(Value::as_str)
-            .unwrap_or("");
-        if !upi_spec::validate::decimal_eq(amount, "100.00") {
-            findings.push(Finding::must(
-                rules::deeplink::CONSISTENCY_AM,
-                format!("sdk_params.amount {amount:?} is not the order's amount 100.00"),
-            ));
-        }
-    }
-    trace.exchanges.push(x);
-    Ok(())
-}
-
-async fn unknown_order(session: &Session, api: &ApiCase, trace: &mut Trace) -> Result<(), CaseError> {
-    let message = api.request.message();
-    let ctx = Context {
-        order_id: Some(api::unique_id(&mut trace.rng, "NOPE", 20)),
-        ..Context::default()
-    };
-    let doc = session.valid_with_context(api, message, None, UNKNOWN_ORDER_DOCUMENT, false, &ctx, &mut trace.rng)?;
-    send_expecting_rejection(session, api, &doc, rules::behaviour::EC_TXNS_ORDER_EXISTS, trace).await
-}
-
-/// Seed 001, `format`: "If it is set to `json`, then the response will be HTTP 200 with a JSON
-/// formatted text. Otherwise, the response is HTTP 302 with the Location attribute having the
-/// destination URL." Pays a fresh order with `format` set to another value.
-async fn format_redirect(session: &Session, api: &ApiCase, trace: &mut Trace) -> Result<(), CaseError> {
-    let message = api.request.message();
-    let ctx = session.context(api, &mut trace.rng, &mut trace.exchanges).await?;
-    let mut doc = session.valid_with_context(api, message, None, FORMAT_DOCUMENT, false, &ctx, &mut trace.rng)?;
-    if let Some(body) = doc.body.as_object_mut() {
-        body.insert("format".into(), Value::String(NOT_JSON_FORMAT.into()));
-    }
-    let x = session.send_document(api, &doc).await?;
-    trace.findings.extend(judge::transport(&x));
-    if x.status.is_some() {
-        trace
-            .findings
-            .extend(super::relations::ec_txns_format_redirect(api.suite, &doc, &x).unwrap_or_default());
-    }
-    trace.exchanges.push(x);
-    Ok(())
-}
-
-async fn duplicate_registration(session: &Session, api: &ApiCase, trace: &mut Trace) -> Result<(), CaseError> {
-    let (doc, first) = session.send_valid(api, None, DUPLICATE_DOCUMENT, false, trace).await?;
-    trace.findings.extend(judge::transport(&first));
-    let accepted = !api.rejected(first.status, &first.response_bytes);
-    trace.exchanges.push(first);
-    if !accepted {
-        trace.findings.push(Finding::must(
-            api.accepted,
-            "the first, valid registration was rejected",
-        ));
-        return Ok(());
-    }
-    let mut again = doc.clone();
-    if let Some(h) = again
-        .headers
-        .as_mut()
-        .and_then(|h| h.iter_mut().find(|(k, _)| k == "x-timestamp"))
-    {
-        h.1 = now_millis().to_string();
-    }
-    let x = session.send_document(api, &again).await?;
-    trace.findings.extend(judge::transport(&x));
-    judge::rejection(
-        api,
-        judge::Broken::must(rules::behaviour::REGISTER_INTENT_MERCHANT_REQUEST_ID_UNIQUE.as_str()),
-        &x,
-        &mut trace.findings,
-    );
-    trace.exchanges.push(x);
-    Ok(())
-}
-
-async fn duplicate_txnid(session: &Session, api: &ApiCase, trace: &mut Trace) -> Result<(), CaseError> {
-    let (doc, first) = session
-        .send_valid(api, None, DUPLICATE_TXNID_DOCUMENT, false, trace)
-        .await?;
-    let accepted = !api.rejected(first.status, &first.response_bytes);
-    trace.findings.extend(judge::transport(&first));
-    trace.exchanges.push(first);
-    if !accepted {
-        trace.findings.push(Finding::must(
-            rules::accepted::PAYU_PAYMENT,
-            "the first, valid payment was rejected",
-        ));
-        return Ok(());
-    }
-    send_expecting_rejection(session, api, &doc, rules::behaviour::PAYU_PAYMENT_TXNID_UNIQUE, trace).await
-}
-
-/// Asks `verify_payment` for one txnid; returns the status it reports.
-async fn verify_payment(session: &Session, txnid: &str, trace: &mut Trace) -> Result<Option<String>, CaseError> {
-    let transaction = verify_transaction(session, txnid, trace).await?;
-    Ok(transaction
-        .as_ref()
-        .and_then(|t| t.get("status"))
-        .and_then(Value::as_str)
-        .map(str::to_string))
-}
-
-/// Asks `verify_payment` for one txnid; returns its `transaction_details` entry when the answer
-/// reads as the success model.
-pub(super) async fn verify_transaction(
-    session: &Session,
-    txnid: &str,
-    trace: &mut Trace,
-) -> Result<Option<Value>, CaseError> {
-    let (post, _, x) = super::relation_flows::send_command(
+    let path = lifecycle::path(flow);
+    let mut walk = Walk {
         session,
-        ids::PAYU_VERIFY_PAYMENT_REQUEST,
-        "verify_payment",
-        txnid,
-        &[],
-        trace,
-    )
-    .await?;
-    let transaction = judge::response_against(post.success, &x, &mut trace.findings).and_then(|answer| {
-        answer
-            .body
-            .get("transaction_details")
-            .and_then(|d| d.get(txnid))
-            .cloned()
-    });
-    trace.exchanges.push(x);
-    Ok(transaction)
-}
-
-async fn callback_verify_udf(session: &Session, api: &ApiCase, trace: &mut Trace) -> Result<(), CaseError> {
-    let sandbox = session.sandbox_control();
-    if let Some(why) = sandbox.absent() {
-        return Err(CaseError::skip(why.to_string()));
-    }
-    // The receiver is held for the whole flow: the callback URL is the target's, one at a time.
-    let mut receiver = session.receiver().await?;
-    let callback_url = sandbox.callback_url(&receiver.as_ref().map(|r| r.url()).unwrap_or_default());
-    sandbox
-        .pass_callback_url(session.client(), &callback_url, &mut trace.exchanges)
-        .await?;
-    let (doc, pay) = session.send_valid(api, None, CALLBACK_DOCUMENT, false, trace).await?;
-    trace.findings.extend(judge::transport(&pay));
-    let accepted = pay.status == Some(200) && !api.rejected(pay.status, &pay.response_bytes);
-    let payment_id = serde_json::from_slice::<Value>(&pay.response_bytes)
-        .ok()
-        .and_then(|v| v.pointer("/result/paymentId").cloned())
-        .and_then(|id| match id {
-            Value::String(s) => Some(s),
-            Value::Number(n) => Some(n.to_string()),
-            _ => None,
-        });
-    trace.exchanges.push(pay);
-    if !accepted {
-        trace.findings.push(Finding::must(
-            rules::accepted::PAYU_PAYMENT,
-            "the payment to complete was rejected",
-        ));
-        return Ok(());
-    }
-    let txnid = doc
-        .body
-        .get("txnid")
-        .and_then(Value::as_str)
-        .unwrap_or_default()
-        .to_string();
-    let before = verify_payment(session, &txnid, trace).await?;
-    if before.as_deref() != Some("pending") {
-        trace.findings.push(Finding::must(
-            rules::behaviour::PAYU_VERIFY_PAYMENT_AGREES,
-            format!("verify_payment says {before:?} for a payment _payment answered as pending"),
-        ));
-    }
-    let amount = doc.body.get("amount").and_then(Value::as_str).unwrap_or_default();
-    sandbox
-        .complete(session.client(), &txnid, amount, &mut trace.exchanges)
-        .await?;
-    let received = match receiver.as_mut() {
-        Some(r) => r.next(sandbox.callback_wait()).await,
-        None => None,
+        api,
+        path,
+        model: Model::new(),
+        sent: vec![Sent::default(); path.steps.len()],
+        generated: 0,
+        receiver: None,
     };
-    drop(receiver);
-    let Some(callback) = received else {
-        trace.findings.push(Finding::must(
-            rules::behaviour::PAYU_CALLBACK_DELIVERED,
-            format!(
-                "no S2S callback arrived within {} ms of completing the payment ({})",
-                sandbox.callback_wait().as_millis(),
-                sandbox.completion_described()
-            ),
-        ));
-        return Ok(());
-    };
-    let paid = Paid {
-        txnid: &txnid,
-        amount,
-        payment_id: payment_id.as_deref(),
-    };
-    judge_callback(session, &callback, &paid, &mut trace.findings)?;
-    sandbox.settled(session.client(), &txnid, &mut trace.exchanges).await?;
-    let status = verify_payment(session, &txnid, trace).await?;
-    if status.as_deref() != Some("success") {
-        trace.findings.push(Finding::must(
-            rules::behaviour::PAYU_VERIFY_PAYMENT_AGREES,
-            format!("verify_payment says {status:?} after a success callback"),
-        ));
+    if path.needs_sandbox() {
+        let sandbox = session.sandbox_control();
+        if let Some(why) = sandbox.absent() {
+            return Err(CaseError::skip(why.to_string()));
+        }
+        // The receiver is held while the path needs it: the callback URL is the target's, one
+        // at a time.
+        let receiver = session.receiver().await?;
+        let callback_url = sandbox.callback_url(&receiver.as_ref().map(|r| r.url()).unwrap_or_default());
+        sandbox
+            .pass_callback_url(session.client(), &callback_url, &mut trace.exchanges)
+            .await?;
+        walk.receiver = Some(receiver);
     }
-    super::relation_flows::udf_update(session, &txnid, &[("var6", "INV000000005")], trace).await?;
-    Ok(())
-}
-
-/// What the callback of a completed payment must be about.
-struct Paid<'a> {
-    /// The txnid posted.
-    txnid: &'a str,
-    /// The amount posted.
-    amount: &'a str,
-    /// The `result.paymentId` the `_payment` answer gave, if any.
-    payment_id: Option<&'a str>,
-}
-
-/// The S2S callback must read as its model, carry a valid reverse hash and be about the
-/// payment's `txnid`, the `amount` posted and (a should) its `paymentId`.
-fn judge_callback(
-    session: &Session,
-    callback: &[u8],
-    paid: &Paid<'_>,
-    findings: &mut Vec<Finding>,
-) -> anyhow::Result<()> {
-    let Paid { txnid, amount, .. } = *paid;
-    let callback_model = ids::PAYU_CALLBACK.message();
-    match read(callback_model, callback, Syntax::Form, DEFAULT_MAX_BYTES) {
-        Err(e) => findings.push(Finding::must(rules::field::PAYU_CALLBACK_FORM, e.to_string())),
-        Ok(cb) => {
-            findings.extend(
-                upi_spec::validate::validate(callback_model, &cb)
-                    .into_iter()
-                    .map(|v| Finding {
-                        rule: v.rule,
-                        severity: v.severity,
-                        message: format!("{}: {}", v.at, v.reason),
-                    }),
-            );
-            let fields: BTreeMap<String, String> = cb
-                .body
-                .as_object()
-                .map(|m| {
-                    m.iter()
-                        .filter_map(|(k, v)| v.as_str().map(|s| (k.clone(), s.to_string())))
-                        .collect()
-                })
-                .unwrap_or_default();
-            let received_hash = fields.get("hash").cloned().unwrap_or_default();
-            if let Err(e) = payu_hash::verify(
-                HashFamily::Response,
-                &fields,
-                &payu_hash::Salt::new(&session.config().payu.salt),
-                &received_hash,
-            ) {
-                findings.push(Finding::must(upi_spec::crypto::RuleError::rule_id(&e), e.to_string()));
-            }
-            if fields.get("txnid").map(String::as_str) != Some(txnid)
-                || fields.get("status").map(String::as_str) != Some("success")
-            {
-                findings.push(Finding::must(
-                    rules::behaviour::PAYU_CALLBACK_DELIVERED,
-                    format!(
-                        "the callback is for {:?} with status {:?}",
-                        fields.get("txnid"),
-                        fields.get("status")
-                    ),
-                ));
-            }
-            super::relations::payu_callback_amount(amount, fields.get("amount").map(String::as_str), findings);
-            super::relations::payu_callback_mihpayid(
-                paid.payment_id,
-                fields.get("mihpayid").map(String::as_str),
-                findings,
-            );
+    for (i, step) in path.steps.iter().enumerate() {
+        let prediction = walk
+            .model
+            .predict(i, step)
+            .map_err(|e| CaseError::Local(anyhow::anyhow!("flow {}: {e}", flow.name())))?;
+        let answer = send(&mut walk, i, step, trace).await?;
+        let (accepted, go_on) = judge_step(&mut walk, i, step, prediction, answer, trace).await?;
+        walk.model.apply(i, step, accepted);
+        if !go_on {
+            break;
         }
     }
     Ok(())
+}
+
+/// Sends step `i`.
+async fn send(walk: &mut Walk<'_>, i: usize, step: &Step, trace: &mut Trace) -> Result<Answer, CaseError> {
+    let session = walk.session;
+    match (step.transition.sends(), step.transition) {
+        (Sends::Setup, _) => {
+            let (id, doc) = session
+                .create_order(walk.api, &mut trace.rng, &mut trace.exchanges)
+                .await?;
+            walk.sent[i].id = Some(id);
+            walk.sent[i].doc = Some(doc);
+            Ok(Answer::Done)
+        }
+        (Sends::Operation, _) => {
+            let doc = operation_document(walk, step, trace).await?;
+            let x = session.send_document(walk.api, &doc).await?;
+            let answer: Value = serde_json::from_slice(&x.response_bytes).unwrap_or(Value::Null);
+            walk.sent[i] = Sent {
+                id: created_id(walk.api.facts, &doc).map(|(_, id)| id),
+                payment_id: answer.pointer(PAYMENT_ID).and_then(|id| match id {
+                    Value::String(s) => Some(s.clone()),
+                    Value::Number(n) => Some(n.to_string()),
+                    _ => None,
+                }),
+                doc: Some(doc),
+                answer,
+                callback: None,
+            };
+            Ok(Answer::Http(Box::new((walk.api.clone(), x))))
+        }
+        (Sends::Sandbox, transition) => {
+            let sandbox = session.sandbox_control();
+            let paid = walk.of(step.target).cloned().unwrap_or_default();
+            let txnid = paid.id.unwrap_or_default();
+            if transition == Transition::Settle {
+                sandbox.settled(session.client(), &txnid, &mut trace.exchanges).await?;
+                return Ok(Answer::Done);
+            }
+            let amount = paid
+                .doc
+                .as_ref()
+                .and_then(|d| d.body.get("amount"))
+                .and_then(Value::as_str)
+                .unwrap_or_default();
+            sandbox
+                .complete(session.client(), &txnid, amount, &mut trace.exchanges)
+                .await?;
+            let received = match walk.receiver.as_mut().and_then(|r| r.as_mut()) {
+                Some(r) => r.next(sandbox.callback_wait()).await,
+                None => None,
+            };
+            // The callback is in; the receiver is free for other cases.
+            walk.receiver = None;
+            walk.sent[i].callback = received.clone();
+            Ok(Answer::Callback(received))
+        }
+        (Sends::Request(request), transition) => {
+            let named = walk.of(step.target).cloned().unwrap_or_default();
+            let id = match (step.target, transition) {
+                (Target::Unknown, Transition::InvoiceUpload) => unknown_payu_id(&mut trace.rng),
+                (Target::Unknown, _) => api::unique_id(&mut trace.rng, "NOPE", 20),
+                (_, Transition::InvoiceUpload) => named.payment_id.unwrap_or_default(),
+                _ => named.id.unwrap_or_default(),
+            };
+            let (op, doc, x) = super::flow_checks::send_command(session, request, &id, step.with, trace).await?;
+            if transition == Transition::Verify {
+                trace.findings.extend(judge::transport(&x));
+                let transaction = judge::response_against(op.success, &x, &mut trace.findings)
+                    .and_then(|answer| answer.body.get("transaction_details")?.get(&id).cloned());
+                trace.exchanges.push(x);
+                walk.sent[i].answer = transaction.clone().unwrap_or(Value::Null);
+                walk.sent[i].doc = Some(doc);
+                return Ok(Answer::Transaction(transaction));
+            }
+            walk.sent[i].answer = serde_json::from_slice(&x.response_bytes).unwrap_or(Value::Null);
+            walk.sent[i].doc = Some(doc);
+            walk.sent[i].id = Some(id);
+            Ok(Answer::Http(Box::new((op, x))))
+        }
+    }
+}
+
+/// The document of a request of the flow's operation: the document of the step it names
+/// again (its timestamps fresh), or a fresh generated one with the step's fields and its
+/// context (the order it pays: the one an earlier step created, or one that does not exist).
+async fn operation_document(walk: &mut Walk<'_>, step: &Step, trace: &mut Trace) -> Result<Document, CaseError> {
+    let (session, api) = (walk.session, walk.api);
+    // A registration or a payment named again: the same request again.
+    if let Target::Step(n) = step.target
+        && step.transition.entity() != Entity::Order
+    {
+        let mut again = walk.sent[n].doc.clone().unwrap_or_else(|| Document::body(Value::Null));
+        refresh_clock(api, &mut again);
+        return Ok(again);
+    }
+    let ctx = match (step.transition, step.target) {
+        (Transition::PayOrder, Target::Step(n)) => Context {
+            order_id: walk.sent[n].id.clone(),
+            ..Context::default()
+        },
+        (Transition::PayOrder, Target::Unknown) => Context {
+            order_id: Some(api::unique_id(&mut trace.rng, "NOPE", 20)),
+            ..Context::default()
+        },
+        _ => session.context(api, &mut trace.rng, &mut trace.exchanges).await?,
+    };
+    fresh_document(walk, step.with, &ctx, trace)
+}
+
+/// A fresh generated document of the flow's operation (the path's next number) with the
+/// fields `with` set, then the context `ctx` applied (a hash covers the fields).
+pub(super) fn fresh_document(
+    walk: &mut Walk<'_>,
+    with: &[(&str, &str)],
+    ctx: &Context,
+    trace: &mut Trace,
+) -> Result<Document, CaseError> {
+    let (session, api) = (walk.session, walk.api);
+    let n = walk.next_document();
+    let mut doc = session
+        .document(api, None, n, None, false)?
+        .ok_or_else(|| CaseError::from(anyhow::anyhow!("the generator gave no valid {} document", api.request)))?;
+    set_fields(&mut doc, with);
+    with_context(session, api, &mut doc, ctx, trace);
+    Ok(doc)
+}
+
+/// Applies the context of `op` to `doc` (the values `ctx` holds, fresh IDs, the clock, the
+/// hash last).
+pub(super) fn with_context(session: &Session, op: &ApiCase, doc: &mut Document, ctx: &Context, trace: &mut Trace) {
+    api::apply_context(
+        op,
+        op.request.message(),
+        doc,
+        None,
+        session.config(),
+        ctx,
+        &mut trace.rng,
+        now_millis(),
+    );
+}
+
+/// Sets top-level body fields of `doc`.
+pub(super) fn set_fields(doc: &mut Document, with: &[(&str, &str)]) {
+    if let Some(body) = doc.body.as_object_mut() {
+        for (field, value) in with {
+            body.insert((*field).to_string(), Value::String((*value).to_string()));
+        }
+    }
+}
+
+/// The values of `doc` the operation's context derives from the clock, set to now (a request
+/// sent again is not a stale one).
+fn refresh_clock(api: &ApiCase, doc: &mut Document) {
+    let now = now_millis().to_string();
+    for c in api
+        .facts
+        .context
+        .iter()
+        .filter(|c| c.derivation == Derivation::NowMillis)
+    {
+        match c.at {
+            Place::Header(name) => {
+                if let Some(h) = doc
+                    .headers
+                    .as_mut()
+                    .and_then(|h| h.iter_mut().find(|(k, _)| k.eq_ignore_ascii_case(name)))
+                {
+                    h.1.clone_from(&now);
+                }
+            }
+            Place::Body(field) => {
+                if let Some(v) = doc.body.get_mut(field) {
+                    *v = Value::String(now.clone());
+                }
+            }
+            Place::Envelope => {}
+        }
+    }
+}
+
+/// A PayU ID no payment has (PayU IDs are numbers; this one has 18 digits).
+fn unknown_payu_id(rng: &mut impl rand::Rng) -> String {
+    format!("9{}", rng.random_range(10_u64.pow(16)..10_u64.pow(17)))
+}
+
+/// Judges step `i`'s answer against the prediction and the step's checks; whether the target
+/// accepted it, and whether the walk goes on.
+async fn judge_step(
+    walk: &mut Walk<'_>,
+    i: usize,
+    step: &Step,
+    prediction: Prediction,
+    answer: Answer,
+    trace: &mut Trace,
+) -> Result<(bool, bool), CaseError> {
+    match answer {
+        Answer::Done => {
+            let go_on = super::flow_checks::run_all(walk, i, step, prediction, None, trace).await?;
+            Ok((true, go_on))
+        }
+        Answer::Callback(None) => {
+            let sandbox = walk.session.sandbox_control();
+            trace.findings.push(Finding::must(
+                upi_spec::rule_ids::behaviour::PAYU_CALLBACK_DELIVERED,
+                format!(
+                    "no S2S callback arrived within {} ms of completing the payment ({})",
+                    sandbox.callback_wait().as_millis(),
+                    sandbox.completion_described()
+                ),
+            ));
+            Ok((false, false))
+        }
+        Answer::Callback(Some(_)) => {
+            let go_on = super::flow_checks::run_all(walk, i, step, prediction, None, trace).await?;
+            Ok((true, go_on))
+        }
+        Answer::Transaction(transaction) => {
+            let go_on = super::flow_checks::run_all(walk, i, step, prediction, None, trace).await?;
+            Ok((transaction.is_some(), go_on))
+        }
+        Answer::Http(sent) => {
+            let (op, x) = *sent;
+            // In the order sent: a check may send another request after this one.
+            trace.exchanges.push(x.clone());
+            trace.findings.extend(judge::transport(&x));
+            let accepted = x.status.is_some() && !op.rejected(x.status, &x.response_bytes);
+            let go_on = match prediction {
+                Prediction::Refused(rule) => {
+                    judge::rejection(&op, judge::Broken::must(rule.as_str()), &x, &mut trace.findings);
+                    super::flow_checks::run_all(walk, i, step, prediction, Some((&op, &x)), trace).await?
+                }
+                Prediction::Accepted | Prediction::Reports(_)
+                    if accepted || step.checks.iter().any(|c| c.judges_refusal()) =>
+                {
+                    super::flow_checks::run_all(walk, i, step, prediction, Some((&op, &x)), trace).await?
+                }
+                Prediction::Accepted | Prediction::Reports(_) => {
+                    trace.findings.push(Finding::must(
+                        op.accepted,
+                        format!(
+                            "a valid request the flow needs ({:?}) was refused: HTTP {} {}",
+                            step.transition,
+                            x.status.map_or_else(|| "-".to_string(), |s| s.to_string()),
+                            judge::excerpt(&x.response_body)
+                        ),
+                    ));
+                    false
+                }
+            };
+            Ok((accepted, go_on))
+        }
+    }
 }

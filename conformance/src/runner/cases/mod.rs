@@ -5,10 +5,10 @@
 //! the findings are graded by [`grade`].
 
 pub mod accept;
+pub mod flow_checks;
 pub mod flows;
 pub mod large_body;
 pub mod reject;
-pub mod relation_flows;
 pub mod relations;
 pub mod security;
 

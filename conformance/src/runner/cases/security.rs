@@ -9,12 +9,11 @@ use serde_json::Value;
 use sha2::Sha256;
 use upi_spec::id::RuleId;
 use upi_spec::input::Document;
-use upi_spec::model::api::{Derivation, HashFamily};
+use upi_spec::model::api::{Derivation, HashFamily, Place};
 use upi_spec::rule_ids as rules;
 
 use crate::runner::api::{self, ApiCase, Context};
-use crate::runner::config::Api;
-use crate::runner::http::{Body, Request};
+use crate::runner::http::Body;
 use crate::runner::judge;
 use crate::runner::outcome::CaseError;
 use crate::runner::session::{Session, Trace, now_millis};
@@ -210,7 +209,7 @@ impl Security {
     /// Runs the case against `api`.
     pub async fn run(self, session: &Session, api: &ApiCase, trace: &mut Trace) -> Result<(), CaseError> {
         match self {
-            Security::OrdersNeedAuth => orders_need_auth(session, trace).await,
+            Security::OrdersNeedAuth => orders_need_auth(session, api, trace).await,
             Security::Jws(attack) => jws(session, api, attack, trace).await,
             Security::WrongHash => {
                 wrong_hash(
@@ -237,22 +236,22 @@ impl Security {
     }
 }
 
-async fn orders_need_auth(session: &Session, trace: &mut Trace) -> Result<(), CaseError> {
-    let mut fields = serde_json::Map::new();
-    fields.insert(
-        "order_id".into(),
-        Value::String(api::unique_id(&mut trace.rng, "ORD", 20)),
-    );
-    fields.insert("amount".into(), Value::String("1.00".into()));
-    let x = session
-        .client()
-        .send(&Request {
-            method: "POST".into(),
-            url: format!("{}/orders", session.base(Api::Ec)?),
-            headers: vec![("content-type".into(), "application/x-www-form-urlencoded".into())],
-            body: Body::Bytes(api::form_body(fields).into_bytes()),
+async fn orders_need_auth(session: &Session, api: &ApiCase, trace: &mut Trace) -> Result<(), CaseError> {
+    // The order the API's setup operation creates, without the credentials its facts add.
+    let (setup, mut doc) = session.setup_document(api, &mut trace.rng)?;
+    let credentials: Vec<&str> = setup
+        .facts
+        .context
+        .iter()
+        .filter_map(|c| match (c.at, c.derivation) {
+            (Place::Header(h), Derivation::BasicAuth(_)) => Some(h),
+            _ => None,
         })
-        .await;
+        .collect();
+    if let Some(headers) = doc.headers.as_mut() {
+        headers.retain(|(k, _)| !credentials.iter().any(|c| k.eq_ignore_ascii_case(c)));
+    }
+    let x = session.send_document(&setup, &doc).await?;
     trace.findings.extend(judge::transport(&x));
     if !x.status.is_some_and(|s| (400..500).contains(&s)) {
         trace.findings.push(crate::runner::case::Finding::must(

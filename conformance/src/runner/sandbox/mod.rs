@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::{Map, Value};
 
-use super::config::{Api, RunConfig};
+use super::config::RunConfig;
 use super::http::{Body, Client, Exchange, Request};
 use super::outcome::CaseError;
 pub use mapping::{Encoding, SandboxConfig, SandboxMode, SettledVia, Via};
@@ -28,7 +28,7 @@ impl Sandbox {
     /// Probes the sandbox as `config.sandbox` says.
     pub async fn probe(config: &RunConfig, client: &Client) -> Sandbox {
         let mapping = config.sandbox.clone();
-        let base = config.base(Api::Sandbox);
+        let base = config.base(super::config::SANDBOX);
         let absent = match (mapping.mode, &base) {
             (SandboxMode::Off, _) => Some("sandbox control is off ([sandbox] mode = \"off\" or --sandbox off)".into()),
             (SandboxMode::Manual, _) => None,
