@@ -100,12 +100,11 @@ async fn order_txns_deeplink(session: &Session, api: &ApiCase, trace: &mut Trace
 }
 
 async fn unknown_order(session: &Session, api: &ApiCase, trace: &mut Trace) -> Result<(), CaseError> {
-    let message = api.request.message();
     let ctx = Context {
         order_id: Some(api::unique_id(&mut trace.rng, "NOPE", 20)),
         ..Context::default()
     };
-    let doc = session.valid_with_context(api, message, None, UNKNOWN_ORDER_DOCUMENT, false, &ctx, &mut trace.rng)?;
+    let doc = session.valid_with_context(api, None, UNKNOWN_ORDER_DOCUMENT, false, &ctx, &mut trace.rng)?;
     send_expecting_rejection(session, api, &doc, rules::behaviour::EC_TXNS_ORDER_EXISTS, trace).await
 }
 
@@ -113,9 +112,8 @@ async fn unknown_order(session: &Session, api: &ApiCase, trace: &mut Trace) -> R
 /// formatted text. Otherwise, the response is HTTP 302 with the Location attribute having the
 /// destination URL." Pays a fresh order with `format` set to another value.
 async fn format_redirect(session: &Session, api: &ApiCase, trace: &mut Trace) -> Result<(), CaseError> {
-    let message = api.request.message();
     let ctx = session.context(api, &mut trace.rng, &mut trace.exchanges).await?;
-    let mut doc = session.valid_with_context(api, message, None, FORMAT_DOCUMENT, false, &ctx, &mut trace.rng)?;
+    let mut doc = session.valid_with_context(api, None, FORMAT_DOCUMENT, false, &ctx, &mut trace.rng)?;
     if let Some(body) = doc.body.as_object_mut() {
         body.insert("format".into(), Value::String(NOT_JSON_FORMAT.into()));
     }

@@ -21,7 +21,7 @@ use crate::runner::config::Api;
 use crate::runner::http::Exchange;
 use crate::runner::judge;
 use crate::runner::outcome::CaseError;
-use crate::runner::session::{Session, Trace, now_millis};
+use crate::runner::session::{Session, Trace};
 
 /// What the persistence flow posts in `var2`..`var6`: seed 004's non-autopay sample, with a
 /// `var3` the sample leaves out, so every udf changes.
@@ -165,7 +165,6 @@ pub(super) async fn send_command(
         .into_iter()
         .find(|a| a.request == request)
         .ok_or_else(|| CaseError::from(anyhow::anyhow!("no PayU API for {request}")))?;
-    let model = command.request.message();
     let mut body = serde_json::json!({"key": session.config().payu.key, "command": name, "var1": txnid});
     for (var, value) in vars {
         body[*var] = Value::String((*value).to_string());
@@ -176,16 +175,7 @@ pub(super) async fn send_command(
         payu_mihpayid: Some(txnid.to_string()),
         ..Context::default()
     };
-    api::apply_context(
-        &command,
-        model,
-        &mut doc,
-        None,
-        session.config(),
-        &ctx,
-        &mut trace.rng,
-        now_millis(),
-    );
+    session.fill(&command, &ctx).apply(&mut doc, None, &mut trace.rng);
     let x = send_prepared(session, &command, &doc, &session.base(Api::Payu)?, trace).await?;
     Ok((command, doc, x))
 }
@@ -275,7 +265,6 @@ async fn send_v7(
     sequence: Sequence,
     trace: &mut Trace,
 ) -> Result<Exchange, CaseError> {
-    let message = api.request.message();
     let ctx = session.context(api, &mut trace.rng, &mut trace.exchanges).await?;
     let mut doc = session
         .document(api, None, n, None, false)?
@@ -286,16 +275,7 @@ async fn send_v7(
             body.insert((*udf).into(), Value::String(format!("UDF{}", i + 6)));
         }
     }
-    api::apply_context(
-        api,
-        message,
-        &mut doc,
-        None,
-        session.config(),
-        &ctx,
-        &mut trace.rng,
-        now_millis(),
-    );
+    session.fill(api, &ctx).apply(&mut doc, None, &mut trace.rng);
     if sequence == Sequence::Version1 {
         rehash_as_version_1(&mut doc, &session.config().payu.salt);
     }
