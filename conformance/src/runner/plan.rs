@@ -6,7 +6,7 @@
 
 use std::collections::HashSet;
 use std::path::PathBuf;
-use upi_spec::messages::ids;
+use upi_spec::id::MessageId;
 use upi_spec::rule_ids as rules;
 
 use upi_spec::model::api::Api as ApiFacts;
@@ -182,7 +182,7 @@ pub fn plan(apis: &'static [ApiFacts], suites: &[String], versions: &[String], g
         }
         let request = api.request.message();
         let suite = api.name();
-        for sample in samples_of(api.request.as_str()) {
+        for sample in samples_of(api.request) {
             let name = sample
                 .file_stem()
                 .map(|s| s.to_string_lossy().to_string())
@@ -361,8 +361,9 @@ fn context_owned(header: bool, steps: &[SiteStep], locus: &Locus<'_>) -> bool {
         && matches!(locus, Locus::Check { check, .. } if matches!(check.constraint, Constraint::MinLen(_)))
 }
 
-/// The corrected seed samples of a request message (from `golden/seeds/MANIFEST.json`).
-fn samples_of(message_id: &str) -> Vec<PathBuf> {
+/// The corrected seed samples sending a request message (from `golden/seeds/MANIFEST.json`;
+/// an envelope sample sends the payload model the manifest names).
+fn samples_of(message_id: MessageId) -> Vec<PathBuf> {
     let root = crate::embedded::path("golden/seeds");
     let Ok(text) = crate::embedded::read_to_string(&root.join("MANIFEST.json")) else {
         return Vec::new();
@@ -372,10 +373,7 @@ fn samples_of(message_id: &str) -> Vec<PathBuf> {
     };
     let mut out: Vec<PathBuf> = entries
         .iter()
-        .filter(|e| {
-            e.message == message_id
-                || (e.message == ids::MERCHANT_JWS_ENVELOPE.as_str() && envelope_version(&e.file) == Some(message_id))
-        })
+        .filter(|e| e.sends() == message_id)
         .filter_map(|e| e.corrected.as_deref())
         .map(|f| root.join("corrected").join(f))
         .filter(|p| p.extension().is_some_and(|x| x == "json" || x == "curl"))
@@ -385,22 +383,33 @@ fn samples_of(message_id: &str) -> Vec<PathBuf> {
     out
 }
 
-fn envelope_version(file: &str) -> Option<&'static str> {
-    ["v3", "v2", "v1", "default"]
-        .iter()
-        .find(|v| file.contains(&format!("{v}-curl")))
-        .map(|v| match *v {
-            "v3" => ids::REGISTER_INTENT_V3_REQUEST,
-            "v2" => ids::REGISTER_INTENT_V2_REQUEST,
-            "v1" => ids::REGISTER_INTENT_V1_REQUEST,
-            _ => ids::REGISTER_INTENT_DEFAULT_REQUEST,
-        })
-        .map(upi_spec::id::MessageId::as_str)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use upi_spec::messages::ids;
+
+    #[test]
+    fn each_register_intent_version_plans_the_curl_sample_sending_it() {
+        // The manifest names each envelope sample's payload: each version plans its own curl
+        // sample and no other version's (the file's name is not read for it).
+        let mut seen = HashSet::new();
+        for version in [
+            ids::REGISTER_INTENT_DEFAULT_REQUEST,
+            ids::REGISTER_INTENT_V1_REQUEST,
+            ids::REGISTER_INTENT_V2_REQUEST,
+            ids::REGISTER_INTENT_V3_REQUEST,
+        ] {
+            let curl: Vec<PathBuf> = samples_of(version)
+                .into_iter()
+                .filter(|p| p.extension().is_some_and(|x| x == "curl"))
+                .collect();
+            assert_eq!(curl.len(), 1, "{version}: {curl:?}");
+            assert!(
+                seen.insert(curl[0].clone()),
+                "{version} plans another version's sample {curl:?}"
+            );
+        }
+    }
 
     /// The flow case IDs planned with `versions` selected.
     fn flows_with(versions: &[&str]) -> Vec<String> {
