@@ -30,8 +30,9 @@ pub struct RunArgs {
     /// payu-postservice, or one variant as the report names it (merchant-register-intent.v3).
     #[arg(long = "suite", value_delimiter = ',')]
     suites: Vec<String>,
-    /// Merchant Stack API versions: 1, 2, 3, default or all.
-    #[arg(long, default_value = "all", value_parser = ["1", "2", "3", "default", "all"])]
+    /// Merchant Stack API versions: 1, 2, 3, default or all (the versions of the API facts,
+    /// each named by its `x-api-version` value; `default` sends none).
+    #[arg(long, default_value = ALL_VERSIONS, value_parser = api_versions())]
     api_version: String,
     /// Run only cases whose ID, checked rule IDs or broken rule IDs match one of these globs (a
     /// glob matching a rule ID runs every case and keeps those that check or break it).
@@ -107,6 +108,26 @@ pub struct RunArgs {
     /// The TPAP SDK suite (`--suite tpap`) through a shim's HTTP endpoint (one POST per call).
     #[arg(long)]
     shim_url: Option<String>,
+}
+
+/// The `--api-version` value selecting every version.
+const ALL_VERSIONS: &str = "all";
+
+/// `--api-version`'s values: every version the API facts declare, by name, then `all`.
+fn api_version_names() -> Vec<&'static str> {
+    let mut names: Vec<&str> = plan::version_choices(upi_spec::messages::apis())
+        .into_iter()
+        .map(|v| v.name)
+        .collect();
+    names.sort_unstable();
+    names.dedup();
+    names.push(ALL_VERSIONS);
+    names
+}
+
+/// Clap's parser of `--api-version` ([`api_version_names`]).
+fn api_versions() -> clap::builder::PossibleValuesParser {
+    clap::builder::PossibleValuesParser::new(api_version_names())
 }
 
 /// The suite name that runs the TPAP SDK suite through a shim.
@@ -220,12 +241,18 @@ pub fn run_command(args: RunArgs) -> Result<ExitCode> {
     if let Some(mode) = &args.sandbox {
         config.sandbox.mode = mode.parse().map_err(anyhow::Error::msg)?;
     }
-    let versions = match args.api_version.as_str() {
-        "all" => Vec::new(),
-        "1" | "2" | "3" => vec![format!("v{}", args.api_version)],
-        "default" => vec!["default".to_string()],
-        other => anyhow::bail!("--api-version takes 1, 2, 3, default or all, not {other:?}"),
-    };
+    let versions: Vec<String> = plan::version_choices(upi_spec::messages::apis())
+        .into_iter()
+        .filter(|c| c.name == args.api_version)
+        .map(|c| c.variant.to_string())
+        .collect();
+    if versions.is_empty() && args.api_version != ALL_VERSIONS {
+        anyhow::bail!(
+            "--api-version takes {}, not {:?}",
+            api_version_names().join(", "),
+            args.api_version
+        );
+    }
     let full = choices::full_plan(config.limits.generated_per_message);
     choices::check_suites(&args.suites, &choices::suite_names(&full))?;
     choices::check_globs("--only", &args.only, &full)?;

@@ -166,6 +166,56 @@ pub fn rule_not_over_http(message: &Message, rule_id: &str) -> Option<&'static s
         .and_then(|s| not_over_http(s.header, &s.steps, &s.locus))
 }
 
+/// One version of a versioned API as `run --api-version` names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct VersionChoice {
+    /// The name on the command line: the value the version's request fixes for the header
+    /// that selects the version (`3` for `x-api-version: 3`), or, for the version selected by
+    /// leaving that header out, the operation's variant (`default`).
+    pub name: &'static str,
+    /// The operation's variant, as [`plan`]'s `versions` takes it.
+    pub variant: &'static str,
+}
+
+/// The versions of the versioned APIs of `apis`, in plan order, from their facts: each
+/// operation's variant, named by the value its request fixes for a selecting header (a header
+/// whose fixed value, or absence, differs between the API's operations).
+pub fn version_choices(apis: &[ApiFacts]) -> Vec<VersionChoice> {
+    use upi_spec::model::Presence;
+    // What a request says in a header: a fixed value, absent, or anything.
+    let says = |message: &Message, name: &str| -> Option<Option<&'static str>> {
+        let header = message.headers.iter().find(|h| h.key.label() == name)?;
+        if header.presence == Presence::Absent {
+            return Some(None);
+        }
+        header.value.checks.iter().find_map(|c| match c.constraint {
+            Constraint::Const(v) => Some(Some(v)),
+            _ => None,
+        })
+    };
+    let mut out = Vec::new();
+    for api in apis.iter().filter(|a| a.versioned) {
+        let requests: Vec<&Message> = api.operations.iter().map(|o| o.request.message()).collect();
+        let selects = |name: &str| {
+            let said: HashSet<Option<Option<&str>>> = requests.iter().map(|m| says(m, name)).collect();
+            said.len() == requests.len() && !said.contains(&None)
+        };
+        for (op, message) in api.operations.iter().zip(&requests) {
+            let fixed = message
+                .headers
+                .iter()
+                .map(|h| h.key.label())
+                .filter(|n| selects(n))
+                .find_map(|n| says(message, n).flatten());
+            out.push(VersionChoice {
+                name: fixed.unwrap_or(op.variant),
+                variant: op.variant,
+            });
+        }
+    }
+    out
+}
+
 /// Plans every case of the selected suites of `apis` (the seed APIs:
 /// [`upi_spec::messages::apis`]; a test may hand its own). `versions` filters the operations
 /// of a versioned API by their variant.
@@ -409,6 +459,25 @@ mod tests {
                 "{version} plans another version's sample {curl:?}"
             );
         }
+    }
+
+    #[test]
+    fn the_register_intent_versions_are_named_by_their_x_api_version() {
+        let names: Vec<(&str, &str)> = version_choices(upi_spec::messages::apis())
+            .into_iter()
+            .map(|c| (c.name, c.variant))
+            .collect();
+        let variants: Vec<&str> = upi_spec::messages::apis()
+            .iter()
+            .filter(|a| a.versioned)
+            .flat_map(|a| a.operations.iter().map(|o| o.variant))
+            .collect();
+        assert_eq!(names.iter().map(|n| n.1).collect::<Vec<_>>(), variants);
+        // `content-type` is fixed too, to one value for every version: it selects none.
+        assert_eq!(
+            names.iter().map(|n| n.0).collect::<Vec<_>>(),
+            ["3", "2", "1", "default"]
+        );
     }
 
     /// The flow case IDs planned with `versions` selected.
