@@ -18,7 +18,10 @@ const KNOWN: &[(&str, &[&str])] = &[
     // through it (sites -> grounding) and crypto grounds its rules (crypto -> grounding); the
     // models name crypto's HashFamily (model -> crypto). Breaking it moves the Grounding type
     // and HashFamily into the vocabulary: files of h-ground and h-api (issue 10).
-    ("spec", &["crypto", "grounding", "messages", "model", "rule", "sites"]),
+    (
+        "spec",
+        &["crypto", "deeplink", "grounding", "messages", "model", "rule", "sites"],
+    ),
 ];
 
 /// The module graph of one crate: top-level module -> the top-level modules it names.

@@ -1,8 +1,10 @@
 //! Seed 003 building blocks shared by the four registerIntent versions: character sets, NPCI
 //! code lists, the mutual-fund item, split settlement, and the per-version presence matrix.
 
+use super::ids;
 use crate::charset::{ALNUM, ANY_TEXT, Charset};
 use crate::format::Format;
+use crate::id::MessageId;
 use crate::model::{Cond, Constraint, Cross, Field, Item, Kind, Presence, field, object, rule};
 use crate::source::{Source, seeds::REGISTER_INTENT};
 
@@ -40,17 +42,44 @@ pub(super) const RESPONSE_CODES: &[&str] = &[
     "DUPLICATE_REQUEST",
 ];
 
-/// The four API versions, in the seed's order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Version {
-    V3,
-    V2,
-    V1,
-    Default,
-}
+/// The registerIntent API versions: one declaration ([`crate::deeplink::mapping::Version`],
+/// which the deeplink mapping table names); their facts are here.
+pub use crate::deeplink::mapping::Version;
 
 impl Version {
-    pub(super) const ALL: [Version; 4] = [Version::V3, Version::V2, Version::V1, Version::Default];
+    /// The four versions, in the seed's order.
+    pub const ALL: [Version; 4] = [Version::V3, Version::V2, Version::V1, Version::Default];
+
+    /// The version's request model.
+    pub fn request(self) -> MessageId {
+        match self {
+            Version::V3 => ids::REGISTER_INTENT_V3_REQUEST,
+            Version::V2 => ids::REGISTER_INTENT_V2_REQUEST,
+            Version::V1 => ids::REGISTER_INTENT_V1_REQUEST,
+            Version::Default => ids::REGISTER_INTENT_DEFAULT_REQUEST,
+        }
+    }
+
+    /// The version's response model.
+    pub fn response(self) -> MessageId {
+        match self {
+            Version::V3 => ids::REGISTER_INTENT_V3_RESPONSE,
+            Version::V2 => ids::REGISTER_INTENT_V2_RESPONSE,
+            Version::V1 => ids::REGISTER_INTENT_V1_RESPONSE,
+            Version::Default => ids::REGISTER_INTENT_DEFAULT_RESPONSE,
+        }
+    }
+
+    /// The `x-api-version` value that selects the version (`None`: Default, selected by
+    /// sending no `x-api-version`).
+    pub fn header(self) -> Option<&'static str> {
+        match self {
+            Version::V3 => Some("3"),
+            Version::V2 => Some("2"),
+            Version::V1 => Some("1"),
+            Version::Default => None,
+        }
+    }
 
     fn column(self) -> usize {
         match self {
