@@ -3,8 +3,9 @@
 
 use super::ids;
 use crate::charset::{ALNUM, ANY_TEXT, Charset};
+use crate::field_rules as rules;
 use crate::format::Format;
-use crate::id::MessageId;
+use crate::id::{MessageId, RuleId};
 use crate::model::{Cond, Constraint, Cross, Field, Item, Kind, Presence, field, object, rule};
 use crate::source::{Source, seeds::REGISTER_INTENT};
 
@@ -78,6 +79,17 @@ impl Version {
             Version::V2 => Some("2"),
             Version::V1 => Some("1"),
             Version::Default => None,
+        }
+    }
+
+    /// The version's request rule on `x-api-version` (that it is the version's number; for
+    /// Default, that it is absent): what a server refusing another value names.
+    pub fn header_rule(self) -> RuleId {
+        match self {
+            Version::V3 => rules::REGISTER_INTENT_V3_REQUEST_API_VERSION_CONST,
+            Version::V2 => rules::REGISTER_INTENT_V2_REQUEST_API_VERSION_CONST,
+            Version::V1 => rules::REGISTER_INTENT_V1_REQUEST_API_VERSION_CONST,
+            Version::Default => rules::REGISTER_INTENT_DEFAULT_REQUEST_API_VERSION_ABSENT,
         }
     }
 
@@ -252,4 +264,31 @@ pub(super) fn split_settlement(source: Source) -> Field {
     field("splitSettlementDetails")
         .item(obj)
         .seed_name("splitSettlementDetails")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sites::{Locus, Step, sites};
+
+    #[test]
+    fn each_version_names_its_requests_rule_and_value_of_x_api_version() {
+        for v in Version::ALL {
+            let request = v.request().message();
+            // The rules the model states about the header's value or absence.
+            let stated: Vec<String> = sites(request)
+                .into_iter()
+                .filter(|s| s.header && matches!(s.steps.first(), Some(Step::Key(k)) if k == "x-api-version"))
+                .filter(|s| matches!(s.locus, Locus::Absent(_) | Locus::Check { .. }))
+                .map(|s| s.rule)
+                .collect();
+            assert_eq!(stated, [v.header_rule().as_str()], "{v:?}");
+            let fixed = request
+                .headers
+                .iter()
+                .find(|h| h.key.label() == "x-api-version")
+                .and_then(Field::fixed_value);
+            assert_eq!(fixed, Some(v.header()), "{v:?}");
+        }
+    }
 }
