@@ -181,17 +181,13 @@ pub struct VersionChoice {
 /// operation's variant, named by the value its request fixes for a selecting header (a header
 /// whose fixed value, or absence, differs between the API's operations).
 pub fn version_choices(apis: &[ApiFacts]) -> Vec<VersionChoice> {
-    use upi_spec::model::Presence;
-    // What a request says in a header: a fixed value, absent, or anything.
-    let says = |message: &Message, name: &str| -> Option<Option<&'static str>> {
-        let header = message.headers.iter().find(|h| h.key.label() == name)?;
-        if header.presence == Presence::Absent {
-            return Some(None);
-        }
-        header.value.checks.iter().find_map(|c| match c.constraint {
-            Constraint::Const(v) => Some(Some(v)),
-            _ => None,
-        })
+    // What a request says in a header: a fixed value, absent, or anything (`None`).
+    let says = |message: &Message, name: &str| {
+        message
+            .headers
+            .iter()
+            .find(|h| h.key.label() == name)
+            .and_then(upi_spec::model::Field::fixed_value)
     };
     let mut out = Vec::new();
     for api in apis.iter().filter(|a| a.versioned) {
