@@ -6,13 +6,14 @@
 //! warnings are listed in [`ONLY_AS_WARNINGS`] (a ratchet both ways). A fault nothing catches
 //! is a missing check: add the check, not an exception.
 
+mod support;
+
 use std::collections::{BTreeMap, BTreeSet};
 
 use upi_conformance::runner::case::Outcome;
 use upi_conformance::runner::config::RunConfig;
-use upi_conformance::runner::expect::Expectations;
-use upi_conformance::runner::{Report, RunOptions, run};
-use upi_reference_server::{Fault, ServerConfig, spawn};
+use upi_conformance::runner::{Report, RunOptions};
+use upi_reference_server::{Fault, ServerConfig};
 
 /// The default seed, the seed the README's examples use, and one that once hid a fault.
 const SEEDS: [u64; 3] = [upi_conformance::runner::plan::DEFAULT_SEED, 1, 855_252];
@@ -78,22 +79,16 @@ async fn run_against(seed: u64, fault: Option<Fault>, only: Vec<String>, timeout
     if slow {
         server_config.limits.slow_response_delay = std::time::Duration::from_millis(timeout_ms * 3);
     }
-    let server = spawn(server_config).await.expect("the reference server starts");
-    let mut config = RunConfig::default();
-    config.targets.base = Some(server.base_url());
-    config.targets.sandbox = Some(server.base_url());
-    config.limits.request_timeout_ms = timeout_ms;
-    config.limits.generated_per_message = 1;
     let options = RunOptions {
         only,
         seed,
         ..RunOptions::default()
     };
-    let report = run(config, server.base_url(), &options, &Expectations::default())
-        .await
-        .expect("the run completes");
-    server.shutdown().await.expect("the server stops");
-    report
+    let tune = |config: &mut RunConfig| {
+        config.limits.request_timeout_ms = timeout_ms;
+        config.limits.generated_per_message = 1;
+    };
+    support::in_process(server_config, tune, &options).await
 }
 
 fn failing(report: &Report) -> Vec<(String, Vec<String>)> {

@@ -95,16 +95,9 @@ async fn every_rejection_case_breaks_exactly_its_rule() {
             };
             let message = api.request.message();
             let mut rng = ChaCha8Rng::seed_from_u64(seed);
-            let Prepared { doc, raw } = match prepare(
-                &session,
-                api,
-                rule,
-                *breach,
-                *other_side,
-                &context(),
-                &mut rng,
-                1_765_000_000_000,
-            ) {
+            let ctx = context();
+            let fill = session.fill(api, &ctx).at(1_765_000_000_000);
+            let Prepared { doc, raw } = match prepare(&session, fill, rule, *breach, *other_side, &mut rng) {
                 Ok(p) => p,
                 Err(e) => {
                     problems.push(format!("{} (seed {seed}): cannot build the request: {e:#}", case.id));

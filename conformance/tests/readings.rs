@@ -6,12 +6,13 @@
 
 use std::collections::BTreeMap;
 
+mod support;
+
 use upi_conformance::runner::case::Outcome;
 use upi_conformance::runner::config::RunConfig;
-use upi_conformance::runner::expect::Expectations;
-use upi_conformance::runner::{Report, RunOptions, run};
+use upi_conformance::runner::{Report, RunOptions};
 use upi_reference_server::readings::{NOT_SERVED, served};
-use upi_reference_server::{Readings, ServerConfig, spawn};
+use upi_reference_server::{Readings, ServerConfig};
 
 const SEED: u64 = 20_261_121;
 
@@ -19,23 +20,15 @@ const SEED: u64 = 20_261_121;
 const UNOBSERVED: &[(&str, &str)] = &[];
 
 async fn run_under(readings: Readings) -> Report {
-    let server = spawn(ServerConfig::test_defaults().with_readings(readings))
-        .await
-        .expect("the reference server starts");
-    let mut config = RunConfig::default();
-    config.targets.base = Some(server.base_url());
-    config.targets.sandbox = Some(server.base_url());
-    config.limits.request_timeout_ms = 5_000;
-    config.limits.generated_per_message = 1;
     let options = RunOptions {
         seed: SEED,
         ..RunOptions::default()
     };
-    let report = run(config, server.base_url(), &options, &Expectations::default())
-        .await
-        .expect("the run completes");
-    server.shutdown().await.expect("the server stops");
-    report
+    let tune = |config: &mut RunConfig| {
+        config.limits.request_timeout_ms = 5_000;
+        config.limits.generated_per_message = 1;
+    };
+    support::in_process(ServerConfig::test_defaults().with_readings(readings), tune, &options).await
 }
 
 /// The failing cases with their broken rules.

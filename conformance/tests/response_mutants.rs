@@ -158,7 +158,7 @@ async fn every_response_rule_fails_a_case_under_the_mutant_that_breaks_it() {
     let planned: Vec<Planned> = plan::plan(upi_spec::messages::apis(), &[], &[], GENERATED)
         .into_iter()
         .filter(|c| match &c.step {
-            Step::Reject { rule, .. } => upi_spec::grounding::declared(rule) != Some(upi_spec::Severity::Should),
+            Step::Reject { rule, .. } => upi_spec::catalogue::declared(rule) != Some(upi_spec::Severity::Should),
             _ => true,
         })
         .collect();

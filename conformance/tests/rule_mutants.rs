@@ -23,7 +23,7 @@ use upi_conformance::runner::config::RunConfig;
 use upi_conformance::runner::plan::{self, Planned, Step};
 use upi_conformance::runner::session::Session;
 use upi_reference_server::{Fault, ServerConfig, spawn};
-use upi_spec::{Severity, grounding};
+use upi_spec::Severity;
 
 /// The seed of `detection_matrix`, whose clean run passes these same cases.
 const SEED: u64 = 20_261_121;
@@ -125,7 +125,7 @@ async fn every_rejection_case_fails_under_the_mutant_that_ignores_its_rule() {
         let names_rule = |r: &CaseResult| r.findings.iter().any(|f| f.rule == *rule && f.severity == *severity);
         let clean = run_alone(case, None).await;
         if clean.outcome != Outcome::Pass {
-            let declared_should = grounding::declared(rule) == Some(Severity::Should);
+            let declared_should = upi_spec::catalogue::declared(rule) == Some(Severity::Should);
             if declared_should && clean.outcome == expected && names_rule(&clean) {
                 // A declared should rule the clean server does not enforce: the clean server is
                 // this rule's mutant (none is expected of the strict sandbox; listed below).

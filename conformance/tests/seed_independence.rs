@@ -3,10 +3,10 @@
 //! the seed, and the clean reference server accepts the same cases. In-process runs (the
 //! library's `run`), limited to the unicode cases.
 
-use upi_conformance::runner::config::RunConfig;
-use upi_conformance::runner::expect::Expectations;
-use upi_conformance::runner::{Report, RunOptions, run};
-use upi_reference_server::{Fault, ServerConfig, spawn};
+mod support;
+
+use upi_conformance::runner::{Report, RunOptions};
+use upi_reference_server::{Fault, ServerConfig};
 
 /// Twenty seeds, 855 252 among them (it once drew a unicode case without `remarks`).
 fn seeds() -> Vec<u64> {
@@ -17,23 +17,13 @@ fn seeds() -> Vec<u64> {
 }
 
 async fn unicode_cases(fault: Option<Fault>, seed: u64) -> Report {
-    let server = spawn(ServerConfig::test_defaults().with_fault(fault))
-        .await
-        .expect("the reference server starts");
-    let mut config = RunConfig::default();
-    config.targets.base = Some(server.base_url());
-    config.targets.sandbox = Some(server.base_url());
     let options = RunOptions {
         suites: vec!["merchant-register-intent".into()],
         only: vec!["accept.*.unicode-text".into()],
         seed,
         ..RunOptions::default()
     };
-    let report = run(config, server.base_url(), &options, &Expectations::default())
-        .await
-        .expect("the run completes");
-    server.shutdown().await.expect("the server stops");
-    report
+    support::in_process(ServerConfig::test_defaults().with_fault(fault), |_| {}, &options).await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -177,3 +177,83 @@ fn garbage_silence_and_over_long_lines_fail_cases_without_panicking() {
         }
     }
 }
+
+/// A fresh directory for one test's files.
+fn scratch(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("upi-tpap-{name}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("a scratch directory");
+    dir
+}
+
+#[test]
+fn run_suite_tpap_writes_every_report_it_is_asked_for() {
+    // `run --suite tpap` once ignored `--report`: only `--output` was written.
+    let dir = scratch("reports");
+    let (json, junit, html) = (dir.join("r.json"), dir.join("r.xml"), dir.join("r.html"));
+    let report_arg = |format: &str, path: &std::path::Path| format!("{format}={}", path.display());
+    let out = Command::new(BIN)
+        .args([
+            "run",
+            "--suite",
+            "tpap",
+            "--shim",
+            &shim_cmd(None),
+            "--quiet",
+            "--only",
+            "accept.*",
+        ])
+        .args(["--format", "json", "--output"])
+        .arg(&json)
+        .args([
+            "--report",
+            &report_arg("junit", &junit),
+            "--report",
+            &report_arg("html", &html),
+        ])
+        .output()
+        .expect("the CLI runs");
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let r: Value = serde_json::from_slice(&std::fs::read(&json).expect("the --output report")).expect("JSON");
+    assert_eq!(r["cases"].as_array().map(Vec::len), Some(1 + 6));
+    let suites = junit_parser::from_reader(std::io::BufReader::new(
+        std::fs::File::open(&junit).expect("the --report junit file"),
+    ))
+    .expect("JUnit XML");
+    assert_eq!(suites.tests, 7, "the JUnit report counts the same cases");
+    let page = std::fs::read_to_string(&html).expect("the --report html file");
+    assert!(page.contains("accept.tpap."), "the HTML report lists the cases");
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn run_suite_tpap_takes_the_limits_of_its_config_and_refuses_a_bad_one() {
+    // `run --suite tpap` once ignored `--config`: a reply over the configured size was read.
+    let dir = scratch("config");
+    let config = dir.join("limits.toml");
+    std::fs::write(&config, "[limits]\nmax_response_bytes = 1000\n").expect("a config");
+    let long_lines = "sh -c 'while read l; do head -c 5000 /dev/zero | tr \"\\0\" x; echo; done'";
+    let out = Command::new(BIN)
+        .args([
+            "run", "--suite", "tpap", "--shim", long_lines, "--only", "accept.*", "--format", "json",
+        ])
+        .arg("--config")
+        .arg(&config)
+        .output()
+        .expect("the CLI runs");
+    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    let r = report(&out);
+    for c in r["cases"].as_array().expect("cases") {
+        let message = c["findings"][0]["message"].as_str().unwrap_or_default();
+        assert!(message.contains("longer than 1000 bytes"), "{message}");
+    }
+    std::fs::write(&config, "[limits\n").expect("a broken config");
+    let out = Command::new(BIN)
+        .args(["run", "--suite", "tpap", "--shim", &shim_cmd(None)])
+        .arg("--config")
+        .arg(&config)
+        .output()
+        .expect("the CLI runs");
+    assert_eq!(out.status.code(), Some(2), "a broken --config is a usage error");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("limits.toml"));
+    std::fs::remove_dir_all(&dir).ok();
+}

@@ -377,7 +377,7 @@ impl Fault {
 fn must_rule_of(model: &str, rule_id: &str) -> bool {
     upi_spec::messages::find(model).is_some_and(|m| {
         upi_spec::catalogue::rules_of(m).into_iter().any(|r| {
-            r.id == rule_id && upi_spec::grounding::declared(&r.id).unwrap_or(r.severity) == upi_spec::Severity::Must
+            r.id == rule_id && upi_spec::catalogue::declared(&r.id).unwrap_or(r.severity) == upi_spec::Severity::Must
         })
     })
 }

@@ -149,7 +149,7 @@ fn refuses(rule: &str, severity: Severity, config: &ServerConfig) -> Option<bool
     if severity != Severity::Must && upi_spec::grounding::broken_by_seed_samples(rule) {
         return None;
     }
-    let declared = upi_spec::grounding::declared(rule).unwrap_or(severity);
+    let declared = upi_spec::catalogue::declared(rule).unwrap_or(severity);
     match (severity, declared) {
         (Severity::Must, _) => Some(false),
         (_, Severity::Info) => None,

@@ -85,3 +85,18 @@ pub fn all() -> Vec<Rule> {
     all.extend(crate::client_suites::rules());
     all
 }
+
+static DECLARED: std::sync::LazyLock<std::collections::BTreeMap<String, Severity>> = std::sync::LazyLock::new(|| {
+    messages::all()
+        .iter()
+        .flat_map(sites)
+        .map(|s| (s.rule, s.declared))
+        .collect()
+});
+
+/// The severity the message model declares for `rule` before the grounding law (`None` for a
+/// rule that is not a message rule). The reference server, which serves our reading, can refuse
+/// on it; the runner judges with the settled severity the validator reports.
+pub fn declared(rule: &str) -> Option<Severity> {
+    DECLARED.get(rule).copied()
+}

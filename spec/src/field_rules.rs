@@ -22,4 +22,13 @@ rule_ids! {
     REGISTER_INTENT_V1_RESPONSE_STATUS_ENUM = "merchant.register-intent.v1.response.status.enum";
     /// A Default-version registerIntent answer's `status` is one of the listed values.
     REGISTER_INTENT_DEFAULT_RESPONSE_STATUS_ENUM = "merchant.register-intent.default.response.status.enum";
+    /// A V3 registerIntent request's `x-api-version` is `3`.
+    REGISTER_INTENT_V3_REQUEST_API_VERSION_CONST = "merchant.register-intent.v3.request.header.x-api-version.const";
+    /// A V2 registerIntent request's `x-api-version` is `2`.
+    REGISTER_INTENT_V2_REQUEST_API_VERSION_CONST = "merchant.register-intent.v2.request.header.x-api-version.const";
+    /// A V1 registerIntent request's `x-api-version` is `1`.
+    REGISTER_INTENT_V1_REQUEST_API_VERSION_CONST = "merchant.register-intent.v1.request.header.x-api-version.const";
+    /// A Default-version registerIntent request sends no `x-api-version`.
+    REGISTER_INTENT_DEFAULT_REQUEST_API_VERSION_ABSENT =
+        "merchant.register-intent.default.request.header.x-api-version.absent";
 }

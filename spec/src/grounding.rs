@@ -54,56 +54,9 @@ pub struct Quote {
     pub carries: Vec<String>,
 }
 
-/// The grounding of a rule.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
-pub enum Grounding {
-    /// The seed (or a DOMAIN.md item not marked unverified) states the rule in these words.
-    Stated {
-        /// The file quoted.
-        file: String,
-        /// The words.
-        quote: String,
-    },
-    /// Our reading where no sentence states the rule.
-    Derived {
-        /// Why we read it so.
-        reasoning: String,
-    },
-    /// Rests on a DOMAIN.md item marked *unverified*.
-    Unverified {
-        /// The reasoning, naming the unverified item.
-        reasoning: String,
-    },
-    /// Not a statement about the API but a condition of judging it at all (see the module docs).
-    Precondition {
-        /// Why no case can be judged when it breaks.
-        reasoning: String,
-    },
-}
-
-impl Grounding {
-    /// `stated`, `derived` or `unverified`.
-    pub fn kind(&self) -> &'static str {
-        match self {
-            Grounding::Stated { .. } => "stated",
-            Grounding::Derived { .. } => "derived",
-            Grounding::Unverified { .. } => "unverified",
-            Grounding::Precondition { .. } => "precondition",
-        }
-    }
-}
-
-impl std::fmt::Display for Grounding {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Grounding::Stated { file, quote } => write!(f, "stated ({file}): \"{quote}\""),
-            Grounding::Derived { reasoning } => write!(f, "derived: {reasoning}"),
-            Grounding::Unverified { reasoning } => write!(f, "unverified: {reasoning}"),
-            Grounding::Precondition { reasoning } => write!(f, "precondition: {reasoning}"),
-        }
-    }
-}
+/// The grounding of a rule (declared in the rule vocabulary, [`crate::rule`], which every
+/// rule family names; what it rests on is settled here).
+pub use crate::rule::Grounding;
 
 const GENERATED: &str = include_str!("../data/grounding.json");
 const HAND: &str = include_str!("../data/grounding-hand.json");
@@ -210,19 +163,4 @@ pub fn settle(rule: &str, declared: Severity) -> Severity {
     } else {
         declared
     }
-}
-
-static DECLARED: LazyLock<BTreeMap<String, Severity>> = LazyLock::new(|| {
-    crate::messages::all()
-        .iter()
-        .flat_map(crate::sites::sites)
-        .map(|s| (s.rule, s.declared))
-        .collect()
-});
-
-/// The severity the message model declares for `rule` before the grounding law (`None` for a
-/// rule that is not a message rule). The reference server, which serves our reading, can refuse
-/// on it; the runner judges with the settled severity the validator reports.
-pub fn declared(rule: &str) -> Option<Severity> {
-    DECLARED.get(rule).copied()
 }

@@ -96,7 +96,7 @@ pub struct Rule {
     /// Whether the generated JSON Schema enforces it.
     pub schema: SchemaCoverage,
     /// What the rule rests on: the seed's words, our reasoning, or an unverified fact.
-    pub grounding: crate::grounding::Grounding,
+    pub grounding: Grounding,
 }
 
 /// How a rule that is not a field constraint is declared: one entry of a `const` table next to
@@ -149,5 +149,56 @@ pub struct Violation {
 impl std::fmt::Display for Violation {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{} [{}] at {}: {}", self.rule, self.severity, self.at, self.reason)
+    }
+}
+
+/// The grounding of a rule: what it rests on ([`crate::grounding`] settles which).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Grounding {
+    /// The seed (or a DOMAIN.md item not marked unverified) states the rule in these words.
+    Stated {
+        /// The file quoted.
+        file: String,
+        /// The words.
+        quote: String,
+    },
+    /// Our reading where no sentence states the rule.
+    Derived {
+        /// Why we read it so.
+        reasoning: String,
+    },
+    /// Rests on a DOMAIN.md item marked *unverified*.
+    Unverified {
+        /// The reasoning, naming the unverified item.
+        reasoning: String,
+    },
+    /// Not a statement about the API but a condition of judging it at all (see [`crate::grounding`]).
+    Precondition {
+        /// Why no case can be judged when it breaks.
+        reasoning: String,
+    },
+}
+
+impl Grounding {
+    /// `stated`, `derived` or `unverified`.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Grounding::Stated { .. } => "stated",
+            Grounding::Derived { .. } => "derived",
+            Grounding::Unverified { .. } => "unverified",
+            Grounding::Precondition { .. } => "precondition",
+        }
+    }
+}
+
+impl std::fmt::Display for Grounding {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Grounding::Stated { file, quote } => write!(f, "stated ({file}): \"{quote}\""),
+            Grounding::Derived { reasoning } => write!(f, "derived: {reasoning}"),
+            Grounding::Unverified { reasoning } => write!(f, "unverified: {reasoning}"),
+            Grounding::Precondition { reasoning } => write!(f, "precondition: {reasoning}"),
+        }
     }
 }

@@ -25,8 +25,7 @@ fn syntax(kind: &str) -> Syntax {
 
 /// The validation outcome of one file, as text.
 fn outcome(sample: &Sample, path: &Path) -> (String, Vec<String>) {
-    let message = messages::find(&sample.message)
-        .unwrap_or_else(|| panic!("{}: unknown message {}", sample.file, sample.message));
+    let message = sample.message.message();
     let bytes = std::fs::read(path).unwrap();
     match read(message, &bytes, syntax(&sample.kind), DEFAULT_MAX_BYTES) {
         Err(e) => (format!("unreadable: {e}\n"), Vec::new()),
@@ -65,7 +64,7 @@ fn verbatim_samples_match_their_snapshots_and_errata() {
                 unexplained.push(format!("{}: {id}", sample.file));
             }
         }
-        let message = messages::find(&sample.message).unwrap();
+        let message = sample.message.message();
         let syntax_rule = format!("{}.{}", message.id, upi_spec::catalogue::syntax_rule(message).0);
         if text.starts_with("unreadable") && !errata.contains(&format!("`{syntax_rule}`")) {
             unexplained.push(format!(

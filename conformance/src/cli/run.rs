@@ -16,6 +16,8 @@ use upi_conformance::runner::{RunError, RunOptions, run};
 
 use super::choices;
 
+mod tpap;
+
 /// Arguments of `run`.
 #[derive(Debug, Args)]
 pub struct RunArgs {
@@ -30,8 +32,9 @@ pub struct RunArgs {
     /// payu-postservice, or one variant as the report names it (merchant-register-intent.v3).
     #[arg(long = "suite", value_delimiter = ',')]
     suites: Vec<String>,
-    /// Merchant Stack API versions: 1, 2, 3, default or all.
-    #[arg(long, default_value = "all", value_parser = ["1", "2", "3", "default", "all"])]
+    /// Merchant Stack API versions: 1, 2, 3, default or all (the versions of the API facts,
+    /// each named by its `x-api-version` value; `default` sends none).
+    #[arg(long, default_value = ALL_VERSIONS, value_parser = api_versions())]
     api_version: String,
     /// Run only cases whose ID, checked rule IDs or broken rule IDs match one of these globs (a
     /// glob matching a rule ID runs every case and keeps those that check or break it).
@@ -109,46 +112,24 @@ pub struct RunArgs {
     shim_url: Option<String>,
 }
 
-/// The suite name that runs the TPAP SDK suite through a shim.
-const TPAP_SUITE: &str = "tpap";
+/// The `--api-version` value selecting every version.
+const ALL_VERSIONS: &str = "all";
 
-/// `run --suite tpap --shim CMD`: the TPAP suite runs through the shim; the HTTP suites do not
-/// mix with it in one run.
-fn tpap_run(args: &RunArgs) -> Result<Option<ExitCode>> {
-    let tpap = args.suites.iter().any(|s| s == TPAP_SUITE);
-    let shim = args.shim.is_some() || args.shim_url.is_some();
-    match (tpap, shim) {
-        (false, false) => Ok(None),
-        (true, false) => {
-            anyhow::bail!("--suite tpap runs through a shim: add --shim CMD or --shim-url URL (docs/SHIM.md)")
-        }
-        (false, true) => anyhow::bail!("--shim and --shim-url drive the TPAP suite: add --suite tpap"),
-        (true, true) => {
-            if args.suites.len() > 1 {
-                anyhow::bail!("--suite tpap runs alone (through its shim); run the HTTP suites separately");
-            }
-            let format = match args.format {
-                ReportFormat::Text => super::tpap::ReportFormat::Text,
-                ReportFormat::Json => super::tpap::ReportFormat::Json,
-                ReportFormat::Junit => super::tpap::ReportFormat::Junit,
-                ReportFormat::Html => anyhow::bail!("--suite tpap reports as text, json or junit"),
-            };
-            let seed = match args.seed {
-                Some(SeedArg::Fixed(seed)) => seed,
-                Some(SeedArg::Random) => rand::random(),
-                None => plan::DEFAULT_SEED,
-            };
-            super::tpap::run_through_shim(
-                args.shim.clone(),
-                args.shim_url.clone(),
-                seed,
-                args.only.clone(),
-                format,
-                args.output.clone(),
-            )
-            .map(Some)
-        }
-    }
+/// `--api-version`'s values: every version the API facts declare, by name, then `all`.
+fn api_version_names() -> Vec<&'static str> {
+    let mut names: Vec<&str> = plan::version_choices(upi_spec::messages::apis())
+        .into_iter()
+        .map(|v| v.name)
+        .collect();
+    names.sort_unstable();
+    names.dedup();
+    names.push(ALL_VERSIONS);
+    names
+}
+
+/// Clap's parser of `--api-version` ([`api_version_names`]).
+fn api_versions() -> clap::builder::PossibleValuesParser {
+    clap::builder::PossibleValuesParser::new(api_version_names())
 }
 
 /// The exit code of an interrupted run (128 + SIGINT, as shells report it).
@@ -210,7 +191,7 @@ fn render(
 }
 
 pub fn run_command(args: RunArgs) -> Result<ExitCode> {
-    if let Some(code) = tpap_run(&args)? {
+    if let Some(code) = tpap::run(&args)? {
         return Ok(code);
     }
     let mut config = match &args.config {
@@ -220,12 +201,18 @@ pub fn run_command(args: RunArgs) -> Result<ExitCode> {
     if let Some(mode) = &args.sandbox {
         config.sandbox.mode = mode.parse().map_err(anyhow::Error::msg)?;
     }
-    let versions = match args.api_version.as_str() {
-        "all" => Vec::new(),
-        "1" | "2" | "3" => vec![format!("v{}", args.api_version)],
-        "default" => vec!["default".to_string()],
-        other => anyhow::bail!("--api-version takes 1, 2, 3, default or all, not {other:?}"),
-    };
+    let versions: Vec<String> = plan::version_choices(upi_spec::messages::apis())
+        .into_iter()
+        .filter(|c| c.name == args.api_version)
+        .map(|c| c.variant.to_string())
+        .collect();
+    if versions.is_empty() && args.api_version != ALL_VERSIONS {
+        anyhow::bail!(
+            "--api-version takes {}, not {:?}",
+            api_version_names().join(", "),
+            args.api_version
+        );
+    }
     let full = choices::full_plan(config.limits.generated_per_message);
     choices::check_suites(&args.suites, &choices::suite_names(&full))?;
     choices::check_globs("--only", &args.only, &full)?;
@@ -321,33 +308,7 @@ pub fn run_command(args: RunArgs) -> Result<ExitCode> {
             repro_dir: first_file.map(|p| PathBuf::from(format!("{}.repro", p.display()))),
         };
         report::repro::write_all(&report, &ctx).context("writing reproducer scripts")?;
-        for (format, path) in &args.reports {
-            std::fs::write(path, render(*format, &report, args.verbose, &ctx))
-                .with_context(|| format!("writing {}", path.display()))?;
-        }
-        let rendered = render(args.format, &report, args.verbose, &ctx);
-        match &args.output {
-            Some(path) => {
-                std::fs::write(path, &rendered).with_context(|| format!("writing {}", path.display()))?;
-                if args.format != ReportFormat::Text {
-                    eprint!(
-                        "{}",
-                        report::text::render(&report, false)
-                            .lines()
-                            .rev()
-                            .take(2)
-                            .collect::<Vec<_>>()
-                            .into_iter()
-                            .rev()
-                            .collect::<Vec<_>>()
-                            .join("\n")
-                    );
-                    eprintln!();
-                }
-            }
-            None if args.format == ReportFormat::Text => super::style::print_report(&rendered),
-            None => out!("{rendered}"),
-        }
+        write_reports(&args, &report, &ctx)?;
         if report.interrupted {
             super::style::print_error(&format!(
                 "interrupted: the reports hold the {} cases finished; {} planned cases did not run",
@@ -379,6 +340,39 @@ pub fn run_command(args: RunArgs) -> Result<ExitCode> {
             ExitCode::SUCCESS
         })
     })
+}
+
+/// Writes every `--report FORMAT=PATH`, then the report in `--format` to `--output` (with the
+/// final counts on stderr when it is not text) or to stdout.
+fn write_reports(args: &RunArgs, report: &upi_conformance::runner::Report, ctx: &report::Context) -> Result<()> {
+    for (format, path) in &args.reports {
+        std::fs::write(path, render(*format, report, args.verbose, ctx))
+            .with_context(|| format!("writing {}", path.display()))?;
+    }
+    let rendered = render(args.format, report, args.verbose, ctx);
+    match &args.output {
+        Some(path) => {
+            std::fs::write(path, &rendered).with_context(|| format!("writing {}", path.display()))?;
+            if args.format != ReportFormat::Text {
+                eprint!(
+                    "{}",
+                    report::text::render(report, false)
+                        .lines()
+                        .rev()
+                        .take(2)
+                        .collect::<Vec<_>>()
+                        .into_iter()
+                        .rev()
+                        .collect::<Vec<_>>()
+                        .join("\n")
+                );
+                eprintln!();
+            }
+        }
+        None if args.format == ReportFormat::Text => super::style::print_report(&rendered),
+        None => out!("{rendered}"),
+    }
+    Ok(())
 }
 
 /// Starts the reference server in-process on an ephemeral loopback port.

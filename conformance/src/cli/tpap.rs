@@ -49,10 +49,10 @@ pub(crate) struct TpapRunArgs {
     #[arg(long, value_delimiter = ',')]
     only: Vec<String>,
     /// Per-call timeout in milliseconds.
-    #[arg(long, default_value_t = 10_000)]
+    #[arg(long, default_value_t = DEFAULT_TIMEOUT_MS)]
     timeout_ms: u64,
     /// Longest reply line (or HTTP body) accepted, in bytes.
-    #[arg(long, default_value_t = 1 << 20)]
+    #[arg(long, default_value_t = DEFAULT_MAX_LINE_BYTES)]
     max_line_bytes: usize,
     /// PEM private key that signs signaturePayload (default: the compiled-in test key).
     #[arg(long, requires = "key_id")]
@@ -70,6 +70,12 @@ pub(crate) struct TpapRunArgs {
     #[arg(long)]
     verbose: bool,
 }
+
+/// `tpap run --timeout-ms`'s default.
+pub(crate) const DEFAULT_TIMEOUT_MS: u64 = 10_000;
+
+/// `tpap run --max-line-bytes`'s default.
+pub(crate) const DEFAULT_MAX_LINE_BYTES: usize = 1 << 20;
 
 /// Report formats of `tpap run` and `client-test`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -107,32 +113,56 @@ pub fn run(args: TpapArgs) -> Result<ExitCode> {
     }
 }
 
-/// `run --suite tpap --shim CMD` (or `--shim-url URL`): the TPAP suite through a shim, with the
-/// run's seed, selection, format and output (the other `tpap run` options at their defaults).
-pub(crate) fn run_through_shim(
-    shim: Option<String>,
-    shim_url: Option<String>,
-    seed: u64,
-    only: Vec<String>,
-    format: ReportFormat,
-    output: Option<PathBuf>,
-) -> Result<ExitCode> {
-    run_suite(&TpapRunArgs {
-        shim,
-        shim_url,
-        seed,
-        only,
-        timeout_ms: 10_000,
-        max_line_bytes: 1 << 20,
+/// What `run --suite tpap --shim CMD` (or `--shim-url URL`) hands the TPAP suite: the run's
+/// shim, seed and selection, and the limits of its configuration (the other `tpap run`
+/// options at their defaults).
+pub(crate) struct FromRun {
+    /// The shim command.
+    pub shim: Option<String>,
+    /// The shim's HTTP endpoint.
+    pub shim_url: Option<String>,
+    /// Seed of generated payloads.
+    pub seed: u64,
+    /// Case ID globs.
+    pub only: Vec<String>,
+    /// Per-call timeout in milliseconds.
+    pub timeout_ms: u64,
+    /// Longest reply line (or HTTP body) accepted, in bytes.
+    pub max_line_bytes: usize,
+    /// No seed line on stderr (`run --quiet`).
+    pub quiet: bool,
+}
+
+/// Runs the TPAP suite for `run --suite tpap`; `None` when the shim could not be started or
+/// died (said on stderr; exit 3). The caller writes the reports.
+pub(crate) fn report_through_shim(from: FromRun) -> Result<Option<Report>> {
+    let quiet = from.quiet;
+    let args = TpapRunArgs {
+        shim: from.shim,
+        shim_url: from.shim_url,
+        seed: from.seed,
+        only: from.only,
+        timeout_ms: from.timeout_ms,
+        max_line_bytes: from.max_line_bytes,
         key: None,
         key_id: None,
-        format,
-        output,
+        format: ReportFormat::Text,
+        output: None,
         verbose: false,
-    })
+    };
+    suite_report(&args, quiet)
 }
 
 fn run_suite(args: &TpapRunArgs) -> Result<ExitCode> {
+    match suite_report(args, false)? {
+        Some(report) => emit(&report, args.format, args.output.as_ref(), args.verbose),
+        None => Ok(ExitCode::from(3)),
+    }
+}
+
+/// The TPAP suite's report; `None` when the shim could not be started or died. `quiet`: no
+/// seed line on stderr.
+fn suite_report(args: &TpapRunArgs, quiet: bool) -> Result<Option<Report>> {
     let (key_id, pem) = match (&args.key, &args.key_id) {
         (Some(path), Some(id)) => (
             id.clone(),
@@ -160,22 +190,23 @@ fn run_suite(args: &TpapRunArgs) -> Result<ExitCode> {
             Ok(s) => Box::new(s),
             Err(e) => {
                 eprintln!("error: {e}");
-                return Ok(ExitCode::from(3));
+                return Ok(None);
             }
         },
         (None, Some(url)) => Box::new(HttpShim::new(url, limits)?),
         (None, None) => anyhow::bail!("give --shim 'CMD' or --shim-url URL"),
     };
-    eprintln!("upi-conformance: TPAP suite, seed {}, {}", args.seed, shim.describe());
-    let report = match suite::run(shim.as_mut(), &options) {
-        Ok(r) => r,
+    if !quiet {
+        eprintln!("upi-conformance: TPAP suite, seed {}, {}", args.seed, shim.describe());
+    }
+    match suite::run(shim.as_mut(), &options) {
+        Ok(r) => Ok(Some(r)),
         Err(SuiteError::Shim(e)) => {
             eprintln!("error: {e}");
-            return Ok(ExitCode::from(3));
+            Ok(None)
         }
-        Err(e) => return Err(e.into()),
-    };
-    emit(&report, args.format, args.output.as_ref(), args.verbose)
+        Err(e) => Err(e.into()),
+    }
 }
 
 /// Writes a report in `format` to `output` or stdout; exit 1 when it failed.

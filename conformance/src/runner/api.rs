@@ -258,36 +258,51 @@ fn set_header(doc: &mut Document, name: &str, value: &str, skip: &[String]) {
     }
 }
 
-/// Fills in the context an otherwise valid request needs. `rule` is the rule a rejection case
-/// breaks (its fields are left alone).
-// One call per request; the arguments are the request, the rule it is about and the run's state.
-#[allow(clippy::too_many_arguments)]
-pub fn apply_context(
-    api: &ApiCase,
-    message: &Message,
-    doc: &mut Document,
-    rule: Option<&str>,
-    config: &RunConfig,
-    ctx: &Context,
-    rng: &mut impl Rng,
-    now_millis: u64,
-) {
-    let touched = rule.map(|r| touched_by(message, r)).unwrap_or_default();
-    apply_context_sparing(api, message, doc, &touched, config, ctx, rng, now_millis);
+/// What one case fills a request's context from, built once per case: the operation (its
+/// request model and context facts), the run's credentials, the target's state and the clock.
+#[derive(Debug, Clone, Copy)]
+pub struct ContextFill<'a> {
+    /// The operation whose request is filled.
+    pub api: &'a ApiCase,
+    /// The run's credentials and PayU salt.
+    pub config: &'a RunConfig,
+    /// The target's state (an existing order or payment).
+    pub ctx: &'a Context,
+    /// The clock, in milliseconds since the Unix epoch.
+    pub now_millis: u64,
 }
 
-/// [`apply_context`] leaving `touched`'s fields and headers alone (a fuzz mutation's field).
-#[allow(clippy::too_many_arguments)]
-pub fn apply_context_sparing(
-    api: &ApiCase,
-    message: &Message,
-    doc: &mut Document,
-    touched: &Touched,
-    config: &RunConfig,
-    ctx: &Context,
-    rng: &mut impl Rng,
-    now_millis: u64,
-) {
+impl ContextFill<'_> {
+    /// The same facts at another time (a stale `iat`, say).
+    pub fn at(self, now_millis: u64) -> Self {
+        ContextFill { now_millis, ..self }
+    }
+
+    /// Fills in the context an otherwise valid request of the operation needs. `rule` is the
+    /// rule a rejection case breaks (the fields and headers it reads are left alone).
+    pub fn apply(&self, doc: &mut Document, rule: Option<&str>, rng: &mut impl Rng) {
+        let touched = rule
+            .map(|r| touched_by(self.api.request.message(), r))
+            .unwrap_or_default();
+        self.apply_sparing(doc, &touched, rng);
+    }
+
+    /// [`ContextFill::apply`] leaving `touched`'s fields and headers alone (a fuzz mutation's
+    /// field).
+    pub fn apply_sparing(&self, doc: &mut Document, touched: &Touched, rng: &mut impl Rng) {
+        fill(self, doc, touched, rng);
+    }
+}
+
+/// [`ContextFill::apply_sparing`].
+fn fill(facts: &ContextFill<'_>, doc: &mut Document, touched: &Touched, rng: &mut impl Rng) {
+    let ContextFill {
+        api,
+        config,
+        ctx,
+        now_millis,
+    } = *facts;
+    let message = api.request.message();
     let (fields, headers) = (&touched.fields, &touched.headers);
     let now = now_millis.to_string();
     // Headers the model fixes (a constant, a media type) or forbids are derived from the model.

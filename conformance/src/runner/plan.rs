@@ -6,7 +6,7 @@
 
 use std::collections::HashSet;
 use std::path::PathBuf;
-use upi_spec::messages::ids;
+use upi_spec::id::MessageId;
 use upi_spec::rule_ids as rules;
 
 use upi_spec::model::api::Api as ApiFacts;
@@ -166,6 +166,52 @@ pub fn rule_not_over_http(message: &Message, rule_id: &str) -> Option<&'static s
         .and_then(|s| not_over_http(s.header, &s.steps, &s.locus))
 }
 
+/// One version of a versioned API as `run --api-version` names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct VersionChoice {
+    /// The name on the command line: the value the version's request fixes for the header
+    /// that selects the version (`3` for `x-api-version: 3`), or, for the version selected by
+    /// leaving that header out, the operation's variant (`default`).
+    pub name: &'static str,
+    /// The operation's variant, as [`plan`]'s `versions` takes it.
+    pub variant: &'static str,
+}
+
+/// The versions of the versioned APIs of `apis`, in plan order, from their facts: each
+/// operation's variant, named by the value its request fixes for a selecting header (a header
+/// whose fixed value, or absence, differs between the API's operations).
+pub fn version_choices(apis: &[ApiFacts]) -> Vec<VersionChoice> {
+    // What a request says in a header: a fixed value, absent, or anything (`None`).
+    let says = |message: &Message, name: &str| {
+        message
+            .headers
+            .iter()
+            .find(|h| h.key.label() == name)
+            .and_then(upi_spec::model::Field::fixed_value)
+    };
+    let mut out = Vec::new();
+    for api in apis.iter().filter(|a| a.versioned) {
+        let requests: Vec<&Message> = api.operations.iter().map(|o| o.request.message()).collect();
+        let selects = |name: &str| {
+            let said: HashSet<Option<Option<&str>>> = requests.iter().map(|m| says(m, name)).collect();
+            said.len() == requests.len() && !said.contains(&None)
+        };
+        for (op, message) in api.operations.iter().zip(&requests) {
+            let fixed = message
+                .headers
+                .iter()
+                .map(|h| h.key.label())
+                .filter(|n| selects(n))
+                .find_map(|n| says(message, n).flatten());
+            out.push(VersionChoice {
+                name: fixed.unwrap_or(op.variant),
+                variant: op.variant,
+            });
+        }
+    }
+    out
+}
+
 /// Plans every case of the selected suites of `apis` (the seed APIs:
 /// [`upi_spec::messages::apis`]; a test may hand its own). `versions` filters the operations
 /// of a versioned API by their variant.
@@ -182,7 +228,7 @@ pub fn plan(apis: &'static [ApiFacts], suites: &[String], versions: &[String], g
         }
         let request = api.request.message();
         let suite = api.name();
-        for sample in samples_of(api.request.as_str()) {
+        for sample in samples_of(api.request) {
             let name = sample
                 .file_stem()
                 .map(|s| s.to_string_lossy().to_string())
@@ -361,8 +407,9 @@ fn context_owned(header: bool, steps: &[SiteStep], locus: &Locus<'_>) -> bool {
         && matches!(locus, Locus::Check { check, .. } if matches!(check.constraint, Constraint::MinLen(_)))
 }
 
-/// The corrected seed samples of a request message (from `golden/seeds/MANIFEST.json`).
-fn samples_of(message_id: &str) -> Vec<PathBuf> {
+/// The corrected seed samples sending a request message (from `golden/seeds/MANIFEST.json`;
+/// an envelope sample sends the payload model the manifest names).
+fn samples_of(message_id: MessageId) -> Vec<PathBuf> {
     let root = crate::embedded::path("golden/seeds");
     let Ok(text) = crate::embedded::read_to_string(&root.join("MANIFEST.json")) else {
         return Vec::new();
@@ -372,10 +419,7 @@ fn samples_of(message_id: &str) -> Vec<PathBuf> {
     };
     let mut out: Vec<PathBuf> = entries
         .iter()
-        .filter(|e| {
-            e.message == message_id
-                || (e.message == ids::MERCHANT_JWS_ENVELOPE.as_str() && envelope_version(&e.file) == Some(message_id))
-        })
+        .filter(|e| e.sends() == message_id)
         .filter_map(|e| e.corrected.as_deref())
         .map(|f| root.join("corrected").join(f))
         .filter(|p| p.extension().is_some_and(|x| x == "json" || x == "curl"))
@@ -385,22 +429,52 @@ fn samples_of(message_id: &str) -> Vec<PathBuf> {
     out
 }
 
-fn envelope_version(file: &str) -> Option<&'static str> {
-    ["v3", "v2", "v1", "default"]
-        .iter()
-        .find(|v| file.contains(&format!("{v}-curl")))
-        .map(|v| match *v {
-            "v3" => ids::REGISTER_INTENT_V3_REQUEST,
-            "v2" => ids::REGISTER_INTENT_V2_REQUEST,
-            "v1" => ids::REGISTER_INTENT_V1_REQUEST,
-            _ => ids::REGISTER_INTENT_DEFAULT_REQUEST,
-        })
-        .map(upi_spec::id::MessageId::as_str)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use upi_spec::messages::ids;
+
+    #[test]
+    fn each_register_intent_version_plans_the_curl_sample_sending_it() {
+        // The manifest names each envelope sample's payload: each version plans its own curl
+        // sample and no other version's (the file's name is not read for it).
+        let mut seen = HashSet::new();
+        for version in [
+            ids::REGISTER_INTENT_DEFAULT_REQUEST,
+            ids::REGISTER_INTENT_V1_REQUEST,
+            ids::REGISTER_INTENT_V2_REQUEST,
+            ids::REGISTER_INTENT_V3_REQUEST,
+        ] {
+            let curl: Vec<PathBuf> = samples_of(version)
+                .into_iter()
+                .filter(|p| p.extension().is_some_and(|x| x == "curl"))
+                .collect();
+            assert_eq!(curl.len(), 1, "{version}: {curl:?}");
+            assert!(
+                seen.insert(curl[0].clone()),
+                "{version} plans another version's sample {curl:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_register_intent_versions_are_named_by_their_x_api_version() {
+        let names: Vec<(&str, &str)> = version_choices(upi_spec::messages::apis())
+            .into_iter()
+            .map(|c| (c.name, c.variant))
+            .collect();
+        let variants: Vec<&str> = upi_spec::messages::apis()
+            .iter()
+            .filter(|a| a.versioned)
+            .flat_map(|a| a.operations.iter().map(|o| o.variant))
+            .collect();
+        assert_eq!(names.iter().map(|n| n.1).collect::<Vec<_>>(), variants);
+        // `content-type` is fixed too, to one value for every version: it selects none.
+        assert_eq!(
+            names.iter().map(|n| n.0).collect::<Vec<_>>(),
+            ["3", "2", "1", "default"]
+        );
+    }
 
     /// The flow case IDs planned with `versions` selected.
     fn flows_with(versions: &[&str]) -> Vec<String> {

@@ -18,11 +18,10 @@ use tokio::sync::Mutex;
 use upi_spec::crypto::{PublicKey, keys};
 use upi_spec::generate;
 use upi_spec::input::{DEFAULT_MAX_BYTES, Document};
-use upi_spec::model::Message;
 use upi_spec::model::api::{Derivation, Operation, Place};
 use upi_spec::read::{Syntax, read};
 
-use super::api::{self, ApiCase, Context};
+use super::api::{self, ApiCase, Context, ContextFill};
 use super::case::{CaseResult, Finding};
 use super::config::{Api, RunConfig};
 use super::http::{Client, Exchange};
@@ -317,16 +316,7 @@ impl Session {
             .into_iter()
             .next()
             .ok_or_else(|| CaseError::from(anyhow::anyhow!("{} declares no setup operation", api.suite)))?;
-        let message = setup.request.message();
-        let doc = self.valid_with_context(
-            &setup,
-            message,
-            None,
-            ORDER_SETUP_DOCUMENT,
-            false,
-            &Context::default(),
-            rng,
-        )?;
+        let doc = self.valid_with_context(&setup, None, ORDER_SETUP_DOCUMENT, false, &Context::default(), rng)?;
         Ok((setup, doc))
     }
 
@@ -399,11 +389,9 @@ impl Session {
     }
 
     /// `sample` (or, without one, a generated valid document number `n`) with `ctx` applied.
-    #[allow(clippy::too_many_arguments)] // the document's provenance, the context and the case's RNG
     pub fn valid_with_context(
         &self,
         api: &ApiCase,
-        message: &Message,
         sample: Option<&Path>,
         n: u64,
         unicode: bool,
@@ -411,8 +399,19 @@ impl Session {
         rng: &mut ChaCha8Rng,
     ) -> Result<Document> {
         let mut doc = self.document(api, sample, n, None, unicode)?.context("no document")?;
-        api::apply_context(api, message, &mut doc, None, &self.config, ctx, rng, now_millis());
+        self.fill(api, ctx).apply(&mut doc, None, rng);
         Ok(doc)
+    }
+
+    /// The facts a case of `api` fills its requests' context from: the run's credentials,
+    /// `ctx` and the clock now.
+    pub fn fill<'a>(&'a self, api: &'a ApiCase, ctx: &'a Context) -> ContextFill<'a> {
+        ContextFill {
+            api,
+            config: &self.config,
+            ctx,
+            now_millis: now_millis(),
+        }
     }
 
     /// Builds and sends a valid request with the given context; returns the document sent.
@@ -425,8 +424,7 @@ impl Session {
         ctx: &Context,
         rng: &mut ChaCha8Rng,
     ) -> Result<(Document, Exchange)> {
-        let message = api.request.message();
-        let doc = self.valid_with_context(api, message, sample, n, unicode, ctx, rng)?;
+        let doc = self.valid_with_context(api, sample, n, unicode, ctx, rng)?;
         let x = self.send_document(api, &doc).await?;
         Ok((doc, x))
     }

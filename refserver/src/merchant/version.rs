@@ -3,7 +3,8 @@
 //! (which fix each version's header value) rather than typed again here.
 
 use axum::http::HeaderMap;
-use upi_spec::id::MessageId;
+use upi_spec::deeplink::mapping::Version as SeedVersion;
+use upi_spec::id::{MessageId, RuleId};
 use upi_spec::messages::{self, ids};
 
 use crate::fault::Fault;
@@ -20,6 +21,8 @@ pub struct Version {
     response: MessageId,
     /// The header value that selects it (`None`: no header).
     header: Option<&'static str>,
+    /// Its request's rule on the header (its number, or that it is absent).
+    rule: RuleId,
 }
 
 /// Every version, in the API facts' order (V3, V2, V1, Default): the endpoints of the API that
@@ -37,10 +40,15 @@ fn all() -> Vec<Version> {
         .filter_map(|e| {
             let model = e.request.message();
             let header = model.headers.iter().find(|h| h.key.label() == HEADER)?.fixed_value()?;
+            let rule = SeedVersion::ALL
+                .into_iter()
+                .find(|v| v.request() == e.request)?
+                .header_rule();
             Some(Version {
                 request: e.request,
                 response: e.success,
                 header,
+                rule,
             })
         })
         .collect()
@@ -61,7 +69,7 @@ impl Version {
         };
         let refuse = |shown: String| {
             Refusal::new(
-                unversioned.map_or_else(String::new, |v| v.header_rule()),
+                unversioned.map_or_else(String::new, |v| v.rule.into()),
                 "header:x-api-version",
                 format!("x-api-version {shown} is not {numbers} (send none for the Default version)"),
             )
@@ -75,17 +83,11 @@ impl Version {
         }
         let lenient = versions
             .iter()
-            .find(|v| fault.is_some_and(|f| f.ignores(&v.header_rule())));
+            .find(|v| fault.is_some_and(|f| f.ignores(v.rule.as_str())));
         match lenient {
             Some(version) => Ok(*version),
             None => Err(refuse(format!("{:?}", String::from_utf8_lossy(value.as_bytes())))),
         }
-    }
-
-    /// The version's rule on `x-api-version` (its number, or that it is absent).
-    fn header_rule(self) -> String {
-        let rule = if self.header.is_none() { "absent" } else { "const" };
-        format!("{}.header.{HEADER}.{rule}", self.request)
     }
 
     /// Whether this is the version whose request model is `request`.
@@ -108,6 +110,7 @@ impl Version {
 mod tests {
     use super::*;
     use axum::http::HeaderValue;
+    use upi_spec::field_rules as rules;
 
     fn picked(h: &HeaderMap, fault: Option<&Fault>) -> Result<&'static str, String> {
         Version::of(h, fault)
@@ -132,9 +135,10 @@ mod tests {
         h.insert("x-api-version", HeaderValue::from_static("4"));
         assert_eq!(
             picked(&h, None),
-            Err("merchant.register-intent.default.request.header.x-api-version.absent: \
-                 x-api-version \"4\" is not 3, 2 or 1 (send none for the Default version)"
-                .to_string())
+            Err(format!(
+                "{}: x-api-version \"4\" is not 3, 2 or 1 (send none for the Default version)",
+                rules::REGISTER_INTENT_DEFAULT_REQUEST_API_VERSION_ABSENT
+            ))
         );
     }
 
@@ -144,11 +148,11 @@ mod tests {
         h.insert("x-api-version", HeaderValue::from_static("4"));
         for (rule, version) in [
             (
-                "merchant.register-intent.v2.request.header.x-api-version.const",
+                rules::REGISTER_INTENT_V2_REQUEST_API_VERSION_CONST,
                 ids::REGISTER_INTENT_V2_REQUEST,
             ),
             (
-                "merchant.register-intent.default.request.header.x-api-version.absent",
+                rules::REGISTER_INTENT_DEFAULT_REQUEST_API_VERSION_ABSENT,
                 ids::REGISTER_INTENT_DEFAULT_REQUEST,
             ),
         ] {
@@ -156,7 +160,7 @@ mod tests {
             assert_eq!(picked(&h, Some(&fault)), Ok(version.as_str()));
         }
         h.insert("x-api-version", HeaderValue::from_static("3"));
-        let fault = Fault::IgnoreRule("merchant.register-intent.v2.request.header.x-api-version.const".into());
+        let fault = Fault::IgnoreRule(rules::REGISTER_INTENT_V2_REQUEST_API_VERSION_CONST.into());
         assert_eq!(picked(&h, Some(&fault)), Ok(ids::REGISTER_INTENT_V3_REQUEST.as_str()));
     }
 }

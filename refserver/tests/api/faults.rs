@@ -92,7 +92,7 @@ async fn drop_payee_vpa() {
     let server = faulty(Fault::DropPayeeVpa).await;
     let (_, _, a) = register(&server, Version::V3).await;
     assert_eq!(a.status, 200);
-    let broken = must_violations(&Version::V3.response_model(), &a.json);
+    let broken = must_violations(Version::V3.response().as_str(), &a.json);
     assert!(
         broken.iter().any(|v| v.contains("payload.payeeVpa.required")),
         "{broken:?}"

@@ -157,40 +157,9 @@ pub async fn pay_order(server: &Server, form: &[(&'static str, String)]) -> Answ
 
 // ---- Merchant Stack ----
 
-/// A registerIntent version: the `x-api-version` value (`None`: Default) and its models.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Version {
-    V3,
-    V2,
-    V1,
-    Default,
-}
-
-impl Version {
-    pub const ALL: [Version; 4] = [Version::V3, Version::V2, Version::V1, Version::Default];
-
-    pub fn header(self) -> Option<&'static str> {
-        match self {
-            Version::V3 => Some("3"),
-            Version::V2 => Some("2"),
-            Version::V1 => Some("1"),
-            Version::Default => None,
-        }
-    }
-
-    pub fn name(self) -> &'static str {
-        match self {
-            Version::V3 => "v3",
-            Version::V2 => "v2",
-            Version::V1 => "v1",
-            Version::Default => "default",
-        }
-    }
-
-    pub fn response_model(self) -> String {
-        format!("merchant.register-intent.{}.response", self.name())
-    }
-}
+/// A registerIntent version (the spec's one declaration: its `x-api-version` value and its
+/// models).
+pub use upi_spec::deeplink::mapping::Version;
 
 /// A valid request payload of `version` with `merchant_request_id`.
 pub fn intent_payload(version: Version, merchant_request_id: &str) -> Value {
@@ -300,7 +269,7 @@ pub fn assert_intent_failure(a: &Answer, status: u16, code: &str, rule: &str) {
     let message = a.json["responseMessage"].as_str().unwrap_or("");
     assert!(message.starts_with(rule), "expected {rule} in {message:?}");
     assert!(a.json.get("payload").is_none());
-    assert_valid(&Version::V3.response_model(), &a.json);
+    assert_valid(Version::V3.response().as_str(), &a.json);
 }
 
 // ---- PayU ----

@@ -32,24 +32,7 @@ pub(super) fn messages() -> Vec<Message> {
 }
 
 fn ids(v: Version) -> (&'static str, &'static str) {
-    match v {
-        Version::V3 => (
-            "merchant.register-intent.v3.request",
-            "merchant.register-intent.v3.response",
-        ),
-        Version::V2 => (
-            "merchant.register-intent.v2.request",
-            "merchant.register-intent.v2.response",
-        ),
-        Version::V1 => (
-            "merchant.register-intent.v1.request",
-            "merchant.register-intent.v1.response",
-        ),
-        Version::Default => (
-            "merchant.register-intent.default.request",
-            "merchant.register-intent.default.response",
-        ),
-    }
+    (v.request().as_str(), v.response().as_str())
 }
 
 /// The outer JWS body every version's request travels in.
@@ -85,11 +68,9 @@ fn envelope() -> Message {
 fn headers(v: Version) -> Vec<Field> {
     let src = v.section("headers");
     let api_version = field("x-api-version").src(src);
-    let api_version = match v {
-        Version::V3 => api_version.mandatory().constant("3"),
-        Version::V2 => api_version.mandatory().constant("2"),
-        Version::V1 => api_version.mandatory().constant("1"),
-        Version::Default => api_version
+    let api_version = match v.header() {
+        Some(number) => api_version.mandatory().constant(number),
+        None => api_version
             .absent()
             .doc("the Default version is selected by sending no x-api-version"),
     };

@@ -1,8 +1,11 @@
 //! Seed 003 building blocks shared by the four registerIntent versions: character sets, NPCI
 //! code lists, the mutual-fund item, split settlement, and the per-version presence matrix.
 
+use super::ids;
 use crate::charset::{ALNUM, ANY_TEXT, Charset};
+use crate::field_rules as rules;
 use crate::format::Format;
+use crate::id::{MessageId, RuleId};
 use crate::model::{Cond, Constraint, Cross, Field, Item, Kind, Presence, field, object, rule};
 use crate::source::{Source, seeds::REGISTER_INTENT};
 
@@ -40,17 +43,55 @@ pub(super) const RESPONSE_CODES: &[&str] = &[
     "DUPLICATE_REQUEST",
 ];
 
-/// The four API versions, in the seed's order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Version {
-    V3,
-    V2,
-    V1,
-    Default,
-}
+/// The registerIntent API versions: one declaration ([`crate::deeplink::mapping::Version`],
+/// which the deeplink mapping table names); their facts are here.
+pub use crate::deeplink::mapping::Version;
 
 impl Version {
-    pub(super) const ALL: [Version; 4] = [Version::V3, Version::V2, Version::V1, Version::Default];
+    /// The four versions, in the seed's order.
+    pub const ALL: [Version; 4] = [Version::V3, Version::V2, Version::V1, Version::Default];
+
+    /// The version's request model.
+    pub fn request(self) -> MessageId {
+        match self {
+            Version::V3 => ids::REGISTER_INTENT_V3_REQUEST,
+            Version::V2 => ids::REGISTER_INTENT_V2_REQUEST,
+            Version::V1 => ids::REGISTER_INTENT_V1_REQUEST,
+            Version::Default => ids::REGISTER_INTENT_DEFAULT_REQUEST,
+        }
+    }
+
+    /// The version's response model.
+    pub fn response(self) -> MessageId {
+        match self {
+            Version::V3 => ids::REGISTER_INTENT_V3_RESPONSE,
+            Version::V2 => ids::REGISTER_INTENT_V2_RESPONSE,
+            Version::V1 => ids::REGISTER_INTENT_V1_RESPONSE,
+            Version::Default => ids::REGISTER_INTENT_DEFAULT_RESPONSE,
+        }
+    }
+
+    /// The `x-api-version` value that selects the version (`None`: Default, selected by
+    /// sending no `x-api-version`).
+    pub fn header(self) -> Option<&'static str> {
+        match self {
+            Version::V3 => Some("3"),
+            Version::V2 => Some("2"),
+            Version::V1 => Some("1"),
+            Version::Default => None,
+        }
+    }
+
+    /// The version's request rule on `x-api-version` (that it is the version's number; for
+    /// Default, that it is absent): what a server refusing another value names.
+    pub fn header_rule(self) -> RuleId {
+        match self {
+            Version::V3 => rules::REGISTER_INTENT_V3_REQUEST_API_VERSION_CONST,
+            Version::V2 => rules::REGISTER_INTENT_V2_REQUEST_API_VERSION_CONST,
+            Version::V1 => rules::REGISTER_INTENT_V1_REQUEST_API_VERSION_CONST,
+            Version::Default => rules::REGISTER_INTENT_DEFAULT_REQUEST_API_VERSION_ABSENT,
+        }
+    }
 
     fn column(self) -> usize {
         match self {
@@ -223,4 +264,31 @@ pub(super) fn split_settlement(source: Source) -> Field {
     field("splitSettlementDetails")
         .item(obj)
         .seed_name("splitSettlementDetails")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sites::{Locus, Step, sites};
+
+    #[test]
+    fn each_version_names_its_requests_rule_and_value_of_x_api_version() {
+        for v in Version::ALL {
+            let request = v.request().message();
+            // The rules the model states about the header's value or absence.
+            let stated: Vec<String> = sites(request)
+                .into_iter()
+                .filter(|s| s.header && matches!(s.steps.first(), Some(Step::Key(k)) if k == "x-api-version"))
+                .filter(|s| matches!(s.locus, Locus::Absent(_) | Locus::Check { .. }))
+                .map(|s| s.rule)
+                .collect();
+            assert_eq!(stated, [v.header_rule().as_str()], "{v:?}");
+            let fixed = request
+                .headers
+                .iter()
+                .find(|h| h.key.label() == "x-api-version")
+                .and_then(Field::fixed_value);
+            assert_eq!(fixed, Some(v.header()), "{v:?}");
+        }
+    }
 }

@@ -258,16 +258,7 @@ pub(super) fn fresh_document(
 /// Applies the context of `op` to `doc` (the values `ctx` holds, fresh IDs, the clock, the
 /// hash last).
 pub(super) fn with_context(session: &Session, op: &ApiCase, doc: &mut Document, ctx: &Context, trace: &mut Trace) {
-    api::apply_context(
-        op,
-        op.request.message(),
-        doc,
-        None,
-        session.config(),
-        ctx,
-        &mut trace.rng,
-        now_millis(),
-    );
+    session.fill(op, ctx).apply(doc, None, &mut trace.rng);
 }
 
 /// Sets top-level body fields of `doc`.

@@ -6,13 +6,13 @@ use anyhow::Context as _;
 use rand_chacha::ChaCha8Rng;
 use upi_spec::input::Document;
 
-use crate::runner::api::{self, ApiCase, Context};
+use crate::runner::api::{self, ApiCase, ContextFill};
 use crate::runner::http::Body;
 use crate::runner::judge::{self, Broken};
 use crate::runner::outcome::CaseError;
 use crate::runner::plan::Breach;
 use crate::runner::reason;
-use crate::runner::session::{Session, Trace, now_millis};
+use crate::runner::session::{Session, Trace};
 
 /// A rejection case's request before it is put on the wire: the document (body and headers,
 /// context applied last) and, for a wire-level breach, the raw body that replaces it.
@@ -24,31 +24,27 @@ pub struct Prepared {
     pub raw: Option<String>,
 }
 
-/// Builds the request of a case breaking `rule` with the context `ctx` at time `now`: the
-/// generator breaks the rule, then every context field (unique IDs, the clock, the routing
+/// Builds the request of a case of `fill`'s operation breaking `rule` with `fill`'s context:
+/// the generator breaks the rule, then every context field (unique IDs, the clock, the routing
 /// header equal to the broken `merchantRequestId`, hashes last) is derived from the broken
 /// document, so that the request breaks that rule and no other.
-// The case's identity (rule, breach, side) and the run's context (session, context, rng, clock)
-// are separate inputs the law test in tests/one_rule_per_rejection.rs sets one by one.
-#[allow(clippy::too_many_arguments)]
 pub fn prepare(
     session: &Session,
-    api: &ApiCase,
+    fill: ContextFill<'_>,
     rule: &str,
     breach: Breach,
     other_side: bool,
-    ctx: &Context,
     rng: &mut ChaCha8Rng,
-    now: u64,
 ) -> anyhow::Result<Prepared> {
+    let (api, ctx) = (fill.api, fill.ctx);
     let message = api.request.message();
     Ok(match breach {
         Breach::RootType => Prepared {
-            doc: session.valid_with_context(api, message, None, 0, false, ctx, rng)?,
+            doc: session.valid_with_context(api, None, 0, false, ctx, rng)?,
             raw: Some("[]".to_string()),
         },
         Breach::Syntax => {
-            let doc = session.valid_with_context(api, message, None, 0, false, ctx, rng)?;
+            let doc = session.valid_with_context(api, None, 0, false, ctx, rng)?;
             let raw = match message.encoding {
                 upi_spec::model::Encoding::Json => "{\"merchantRequestId\": \"unterminated".to_string(),
                 _ => format!(
@@ -62,7 +58,7 @@ pub fn prepare(
             let mut doc = session
                 .document(api, None, u64::from(other_side), Some(rule), false)?
                 .with_context(|| format!("the generator cannot break {rule}"))?;
-            api::apply_context(api, message, &mut doc, Some(rule), session.config(), ctx, rng, now);
+            fill.apply(&mut doc, Some(rule), rng);
             Prepared { doc, raw: None }
         }
     })
@@ -81,16 +77,8 @@ pub async fn run(
     let rule = broken.rule;
     let message = api.request.message();
     let ctx = session.context(api, &mut trace.rng, &mut trace.exchanges).await?;
-    let Prepared { doc, raw } = prepare(
-        session,
-        api,
-        rule,
-        breach,
-        other_side,
-        &ctx,
-        &mut trace.rng,
-        now_millis(),
-    )?;
+    let fill = session.fill(api, &ctx);
+    let Prepared { doc, raw } = prepare(session, fill, rule, breach, other_side, &mut trace.rng)?;
     let mut request = api::to_request(
         api,
         message,

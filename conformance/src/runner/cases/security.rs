@@ -272,9 +272,8 @@ async fn wrong_hash(
     rule: RuleId,
     trace: &mut Trace,
 ) -> Result<(), CaseError> {
-    let message = api.request.message();
     let ctx = session.context(api, &mut trace.rng, &mut trace.exchanges).await?;
-    let mut doc = session.valid_with_context(api, message, None, n, false, &ctx, &mut trace.rng)?;
+    let mut doc = session.valid_with_context(api, None, n, false, &ctx, &mut trace.rng)?;
     if let Some(wrong) = api::payu_request_hash(api, &doc, "not-the-salt")
         && let Some(m) = doc.body.as_object_mut()
     {
@@ -291,16 +290,10 @@ async fn jws(session: &Session, api: &ApiCase, attack: JwsAttack, trace: &mut Tr
     } else {
         now_millis()
     };
-    api::apply_context(
-        api,
-        message,
-        &mut doc,
-        None,
-        session.config(),
-        &Context::default(),
-        &mut trace.rng,
-        now,
-    );
+    session
+        .fill(api, &Context::default())
+        .at(now)
+        .apply(&mut doc, None, &mut trace.rng);
     let payload = serde_json::to_string(&doc.body).context("payload")?;
     let envelope = attack.envelope(session, &doc, &payload)?;
     let mut request = api::to_request(

@@ -279,18 +279,12 @@ pub(super) async fn attempt(
     let hash_subject = protect.fields.iter().any(|f| f == "hash");
     mutate_document(&mut doc, mutation, case);
     let config = executor.config();
-    api::apply_context_sparing(
-        api,
-        message,
-        &mut doc,
-        &protect,
-        config,
-        &ctx,
-        rng,
-        now_millis(if stale { -3_600_000 } else { 0 }),
-    );
+    executor
+        .fill(api, &ctx)
+        .at(now_millis(if stale { -3_600_000 } else { 0 }))
+        .apply_sparing(&mut doc, &protect, rng);
     if hash_subject {
-        // `apply_context` leaves the hash alone when the case is about it.
+        // `ContextFill::apply` leaves the hash alone when the case is about it.
     } else if *mutation == Mutation::WrongHash
         && let Some(Value::String(h)) = doc.body.get_mut("hash")
     {
