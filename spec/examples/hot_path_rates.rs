@@ -41,8 +41,7 @@ fn best_of(rounds: usize, chunks: usize, a: impl Fn(usize) -> usize, b: impl Fn(
     }
     black_box(sink);
     let ms = |d: Duration| d.as_secs_f64() * 1e3;
-    best.iter()
-        .fold((0.0, 0.0), |(x, y), (a, b)| (x + ms(*a), y + ms(*b)))
+    best.iter().fold((0.0, 0.0), |(x, y), (a, b)| (x + ms(*a), y + ms(*b)))
 }
 
 fn main() {

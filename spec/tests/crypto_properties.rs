@@ -70,7 +70,12 @@ fn any_form() -> impl Strategy<Value = BTreeMap<String, String>> {
     (
         proptest::collection::btree_map(any_field_name(), "[ -~]{0,12}", 0..24),
         prop::sample::select(vec![None, Some(""), Some("1"), Some("7"), Some("07")]),
-        prop::sample::select(vec![None, Some(HashFamily::Request), Some(HashFamily::Response), Some(HashFamily::Command)]),
+        prop::sample::select(vec![
+            None,
+            Some(HashFamily::Request),
+            Some(HashFamily::Response),
+            Some(HashFamily::Command),
+        ]),
     )
         .prop_map(|(mut form, api_version, required_of)| {
             if let Some(v) = api_version {
