@@ -9,7 +9,6 @@
 // criterion_group! and criterion_main! generate undocumented items.
 #![allow(missing_docs)]
 
-use std::collections::BTreeMap;
 use std::hint::black_box;
 
 use criterion::{Criterion, criterion_group, criterion_main};
@@ -17,39 +16,15 @@ use sha2::{Digest as _, Sha512};
 use upi_spec::crypto::payu_hash::{Preimage, Salt, compute, compute_hex};
 use upi_spec::crypto::payu_sequence::HashFamily;
 
-fn form() -> BTreeMap<String, String> {
-    [
-        ("key", "upiConformanceKey"),
-        ("txnid", "txn20260102T101500Z000042"),
-        ("amount", "1499.00"),
-        ("productinfo", "Conformance order 42"),
-        ("firstname", "Asha"),
-        ("email", "asha.verma@example.in"),
-        ("phone", "9876543210"),
-        ("udf1", "order-42"),
-        ("udf2", "web"),
-        ("surl", "https://merchant.example.in/payu/success"),
-        ("furl", "https://merchant.example.in/payu/failure"),
-        ("pg", "UPI"),
-        ("bankcode", "INTENT"),
-        ("txn_s2s_flow", "4"),
-        ("s2s_client_ip", "10.0.0.7"),
-        ("s2s_device_info", "Mozilla/5.0"),
-        ("upiAppName", "genericintent"),
-    ]
-    .iter()
-    .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-    .collect()
-}
+#[path = "support/payu_form.rs"]
+mod payu_form;
+use payu_form::{SALT, form, preimage};
 
 fn bench(c: &mut Criterion) {
     let fields = form();
-    let salt = Salt::new("upiConformanceTestSalt");
-    let preimage = Preimage::new(HashFamily::Request, &fields).unwrap();
+    let salt = Salt::new(SALT);
     // The exact string hashed, with the real salt (what the baseline digests).
-    let raw = preimage
-        .masked_string()
-        .replace(upi_spec::crypto::payu_hash::SALT_PLACEHOLDER, "upiConformanceTestSalt");
+    let raw = preimage(&fields);
     assert_eq!(
         hex::encode(Sha512::digest(raw.as_bytes())),
         compute(HashFamily::Request, &fields, &salt).unwrap()

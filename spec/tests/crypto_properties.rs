@@ -9,7 +9,7 @@ use proptest::prelude::*;
 use upi_spec::crypto::freshness::FreshnessWindow;
 use upi_spec::crypto::jws::{self, JwsPolicy};
 use upi_spec::crypto::keys::{KeyRing, private_key_from_pem, public_key_from_pem};
-use upi_spec::crypto::payu_hash::{Preimage, Salt, compute};
+use upi_spec::crypto::payu_hash::{Preimage, Salt, compute, compute_hex, verify};
 use upi_spec::crypto::payu_sequence::{HashFamily, REQUEST_AFTER_SALT, SI_DETAILS, Slot, UDF_6_TO_10};
 use upi_spec::crypto::{SignatureAlgorithm, signature_payload, tpv};
 
@@ -53,6 +53,41 @@ fn fields(family: HashFamily) -> impl Strategy<Value = BTreeMap<String, String>>
     })
 }
 
+/// A field name: one some sequence hashes (or `api_version`), or any other.
+fn any_field_name() -> impl Strategy<Value = String> {
+    let mut known: Vec<String> = HashFamily::ALL
+        .iter()
+        .flat_map(|f| f.hashed_fields())
+        .map(str::to_owned)
+        .collect();
+    known.push("api_version".to_owned());
+    prop_oneof![prop::sample::select(known), "[a-z_0-9]{1,12}"]
+}
+
+/// Any posted form: hashed and other fields, empty values, pipes, any `api_version`, the
+/// required fields of some family most of the time.
+fn any_form() -> impl Strategy<Value = BTreeMap<String, String>> {
+    (
+        proptest::collection::btree_map(any_field_name(), "[ -~]{0,12}", 0..24),
+        prop::sample::select(vec![None, Some(""), Some("1"), Some("7"), Some("07")]),
+        prop::sample::select(vec![
+            None,
+            Some(HashFamily::Request),
+            Some(HashFamily::Response),
+            Some(HashFamily::Command),
+        ]),
+    )
+        .prop_map(|(mut form, api_version, required_of)| {
+            if let Some(v) = api_version {
+                form.insert("api_version".to_owned(), v.to_owned());
+            }
+            for r in required_of.map_or(&[][..], HashFamily::required_fields) {
+                form.insert((*r).to_owned(), "x".to_owned());
+            }
+            form
+        })
+}
+
 fn family() -> impl Strategy<Value = HashFamily> {
     prop::sample::select(HashFamily::ALL.to_vec())
 }
@@ -62,6 +97,26 @@ fn payload_json() -> impl Strategy<Value = String> {
         m.insert("iat".to_owned(), NOW.to_string());
         serde_json::to_string(&m).unwrap()
     })
+}
+
+proptest! {
+    // Hashing is cheap: many forms, so that rare variants (api_version 7 with udf6-udf10,
+    // si_details, several after-salt fields) come up.
+    #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
+
+    /// The one-pass fast path (`compute_hex`, which `verify` and the runner use) hashes exactly
+    /// the string the explaining path (`Preimage::new` + `hash`) builds, and refuses exactly
+    /// what it refuses.
+    #[test]
+    fn fast_path_equals_the_explaining_path(family in family(), form in any_form(), salt in "[ -~]{0,24}") {
+        let salt = Salt::new(salt);
+        let fast = compute_hex(family, &form, &salt).map(|h| h.to_string());
+        let explained = Preimage::new(family, &form).map(|p| p.hash(&salt));
+        prop_assert_eq!(&fast, &explained);
+        if let Ok(hash) = &fast {
+            prop_assert_eq!(verify(family, &form, &salt, hash), Ok(()));
+        }
+    }
 }
 
 proptest! {

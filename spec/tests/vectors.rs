@@ -143,6 +143,11 @@ fn run_payu(file: &str, family_name: &str, family: HashFamily) -> BTreeSet<Strin
                 "{at}: vector's hashedString and hash disagree"
             );
         }
+        // The one-pass fast path (what `verify` and the runner use) and the explaining path
+        // (`hash --explain`) hash the same string, or refuse with the same error.
+        let fast = payu_hash::compute_hex(family, &case.fields, &salt).map(|h| h.to_string());
+        let explained = Preimage::new(family, &case.fields).map(|p| p.hash(&salt));
+        assert_eq!(fast, explained, "{at}: the fast path and the explaining path differ");
         let outcome = payu_hash::verify(family, &case.fields, &salt, &case.hash);
         match expected {
             None => {

@@ -231,7 +231,10 @@ const BY_HASH: [u8; TABLE] = {
 fn field_id(name: &str) -> Option<F> {
     let slot = BY_HASH[name_hash(name.as_bytes())];
     let i = usize::from(slot).checked_sub(1)?;
-    (NAMES[i] == name).then(|| IDS[i])
+    // A byte loop: names are short, a memcmp call costs more.
+    let known = NAMES[i].as_bytes();
+    let name = name.as_bytes();
+    (known.len() == name.len() && known.iter().zip(name).all(|(a, b)| a == b)).then(|| IDS[i])
 }
 
 hashed_fields! {

@@ -41,13 +41,16 @@ impl Parsed<'_> {
 pub fn parse(input: &str) -> Result<Parsed<'_>, DeeplinkError> {
     let mut violations = Vec::new();
     let head = scan::head(input, &mut violations)?;
-    // Built in place: a Deeplink is large (one slot per known key), moves cost.
-    let mut parsed = Parsed {
+    // Built in the return slot: a Deeplink is large (one slot per known key), so it is not
+    // moved from a local into the `Result`.
+    let mut result = Ok(Parsed {
         deeplink: Deeplink::new(head.target),
         violations,
-    };
-    params(input, head.query_at, &mut parsed.deeplink, &mut parsed.violations);
-    Ok(parsed)
+    });
+    if let Ok(parsed) = &mut result {
+        params(input, head.query_at, &mut parsed.deeplink, &mut parsed.violations);
+    }
+    result
 }
 
 /// Parses PayU's `intentURIData` (a bare query) as the `upi://pay` link it becomes once
@@ -86,11 +89,7 @@ fn params<'a>(input: &'a str, start: usize, link: &mut Deeplink<'a>, out: &mut V
             let mut eq = None;
             let mut dirty = false;
             loop {
-                let rest = &bytes[i..];
-                i += rest
-                    .iter()
-                    .position(|&b| scan::SEGMENT[usize::from(b)] != scan::PLAIN)
-                    .unwrap_or(rest.len());
+                i = scan::skip_plain(bytes, i);
                 if i >= len {
                     break;
                 }
