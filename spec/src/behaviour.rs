@@ -142,20 +142,35 @@ fn rule(id: impl Into<String>, statement: impl Into<String>, severity: Severity,
     }
 }
 
+/// The source of a request's `accepted` rule: the message's own seed section, so that it agrees
+/// with the quote (the seed presenting the API and its success answer); where the message model
+/// rests on DOMAIN.md, the seed file the quote cites.
+fn accepted_source(id: &RuleId, m: &Message) -> Source {
+    match (m.source, crate::grounding::quote(id.as_str())) {
+        (Source::Seed { .. }, _) => m.source,
+        (_, Some(q)) if q.file != "DOMAIN.md" => {
+            Source::seed(q.file.as_str(), "the sentence presenting the API (quoted)")
+        }
+        (source, _) => source,
+    }
+}
+
 /// Every behaviour rule.
 pub fn rules() -> Vec<Rule> {
     let mut out: Vec<Rule> = messages::all()
         .iter()
         .filter(|m| m.direction == Direction::Request && m.endpoint.is_some())
         .filter_map(|m| {
+            let id = accepted(MessageId::of(m))?;
+            let source = accepted_source(&id, m);
             Some(rule(
-                accepted(MessageId::of(m))?,
+                id,
                 format!(
                     "a request satisfying every must rule of {} is accepted and answered with its success response",
                     m.id
                 ),
                 Severity::Must,
-                Source::derived("an API that rejects conformant requests is as broken as one that accepts broken ones"),
+                source,
                 m.id,
             ))
         })

@@ -499,3 +499,29 @@ fn unstated_rules_are_should_with_their_reasoning() {
         }
     }
 }
+
+/// Source and grounding agree: a rule whose stated quote comes from a seed names that seed as its
+/// source (not a `derived` reasoning beside the quote, nor another seed), so `rules show` gives one
+/// origin. Quotes from DOMAIN.md (a summary of several seeds) may sit beside either kind of source.
+#[test]
+fn a_rule_stated_by_a_seed_names_that_seed_as_its_source() {
+    let mut bad = Vec::new();
+    for rule in catalogue::all() {
+        let grounding::Grounding::Stated { file, .. } = &rule.grounding else {
+            continue;
+        };
+        if file == "DOMAIN.md" {
+            continue;
+        }
+        match &rule.source {
+            Source::Seed { file: f, .. } if f == file => {}
+            other => bad.push(format!("{}: stated from {file}, source {other}", rule.id)),
+        }
+    }
+    assert!(
+        bad.is_empty(),
+        "{} rules have a source that disagrees with their stated grounding:\n{}",
+        bad.len(),
+        bad.join("\n")
+    );
+}

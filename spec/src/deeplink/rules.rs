@@ -117,8 +117,12 @@ pub struct ConsistencyRule {
     pub source: Source,
 }
 
-const SRC_CONSISTENCY: Source = Source::derived(
-    "seeds 001 and 003: generate the URI dynamically from the response's parameters; a link that disagrees with the response pays someone or something else",
+/// Seed 003's mapping table and the sentence after it ("The URI must be generated dynamically
+/// based on the parameters received in the response."), which the rules' quotes cite: the source
+/// names the same section, so `rules show` gives one origin, not a derived one beside a stated one.
+const SRC_CONSISTENCY: Source = Source::seed(
+    seeds::REGISTER_INTENT,
+    "API Version: V3 > Merchant Register Intent (response to deeplink mapping table; the URI must be generated dynamically based on the parameters received in the response)",
 );
 
 macro_rules! consistency {
