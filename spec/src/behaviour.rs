@@ -192,7 +192,7 @@ pub fn rules() -> Vec<Rule> {
         ),
         rule(
             ids::EC_TXNS_ORDER_EXISTS,
-            "/txns pays only an existing, unexpired order of the merchant; anything else answers the 400 error",
+            "/txns pays only an existing, unexpired order of the merchant (a timed-out one answers \"Order timed out\"); anything else answers the 400 error",
             Severity::Must,
             Source::seed(seeds::EC_TXNS, "Body Parameters > order_id: \"order_id pertaining to the order for which the payment is started\"; API Responses > 400: \"Order timed out\""),
             "ec.txns.request",
@@ -206,7 +206,7 @@ pub fn rules() -> Vec<Rule> {
         ),
         rule(
             ids::PAYU_CALLBACK_DELIVERED,
-            "when a payment's status changes, PayU posts the S2S callback to the merchant's URL",
+            "when a payment's status changes, PayU posts the S2S (server-to-server) callback to the merchant's URL",
             Severity::Must,
             Source::seed(seeds::PAYU, "Step 4: PayU sends Server-to-Server callback response"),
             "payu.callback",

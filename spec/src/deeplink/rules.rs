@@ -151,8 +151,8 @@ consistency! {
     C_CATEGORY = "deeplink.consistency.category", Must, SRC_CONSISTENCY;
     C_PAYU_PA = "deeplink.consistency.payu.pa", Must,
         Source::seed(seeds::PAYU, "Step 2: Invoke UPI Intent (merchantVpa: as received in JSON response)");
-    C_PAYU_AM = "deeplink.consistency.payu.am", Must,
-        Source::seed(seeds::PAYU, "Step 2: Invoke UPI Intent (amount: must be the same as the amount passed)");
+    C_PAYU_AM = "deeplink.consistency.payu.am", Should,
+        Source::derived("seed 004 Step 2 builds the link with \"&am=\" + amount, where amount \"must be the same as the amount passed to the initiatePayment API\" (the posted amount: payu.payment.intent.amount-as-passed, a must); unlike merchantVpa and merchantName it is not described \"As received in JSON response\", so that am also equals the answer's result.amount is our reading, a should");
     C_PAYU_PN = "deeplink.consistency.payu.pn", Should,
         Source::derived("seed 004 Step 2 says merchantName is as received in the response, but its own sample differs (Sudhanshu vs pn=Kumar), so a should");
     C_PAYU_TR = "deeplink.consistency.payu.tr", Should,
