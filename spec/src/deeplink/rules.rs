@@ -52,8 +52,11 @@ fixed! {
     URI = "deeplink.syntax.uri", Must,
         "the input is a URI `scheme:...` or a bare `name=value&...` query (fatal otherwise)", SRC_RFC3986;
     SCHEME = "deeplink.syntax.scheme", Must,
-        "the part before `?` is upi://pay, upi://mandate or one of the iOS app forms tez://upi/pay, phonepe://pay, paytmmp://pay, credpay://upi/pay, bhim://pay (exact case: Android and iOS match schemes case-sensitively)",
+        "the part before `?` is, in any letter case, upi://pay, upi://mandate or one of the iOS app forms tez://upi/pay, phonepe://pay, paytmmp://pay, credpay://upi/pay, bhim://pay",
         Source::seed(seeds::REGISTER_INTENT, "API Version: V3 > Sample Deeplink URL and Host URLs for IOS");
+    SCHEME_CASE = "deeplink.syntax.scheme-case", Should,
+        "the part before `?` is written in lower case, as the seeds print it (UPI://PAY is the same target, but not every app opens it)",
+        Source::derived("RFC 3986 section 3.1: schemes are case-insensitive (and section 3.2.2: so is the host), so UPI://PAY names the seeds' upi://pay and no seed sentence forbids it; but the canonical form is lower case, and Android matches an intent filter's scheme case-sensitively (its documentation says to write schemes in lower case), so an upper-case link may open no app: a should");
     BARE_QUERY = "deeplink.syntax.bare-query", Info,
         "a bare query (PayU's intentURIData) is not a launchable deeplink until prefixed with upi://pay?",
         Source::seed(seeds::PAYU, "Sample respose (get the result.intentURIData and add the prefix upi://pay?)");
