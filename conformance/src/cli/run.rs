@@ -145,6 +145,7 @@ fn tpap_run(args: &RunArgs) -> Result<Option<ExitCode>> {
                 args.only.clone(),
                 format,
                 args.output.clone(),
+                args.strict,
             )
             .map(Some)
         }

@@ -103,12 +103,13 @@ pub fn run(args: TpapArgs) -> Result<ExitCode> {
             );
             Ok(ExitCode::SUCCESS)
         }
-        TpapCommand::Run(args) => run_suite(&args),
+        TpapCommand::Run(args) => run_suite(&args, false),
     }
 }
 
 /// `run --suite tpap --shim CMD` (or `--shim-url URL`): the TPAP suite through a shim, with the
-/// run's seed, selection, format and output (the other `tpap run` options at their defaults).
+/// run's seed, selection, format, output and `--strict` (warnings fail the run, as in the HTTP
+/// suites; the other `tpap run` options at their defaults).
 pub(crate) fn run_through_shim(
     shim: Option<String>,
     shim_url: Option<String>,
@@ -116,8 +117,9 @@ pub(crate) fn run_through_shim(
     only: Vec<String>,
     format: ReportFormat,
     output: Option<PathBuf>,
+    strict: bool,
 ) -> Result<ExitCode> {
-    run_suite(&TpapRunArgs {
+    let args = TpapRunArgs {
         shim,
         shim_url,
         seed,
@@ -129,10 +131,11 @@ pub(crate) fn run_through_shim(
         format,
         output,
         verbose: false,
-    })
+    };
+    run_suite(&args, strict)
 }
 
-fn run_suite(args: &TpapRunArgs) -> Result<ExitCode> {
+fn run_suite(args: &TpapRunArgs, strict: bool) -> Result<ExitCode> {
     let (key_id, pem) = match (&args.key, &args.key_id) {
         (Some(path), Some(id)) => (
             id.clone(),
@@ -167,7 +170,7 @@ fn run_suite(args: &TpapRunArgs) -> Result<ExitCode> {
         (None, None) => anyhow::bail!("give --shim 'CMD' or --shim-url URL"),
     };
     eprintln!("upi-conformance: TPAP suite, seed {}, {}", args.seed, shim.describe());
-    let report = match suite::run(shim.as_mut(), &options) {
+    let mut report = match suite::run(shim.as_mut(), &options) {
         Ok(r) => r,
         Err(SuiteError::Shim(e)) => {
             eprintln!("error: {e}");
@@ -175,6 +178,7 @@ fn run_suite(args: &TpapRunArgs) -> Result<ExitCode> {
         }
         Err(e) => return Err(e.into()),
     };
+    report.strict = strict;
     emit(&report, args.format, args.output.as_ref(), args.verbose)
 }
 
