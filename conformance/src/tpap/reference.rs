@@ -51,11 +51,13 @@ pub enum Fault {
     WrongAccountType,
     /// Answers onboarding with `sessionTokenResponse.vpaAccounts` under a status other than LINKED.
     SessionAccountsNotLinked,
+    /// Answers a mandate creation with a recurring (MONTHLY) mandate that is not payer-revocable.
+    RecurringMandateIrrevocable,
 }
 
 impl Fault {
     /// Every fault.
-    pub const ALL: [Fault; 13] = [
+    pub const ALL: [Fault; 14] = [
         Fault::WrongRequestIdEcho,
         Fault::DropUdfEcho,
         Fault::WrongOrderIdEcho,
@@ -69,6 +71,7 @@ impl Fault {
         Fault::GarbageLine,
         Fault::WrongAccountType,
         Fault::SessionAccountsNotLinked,
+        Fault::RecurringMandateIrrevocable,
     ];
 
     /// The fault's name on the command line.
@@ -87,6 +90,7 @@ impl Fault {
             Fault::GarbageLine => "garbage-line",
             Fault::WrongAccountType => "wrong-account-type",
             Fault::SessionAccountsNotLinked => "session-accounts-not-linked",
+            Fault::RecurringMandateIrrevocable => "recurring-mandate-irrevocable",
         }
     }
 
@@ -109,6 +113,9 @@ impl Fault {
             Fault::WrongAccountType => "answers onboarding with an account type outside SAVINGS/CURRENT/OVERDRAFT",
             Fault::SessionAccountsNotLinked => {
                 "answers onboarding with sessionTokenResponse.vpaAccounts under a status other than LINKED"
+            }
+            Fault::RecurringMandateIrrevocable => {
+                "answers a mandate creation with a MONTHLY mandate whose payerRevocable is false"
             }
         }
     }
@@ -258,6 +265,10 @@ impl ReferenceShim {
                     .unwrap_or_else(|| json!({}));
                 if let Some(amount) = signed.get("amount") {
                     mandate["amount"] = amount.clone();
+                }
+                if self.has(Fault::RecurringMandateIrrevocable) {
+                    mandate["recurrencePattern"] = json!("MONTHLY");
+                    mandate["payerRevocable"] = json!("false");
                 }
                 json!({"status": "SUCCESS", "mandate": mandate})
             }
