@@ -212,7 +212,9 @@ fn default_true_unless_onetime(name: &'static str, field_name: &'static str) -> 
         ..rule(
             name,
             match field_name {
-                "payerRevocable" => "payerRevocable is false only for a ONETIME mandate (any other mandate holds the default true)",
+                "payerRevocable" => {
+                    "payerRevocable is false only for a ONETIME mandate (any other mandate holds the default true)"
+                }
                 _ => "shareToPayee is false only for a ONETIME mandate (any other mandate holds the default true)",
             },
             Source::derived(
