@@ -21,6 +21,21 @@ fn rules_json_lists_every_rule_with_its_attributes() {
         }
         assert!(!r["statement"].as_str().unwrap().is_empty());
         assert!(["must", "should", "info"].contains(&r["severity"].as_str().unwrap()));
+        // Every rule carries its grounding (issue 11): a stated one its file and quote, the
+        // others their reasoning; a must is stated or a precondition of judging.
+        let g = &r["grounding"];
+        let text = |key: &str| g[key].as_str().is_some_and(|t| !t.trim().is_empty());
+        match g["kind"].as_str() {
+            Some("stated") => assert!(text("file") && text("quote"), "rule {r}: stated without file and quote"),
+            Some("derived" | "unverified" | "precondition") => assert!(text("reasoning"), "rule {r}: no reasoning"),
+            _ => panic!("rule {r}: no grounding kind"),
+        }
+        if r["severity"] == "must" {
+            assert!(
+                matches!(g["kind"].as_str(), Some("stated" | "precondition")),
+                "rule {r}: a must that is neither stated nor a precondition"
+            );
+        }
         lines.push(format!(
             "{} {}",
             r["id"].as_str().unwrap(),

@@ -111,6 +111,29 @@ fn every_shim_fault_is_detected_by_its_rule() {
     }
 }
 
+/// `run --suite tpap --strict` makes a should finding fail the run (exit 1), as in the HTTP
+/// suites; without `--strict` the same warning exits 0, and a clean shim passes under `--strict`.
+#[test]
+fn run_strict_fails_the_tpap_suite_on_warnings() {
+    let run = |fault: Option<&str>, strict: bool| {
+        let shim = shim_cmd(fault);
+        let mut args = vec!["run", "--suite", "tpap", "--shim", shim.as_str(), "--quiet"];
+        if strict {
+            args.push("--strict");
+        }
+        Command::new(BIN)
+            .args(&args)
+            .output()
+            .expect("the CLI runs")
+            .status
+            .code()
+    };
+    let warning = Some("session-accounts-not-linked");
+    assert_eq!(run(warning, false), Some(0), "a should finding passes by default");
+    assert_eq!(run(warning, true), Some(1), "--strict: a should finding fails the run");
+    assert_eq!(run(None, true), Some(0), "the clean shim passes under --strict");
+}
+
 #[test]
 fn the_suite_runs_over_http_too() {
     let mut server = Command::new(BIN)

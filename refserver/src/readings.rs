@@ -47,10 +47,16 @@ pub enum ReadingError {
 
 /// Listed readings the reference server does not serve, and why: asking for one is an error,
 /// never a flag that changes nothing.
-pub const NOT_SERVED: &[(&str, &str)] = &[(
-    "E-089/defaulted",
-    "mandate.amount_rule is a field of seed 002's TPAP SDK process payloads (onboardingAndCreateMandate, createMandate), handed to the in-app Android SDK, not sent over HTTP; this server has no TPAP endpoint to serve it on, and the TPAP suite (`tpap run`, its reference shim) checks E-089/mandatory only",
-)];
+pub const NOT_SERVED: &[(&str, &str)] = &[
+    (
+        "E-089/defaulted",
+        "mandate.amount_rule is a field of seed 002's TPAP SDK process payloads (onboardingAndCreateMandate, createMandate), handed to the in-app Android SDK, not sent over HTTP; this server has no TPAP endpoint to serve it on, and the TPAP suite (`tpap run`, its reference shim) checks E-089/mandatory only",
+    ),
+    (
+        "E-096/payload-status",
+        "sessionTokenResponse is part of seed 002's TPAP SDK onboarding answer, given by the in-app Android SDK, not sent over HTTP; this server has no TPAP endpoint to serve it on, and the TPAP suite judges the key's vpaAccounts by its should rule (E-096/key-status), a warning only",
+    ),
+];
 
 /// The reading chosen for each erratum (the default where none was chosen).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

@@ -165,7 +165,7 @@ const DECLARED: &[RuleDef] = &[
     },
     RuleDef {
         id: ids::EC_TXNS_ORDER_EXISTS.as_str(),
-        statement: "/txns pays only an existing, unexpired order of the merchant; anything else answers the 400 error",
+        statement: "/txns pays only an existing, unexpired order of the merchant (a timed-out one answers \"Order timed out\"); anything else answers the 400 error",
         severity: Severity::Must,
         source: Source::seed(
             seeds::EC_TXNS,
@@ -182,7 +182,7 @@ const DECLARED: &[RuleDef] = &[
     },
     RuleDef {
         id: ids::PAYU_CALLBACK_DELIVERED.as_str(),
-        statement: "when a payment's status changes, PayU posts the S2S callback to the merchant's URL",
+        statement: "when a payment's status changes, PayU posts the S2S (server-to-server) callback to the merchant's URL",
         severity: Severity::Must,
         source: Source::seed(seeds::PAYU, "Step 4: PayU sends Server-to-Server callback response"),
         scope: "payu.callback",
@@ -338,20 +338,35 @@ const DECLARED: &[RuleDef] = &[
     },
 ];
 
+/// The source of a request's `accepted` rule: the message's own seed section, so that it agrees
+/// with the quote (the seed presenting the API and its success answer); where the message model
+/// rests on DOMAIN.md, the seed file the quote cites.
+fn accepted_source(id: &RuleId, m: &Message) -> Source {
+    match (m.source, crate::grounding::quote(id.as_str())) {
+        (Source::Seed { .. }, _) => m.source,
+        (_, Some(q)) if q.file != "DOMAIN.md" => {
+            Source::seed(q.file.as_str(), "the sentence presenting the API (quoted)")
+        }
+        (source, _) => source,
+    }
+}
+
 /// Every behaviour rule.
 pub fn rules() -> Vec<Rule> {
     let mut out: Vec<Rule> = messages::all()
         .iter()
         .filter(|m| m.direction == Direction::Request && m.endpoint.is_some())
         .filter_map(|m| {
+            let id = accepted(MessageId::of(m))?;
+            let source = accepted_source(&id, m);
             Some(rule(
-                accepted(MessageId::of(m))?,
+                id,
                 format!(
                     "a request satisfying every must rule of {} is accepted and answered with its success response",
                     m.id
                 ),
                 Severity::Must,
-                Source::derived("an API that rejects conformant requests is as broken as one that accepts broken ones"),
+                source,
                 m.id,
             ))
         })

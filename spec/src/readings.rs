@@ -42,6 +42,9 @@ const INVOICE_MISSING: &[&str] = &[
     "payu.invoice-upload.request.var3.required",
 ];
 
+const SESSION_ACCOUNTS: &[&str] =
+    &["tpap.onboarding.response.payload.sessionTokenResponse.rule.vpa-accounts-only-when-linked"];
+
 const FIRSTNAME_EMAIL: &[&str] = &[
     "payu.payment.request.firstname.required",
     "payu.payment.request.email.required",
@@ -89,6 +92,20 @@ static READINGS: &[Reading] = &[
         default: false,
         statement: "an absent mandate.amount_rule means VARIABLE (the description): the request is accepted",
         rules: AMOUNT_RULE,
+    },
+    Reading {
+        erratum: "E-096",
+        id: "E-096/key-status",
+        default: true,
+        statement: "status=LINKED is sessionTokenResponse's own status: the key carries vpaAccounts only when that status is LINKED",
+        rules: SESSION_ACCOUNTS,
+    },
+    Reading {
+        erratum: "E-096",
+        id: "E-096/payload-status",
+        default: false,
+        statement: "status=LINKED is the onboarding payload's own status, which is only SUCCESS or FAILURE: the sentence never applies and says nothing of the key's vpaAccounts",
+        rules: SESSION_ACCOUNTS,
     },
     Reading {
         erratum: "E-091",

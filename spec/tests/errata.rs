@@ -120,3 +120,25 @@ fn the_check_catches_a_missing_rule_and_a_wrong_severity() {
         "txnid's limit is not stated: should"
     );
 }
+
+/// E-095: seed 002's OtherInfo says "As passed in request" but no request carries it, so no rule
+/// may claim that echo (it would judge a value no request sent); its type rules stay `should`.
+#[test]
+fn no_rule_claims_the_other_info_echo_no_request_allows() {
+    let other_info: Vec<_> = catalogue::all()
+        .into_iter()
+        .filter(|r| r.id.to_lowercase().contains("otherinfo"))
+        .collect();
+    assert_eq!(other_info.len(), 2, "the two OtherInfo type rules E-095 names");
+    for rule in other_info {
+        assert!(rule.id.ends_with(".otherInfo.type"), "{}: only a type rule", rule.id);
+        assert!(!rule.id.contains(".echo"), "{}", rule.id);
+        assert_eq!(rule.severity, Severity::Should, "{}", rule.id);
+    }
+    assert!(
+        catalogue::all()
+            .iter()
+            .all(|r| !(r.statement.to_lowercase().contains("otherinfo") && r.statement.contains("as passed"))),
+        "no statement claims OtherInfo is as passed in request"
+    );
+}

@@ -21,8 +21,8 @@
 //!   `api-version-7-hash` flow sends the second only after the first (hashed per Case 4) was
 //!   refused, hashed without `udf6`..`udf10`, so its acceptance shows the other sequence.
 //!
-//! `E-089/defaulted` (TPAP, not run over HTTP) has no evidence here: a finding on its rule stays
-//! a finding.
+//! `E-089/defaulted` and `E-096/payload-status` (TPAP, not run over HTTP) have no evidence here:
+//! a finding on their rules stays a finding.
 
 use base64::Engine as _;
 use serde_json::Value;

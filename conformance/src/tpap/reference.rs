@@ -49,11 +49,15 @@ pub enum Fault {
     GarbageLine,
     /// Answers onboarding with an account `type` outside SAVINGS/CURRENT/OVERDRAFT.
     WrongAccountType,
+    /// Answers onboarding with `sessionTokenResponse.vpaAccounts` under a status other than LINKED.
+    SessionAccountsNotLinked,
+    /// Answers a mandate creation with a recurring (MONTHLY) mandate that is not payer-revocable.
+    RecurringMandateIrrevocable,
 }
 
 impl Fault {
     /// Every fault.
-    pub const ALL: [Fault; 12] = [
+    pub const ALL: [Fault; 14] = [
         Fault::WrongRequestIdEcho,
         Fault::DropUdfEcho,
         Fault::WrongOrderIdEcho,
@@ -66,6 +70,8 @@ impl Fault {
         Fault::RejectValidUpiTxn,
         Fault::GarbageLine,
         Fault::WrongAccountType,
+        Fault::SessionAccountsNotLinked,
+        Fault::RecurringMandateIrrevocable,
     ];
 
     /// The fault's name on the command line.
@@ -83,6 +89,8 @@ impl Fault {
             Fault::RejectValidUpiTxn => "reject-valid-upi-txn",
             Fault::GarbageLine => "garbage-line",
             Fault::WrongAccountType => "wrong-account-type",
+            Fault::SessionAccountsNotLinked => "session-accounts-not-linked",
+            Fault::RecurringMandateIrrevocable => "recurring-mandate-irrevocable",
         }
     }
 
@@ -103,6 +111,12 @@ impl Fault {
             Fault::RejectValidUpiTxn => "refuses valid upiTxn calls",
             Fault::GarbageLine => "prints a line that is not a protocol object before every reply",
             Fault::WrongAccountType => "answers onboarding with an account type outside SAVINGS/CURRENT/OVERDRAFT",
+            Fault::SessionAccountsNotLinked => {
+                "answers onboarding with sessionTokenResponse.vpaAccounts under a status other than LINKED"
+            }
+            Fault::RecurringMandateIrrevocable => {
+                "answers a mandate creation with a MONTHLY mandate whose payerRevocable is false"
+            }
         }
     }
 }
@@ -221,7 +235,14 @@ impl ReferenceShim {
                 if self.has(Fault::WrongAccountType) {
                     account["account"]["type"] = json!("LOAN");
                 }
-                json!({"status": "SUCCESS", "linkedAccounts": [account.clone()], "selectedAccount": account})
+                // The key as the seed's sample prints it: the session token answer, LINKED.
+                let session_status = if self.has(Fault::SessionAccountsNotLinked) {
+                    "BOUND"
+                } else {
+                    "LINKED"
+                };
+                let session = json!({"status": session_status, "isDeviceBound": "true", "isDeviceActivated": "true", "prefix": "UCT", "vpaAccounts": [account.clone()]});
+                json!({"status": "SUCCESS", "linkedAccounts": [account.clone()], "selectedAccount": account, "sessionTokenResponse": session})
             }
             ids::TPAP_ONBOARDING_AND_PAY_REQUEST => {
                 let account = self.link_account();
@@ -244,6 +265,10 @@ impl ReferenceShim {
                     .unwrap_or_else(|| json!({}));
                 if let Some(amount) = signed.get("amount") {
                     mandate["amount"] = amount.clone();
+                }
+                if self.has(Fault::RecurringMandateIrrevocable) {
+                    mandate["recurrencePattern"] = json!("MONTHLY");
+                    mandate["payerRevocable"] = json!("false");
                 }
                 json!({"status": "SUCCESS", "mandate": mandate})
             }

@@ -34,11 +34,22 @@ pub const URI: RuleDef = RuleDef {
 /// `deeplink.syntax.scheme`
 pub const SCHEME: RuleDef = RuleDef {
     id: "deeplink.syntax.scheme",
-    statement: "the part before `?` is upi://pay, upi://mandate or one of the iOS app forms tez://upi/pay, phonepe://pay, paytmmp://pay, credpay://upi/pay, bhim://pay (exact case: Android and iOS match schemes case-sensitively)",
+    statement: "the part before `?` is, in any letter case, upi://pay, upi://mandate or one of the iOS app forms tez://upi/pay, phonepe://pay, paytmmp://pay, credpay://upi/pay, bhim://pay",
     severity: Severity::Must,
     source: Source::seed(
         seeds::REGISTER_INTENT,
         "API Version: V3 > Sample Deeplink URL and Host URLs for IOS",
+    ),
+    scope: SCOPE,
+};
+
+/// `deeplink.syntax.scheme-case`
+pub const SCHEME_CASE: RuleDef = RuleDef {
+    id: "deeplink.syntax.scheme-case",
+    statement: "the part before `?` is written in lower case, as the seeds print it (UPI://PAY is the same target, but not every app opens it)",
+    severity: Severity::Should,
+    source: Source::derived(
+        "RFC 3986 section 3.1: schemes are case-insensitive (and section 3.2.2: so is the host), so UPI://PAY names the seeds' upi://pay and no seed sentence forbids it; but the canonical form is lower case, and Android matches an intent filter's scheme case-sensitively (its documentation says to write schemes in lower case), so an upper-case link may open no app: a should",
     ),
     scope: SCOPE,
 };
@@ -224,6 +235,7 @@ pub const MAPPING_MISSING: RuleDef = RuleDef {
 pub const FIXED: &[RuleDef] = &[
     URI,
     SCHEME,
+    SCHEME_CASE,
     BARE_QUERY,
     EMPTY_SEGMENT,
     MISSING_EQUALS,
@@ -255,8 +267,12 @@ pub struct ConsistencyRule {
     pub source: Source,
 }
 
-const SRC_CONSISTENCY: Source = Source::derived(
-    "seeds 001 and 003: generate the URI dynamically from the response's parameters; a link that disagrees with the response pays someone or something else",
+/// Seed 003's mapping table and the sentence after it ("The URI must be generated dynamically
+/// based on the parameters received in the response."), which the rules' quotes cite: the source
+/// names the same section, so `rules show` gives one origin, not a derived one beside a stated one.
+const SRC_CONSISTENCY: Source = Source::seed(
+    seeds::REGISTER_INTENT,
+    "API Version: V3 > Merchant Register Intent (response to deeplink mapping table; the URI must be generated dynamically based on the parameters received in the response)",
 );
 
 macro_rules! consistency {
@@ -285,8 +301,8 @@ consistency! {
     C_CATEGORY = "deeplink.consistency.category", Must, SRC_CONSISTENCY;
     C_PAYU_PA = "deeplink.consistency.payu.pa", Must,
         Source::seed(seeds::PAYU, "Step 2: Invoke UPI Intent (merchantVpa: as received in JSON response)");
-    C_PAYU_AM = "deeplink.consistency.payu.am", Must,
-        Source::seed(seeds::PAYU, "Step 2: Invoke UPI Intent (amount: must be the same as the amount passed)");
+    C_PAYU_AM = "deeplink.consistency.payu.am", Should,
+        Source::derived("seed 004 Step 2 builds the link with \"&am=\" + amount, where amount \"must be the same as the amount passed to the initiatePayment API\" (the posted amount: payu.payment.intent.amount-as-passed, a must); unlike merchantVpa and merchantName it is not described \"As received in JSON response\", so that am also equals the answer's result.amount is our reading, a should");
     C_PAYU_PN = "deeplink.consistency.payu.pn", Should,
         Source::derived("seed 004 Step 2 says merchantName is as received in the response, but its own sample differs (Sudhanshu vs pn=Kumar), so a should");
     C_PAYU_TR = "deeplink.consistency.payu.tr", Should,

@@ -178,9 +178,24 @@ pub(crate) fn head<'a>(input: &'a str, out: &mut Vec<Violation>) -> Result<Head<
     }
     let q = bytes[colon..].iter().position(|&b| b == b'?').map(|p| colon + p);
     let prefix = &input[..q.unwrap_or(input.len())];
-    let target = match Target::from_prefix(prefix) {
-        Some(t) => t,
-        None => {
+    // Schemes (and hosts) are case-insensitive: another letter case names the same target, a
+    // should finding.
+    let exact = Target::from_prefix(prefix);
+    let folded = exact
+        .is_none()
+        .then(|| Target::from_prefix(&prefix.to_ascii_lowercase()))
+        .flatten();
+    let target = match (exact, folded) {
+        (Some(t), _) => t,
+        (None, Some(t)) => {
+            out.push(violation(
+                &rules::SCHEME_CASE,
+                0,
+                format!("{} is {} in another letter case", show(prefix), t.prefix()),
+            ));
+            t
+        }
+        (None, None) => {
             out.push(violation(
                 &rules::SCHEME,
                 0,

@@ -354,16 +354,19 @@ fn response(a: &Action) -> Message {
                 .src(src)
                 .seed_name("SelectedAccount"),
             field("sessionTokenResponse")
-                .kind(object(
-                    std::iter::once(
-                        field("status")
-                            .one_of(&["NOPERMISSION", "FRESH", "BOUND", "LINKED", "FAILURE"])
-                            .src(src)
-                            .seed_name("Status"),
-                    )
-                    .chain(session_token_fields(src))
-                    .collect(),
-                ))
+                .item(
+                    Item::of(object(
+                        std::iter::once(
+                            field("status")
+                                .one_of(&["NOPERMISSION", "FRESH", "BOUND", "LINKED", "FAILURE"])
+                                .src(src)
+                                .seed_name("Status"),
+                        )
+                        .chain(session_token_fields(src))
+                        .collect(),
+                    ))
+                    .rules(vec![session_accounts_only_when_linked()]),
+                )
                 .src(src)
                 .seed_name("SessionTokenResponse")
                 .doc("the get-session-token payload, when status is LINKED"),
@@ -386,6 +389,26 @@ fn response(a: &Action) -> Message {
         _ => payload.push(mandate_response()),
     }
     envelope(a, Direction::Response, payload, rules)
+}
+
+/// `sessionTokenResponse.rule.vpa-accounts-only-when-linked`: seed 002's "In case status=LINKED,
+/// this key will contain all the required user information." read about the key's own `status`
+/// (ERRATA E-096, reading `E-096/key-status`): a `should`, the sentence naming no object.
+fn session_accounts_only_when_linked() -> CrossRule {
+    CrossRule {
+        severity: crate::rule::Severity::Should,
+        ..rule(
+            "vpa-accounts-only-when-linked",
+            "vpaAccounts inside sessionTokenResponse is present only when the key's own status is LINKED",
+            Source::derived(
+                "seed 002 onboarding response, SessionTokenResponse: \"In case status=LINKED, this key will contain all the required user information.\" The onboarding payload's own Status lists only SUCCESS and FAILURE, so read about it the sentence never applies and would keep the key away, which the seed's own sample (sessionTokenResponse.status LINKED, with vpaAccounts) contradicts; read about the key's own status (ERRATA E-096, reading E-096/key-status) it is the get-session-token rule \"Accounts will be available only in case status is LINKED\" inside the key. The sentence names no object, so a should",
+            ),
+            Cross::AbsentUnless {
+                field: "vpaAccounts",
+                when: Cond::Eq("status", "LINKED"),
+            },
+        )
+    }
 }
 
 fn session_token_fields(src: Source) -> Vec<Field> {

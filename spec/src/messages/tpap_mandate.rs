@@ -203,6 +203,32 @@ pub(super) fn signature_payload_rules() -> Vec<crate::model::CrossRule> {
     ]
 }
 
+/// A `should` rule: `field` is `false` only for a ONETIME mandate. Seed 002 says of
+/// PayerRevocable and ShareToPayee "For onetime mandate it can be true or false. Default value
+/// is true.", which implies, without stating it, that any other mandate holds the default.
+fn default_true_unless_onetime(name: &'static str, field_name: &'static str) -> crate::model::CrossRule {
+    crate::model::CrossRule {
+        severity: crate::rule::Severity::Should,
+        ..rule(
+            name,
+            match field_name {
+                "payerRevocable" => {
+                    "payerRevocable is false only for a ONETIME mandate (any other mandate holds the default true)"
+                }
+                _ => "shareToPayee is false only for a ONETIME mandate (any other mandate holds the default true)",
+            },
+            Source::derived(
+                "seed 002 mandate response, PayerRevocable and ShareToPayee: \"For onetime mandate it can be true or false. Default value is true.\" That a recurring mandate holds the default true is implied, not stated (docs/RELATIONS.md), so a should",
+            ),
+            Cross::ValueOnlyWhen {
+                field: field_name,
+                value: "false",
+                when: Cond::Eq("recurrencePattern", "ONETIME"),
+            },
+        )
+    }
+}
+
 /// The `mandate` object of a mandate-creation response.
 pub(super) fn mandate_response() -> Field {
     let role_rule = |name, statement, field_name, when| {
@@ -332,6 +358,8 @@ pub(super) fn mandate_response() -> Field {
             "recurrenceValue",
             Cond::NotIn("recurrencePattern", NO_RECURRENCE_RULE),
         ),
+        default_true_unless_onetime("payer-revocable-unless-onetime", "payerRevocable"),
+        default_true_unless_onetime("share-to-payee-unless-onetime", "shareToPayee"),
     ];
     field("mandate")
         .item(Item::of(object(fields)).rules(rules))

@@ -46,7 +46,7 @@ pub(super) fn run(args: &RunArgs) -> Result<Option<ExitCode>> {
         Some(SeedArg::Random) => rand::random(),
         None => plan::DEFAULT_SEED,
     };
-    let Some(report) = report_through_shim(FromRun {
+    let Some(mut report) = report_through_shim(FromRun {
         shim: args.shim.clone(),
         shim_url: args.shim_url.clone(),
         seed,
@@ -58,6 +58,8 @@ pub(super) fn run(args: &RunArgs) -> Result<Option<ExitCode>> {
     else {
         return Ok(Some(ExitCode::from(3)));
     };
+    // `--strict`: warnings fail the TPAP run too, as in the HTTP suites.
+    report.strict = args.strict;
     let ctx = report::Context {
         config: args.config.clone(),
         ..report::Context::default()
