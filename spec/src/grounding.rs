@@ -36,7 +36,7 @@ use std::sync::LazyLock;
 
 use serde::{Deserialize, Serialize};
 
-use crate::rule::Severity;
+use crate::rule::{Rule, RuleDef, SchemaCoverage, Severity};
 use crate::source::Source;
 
 /// The words a rule rests on, as stored in the grounding data.
@@ -162,5 +162,23 @@ pub fn settle(rule: &str, declared: Severity) -> Severity {
         Severity::Should
     } else {
         declared
+    }
+}
+
+/// Declared here, not beside [`RuleDef`] in the rule vocabulary: grounding reads the vocabulary,
+/// so the vocabulary cannot call grounding without an import cycle.
+impl RuleDef {
+    /// The catalogue entry, grounded on this declaration's own source, with `schema` saying
+    /// whether (and why not) the JSON Schemas enforce it.
+    pub fn rule(&self, schema: SchemaCoverage) -> Rule {
+        Rule {
+            grounding: of(self.id, &self.source),
+            id: self.id.to_owned(),
+            statement: self.statement.to_owned(),
+            severity: self.severity,
+            source: self.source,
+            scope: self.scope.to_owned(),
+            schema,
+        }
     }
 }

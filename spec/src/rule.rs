@@ -116,22 +116,6 @@ pub struct RuleDef {
     pub scope: &'static str,
 }
 
-impl RuleDef {
-    /// The catalogue entry, grounded on this declaration's own source, with `schema` saying
-    /// whether (and why not) the JSON Schemas enforce it.
-    pub fn rule(&self, schema: SchemaCoverage) -> Rule {
-        Rule {
-            grounding: crate::grounding::of(self.id, &self.source),
-            id: self.id.to_owned(),
-            statement: self.statement.to_owned(),
-            severity: self.severity,
-            source: self.source,
-            scope: self.scope.to_owned(),
-            schema,
-        }
-    }
-}
-
 /// A rule broken by a concrete input.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Violation {
