@@ -10,6 +10,9 @@
 
 use std::borrow::Cow;
 
+use upi_spec::id::RuleId;
+use upi_spec::rule_ids::field;
+
 /// What `--fault` takes before a rule ID for [`Fault::IgnoreRule`].
 pub const IGNORE_RULE_PREFIX: &str = "ignore-rule=";
 
@@ -358,14 +361,22 @@ impl Fault {
 
     /// Whether this fault makes the server ignore violations of the request rule `rule_id`.
     pub fn ignores(&self, rule_id: &str) -> bool {
-        let register_intent =
-            |suffix: &str| rule_id.starts_with("merchant.register-intent.") && rule_id.ends_with(suffix);
+        // The rule in every registerIntent version, by typed handle (nothing takes an ID apart).
+        let register_intent = |rules: [RuleId; 4]| rules.iter().any(|r| r.as_str() == rule_id);
         match self {
-            Fault::AcceptLongMerchantRequestId => register_intent(".request.merchantRequestId.max-length"),
-            Fault::AcceptAmountWithoutDecimals => register_intent(".request.amount.format"),
-            Fault::AcceptRefUrlWithoutCategory => register_intent(".request.rule.ref-url-needs-category"),
-            Fault::IgnoreRoutingHeader => register_intent(".request.rule.routing-id-equals-merchant-request-id"),
-            Fault::AcceptMissingJpupiRoutingId => register_intent(".request.header.jpupi-routing-id.required"),
+            Fault::AcceptLongMerchantRequestId => {
+                register_intent(field::REGISTER_INTENT_REQUEST_MERCHANT_REQUEST_ID_MAX_LENGTH)
+            }
+            Fault::AcceptAmountWithoutDecimals => register_intent(field::REGISTER_INTENT_REQUEST_AMOUNT_FORMAT),
+            Fault::AcceptRefUrlWithoutCategory => {
+                register_intent(field::REGISTER_INTENT_REQUEST_REF_URL_NEEDS_CATEGORY)
+            }
+            Fault::IgnoreRoutingHeader => {
+                register_intent(field::REGISTER_INTENT_REQUEST_ROUTING_ID_EQUALS_MERCHANT_REQUEST_ID)
+            }
+            Fault::AcceptMissingJpupiRoutingId => {
+                register_intent(field::REGISTER_INTENT_REQUEST_JPUPI_ROUTING_ID_REQUIRED)
+            }
             Fault::OrdersWithoutAuth => rule_id == "ec.orders.request.header.authorization.required",
             Fault::IgnoreRule(rule) => rule == rule_id,
             _ => false,
