@@ -11,7 +11,7 @@
 //! the server stops: shutdown, SIGINT, or even SIGKILL.
 
 use std::cell::RefCell;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, OnceLock};
 
@@ -99,8 +99,8 @@ pub struct Report {
     pub violations_by_rule: BTreeMap<String, u64>,
     /// Entries dropped because more than [`MAX_ENTRIES`] were recorded.
     pub entries_dropped: u64,
-    /// The latest entries, oldest first.
-    pub entries: Vec<Entry>,
+    /// The latest entries, oldest first (a ring: dropping the oldest moves no other entry).
+    pub entries: VecDeque<Entry>,
 }
 
 /// The recorder the server shares between requests.
@@ -108,7 +108,8 @@ pub struct Report {
 pub struct ClientReport {
     report: Mutex<Report>,
     file: Option<PathBuf>,
-    secrets: Vec<String>,
+    /// The secrets to mask (longest first), each with its searcher built once.
+    secrets: Vec<memchr::memmem::Finder<'static>>,
     salt: upi_spec::crypto::payu_hash::Salt,
     limit: usize,
 }
@@ -127,6 +128,11 @@ impl ClientReport {
         // Longest first, so a secret containing another is masked whole.
         secrets.retain(|s| s.len() >= 4);
         secrets.sort_by_key(|s| std::cmp::Reverse(s.len()));
+        secrets.dedup();
+        let secrets = secrets
+            .iter()
+            .map(|s| memchr::memmem::Finder::new(s.as_bytes()).into_owned())
+            .collect();
         let out = ClientReport {
             report: Mutex::new(Report {
                 format_version: 1,
@@ -151,12 +157,16 @@ impl ClientReport {
         self.report.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
-    /// `text` with every known secret masked.
+    /// `text` with every known secret masked (the salt first, then the others longest first).
     fn scrub(&self, text: &str) -> String {
-        let masked = self.salt.mask_in(text, MASK);
-        self.secrets
-            .iter()
-            .fold(masked, |t, secret| t.replace(secret.as_str(), MASK))
+        let mut masked = self.salt.mask_in(text, MASK);
+        for secret in &self.secrets {
+            // Most texts hold no secret: searched once, rebuilt only when one is there.
+            if secret.find(masked.as_bytes()).is_some() {
+                masked = replace_all(&masked, secret, MASK);
+            }
+        }
+        masked
     }
 
     fn add(&self, summary: impl FnOnce() -> RequestSummary, status: u16, violations: Vec<Violation>) {
@@ -191,10 +201,10 @@ impl ClientReport {
                 .collect(),
         };
         if report.entries.len() >= MAX_ENTRIES {
-            report.entries.remove(0);
+            report.entries.pop_front();
             report.entries_dropped += 1;
         }
-        report.entries.push(entry);
+        report.entries.push_back(entry);
         drop(report);
         self.persist();
     }
@@ -215,6 +225,25 @@ impl ClientReport {
     }
 }
 
+/// `text` with every match of `secret` (left to right, not overlapping) replaced by `mask`: what
+/// `str::replace` gives, with a searcher built once. A secret is whole text, so every match
+/// starts and ends on character boundaries.
+fn replace_all(text: &str, secret: &memchr::memmem::Finder<'_>, mask: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut last = 0;
+    for start in secret.find_iter(text.as_bytes()) {
+        // `find_iter` reports overlapping matches; `str::replace` skips them.
+        if start < last {
+            continue;
+        }
+        out.push_str(&text[last..start]);
+        out.push_str(mask);
+        last = start + secret.needle().len();
+    }
+    out.push_str(&text[last..]);
+    out
+}
+
 /// Notes a violation of the request being handled (nothing outside [`record`]). The same rule
 /// at the same place is noted once.
 pub fn note(rule: &str, severity: &str, at: &str, reason: &str) {
@@ -232,17 +261,21 @@ pub fn note(rule: &str, severity: &str, at: &str, reason: &str) {
     });
 }
 
-/// The fix hint of `rule`: its statement and source from the catalogue.
+/// The fix hint of `rule`: its statement and source from the catalogue (each catalogue rule's
+/// hint is written once, then copied).
 fn fix_hint(rule: &str) -> String {
     static HINTS: OnceLock<HashMap<String, String>> = OnceLock::new();
     let hints = HINTS.get_or_init(|| {
         upi_spec::catalogue::all()
             .into_iter()
-            .map(|r| (r.id, format!("{} (source: {})", r.statement, r.source)))
+            .map(|r| {
+                let hint = format!("make the request satisfy: {} (source: {})", r.statement, r.source);
+                (r.id, hint)
+            })
             .collect()
     });
     match hints.get(rule) {
-        Some(hint) => format!("make the request satisfy: {hint}"),
+        Some(hint) => hint.clone(),
         None => format!("see refserver/README.md for what the server checks under {rule}"),
     }
 }
@@ -292,21 +325,28 @@ fn mask_json(value: &mut Value) {
     }
 }
 
-/// Raw bytes of a long form body that [`masked_body`] reads: decoding shrinks at most 3 to 1
-/// (`%XX`), so this much gives more than the characters shown.
-const FORM_PREFIX_BYTES: usize = 16 * MAX_BODY_CHARS;
+/// Raw bytes of a long form body that [`masked_body`] reads: without escapes, a little over
+/// the [`masked_form`] text that is enough to show; with many (decoding shrinks up to 3 to 1)
+/// the prefix gives too little and the whole body is read.
+const FORM_PREFIX_BYTES: usize = 6 * MAX_BODY_CHARS;
+
+/// Whether `bytes` can be no JSON text once it holds a `=`: it starts (after whitespace) with
+/// a letter (a JSON literal, which only whitespace may follow) or with `--` (a multipart
+/// body's boundary; no JSON text starts so).
+fn never_json(bytes: &[u8]) -> bool {
+    let start = bytes.iter().position(|b| !b.is_ascii_whitespace()).unwrap_or(bytes.len());
+    let rest = &bytes[start..];
+    rest.first().is_some_and(u8::is_ascii_alphabetic) || rest.starts_with(b"--")
+}
 
 /// The body as the report shows it: a form or JSON with secret-named fields masked.
 fn masked_body(bytes: &[u8]) -> String {
-    // A long form (it starts with a letter and has a `=` early: no JSON text does) is shown from
-    // its start only, without decoding the rest (a 200 KB fuzzing value, say); the answer is the
-    // same when the prefix already gives more than is shown, checked below.
-    let form_start = bytes
-        .iter()
-        .find(|b| !b.is_ascii_whitespace())
-        .is_some_and(u8::is_ascii_alphabetic);
+    // A long body that is no JSON and has a `=` early (a form, or a multipart body, which the
+    // form reading shows too) is shown from its start only, without decoding the rest (a 200 KB
+    // fuzzing value, say); the answer is the same when the prefix already gives more than is
+    // shown, checked below.
     if bytes.len() > FORM_PREFIX_BYTES
-        && form_start
+        && never_json(bytes)
         && bytes[..FORM_PREFIX_BYTES].contains(&b'=')
         && let Some(shown) = masked_form(&String::from_utf8_lossy(&bytes[..FORM_PREFIX_BYTES]))
             .filter(|s| s.len() > 4 * MAX_BODY_CHARS + 16)
@@ -455,7 +495,8 @@ mod tests {
 
     /// A long form is shown from a prefix exactly as from the whole body: a 200,000-character
     /// value, many short pairs, percent escapes and multi-byte characters; a body of separators
-    /// (the prefix decodes to little) falls back to the whole.
+    /// (the prefix decodes to little) falls back to the whole; a secret-named key and an escape
+    /// cut by the prefix's end; a multipart body (read as a form too) with a large file part.
     #[test]
     fn a_long_form_reads_the_same_from_its_prefix() {
         let whole = |bytes: &[u8]| {
@@ -470,12 +511,66 @@ mod tests {
                 .join("&"),
             format!("remarks={}&salt=s", "न%41+".repeat(40_000)),
             format!("a=1{}&b={}", "&".repeat(60_000), "x".repeat(60_000)),
+            format!("a=1&{}salt=v&b=2", "x".repeat(FORM_PREFIX_BYTES)),
+            format!("v={}%E2%82%B9&w=1", "A".repeat(FORM_PREFIX_BYTES - 5)),
+            format!(
+                "--XyZ\r\nContent-Disposition: form-data; name=\"command\"\r\n\r\nopgsp_upload_invoice_awb\r\n\
+                 --XyZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"inv.pdf\"\r\n\r\n{}\r\n--XyZ--\r\n",
+                "%PDF-1.4 key=v&".repeat(20_000)
+            ),
         ];
         for body in &bodies {
             assert!(body.len() > FORM_PREFIX_BYTES);
             let shown = masked_body(body.as_bytes());
             assert_eq!(shown, whole(body.as_bytes()), "{}", &body[..40]);
             assert!(shown.ends_with(&format!("({} bytes in all)", body.len())), "{shown}");
+        }
+    }
+
+    /// Long JSON texts holding `=` (an array, a string, an object after whitespace) are shown
+    /// as JSON, never from a form reading of their prefix.
+    #[test]
+    fn a_long_json_text_is_shown_as_json() {
+        let filler = "A=".repeat(20_000);
+        let bodies = [
+            format!(r#"["password=1","{filler}"]"#),
+            format!(r#""salt={filler}""#),
+            format!(r#"  {{"password":"p","note":"{filler}"}}"#),
+            format!("-1{}", " ".repeat(2 * FORM_PREFIX_BYTES)),
+        ];
+        for body in &bodies {
+            assert!(body.len() > FORM_PREFIX_BYTES);
+            let mut value: Value = serde_json::from_str(body).unwrap();
+            mask_json(&mut value);
+            assert_eq!(
+                masked_body(body.as_bytes()),
+                cut_shown(value.to_string(), body.len()),
+                "{}",
+                &body[..20]
+            );
+        }
+    }
+
+    /// Scrubbing masks every secret of the configuration wherever it stands, the longest
+    /// first, matches not overlapping, as `str::replace` does.
+    #[test]
+    fn scrubbing_masks_every_secret_as_replace_does() {
+        let config = ServerConfig::test_defaults();
+        let report = ClientReport::new(&config);
+        let key = config.ec.api_key.clone();
+        let salt = "upiConformanceTestSalt";
+        let cases = [
+            (format!("k={key}&s={salt}"), "k=***&s=***".to_owned()),
+            (format!("{key}{key}x{key}"), "******x***".to_owned()),
+            ("nothing secret here".to_owned(), "nothing secret here".to_owned()),
+            (format!("é{key}é"), "é***é".to_owned()),
+        ];
+        for (text, want) in &cases {
+            assert_eq!(&report.scrub(text), want, "{text}");
+        }
+        for (text, needle) in [("aaaaaaaaa", "aaaa"), ("abababab", "abab"), ("xyzxyz", "zx"), ("", "ab")] {
+            let finder = memchr::memmem::Finder::new(needle);
+            assert_eq!(replace_all(text, &finder, "#"), text.replace(needle, "#"), "{text}");
         }
     }
 
