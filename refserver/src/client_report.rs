@@ -231,11 +231,8 @@ impl ClientReport {
 fn replace_all(text: &str, secret: &memchr::memmem::Finder<'_>, mask: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut last = 0;
+    // `find_iter` reports matches left to right, not overlapping, as `str::replace` takes them.
     for start in secret.find_iter(text.as_bytes()) {
-        // `find_iter` reports overlapping matches; `str::replace` skips them.
-        if start < last {
-            continue;
-        }
         out.push_str(&text[last..start]);
         out.push_str(mask);
         last = start + secret.needle().len();
@@ -533,8 +530,8 @@ mod tests {
     fn a_long_json_text_is_shown_as_json() {
         let filler = "A=".repeat(20_000);
         let bodies = [
-            format!(r#"["password=1","{filler}"]"#),
-            format!(r#""salt={filler}""#),
+            format!(r#"[ "note=%41", "{filler}" ]"#),
+            format!(r#""note=%41+{filler}""#),
             format!(r#"  {{"password":"p","note":"{filler}"}}"#),
             format!("-1{}", " ".repeat(2 * FORM_PREFIX_BYTES)),
         ];
