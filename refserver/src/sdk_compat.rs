@@ -6,7 +6,7 @@
 
 use serde_json::Value;
 use upi_spec::crypto::payu_names;
-use upi_spec::crypto::payu_sequence::HashFamily;
+use upi_spec::crypto::payu_sequence::{self, HashFamily};
 use upi_spec::input::Document;
 
 use crate::judge::Refusal;
@@ -97,8 +97,13 @@ pub fn payu_field_names(document: &mut Document, family: HashFamily) -> Result<(
     let Some(map) = document.body.as_object_mut() else {
         return Ok(());
     };
+    // Only a field spelled like a hashed one (under `payu_names`' folding) can be renamed,
+    // refused or conflict: the others are left out of the copy `canonical` reads, which then
+    // decides exactly as over all of them, without folding every other name per request.
+    let hashed = hashed_names(family);
     let fields = map
         .iter()
+        .filter(|(k, _)| hashed.iter().any(|h| same_folded(h, k)))
         .filter_map(|(k, v)| v.as_str().map(|s| (k.clone(), s.to_owned())))
         .collect();
     match payu_names::canonical(family, &fields) {
@@ -128,6 +133,25 @@ pub fn payu_field_names(document: &mut Document, family: HashFamily) -> Result<(
     }
 }
 
+/// The names `payu_names::canonical` compares posted names with: the family's hashed fields,
+/// and `api_version` for the request hash.
+fn hashed_names(family: HashFamily) -> Vec<&'static str> {
+    let mut names = family.hashed_fields();
+    if family == HashFamily::Request {
+        names.push(payu_sequence::API_VERSION);
+    }
+    names
+}
+
+/// Whether `a` and `b` are one name once lower-cased with `_` and `-` removed (how
+/// `payu_names` compares spellings), compared without building either.
+fn same_folded(a: &str, b: &str) -> bool {
+    fn folded(s: &str) -> impl Iterator<Item = char> + '_ {
+        s.chars().filter(|c| *c != '_' && *c != '-').map(|c| c.to_ascii_lowercase())
+    }
+    folded(a).eq(folded(b))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -140,6 +164,63 @@ mod tests {
         assert_eq!(basic_key("Basic dGVzdF9hcGlfa2V5OnB3", "test_api_key"), BasicKey::Wrong);
         assert_eq!(basic_key("Bearer dGVzdF9hcGlfa2V5", "test_api_key"), BasicKey::Wrong);
         assert_eq!(basic_key("Basic b3RoZXI=", "test_api_key"), BasicKey::Wrong);
+    }
+
+    /// Renaming over the fields spelled like hashed ones decides as `payu_names::canonical`
+    /// over every field: the SDK spelling renamed (with or without the sequence's name, equal or
+    /// empty), look-alikes and conflicts refused, other fields untouched.
+    #[test]
+    fn payu_names_decide_as_canonical_over_every_field() {
+        let base = [
+            ("key", "K"),
+            ("txnid", "T1"),
+            ("amount", "1.00"),
+            ("surl", "http://x"),
+            ("pg", "UPI"),
+            ("hash", "h"),
+        ];
+        let extras: &[&[(&str, &str)]] = &[
+            &[],
+            &[("additionalCharges", "2.00")],
+            &[("additionalCharges", "2.00"), ("additional_charges", "2.00")],
+            &[("additionalCharges", "2.00"), ("additional_charges", "3.00")],
+            &[("additionalCharges", ""), ("additional_charges", "3.00")],
+            &[("productInfo", "P")],
+            &[("txn-id", "T2")],
+            &[("UDF_1", "u")],
+            &[("Api_Version", "7")],
+            &[("zz_product_info_", "x"), ("note", "n")],
+        ];
+        for family in [HashFamily::Request, HashFamily::Response, HashFamily::Command] {
+            for extra in extras {
+                let body: serde_json::Map<String, Value> = base
+                    .iter()
+                    .chain(extra.iter())
+                    .map(|(k, v)| ((*k).to_owned(), Value::String((*v).to_owned())))
+                    .collect();
+                let every = body
+                    .iter()
+                    .map(|(k, v)| (k.clone(), v.as_str().unwrap_or_default().to_owned()))
+                    .collect();
+                let want = payu_names::canonical(family, &every);
+                let mut document = Document::body(Value::Object(body));
+                let got = payu_field_names(&mut document, family);
+                match want {
+                    Ok((fields, _)) => {
+                        assert!(got.is_ok(), "{family:?} {extra:?}: {got:?}");
+                        let read: std::collections::BTreeMap<String, String> = document
+                            .body
+                            .as_object()
+                            .unwrap()
+                            .iter()
+                            .map(|(k, v)| (k.clone(), v.as_str().unwrap_or_default().to_owned()))
+                            .collect();
+                        assert_eq!(read, fields, "{family:?} {extra:?}");
+                    }
+                    Err(e) => assert_eq!(got.unwrap_err().reason, e.to_string(), "{family:?} {extra:?}"),
+                }
+            }
+        }
     }
 
     #[test]
