@@ -6,7 +6,8 @@
 # (the loopback ceiling's own cost on that server).
 #
 # Usage: benches/server_cpu.sh SERVER_BIN [CLIENT_BIN]   Environment: DURATION (s, default 4),
-# WORKERS (fuzz --workers, default 16), SUITES (default "ec-txns payu-intent payu-postservice").
+# WORKERS (fuzz --workers, default 16), SUITES (default "ec-txns payu-intent payu-postservice"),
+# SERVER_ENV (variables for the server only, say TOKIO_WORKER_THREADS=1).
 # Output: one line per suite: `suite requests server_cpu_s us_per_request`.
 set -euo pipefail
 SERVER_BIN=$1
@@ -16,7 +17,7 @@ WORKERS=${WORKERS:-16}
 SUITES=${SUITES:-ec-txns payu-intent payu-postservice}
 TICK=$(getconf CLK_TCK)
 OUT=$(mktemp -d)
-"$SERVER_BIN" serve --addr 127.0.0.1:0 >"$OUT/server.log" 2>&1 &
+env ${SERVER_ENV:-} "$SERVER_BIN" serve --addr 127.0.0.1:0 >"$OUT/server.log" 2>&1 &
 PID=$!
 trap 'kill $PID 2>/dev/null; wait 2>/dev/null; rm -rf "$OUT"' EXIT
 BASE=
