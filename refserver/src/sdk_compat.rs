@@ -52,7 +52,7 @@ pub fn basic_key(value: &str, api_key: &str) -> BasicKey {
         .ok()
         .and_then(|raw| String::from_utf8(raw).ok());
     match decoded {
-        Some(pair) if pair == format!("{api_key}:") => BasicKey::Exact,
+        Some(pair) if pair.strip_suffix(':') == Some(api_key) => BasicKey::Exact,
         Some(pair) if !api_key.is_empty() && pair == api_key => {
             warn(
                 BASIC_COLON,
@@ -147,7 +147,9 @@ fn hashed_names(family: HashFamily) -> Vec<&'static str> {
 /// `payu_names` compares spellings), compared without building either.
 fn same_folded(a: &str, b: &str) -> bool {
     fn folded(s: &str) -> impl Iterator<Item = char> + '_ {
-        s.chars().filter(|c| *c != '_' && *c != '-').map(|c| c.to_ascii_lowercase())
+        s.chars()
+            .filter(|c| *c != '_' && *c != '-')
+            .map(|c| c.to_ascii_lowercase())
     }
     folded(a).eq(folded(b))
 }
