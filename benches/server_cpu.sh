@@ -17,17 +17,13 @@ WORKERS=${WORKERS:-16}
 SUITES=${SUITES:-ec-txns payu-intent payu-postservice}
 TICK=$(getconf CLK_TCK)
 OUT=$(mktemp -d)
-env ${SERVER_ENV:-} "$SERVER_BIN" serve --addr 127.0.0.1:0 >"$OUT/server.log" 2>&1 &
-PID=$!
-trap 'kill $PID 2>/dev/null; wait 2>/dev/null; rm -rf "$OUT"' EXIT
-BASE=
-for _ in $(seq 1 300); do
-    BASE=$(sed -n 's/^upi-reference-server listening on //p' "$OUT/server.log")
-    [[ -n $BASE ]] && break
-    sleep 0.1
-done
-[[ -n $BASE ]] || { echo "no ready line" >&2; exit 2; }
-cpu() { awk -v t="$TICK" '{ print ($14 + $15) / t }' "/proc/$PID/stat"; }
+# shellcheck source=benches/serve_lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/serve_lib.sh"
+SERVER_PID=
+trap '[[ -n $SERVER_PID ]] && kill $SERVER_PID 2>/dev/null; wait 2>/dev/null; rm -rf "$OUT"' EXIT
+# The server's variables only (`env` with none runs the command as it is).
+start_serve "$OUT/server.log" env ${SERVER_ENV:-} "$SERVER_BIN" || exit 2
+cpu() { awk -v t="$TICK" '{ print ($14 + $15) / t }' "/proc/$SERVER_PID/stat"; }
 for suite in $SUITES; do
     s0=$(cpu)
     "$CLIENT_BIN" fuzz --target "$BASE" --suite "$suite" --duration "${DURATION}s" --seed 1 \
