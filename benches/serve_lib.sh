@@ -4,6 +4,7 @@
 start_serve() {
     local log=$1
     shift
+    : >"$log"
     "$@" serve --addr 127.0.0.1:0 >"$log" 2>&1 &
     SERVER_PID=$!
     BASE=

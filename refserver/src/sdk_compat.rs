@@ -4,6 +4,8 @@
 //! `x-upi-conformance-warning: RULE; text` response header. Each decision, with the seed's
 //! words, is in refserver/README.md ("Vendor SDKs").
 
+use std::sync::LazyLock;
+
 use serde_json::Value;
 use upi_spec::crypto::payu_names;
 use upi_spec::crypto::payu_sequence::{self, HashFamily};
@@ -97,13 +99,18 @@ pub fn payu_field_names(document: &mut Document, family: HashFamily) -> Result<(
     let Some(map) = document.body.as_object_mut() else {
         return Ok(());
     };
-    // Only a field spelled like a hashed one (under `payu_names`' folding) can be renamed,
-    // refused or conflict: the others are left out of the copy `canonical` reads, which then
-    // decides exactly as over all of them, without folding every other name per request.
+    // `canonical` acts only on a text field whose name is not a hashed field's but folds to one
+    // (`payu_names`' folding): with none posted (a client spelling every name as the sequence
+    // does) it changes nothing, and is not asked. When asked, it reads only the fields spelled
+    // like hashed ones (the others it passes over) and decides exactly as over all of them.
     let hashed = hashed_names(family);
+    let look_alike = |k: &str| !hashed.names.contains(&k) && hashed.folded.iter().any(|h| folds_to(k, h));
+    if !map.iter().any(|(k, v)| v.is_string() && look_alike(k)) {
+        return Ok(());
+    }
     let fields = map
         .iter()
-        .filter(|(k, _)| hashed.iter().any(|h| same_folded(h, k)))
+        .filter(|(k, _)| hashed.folded.iter().any(|h| folds_to(k, h)))
         .filter_map(|(k, v)| v.as_str().map(|s| (k.clone(), s.to_owned())))
         .collect();
     match payu_names::canonical(family, &fields) {
@@ -133,25 +140,51 @@ pub fn payu_field_names(document: &mut Document, family: HashFamily) -> Result<(
     }
 }
 
-/// The names `payu_names::canonical` compares posted names with: the family's hashed fields,
-/// and `api_version` for the request hash.
-fn hashed_names(family: HashFamily) -> Vec<&'static str> {
-    let mut names = family.hashed_fields();
-    if family == HashFamily::Request {
-        names.push(payu_sequence::API_VERSION);
-    }
-    names
+/// The names `payu_names::canonical` compares posted names with (the family's hashed fields,
+/// and `api_version` for the request hash), as they are and folded.
+struct HashedNames {
+    names: Vec<&'static str>,
+    folded: Vec<String>,
 }
 
-/// Whether `a` and `b` are one name once lower-cased with `_` and `-` removed (how
-/// `payu_names` compares spellings), compared without building either.
-fn same_folded(a: &str, b: &str) -> bool {
-    fn folded(s: &str) -> impl Iterator<Item = char> + '_ {
-        s.chars()
-            .filter(|c| *c != '_' && *c != '-')
-            .map(|c| c.to_ascii_lowercase())
+/// [`HashedNames`] of `family`, worked out once per family.
+fn hashed_names(family: HashFamily) -> &'static HashedNames {
+    fn of(family: HashFamily) -> HashedNames {
+        let mut names = family.hashed_fields();
+        if family == HashFamily::Request {
+            names.push(payu_sequence::API_VERSION);
+        }
+        let folded = names
+            .iter()
+            .map(|n| {
+                n.chars()
+                    .filter(|c| *c != '_' && *c != '-')
+                    .map(|c| c.to_ascii_lowercase())
+                    .collect()
+            })
+            .collect();
+        HashedNames { names, folded }
     }
-    folded(a).eq(folded(b))
+    static REQUEST: LazyLock<HashedNames> = LazyLock::new(|| of(HashFamily::Request));
+    static RESPONSE: LazyLock<HashedNames> = LazyLock::new(|| of(HashFamily::Response));
+    static COMMAND: LazyLock<HashedNames> = LazyLock::new(|| of(HashFamily::Command));
+    match family {
+        HashFamily::Request => &REQUEST,
+        HashFamily::Response => &RESPONSE,
+        HashFamily::Command => &COMMAND,
+    }
+}
+
+/// Whether `name` lower-cased with `_` and `-` removed (how `payu_names` compares spellings)
+/// is `folded`, an ASCII name already folded; compared byte by byte without building the
+/// folded name (a byte of a multi-byte character matches no ASCII byte, as the character
+/// would not).
+fn folds_to(name: &str, folded: &str) -> bool {
+    let mut want = folded.bytes();
+    name.bytes()
+        .filter(|b| *b != b'_' && *b != b'-')
+        .all(|b| want.next() == Some(b.to_ascii_lowercase()))
+        && want.next().is_none()
 }
 
 #[cfg(test)]
@@ -192,6 +225,9 @@ mod tests {
             &[("UDF_1", "u")],
             &[("Api_Version", "7")],
             &[("zz_product_info_", "x"), ("note", "n")],
+            &[("TxN_iD", "T3")],
+            &[("txnïd", "x"), ("émail", "e")],
+            &[("-u-d-f-1-", "u"), ("udf1", "")],
         ];
         for family in [HashFamily::Request, HashFamily::Response, HashFamily::Command] {
             for extra in extras {
