@@ -35,7 +35,6 @@ CORES=$(nproc)
 WORKERS=${WORKERS:-$CORES}
 OUT=target/loopback
 BIN=${BIN:-}
-READY='upi-reference-server listening on '
 command -v wrk >/dev/null || { echo "loopback_ceiling: needs wrk (apt-get install wrk)" >&2; exit 2; }
 [[ -x /usr/bin/time ]] || { echo "loopback_ceiling: needs /usr/bin/time (apt-get install time)" >&2; exit 2; }
 TICK=$(getconf CLK_TCK)
@@ -54,15 +53,9 @@ mkdir -p "$OUT"
 SERVER_PID=
 cleanup() { [[ -n $SERVER_PID ]] && kill "$SERVER_PID" 2>/dev/null; wait 2>/dev/null || true; }
 trap cleanup EXIT
-"$BIN" serve --addr 127.0.0.1:0 >"$OUT/server.log" 2>&1 &
-SERVER_PID=$!
-BASE=
-for _ in $(seq 1 300); do
-    BASE=$(sed -n "s/^${READY}//p" "$OUT/server.log")
-    [[ -n $BASE ]] && break
-    sleep 0.1
-done
-[[ -n $BASE ]] || { echo "loopback_ceiling: no ready line: $(cat "$OUT/server.log")" >&2; exit 2; }
+# shellcheck source=benches/serve_lib.sh
+source benches/serve_lib.sh
+start_serve "$OUT/server.log" "$BIN" || exit 2
 
 # The server's CPU time so far, in seconds (user + system, from /proc/PID/stat).
 server_cpu() { awk -v t="$TICK" '{ print ($14 + $15) / t }' "/proc/$SERVER_PID/stat"; }

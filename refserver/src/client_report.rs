@@ -11,13 +11,13 @@
 //! the server stops: shutdown, SIGINT, or even SIGKILL.
 
 use std::cell::RefCell;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, OnceLock};
 
 use axum::body::Body;
 use axum::extract::{Request, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::middleware::Next;
 use axum::response::Response;
 use base64::Engine as _;
@@ -26,6 +26,10 @@ use serde_json::{Value, json};
 
 use crate::config::ServerConfig;
 use crate::reply;
+
+mod mask;
+
+use mask::{MASK, masked_body, masked_headers, masked_path, replace_all};
 
 /// The path of the live report.
 pub const PATH: &str = "/sandbox/report";
@@ -36,10 +40,6 @@ pub const WARNING_HEADER: &str = "x-upi-conformance-warning";
 pub const WARNING: &str = "warning";
 /// The most entries kept (the oldest are dropped first, and counted).
 pub const MAX_ENTRIES: usize = 1000;
-/// The longest request body summary, in characters.
-const MAX_BODY_CHARS: usize = 2048;
-/// What a masked secret reads as.
-const MASK: &str = "***";
 
 tokio::task_local! {
     static CURRENT: RefCell<Vec<Violation>>;
@@ -99,8 +99,8 @@ pub struct Report {
     pub violations_by_rule: BTreeMap<String, u64>,
     /// Entries dropped because more than [`MAX_ENTRIES`] were recorded.
     pub entries_dropped: u64,
-    /// The latest entries, oldest first.
-    pub entries: Vec<Entry>,
+    /// The latest entries, oldest first (a ring: dropping the oldest moves no other entry).
+    pub entries: VecDeque<Entry>,
 }
 
 /// The recorder the server shares between requests.
@@ -108,7 +108,8 @@ pub struct Report {
 pub struct ClientReport {
     report: Mutex<Report>,
     file: Option<PathBuf>,
-    secrets: Vec<String>,
+    /// The secrets to mask (longest first), each with its searcher built once.
+    secrets: Vec<memchr::memmem::Finder<'static>>,
     salt: upi_spec::crypto::payu_hash::Salt,
     limit: usize,
 }
@@ -127,6 +128,11 @@ impl ClientReport {
         // Longest first, so a secret containing another is masked whole.
         secrets.retain(|s| s.len() >= 4);
         secrets.sort_by_key(|s| std::cmp::Reverse(s.len()));
+        secrets.dedup();
+        let secrets = secrets
+            .iter()
+            .map(|s| memchr::memmem::Finder::new(s.as_bytes()).into_owned())
+            .collect();
         let out = ClientReport {
             report: Mutex::new(Report {
                 format_version: 1,
@@ -151,12 +157,16 @@ impl ClientReport {
         self.report.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
-    /// `text` with every known secret masked.
+    /// `text` with every known secret masked (the salt first, then the others longest first).
     fn scrub(&self, text: &str) -> String {
-        let masked = self.salt.mask_in(text, MASK);
-        self.secrets
-            .iter()
-            .fold(masked, |t, secret| t.replace(secret.as_str(), MASK))
+        let mut masked = self.salt.mask_in(text, MASK);
+        for secret in &self.secrets {
+            // Most texts hold no secret: searched once, rebuilt only when one is there.
+            if secret.find(masked.as_bytes()).is_some() {
+                masked = replace_all(&masked, secret, MASK);
+            }
+        }
+        masked
     }
 
     fn add(&self, summary: impl FnOnce() -> RequestSummary, status: u16, violations: Vec<Violation>) {
@@ -191,10 +201,10 @@ impl ClientReport {
                 .collect(),
         };
         if report.entries.len() >= MAX_ENTRIES {
-            report.entries.remove(0);
+            report.entries.pop_front();
             report.entries_dropped += 1;
         }
-        report.entries.push(entry);
+        report.entries.push_back(entry);
         drop(report);
         self.persist();
     }
@@ -232,146 +242,22 @@ pub fn note(rule: &str, severity: &str, at: &str, reason: &str) {
     });
 }
 
-/// The fix hint of `rule`: its statement and source from the catalogue.
+/// The fix hint of `rule`: its statement and source from the catalogue (each catalogue rule's
+/// hint is written once, then copied).
 fn fix_hint(rule: &str) -> String {
     static HINTS: OnceLock<HashMap<String, String>> = OnceLock::new();
     let hints = HINTS.get_or_init(|| {
         upi_spec::catalogue::all()
             .into_iter()
-            .map(|r| (r.id, format!("{} (source: {})", r.statement, r.source)))
+            .map(|r| {
+                let hint = format!("make the request satisfy: {} (source: {})", r.statement, r.source);
+                (r.id, hint)
+            })
             .collect()
     });
     match hints.get(rule) {
-        Some(hint) => format!("make the request satisfy: {hint}"),
+        Some(hint) => hint.clone(),
         None => format!("see refserver/README.md for what the server checks under {rule}"),
-    }
-}
-
-/// Whether a header or field name holds a credential.
-fn secret_name(name: &str) -> bool {
-    let n = name.to_ascii_lowercase();
-    matches!(
-        n.as_str(),
-        "authorization" | "proxy-authorization" | "cookie" | "key" | "hash"
-    ) || ["salt", "secret", "password", "token", "api_key", "api-key", "apikey"]
-        .iter()
-        .any(|s| n.contains(s))
-}
-
-fn masked_headers(headers: &HeaderMap) -> BTreeMap<String, String> {
-    let mut out = BTreeMap::new();
-    for (name, value) in headers {
-        let text = value.to_str().unwrap_or("(not text)");
-        let shown = if secret_name(name.as_str()) {
-            // Keep the scheme of an Authorization header; mask its credentials.
-            match text.split_once(' ') {
-                Some((scheme, _)) if name.as_str().ends_with("authorization") => format!("{scheme} {MASK}"),
-                _ => MASK.to_owned(),
-            }
-        } else {
-            text.to_owned()
-        };
-        out.insert(name.as_str().to_owned(), shown);
-    }
-    out
-}
-
-fn mask_json(value: &mut Value) {
-    match value {
-        Value::Object(map) => {
-            for (k, v) in map.iter_mut() {
-                if secret_name(k) && !v.is_object() && !v.is_array() {
-                    *v = Value::String(MASK.into());
-                } else {
-                    mask_json(v);
-                }
-            }
-        }
-        Value::Array(items) => items.iter_mut().for_each(mask_json),
-        _ => {}
-    }
-}
-
-/// Raw bytes of a long form body that [`masked_body`] reads: decoding shrinks at most 3 to 1
-/// (`%XX`), so this much gives more than the characters shown.
-const FORM_PREFIX_BYTES: usize = 16 * MAX_BODY_CHARS;
-
-/// The body as the report shows it: a form or JSON with secret-named fields masked.
-fn masked_body(bytes: &[u8]) -> String {
-    // A long form (it starts with a letter and has a `=` early: no JSON text does) is shown from
-    // its start only, without decoding the rest (a 200 KB fuzzing value, say); the answer is the
-    // same when the prefix already gives more than is shown, checked below.
-    let form_start = bytes
-        .iter()
-        .find(|b| !b.is_ascii_whitespace())
-        .is_some_and(u8::is_ascii_alphabetic);
-    if bytes.len() > FORM_PREFIX_BYTES
-        && form_start
-        && bytes[..FORM_PREFIX_BYTES].contains(&b'=')
-        && let Some(shown) = masked_form(&String::from_utf8_lossy(&bytes[..FORM_PREFIX_BYTES]))
-            .filter(|s| s.len() > 4 * MAX_BODY_CHARS + 16)
-    {
-        return cut_shown(shown, bytes.len());
-    }
-    let text = String::from_utf8_lossy(bytes);
-    let shown = if let Ok(mut value) = serde_json::from_str::<Value>(&text) {
-        mask_json(&mut value);
-        value.to_string()
-    } else if let Some(shown) = masked_form(&text) {
-        shown
-    } else {
-        text.into_owned()
-    };
-    cut_shown(shown, bytes.len())
-}
-
-/// A form (text with a `=`, not starting with `{`) with secret-named fields masked, decoded up
-/// to a little over what is shown; `None` when the text is no form.
-fn masked_form(text: &str) -> Option<String> {
-    if !text.contains('=') || text.trim_start().starts_with('{') {
-        return None;
-    }
-    let mut shown = String::new();
-    for (k, v) in crate::form::lenient_form_pairs_lazily(text) {
-        if !shown.is_empty() {
-            shown.push('&');
-        }
-        shown.push_str(&k);
-        shown.push('=');
-        shown.push_str(if secret_name(&k) { MASK } else { &v });
-        // Over 4 bytes a character: more than the characters shown; the rest is cut anyway.
-        if shown.len() > 4 * MAX_BODY_CHARS {
-            break;
-        }
-    }
-    Some(shown)
-}
-
-/// `shown` cut to [`MAX_BODY_CHARS`] characters, with the body's whole size when cut.
-fn cut_shown(shown: String, size: usize) -> String {
-    if shown.len() > MAX_BODY_CHARS && shown.chars().count() > MAX_BODY_CHARS {
-        let cut: String = shown.chars().take(MAX_BODY_CHARS).collect();
-        format!("{cut}… ({size} bytes in all)")
-    } else {
-        shown
-    }
-}
-
-/// The query with secret-named parameters masked.
-fn masked_path(uri: &axum::http::Uri) -> String {
-    let path = uri.path().to_owned();
-    match uri.query() {
-        None => path,
-        Some(query) => {
-            let shown: Vec<String> = query
-                .split('&')
-                .map(|pair| match pair.split_once('=') {
-                    Some((k, _)) if secret_name(k) => format!("{k}={MASK}"),
-                    _ => pair.to_owned(),
-                })
-                .collect();
-            format!("{path}?{}", shown.join("&"))
-        }
     }
 }
 
@@ -443,49 +329,28 @@ mod tests {
     use super::*;
 
     #[test]
-    fn secret_fields_are_masked_in_forms_and_json() {
-        let form = masked_body(b"key=JPM7Fg&txnid=T1&hash=abc&salt=s3cr3t");
-        assert_eq!(form, "key=***&txnid=T1&hash=***&salt=***");
-        let json = masked_body(br#"{"api_key":"k","nested":{"password":"p"},"amount":"1.00"}"#);
-        assert!(
-            !json.contains("\"k\"") && !json.contains("\"p\"") && json.contains("1.00"),
-            "{json}"
-        );
-    }
-
-    /// A long form is shown from a prefix exactly as from the whole body: a 200,000-character
-    /// value, many short pairs, percent escapes and multi-byte characters; a body of separators
-    /// (the prefix decodes to little) falls back to the whole.
-    #[test]
-    fn a_long_form_reads_the_same_from_its_prefix() {
-        let whole = |bytes: &[u8]| {
-            let text = String::from_utf8_lossy(bytes);
-            cut_shown(masked_form(&text).unwrap(), bytes.len())
-        };
-        let bodies = [
-            format!("txnid=T1&key=k&productinfo={}&hash=h", "A".repeat(200_000)),
-            (0..20_000)
-                .map(|i| format!("f{i}=%E2%82%B9{i}"))
-                .collect::<Vec<_>>()
-                .join("&"),
-            format!("remarks={}&salt=s", "न%41+".repeat(40_000)),
-            format!("a=1{}&b={}", "&".repeat(60_000), "x".repeat(60_000)),
+    fn scrubbing_masks_every_secret_as_replace_does() {
+        let config = ServerConfig::test_defaults();
+        let report = ClientReport::new(&config);
+        let key = config.ec.api_key.clone();
+        let salt = "upiConformanceTestSalt";
+        let cases = [
+            (format!("k={key}&s={salt}"), "k=***&s=***".to_owned()),
+            (format!("{key}{key}x{key}"), "******x***".to_owned()),
+            ("nothing secret here".to_owned(), "nothing secret here".to_owned()),
+            (format!("é{key}é"), "é***é".to_owned()),
         ];
-        for body in &bodies {
-            assert!(body.len() > FORM_PREFIX_BYTES);
-            let shown = masked_body(body.as_bytes());
-            assert_eq!(shown, whole(body.as_bytes()), "{}", &body[..40]);
-            assert!(shown.ends_with(&format!("({} bytes in all)", body.len())), "{shown}");
+        for (text, want) in &cases {
+            assert_eq!(&report.scrub(text), want, "{text}");
         }
-    }
-
-    #[test]
-    fn authorization_keeps_its_scheme_only() {
-        let mut h = HeaderMap::new();
-        h.insert("authorization", "Basic dGVzdF9hcGlfa2V5Og==".parse().unwrap());
-        h.insert("x-merchant-id", "TEST".parse().unwrap());
-        let m = masked_headers(&h);
-        assert_eq!(m["authorization"], "Basic ***");
-        assert_eq!(m["x-merchant-id"], "TEST");
+        for (text, needle) in [
+            ("aaaaaaaaa", "aaaa"),
+            ("abababab", "abab"),
+            ("xyzxyz", "zx"),
+            ("", "ab"),
+        ] {
+            let finder = memchr::memmem::Finder::new(needle);
+            assert_eq!(replace_all(text, &finder, "#"), text.replace(needle, "#"), "{text}");
+        }
     }
 }

@@ -1,7 +1,6 @@
 //! Forms as a lenient parser (PHP's, say) reads them; shared by the judge and the client
 //! report, so neither imports the other for it.
 
-use percent_encoding::percent_decode_str;
 use serde_json::{Map, Value};
 
 /// Form pairs as a lenient parser reads them (PHP's, say): a malformed percent escape stays as
@@ -12,15 +11,51 @@ pub fn lenient_form_pairs(text: &str) -> Vec<(String, String)> {
 
 /// [`lenient_form_pairs`], each pair decoded only when it is reached.
 pub fn lenient_form_pairs_lazily(text: &str) -> impl Iterator<Item = (String, String)> + '_ {
-    let decode = |s: &str| {
-        percent_decode_str(&s.replace('+', " "))
-            .decode_utf8_lossy()
-            .into_owned()
-    };
-    text.split('&').filter(|raw| !raw.is_empty()).map(move |raw| {
+    text.split('&').filter(|raw| !raw.is_empty()).map(|raw| {
         let (k, v) = raw.split_once('=').unwrap_or((raw, ""));
-        (decode(k), decode(v))
+        (lenient_decode(k), lenient_decode(v))
     })
+}
+
+/// One name or value decoded leniently: `+` is a space, `%XX` a byte, a `%` not followed by two
+/// hex digits stays as it is, and bytes that are not UTF-8 become U+FFFD (what
+/// `percent_decode_str(&s.replace('+', " ")).decode_utf8_lossy()` gives). Runs without `%` or
+/// `+` are found with `memchr` and copied whole: a text without either is one copy.
+fn lenient_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let Some(first) = memchr::memchr2(b'%', b'+', bytes) else {
+        return s.to_owned();
+    };
+    let mut out = Vec::with_capacity(bytes.len());
+    out.extend_from_slice(&bytes[..first]);
+    let mut i = first;
+    while i < bytes.len() {
+        let hex = |j: usize| bytes.get(j).and_then(|b| char::from(*b).to_digit(16));
+        match bytes[i] {
+            b'+' => {
+                out.push(b' ');
+                i += 1;
+            }
+            _ => match (hex(i + 1), hex(i + 2)) {
+                // Both digits are below 16.
+                (Some(h), Some(l)) => {
+                    out.push((h * 16 + l) as u8);
+                    i += 3;
+                }
+                _ => {
+                    out.push(b'%');
+                    i += 1;
+                }
+            },
+        }
+        let run = memchr::memchr2(b'%', b'+', &bytes[i..]).map_or(bytes.len(), |n| i + n);
+        out.extend_from_slice(&bytes[i..run]);
+        i = run;
+    }
+    match String::from_utf8(out) {
+        Ok(text) => text,
+        Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
+    }
 }
 
 /// Form pairs as an object of strings, the first of a repeated name kept.
@@ -30,4 +65,61 @@ pub fn lenient_form(pairs: Vec<(String, String)>) -> Value {
         map.entry(k).or_insert(Value::String(v));
     }
     Value::Object(map)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use percent_encoding::percent_decode_str;
+
+    /// The reading this module replaced, kept as the oracle.
+    fn reference(s: &str) -> String {
+        percent_decode_str(&s.replace('+', " "))
+            .decode_utf8_lossy()
+            .into_owned()
+    }
+
+    /// Plain text, `+`, good and malformed escapes (at the end, cut short, non-hex, `%%`),
+    /// escapes that are not UTF-8, multi-byte characters, and an escaped `+`.
+    #[test]
+    fn decodes_as_percent_encoding_does() {
+        let cases = [
+            "",
+            "plain",
+            "a+b++c",
+            "%41%42c",
+            "%e2%82%b9+100",
+            "%",
+            "%4",
+            "%4G",
+            "%%41",
+            "100%",
+            "%zz%41",
+            "%FF%FE",
+            "%E2%82",
+            "न%41+x%2B",
+            "+%2",
+            "%C3%A9t%C3",
+        ];
+        for case in cases {
+            assert_eq!(lenient_decode(case), reference(case), "{case:?}");
+        }
+    }
+
+    /// Every string of up to three symbols over an alphabet of escape pieces reads the same.
+    #[test]
+    fn decodes_every_short_combination_as_percent_encoding_does() {
+        let pieces = ["%", "4", "1", "G", "+", "a", "%E2", "%82", "é", "%f"];
+        let mut checked = 0;
+        for a in pieces {
+            for b in pieces {
+                for c in pieces {
+                    let case = format!("{a}{b}{c}");
+                    assert_eq!(lenient_decode(&case), reference(&case), "{case:?}");
+                    checked += 1;
+                }
+            }
+        }
+        assert_eq!(checked, 1000);
+    }
 }

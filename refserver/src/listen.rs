@@ -26,7 +26,7 @@ use serde_json::json;
 use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::Semaphore;
-use tokio::time::Sleep;
+use tokio::time::{Instant, Sleep};
 use tower::ServiceExt as _;
 
 use crate::config::Limits;
@@ -119,7 +119,7 @@ async fn handle(
     parts.extensions.insert(ConnectInfo(abort));
     let body = Body::new(DeadlineBody {
         inner: body,
-        deadline: Box::pin(tokio::time::sleep(body_timeout)),
+        deadline: Deadline::At(Instant::now() + body_timeout),
         expired: expired.clone(),
         timeout: body_timeout,
     });
@@ -174,9 +174,32 @@ struct BodyTimeout(Duration);
 /// its timer at every frame, so a body sent one byte at a time would never end).
 struct DeadlineBody {
     inner: Incoming,
-    deadline: Pin<Box<Sleep>>,
+    deadline: Deadline,
     expired: Arc<AtomicBool>,
     timeout: Duration,
+}
+
+/// When a body's time is up: an instant, until the body first has to be waited for; then a
+/// timer set for that instant. Most bodies arrive with their request head and are read
+/// without waiting, so most requests set no timer.
+enum Deadline {
+    /// No timer yet.
+    At(Instant),
+    /// The timer, set at the first wait.
+    Timer(Pin<Box<Sleep>>),
+}
+
+impl Deadline {
+    /// Whether the time is up, the timer (set now if it was not) waking `cx` when it is.
+    fn poll_expired(&mut self, cx: &mut Context<'_>) -> bool {
+        if let Deadline::At(at) = *self {
+            *self = Deadline::Timer(Box::pin(tokio::time::sleep_until(at)));
+        }
+        match self {
+            Deadline::Timer(timer) => timer.as_mut().poll(cx).is_ready(),
+            Deadline::At(_) => false,
+        }
+    }
 }
 
 impl http_body::Body for DeadlineBody {
@@ -188,7 +211,7 @@ impl http_body::Body for DeadlineBody {
         if let Poll::Ready(frame) = Pin::new(&mut this.inner).poll_frame(cx) {
             return Poll::Ready(frame.map(|f| f.map_err(Into::into)));
         }
-        if this.deadline.as_mut().poll(cx).is_ready() {
+        if this.deadline.poll_expired(cx) {
             this.expired.store(true, Ordering::SeqCst);
             return Poll::Ready(Some(Err(BodyTimeout(this.timeout).into())));
         }

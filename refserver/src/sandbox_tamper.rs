@@ -18,9 +18,8 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 use axum::body::{Body, Bytes};
-use axum::extract::{Request, State};
+use axum::extract::State;
 use axum::http::{StatusCode, header};
-use axum::middleware::Next;
 use axum::response::Response;
 use serde_json::{Value, json};
 use upi_spec::input::{parse_form_pairs, text};
@@ -47,6 +46,26 @@ impl Tamper {
     fn state(&self) -> Value {
         json!({"armed": self.armed.load(Ordering::SeqCst), "served": self.served.load(Ordering::SeqCst)})
     }
+
+    /// `response`, the answer to a request whose answers are signed
+    /// (`crate::routes::signs_response`), tampered if it is a signed HTTP 200 and the tamper is
+    /// armed (which disarms it).
+    pub async fn apply(&self, response: Response) -> Response {
+        let signed = response.status() == StatusCode::OK && response.headers().contains_key("x-response-signature");
+        if !(signed && self.armed.swap(false, Ordering::SeqCst)) {
+            return response;
+        }
+        let (mut parts, body) = response.into_parts();
+        let Ok(bytes) = axum::body::to_bytes(body, MAX_ANSWER_BYTES).await else {
+            return reply::json(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                &json!({"error": "the answer to tamper could not be read"}),
+            );
+        };
+        self.served.fetch_add(1, Ordering::SeqCst);
+        parts.headers.remove(header::CONTENT_LENGTH);
+        Response::from_parts(parts, Body::from(tampered(&bytes)))
+    }
 }
 
 /// `GET /sandbox/merchant/tamper`.
@@ -71,26 +90,6 @@ pub async fn arm(State(tamper): State<Arc<Tamper>>, body: Bytes) -> Response {
         }
     }
     reply::json(StatusCode::OK, &tamper.state())
-}
-
-/// The layer: an armed tamper changes the next signed registerIntent HTTP 200 answer.
-pub async fn apply(State(tamper): State<Arc<Tamper>>, request: Request, next: Next) -> Response {
-    let register_intent = crate::routes::signs_response(request.uri().path());
-    let response = next.run(request).await;
-    let signed = response.status() == StatusCode::OK && response.headers().contains_key("x-response-signature");
-    if !(register_intent && signed && tamper.armed.swap(false, Ordering::SeqCst)) {
-        return response;
-    }
-    let (mut parts, body) = response.into_parts();
-    let Ok(bytes) = axum::body::to_bytes(body, MAX_ANSWER_BYTES).await else {
-        return reply::json(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            &json!({"error": "the answer to tamper could not be read"}),
-        );
-    };
-    tamper.served.fetch_add(1, Ordering::SeqCst);
-    parts.headers.remove(header::CONTENT_LENGTH);
-    Response::from_parts(parts, Body::from(tampered(&bytes)))
 }
 
 /// `body` with another `payload.payeeVpa`, or with a space appended.

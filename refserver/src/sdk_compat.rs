@@ -4,9 +4,11 @@
 //! `x-upi-conformance-warning: RULE; text` response header. Each decision, with the seed's
 //! words, is in refserver/README.md ("Vendor SDKs").
 
+use std::sync::LazyLock;
+
 use serde_json::Value;
 use upi_spec::crypto::payu_names;
-use upi_spec::crypto::payu_sequence::HashFamily;
+use upi_spec::crypto::payu_sequence::{self, HashFamily};
 use upi_spec::input::Document;
 
 use crate::judge::Refusal;
@@ -52,7 +54,7 @@ pub fn basic_key(value: &str, api_key: &str) -> BasicKey {
         .ok()
         .and_then(|raw| String::from_utf8(raw).ok());
     match decoded {
-        Some(pair) if pair == format!("{api_key}:") => BasicKey::Exact,
+        Some(pair) if pair.strip_suffix(':') == Some(api_key) => BasicKey::Exact,
         Some(pair) if !api_key.is_empty() && pair == api_key => {
             warn(
                 BASIC_COLON,
@@ -97,8 +99,18 @@ pub fn payu_field_names(document: &mut Document, family: HashFamily) -> Result<(
     let Some(map) = document.body.as_object_mut() else {
         return Ok(());
     };
+    // `canonical` acts only on a text field whose name is not a hashed field's but folds to one
+    // (`payu_names`' folding): with none posted (a client spelling every name as the sequence
+    // does) it changes nothing, and is not asked. When asked, it reads only the fields spelled
+    // like hashed ones (the others it passes over) and decides exactly as over all of them.
+    let hashed = hashed_names(family);
+    let look_alike = |k: &str| !hashed.names.contains(&k) && hashed.folded.iter().any(|h| folds_to(k, h));
+    if !map.iter().any(|(k, v)| v.is_string() && look_alike(k)) {
+        return Ok(());
+    }
     let fields = map
         .iter()
+        .filter(|(k, _)| hashed.folded.iter().any(|h| folds_to(k, h)))
         .filter_map(|(k, v)| v.as_str().map(|s| (k.clone(), s.to_owned())))
         .collect();
     match payu_names::canonical(family, &fields) {
@@ -128,6 +140,53 @@ pub fn payu_field_names(document: &mut Document, family: HashFamily) -> Result<(
     }
 }
 
+/// The names `payu_names::canonical` compares posted names with (the family's hashed fields,
+/// and `api_version` for the request hash), as they are and folded.
+struct HashedNames {
+    names: Vec<&'static str>,
+    folded: Vec<String>,
+}
+
+/// [`HashedNames`] of `family`, worked out once per family.
+fn hashed_names(family: HashFamily) -> &'static HashedNames {
+    fn of(family: HashFamily) -> HashedNames {
+        let mut names = family.hashed_fields();
+        if family == HashFamily::Request {
+            names.push(payu_sequence::API_VERSION);
+        }
+        let folded = names
+            .iter()
+            .map(|n| {
+                n.chars()
+                    .filter(|c| *c != '_' && *c != '-')
+                    .map(|c| c.to_ascii_lowercase())
+                    .collect()
+            })
+            .collect();
+        HashedNames { names, folded }
+    }
+    static REQUEST: LazyLock<HashedNames> = LazyLock::new(|| of(HashFamily::Request));
+    static RESPONSE: LazyLock<HashedNames> = LazyLock::new(|| of(HashFamily::Response));
+    static COMMAND: LazyLock<HashedNames> = LazyLock::new(|| of(HashFamily::Command));
+    match family {
+        HashFamily::Request => &REQUEST,
+        HashFamily::Response => &RESPONSE,
+        HashFamily::Command => &COMMAND,
+    }
+}
+
+/// Whether `name` lower-cased with `_` and `-` removed (how `payu_names` compares spellings)
+/// is `folded`, an ASCII name already folded; compared byte by byte without building the
+/// folded name (a byte of a multi-byte character matches no ASCII byte, as the character
+/// would not).
+fn folds_to(name: &str, folded: &str) -> bool {
+    let mut want = folded.bytes();
+    name.bytes()
+        .filter(|b| *b != b'_' && *b != b'-')
+        .all(|b| want.next() == Some(b.to_ascii_lowercase()))
+        && want.next().is_none()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -140,6 +199,66 @@ mod tests {
         assert_eq!(basic_key("Basic dGVzdF9hcGlfa2V5OnB3", "test_api_key"), BasicKey::Wrong);
         assert_eq!(basic_key("Bearer dGVzdF9hcGlfa2V5", "test_api_key"), BasicKey::Wrong);
         assert_eq!(basic_key("Basic b3RoZXI=", "test_api_key"), BasicKey::Wrong);
+    }
+
+    /// Renaming over the fields spelled like hashed ones decides as `payu_names::canonical`
+    /// over every field: the SDK spelling renamed (with or without the sequence's name, equal or
+    /// empty), look-alikes and conflicts refused, other fields untouched.
+    #[test]
+    fn payu_names_decide_as_canonical_over_every_field() {
+        let base = [
+            ("key", "K"),
+            ("txnid", "T1"),
+            ("amount", "1.00"),
+            ("surl", "http://x"),
+            ("pg", "UPI"),
+            ("hash", "h"),
+        ];
+        let extras: &[&[(&str, &str)]] = &[
+            &[],
+            &[("additionalCharges", "2.00")],
+            &[("additionalCharges", "2.00"), ("additional_charges", "2.00")],
+            &[("additionalCharges", "2.00"), ("additional_charges", "3.00")],
+            &[("additionalCharges", ""), ("additional_charges", "3.00")],
+            &[("productInfo", "P")],
+            &[("txn-id", "T2")],
+            &[("UDF_1", "u")],
+            &[("Api_Version", "7")],
+            &[("zz_product_info_", "x"), ("note", "n")],
+            &[("TxN_iD", "T3")],
+            &[("txnïd", "x"), ("émail", "e")],
+            &[("-u-d-f-1-", "u"), ("udf1", "")],
+        ];
+        for family in [HashFamily::Request, HashFamily::Response, HashFamily::Command] {
+            for extra in extras {
+                let body: serde_json::Map<String, Value> = base
+                    .iter()
+                    .chain(extra.iter())
+                    .map(|(k, v)| ((*k).to_owned(), Value::String((*v).to_owned())))
+                    .collect();
+                let every = body
+                    .iter()
+                    .map(|(k, v)| (k.clone(), v.as_str().unwrap_or_default().to_owned()))
+                    .collect();
+                let want = payu_names::canonical(family, &every);
+                let mut document = Document::body(Value::Object(body));
+                let got = payu_field_names(&mut document, family);
+                match want {
+                    Ok((fields, _)) => {
+                        assert!(got.is_ok(), "{family:?} {extra:?}: {got:?}");
+                        let read: std::collections::BTreeMap<String, String> = document
+                            .body
+                            .as_object()
+                            .unwrap()
+                            .iter()
+                            .map(|(k, v)| (k.clone(), v.as_str().unwrap_or_default().to_owned()))
+                            .collect();
+                        assert_eq!(read, fields, "{family:?} {extra:?}");
+                    }
+                    Err(e) => assert_eq!(got.unwrap_err().reason, e.to_string(), "{family:?} {extra:?}"),
+                }
+            }
+        }
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! The HTTP server: the route table (the vendor routes from the API facts, `routes`), the layers every route shares (body limit, the
-//! `slow-response` and `drop-connection-on-large-body` faults, the request counter of
-//! `/sandbox/stats`), and the ways to run it (`serve` on a listener, or `spawn` in-process on an
+//! client report, and one layer for the `slow-response` and `drop-connection-on-large-body`
+//! faults, the request counter of `/sandbox/stats` and the Merchant Stack answer tamper), and the ways to run it (`serve` on a listener, or `spawn` in-process on an
 //! ephemeral loopback port with a shutdown handle).
 
 use std::net::SocketAddr;
@@ -57,49 +57,75 @@ pub fn router(config: ServerConfig) -> Router {
                 .with_state(tamper.clone()),
         )
         .fallback(reply::not_found)
-        .layer(middleware::from_fn_with_state(tamper, sandbox_tamper::apply))
         .layer(middleware::from_fn_with_state(report, client_report::record))
-        .layer(middleware::from_fn_with_state(app.clone(), slow_response))
         .layer(DefaultBodyLimit::max(max_body))
-        .layer(middleware::from_fn_with_state(counts, stats::count))
-        // Outside the counter: a dropped request is not an answered one.
         .layer(middleware::from_fn_with_state(
-            app.clone(),
-            drop_connection_on_large_body,
+            Arc::new(Shared {
+                app: app.clone(),
+                counts,
+                tamper,
+            }),
+            every_request,
         ))
         .with_state(app)
 }
 
-/// The `slow-response` fault: every answer waits first.
-async fn slow_response(State(app): State<AppState>, request: Request, next: Next) -> Response {
-    if app.config.has(Fault::SlowResponse) {
-        tokio::time::sleep(app.config.limits.slow_response_delay).await;
+/// What [`every_request`] needs.
+struct Shared {
+    app: AppState,
+    counts: Arc<stats::Stats>,
+    tamper: Arc<sandbox_tamper::Tamper>,
+}
+
+/// The layer every request passes first, one layer for four jobs (each a layer of its own
+/// costs an allocation or three per request): the `drop-connection-on-large-body` fault
+/// (outside the counter: a dropped request is not an answered one), the request counter of
+/// `/sandbox/stats`, the `slow-response` fault (every answer waits first), and the Merchant
+/// Stack answer tamper (`sandbox_tamper`).
+async fn every_request(State(shared): State<Arc<Shared>>, request: Request, next: Next) -> Response {
+    let config = &shared.app.config;
+    let request = if config.has(Fault::DropConnectionOnLargeBody) {
+        match drop_connection_on_large_body(config, request).await {
+            Ok(request) => request,
+            Err(dropped) => return dropped,
+        }
+    } else {
+        request
+    };
+    let counted = request.uri().path() != stats::PATH;
+    let signed = routes::signs_response(request.uri().path());
+    if config.has(Fault::SlowResponse) {
+        tokio::time::sleep(config.limits.slow_response_delay).await;
     }
-    next.run(request).await
+    let mut response = next.run(request).await;
+    if signed {
+        response = shared.tamper.apply(response).await;
+    }
+    if counted {
+        shared.counts.record(response.status());
+    }
+    response
 }
 
 /// The `drop-connection-on-large-body` fault: the body is read, and one above
 /// [`LARGE_BODY_BYTES`] (or one that cannot be read within the body limit) drops the
-/// connection instead of being answered.
-async fn drop_connection_on_large_body(State(app): State<AppState>, request: Request, next: Next) -> Response {
-    let config = &app.config;
-    if !config.has(Fault::DropConnectionOnLargeBody) {
-        return next.run(request).await;
-    }
+/// connection instead of being answered (`Err`: the answer to give when there is no
+/// connection to drop).
+async fn drop_connection_on_large_body(config: &ServerConfig, request: Request) -> Result<Request, Response> {
     let abort = request.extensions().get::<ConnectInfo<Abort>>().map(|c| c.0.clone());
     let (parts, body) = request.into_parts();
     match axum::body::to_bytes(body, config.limits.max_body_bytes).await {
-        Ok(bytes) if bytes.len() <= LARGE_BODY_BYTES => next.run(Request::from_parts(parts, Body::from(bytes))).await,
+        Ok(bytes) if bytes.len() <= LARGE_BODY_BYTES => Ok(Request::from_parts(parts, Body::from(bytes))),
         _ => {
             // Served with a connection, this answer is never written: the connection fails
             // first. Through the router alone there is no connection to drop.
             if let Some(abort) = abort {
                 abort.abort();
             }
-            reply::json(
+            Err(reply::json(
                 StatusCode::INTERNAL_SERVER_ERROR,
                 &json!({"error": "drop-connection-on-large-body: no connection to drop"}),
-            )
+            ))
         }
     }
 }

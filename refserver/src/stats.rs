@@ -1,14 +1,14 @@
 //! A neutral, server-side request counter for benchmarks: every request the router answers is
 //! counted by the class of its status, and `GET /sandbox/stats` reports the counts. Two tools
 //! sending requests to the same server can then be compared by the same count over their wall
-//! time, whatever each of them reports about itself. Reading `/sandbox/stats` is not counted.
+//! time, whatever each of them reports about itself. Reading `/sandbox/stats` is not counted
+//! (the server's first layer counts, `crate::server`).
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use axum::extract::{Request, State};
+use axum::extract::State;
 use axum::http::StatusCode;
-use axum::middleware::Next;
 use axum::response::Response;
 use serde_json::json;
 
@@ -25,7 +25,8 @@ pub struct Stats {
 }
 
 impl Stats {
-    fn record(&self, status: StatusCode) {
+    /// Counts one answered request.
+    pub fn record(&self, status: StatusCode) {
         let class = usize::from(status.as_u16() / 100).clamp(1, 5) - 1;
         self.by_class[class].fetch_add(1, Ordering::Relaxed);
     }
@@ -33,16 +34,6 @@ impl Stats {
     fn counts(&self) -> [u64; 5] {
         std::array::from_fn(|i| self.by_class[i].load(Ordering::Relaxed))
     }
-}
-
-/// The layer: counts every answered request except those to [`PATH`].
-pub async fn count(State(stats): State<Arc<Stats>>, request: Request, next: Next) -> Response {
-    let counted = request.uri().path() != PATH;
-    let response = next.run(request).await;
-    if counted {
-        stats.record(response.status());
-    }
-    response
 }
 
 /// `GET /sandbox/stats`: `{"requests":N,"by_status":{"1xx":…,"2xx":…,"3xx":…,"4xx":…,"5xx":…}}`,

@@ -259,12 +259,20 @@ fn decode_form_component(s: &str) -> Result<String, FormDecodeError> {
 
 /// Turns ordered pairs into a JSON object of strings, rejecting duplicate keys.
 pub fn pairs_to_object(pairs: Vec<(String, String)>, place: &'static str) -> Result<Value, InputError> {
-    let mut map = Map::new();
+    let mut map = Map::with_capacity(pairs.len());
     for (k, v) in pairs {
-        if map.contains_key(&k) {
-            return Err(InputError::DuplicateKey { key: k, place });
+        // One lookup per pair: the entry says whether the key was seen.
+        match map.entry(k) {
+            serde_json::map::Entry::Occupied(seen) => {
+                return Err(InputError::DuplicateKey {
+                    key: seen.key().clone(),
+                    place,
+                });
+            }
+            serde_json::map::Entry::Vacant(slot) => {
+                slot.insert(Value::String(v));
+            }
         }
-        map.insert(k, Value::String(v));
     }
     Ok(Value::Object(map))
 }
@@ -283,4 +291,36 @@ pub fn normalise_headers(headers: Vec<(String, String)>) -> Result<Vec<(String, 
         out.push((k, v.trim().to_string()));
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Pairs become an object in the order sent; the first key sent twice is refused by name
+    /// (whatever follows it), also when the repeat is a different value or empty.
+    #[test]
+    fn pairs_become_an_object_and_a_repeated_key_is_refused() {
+        let pairs = |list: &[(&str, &str)]| -> Vec<(String, String)> {
+            list.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect()
+        };
+        let object = pairs_to_object(pairs(&[("b", "1"), ("a", ""), ("c", "3")]), "form body").unwrap();
+        let keys: Vec<&String> = object.as_object().unwrap().keys().collect();
+        assert_eq!(keys, ["b", "a", "c"]);
+        assert_eq!(object["a"], "");
+        for (list, key) in [
+            (&[("a", "1"), ("a", "1")][..], "a"),
+            (&[("a", "1"), ("b", "2"), ("a", "")][..], "a"),
+            (&[("x", ""), ("b", "2"), ("b", "3"), ("x", "4")][..], "b"),
+        ] {
+            assert_eq!(
+                pairs_to_object(pairs(list), "form body"),
+                Err(InputError::DuplicateKey {
+                    key: key.to_owned(),
+                    place: "form body"
+                }),
+                "{list:?}"
+            );
+        }
+    }
 }

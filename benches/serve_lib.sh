@@ -1,0 +1,18 @@
+# Sourced by the bench scripts: start_serve LOG CMD... starts `CMD serve --addr 127.0.0.1:0` in
+# the background (its output in LOG), sets SERVER_PID, waits for the ready line (at most 30 s)
+# and sets BASE to the address it names; returns 2 when no ready line comes.
+start_serve() {
+    local log=$1
+    shift
+    : >"$log"
+    "$@" serve --addr 127.0.0.1:0 >"$log" 2>&1 &
+    SERVER_PID=$!
+    BASE=
+    for _ in $(seq 1 300); do
+        BASE=$(sed -n 's/^upi-reference-server listening on //p' "$log")
+        [[ -n $BASE ]] && return 0
+        sleep 0.1
+    done
+    echo "no ready line: $(cat "$log")" >&2
+    return 2
+}

@@ -1,0 +1,294 @@
+//! Masking a request for the report: secret-named headers, form fields, JSON members and query
+//! parameters masked, the body cut to [`MAX_BODY_CHARS`] characters (a long form or multipart
+//! body read from its start only), and known secret values replaced wherever they stand.
+
+use std::collections::BTreeMap;
+
+use axum::http::HeaderMap;
+use serde_json::Value;
+
+/// The longest request body summary, in characters.
+pub(super) const MAX_BODY_CHARS: usize = 2048;
+/// What a masked secret reads as.
+pub(super) const MASK: &str = "***";
+
+/// `text` with every match of `secret` (left to right, not overlapping) replaced by `mask`: what
+/// `str::replace` gives, with a searcher built once. A secret is whole text, so every match
+/// starts and ends on character boundaries.
+pub(super) fn replace_all(text: &str, secret: &memchr::memmem::Finder<'_>, mask: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut last = 0;
+    // `find_iter` reports matches left to right, not overlapping, as `str::replace` takes them.
+    for start in secret.find_iter(text.as_bytes()) {
+        out.push_str(&text[last..start]);
+        out.push_str(mask);
+        last = start + secret.needle().len();
+    }
+    out.push_str(&text[last..]);
+    out
+}
+
+/// Whether a header or field name holds a credential.
+fn secret_name(name: &str) -> bool {
+    // Compared ASCII case-insensitively in place (every header and form name of a summary
+    // asks; lower-casing a copy first allocated for each).
+    let name = name.as_bytes();
+    let contains = |part: &str| {
+        name.windows(part.len())
+            .any(|w| w.eq_ignore_ascii_case(part.as_bytes()))
+    };
+    ["authorization", "proxy-authorization", "cookie", "key", "hash"]
+        .iter()
+        .any(|s| name.eq_ignore_ascii_case(s.as_bytes()))
+        || ["salt", "secret", "password", "token", "api_key", "api-key", "apikey"]
+            .iter()
+            .any(|s| contains(s))
+}
+
+pub(super) fn masked_headers(headers: &HeaderMap) -> BTreeMap<String, String> {
+    let mut out = BTreeMap::new();
+    for (name, value) in headers {
+        let text = value.to_str().unwrap_or("(not text)");
+        let shown = if secret_name(name.as_str()) {
+            // Keep the scheme of an Authorization header; mask its credentials.
+            match text.split_once(' ') {
+                Some((scheme, _)) if name.as_str().ends_with("authorization") => format!("{scheme} {MASK}"),
+                _ => MASK.to_owned(),
+            }
+        } else {
+            text.to_owned()
+        };
+        out.insert(name.as_str().to_owned(), shown);
+    }
+    out
+}
+
+fn mask_json(value: &mut Value) {
+    match value {
+        Value::Object(map) => {
+            for (k, v) in map.iter_mut() {
+                if secret_name(k) && !v.is_object() && !v.is_array() {
+                    *v = Value::String(MASK.into());
+                } else {
+                    mask_json(v);
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(mask_json),
+        _ => {}
+    }
+}
+
+/// Raw bytes of a long form body that [`masked_body`] reads: without escapes, a little over
+/// the [`masked_form`] text that is enough to show; with many (decoding shrinks up to 3 to 1)
+/// the prefix gives too little and the whole body is read.
+const FORM_PREFIX_BYTES: usize = 6 * MAX_BODY_CHARS;
+
+/// Whether `bytes` can be no JSON text once it holds a `=`: it starts (after whitespace) with
+/// a letter (a JSON literal, which only whitespace may follow) or with `--` (a multipart
+/// body's boundary; no JSON text starts so).
+fn never_json(bytes: &[u8]) -> bool {
+    let start = bytes
+        .iter()
+        .position(|b| !b.is_ascii_whitespace())
+        .unwrap_or(bytes.len());
+    let rest = &bytes[start..];
+    rest.first().is_some_and(u8::is_ascii_alphabetic) || rest.starts_with(b"--")
+}
+
+/// The body as the report shows it: a form or JSON with secret-named fields masked.
+pub(super) fn masked_body(bytes: &[u8]) -> String {
+    // A long body that is no JSON and has a `=` early (a form, or a multipart body, which the
+    // form reading shows too) is shown from its start only, without decoding the rest (a 200 KB
+    // fuzzing value, say); the answer is the same when the prefix already gives more than is
+    // shown, checked below.
+    if bytes.len() > FORM_PREFIX_BYTES
+        && never_json(bytes)
+        && bytes[..FORM_PREFIX_BYTES].contains(&b'=')
+        && let Some(shown) = masked_form(&String::from_utf8_lossy(&bytes[..FORM_PREFIX_BYTES]))
+            .filter(|s| s.len() > 4 * MAX_BODY_CHARS + 16)
+    {
+        return cut_shown(shown, bytes.len());
+    }
+    let text = String::from_utf8_lossy(bytes);
+    let shown = if let Ok(mut value) = serde_json::from_str::<Value>(&text) {
+        mask_json(&mut value);
+        value.to_string()
+    } else if let Some(shown) = masked_form(&text) {
+        shown
+    } else {
+        text.into_owned()
+    };
+    cut_shown(shown, bytes.len())
+}
+
+/// A form (text with a `=`, not starting with `{`) with secret-named fields masked, decoded up
+/// to a little over what is shown; `None` when the text is no form.
+fn masked_form(text: &str) -> Option<String> {
+    if !text.contains('=') || text.trim_start().starts_with('{') {
+        return None;
+    }
+    let mut shown = String::new();
+    for (k, v) in crate::form::lenient_form_pairs_lazily(text) {
+        if !shown.is_empty() {
+            shown.push('&');
+        }
+        shown.push_str(&k);
+        shown.push('=');
+        shown.push_str(if secret_name(&k) { MASK } else { &v });
+        // Over 4 bytes a character: more than the characters shown; the rest is cut anyway.
+        if shown.len() > 4 * MAX_BODY_CHARS {
+            break;
+        }
+    }
+    Some(shown)
+}
+
+/// `shown` cut to [`MAX_BODY_CHARS`] characters, with the body's whole size when cut.
+fn cut_shown(shown: String, size: usize) -> String {
+    if shown.len() > MAX_BODY_CHARS && shown.chars().count() > MAX_BODY_CHARS {
+        let cut: String = shown.chars().take(MAX_BODY_CHARS).collect();
+        format!("{cut}… ({size} bytes in all)")
+    } else {
+        shown
+    }
+}
+
+/// The query with secret-named parameters masked.
+pub(super) fn masked_path(uri: &axum::http::Uri) -> String {
+    let path = uri.path().to_owned();
+    match uri.query() {
+        None => path,
+        Some(query) => {
+            let shown: Vec<String> = query
+                .split('&')
+                .map(|pair| match pair.split_once('=') {
+                    Some((k, _)) if secret_name(k) => format!("{k}={MASK}"),
+                    _ => pair.to_owned(),
+                })
+                .collect();
+            format!("{path}?{}", shown.join("&"))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn secret_fields_are_masked_in_forms_and_json() {
+        let form = masked_body(b"key=JPM7Fg&txnid=T1&hash=abc&salt=s3cr3t");
+        assert_eq!(form, "key=***&txnid=T1&hash=***&salt=***");
+        let json = masked_body(br#"{"api_key":"k","nested":{"password":"p"},"amount":"1.00"}"#);
+        assert!(
+            !json.contains("\"k\"") && !json.contains("\"p\"") && json.contains("1.00"),
+            "{json}"
+        );
+    }
+
+    /// A long form is shown from a prefix exactly as from the whole body: a 200,000-character
+    /// value, many short pairs, percent escapes and multi-byte characters; a body of separators
+    /// (the prefix decodes to little) falls back to the whole; a secret-named key and an escape
+    /// cut by the prefix's end; a multipart body (read as a form too) with a large file part.
+    #[test]
+    fn a_long_form_reads_the_same_from_its_prefix() {
+        let whole = |bytes: &[u8]| {
+            let text = String::from_utf8_lossy(bytes);
+            cut_shown(masked_form(&text).unwrap(), bytes.len())
+        };
+        let bodies = [
+            format!("txnid=T1&key=k&productinfo={}&hash=h", "A".repeat(200_000)),
+            (0..20_000)
+                .map(|i| format!("f{i}=%E2%82%B9{i}"))
+                .collect::<Vec<_>>()
+                .join("&"),
+            format!("remarks={}&salt=s", "न%41+".repeat(40_000)),
+            format!("a=1{}&b={}", "&".repeat(60_000), "x".repeat(60_000)),
+            format!("a=1&{}salt=v&b=2", "x".repeat(FORM_PREFIX_BYTES)),
+            format!("v={}%E2%82%B9&w=1", "A".repeat(FORM_PREFIX_BYTES - 5)),
+            format!(
+                "--XyZ\r\nContent-Disposition: form-data; name=\"command\"\r\n\r\nopgsp_upload_invoice_awb\r\n\
+                 --XyZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"inv.pdf\"\r\n\r\n{}\r\n--XyZ--\r\n",
+                "%PDF-1.4 key=v&".repeat(20_000)
+            ),
+        ];
+        for body in &bodies {
+            assert!(body.len() > FORM_PREFIX_BYTES);
+            let shown = masked_body(body.as_bytes());
+            assert_eq!(shown, whole(body.as_bytes()), "{}", &body[..40]);
+            assert!(shown.ends_with(&format!("({} bytes in all)", body.len())), "{shown}");
+        }
+    }
+
+    /// Long JSON texts holding `=` (an array, a string, an object after whitespace) are shown
+    /// as JSON, never from a form reading of their prefix.
+    #[test]
+    fn a_long_json_text_is_shown_as_json() {
+        let filler = "A=".repeat(20_000);
+        let bodies = [
+            format!(r#"[ "note=%41", "{filler}" ]"#),
+            format!(r#""note=%41+{filler}""#),
+            format!(r#"  {{"password":"p","note":"{filler}"}}"#),
+            format!("-1{}", " ".repeat(2 * FORM_PREFIX_BYTES)),
+        ];
+        for body in &bodies {
+            assert!(body.len() > FORM_PREFIX_BYTES);
+            let mut value: Value = serde_json::from_str(body).unwrap();
+            mask_json(&mut value);
+            assert_eq!(
+                masked_body(body.as_bytes()),
+                cut_shown(value.to_string(), body.len()),
+                "{}",
+                &body[..20]
+            );
+        }
+    }
+
+    /// Scrubbing masks every secret of the configuration wherever it stands, the longest
+    /// first, matches not overlapping, as `str::replace` does.
+    /// Secret names, in any ASCII case, exact or contained; other names, including near
+    /// misses and non-ASCII ones, are not.
+    #[test]
+    fn secret_names_in_any_case() {
+        for name in [
+            "Authorization",
+            "PROXY-AUTHORIZATION",
+            "cookie",
+            "Key",
+            "HASH",
+            "merchant_salt",
+            "x-Secret-1",
+            "PassWord",
+            "access_token",
+            "my_API_KEY",
+            "x-api-key",
+            "ApiKey",
+        ] {
+            assert!(secret_name(name), "{name}");
+        }
+        for name in [
+            "keys",
+            "hashes",
+            "txnid",
+            "sal",
+            "tok",
+            "api key",
+            "pässword",
+            "",
+            "authorisation",
+        ] {
+            assert!(!secret_name(name), "{name}");
+        }
+    }
+
+    #[test]
+    fn authorization_keeps_its_scheme_only() {
+        let mut h = HeaderMap::new();
+        h.insert("authorization", "Basic dGVzdF9hcGlfa2V5Og==".parse().unwrap());
+        h.insert("x-merchant-id", "TEST".parse().unwrap());
+        let m = masked_headers(&h);
+        assert_eq!(m["authorization"], "Basic ***");
+        assert_eq!(m["x-merchant-id"], "TEST");
+    }
+}
