@@ -322,7 +322,7 @@ impl Session {
 
     /// A PayU payment to update and verify, created once per run: concurrent cases wait for the
     /// first attempt, and when it failed they fail the same precondition without retrying.
-    async fn payment(
+    pub(crate) async fn payment(
         &self,
         rng: &mut ChaCha8Rng,
         exchanges: &mut Vec<Exchange>,
