@@ -150,8 +150,10 @@ impl Touched {
             .fields
             .iter()
             .filter(|f| {
-                let within =
-                    |k: &str| name == k || name.starts_with(&format!("{k}.")) || name.starts_with(&format!("{k}["));
+                let within = |k: &str| {
+                    name.strip_prefix(k)
+                        .is_some_and(|rest| rest.is_empty() || rest.starts_with('.') || rest.starts_with('['))
+                };
                 within(f.key.label()) || f.key.names().iter().any(|k| within(k))
             })
             .flat_map(|f| f.key.names().iter().copied().chain(std::iter::once(f.key.label())))
@@ -172,40 +174,14 @@ pub fn touched(message: &Message, rule_id: Option<&str>) -> (Vec<String>, Vec<St
     (t.fields, t.headers)
 }
 
-/// [`touched`] as a [`Touched`]. For a registered model the answers of all its rules are
-/// worked out once per process (walking a model's sites costs more than the rest of a fuzz
-/// case); a model built elsewhere (a test's) is walked each time.
+/// [`touched`] as a [`Touched`] (the model's sites walked once per process for a registered
+/// model: [`upi_spec::sites::sites_of`]).
 pub fn touched_by(message: &Message, rule_id: &str) -> Touched {
-    /// Per registered model (by address: a `'static` model is never freed, so no other model
-    /// ever has its address), what each of its rules touches.
-    type Table = std::collections::HashMap<usize, std::collections::HashMap<String, Touched>>;
-    static TABLE: std::sync::LazyLock<std::sync::RwLock<Table>> = std::sync::LazyLock::new(Default::default);
-    let address = std::ptr::from_ref(message) as usize;
-    if let Some(touched) = TABLE.read().ok().and_then(|t| {
-        t.get(&address)
-            .map(|rules| rules.get(rule_id).cloned().unwrap_or_default())
-    }) {
-        return touched;
-    }
-    let sites = upi_spec::sites::sites(message);
-    let registered = MessageId::find(message.id).is_some_and(|id| std::ptr::eq(id.message(), message));
-    if !registered {
-        return sites
-            .iter()
-            .find(|s| s.rule == rule_id)
-            .map(|site| touched_at(message, site))
-            .unwrap_or_default();
-    }
-    let rules: std::collections::HashMap<String, Touched> = sites
+    upi_spec::sites::sites_of(message)
         .iter()
-        .rev() // the first site of a rule wins, as a search in catalogue order would find it
-        .map(|site| (site.rule.clone(), touched_at(message, site)))
-        .collect();
-    let touched = rules.get(rule_id).cloned().unwrap_or_default();
-    if let Ok(mut table) = TABLE.write() {
-        table.insert(address, rules);
-    }
-    touched
+        .find(|s| s.rule == rule_id)
+        .map(|site| touched_at(message, site))
+        .unwrap_or_default()
 }
 
 /// What the rule at `site` of `message` touches ([`touched_by`]).
