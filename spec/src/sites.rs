@@ -464,7 +464,11 @@ mod tests {
             let kept = sites_of(message);
             assert!(matches!(kept, std::borrow::Cow::Borrowed(_)), "{}", message.id);
             assert_eq!(rules(&kept), rules(&sites(message)), "{}", message.id);
-            assert!(std::ptr::eq(kept.as_ptr(), sites_of(message).as_ptr()), "{}", message.id);
+            assert!(
+                std::ptr::eq(kept.as_ptr(), sites_of(message).as_ptr()),
+                "{}",
+                message.id
+            );
         }
         let mut copy = crate::messages::all()[0].clone();
         copy.body.fields.clear();

@@ -166,9 +166,10 @@ pub fn run_fuzz(args: FuzzArgs) -> Result<ExitCode> {
                     outln!("wrote {w}");
                 }
                 outln!(
-                    "fuzz: {} cases, {} requests in {:.1} s ({:.0} requests/s), {} findings, seed {}, shard {}",
+                    "fuzz: {} cases, {} requests ({} judged) in {:.1} s ({:.0} requests/s), {} findings, seed {}, shard {}",
                     report.cases,
                     report.requests,
+                    report.judged,
                     report.elapsed_ms as f64 / 1000.0,
                     report.requests_per_second,
                     report.findings.len(),

@@ -65,6 +65,9 @@ pub struct FuzzReport {
     pub cases: u64,
     /// Requests sent (including set-up requests such as order creation).
     pub requests: u64,
+    /// Requests whose answers were judged: all but the set-up the cases share (a PayU payment
+    /// per worker); an EC case's order is judged, so it counts.
+    pub judged: u64,
     /// Wall time.
     pub elapsed_ms: u64,
     /// Requests per second.
@@ -93,6 +96,7 @@ pub async fn fuzz(config: RunConfig, target: String, options: &FuzzOptions) -> R
     let (apis, options) = (Arc::new(apis), Arc::new(options.clone()));
     let deadline = options.duration.map(|d| started + d);
     let mut workers = Vec::new();
+    let mut sessions = Vec::new();
     for w in 0..options.workers.max(1) {
         let mut worker_config = config.clone();
         if worker_config.limits.requests_per_second > 0 {
@@ -100,6 +104,7 @@ pub async fn fuzz(config: RunConfig, target: String, options: &FuzzOptions) -> R
                 (worker_config.limits.requests_per_second / options.workers.max(1) as u32).max(1);
         }
         let executor = Arc::new(Session::new(worker_config, options.seed ^ (w as u64)).await?);
+        sessions.push(executor.clone());
         // `in_flight` lanes per worker, each its own task drawing case numbers: they share the
         // worker's session (and so its keep-alive connections), and the runtime runs them on
         // whichever thread is free (one task polling them all kept a worker's lanes on one
@@ -181,11 +186,13 @@ pub async fn fuzz(config: RunConfig, target: String, options: &FuzzOptions) -> R
         .shard
         .cases_below(next.load(Ordering::Relaxed), options.cases.unwrap_or(u64::MAX));
     let requests = requests.load(Ordering::Relaxed);
+    let unjudged: u64 = sessions.iter().map(|s| s.unjudged()).sum();
     Ok(FuzzReport {
         target,
         seed: options.seed,
         cases,
         requests,
+        judged: requests.saturating_sub(unjudged),
         elapsed_ms: u64::try_from(elapsed.as_millis()).unwrap_or(u64::MAX),
         requests_per_second: requests as f64 / elapsed.as_secs_f64().max(1e-9),
         findings,
