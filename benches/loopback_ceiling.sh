@@ -13,13 +13,15 @@
 # Requests/s on a shared machine move with the other processes' load (the ceiling itself by 2x
 # between runs), so the script also reports the CPU time each request costs: the client's user +
 # system time (`/usr/bin/time`) plus the server's over the same phase (`/proc/PID/stat`), divided
-# by the requests made. `CPU ratio` is the ceiling's CPU per request over the suite's (for
+# by the judged requests (those whose answers the fuzzer judged). `CPU ratio` is the ceiling's
+# CPU per request over the suite's per judged request (for
 # Merchant Stack: the CPU time of the RSA work per request, 2 signatures and 2 verifications, over
 # the suite's CPU per request):
 # the share of the ceiling a run would reach if CPU alone set the rate. That figure holds when
 # other processes take the cores; it is the one to judge a change by.
-# EC cases make an order first (`POST /orders`, a set-up request the server answers and the
-# fuzzer counts, but does not judge): the table shows judged requests (one per case) apart.
+# EC cases make an order first (`POST /orders`, a set-up request): builds before s6-ec counted
+# it but did not judge it, later ones judge it (the report's `judged`); the table shows judged
+# requests apart (a report without `judged`: one per case).
 #
 # Usage: benches/loopback_ceiling.sh        Environment: DURATION (seconds each, default 10),
 # CONNECTIONS (wrk connections, default 16), WORKERS (fuzz --workers, default: the cores),
@@ -79,12 +81,12 @@ fuzz_rate() {
         ${FUZZ_ARGS:-} --format json >"$OUT/fuzz-$1.json" 2>"$OUT/fuzz-$1.stderr" || (($? == 1))
     s1=$(server_cpu)
     python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); u,s=map(float,open(sys.argv[2]).read().split()[-2:])
-print(round(r["requests_per_second"],1), r["cases"], len(r["findings"]), r["requests"], round(u+s+float(sys.argv[4])-float(sys.argv[3]),3), r["elapsed_ms"])' \
+print(round(r["requests_per_second"],1), r.get("judged", r["cases"]), len(r["findings"]), r["requests"], round(u+s+float(sys.argv[4])-float(sys.argv[3]),3), r["elapsed_ms"], r["cases"])' \
         "$OUT/fuzz-$1.json" "$OUT/fuzz-$1.time" "$s0" "$s1"
 }
-read -r EC EC_CASES EC_FIND EC_REQUESTS EC_CPU EC_MS < <(fuzz_rate ec ec-txns)
-read -r PAYU PAYU_CASES PAYU_FIND PAYU_REQUESTS PAYU_CPU PAYU_MS < <(fuzz_rate payu payu-intent,payu-postservice)
-read -r MS MS_CASES MS_FIND MS_REQUESTS MS_CPU MS_MS < <(fuzz_rate merchant merchant-register-intent)
+read -r EC EC_JUDGED EC_FIND EC_REQUESTS EC_CPU EC_MS EC_CASES < <(fuzz_rate ec ec-txns)
+read -r PAYU PAYU_JUDGED PAYU_FIND PAYU_REQUESTS PAYU_CPU PAYU_MS PAYU_CASES < <(fuzz_rate payu payu-intent,payu-postservice)
+read -r MS MS_JUDGED MS_FIND MS_REQUESTS MS_CPU MS_MS MS_CASES < <(fuzz_rate merchant merchant-register-intent)
 # rsa_rate's rates are per wall second; its CPU share over that time turns them into CPU time.
 RSA_STARTED=$(date +%s%N)
 RSA=$(/usr/bin/time -f '%U %S' -o "$OUT/rsa.time" target/release/examples/rsa_rate 3)
@@ -93,8 +95,8 @@ LOAD_AFTER=$(uptime | sed 's/.*load average: //')
 echo "load after: load average $LOAD_AFTER"
 
 export CEILING CEILING_REQUESTS CEILING_CPU RSA RSA_SHARE CORES DURATION WORKERS CONNECTIONS LOAD_BEFORE LOAD_AFTER BIN
-export EC EC_CASES EC_FIND EC_REQUESTS EC_CPU EC_MS PAYU PAYU_CASES PAYU_FIND PAYU_REQUESTS PAYU_CPU PAYU_MS
-export MS MS_CASES MS_FIND MS_REQUESTS MS_CPU MS_MS
+export EC EC_JUDGED EC_CASES EC_FIND EC_REQUESTS EC_CPU EC_MS PAYU PAYU_JUDGED PAYU_CASES PAYU_FIND PAYU_REQUESTS PAYU_CPU PAYU_MS
+export MS MS_JUDGED MS_CASES MS_FIND MS_REQUESTS MS_CPU MS_MS
 python3 - <<'PY'
 import json, os
 e = os.environ
@@ -104,15 +106,17 @@ ceiling_us = 1e6 * float(e["CEILING_CPU"]) / int(e["CEILING_REQUESTS"])
 # CPU time of the RSA work of one Merchant Stack request (rsa_rate's wall rates times its CPU share).
 rsa_us = 1e6 * float(e["RSA_SHARE"]) * (2 / rsa["sign_per_s"] + 2 / rsa["verify_per_s"])
 print(f"\nbinary {e['BIN']}; load average {e['LOAD_BEFORE']} before, {e['LOAD_AFTER']} after; {cores} cores")
-print(f"\n| what | requests/s | judged/s | ratio | CPU µs per request (client + server) | CPU ratio | goal |")
+print(f"\n| what | requests/s | judged/s | ratio (judged/s) | CPU µs per judged request (client + server) | CPU ratio | goal |")
 print("|---|---|---|---|---|---|---|")
 print(f"| `wrk -t{cores} -c{e['CONNECTIONS']}` GET /sandbox/health ({e['DURATION']} s) | {ceiling:,.0f} | | ceiling | {ceiling_us:,.1f} | ceiling | |")
 def row(name, key, base_rate, base_us, base_name, goal):
     r = float(e[key]); requests = int(e[key + "_REQUESTS"]); cases = int(e[key + "_CASES"])
-    us = 1e6 * float(e[key + "_CPU"]) / max(requests, 1)
-    judged = cases / (int(e[key + "_MS"]) / 1000)
+    judged_requests = int(e[key + "_JUDGED"])
+    # The ratios are of judged requests: CPU time per judged request, judged requests/s.
+    us = 1e6 * float(e[key + "_CPU"]) / max(judged_requests, 1)
+    judged = judged_requests / (int(e[key + "_MS"]) / 1000)
     print(f"| fuzz {name}, {e['WORKERS']} workers, {cases:,} cases, {requests:,} requests, {e[key + '_FIND']} findings "
-          f"| {r:,.0f} | {judged:,.0f} | {100 * r / base_rate:.1f} % of {base_name} | {us:,.1f} | {100 * base_us / us:.1f} % | {goal} |")
+          f"| {r:,.0f} | {judged:,.0f} | {100 * judged / base_rate:.1f} % of {base_name} | {us:,.1f} | {100 * base_us / us:.1f} % | {goal} |")
 row("EC (ec-txns)", "EC", ceiling, ceiling_us, "ceiling", ">= 25 %")
 row("PayU (payu-intent, payu-postservice)", "PAYU", ceiling, ceiling_us, "ceiling", ">= 25 %")
 print(f"| RSA-2048 sign / verify per core | {rsa['sign_per_s']:,.0f} / {rsa['verify_per_s']:,.0f} | | | | | |")

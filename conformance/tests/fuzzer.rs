@@ -130,6 +130,13 @@ async fn the_same_seed_twice_against_one_server_finds_nothing() {
             .await
             .unwrap();
         assert_eq!(report.cases, 600, "run {run}");
+        // Only the PayU payment each worker's session creates once goes unjudged.
+        assert!(
+            (1..=2).contains(&(report.requests - report.judged)),
+            "run {run}: {} requests, {} judged",
+            report.requests,
+            report.judged
+        );
         assert!(
             report.findings.is_empty(),
             "run {run}: {:#?}",
@@ -209,4 +216,42 @@ async fn every_crash_type_fault_is_found_shrunk_and_replayed() {
         );
         let _ = std::fs::remove_dir_all(out);
     }
+}
+
+/// EC cases first create an order (`POST /orders`); that answer is judged as a valid request's
+/// is. With the `orders-refused` fault every order is refused: before, each case was dropped
+/// silently (a clean-looking run that paid nothing); now it is a finding on
+/// `ec.orders.request.accepted`, which replays with the fault and not without.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refused_set_up_order_is_a_finding() {
+    let fault = Fault::OrdersRefused;
+    let server = spawn(server_config(Some(&fault), 2_000)).await.unwrap();
+    let options = FuzzOptions {
+        interrupt: None,
+        suites: vec!["ec-txns".into()],
+        seed: 3,
+        cases: Some(20),
+        duration: Some(BUDGET),
+        workers: 2,
+        in_flight: 2,
+        out: None,
+        progress: false,
+        shard: Default::default(),
+    };
+    let report = fuzz(run_config(server.base_url(), 2_000), server.base_url(), &options)
+        .await
+        .unwrap();
+    server.shutdown().await.unwrap();
+    let rules: Vec<&str> = report.findings.iter().map(|f| f.findings[0].rule.as_str()).collect();
+    assert_eq!(rules, ["ec.orders.request.accepted"], "{report:#?}");
+    // Every request is judged: the orders (refused) and the shrinking's tries.
+    assert_eq!(report.judged, report.requests);
+    let finding = &report.findings[0];
+    assert!(finding.request_line.contains("/orders"), "{}", finding.request_line);
+    assert_eq!(finding.status, Some(400));
+    assert_eq!(
+        replay_against(Some(&fault), 2_000, finding).await,
+        ["ec.orders.request.accepted"]
+    );
+    assert!(replay_against(None, 2_000, finding).await.is_empty());
 }

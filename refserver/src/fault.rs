@@ -133,6 +133,9 @@ pub enum Fault {
     /// `_payment` hashes `api_version` 7 with `udf6`..`udf10` after the salt (neither reading of
     /// ERRATA C-02), so such a request is refused for its hash either way.
     Udf6To10AfterSalt,
+    /// EC `POST /orders` refuses every order, valid or not (HTTP 400 naming the amount's
+    /// format): `/txns` then has no order to pay.
+    OrdersRefused,
     /// The server ignores the violations of the request rule with this catalogue ID, wherever
     /// it enforces that rule (`--fault ignore-rule=RULE_ID`).
     IgnoreRule(String),
@@ -145,7 +148,7 @@ pub enum Fault {
 impl Fault {
     /// Every named fault, in the order `serve --list-faults` prints them (which lists
     /// [`Fault::IgnoreRule`] last, as `ignore-rule=RULE_ID`).
-    pub const ALL: [Fault; 37] = [
+    pub const ALL: [Fault; 38] = [
         Fault::AcceptLongMerchantRequestId,
         Fault::AcceptAmountWithoutDecimals,
         Fault::AcceptRefUrlWithoutCategory,
@@ -183,6 +186,7 @@ impl Fault {
         Fault::UdfUpdateUnknownTxnid,
         Fault::InvoiceUnknownPayuidCode,
         Fault::Udf6To10AfterSalt,
+        Fault::OrdersRefused,
     ];
 
     /// What `serve --list-faults` lists: every named fault, then the parameterised ones with
@@ -234,6 +238,7 @@ impl Fault {
             Fault::UdfUpdateUnknownTxnid => "udf-update-unknown-txnid",
             Fault::InvoiceUnknownPayuidCode => "invoice-unknown-payuid-code",
             Fault::Udf6To10AfterSalt => "udf6-10-after-salt",
+            Fault::OrdersRefused => "orders-refused",
             Fault::IgnoreRule(rule) => return Cow::Owned(format!("{IGNORE_RULE_PREFIX}{rule}")),
             Fault::BreakResponseRule(rule) => return Cow::Owned(format!("{BREAK_RESPONSE_RULE_PREFIX}{rule}")),
         })
@@ -315,6 +320,7 @@ impl Fault {
             Fault::Udf6To10AfterSalt => {
                 "_payment hashes api_version 7 with udf6..udf10 after the salt, a sequence neither reading of C-02 prints"
             }
+            Fault::OrdersRefused => "EC POST /orders refuses every order, valid or not (HTTP 400)",
             Fault::IgnoreRule(rule) => {
                 return Cow::Owned(format!(
                     "every check of the request rule {rule} (a catalogue rule ID) is skipped, wherever the server makes it"

@@ -104,6 +104,30 @@ pub struct Site<'m> {
     pub locus: Locus<'m>,
 }
 
+/// [`sites`] of a registered model (`crate::messages`) walked once per process and kept; a model
+/// built elsewhere (a test's, a declared API's) is walked on each call. For the per-request
+/// paths (the fuzzer's generator and context) where a walk costs more than the rest of a case.
+pub fn sites_of(message: &Message) -> std::borrow::Cow<'_, [Site<'_>]> {
+    use std::collections::HashMap;
+    use std::sync::{LazyLock, RwLock};
+    /// By the model's address: a registered model is `'static`, so no other model ever has it.
+    static WALKED: LazyLock<RwLock<HashMap<usize, &'static [Site<'static>]>>> = LazyLock::new(Default::default);
+    let address = std::ptr::from_ref(message) as usize;
+    if let Some(walked) = WALKED.read().ok().and_then(|w| w.get(&address).copied()) {
+        return std::borrow::Cow::Borrowed(walked);
+    }
+    let Some(registered) = crate::messages::find(message.id).filter(|m| std::ptr::eq(*m, message)) else {
+        return std::borrow::Cow::Owned(sites(message));
+    };
+    let mut walked = match WALKED.write() {
+        Ok(w) => w,
+        Err(_) => return std::borrow::Cow::Owned(sites(message)),
+    };
+    // One leak per registered model, at most once each (checked again under the write lock).
+    let kept: &'static [Site<'static>] = walked.entry(address).or_insert_with(|| Vec::leak(sites(registered)));
+    std::borrow::Cow::Borrowed(kept)
+}
+
 /// Every rule site of `message`, in catalogue order: headers, the body's syntax and type, the
 /// body's fields and rules (depth first, in model order), header/body rules, echoes.
 pub fn sites(message: &Message) -> Vec<Site<'_>> {
@@ -424,5 +448,32 @@ impl<'m> Walk<'m> {
             }
             Kind::Str | Kind::Bool | Kind::IntOrStr => {}
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The kept walk of a registered model is the walk, kept once (the same slice each call);
+    /// a model built elsewhere, even a copy of a registered one, is walked afresh.
+    #[test]
+    fn kept_sites_are_the_walk_of_that_model() {
+        let rules = |sites: &[Site<'_>]| sites.iter().map(|s| s.rule.clone()).collect::<Vec<_>>();
+        for message in crate::messages::all() {
+            let kept = sites_of(message);
+            assert!(matches!(kept, std::borrow::Cow::Borrowed(_)), "{}", message.id);
+            assert_eq!(rules(&kept), rules(&sites(message)), "{}", message.id);
+            assert!(
+                std::ptr::eq(kept.as_ptr(), sites_of(message).as_ptr()),
+                "{}",
+                message.id
+            );
+        }
+        let mut copy = crate::messages::all()[0].clone();
+        copy.body.fields.clear();
+        let walked = sites_of(&copy);
+        assert!(matches!(walked, std::borrow::Cow::Owned(_)));
+        assert_eq!(rules(&walked), rules(&sites(&copy)));
     }
 }

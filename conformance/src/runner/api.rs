@@ -150,8 +150,10 @@ impl Touched {
             .fields
             .iter()
             .filter(|f| {
-                let within =
-                    |k: &str| name == k || name.starts_with(&format!("{k}.")) || name.starts_with(&format!("{k}["));
+                let within = |k: &str| {
+                    name.strip_prefix(k)
+                        .is_some_and(|rest| rest.is_empty() || rest.starts_with('.') || rest.starts_with('['))
+                };
                 within(f.key.label()) || f.key.names().iter().any(|k| within(k))
             })
             .flat_map(|f| f.key.names().iter().copied().chain(std::iter::once(f.key.label())))
@@ -172,12 +174,18 @@ pub fn touched(message: &Message, rule_id: Option<&str>) -> (Vec<String>, Vec<St
     (t.fields, t.headers)
 }
 
-/// [`touched`] as a [`Touched`].
+/// [`touched`] as a [`Touched`] (the model's sites walked once per process for a registered
+/// model: [`upi_spec::sites::sites_of`]).
 pub fn touched_by(message: &Message, rule_id: &str) -> Touched {
-    let sites = upi_spec::sites::sites(message);
-    let Some(site) = sites.iter().find(|s| s.rule == rule_id) else {
-        return Touched::default();
-    };
+    upi_spec::sites::sites_of(message)
+        .iter()
+        .find(|s| s.rule == rule_id)
+        .map(|site| touched_at(message, site))
+        .unwrap_or_default()
+}
+
+/// What the rule at `site` of `message` touches ([`touched_by`]).
+fn touched_at(message: &Message, site: &upi_spec::sites::Site<'_>) -> Touched {
     let first = match site.steps.first() {
         Some(Step::Key(k)) => Some(k.as_str()),
         _ => None,

@@ -77,6 +77,9 @@ pub struct Session {
     /// The APIs of the run ([`super::RunOptions::apis`]): where the payment a request names
     /// and the commands of a flow are looked up.
     apis: &'static [upi_spec::model::api::Api],
+    /// Requests sent to create state the cases share, their answers read but not judged (the
+    /// PayU payment): the fuzzer reports its judged requests apart.
+    unjudged: std::sync::atomic::AtomicU64,
 }
 
 /// Where a `_payment` answer gives the payment's PayU ID (seed 004's sample: `result.paymentId`).
@@ -158,6 +161,7 @@ impl Session {
             order_failed: std::sync::Mutex::new(None),
             apis: upi_spec::messages::apis(),
             config,
+            unjudged: std::sync::atomic::AtomicU64::new(0),
         };
         Ok(session)
     }
@@ -183,6 +187,12 @@ impl Session {
             .into_iter()
             .find(|a| a.request == request)
             .ok_or_else(|| CaseError::from(anyhow::anyhow!("no API of the run sends {request}")))
+    }
+
+    /// How many requests this session sent to create shared state without judging their
+    /// answers (the PayU payment the postservice cases name).
+    pub fn unjudged(&self) -> u64 {
+        self.unjudged.load(std::sync::atomic::Ordering::Relaxed)
     }
 
     /// The run's seed.
@@ -322,7 +332,7 @@ impl Session {
 
     /// A PayU payment to update and verify, created once per run: concurrent cases wait for the
     /// first attempt, and when it failed they fail the same precondition without retrying.
-    async fn payment(
+    pub(crate) async fn payment(
         &self,
         rng: &mut ChaCha8Rng,
         exchanges: &mut Vec<Exchange>,
@@ -341,6 +351,7 @@ impl Session {
         let (doc, x) = self
             .send_with(&api, None, 9_999, false, &Context::default(), rng)
             .await?;
+        self.unjudged.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let body: Value = serde_json::from_slice(&x.response_bytes).unwrap_or(Value::Null);
         let txnid = created_id(api.facts, &doc).map(|(_, id)| id).unwrap_or_default();
         let mihpayid = body

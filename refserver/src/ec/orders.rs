@@ -21,6 +21,9 @@ use crate::{ids, models, reply};
 /// The model's rule that a request carries `authorization`.
 const AUTHORIZATION_REQUIRED: &str = "ec.orders.request.header.authorization.required";
 
+/// The rule the `orders-refused` fault names when it refuses a valid order.
+const AMOUNT_FORMAT: &str = "ec.orders.request.amount.format";
+
 /// Handles `POST /orders`.
 pub async fn create(State(app): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
     let config = &app.config;
@@ -42,6 +45,16 @@ pub async fn create(State(app): State<AppState>, headers: HeaderMap, body: Bytes
     };
     if let Err(refusal) = judge(model, &document, config) {
         return refused(&refusal, config.fault.as_ref());
+    }
+    if config.fault == Some(crate::fault::Fault::OrdersRefused) {
+        let why = "amount is not a decimal number (orders-refused fault: every order is refused)";
+        return refuse(
+            StatusCode::BAD_REQUEST,
+            INVALID_INPUT,
+            AMOUNT_FORMAT,
+            why,
+            config.fault.as_ref(),
+        );
     }
     let order_id = text(&document, "order_id");
     let amount = text(&document, "amount");

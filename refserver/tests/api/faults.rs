@@ -269,6 +269,15 @@ async fn orders_without_auth() {
 }
 
 #[tokio::test]
+async fn orders_refused() {
+    let server = faulty(Fault::OrdersRefused).await;
+    let a = create_order(&server, &unique("F"), "1.00").await;
+    assert_eq!(a.status, 400, "a valid order is refused: {:#}", a.json);
+    let clean = start().await;
+    assert_eq!(create_order(&clean, &unique("F"), "1.00").await.status, 200);
+}
+
+#[tokio::test]
 async fn drop_connection_on_large_body() {
     let server = faulty(Fault::DropConnectionOnLargeBody).await;
     let small = server.http.post(server.url("/sandbox/health")).body("x".repeat(1_000));

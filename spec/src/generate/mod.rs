@@ -20,7 +20,7 @@ use rand_chacha::ChaCha8Rng;
 
 use crate::input::Document;
 use crate::model::{Constraint, CrossRule, Field, Item, Kind, Message, Obj};
-use crate::sites::{Locus, Step, sites};
+use crate::sites::{Locus, Step, sites_of};
 use tree::Node;
 
 /// What breaking a rule means, found by walking the model like the catalogue does.
@@ -101,7 +101,7 @@ pub fn breaking(message: &Message, rule_id: &str, seed: u64) -> Option<Document>
 /// bounded by a length or a precision, see [`crate::format::Format::other_side`]): then
 /// [`breaking_other_side`] draws the second rejection value.
 pub fn has_other_side(message: &Message, rule_id: &str) -> bool {
-    sites(message).into_iter().any(|s| {
+    sites_of(message).iter().any(|s| {
         s.rule == rule_id
             && matches!(s.locus, Locus::Check { check, .. }
                 if check.constraint.kind().other_side().is_some())
@@ -153,7 +153,7 @@ pub fn break_document(message: &Message, document: &Document, rule_id: &str, see
     );
     let root_item = Item::of(Kind::Object(message.body.clone()));
     let mut body = Node::of_value(&document.body, Some(&root_item));
-    let echo = sites(message).into_iter().find_map(|s| match s.locus {
+    let echo = sites_of(message).iter().find_map(|s| match s.locus {
         Locus::Echo(echo) if s.rule == rule_id => Some(echo),
         _ => None,
     });
@@ -212,7 +212,7 @@ fn finish(headers: Node, body: Node) -> Document {
 /// The site of rule `rule_id` in the one walk ([`crate::sites`]), with what breaking it means;
 /// `None` for the rules no single generated document breaks (the body's syntax, echoes).
 fn find_site(message: &Message, rule_id: &str) -> Option<Site> {
-    let site = sites(message).into_iter().find(|s| s.rule == rule_id)?;
+    let site = sites_of(message).iter().find(|s| s.rule == rule_id)?.clone();
     let of_field = |f: &Field, item: &Item| (Some(f.clone()), Some(item.clone()), None);
     let ((field, item, obj), breach) = match site.locus {
         Locus::Syntax | Locus::Echo(_) => return None,

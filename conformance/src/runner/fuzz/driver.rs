@@ -20,6 +20,7 @@ use upi_spec::validate::validate;
 use super::mutation::*;
 use super::oracle::*;
 use super::reproducer::*;
+use super::setup::{Setup, set_up};
 use super::shrink::*;
 use crate::runner::api::{self, ApiCase};
 use crate::runner::config::{Api, RunConfig};
@@ -64,6 +65,9 @@ pub struct FuzzReport {
     pub cases: u64,
     /// Requests sent (including set-up requests such as order creation).
     pub requests: u64,
+    /// Requests whose answers were judged: all but the set-up the cases share (a PayU payment
+    /// per worker); an EC case's order is judged, so it counts.
+    pub judged: u64,
     /// Wall time.
     pub elapsed_ms: u64,
     /// Requests per second.
@@ -88,57 +92,37 @@ pub async fn fuzz(config: RunConfig, target: String, options: &FuzzOptions) -> R
     let next = Arc::new(AtomicU64::new(0));
     let requests = Arc::new(AtomicU64::new(0));
     let found = Arc::new(AtomicUsize::new(0));
-    let findings: Arc<Mutex<Vec<Reproducer>>> = Arc::new(Mutex::new(Vec::new()));
+    let findings: Arc<Findings> = Arc::default();
+    let (apis, options) = (Arc::new(apis), Arc::new(options.clone()));
     let deadline = options.duration.map(|d| started + d);
     let mut workers = Vec::new();
+    let mut sessions = Vec::new();
     for w in 0..options.workers.max(1) {
         let mut worker_config = config.clone();
         if worker_config.limits.requests_per_second > 0 {
             worker_config.limits.requests_per_second =
                 (worker_config.limits.requests_per_second / options.workers.max(1) as u32).max(1);
         }
-        let executor = Session::new(worker_config, options.seed ^ (w as u64)).await?;
-        let (apis, targets, next, requests, found, findings, options) = (
-            apis.clone(),
-            targets.clone(),
-            next.clone(),
-            requests.clone(),
-            found.clone(),
-            findings.clone(),
-            options.clone(),
-        );
-        workers.push(tokio::spawn(async move {
-            // `in_flight` loops drawing case numbers, polled together on this worker's task:
-            // they share its session (and so its keep-alive connections) by reference.
-            let lanes = (0..options.in_flight.max(1)).map(|_| async {
-                loop {
-                    if deadline.is_some_and(|d| Instant::now() >= d)
-                        || options.interrupt.as_ref().is_some_and(|i| i.fired())
-                    {
-                        break;
-                    }
-                    let case = options.shard.case_number(next.fetch_add(1, Ordering::Relaxed));
-                    if options.cases.is_some_and(|n| case >= n) {
-                        break;
-                    }
-                    let outcome = run_case(&executor, &targets, options.seed, case).await;
-                    requests.fetch_add(outcome.requests, Ordering::Relaxed);
-                    if let Some(reproducer) = outcome.reproducer {
-                        let mut all = findings.lock().await;
-                        let key = signature(&reproducer);
-                        if !all.iter().any(|r| signature(r) == key) {
-                            let shrunk = shrink(&executor, &apis, reproducer, deadline).await;
-                            requests.fetch_add(shrunk.1, Ordering::Relaxed);
-                            let mut shrunk_reproducer = shrunk.0;
-                            shrunk_reproducer.shard = (!options.shard.is_whole()).then_some(options.shard);
-                            all.push(shrunk_reproducer);
-                            found.store(all.len(), Ordering::Relaxed);
-                        }
-                    }
-                }
-            });
-            futures_util::future::join_all(lanes).await;
-        }));
+        let executor = Arc::new(Session::new(worker_config, options.seed ^ (w as u64)).await?);
+        sessions.push(executor.clone());
+        // `in_flight` lanes per worker, each its own task drawing case numbers: they share the
+        // worker's session (and so its keep-alive connections), and the runtime runs them on
+        // whichever thread is free (one task polling them all kept a worker's lanes on one
+        // thread, all stalled while it waited for a core).
+        for _ in 0..options.in_flight.max(1) {
+            let lane = Lane {
+                executor: executor.clone(),
+                apis: apis.clone(),
+                targets: targets.clone(),
+                next: next.clone(),
+                requests: requests.clone(),
+                found: found.clone(),
+                findings: findings.clone(),
+                options: options.clone(),
+                deadline,
+            };
+            workers.push(tokio::spawn(lane.run()));
+        }
     }
     let progress = options.progress.then(|| {
         let (requests, found, next) = (requests.clone(), found.clone(), next.clone());
@@ -185,7 +169,9 @@ pub async fn fuzz(config: RunConfig, target: String, options: &FuzzOptions) -> R
         bar.finish();
     }
     let elapsed = started.elapsed();
-    let findings = Arc::try_unwrap(findings).map(Mutex::into_inner).unwrap_or_default();
+    let findings = Arc::try_unwrap(findings)
+        .map(|f| f.kept.into_inner())
+        .unwrap_or_default();
     let mut written = Vec::new();
     if let Some(dir) = &options.out {
         std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
@@ -200,11 +186,13 @@ pub async fn fuzz(config: RunConfig, target: String, options: &FuzzOptions) -> R
         .shard
         .cases_below(next.load(Ordering::Relaxed), options.cases.unwrap_or(u64::MAX));
     let requests = requests.load(Ordering::Relaxed);
+    let unjudged: u64 = sessions.iter().map(|s| s.unjudged()).sum();
     Ok(FuzzReport {
         target,
         seed: options.seed,
         cases,
         requests,
+        judged: requests.saturating_sub(unjudged),
         elapsed_ms: u64::try_from(elapsed.as_millis()).unwrap_or(u64::MAX),
         requests_per_second: requests as f64 / elapsed.as_secs_f64().max(1e-9),
         findings,
@@ -212,6 +200,69 @@ pub async fn fuzz(config: RunConfig, target: String, options: &FuzzOptions) -> R
         interrupted,
     })
 }
+/// The findings of a run: those kept (shrunk), and the signatures of those found (a lane
+/// shrinking one holds no lock meanwhile: another lane finding the same sees its signature).
+#[derive(Default)]
+struct Findings {
+    kept: Mutex<Vec<Reproducer>>,
+    seen: std::sync::Mutex<std::collections::HashSet<(String, String, String)>>,
+}
+
+/// One loop drawing case numbers until the deadline, the budget or an interrupt, on its
+/// worker's session.
+struct Lane {
+    executor: Arc<Session>,
+    apis: Arc<Vec<ApiCase>>,
+    targets: Arc<Vec<FuzzTarget>>,
+    next: Arc<AtomicU64>,
+    requests: Arc<AtomicU64>,
+    found: Arc<AtomicUsize>,
+    findings: Arc<Findings>,
+    options: Arc<FuzzOptions>,
+    deadline: Option<Instant>,
+}
+
+impl Lane {
+    async fn run(self) {
+        let Lane {
+            executor,
+            apis,
+            targets,
+            next,
+            requests,
+            found,
+            findings,
+            options,
+            deadline,
+        } = self;
+        loop {
+            if deadline.is_some_and(|d| Instant::now() >= d) || options.interrupt.as_ref().is_some_and(|i| i.fired()) {
+                break;
+            }
+            let case = options.shard.case_number(next.fetch_add(1, Ordering::Relaxed));
+            if options.cases.is_some_and(|n| case >= n) {
+                break;
+            }
+            let outcome = run_case(&executor, &targets, options.seed, case).await;
+            requests.fetch_add(outcome.requests, Ordering::Relaxed);
+            let Some(reproducer) = outcome.reproducer else { continue };
+            let new = findings
+                .seen
+                .lock()
+                .map(|mut seen| seen.insert(signature(&reproducer)))
+                .unwrap_or(false);
+            if new {
+                let (mut shrunk, spent) = shrink(&executor, &apis, reproducer, deadline).await;
+                requests.fetch_add(spent, Ordering::Relaxed);
+                shrunk.shard = (!options.shard.is_whole()).then_some(options.shard);
+                let mut kept = findings.kept.lock().await;
+                kept.push(shrunk);
+                found.store(kept.len(), Ordering::Relaxed);
+            }
+        }
+    }
+}
+
 pub(super) struct CaseOutcome {
     requests: u64,
     reproducer: Option<Reproducer>,
@@ -269,11 +320,20 @@ pub(super) async fn attempt(
     seed: u64,
     case: u64,
 ) -> Result<(u64, Option<Reproducer>)> {
-    let mut setup = Vec::new();
-    let ctx = executor
-        .context(api, rng, &mut setup)
-        .await
-        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let (ctx, setup) = match set_up(executor, api, rng).await.map_err(|e| anyhow::anyhow!("{e}"))? {
+        Setup::Ready(ctx, requests) => (ctx, requests),
+        Setup::Unavailable(requests) => return Ok((requests, None)),
+        Setup::Broken(findings, sent, requests) => {
+            // The case's request was not sent, and what broke does not depend on its mutation:
+            // the reproducer is a valid request of the API (replaying it sets it up again, and
+            // all such findings of a run are one), its findings and curl line the set-up's.
+            let (request, mut x) = *sent;
+            executor.client().render_request(&request, &mut x);
+            let valid = upi_spec::generate::valid(message, seed ^ case);
+            let reproducer = reproducer_of(api, &valid, &Mutation::Valid, (seed, case), findings, &x);
+            return Ok((requests, Some(reproducer)));
+        }
+    };
     let protect = protection(message, mutation);
     let stale = *mutation == Mutation::StaleTimestamp;
     let hash_subject = protect.fields.iter().any(|f| f == "hash");
@@ -323,28 +383,41 @@ pub(super) async fn attempt(
         &judged,
         &x,
     );
-    let requests = setup.len() as u64 + 1;
+    let requests = setup + 1;
     if !findings.iter().any(|f| f.severity == Severity::Must) {
         return Ok((requests, None));
     }
     executor.client().render_request(&request, &mut x);
     Ok((
         requests,
-        Some(Reproducer {
-            format_version: 1,
-            seed,
-            case,
-            api: api.name(),
-            mutation: mutation.clone(),
-            headers: doc.headers.clone().unwrap_or_default(),
-            body: doc.body.clone(),
-            findings,
-            request_line: x.request_line.clone(),
-            status: x.status,
-            curl: x.curl.clone(),
-            shard: None,
-        }),
+        Some(reproducer_of(api, &doc, mutation, (seed, case), findings, &x)),
     ))
+}
+
+/// The reproducer of case `case` of the run with `seed` (`api`, `doc` with `mutation`), whose
+/// exchange `x` (rendered) gave `findings`.
+fn reproducer_of(
+    api: &ApiCase,
+    doc: &Document,
+    mutation: &Mutation,
+    (seed, case): (u64, u64),
+    findings: Vec<crate::runner::case::Finding>,
+    x: &crate::runner::http::Exchange,
+) -> Reproducer {
+    Reproducer {
+        format_version: 1,
+        seed,
+        case,
+        api: api.name(),
+        mutation: mutation.clone(),
+        headers: doc.headers.clone().unwrap_or_default(),
+        body: doc.body.clone(),
+        findings,
+        request_line: x.request_line.clone(),
+        status: x.status,
+        curl: x.curl.clone(),
+        shard: None,
+    }
 }
 
 /// Whether an API's base URL is configured (for choosing suites against partial targets).

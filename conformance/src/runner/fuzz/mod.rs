@@ -11,6 +11,7 @@ mod driver;
 mod mutation;
 mod oracle;
 mod reproducer;
+mod setup;
 mod shrink;
 
 pub use driver::{FuzzOptions, FuzzReport, fuzz, has_base};
