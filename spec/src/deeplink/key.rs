@@ -77,23 +77,33 @@ macro_rules! keys {
                 match SLOTS[slot(b)] {
                     0 => None,
                     i => {
-                        let key = Key::ALL[usize::from(i) - 1];
-                        let w = key.wire().as_bytes();
-                        // A byte loop: names are short, a memcmp call costs more.
+                        let i = usize::from(i) - 1;
+                        // The name from a table (not `wire`'s match) and a byte loop: names are
+                        // short, a memcmp call costs more.
+                        let w = WIRES[i].as_bytes();
                         (w.len() == b.len() && w.iter().zip(b).all(|(x, y)| x == y))
-                            .then_some(key)
+                            .then_some(Key::ALL[i])
                     }
                 }
             }
 
             /// Whether links of `kind` define this parameter (elsewhere it is unknown).
+            #[inline]
             pub const fn applies_to(self, kind: Kind) -> bool {
-                match (self, kind) {
-                    $((Key::$variant, Kind::Pay) => $pay,
-                      (Key::$variant, Kind::Mandate) => $mandate,)*
-                }
+                let mask = match kind {
+                    Kind::Pay => PAY_KEYS,
+                    Kind::Mandate => MANDATE_KEYS,
+                };
+                mask >> self.index() & 1 != 0
             }
         }
+
+        /// The wire names in canonical order (a table for the hot path).
+        const WIRES: [&str; Key::COUNT] = [$($wire,)*];
+        /// One bit per key (by index) that links of each kind define.
+        const PAY_KEYS: u64 = 0 $(| (($pay as u64) << Key::$variant as u32))*;
+        /// See [`PAY_KEYS`].
+        const MANDATE_KEYS: u64 = 0 $(| (($mandate as u64) << Key::$variant as u32))*;
     };
 }
 

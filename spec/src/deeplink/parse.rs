@@ -35,6 +35,10 @@ impl Parsed<'_> {
     }
 }
 
+/// Room reserved for known values at the start of a parse: one allocation covers the
+/// parameters of a typical link (the seeds' links have 7 to 15).
+const KNOWN_CAPACITY: usize = 16;
+
 /// Parses a deeplink (`upi://pay?...`, `upi://mandate?...`, an iOS app form, any other
 /// `scheme:...?...`) or a bare query (PayU's `intentURIData`). Fails only when the input is not a
 /// URI at all.
@@ -44,7 +48,7 @@ pub fn parse(input: &str) -> Result<Parsed<'_>, DeeplinkError> {
     // Built in the return slot: a Deeplink is large (one slot per known key), so it is not
     // moved from a local into the `Result`.
     let mut result = Ok(Parsed {
-        deeplink: Deeplink::new(head.target),
+        deeplink: Deeplink::with_capacity(head.target, KNOWN_CAPACITY),
         violations,
     });
     if let Ok(parsed) = &mut result {
@@ -66,7 +70,7 @@ pub fn parse_intent_uri_data(query: &str) -> Result<Parsed<'_>, DeeplinkError> {
         });
     }
     let mut violations = Vec::new();
-    let mut link = Deeplink::new(Target::UpiPay);
+    let mut link = Deeplink::with_capacity(Target::UpiPay, KNOWN_CAPACITY);
     params(query, 0, &mut link, &mut violations);
     Ok(Parsed {
         deeplink: link,
@@ -250,7 +254,7 @@ fn unknown_reason(name: &str, kind: Kind) -> String {
 /// that is no amount at all is not also told about its decimals).
 #[inline]
 fn check_value(kind: Kind, key: Key, value: &str, at: usize, out: &mut Vec<Violation>) {
-    if let Some(rule) = table::value_rules(key, kind).find(|r| !r.check.passes(value)) {
+    if let Some(rule) = table::first_broken(key, kind, value) {
         out.push(Violation {
             rule: param_rule_id(kind, key, rule.suffix),
             severity: rule.severity,

@@ -57,14 +57,18 @@ fn is_decimal(s: &str, max_digits: usize) -> bool {
 
 impl Check {
     /// Whether `value` passes.
-    #[inline]
+    #[inline(always)]
     pub fn passes(&self, value: &str) -> bool {
         match self {
             Check::Format(f) => f.check(value),
             Check::Chars { set, min, max } => {
                 // All sets used here are ASCII, so bytes are characters when every byte passes.
                 let n = value.len();
-                (*min..=*max).contains(&n) && value.chars().all(|c| set.contains(c))
+                // Bytes first: for ASCII text they are the characters (no UTF-8 decoding); any
+                // other byte sends the value to the character loop, which decides.
+                (*min..=*max).contains(&n)
+                    && (value.bytes().all(|b| b.is_ascii() && set.contains(char::from(b)))
+                        || !value.is_ascii() && value.chars().all(|c| set.contains(c)))
             }
             Check::MaxChars(max) => value.len() <= *max || value.chars().count() <= *max,
             Check::OneOf(codes) => codes.contains(&value),
@@ -488,6 +492,41 @@ pub fn value_rules(key: Key, kind: Kind) -> impl Iterator<Item = &'static ValueR
     VALUE_RULES[start..start + usize::from(len)]
         .iter()
         .filter(move |r| r.kind.is_none_or(|k| k == kind))
+}
+
+/// The first value rule of `key` in links of `kind` that `value` breaks, in table order (what
+/// [`value_rules`] + [`Check::passes`] find), for the parser's hot path. Each key gets its own
+/// copy of the loop over its rules, whose bounds and [`Check`]s are constants of
+/// [`VALUE_RULES`], so the `Check` and `Format` matches fold at compile time: the table stays
+/// the one statement of the rules and the hot path pays no dispatch per rule.
+#[inline]
+pub fn first_broken(key: Key, kind: Kind, value: &str) -> Option<&'static ValueRule> {
+    macro_rules! per_key {
+        ($($i:literal)*) => {
+            match key.index() {
+                $($i => first_broken_of::<$i>(kind, value),)*
+                _ => None,
+            }
+        };
+    }
+    const _: () = assert!(Key::COUNT == 36, "first_broken lists one arm per key");
+    per_key!(0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22 23 24 25 26 27 28 29 30 31 32 33 34 35)
+}
+
+/// [`first_broken`] for the key with index `K`.
+#[inline(always)]
+fn first_broken_of<const K: usize>(kind: Kind, value: &str) -> Option<&'static ValueRule> {
+    let (start, len) = RULES_OF[K];
+    let (start, end) = (usize::from(start), usize::from(start) + usize::from(len));
+    let mut i = start;
+    while i < end {
+        let rule = &VALUE_RULES[i];
+        if rule.kind.is_none_or(|k| k == kind) && !rule.check.passes(value) {
+            return Some(rule);
+        }
+        i += 1;
+    }
+    None
 }
 
 /// The rule ID of a parameter rule.
