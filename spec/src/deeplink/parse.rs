@@ -8,7 +8,7 @@ use serde::Serialize;
 use crate::rule::{Severity, Violation};
 
 use super::error::DeeplinkError;
-use super::key::{Key, Kind};
+use super::key::{self, Key, Kind};
 use super::link::{Deeplink, Target};
 use super::rules;
 use super::scan::{self, show, violation};
@@ -91,7 +91,14 @@ fn params<'a>(input: &'a str, start: usize, link: &mut Deeplink<'a>, out: &mut V
         loop {
             let seg = i;
             let mut eq = None;
-            let mut dirty = false;
+            let (mut name_dirty, mut value_dirty) = (false, false);
+            // Most names are short known keys: found with their `=` in one word, so the name
+            // is neither scanned nor looked up again.
+            let key = key::key_at(bytes, i);
+            if let Some((_, n)) = key {
+                eq = Some(i + n);
+                i += n + 1;
+            }
             loop {
                 i = scan::skip_plain(bytes, i);
                 if i >= len {
@@ -104,7 +111,8 @@ fn params<'a>(input: &'a str, start: usize, link: &mut Deeplink<'a>, out: &mut V
                             eq = Some(i);
                         }
                     }
-                    _ => dirty = true,
+                    _ if eq.is_none() => name_dirty = true,
+                    _ => value_dirty = true,
                 }
                 i += 1;
             }
@@ -112,7 +120,9 @@ fn params<'a>(input: &'a str, start: usize, link: &mut Deeplink<'a>, out: &mut V
                 at: seg,
                 eq,
                 end: i,
-                dirty,
+                name_dirty,
+                value_dirty,
+                key: key.map(|(k, _)| k),
             };
             segment(input, raw, kind, link, &mut offsets, out);
             if i >= len {
@@ -124,14 +134,18 @@ fn params<'a>(input: &'a str, start: usize, link: &mut Deeplink<'a>, out: &mut V
     finish(len, kind, link, &offsets, out);
 }
 
-/// One `&`-separated segment: its start, its first `=`, its end, and whether any byte needs
-/// checking beyond the fast path.
+/// One `&`-separated segment: its start, its first `=`, its end, and whether any byte of the
+/// name (the whole segment when there is no `=`) or of the value needs checking beyond the
+/// fast path.
 #[derive(Clone, Copy)]
 struct Raw {
     at: usize,
     eq: Option<usize>,
     end: usize,
-    dirty: bool,
+    name_dirty: bool,
+    value_dirty: bool,
+    /// The known key the name is, when [`key::key_at`] found it.
+    key: Option<Key>,
 }
 
 fn segment<'a>(
@@ -156,10 +170,14 @@ fn segment<'a>(
         None => (&input[at..raw.end], "", false),
     };
     let value_at = at + name_raw.len() + 1;
-    let (name, value) = if raw.dirty {
-        (scan::decode(name_raw, at, out), scan::decode(value_raw, value_at, out))
-    } else {
-        (Cow::Borrowed(name_raw), Cow::Borrowed(value_raw))
+    // A part without a byte that needs checking decodes to itself with no finding.
+    let name = match raw.name_dirty {
+        true => scan::decode(name_raw, at, out),
+        false => Cow::Borrowed(name_raw),
+    };
+    let value = match raw.value_dirty {
+        true => scan::decode(value_raw, value_at, out),
+        false => Cow::Borrowed(value_raw),
     };
     if !has_equals {
         out.push(violation(
@@ -175,7 +193,7 @@ fn segment<'a>(
             format!("value {} has no parameter name", show(&value)),
         ));
     }
-    match Key::from_wire(&name).filter(|k| k.applies_to(kind)) {
+    match raw.key.or_else(|| Key::from_wire(&name)).filter(|k| k.applies_to(kind)) {
         Some(key) => {
             if link.has(key) {
                 out.push(violation(

@@ -116,6 +116,27 @@ pub(crate) struct Head<'a> {
     pub query_at: usize,
 }
 
+/// The known targets, for [`known_head`].
+static KNOWN: [(&str, Target<'static>); 7] = Target::KNOWN;
+
+/// A known target written exactly and followed by `?`: what [`head`]'s general path decides for
+/// it (its scheme is valid, its first `:` comes before any `=` and no `?` comes earlier), with
+/// one comparison instead of three searches of the input.
+#[inline]
+fn known_head(bytes: &[u8]) -> Option<Head<'static>> {
+    let first = *bytes.first()?;
+    KNOWN
+        .iter()
+        .find(|(p, _)| {
+            let p = p.as_bytes();
+            p[0] == first && bytes.get(p.len()) == Some(&b'?') && bytes.starts_with(p)
+        })
+        .map(|(p, target)| Head {
+            target: target.clone(),
+            query_at: p.len() + 1,
+        })
+}
+
 /// Splits `input` into target and query: `scheme ":" hier-part "?" query`, or a bare query when
 /// the first `=` comes before any `:`.
 pub(crate) fn head<'a>(input: &'a str, out: &mut Vec<Violation>) -> Result<Head<'a>, DeeplinkError> {
@@ -129,6 +150,9 @@ pub(crate) fn head<'a>(input: &'a str, out: &mut Vec<Violation>) -> Result<Head<
         });
     }
     let bytes = input.as_bytes();
+    if let Some(head) = known_head(bytes) {
+        return Ok(head);
+    }
     let colon = bytes.iter().position(|&b| b == b':');
     let equals = bytes.iter().position(|&b| b == b'=');
     let colon = match (colon, equals) {
@@ -251,8 +275,10 @@ pub(crate) fn decode<'a>(raw: &'a str, at: usize, out: &mut Vec<Violation>) -> C
     // Whether an escape produced a non-ASCII byte (C1 controls and bidi marks are possible).
     let mut high = false;
     let mut i = 0;
-    while i < bytes.len() {
-        let b = bytes[i];
+    loop {
+        // Runs of plain bytes (all in class OK) eight at a time.
+        i = skip_plain(bytes, i);
+        let Some(&b) = bytes.get(i) else { break };
         match CLASS[b as usize] {
             OK => {}
             PCT => {

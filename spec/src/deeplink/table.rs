@@ -521,13 +521,41 @@ fn first_broken_of<const K: usize>(kind: Kind, value: &str) -> Option<&'static V
     let mut i = start;
     while i < end {
         let rule = &VALUE_RULES[i];
-        if rule.kind.is_none_or(|k| k == kind) && !rule.check.passes(value) {
+        let passes = match rule.check {
+            Check::Chars { min, max, .. } => {
+                // A byte table instead of a 128-bit shift per character; a value with any
+                // non-ASCII byte goes to `Check::passes`, which decides.
+                let table = &ASCII_MEMBERS[i];
+                (min..=max).contains(&value.len())
+                    && (value.bytes().all(|b| table[usize::from(b)]) || !value.is_ascii() && rule.check.passes(value))
+            }
+            check => check.passes(value),
+        };
+        if rule.kind.is_none_or(|k| k == kind) && !passes {
             return Some(rule);
         }
         i += 1;
     }
     None
 }
+
+/// For each rule of [`VALUE_RULES`] that is a [`Check::Chars`], which bytes are ASCII members
+/// of its set (all `false` for other rules and for bytes above 127).
+static ASCII_MEMBERS: [[bool; 256]; VALUE_RULES.len()] = {
+    let mut tables = [[false; 256]; VALUE_RULES.len()];
+    let mut i = 0;
+    while i < VALUE_RULES.len() {
+        if let Check::Chars { set, .. } = VALUE_RULES[i].check {
+            let mut b = 0u8;
+            while b < 128 {
+                tables[i][b as usize] = set.contains(b as char);
+                b += 1;
+            }
+        }
+        i += 1;
+    }
+    tables
+};
 
 /// The rule ID of a parameter rule.
 pub fn param_rule_id(kind: Kind, key: Key, suffix: &str) -> String {
