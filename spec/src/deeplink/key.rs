@@ -113,7 +113,7 @@ pub(crate) fn key_at(bytes: &[u8], at: usize) -> Option<(Key, usize)> {
 /// loads from each end: one or two bytes, 4-byte or 8-byte words (names are at most 16 bytes
 /// here; longer slices are compared whole).
 #[inline]
-fn same_short(a: &[u8], b: &[u8]) -> bool {
+pub(crate) fn same_short(a: &[u8], b: &[u8]) -> bool {
     let n = a.len();
     let word4 = |s: &[u8], at: usize| s.get(at..at + 4).map(|w| u32::from_le_bytes([w[0], w[1], w[2], w[3]]));
     let word8 = |s: &[u8], at: usize| {

@@ -7,6 +7,7 @@ use std::borrow::Cow;
 use crate::rule::{RuleDef, Violation};
 
 use super::error::DeeplinkError;
+use super::key::same_short;
 use super::link::Target;
 use super::rules;
 
@@ -129,7 +130,7 @@ fn known_head(bytes: &[u8]) -> Option<Head<'static>> {
         .iter()
         .find(|(p, _)| {
             let p = p.as_bytes();
-            p[0] == first && bytes.get(p.len()) == Some(&b'?') && bytes.starts_with(p)
+            p[0] == first && bytes.get(p.len()) == Some(&b'?') && same_short(p, &bytes[..p.len()])
         })
         .map(|(p, target)| Head {
             target: target.clone(),
