@@ -8,6 +8,7 @@ use serde::Serialize;
 use crate::rule::{Severity, Violation};
 
 use super::error::DeeplinkError;
+use super::hot;
 use super::key::{self, Key, Kind};
 use super::link::{Deeplink, Target};
 use super::rules;
@@ -272,7 +273,7 @@ fn unknown_reason(name: &str, kind: Kind) -> String {
 /// that is no amount at all is not also told about its decimals).
 #[inline]
 fn check_value(kind: Kind, key: Key, value: &str, at: usize, out: &mut Vec<Violation>) {
-    if let Some(rule) = table::first_broken(key, kind, value) {
+    if let Some(rule) = hot::first_broken(key, kind, value) {
         out.push(Violation {
             rule: param_rule_id(kind, key, rule.suffix),
             severity: rule.severity,

@@ -467,7 +467,7 @@ pub fn required(kind: Kind) -> &'static [Required] {
 
 /// For each key, the range `start..start + len` of its value rules in [`VALUE_RULES`]. Built
 /// at compile time; a key whose rules are not adjacent fails the build.
-const RULES_OF: [(u8, u8); Key::COUNT] = {
+pub(super) const RULES_OF: [(u8, u8); Key::COUNT] = {
     let mut index = [(0u8, 0u8); Key::COUNT];
     let mut i = 0;
     while i < VALUE_RULES.len() {
@@ -493,69 +493,6 @@ pub fn value_rules(key: Key, kind: Kind) -> impl Iterator<Item = &'static ValueR
         .iter()
         .filter(move |r| r.kind.is_none_or(|k| k == kind))
 }
-
-/// The first value rule of `key` in links of `kind` that `value` breaks, in table order (what
-/// [`value_rules`] + [`Check::passes`] find), for the parser's hot path. Each key gets its own
-/// copy of the loop over its rules, whose bounds and [`Check`]s are constants of
-/// [`VALUE_RULES`], so the `Check` and `Format` matches fold at compile time: the table stays
-/// the one statement of the rules and the hot path pays no dispatch per rule.
-#[inline]
-pub fn first_broken(key: Key, kind: Kind, value: &str) -> Option<&'static ValueRule> {
-    macro_rules! per_key {
-        ($($i:literal)*) => {
-            match key.index() {
-                $($i => first_broken_of::<$i>(kind, value),)*
-                _ => None,
-            }
-        };
-    }
-    const _: () = assert!(Key::COUNT == 36, "first_broken lists one arm per key");
-    per_key!(0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22 23 24 25 26 27 28 29 30 31 32 33 34 35)
-}
-
-/// [`first_broken`] for the key with index `K`.
-#[inline(always)]
-fn first_broken_of<const K: usize>(kind: Kind, value: &str) -> Option<&'static ValueRule> {
-    let (start, len) = RULES_OF[K];
-    let (start, end) = (usize::from(start), usize::from(start) + usize::from(len));
-    let mut i = start;
-    while i < end {
-        let rule = &VALUE_RULES[i];
-        let passes = match rule.check {
-            Check::Chars { min, max, .. } => {
-                // A byte table instead of a 128-bit shift per character; a value with any
-                // non-ASCII byte goes to `Check::passes`, which decides.
-                let table = &ASCII_MEMBERS[i];
-                (min..=max).contains(&value.len())
-                    && (value.bytes().all(|b| table[usize::from(b)]) || !value.is_ascii() && rule.check.passes(value))
-            }
-            check => check.passes(value),
-        };
-        if rule.kind.is_none_or(|k| k == kind) && !passes {
-            return Some(rule);
-        }
-        i += 1;
-    }
-    None
-}
-
-/// For each rule of [`VALUE_RULES`] that is a [`Check::Chars`], which bytes are ASCII members
-/// of its set (all `false` for other rules and for bytes above 127).
-static ASCII_MEMBERS: [[bool; 256]; VALUE_RULES.len()] = {
-    let mut tables = [[false; 256]; VALUE_RULES.len()];
-    let mut i = 0;
-    while i < VALUE_RULES.len() {
-        if let Check::Chars { set, .. } = VALUE_RULES[i].check {
-            let mut b = 0u8;
-            while b < 128 {
-                tables[i][b as usize] = set.contains(b as char);
-                b += 1;
-            }
-        }
-        i += 1;
-    }
-    tables
-};
 
 /// The rule ID of a parameter rule.
 pub fn param_rule_id(kind: Kind, key: Key, suffix: &str) -> String {
