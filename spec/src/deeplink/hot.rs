@@ -9,7 +9,7 @@
 
 use crate::format::Format;
 
-use super::key::{Key, Kind};
+use super::key::{Key, Kind, same_short};
 use super::table::{Check, RULES_OF, VALUE_RULES, ValueRule};
 
 /// The first value rule of `key` in links of `kind` that `value` breaks, in table order (what
@@ -48,6 +48,10 @@ fn first_broken_of<const K: usize>(kind: Kind, value: &str) -> Option<&'static V
                     && (value.bytes().all(|b| table[usize::from(b)]) || !value.is_ascii() && rule.check.passes(value))
             }
             Check::Format(f) => fast_accepts(f, value) || f.check(value),
+            // Codes are short: word loads, not a memcmp call per code.
+            Check::OneOf(codes) => codes
+                .iter()
+                .any(|c| c.len() == value.len() && same_short(c.as_bytes(), value.as_bytes())),
             check => check.passes(value),
         };
         if rule.kind.is_none_or(|k| k == kind) && !passes {

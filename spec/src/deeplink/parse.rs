@@ -205,7 +205,9 @@ fn segment<'a>(
                 return;
             }
             offsets[key.index()] = value_at as u32; // inputs are at most 64 KiB
-            if generic_value_ok(&name, &value, value_at, has_equals, out) {
+            // Most values are neither empty nor `null`: decided here, without the call.
+            let plain = value.len() > 4 || !value.is_empty() && *value != *"null";
+            if plain || generic_value_ok(&name, &value, value_at, has_equals, out) {
                 check_value(kind, key, &value, value_at, out);
             }
             link.set(key, value);
