@@ -271,3 +271,52 @@ impl Serialize for Deeplink<'_> {
         map.end()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn set_remove_and_get_agree_with_a_slot_per_key() {
+        // Every key set, then removed in an order that moves values around the list; after each
+        // step every key reads what a plain per-key map says (a `remove` that forgets to point
+        // the moved value's key at its new place fails here).
+        let mut link = Deeplink::new(Target::UpiPay);
+        let mut expected: [Option<String>; Key::COUNT] = [const { None }; Key::COUNT];
+        for (i, key) in Key::ALL.iter().enumerate() {
+            assert_eq!(link.set(*key, format!("v{i}")), None);
+            expected[key.index()] = Some(format!("v{i}"));
+        }
+        assert_eq!(link.set(Key::Am, "again").as_deref(), Some("v5"));
+        expected[Key::Am.index()] = Some("again".to_string());
+        for (step, key) in Key::ALL.iter().step_by(3).chain(Key::ALL.iter().rev()).enumerate() {
+            let had = expected[key.index()].take();
+            assert_eq!(
+                link.remove(*key).map(Cow::into_owned),
+                had,
+                "step {step}: remove {key:?}"
+            );
+            for k in Key::ALL {
+                assert_eq!(link.get(*k), expected[k.index()].as_deref(), "step {step}: {k:?}");
+                assert_eq!(link.has(*k), expected[k.index()].is_some());
+            }
+        }
+        assert_eq!(link, Deeplink::new(Target::UpiPay));
+    }
+
+    #[test]
+    fn equality_ignores_the_order_values_were_set_in() {
+        let mut a = Deeplink::new(Target::UpiPay);
+        a.set(Key::Pa, "x@y");
+        a.set(Key::Am, "1.00");
+        let mut b = Deeplink::new(Target::UpiPay);
+        b.set(Key::Am, "1.00");
+        b.set(Key::Pa, "x@y");
+        assert_eq!(a, b);
+        b.set(Key::Am, "2.00");
+        assert_ne!(a, b, "a different value");
+        b.set(Key::Am, "1.00");
+        b.push_unknown("x", "1");
+        assert_ne!(a, b, "an extra unknown parameter");
+    }
+}

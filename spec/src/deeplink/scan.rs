@@ -391,3 +391,33 @@ fn raw_offset(raw: &[u8], decoded_index: usize) -> usize {
     }
     i
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn known_targets_only_when_written_exactly_and_followed_by_a_question_mark() {
+        // (input, target prefix, query offset, findings): the shortcut for the known targets
+        // must decide as the general path does, including for near misses of each prefix.
+        let cases: &[(&str, &str, usize, &[&str])] = &[
+            ("upi://pay?pa=a@bb", "upi://pay", 10, &[]),
+            ("upi://mandate?pa=a@bb", "upi://mandate", 14, &[]),
+            ("credpay://upi/pay?pa=a@bb", "credpay://upi/pay", 18, &[]),
+            ("upi://pays?pa=a@bb", "upi://pays", 11, &["deeplink.syntax.scheme"]),
+            ("upi://pa?y=1", "upi://pa", 9, &["deeplink.syntax.scheme"]),
+            ("upi://pay", "upi://pay", 9, &[]),
+            ("upi://paY?pa=a@bb", "upi://pay", 10, &["deeplink.syntax.scheme-case"]),
+            ("upi://pay/?pa=a@bb", "upi://pay/", 11, &["deeplink.syntax.scheme"]),
+            ("bhim://pax?pa=a@bb", "bhim://pax", 11, &["deeplink.syntax.scheme"]),
+        ];
+        for (input, prefix, query_at, rules) in cases {
+            let mut out = Vec::new();
+            let head = head(input, &mut out).unwrap();
+            assert_eq!(head.target.prefix(), *prefix, "{input}");
+            assert_eq!(head.query_at, *query_at, "{input}");
+            let found: Vec<&str> = out.iter().map(|v| v.rule.as_str()).collect();
+            assert_eq!(found, *rules, "{input}");
+        }
+    }
+}
