@@ -1,13 +1,10 @@
 //! The parser's hot path through the value rules of [`super::table`]: each key's rules checked
 //! by code specialised at compile time, the table staying the one statement of the rules.
 //!
-//! Three things make it fast: a copy of the loop per key whose rules are constants (so the
-//! `Check` and `Format` matches fold), a byte table per character-set rule, and byte-level
-//! acceptors for the formats most links carry ([`fast_accepts`]), which may only say "passes"
-//! when [`Format::check`] would (anything else falls through to `Format::check`, which
-//! decides).
-
-use crate::format::Format;
+//! Two things make it fast: a copy of the loop per key whose rules are constants (so the
+//! `Check` matches fold), and a byte table per character-set rule. Per-format facts stay in
+//! `crate::format` (`conformance/tests/format_dispatch.rs`), so a `Format` rule costs its
+//! `Format::check`.
 
 use super::key::{Key, Kind, same_short};
 use super::table::{Check, RULES_OF, VALUE_RULES, ValueRule};
@@ -15,7 +12,7 @@ use super::table::{Check, RULES_OF, VALUE_RULES, ValueRule};
 /// The first value rule of `key` in links of `kind` that `value` breaks, in table order (what
 /// [`value_rules`] + [`Check::passes`] find), for the parser's hot path. Each key gets its own
 /// copy of the loop over its rules, whose bounds and [`Check`]s are constants of
-/// [`VALUE_RULES`], so the `Check` and `Format` matches fold at compile time: the table stays
+/// [`VALUE_RULES`], so the `Check` match folds at compile time: the table stays
 /// the one statement of the rules and the hot path pays no dispatch per rule.
 #[inline]
 pub(super) fn first_broken(key: Key, kind: Kind, value: &str) -> Option<&'static ValueRule> {
@@ -47,7 +44,6 @@ fn first_broken_of<const K: usize>(kind: Kind, value: &str) -> Option<&'static V
                 (min..=max).contains(&value.len())
                     && (value.bytes().all(|b| table[usize::from(b)]) || !value.is_ascii() && rule.check.passes(value))
             }
-            Check::Format(f) => fast_accepts(f, value) || f.check(value),
             // Codes are short: word loads, not a memcmp call per code.
             Check::OneOf(codes) => codes
                 .iter()
@@ -80,99 +76,14 @@ static ASCII_MEMBERS: [[bool; 256]; VALUE_RULES.len()] = {
     tables
 };
 
-/// Whether `value` certainly has format `f`, by a byte-level reading of the formats deeplinks
-/// carry most (`pa`, `mc`, `am`, `mam`); `false` means "ask [`Format::check`]". Each arm states
-/// the same grammar as the format's own check (see `Format::pattern`); the test
-/// `fast_acceptors_never_accept_what_the_format_refuses` holds them to it.
-#[inline(always)]
-fn fast_accepts(f: Format, value: &str) -> bool {
-    let b = value.as_bytes();
-    let digits = |x: &[u8]| !x.is_empty() && x.iter().all(u8::is_ascii_digit);
-    match f {
-        // ^[A-Za-z0-9._\-]{1,200}@[A-Za-z0-9]{2,64}$
-        Format::Vpa => match b.iter().position(|&c| c == b'@') {
-            Some(at) => {
-                let (local, handle) = (&b[..at], &b[at + 1..]);
-                (1..=200).contains(&local.len())
-                    && local
-                        .iter()
-                        .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'.' | b'_' | b'-'))
-                    && (2..=64).contains(&handle.len())
-                    && handle.iter().all(u8::is_ascii_alphanumeric)
-            }
-            None => false,
-        },
-        // ^[0-9]{4}$
-        Format::Mcc => b.len() == 4 && digits(b),
-        // ^(0|[1-9][0-9]*)(\.[0-9]{1,2})?$
-        Format::Decimal => {
-            let (int, frac) = match b.iter().position(|&c| c == b'.') {
-                Some(dot) => (&b[..dot], Some(&b[dot + 1..])),
-                None => (b, None),
-            };
-            digits(int)
-                && (int.len() == 1 || int[0] != b'0')
-                && frac.is_none_or(|f| (1..=2).contains(&f.len()) && digits(f))
-        }
-        _ => false,
-    }
-}
-
 #[cfg(test)]
 mod tests {
-    use rand::{Rng, SeedableRng};
-    use rand_chacha::ChaCha8Rng;
-
     use super::*;
-
-    /// Strings near each fast-accepted format: its examples and near misses, and random strings
-    /// over the bytes its grammar turns on, of lengths around its bounds.
-    fn near(f: Format, rng: &mut ChaCha8Rng) -> Vec<String> {
-        let mut out: Vec<String> = f.near_misses().iter().map(|s| s.to_string()).collect();
-        out.extend((0..50).map(|_| f.example(rng)));
-        let alphabet = b"0123456789.@aZ_-x ";
-        for _ in 0..20_000 {
-            let len = match rng.random_range(0..4) {
-                0 => rng.random_range(0..8),
-                1 => rng.random_range(0..70),
-                2 => rng.random_range(195..270),
-                _ => rng.random_range(0..4),
-            };
-            out.push(
-                (0..len)
-                    .map(|_| char::from(alphabet[rng.random_range(0..alphabet.len())]))
-                    .collect(),
-            );
-        }
-        for (local, handle) in [(1, 2), (200, 64), (201, 2), (1, 65), (0, 2), (1, 1)] {
-            out.push(format!("{}@{}", "a".repeat(local), "b".repeat(handle)));
-        }
-        out
-    }
-
-    #[test]
-    fn fast_acceptors_never_accept_what_the_format_refuses() {
-        let mut rng = ChaCha8Rng::seed_from_u64(15);
-        for f in [Format::Vpa, Format::Mcc, Format::Decimal] {
-            let mut accepted = 0;
-            for v in near(f, &mut rng) {
-                if fast_accepts(f, &v) {
-                    assert!(f.check(&v), "{f:?}: the fast path accepts {v:?}, the format refuses it");
-                    accepted += 1;
-                }
-            }
-            assert!(
-                accepted > 50,
-                "{f:?}: the fast path accepts almost nothing ({accepted})"
-            );
-        }
-    }
 
     #[test]
     fn first_broken_is_the_table_order_first_failure() {
         // Every key with each of a set of values, both kinds: the specialised path names the
-        // same rule as `value_rules` + `Check::passes` (a broken byte table or acceptor fails).
-        let mut rng = ChaCha8Rng::seed_from_u64(16);
+        // same rule as `value_rules` + `Check::passes` (a broken byte table or code comparison fails).
         let mut values: Vec<String> = [
             "",
             "1",
@@ -208,7 +119,6 @@ mod tests {
         .iter()
         .map(|s| s.to_string())
         .collect();
-        values.extend(near(Format::Vpa, &mut rng).into_iter().step_by(97));
         values.push("a".repeat(35));
         values.push("a".repeat(36));
         values.push("é".repeat(30));
