@@ -174,7 +174,7 @@ macro_rules! keys {
                     Kind::Pay => PAY_KEYS,
                     Kind::Mandate => MANDATE_KEYS,
                 };
-                mask >> self.index() & 1 != 0
+                (mask >> self.index()) & 1 != 0
             }
         }
 
