@@ -78,7 +78,7 @@ impl Charset {
     }
 
     /// Whether `c` belongs to the set.
-    pub fn contains(&self, c: char) -> bool {
+    pub const fn contains(&self, c: char) -> bool {
         if c.is_ascii() {
             self.ascii & (1u128 << (c as u32)) != 0
         } else {

@@ -98,11 +98,17 @@ impl<'a> Target<'a> {
 
 /// A deeplink as typed data: its target, the known parameters (first occurrence of each) and
 /// the unknown ones in input order. Equality is semantic: parameter order does not matter.
-#[derive(Debug, Clone, PartialEq, Eq)]
+///
+/// The known values sit in one short list, found through a one-byte slot per key (a link has
+/// about ten parameters of the 36 known; a slot of text per key made every parse initialise,
+/// copy and drop 36 of them).
+#[derive(Clone)]
 pub struct Deeplink<'a> {
     /// Where the link points.
     pub target: Target<'a>,
-    values: [Option<Cow<'a, str>>; Key::COUNT],
+    /// For each key (by index), 1 + the position of its value in `values` (0: absent).
+    slot: [u8; Key::COUNT],
+    values: Vec<Cow<'a, str>>,
     unknown: Vec<(Cow<'a, str>, Cow<'a, str>)>,
 }
 
@@ -111,31 +117,65 @@ impl<'a> Deeplink<'a> {
     pub fn new(target: Target<'a>) -> Self {
         Deeplink {
             target,
-            values: [const { None }; Key::COUNT],
+            slot: [0; Key::COUNT],
+            values: Vec::new(),
             unknown: Vec::new(),
+        }
+    }
+
+    /// A link to `target` with room for `known` known parameters (the parser's start).
+    pub(crate) fn with_capacity(target: Target<'a>, known: usize) -> Self {
+        Deeplink {
+            values: Vec::with_capacity(known.min(Key::COUNT)),
+            ..Deeplink::new(target)
         }
     }
 
     /// The decoded value of a known parameter.
     #[inline]
     pub fn get(&self, key: Key) -> Option<&str> {
-        self.values[key.index()].as_deref()
+        match self.slot[key.index()] {
+            0 => None,
+            s => Some(&self.values[usize::from(s) - 1]),
+        }
     }
 
     /// Whether the known parameter is present.
     #[inline]
     pub fn has(&self, key: Key) -> bool {
-        self.values[key.index()].is_some()
+        self.slot[key.index()] != 0
     }
 
     /// Sets a known parameter, returning the previous value.
+    #[inline]
     pub fn set(&mut self, key: Key, value: impl Into<Cow<'a, str>>) -> Option<Cow<'a, str>> {
-        self.values[key.index()].replace(value.into())
+        let value = value.into();
+        match self.slot[key.index()] {
+            0 => {
+                self.values.push(value);
+                // At most Key::COUNT (36) values, so a position fits a byte.
+                self.slot[key.index()] = self.values.len() as u8;
+                None
+            }
+            s => Some(std::mem::replace(&mut self.values[usize::from(s) - 1], value)),
+        }
     }
 
     /// Removes a known parameter.
     pub fn remove(&mut self, key: Key) -> Option<Cow<'a, str>> {
-        self.values[key.index()].take()
+        let s = std::mem::take(&mut self.slot[key.index()]);
+        if s == 0 {
+            return None;
+        }
+        let last = self.values.len() as u8;
+        let value = self.values.swap_remove(usize::from(s) - 1);
+        // The last value moved into the freed position: point its key there.
+        if s != last {
+            if let Some(moved) = self.slot.iter_mut().find(|p| **p == last) {
+                *moved = s;
+            }
+        }
+        Some(value)
     }
 
     /// Appends an unknown parameter (one whose name is not a known key for this link's kind).
@@ -150,9 +190,7 @@ impl<'a> Deeplink<'a> {
 
     /// The known parameters present, in canonical order.
     pub fn known(&self) -> impl Iterator<Item = (Key, &str)> + '_ {
-        Key::ALL
-            .iter()
-            .filter_map(|k| self.values[k.index()].as_deref().map(|v| (*k, v)))
+        Key::ALL.iter().filter_map(|k| self.get(*k).map(|v| (*k, v)))
     }
 
     /// The unknown parameters, in input order.
@@ -168,7 +206,7 @@ impl<'a> Deeplink<'a> {
     /// Whether every value is borrowed from the input (no allocation was needed).
     pub fn is_borrowed(&self) -> bool {
         let borrowed = |c: &Cow<'_, str>| matches!(c, Cow::Borrowed(_));
-        self.values.iter().flatten().all(borrowed) && self.unknown.iter().all(|(n, v)| borrowed(n) && borrowed(v))
+        self.values.iter().all(borrowed) && self.unknown.iter().all(|(n, v)| borrowed(n) && borrowed(v))
     }
 
     /// The same link, owning all its text.
@@ -176,9 +214,32 @@ impl<'a> Deeplink<'a> {
         let own = |c: Cow<'a, str>| Cow::Owned(c.into_owned());
         Deeplink {
             target: self.target.into_owned(),
-            values: self.values.map(|v| v.map(own)),
+            slot: self.slot,
+            values: self.values.into_iter().map(own).collect(),
             unknown: self.unknown.into_iter().map(|(n, v)| (own(n), own(v))).collect(),
         }
+    }
+}
+
+/// Semantic: the same target, the same value for every known key, the same unknown
+/// parameters in the same order (where the values are stored does not matter).
+impl PartialEq for Deeplink<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        self.target == other.target
+            && Key::ALL.iter().all(|k| self.get(*k) == other.get(*k))
+            && self.unknown == other.unknown
+    }
+}
+
+impl Eq for Deeplink<'_> {}
+
+impl std::fmt::Debug for Deeplink<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Deeplink")
+            .field("target", &self.target)
+            .field("known", &self.known().collect::<Vec<_>>())
+            .field("unknown", &self.unknown)
+            .finish()
     }
 }
 
@@ -208,5 +269,54 @@ impl Serialize for Deeplink<'_> {
         map.serialize_entry("target", &self.target)?;
         map.serialize_entry("params", &Params(self))?;
         map.end()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn set_remove_and_get_agree_with_a_slot_per_key() {
+        // Every key set, then removed in an order that moves values around the list; after each
+        // step every key reads what a plain per-key map says (a `remove` that forgets to point
+        // the moved value's key at its new place fails here).
+        let mut link = Deeplink::new(Target::UpiPay);
+        let mut expected: [Option<String>; Key::COUNT] = [const { None }; Key::COUNT];
+        for (i, key) in Key::ALL.iter().enumerate() {
+            assert_eq!(link.set(*key, format!("v{i}")), None);
+            expected[key.index()] = Some(format!("v{i}"));
+        }
+        assert_eq!(link.set(Key::Am, "again").as_deref(), Some("v5"));
+        expected[Key::Am.index()] = Some("again".to_string());
+        for (step, key) in Key::ALL.iter().step_by(3).chain(Key::ALL.iter().rev()).enumerate() {
+            let had = expected[key.index()].take();
+            assert_eq!(
+                link.remove(*key).map(Cow::into_owned),
+                had,
+                "step {step}: remove {key:?}"
+            );
+            for k in Key::ALL {
+                assert_eq!(link.get(*k), expected[k.index()].as_deref(), "step {step}: {k:?}");
+                assert_eq!(link.has(*k), expected[k.index()].is_some());
+            }
+        }
+        assert_eq!(link, Deeplink::new(Target::UpiPay));
+    }
+
+    #[test]
+    fn equality_ignores_the_order_values_were_set_in() {
+        let mut a = Deeplink::new(Target::UpiPay);
+        a.set(Key::Pa, "x@y");
+        a.set(Key::Am, "1.00");
+        let mut b = Deeplink::new(Target::UpiPay);
+        b.set(Key::Am, "1.00");
+        b.set(Key::Pa, "x@y");
+        assert_eq!(a, b);
+        b.set(Key::Am, "2.00");
+        assert_ne!(a, b, "a different value");
+        b.set(Key::Am, "1.00");
+        b.push_unknown("x", "1");
+        assert_ne!(a, b, "an extra unknown parameter");
     }
 }

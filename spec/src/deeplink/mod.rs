@@ -18,6 +18,7 @@
 mod build;
 pub mod consistency;
 mod error;
+mod hot;
 mod key;
 mod link;
 pub mod mapping;

@@ -8,7 +8,8 @@ use serde::Serialize;
 use crate::rule::{Severity, Violation};
 
 use super::error::DeeplinkError;
-use super::key::{Key, Kind};
+use super::hot;
+use super::key::{self, Key, Kind};
 use super::link::{Deeplink, Target};
 use super::rules;
 use super::scan::{self, show, violation};
@@ -35,6 +36,10 @@ impl Parsed<'_> {
     }
 }
 
+/// Room reserved for known values at the start of a parse: one allocation covers the
+/// parameters of a typical link (the seeds' links have 7 to 15).
+const KNOWN_CAPACITY: usize = 16;
+
 /// Parses a deeplink (`upi://pay?...`, `upi://mandate?...`, an iOS app form, any other
 /// `scheme:...?...`) or a bare query (PayU's `intentURIData`). Fails only when the input is not a
 /// URI at all.
@@ -44,7 +49,7 @@ pub fn parse(input: &str) -> Result<Parsed<'_>, DeeplinkError> {
     // Built in the return slot: a Deeplink is large (one slot per known key), so it is not
     // moved from a local into the `Result`.
     let mut result = Ok(Parsed {
-        deeplink: Deeplink::new(head.target),
+        deeplink: Deeplink::with_capacity(head.target, KNOWN_CAPACITY),
         violations,
     });
     if let Ok(parsed) = &mut result {
@@ -66,7 +71,7 @@ pub fn parse_intent_uri_data(query: &str) -> Result<Parsed<'_>, DeeplinkError> {
         });
     }
     let mut violations = Vec::new();
-    let mut link = Deeplink::new(Target::UpiPay);
+    let mut link = Deeplink::with_capacity(Target::UpiPay, KNOWN_CAPACITY);
     params(query, 0, &mut link, &mut violations);
     Ok(Parsed {
         deeplink: link,
@@ -87,7 +92,14 @@ fn params<'a>(input: &'a str, start: usize, link: &mut Deeplink<'a>, out: &mut V
         loop {
             let seg = i;
             let mut eq = None;
-            let mut dirty = false;
+            let (mut name_dirty, mut value_dirty) = (false, false);
+            // Most names are short known keys: found with their `=` in one word, so the name
+            // is neither scanned nor looked up again.
+            let key = key::key_at(bytes, i);
+            if let Some((_, n)) = key {
+                eq = Some(i + n);
+                i += n + 1;
+            }
             loop {
                 i = scan::skip_plain(bytes, i);
                 if i >= len {
@@ -100,7 +112,8 @@ fn params<'a>(input: &'a str, start: usize, link: &mut Deeplink<'a>, out: &mut V
                             eq = Some(i);
                         }
                     }
-                    _ => dirty = true,
+                    _ if eq.is_none() => name_dirty = true,
+                    _ => value_dirty = true,
                 }
                 i += 1;
             }
@@ -108,7 +121,9 @@ fn params<'a>(input: &'a str, start: usize, link: &mut Deeplink<'a>, out: &mut V
                 at: seg,
                 eq,
                 end: i,
-                dirty,
+                name_dirty,
+                value_dirty,
+                key: key.map(|(k, _)| k),
             };
             segment(input, raw, kind, link, &mut offsets, out);
             if i >= len {
@@ -120,14 +135,18 @@ fn params<'a>(input: &'a str, start: usize, link: &mut Deeplink<'a>, out: &mut V
     finish(len, kind, link, &offsets, out);
 }
 
-/// One `&`-separated segment: its start, its first `=`, its end, and whether any byte needs
-/// checking beyond the fast path.
+/// One `&`-separated segment: its start, its first `=`, its end, and whether any byte of the
+/// name (the whole segment when there is no `=`) or of the value needs checking beyond the
+/// fast path.
 #[derive(Clone, Copy)]
 struct Raw {
     at: usize,
     eq: Option<usize>,
     end: usize,
-    dirty: bool,
+    name_dirty: bool,
+    value_dirty: bool,
+    /// The known key the name is, when [`key::key_at`] found it.
+    key: Option<Key>,
 }
 
 fn segment<'a>(
@@ -152,10 +171,14 @@ fn segment<'a>(
         None => (&input[at..raw.end], "", false),
     };
     let value_at = at + name_raw.len() + 1;
-    let (name, value) = if raw.dirty {
-        (scan::decode(name_raw, at, out), scan::decode(value_raw, value_at, out))
-    } else {
-        (Cow::Borrowed(name_raw), Cow::Borrowed(value_raw))
+    // A part without a byte that needs checking decodes to itself with no finding.
+    let name = match raw.name_dirty {
+        true => scan::decode(name_raw, at, out),
+        false => Cow::Borrowed(name_raw),
+    };
+    let value = match raw.value_dirty {
+        true => scan::decode(value_raw, value_at, out),
+        false => Cow::Borrowed(value_raw),
     };
     if !has_equals {
         out.push(violation(
@@ -171,7 +194,7 @@ fn segment<'a>(
             format!("value {} has no parameter name", show(&value)),
         ));
     }
-    match Key::from_wire(&name).filter(|k| k.applies_to(kind)) {
+    match raw.key.or_else(|| Key::from_wire(&name)).filter(|k| k.applies_to(kind)) {
         Some(key) => {
             if link.has(key) {
                 out.push(violation(
@@ -182,7 +205,9 @@ fn segment<'a>(
                 return;
             }
             offsets[key.index()] = value_at as u32; // inputs are at most 64 KiB
-            if generic_value_ok(&name, &value, value_at, has_equals, out) {
+            // Most values are neither empty nor `null`: decided here, without the call.
+            let plain = value.len() > 4 || !value.is_empty() && *value != *"null";
+            if plain || generic_value_ok(&name, &value, value_at, has_equals, out) {
                 check_value(kind, key, &value, value_at, out);
             }
             link.set(key, value);
@@ -250,7 +275,7 @@ fn unknown_reason(name: &str, kind: Kind) -> String {
 /// that is no amount at all is not also told about its decimals).
 #[inline]
 fn check_value(kind: Kind, key: Key, value: &str, at: usize, out: &mut Vec<Violation>) {
-    if let Some(rule) = table::value_rules(key, kind).find(|r| !r.check.passes(value)) {
+    if let Some(rule) = hot::first_broken(key, kind, value) {
         out.push(Violation {
             rule: param_rule_id(kind, key, rule.suffix),
             severity: rule.severity,

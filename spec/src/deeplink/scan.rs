@@ -7,6 +7,7 @@ use std::borrow::Cow;
 use crate::rule::{RuleDef, Violation};
 
 use super::error::DeeplinkError;
+use super::key::same_short;
 use super::link::Target;
 use super::rules;
 
@@ -116,6 +117,27 @@ pub(crate) struct Head<'a> {
     pub query_at: usize,
 }
 
+/// The known targets, for [`known_head`].
+static KNOWN: [(&str, Target<'static>); 7] = Target::KNOWN;
+
+/// A known target written exactly and followed by `?`: what [`head`]'s general path decides for
+/// it (its scheme is valid, its first `:` comes before any `=` and no `?` comes earlier), with
+/// one comparison instead of three searches of the input.
+#[inline]
+fn known_head(bytes: &[u8]) -> Option<Head<'static>> {
+    let first = *bytes.first()?;
+    KNOWN
+        .iter()
+        .find(|(p, _)| {
+            let p = p.as_bytes();
+            p[0] == first && bytes.get(p.len()) == Some(&b'?') && same_short(p, &bytes[..p.len()])
+        })
+        .map(|(p, target)| Head {
+            target: target.clone(),
+            query_at: p.len() + 1,
+        })
+}
+
 /// Splits `input` into target and query: `scheme ":" hier-part "?" query`, or a bare query when
 /// the first `=` comes before any `:`.
 pub(crate) fn head<'a>(input: &'a str, out: &mut Vec<Violation>) -> Result<Head<'a>, DeeplinkError> {
@@ -129,6 +151,9 @@ pub(crate) fn head<'a>(input: &'a str, out: &mut Vec<Violation>) -> Result<Head<
         });
     }
     let bytes = input.as_bytes();
+    if let Some(head) = known_head(bytes) {
+        return Ok(head);
+    }
     let colon = bytes.iter().position(|&b| b == b':');
     let equals = bytes.iter().position(|&b| b == b'=');
     let colon = match (colon, equals) {
@@ -251,8 +276,10 @@ pub(crate) fn decode<'a>(raw: &'a str, at: usize, out: &mut Vec<Violation>) -> C
     // Whether an escape produced a non-ASCII byte (C1 controls and bidi marks are possible).
     let mut high = false;
     let mut i = 0;
-    while i < bytes.len() {
-        let b = bytes[i];
+    loop {
+        // Runs of plain bytes (all in class OK) eight at a time.
+        i = skip_plain(bytes, i);
+        let Some(&b) = bytes.get(i) else { break };
         match CLASS[b as usize] {
             OK => {}
             PCT => {
@@ -363,4 +390,34 @@ fn raw_offset(raw: &[u8], decoded_index: usize) -> usize {
         d += 1;
     }
     i
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn known_targets_only_when_written_exactly_and_followed_by_a_question_mark() {
+        // (input, target prefix, query offset, findings): the shortcut for the known targets
+        // must decide as the general path does, including for near misses of each prefix.
+        let cases: &[(&str, &str, usize, &[&str])] = &[
+            ("upi://pay?pa=a@bb", "upi://pay", 10, &[]),
+            ("upi://mandate?pa=a@bb", "upi://mandate", 14, &[]),
+            ("credpay://upi/pay?pa=a@bb", "credpay://upi/pay", 18, &[]),
+            ("upi://pays?pa=a@bb", "upi://pays", 11, &["deeplink.syntax.scheme"]),
+            ("upi://pa?y=1", "upi://pa", 9, &["deeplink.syntax.scheme"]),
+            ("upi://pay", "upi://pay", 9, &[]),
+            ("upi://paY?pa=a@bb", "upi://pay", 10, &["deeplink.syntax.scheme-case"]),
+            ("upi://pay/?pa=a@bb", "upi://pay/", 11, &["deeplink.syntax.scheme"]),
+            ("bhim://pax?pa=a@bb", "bhim://pax", 11, &["deeplink.syntax.scheme"]),
+        ];
+        for (input, prefix, query_at, rules) in cases {
+            let mut out = Vec::new();
+            let head = head(input, &mut out).unwrap();
+            assert_eq!(head.target.prefix(), *prefix, "{input}");
+            assert_eq!(head.query_at, *query_at, "{input}");
+            let found: Vec<&str> = out.iter().map(|v| v.rule.as_str()).collect();
+            assert_eq!(found, *rules, "{input}");
+        }
+    }
 }

@@ -57,14 +57,18 @@ fn is_decimal(s: &str, max_digits: usize) -> bool {
 
 impl Check {
     /// Whether `value` passes.
-    #[inline]
+    #[inline(always)]
     pub fn passes(&self, value: &str) -> bool {
         match self {
             Check::Format(f) => f.check(value),
             Check::Chars { set, min, max } => {
                 // All sets used here are ASCII, so bytes are characters when every byte passes.
                 let n = value.len();
-                (*min..=*max).contains(&n) && value.chars().all(|c| set.contains(c))
+                // Bytes first: for ASCII text they are the characters (no UTF-8 decoding); any
+                // other byte sends the value to the character loop, which decides.
+                (*min..=*max).contains(&n)
+                    && (value.bytes().all(|b| b.is_ascii() && set.contains(char::from(b)))
+                        || !value.is_ascii() && value.chars().all(|c| set.contains(c)))
             }
             Check::MaxChars(max) => value.len() <= *max || value.chars().count() <= *max,
             Check::OneOf(codes) => codes.contains(&value),
@@ -463,7 +467,7 @@ pub fn required(kind: Kind) -> &'static [Required] {
 
 /// For each key, the range `start..start + len` of its value rules in [`VALUE_RULES`]. Built
 /// at compile time; a key whose rules are not adjacent fails the build.
-const RULES_OF: [(u8, u8); Key::COUNT] = {
+pub(super) const RULES_OF: [(u8, u8); Key::COUNT] = {
     let mut index = [(0u8, 0u8); Key::COUNT];
     let mut i = 0;
     while i < VALUE_RULES.len() {
