@@ -301,6 +301,11 @@ const RESPONSE_TAIL_IDS: [F; 11] = [
     F::key,
 ];
 
+/// The bits of `udf6`..`udf10` in [`Values::posted`].
+const UDF_6_TO_10_MASK: u64 = ((1 << UDF_6_TO_10_IDS.len()) - 1) << F::udf6 as u32;
+/// The bits of the after-salt fields in [`Values::posted`].
+const AFTER_SALT_MASK: u64 = ((1 << AFTER_SALT_IDS.len()) - 1) << F::additional_charges as u32;
+
 impl F {
     /// The field's name.
     pub(crate) fn name(self) -> &'static str {
@@ -308,33 +313,71 @@ impl F {
     }
 }
 
-/// The values of the hashed fields, read from the posted map in one pass (absent: empty).
+// `Values::posted` holds one bit per field, and `Choice::decide` reads the after-salt fields
+// and `udf6`..`udf10` as runs of those bits.
+const _: () = {
+    assert!(NAMES.len() <= 64);
+    let mut i = 0;
+    while i < AFTER_SALT_IDS.len() {
+        assert!(AFTER_SALT_IDS[i] as usize == F::additional_charges as usize + i);
+        i += 1;
+    }
+    let mut i = 0;
+    while i < UDF_6_TO_10_IDS.len() {
+        assert!(UDF_6_TO_10_IDS[i] as usize == F::udf6 as usize + i);
+        i += 1;
+    }
+};
+
+/// The values of the hashed fields, read from the posted map in one pass (absent: empty), and
+/// which of them are posted (present and non-empty) as a bit set.
 #[derive(Debug)]
-pub(crate) struct Values<'a>([&'a str; NAMES.len()]);
+pub(crate) struct Values<'a> {
+    /// A reference to each field's value (8 bytes each, where a `&str` takes 16: half the
+    /// array to clear per call).
+    values: [Option<&'a String>; NAMES.len()],
+    /// Bit `i`: field `i` is posted.
+    posted: u64,
+}
 
 impl<'a> Values<'a> {
     /// Reads the hashed fields of `fields`.
     #[inline]
     pub(crate) fn of(fields: &'a BTreeMap<String, String>) -> Self {
-        let mut values = [""; NAMES.len()];
+        let mut values = [None; NAMES.len()];
+        let mut posted = 0u64;
         for (name, value) in fields {
             if let Some(id) = field_id(name) {
-                values[id as usize] = value;
+                values[id as usize] = Some(value);
+                posted |= u64::from(!value.is_empty()) << (id as u32);
             }
         }
-        Values(values)
+        Values { values, posted }
     }
 
     /// The value of a field (empty when absent).
     #[inline]
     pub(crate) fn get(&self, id: F) -> &'a str {
-        self.0[id as usize]
+        self.values[id as usize].map_or("", String::as_str)
     }
 
     #[inline]
     fn posted(&self, id: F) -> bool {
-        !self.get(id).is_empty()
+        self.posted & bit(id) != 0
     }
+
+    /// The first posted field of the set `mask`, in field order.
+    #[inline]
+    fn first_posted(&self, mask: u64) -> Option<F> {
+        let hit = self.posted & mask;
+        (hit != 0).then(|| IDS[hit.trailing_zeros() as usize])
+    }
+}
+
+/// The bit of a field in [`Values::posted`].
+#[inline]
+const fn bit(id: F) -> u64 {
+    1 << id as u32
 }
 
 /// A slot of a chosen sequence, by field index.
@@ -373,12 +416,14 @@ impl Choice {
     /// Decides the variant from the fields posted (see the module documentation).
     #[inline]
     pub(crate) fn decide(family: HashFamily, values: &Values<'_>) -> Result<Self, ChoiceProblem> {
-        let required: &[F] = match family {
-            HashFamily::Request => &[F::key, F::txnid, F::amount],
-            HashFamily::Response => &[F::key, F::txnid, F::status],
-            HashFamily::Command => &[F::key, F::command, F::var1],
+        // Bit sets in field order, so the first missing one is the first of the list.
+        let required = match family {
+            HashFamily::Request => bit(F::key) | bit(F::txnid) | bit(F::amount),
+            HashFamily::Response => bit(F::key) | bit(F::txnid) | bit(F::status),
+            HashFamily::Command => bit(F::key) | bit(F::command) | bit(F::var1),
         };
-        if let Some(missing) = required.iter().find(|f| !values.posted(**f)) {
+        if required & !values.posted != 0 {
+            let missing = IDS[(required & !values.posted).trailing_zeros() as usize];
             return Err(ChoiceProblem::MissingRequired(missing.name()));
         }
         let mut choice = Choice {
@@ -395,16 +440,13 @@ impl Choice {
                     other => return Err(ChoiceProblem::UnknownApiVersion(other.to_owned())),
                 };
                 if !choice.version_7 {
-                    if let Some(udf) = UDF_6_TO_10_IDS.iter().find(|f| values.posted(**f)) {
+                    if let Some(udf) = values.first_posted(UDF_6_TO_10_MASK) {
                         return Err(ChoiceProblem::UdfNeedsApiVersion7(udf.name()));
                     }
                 }
                 choice.si_details = values.posted(F::si_details);
-                for (i, f) in AFTER_SALT_IDS.iter().enumerate() {
-                    if values.posted(*f) {
-                        choice.after |= 1 << i;
-                    }
-                }
+                // Bit `i` of the run starting at `additional_charges` is `REQUEST_AFTER_SALT[i]`.
+                choice.after = ((values.posted & AFTER_SALT_MASK) >> (F::additional_charges as u32)) as u32;
             }
             HashFamily::Response => choice.after = u32::from(values.posted(F::additional_charges)),
             HashFamily::Command => {}
