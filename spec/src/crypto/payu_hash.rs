@@ -324,7 +324,7 @@ impl Preimage {
 thread_local! {
     /// The preimage buffer, reused across calls on a thread (zeroed after each use: it held
     /// the salt).
-    static PREIMAGE: RefCell<Vec<u8>> = RefCell::new(Vec::with_capacity(512));
+    static PREIMAGE: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
 }
 
 /// Computes the hash of `family` over `fields` without explaining it: one pass over the map,
