@@ -573,6 +573,20 @@ mod tests {
         }
     }
 
+    /// A name one byte away from a hashed one (same length, so often the same hash slot) is not
+    /// read as it: every byte position of every name, the compare's words included.
+    #[test]
+    fn a_name_one_byte_off_is_not_the_field() {
+        for (name, id) in NAMES.iter().zip(IDS) {
+            for at in 0..name.len() {
+                let mut near = name.as_bytes().to_vec();
+                near[at] ^= 0x20;
+                let near = String::from_utf8(near).unwrap();
+                assert_ne!(field_id(&near), Some(*id), "{near:?} read as {name:?}");
+            }
+        }
+    }
+
     #[test]
     fn default_request_has_eleven_pipes_between_email_and_salt() {
         let seq = choose(
