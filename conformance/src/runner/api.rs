@@ -4,7 +4,6 @@
 //! PayU hash or the JWS signature computed last). A rule's own field is never overwritten by
 //! context, so a case breaks exactly the rule it is about.
 
-use std::collections::BTreeMap;
 
 use aws_lc_rs::signature::RsaKeyPair;
 use rand::Rng;
@@ -396,17 +395,19 @@ fn basic_auth(user: &str) -> String {
     )
 }
 
-/// The PayU request or command hash of a document's fields.
+/// The PayU request or command hash of a document's fields, read where they are in the JSON
+/// object (a 200,000-character value is hashed, not copied into a map first).
 pub fn payu_request_hash(api: &ApiCase, doc: &Document, salt: &str) -> Option<String> {
-    let fields: BTreeMap<String, String> = doc
+    let fields = doc
         .body
         .as_object()?
         .iter()
         .filter(|(k, _)| k.as_str() != "hash")
-        .filter_map(|(k, v)| v.as_str().map(|s| (k.clone(), s.to_string())))
-        .collect();
+        .filter_map(|(k, v)| v.as_str().map(|s| (k.as_str(), s)));
     let family = api.hash_family()?;
-    payu_hash::compute(family, &fields, &payu_hash::Salt::new(salt)).ok()
+    payu_hash::compute_hex_from(family, fields, &payu_hash::Salt::new(salt))
+        .ok()
+        .map(|h| h.to_string())
 }
 
 /// Turns a prepared document into an HTTP request. Merchant Stack bodies are signed as a

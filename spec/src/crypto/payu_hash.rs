@@ -340,8 +340,21 @@ pub fn compute_hex(
     Ok(hash_choice(&choice, &values, salt))
 }
 
+/// [`compute_hex`] over `(name, value)` pairs, for a caller whose fields are not a map of owned
+/// strings (the runner reads them straight from a JSON object): no value is copied, however
+/// long. A name given twice counts its last value, as a map built from the pairs would.
+pub fn compute_hex_from<'a>(
+    family: HashFamily,
+    pairs: impl IntoIterator<Item = (&'a str, &'a str)>,
+    salt: &Salt,
+) -> Result<HexDigest, PayuHashError> {
+    let values = Values::<str>::from_pairs(pairs);
+    let choice = Choice::decide(family, &values).map_err(|p| problem(family, p))?;
+    Ok(hash_choice(&choice, &values, salt))
+}
+
 #[inline]
-fn hash_choice(choice: &Choice, values: &Values<'_>, salt: &Salt) -> HexDigest {
+fn hash_choice<V: AsRef<str> + ?Sized>(choice: &Choice, values: &Values<'_, V>, salt: &Salt) -> HexDigest {
     PREIMAGE.with_borrow_mut(|buf| {
         buf.clear();
         choice.for_each_slot(|slot| {

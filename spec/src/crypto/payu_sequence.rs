@@ -359,13 +359,14 @@ const _: () = {
     }
 };
 
-/// The values of the hashed fields, read from the posted map in one pass (absent: empty), and
-/// which of them are posted (present and non-empty) as a bit set.
+/// The values of the hashed fields, read from the posted fields in one pass (absent: empty),
+/// and which of them are posted (present and non-empty) as a bit set. `V` is how a value is
+/// held: `String` for a map of owned strings (a reference to one takes 8 bytes where a `&str`
+/// takes 16: half the array to clear per call), `str` for borrowed pairs.
 #[derive(Debug)]
-pub(crate) struct Values<'a> {
-    /// A reference to each field's value (8 bytes each, where a `&str` takes 16: half the
-    /// array to clear per call).
-    values: [Option<&'a String>; NAMES.len()],
+pub(crate) struct Values<'a, V: ?Sized = String> {
+    /// A reference to each field's value.
+    values: [Option<&'a V>; NAMES.len()],
     /// Bit `i`: field `i` is posted.
     posted: u64,
 }
@@ -374,12 +375,22 @@ impl<'a> Values<'a> {
     /// Reads the hashed fields of `fields`.
     #[inline]
     pub(crate) fn of(fields: &'a BTreeMap<String, String>) -> Self {
+        Values::from_pairs(fields.iter().map(|(k, v)| (k.as_str(), v)))
+    }
+}
+
+impl<'a, V: AsRef<str> + ?Sized> Values<'a, V> {
+    /// Reads the hashed fields of `(name, value)` pairs; a name given twice counts its last
+    /// value, as in a map built from the pairs.
+    #[inline]
+    pub(crate) fn from_pairs(pairs: impl IntoIterator<Item = (&'a str, &'a V)>) -> Self {
         let mut values = [None; NAMES.len()];
         let mut posted = 0u64;
-        for (name, value) in fields {
+        for (name, value) in pairs {
             if let Some(id) = field_id(name) {
                 values[id as usize] = Some(value);
-                posted |= u64::from(!value.is_empty()) << (id as u32);
+                let on = bit(id);
+                posted = if value.as_ref().is_empty() { posted & !on } else { posted | on };
             }
         }
         Values { values, posted }
@@ -388,7 +399,7 @@ impl<'a> Values<'a> {
     /// The value of a field (empty when absent).
     #[inline]
     pub(crate) fn get(&self, id: F) -> &'a str {
-        self.values[id as usize].map_or("", String::as_str)
+        self.values[id as usize].map_or("", AsRef::as_ref)
     }
 
     #[inline]
@@ -445,7 +456,7 @@ pub(crate) struct Choice {
 impl Choice {
     /// Decides the variant from the fields posted (see the module documentation).
     #[inline]
-    pub(crate) fn decide(family: HashFamily, values: &Values<'_>) -> Result<Self, ChoiceProblem> {
+    pub(crate) fn decide<V: AsRef<str> + ?Sized>(family: HashFamily, values: &Values<'_, V>) -> Result<Self, ChoiceProblem> {
         // Bit sets in field order, so the first missing one is the first of the list.
         let required = match family {
             HashFamily::Request => bit(F::key) | bit(F::txnid) | bit(F::amount),
