@@ -1,0 +1,26 @@
+//! `api::touched_by` remembers its answers per registered model (one walk of the model's sites
+//! each): the remembered answer for every rule of every model equals the one worked out afresh
+//! from a copy of the model (a copy is not registered, so it is never remembered), asked twice
+//! so the second answer comes from the table.
+
+use upi_conformance::runner::api::touched_by;
+use upi_spec::{catalogue, messages};
+
+#[test]
+fn remembered_answers_equal_fresh_ones_for_every_rule() {
+    let mut asked = 0;
+    let mut reading_something = 0;
+    for message in messages::all() {
+        let copy = message.clone();
+        for rule in catalogue::rules_of(message) {
+            let fresh = touched_by(&copy, &rule.id);
+            for _ in 0..2 {
+                assert_eq!(touched_by(message, &rule.id), fresh, "{}", rule.id);
+            }
+            asked += 1;
+            reading_something += usize::from(!fresh.fields.is_empty() || !fresh.headers.is_empty());
+        }
+        assert_eq!(touched_by(message, "no.such.rule"), Default::default());
+    }
+    assert!(asked > 500 && reading_something > 400, "{asked} rules, {reading_something} reading fields");
+}
