@@ -22,5 +22,8 @@ fn remembered_answers_equal_fresh_ones_for_every_rule() {
         }
         assert_eq!(touched_by(message, "no.such.rule"), Default::default());
     }
-    assert!(asked > 500 && reading_something > 400, "{asked} rules, {reading_something} reading fields");
+    assert!(
+        asked > 500 && reading_something > 400,
+        "{asked} rules, {reading_something} reading fields"
+    );
 }

@@ -113,7 +113,9 @@ fn validate_rates(rounds: usize) {
             .sum()
     };
     let (ours_ms, is_valid_ms) = best_of(rounds, 50, ours, |_| {
-        (0..calls).map(|_| usize::from(compiled.is_valid(black_box(&body)))).sum()
+        (0..calls)
+            .map(|_| usize::from(compiled.is_valid(black_box(&body))))
+            .sum()
     });
     let (ours_again_ms, iter_errors_ms) = best_of(rounds, 50, ours, |_| {
         (0..calls).map(|_| compiled.iter_errors(black_box(&body)).count()).sum()

@@ -190,7 +190,12 @@ mod tests {
         texts.extend(["", "é", "a₹b", "ß9", "x😀", "\u{7f}", "abc\u{80}"].map(String::from));
         for set in sets {
             for text in &texts {
-                assert_eq!(set.allows(text), set.first_outside(text).is_none(), "{} on {text:?}", set.name);
+                assert_eq!(
+                    set.allows(text),
+                    set.first_outside(text).is_none(),
+                    "{} on {text:?}",
+                    set.name
+                );
             }
         }
     }

@@ -12,7 +12,12 @@ use upi_spec::{catalogue, messages};
 /// `value` with the keys of every object, at every depth, in reverse order.
 fn reversed(value: &Value) -> Value {
     match value {
-        Value::Object(map) => Value::Object(map.iter().rev().map(|(k, v)| (k.clone(), reversed(v))).collect::<Map<_, _>>()),
+        Value::Object(map) => Value::Object(
+            map.iter()
+                .rev()
+                .map(|(k, v)| (k.clone(), reversed(v)))
+                .collect::<Map<_, _>>(),
+        ),
         Value::Array(items) => Value::Array(items.iter().map(reversed).collect()),
         other => other.clone(),
     }
@@ -21,7 +26,10 @@ fn reversed(value: &Value) -> Value {
 /// The verdicts as (rule, position) pairs in a stable order: a reason may list keys in
 /// document order, so it is left out.
 fn verdicts(message: &upi_spec::model::Message, document: &Document) -> Vec<(String, String)> {
-    let mut out: Vec<_> = validate(message, document).into_iter().map(|v| (v.rule, v.at)).collect();
+    let mut out: Vec<_> = validate(message, document)
+        .into_iter()
+        .map(|v| (v.rule, v.at))
+        .collect();
     out.sort();
     out
 }
@@ -32,7 +40,11 @@ fn reversed_keys_get_the_same_verdicts() {
     let mut reordered = 0;
     for message in messages::all() {
         let mut documents = vec![valid(message, 0), valid(message, 1)];
-        documents.extend(catalogue::rules_of(message).iter().filter_map(|rule| breaking(message, &rule.id, 0)));
+        documents.extend(
+            catalogue::rules_of(message)
+                .iter()
+                .filter_map(|rule| breaking(message, &rule.id, 0)),
+        );
         for document in documents {
             let flipped = Document {
                 headers: document.headers.clone(),
@@ -49,5 +61,8 @@ fn reversed_keys_get_the_same_verdicts() {
             compared += 1;
         }
     }
-    assert!(compared > 500 && reordered > 400, "{compared} documents, {reordered} reordered");
+    assert!(
+        compared > 500 && reordered > 400,
+        "{compared} documents, {reordered} reordered"
+    );
 }

@@ -4,7 +4,6 @@
 //! PayU hash or the JWS signature computed last). A rule's own field is never overwritten by
 //! context, so a case breaks exactly the rule it is about.
 
-
 use aws_lc_rs::signature::RsaKeyPair;
 use rand::Rng;
 use serde_json::{Map, Value};
@@ -180,7 +179,10 @@ pub fn touched_by(message: &Message, rule_id: &str) -> Touched {
     static TABLES: std::sync::LazyLock<std::sync::RwLock<std::collections::HashMap<usize, std::sync::Arc<Table>>>> =
         std::sync::LazyLock::new(Default::default);
     // A model built elsewhere (a test's) is not remembered: its address may be reused.
-    if !upi_spec::messages::all().as_ptr_range().contains(&std::ptr::from_ref(message)) {
+    if !upi_spec::messages::all()
+        .as_ptr_range()
+        .contains(&std::ptr::from_ref(message))
+    {
         let sites = upi_spec::sites::sites(message);
         return sites
             .iter()

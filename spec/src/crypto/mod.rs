@@ -15,8 +15,8 @@ pub mod payu_hash;
 pub mod payu_names;
 pub mod payu_sequence;
 pub mod response_signature;
-pub mod sha512_hex;
 pub mod rsa_sig;
+pub mod sha512_hex;
 pub mod signature_payload;
 pub mod tpv;
 

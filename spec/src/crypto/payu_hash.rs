@@ -9,10 +9,10 @@ use std::collections::BTreeMap;
 use std::fmt;
 
 use super::RuleError;
-pub use super::sha512_hex::{HexDigest, hex_sha512};
 use super::catalogue::RuleDef;
-use super::sha512_hex::digest_in_place;
 use super::payu_sequence::{Choice, ChoiceProblem, HashFamily, Sequence, Slot, SlotId, Values, choose};
+use super::sha512_hex::digest_in_place;
+pub use super::sha512_hex::{HexDigest, hex_sha512};
 use crate::format::Format;
 use crate::rule::Severity;
 use crate::source::{Source, seeds};

@@ -390,7 +390,11 @@ impl<'a, V: AsRef<str> + ?Sized> Values<'a, V> {
             if let Some(id) = field_id(name) {
                 values[id as usize] = Some(value);
                 let on = bit(id);
-                posted = if value.as_ref().is_empty() { posted & !on } else { posted | on };
+                posted = if value.as_ref().is_empty() {
+                    posted & !on
+                } else {
+                    posted | on
+                };
             }
         }
         Values { values, posted }
@@ -456,7 +460,10 @@ pub(crate) struct Choice {
 impl Choice {
     /// Decides the variant from the fields posted (see the module documentation).
     #[inline]
-    pub(crate) fn decide<V: AsRef<str> + ?Sized>(family: HashFamily, values: &Values<'_, V>) -> Result<Self, ChoiceProblem> {
+    pub(crate) fn decide<V: AsRef<str> + ?Sized>(
+        family: HashFamily,
+        values: &Values<'_, V>,
+    ) -> Result<Self, ChoiceProblem> {
         // Bit sets in field order, so the first missing one is the first of the list.
         let required = match family {
             HashFamily::Request => bit(F::key) | bit(F::txnid) | bit(F::amount),
