@@ -3,36 +3,26 @@
 //! `jsonschema` validator is built once, outside the measurement, from our generated schema).
 //! A second pair measures the seed's printed sample as it stands (seven violations reported).
 //!
-//! Run: `cargo bench -p upi-spec --bench validate -- --warm-up-time 1 --measurement-time 3`
+//! Run: `cargo bench -p upi-spec --bench validate -- --warm-up-time 1 --measurement-time 3`.
+//! On a loaded machine `examples/hot_path_rates.rs` gives the steadier ratio (best of many
+//! alternating rounds).
 
 // criterion_group! and criterion_main! generate undocumented items.
 #![allow(missing_docs)]
 
 use std::hint::black_box;
-use std::path::Path;
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use upi_spec::input::Document;
-use upi_spec::{messages, schema, validate};
+use upi_spec::validate;
 
-const MESSAGE: &str = "merchant.register-intent.v3.request";
-
-fn sample(dir: &str) -> serde_json::Value {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../golden/seeds")
-        .join(dir)
-        .join("merchant.register-intent.v3.request.sample.json");
-    serde_json::from_str(&std::fs::read_to_string(&path).expect("sample is checked in")).expect("sample is JSON")
-}
+#[path = "support/validate_sample.rs"]
+mod validate_sample;
+use validate_sample::{message, sample, schema_validator};
 
 fn bench(c: &mut Criterion) {
-    let message = messages::find(MESSAGE).expect("the V3 request is modelled");
-    let body_schema = schema::for_message(message)
-        .into_iter()
-        .find(|s| s.stem == MESSAGE)
-        .expect("the body schema is generated")
-        .schema;
-    let compiled = jsonschema::validator_for(&body_schema).expect("the generated schema compiles");
+    let message = message();
+    let compiled = schema_validator();
     for (name, dir) in [("corrected", "corrected"), ("printed", "")] {
         let body = sample(dir);
         let document = Document {

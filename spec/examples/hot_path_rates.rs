@@ -7,7 +7,10 @@
 //! * deeplink: the corpus of `benches/deeplink_parse.rs` in chunks of 100 links,
 //!   `deeplink::parse` (full validation) against `url::Url::parse` + `query_pairs()`;
 //! * PayU: the form of `benches/payu_hash.rs`, chunks of 100 calls, `compute_hex` against raw
-//!   SHA-512 of the same preimage.
+//!   SHA-512 of the same preimage;
+//! * validate: the corrected V3 registerIntent request of `benches/validate.rs`, chunks of 20
+//!   calls, `upi_spec::validate` against the `jsonschema` crate (`is_valid` and `iter_errors`)
+//!   on our generated schema of the same message.
 //!
 //! Run: `cargo run --release -p upi-spec --example hot_path_rates [ROUNDS]` (default 100).
 //! Prints one JSON line per workload with both times per pass and the ratio.
@@ -23,6 +26,8 @@ use upi_spec::crypto::payu_sequence::HashFamily;
 mod deeplink_corpus;
 #[path = "../benches/support/payu_form.rs"]
 mod payu_form;
+#[path = "../benches/support/validate_sample.rs"]
+mod validate_sample;
 
 /// Sums, over `chunks` chunks, the fastest of `rounds` timings of `a(chunk)` and of `b(chunk)`
 /// (timed alternately); returns both sums in milliseconds.
@@ -85,5 +90,43 @@ fn main() {
         per_call_ns(hash),
         per_call_ns(digest),
         hash / digest
+    );
+
+    validate_rates(rounds);
+}
+
+/// The validate workload: ours against `jsonschema`'s `is_valid` and `iter_errors`.
+fn validate_rates(rounds: usize) {
+    let message = validate_sample::message();
+    let body = validate_sample::sample("corrected");
+    let compiled = validate_sample::schema_validator();
+    let document = upi_spec::input::Document {
+        headers: None,
+        body: body.clone(),
+    };
+    assert!(upi_spec::validate::validate(message, &document).is_empty());
+    assert!(compiled.is_valid(&body));
+    let calls = 20;
+    let ours = |_| {
+        (0..calls)
+            .map(|_| upi_spec::validate::validate(message, black_box(&document)).len())
+            .sum()
+    };
+    let (ours_ms, is_valid_ms) = best_of(rounds, 50, ours, |_| {
+        (0..calls)
+            .map(|_| usize::from(compiled.is_valid(black_box(&body))))
+            .sum()
+    });
+    let (ours_again_ms, iter_errors_ms) = best_of(rounds, 50, ours, |_| {
+        (0..calls).map(|_| compiled.iter_errors(black_box(&body)).count()).sum()
+    });
+    let per_call_us = |ms: f64| ms * 1e3 / (50.0 * f64::from(calls));
+    println!(
+        "{{\"workload\": \"validate v3 registerIntent\", \"ours_us\": {:.3}, \"is_valid_us\": {:.3}, \"iter_errors_us\": {:.3}, \"is_valid_over_ours\": {:.2}, \"iter_errors_over_ours\": {:.2}}}",
+        per_call_us(ours_ms),
+        per_call_us(is_valid_ms),
+        per_call_us(iter_errors_ms),
+        is_valid_ms / ours_ms,
+        iter_errors_ms / ours_again_ms
     );
 }

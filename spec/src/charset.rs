@@ -86,6 +86,18 @@ impl Charset {
         }
     }
 
+    /// Whether every character of `s` is in the set: byte by byte, without decoding (an ASCII
+    /// character is one byte below 0x80, and every byte of any other character is 0x80 or above).
+    pub fn allows(&self, s: &str) -> bool {
+        s.bytes().all(|b| {
+            if b < 0x80 {
+                self.ascii & (1u128 << b) != 0
+            } else {
+                self.non_ascii
+            }
+        })
+    }
+
     /// The first character of `s` outside the set, with its char index.
     pub fn first_outside(&self, s: &str) -> Option<(usize, char)> {
         s.chars().enumerate().find(|(_, c)| !self.contains(*c))
@@ -165,6 +177,25 @@ mod tests {
                 let drawn = set.sample(&mut a);
                 assert_eq!(drawn, expected, "{}", set.name);
                 assert!(set.contains(drawn));
+            }
+        }
+    }
+
+    /// The byte-level test agrees with decoding characters, on every ASCII character and on
+    /// multi-byte ones (2, 3 and 4 bytes), alone and mixed.
+    #[test]
+    fn allows_agrees_with_first_outside() {
+        let sets = [DIGITS, ALNUM, PRINTABLE_ASCII, ANY_TEXT, ALNUM.with("alnum+", b"._-@")];
+        let mut texts: Vec<String> = (0u8..128).map(|b| format!("ab{}9", char::from(b))).collect();
+        texts.extend(["", "é", "a₹b", "ß9", "x😀", "\u{7f}", "abc\u{80}"].map(String::from));
+        for set in sets {
+            for text in &texts {
+                assert_eq!(
+                    set.allows(text),
+                    set.first_outside(text).is_none(),
+                    "{} on {text:?}",
+                    set.name
+                );
             }
         }
     }

@@ -131,6 +131,36 @@ fn entry<'m>(map: &'m Map<String, Value>, name: &str) -> Option<(&'m String, &'m
 /// Objects with at most this many keys are scanned by [`entry`].
 const SCAN_UP_TO: usize = 16;
 
+/// The keys of one object looked up in the model's field order: each search starts after the
+/// last key found, so a document in the model's order costs about one compare per field; a
+/// key out of that order is found by scanning the part before the cursor. Large objects are
+/// hashed, as in [`entry`].
+struct Entries<'m> {
+    map: &'m Map<String, Value>,
+    /// The keys after the last one found.
+    after: serde_json::map::Iter<'m>,
+}
+
+impl<'m> Entries<'m> {
+    fn new(map: &'m Map<String, Value>) -> Self {
+        Entries { map, after: map.iter() }
+    }
+
+    #[inline]
+    fn find(&mut self, name: &str) -> Option<(&'m String, &'m Value)> {
+        if self.map.len() > SCAN_UP_TO {
+            return self.map.get_key_value(name);
+        }
+        let mut rest = self.after.clone();
+        if let Some(hit) = rest.find(|(k, _)| k.as_str() == name) {
+            self.after = rest;
+            return Some(hit);
+        }
+        let before = self.map.len() - self.after.len();
+        self.map.iter().take(before).find(|(k, _)| k.as_str() == name)
+    }
+}
+
 fn type_name(v: &Value) -> &'static str {
     match v {
         Value::Null => "null",
@@ -248,10 +278,11 @@ impl Walker {
         child: impl for<'c> Fn(&'c Pos<'c>, &'c str, &'c str) -> Pos<'c>,
     ) -> Vec<&'static str> {
         let mut invalid = Vec::new();
+        let mut entries = Entries::new(map);
         for field in fields {
             let label = field.key.label();
             let names = field.key.names();
-            let first = names.iter().find_map(|n| entry(map, n));
+            let first = names.iter().find_map(|n| entries.find(n));
             match (first, field.presence) {
                 (None, Presence::Mandatory | Presence::Recommended) => {
                     let p = child(path, label, label);

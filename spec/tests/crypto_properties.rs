@@ -9,7 +9,7 @@ use proptest::prelude::*;
 use upi_spec::crypto::freshness::FreshnessWindow;
 use upi_spec::crypto::jws::{self, JwsPolicy};
 use upi_spec::crypto::keys::{KeyRing, private_key_from_pem, public_key_from_pem};
-use upi_spec::crypto::payu_hash::{Preimage, Salt, compute, compute_hex, verify};
+use upi_spec::crypto::payu_hash::{Preimage, Salt, compute, compute_hex, compute_hex_from, verify};
 use upi_spec::crypto::payu_sequence::{HashFamily, REQUEST_AFTER_SALT, SI_DETAILS, Slot, UDF_6_TO_10};
 use upi_spec::crypto::{SignatureAlgorithm, signature_payload, tpv};
 
@@ -116,6 +116,28 @@ proptest! {
         if let Ok(hash) = &fast {
             prop_assert_eq!(verify(family, &form, &salt, hash), Ok(()));
         }
+    }
+
+    /// The borrowed-pairs entry point (`compute_hex_from`, what the runner hashes a JSON
+    /// object's fields with) hashes what the map of the same pairs hashes, also when each name
+    /// first comes with another value (empty or not): the last value counts, as in the map.
+    #[test]
+    fn pairs_hash_as_the_map_built_from_them(
+        family in family(),
+        form in any_form(),
+        earlier in proptest::collection::vec(prop::sample::select(vec!["", "x", "7"]), 24),
+        salt in "[ -~]{0,24}",
+    ) {
+        let salt = Salt::new(salt);
+        let by_map = compute_hex(family, &form, &salt);
+        let once = compute_hex_from(family, form.iter().map(|(k, v)| (k.as_str(), v.as_str())), &salt);
+        prop_assert_eq!(&once, &by_map);
+        let twice = form
+            .iter()
+            .zip(&earlier)
+            .map(|((k, _), e)| (k.as_str(), *e))
+            .chain(form.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+        prop_assert_eq!(compute_hex_from(family, twice, &salt), by_map);
     }
 }
 

@@ -22,7 +22,7 @@ impl ConstraintKind for OnlyChars {
     }
 
     fn check_str(&self, s: &str) -> bool {
-        self.0.first_outside(s).is_none()
+        self.0.allows(s)
     }
 
     fn reason(&self, s: &str) -> String {

@@ -16,6 +16,7 @@ pub mod payu_names;
 pub mod payu_sequence;
 pub mod response_signature;
 pub mod rsa_sig;
+pub mod sha512_hex;
 pub mod signature_payload;
 pub mod tpv;
 

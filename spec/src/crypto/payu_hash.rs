@@ -8,11 +8,11 @@ use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::fmt;
 
-use sha2::{Digest as _, Sha512};
-
 use super::RuleError;
 use super::catalogue::RuleDef;
 use super::payu_sequence::{Choice, ChoiceProblem, HashFamily, Sequence, Slot, SlotId, Values, choose};
+use super::sha512_hex::digest_in_place;
+pub use super::sha512_hex::{HexDigest, hex_sha512};
 use crate::format::Format;
 use crate::rule::Severity;
 use crate::source::{Source, seeds};
@@ -321,64 +321,10 @@ impl Preimage {
     }
 }
 
-/// A lower-case hex SHA-512 digest, held on the stack.
-#[derive(Clone, Copy, PartialEq, Eq)]
-pub struct HexDigest([u8; 128]);
-
-impl HexDigest {
-    /// The 128 lower-case hex characters.
-    pub fn as_str(&self) -> &str {
-        // Only ASCII hex digits are ever written.
-        std::str::from_utf8(&self.0).unwrap_or_default()
-    }
-}
-
-impl fmt::Display for HexDigest {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl fmt::Debug for HexDigest {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "HexDigest({})", self.as_str())
-    }
-}
-
-impl PartialEq<str> for HexDigest {
-    fn eq(&self, other: &str) -> bool {
-        self.0 == *other.as_bytes()
-    }
-}
-
-/// Each byte's two lower-case hex digits: one table load per byte instead of two nibble
-/// lookups.
-const HEX_PAIRS: [[u8; 2]; 256] = {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
-    let mut t = [[0u8; 2]; 256];
-    let mut b = 0;
-    while b < 256 {
-        t[b] = [HEX[b >> 4], HEX[b & 0x0f]];
-        b += 1;
-    }
-    t
-};
-
-/// SHA-512 of `bytes`, hex-encoded into a stack buffer.
-#[inline]
-pub fn hex_sha512(bytes: &[u8]) -> HexDigest {
-    let digest = Sha512::digest(bytes);
-    let mut out = [0u8; 128];
-    for (pair, b) in out.chunks_exact_mut(2).zip(digest.iter()) {
-        pair.copy_from_slice(&HEX_PAIRS[usize::from(*b)]);
-    }
-    HexDigest(out)
-}
-
 thread_local! {
     /// The preimage buffer, reused across calls on a thread (zeroed after each use: it held
     /// the salt).
-    static PREIMAGE: RefCell<Vec<u8>> = RefCell::new(Vec::with_capacity(512));
+    static PREIMAGE: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
 }
 
 /// Computes the hash of `family` over `fields` without explaining it: one pass over the map,
@@ -394,23 +340,34 @@ pub fn compute_hex(
     Ok(hash_choice(&choice, &values, salt))
 }
 
+/// [`compute_hex`] over `(name, value)` pairs, for a caller whose fields are not a map of owned
+/// strings (the runner reads them straight from a JSON object): no value is copied, however
+/// long. A name given twice counts its last value, as a map built from the pairs would.
+pub fn compute_hex_from<'a>(
+    family: HashFamily,
+    pairs: impl IntoIterator<Item = (&'a str, &'a str)>,
+    salt: &Salt,
+) -> Result<HexDigest, PayuHashError> {
+    let values = Values::<str>::from_pairs(pairs);
+    let choice = Choice::decide(family, &values).map_err(|p| problem(family, p))?;
+    Ok(hash_choice(&choice, &values, salt))
+}
+
 #[inline]
-fn hash_choice(choice: &Choice, values: &Values<'_>, salt: &Salt) -> HexDigest {
+fn hash_choice<V: AsRef<str> + ?Sized>(choice: &Choice, values: &Values<'_, V>, salt: &Salt) -> HexDigest {
     PREIMAGE.with_borrow_mut(|buf| {
         buf.clear();
-        let mut first = true;
         choice.for_each_slot(|slot| {
-            if !first {
-                buf.push(b'|');
-            }
-            first = false;
             match slot {
                 SlotId::Field(f) => buf.extend_from_slice(values.get(f).as_bytes()),
                 SlotId::Reserved => {}
                 SlotId::Salt => buf.extend_from_slice(salt.expose().as_bytes()),
             }
+            buf.push(b'|');
         });
-        let digest = hex_sha512(buf);
+        // Every slot wrote its pipe; the last one is not part of the preimage.
+        buf.pop();
+        let digest = digest_in_place(buf);
         buf.fill(0);
         digest
     })
@@ -448,14 +405,6 @@ mod tests {
 
     fn fields(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
         pairs.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect()
-    }
-
-    #[test]
-    fn hex_digits_equal_the_hex_crate_for_every_byte() {
-        for b in 0..=255u8 {
-            assert_eq!(HEX_PAIRS[usize::from(b)].as_slice(), hex::encode([b]).as_bytes());
-        }
-        assert_eq!(hex_sha512(b"abc").as_str(), hex::encode(Sha512::digest(b"abc")));
     }
 
     /// DOMAIN.md's published known answer, through the fast path.

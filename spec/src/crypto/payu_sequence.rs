@@ -231,10 +231,40 @@ const BY_HASH: [u8; TABLE] = {
 fn field_id(name: &str) -> Option<F> {
     let slot = BY_HASH[name_hash(name.as_bytes())];
     let i = usize::from(slot).checked_sub(1)?;
-    // A byte loop: names are short, a memcmp call costs more.
     let known = NAMES[i].as_bytes();
     let name = name.as_bytes();
-    (known.len() == name.len() && known.iter().zip(name).all(|(a, b)| a == b)).then(|| IDS[i])
+    (known.len() == name.len() && same_bytes(known, name)).then(|| IDS[i])
+}
+
+/// Whether two slices of the same length hold the same bytes, by a few word compares (two
+/// overlapping words cover 4 to 16 bytes): a byte loop or a `memcmp` call costs more on names
+/// this short.
+#[inline(always)]
+fn same_bytes(a: &[u8], b: &[u8]) -> bool {
+    let n = a.len();
+    if n >= 8 {
+        let word = |s: &[u8], i: usize| {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(&s[i..i + 8]);
+            u64::from_le_bytes(w)
+        };
+        let mut diff = word(a, n - 8) ^ word(b, n - 8);
+        let mut i = 0;
+        while i + 8 < n {
+            diff |= word(a, i) ^ word(b, i);
+            i += 8;
+        }
+        diff == 0
+    } else if n >= 4 {
+        let word = |s: &[u8], i: usize| {
+            let mut w = [0u8; 4];
+            w.copy_from_slice(&s[i..i + 4]);
+            u32::from_le_bytes(w)
+        };
+        (word(a, 0) ^ word(b, 0)) | (word(a, n - 4) ^ word(b, n - 4)) == 0
+    } else {
+        a.iter().zip(b).all(|(x, y)| x == y)
+    }
 }
 
 hashed_fields! {
@@ -301,6 +331,11 @@ const RESPONSE_TAIL_IDS: [F; 11] = [
     F::key,
 ];
 
+/// The bits of `udf6`..`udf10` in [`Values::posted`].
+const UDF_6_TO_10_MASK: u64 = ((1 << UDF_6_TO_10_IDS.len()) - 1) << F::udf6 as u32;
+/// The bits of the after-salt fields in [`Values::posted`].
+const AFTER_SALT_MASK: u64 = ((1 << AFTER_SALT_IDS.len()) - 1) << F::additional_charges as u32;
+
 impl F {
     /// The field's name.
     pub(crate) fn name(self) -> &'static str {
@@ -308,33 +343,86 @@ impl F {
     }
 }
 
-/// The values of the hashed fields, read from the posted map in one pass (absent: empty).
+// `Values::posted` holds one bit per field, and `Choice::decide` reads the after-salt fields
+// and `udf6`..`udf10` as runs of those bits.
+const _: () = {
+    assert!(NAMES.len() <= 64);
+    let mut i = 0;
+    while i < AFTER_SALT_IDS.len() {
+        assert!(AFTER_SALT_IDS[i] as usize == F::additional_charges as usize + i);
+        i += 1;
+    }
+    let mut i = 0;
+    while i < UDF_6_TO_10_IDS.len() {
+        assert!(UDF_6_TO_10_IDS[i] as usize == F::udf6 as usize + i);
+        i += 1;
+    }
+};
+
+/// The values of the hashed fields, read from the posted fields in one pass (absent: empty),
+/// and which of them are posted (present and non-empty) as a bit set. `V` is how a value is
+/// held: `String` for a map of owned strings (a reference to one takes 8 bytes where a `&str`
+/// takes 16: half the array to clear per call), `str` for borrowed pairs.
 #[derive(Debug)]
-pub(crate) struct Values<'a>([&'a str; NAMES.len()]);
+pub(crate) struct Values<'a, V: ?Sized = String> {
+    /// A reference to each field's value.
+    values: [Option<&'a V>; NAMES.len()],
+    /// Bit `i`: field `i` is posted.
+    posted: u64,
+}
 
 impl<'a> Values<'a> {
     /// Reads the hashed fields of `fields`.
     #[inline]
     pub(crate) fn of(fields: &'a BTreeMap<String, String>) -> Self {
-        let mut values = [""; NAMES.len()];
-        for (name, value) in fields {
+        Values::from_pairs(fields.iter().map(|(k, v)| (k.as_str(), v)))
+    }
+}
+
+impl<'a, V: AsRef<str> + ?Sized> Values<'a, V> {
+    /// Reads the hashed fields of `(name, value)` pairs; a name given twice counts its last
+    /// value, as in a map built from the pairs.
+    #[inline]
+    pub(crate) fn from_pairs(pairs: impl IntoIterator<Item = (&'a str, &'a V)>) -> Self {
+        let mut values = [None; NAMES.len()];
+        let mut posted = 0u64;
+        for (name, value) in pairs {
             if let Some(id) = field_id(name) {
-                values[id as usize] = value;
+                values[id as usize] = Some(value);
+                let on = bit(id);
+                posted = if value.as_ref().is_empty() {
+                    posted & !on
+                } else {
+                    posted | on
+                };
             }
         }
-        Values(values)
+        Values { values, posted }
     }
 
     /// The value of a field (empty when absent).
     #[inline]
     pub(crate) fn get(&self, id: F) -> &'a str {
-        self.0[id as usize]
+        self.values[id as usize].map_or("", AsRef::as_ref)
     }
 
     #[inline]
     fn posted(&self, id: F) -> bool {
-        !self.get(id).is_empty()
+        self.posted & bit(id) != 0
     }
+
+    /// The first posted field of the set `mask`, in field order.
+    #[inline]
+    fn first_posted(&self, mask: u64) -> Option<F> {
+        let hit = self.posted & mask;
+        (hit != 0).then(|| IDS[hit.trailing_zeros() as usize])
+    }
+}
+
+/// The bit of a field in [`Values::posted`].
+#[inline]
+const fn bit(id: F) -> u64 {
+    1 << id as u32
 }
 
 /// A slot of a chosen sequence, by field index.
@@ -372,13 +460,18 @@ pub(crate) struct Choice {
 impl Choice {
     /// Decides the variant from the fields posted (see the module documentation).
     #[inline]
-    pub(crate) fn decide(family: HashFamily, values: &Values<'_>) -> Result<Self, ChoiceProblem> {
-        let required: &[F] = match family {
-            HashFamily::Request => &[F::key, F::txnid, F::amount],
-            HashFamily::Response => &[F::key, F::txnid, F::status],
-            HashFamily::Command => &[F::key, F::command, F::var1],
+    pub(crate) fn decide<V: AsRef<str> + ?Sized>(
+        family: HashFamily,
+        values: &Values<'_, V>,
+    ) -> Result<Self, ChoiceProblem> {
+        // Bit sets in field order, so the first missing one is the first of the list.
+        let required = match family {
+            HashFamily::Request => bit(F::key) | bit(F::txnid) | bit(F::amount),
+            HashFamily::Response => bit(F::key) | bit(F::txnid) | bit(F::status),
+            HashFamily::Command => bit(F::key) | bit(F::command) | bit(F::var1),
         };
-        if let Some(missing) = required.iter().find(|f| !values.posted(**f)) {
+        if required & !values.posted != 0 {
+            let missing = IDS[(required & !values.posted).trailing_zeros() as usize];
             return Err(ChoiceProblem::MissingRequired(missing.name()));
         }
         let mut choice = Choice {
@@ -395,16 +488,13 @@ impl Choice {
                     other => return Err(ChoiceProblem::UnknownApiVersion(other.to_owned())),
                 };
                 if !choice.version_7 {
-                    if let Some(udf) = UDF_6_TO_10_IDS.iter().find(|f| values.posted(**f)) {
+                    if let Some(udf) = values.first_posted(UDF_6_TO_10_MASK) {
                         return Err(ChoiceProblem::UdfNeedsApiVersion7(udf.name()));
                     }
                 }
                 choice.si_details = values.posted(F::si_details);
-                for (i, f) in AFTER_SALT_IDS.iter().enumerate() {
-                    if values.posted(*f) {
-                        choice.after |= 1 << i;
-                    }
-                }
+                // Bit `i` of the run starting at `additional_charges` is `REQUEST_AFTER_SALT[i]`.
+                choice.after = ((values.posted & AFTER_SALT_MASK) >> (F::additional_charges as u32)) as u32;
             }
             HashFamily::Response => choice.after = u32::from(values.posted(F::additional_charges)),
             HashFamily::Command => {}
@@ -481,77 +571,4 @@ impl Choice {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn fields(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
-        pairs.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect()
-    }
-
-    #[test]
-    fn field_indices_name_the_documented_fields() {
-        let names = |ids: &[F]| ids.iter().map(|f| f.name()).collect::<Vec<_>>();
-        assert_eq!(names(&AFTER_SALT_IDS), REQUEST_AFTER_SALT);
-        assert_eq!(names(&UDF_6_TO_10_IDS), UDF_6_TO_10);
-        assert_eq!(names(&RESPONSE_TAIL_IDS), RESPONSE_TAIL);
-        assert_eq!(names(&HEAD_IDS[..6]), REQUEST_HEAD);
-        assert_eq!(names(&HEAD_IDS[6..]), UDF_1_TO_5);
-        for name in NAMES {
-            assert_eq!(field_id(name).map(F::name), Some(*name));
-        }
-    }
-
-    #[test]
-    fn default_request_has_eleven_pipes_between_email_and_salt() {
-        let seq = choose(
-            HashFamily::Request,
-            &fields(&[("key", "k"), ("txnid", "t"), ("amount", "1")]),
-        )
-        .unwrap();
-        let email = seq.slots.iter().position(|s| *s == Slot::Field("email")).unwrap();
-        let salt = seq.slots.iter().position(|s| *s == Slot::Salt).unwrap();
-        assert_eq!(salt - email, 11);
-    }
-
-    #[test]
-    fn the_version_1_reading_of_api_version_7_drops_udf6_to_10() {
-        let posted = fields(&[
-            ("key", "k"),
-            ("txnid", "t"),
-            ("amount", "1"),
-            ("api_version", "7"),
-            ("udf6", "six"),
-            ("udf_params", "{}"),
-        ]);
-        let v7 = choose(HashFamily::Request, &posted).unwrap();
-        let v1 = choose(HashFamily::Request, &as_version_1(&posted)).unwrap();
-        assert!(v7.slots.contains(&Slot::Field("udf6")));
-        assert!(!v1.slots.contains(&Slot::Field("udf6")));
-        assert_eq!(v1.slots.iter().filter(|s| **s == Slot::Reserved).count(), 5);
-        assert_eq!(v1.slots.last(), Some(&Slot::Field("udf_params")));
-        assert_eq!(v7.slots.len(), v1.slots.len(), "same number of pipes, other values");
-    }
-
-    #[test]
-    fn after_salt_order_is_the_documented_one_not_the_posted_one() {
-        let seq = choose(
-            HashFamily::Request,
-            &fields(&[
-                ("key", "k"),
-                ("txnid", "t"),
-                ("amount", "1"),
-                ("buyer_type_business", "1"),
-                ("additional_charges", "2"),
-            ]),
-        )
-        .unwrap();
-        assert_eq!(
-            &seq.slots[seq.slots.len() - 3..],
-            &[
-                Slot::Salt,
-                Slot::Field("additional_charges"),
-                Slot::Field("buyer_type_business")
-            ]
-        );
-    }
-}
+mod tests;

@@ -28,7 +28,8 @@ pub enum Mutation {
         /// The field.
         field: String,
     },
-    /// A field set to a long string (200,000 characters when generated; shrinking shortens it).
+    /// A field set to a long string (4,097 to 200,000 characters when generated, just past common
+    /// buffer sizes and limits; shrinking shortens it).
     Huge {
         /// The field.
         field: String,
@@ -67,7 +68,16 @@ pub enum Mutation {
     StaleTimestamp,
 }
 
-/// The length of a generated [`Mutation::Huge`] string.
+/// The lengths a generated [`Mutation::Huge`] string takes, one drawn per case: each just past
+/// a size implementations commonly buffer or limit at (4 KiB pages, 8 KiB and 16 KiB read
+/// buffers and TLS records, 64 KiB body limits), and 200,000 characters, past 128 KiB limits
+/// (the only length generated before). A defect at one of those sizes shows on the length just
+/// past it, which a single fixed length steps over; and the mean length, about a quarter of
+/// 200,000, cuts what each such case costs both sides (hashing, encoding, decoding, judging).
+pub(super) const HUGE_LENGTHS: [usize; 5] = [4_097, 8_193, 16_385, 65_537, HUGE_LENGTH];
+
+/// The longest generated [`Mutation::Huge`] string, and the length of one read from a
+/// reproducer written before lengths were recorded.
 pub(super) const HUGE_LENGTH: usize = 200_000;
 
 pub(super) fn generated_huge_length() -> usize {
@@ -153,7 +163,7 @@ pub(super) fn make_case(target: &FuzzTarget, rng: &mut ChaCha8Rng, case_seed: u6
         0 => Mutation::NonAscii { field },
         1 => Mutation::Huge {
             field,
-            length: HUGE_LENGTH,
+            length: HUGE_LENGTHS[rng.random_range(0..HUGE_LENGTHS.len())],
         },
         2 if !amounts.is_empty() => Mutation::NumericEdge {
             field: amounts[rng.random_range(0..amounts.len())].clone(),
@@ -287,5 +297,37 @@ pub(super) fn raw_mutation(body: &mut Body, message: &Message, mutation: &Mutati
             }
         }
         _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rand::SeedableRng;
+
+    /// Over a thousand cases of each fuzzed API, Huge cases come with every length of
+    /// [`HUGE_LENGTHS`] (none other), and the value written has that length.
+    #[test]
+    fn huge_cases_draw_every_length() {
+        for api in api::all() {
+            let Some(target) = FuzzTarget::new(&api) else { continue };
+            let mut lengths = std::collections::BTreeSet::new();
+            for case in 0..1_000u64 {
+                let mut rng = ChaCha8Rng::seed_from_u64(case);
+                let (_, mutation) = make_case(&target, &mut rng, case);
+                if let Mutation::Huge { length, .. } = mutation {
+                    lengths.insert(length);
+                }
+            }
+            assert_eq!(
+                lengths.into_iter().collect::<Vec<_>>(),
+                HUGE_LENGTHS.to_vec(),
+                "{}",
+                api.name()
+            );
+        }
+        for length in HUGE_LENGTHS {
+            assert_eq!(huge_value("17tag", length).len(), length);
+        }
     }
 }
