@@ -66,7 +66,7 @@ pub struct FuzzArgs {
 /// Cases in flight per worker against a `--target` unless `--in-flight` says otherwise: a
 /// separate server answers while the worker prepares the next case (the whole mix at 2 workers:
 /// 1.56x the requests/s of one at a time on a quiet machine, the same CPU per request under
-/// load; benches/results/h-ec.md). The embedded server shares the process's cores, so there
+/// load; benches/results/fuzzer-client.md). The embedded server shares the process's cores, so there
 /// one at a time.
 const TARGET_IN_FLIGHT: u16 = 4;
 
