@@ -4,11 +4,9 @@
 //! `x-upi-conformance-warning: RULE; text` response header. Each decision, with the seed's
 //! words, is in refserver/README.md ("Vendor SDKs").
 
-use std::sync::LazyLock;
-
 use serde_json::Value;
 use upi_spec::crypto::payu_names;
-use upi_spec::crypto::payu_sequence::{self, HashFamily};
+use upi_spec::crypto::payu_sequence::HashFamily;
 use upi_spec::input::Document;
 
 use crate::judge::Refusal;
@@ -103,14 +101,15 @@ pub fn payu_field_names(document: &mut Document, family: HashFamily) -> Result<(
     // (`payu_names`' folding): with none posted (a client spelling every name as the sequence
     // does) it changes nothing, and is not asked. When asked, it reads only the fields spelled
     // like hashed ones (the others it passes over) and decides exactly as over all of them.
-    let hashed = hashed_names(family);
-    let look_alike = |k: &str| !hashed.names.contains(&k) && hashed.folded.iter().any(|h| folds_to(k, h));
-    if !map.iter().any(|(k, v)| v.is_string() && look_alike(k)) {
+    if !map
+        .iter()
+        .any(|(k, v)| v.is_string() && payu_names::resembles_hashed(family, k))
+    {
         return Ok(());
     }
     let fields = map
         .iter()
-        .filter(|(k, _)| hashed.folded.iter().any(|h| folds_to(k, h)))
+        .filter(|(k, _)| payu_names::spelled_like_hashed(family, k))
         .filter_map(|(k, v)| v.as_str().map(|s| (k.clone(), s.to_owned())))
         .collect();
     match payu_names::canonical(family, &fields) {
@@ -138,53 +137,6 @@ pub fn payu_field_names(document: &mut Document, family: HashFamily) -> Result<(
         }
         Err(e) => Err(Refusal::new(PAYU_LOOK_ALIKE, "body", e.to_string())),
     }
-}
-
-/// The names `payu_names::canonical` compares posted names with (the family's hashed fields,
-/// and `api_version` for the request hash), as they are and folded.
-struct HashedNames {
-    names: Vec<&'static str>,
-    folded: Vec<String>,
-}
-
-/// [`HashedNames`] of `family`, worked out once per family.
-fn hashed_names(family: HashFamily) -> &'static HashedNames {
-    fn of(family: HashFamily) -> HashedNames {
-        let mut names = family.hashed_fields();
-        if family == HashFamily::Request {
-            names.push(payu_sequence::API_VERSION);
-        }
-        let folded = names
-            .iter()
-            .map(|n| {
-                n.chars()
-                    .filter(|c| *c != '_' && *c != '-')
-                    .map(|c| c.to_ascii_lowercase())
-                    .collect()
-            })
-            .collect();
-        HashedNames { names, folded }
-    }
-    static REQUEST: LazyLock<HashedNames> = LazyLock::new(|| of(HashFamily::Request));
-    static RESPONSE: LazyLock<HashedNames> = LazyLock::new(|| of(HashFamily::Response));
-    static COMMAND: LazyLock<HashedNames> = LazyLock::new(|| of(HashFamily::Command));
-    match family {
-        HashFamily::Request => &REQUEST,
-        HashFamily::Response => &RESPONSE,
-        HashFamily::Command => &COMMAND,
-    }
-}
-
-/// Whether `name` lower-cased with `_` and `-` removed (how `payu_names` compares spellings)
-/// is `folded`, an ASCII name already folded; compared byte by byte without building the
-/// folded name (a byte of a multi-byte character matches no ASCII byte, as the character
-/// would not).
-fn folds_to(name: &str, folded: &str) -> bool {
-    let mut want = folded.bytes();
-    name.bytes()
-        .filter(|b| *b != b'_' && *b != b'-')
-        .all(|b| want.next() == Some(b.to_ascii_lowercase()))
-        && want.next().is_none()
 }
 
 #[cfg(test)]

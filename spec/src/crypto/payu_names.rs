@@ -13,6 +13,7 @@
 //! posted value is never silently left out of a hash because of its name.
 
 use std::collections::BTreeMap;
+use std::sync::LazyLock;
 
 use super::payu_sequence::{API_VERSION, HashFamily};
 
@@ -60,12 +61,62 @@ pub enum FieldNameError {
     },
 }
 
-/// `name` lower-cased with `_` and `-` removed: how spellings of one field compare.
-fn folded(name: &str) -> String {
-    name.chars()
-        .filter(|c| *c != '_' && *c != '-')
-        .map(|c| c.to_ascii_lowercase())
-        .collect()
+/// The names [`canonical`] compares posted names with (the family's hashed fields, and
+/// `api_version` for the request hash), as they are and folded (lower-cased with `_` and `-`
+/// removed: how spellings of one field compare), worked out once per family.
+struct HashedNames {
+    names: Vec<&'static str>,
+    folded: Vec<String>,
+}
+
+fn hashed_names(family: HashFamily) -> &'static HashedNames {
+    fn of(family: HashFamily) -> HashedNames {
+        let mut names = family.hashed_fields();
+        if family == HashFamily::Request {
+            names.push(API_VERSION);
+        }
+        let folded = names
+            .iter()
+            .map(|n| {
+                n.chars()
+                    .filter(|c| *c != '_' && *c != '-')
+                    .map(|c| c.to_ascii_lowercase())
+                    .collect()
+            })
+            .collect();
+        HashedNames { names, folded }
+    }
+    static REQUEST: LazyLock<HashedNames> = LazyLock::new(|| of(HashFamily::Request));
+    static RESPONSE: LazyLock<HashedNames> = LazyLock::new(|| of(HashFamily::Response));
+    static COMMAND: LazyLock<HashedNames> = LazyLock::new(|| of(HashFamily::Command));
+    match family {
+        HashFamily::Request => &REQUEST,
+        HashFamily::Response => &RESPONSE,
+        HashFamily::Command => &COMMAND,
+    }
+}
+
+/// Whether `name` folded is `folded`, an ASCII name already folded; compared byte by byte
+/// without building the folded name (a byte of a multi-byte character matches no ASCII byte,
+/// as the character would not).
+fn folds_to(name: &str, folded: &str) -> bool {
+    let mut want = folded.bytes();
+    name.bytes()
+        .filter(|b| *b != b'_' && *b != b'-')
+        .all(|b| want.next() == Some(b.to_ascii_lowercase()))
+        && want.next().is_none()
+}
+
+/// Whether `name` is spelled like one of `family`'s hashed fields (it folds to one, itself
+/// included): the only names [`canonical`] reads; the others it passes over untouched.
+pub fn spelled_like_hashed(family: HashFamily, name: &str) -> bool {
+    hashed_names(family).folded.iter().any(|f| folds_to(name, f))
+}
+
+/// Whether `name` resembles a hashed field of `family` without being one: the only names
+/// [`canonical`] renames or refuses. With none posted, `canonical` changes nothing.
+pub fn resembles_hashed(family: HashFamily, name: &str) -> bool {
+    !hashed_names(family).names.contains(&name) && spelled_like_hashed(family, name)
 }
 
 /// `fields` with every verified SDK spelling of a hashed field renamed to the sequence's name
@@ -74,17 +125,17 @@ pub fn canonical(
     family: HashFamily,
     fields: &BTreeMap<String, String>,
 ) -> Result<(BTreeMap<String, String>, Vec<Renamed>), FieldNameError> {
-    let mut hashed = family.hashed_fields();
-    if family == HashFamily::Request {
-        hashed.push(API_VERSION);
-    }
+    let hashed = hashed_names(family);
     let mut out = fields.clone();
     let mut renamed = Vec::new();
     for (sent, value) in fields {
-        if hashed.contains(&sent.as_str()) {
+        if hashed.names.contains(&sent.as_str()) {
             continue;
         }
-        let Some(canonical) = hashed.iter().copied().find(|h| folded(h) == folded(sent)) else {
+        let Some(canonical) = (hashed.names.iter().zip(&hashed.folded))
+            .find(|(_, f)| folds_to(sent, f))
+            .map(|(h, _)| *h)
+        else {
             continue;
         };
         let verified = SDK_SPELLINGS
