@@ -76,7 +76,14 @@ impl Check {
                 [a @ b'0'..=b'9', b @ b'0'..=b'9'] => set & (1u128 << ((a - b'0') * 10 + (b - b'0'))) != 0,
                 _ => false,
             },
-            Check::NoOuterSpace => value.trim() == value,
+            Check::NoOuterSpace => match value.as_bytes() {
+                // An ASCII byte that is not white space at each end: nothing to trim (a
+                // non-ASCII end goes to `trim`, which knows Unicode white space).
+                [first, .., last] | [first @ last] if first.is_ascii() && last.is_ascii() => {
+                    !char::from(*first).is_whitespace() && !char::from(*last).is_whitespace()
+                }
+                _ => value.trim() == value,
+            },
             Check::Decimal { max_digits } => is_decimal(value, *max_digits),
         }
     }

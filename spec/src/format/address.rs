@@ -8,6 +8,18 @@ use super::lex::{ecma_space, random_digits, random_upper};
 /// [`super::Format::Vpa`].
 pub(super) struct Vpa;
 
+/// The bytes of a VPA's local part: ASCII letters, digits, `.`, `_` and `-`.
+static VPA_LOCAL: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut c = 0;
+    while c < 128 {
+        let b = c as u8;
+        t[c] = b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-');
+        c += 1;
+    }
+    t
+};
+
 impl FormatKind for Vpa {
     fn describe(&self) -> &'static str {
         "a VPA (local@handle)"
@@ -16,17 +28,16 @@ impl FormatKind for Vpa {
         r"^[A-Za-z0-9._\-]{1,200}@[A-Za-z0-9]{2,64}$"
     }
     fn check(&self, s: &str) -> bool {
-        match s.split_once('@') {
-            Some((local, handle)) => {
-                (1..=200).contains(&local.len())
-                    && local
-                        .bytes()
-                        .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'.' | b'_' | b'-'))
-                    && (2..=64).contains(&handle.len())
-                    && handle.bytes().all(|c| c.is_ascii_alphanumeric())
-            }
-            None => false,
-        }
+        // One pass over the bytes: the local part up to the first byte outside its set, which
+        // must be the `@`, then the handle (a `split_once` searched for `@` through a
+        // `CharSearcher` and a `memcmp` call, then read both parts again).
+        let b = s.as_bytes();
+        let at = b.iter().position(|&c| !VPA_LOCAL[usize::from(c)]).unwrap_or(b.len());
+        let handle = match b.get(at) {
+            Some(b'@') => &b[at + 1..],
+            _ => return false,
+        };
+        (1..=200).contains(&at) && (2..=64).contains(&handle.len()) && handle.iter().all(u8::is_ascii_alphanumeric)
     }
     fn draw(&self, rng: &mut dyn RngCore) -> String {
         let handles = ["axisbank", "ybl", "okhdfcbank", "paytm", "ypay", "yesg"];
