@@ -96,9 +96,21 @@ fn params<'a>(input: &'a str, start: usize, link: &mut Deeplink<'a>, out: &mut V
             // Most names are short known keys: found with their `=` in one word, so the name
             // is neither scanned nor looked up again.
             let key = key::key_at(bytes, i);
-            if let Some((_, n)) = key {
+            if let Some((k, n)) = key {
                 eq = Some(i + n);
                 i += n + 1;
+                // The common segment: a known name of this kind and a value of plain bytes up
+                // to `&` or the end, which needs none of `segment`'s checks of the raw text.
+                let end = scan::skip_plain(bytes, i);
+                if k.applies_to(kind) && bytes.get(end).is_none_or(|&b| b == b'&') {
+                    known(input, k, seg, i, end, link, &mut offsets, out);
+                    if end >= len {
+                        break;
+                    }
+                    i = end + 1;
+                    continue;
+                }
+                i = end;
             }
             loop {
                 i = scan::skip_plain(bytes, i);
@@ -197,11 +209,7 @@ fn segment<'a>(
     match raw.key.or_else(|| Key::from_wire(&name)).filter(|k| k.applies_to(kind)) {
         Some(key) => {
             if link.has(key) {
-                out.push(violation(
-                    &rules::DUPLICATE,
-                    at,
-                    format!("`{}` appears again; the first value is kept", key.wire()),
-                ));
+                out.push(duplicate(key, at));
                 return;
             }
             offsets[key.index()] = value_at as u32; // inputs are at most 64 KiB
@@ -226,6 +234,43 @@ fn segment<'a>(
             link.push_unknown(name, value);
         }
     }
+}
+
+/// A segment `name=value` whose name is `key` (of the link's kind) and whose value, at
+/// `value_at..end`, has only plain bytes: what [`segment`] decides for it, without looking at
+/// the raw text again.
+#[inline(always)]
+#[allow(clippy::too_many_arguments)]
+fn known<'a>(
+    input: &'a str,
+    key: Key,
+    at: usize,
+    value_at: usize,
+    end: usize,
+    link: &mut Deeplink<'a>,
+    offsets: &mut [u32; Key::COUNT],
+    out: &mut Vec<Violation>,
+) {
+    if link.has(key) {
+        out.push(duplicate(key, at));
+        return;
+    }
+    let kind = link.target.kind();
+    let value = &input[value_at..end];
+    offsets[key.index()] = value_at as u32; // inputs are at most 64 KiB
+    let plain = value.len() > 4 || !value.is_empty() && value != "null";
+    if plain || generic_value_ok(key.wire(), value, value_at, true, out) {
+        check_value(kind, key, value, value_at, out);
+    }
+    link.set(key, value);
+}
+
+fn duplicate(key: Key, at: usize) -> Violation {
+    violation(
+        &rules::DUPLICATE,
+        at,
+        format!("`{}` appears again; the first value is kept", key.wire()),
+    )
 }
 
 /// Empty and `null` values; returns whether the value-specific checks should run.
