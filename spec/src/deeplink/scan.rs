@@ -264,14 +264,12 @@ pub(crate) fn is_forbidden_char(c: char) -> bool {
 /// Borrows when there is nothing to decode.
 pub(crate) fn decode<'a>(raw: &'a str, at: usize, out: &mut Vec<Violation>) -> Cow<'a, str> {
     let bytes = raw.as_bytes();
-    // Decoded bytes, once the first escape or `+` is seen; `bytes[copied..i]` is the run of
-    // bytes that decode to themselves and are not yet in `decoded` (copied whole, not per byte).
-    let mut decoded: Option<Vec<u8>> = None;
+    // Decoded text, once the first escape or `+` is seen; `raw[copied..i]` is the run of bytes
+    // that decode to themselves and are not yet in `decoded` (copied whole, not per byte).
+    let mut decoded = Decoded::None;
     let mut copied = 0;
-    let put = |decoded: &mut Option<Vec<u8>>, from: usize, upto: usize, byte: u8| {
-        let d = decoded.get_or_insert_with(|| Vec::with_capacity(bytes.len()));
-        d.extend_from_slice(&bytes[from..upto]);
-        d.push(byte);
+    let put = |decoded: &mut Decoded, from: usize, upto: usize, byte: u8| {
+        decoded.put(raw, from, upto, byte);
     };
     // Whether an escape produced a non-ASCII byte (C1 controls and bidi marks are possible).
     let mut high = false;
@@ -345,8 +343,14 @@ pub(crate) fn decode<'a>(raw: &'a str, at: usize, out: &mut Vec<Violation>) -> C
         }
         i += 1;
     }
-    let Some(mut decoded) = decoded else {
-        return Cow::Borrowed(raw);
+    let mut decoded = match decoded {
+        Decoded::None => return Cow::Borrowed(raw),
+        // Runs of the input and ASCII bytes: text already, nothing to validate.
+        Decoded::Text(mut text) => {
+            text.push_str(&raw[copied..]);
+            return Cow::Owned(text);
+        }
+        Decoded::Bytes(bytes) => bytes,
     };
     decoded.extend_from_slice(&bytes[copied..]);
     let text = match String::from_utf8(decoded) {
@@ -376,6 +380,44 @@ pub(crate) fn decode<'a>(raw: &'a str, at: usize, out: &mut Vec<Violation>) -> C
         }
     }
     Cow::Owned(text)
+}
+
+/// What [`decode`] has built so far.
+enum Decoded {
+    /// Nothing to decode yet: the value is the raw text.
+    None,
+    /// Runs of the raw text and ASCII bytes from escapes and `+`: valid UTF-8 by construction.
+    Text(String),
+    /// Once an escape gave a byte above 127: bytes, checked as UTF-8 at the end.
+    Bytes(Vec<u8>),
+}
+
+impl Decoded {
+    /// Appends `raw[from..upto]` (a run between escapes: it starts and ends at ASCII bytes) and
+    /// then `byte`.
+    #[inline]
+    fn put(&mut self, raw: &str, from: usize, upto: usize, byte: u8) {
+        if let Decoded::None = self {
+            *self = Decoded::Text(String::with_capacity(raw.len()));
+        }
+        match self {
+            Decoded::Text(text) if byte.is_ascii() => {
+                text.push_str(&raw[from..upto]);
+                text.push(char::from(byte));
+            }
+            Decoded::Text(text) => {
+                let mut bytes = std::mem::take(text).into_bytes();
+                bytes.extend_from_slice(&raw.as_bytes()[from..upto]);
+                bytes.push(byte);
+                *self = Decoded::Bytes(bytes);
+            }
+            Decoded::Bytes(bytes) => {
+                bytes.extend_from_slice(&raw.as_bytes()[from..upto]);
+                bytes.push(byte);
+            }
+            Decoded::None => unreachable!("set above"),
+        }
+    }
 }
 
 /// Maps an index into the decoded bytes back to an offset into the raw bytes.
