@@ -48,11 +48,15 @@ fn is_decimal(s: &str, max_digits: usize) -> bool {
     if b.len() > max_digits + 1 {
         return false;
     }
-    let digits = |x: &[u8]| !x.is_empty() && x.iter().all(u8::is_ascii_digit);
-    match b.iter().position(|&c| c == b'.') {
-        Some(dot) => digits(&b[..dot]) && digits(&b[dot + 1..]),
-        None => b.len() <= max_digits && digits(b),
-    }
+    // One pass: the integer digits up to the first other byte, which may only be a `.`
+    // followed by digits.
+    let int = b.iter().position(|c| !c.is_ascii_digit()).unwrap_or(b.len());
+    int > 0
+        && match &b[int..] {
+            [] => b.len() <= max_digits,
+            [b'.', frac @ ..] => !frac.is_empty() && frac.iter().all(u8::is_ascii_digit),
+            _ => false,
+        }
 }
 
 impl Check {

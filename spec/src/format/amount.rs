@@ -53,10 +53,16 @@ impl FormatKind for Decimal {
         r"^(0|[1-9][0-9]*)(\.[0-9]{1,2})?$"
     }
     fn check(&self, s: &str) -> bool {
-        match split_dot(s.as_bytes()) {
-            Some((int, frac)) => no_leading_zero(int) && (1..=2).contains(&frac.len()) && digits(frac),
-            None => no_leading_zero(s.as_bytes()),
-        }
+        // One pass: the integer digits up to the first other byte, which may only be a `.`
+        // followed by one or two digits.
+        let b = s.as_bytes();
+        let int = b.iter().position(|c| !c.is_ascii_digit()).unwrap_or(b.len());
+        no_leading_zero(&b[..int])
+            && match &b[int..] {
+                [] => true,
+                [b'.', frac @ ..] => (1..=2).contains(&frac.len()) && digits(frac),
+                _ => false,
+            }
     }
     fn draw(&self, rng: &mut dyn RngCore) -> String {
         match rng.random_range(0..3) {

@@ -18,7 +18,13 @@ impl FormatKind for HttpUrl {
     fn check(&self, s: &str) -> bool {
         match s.strip_prefix("https://").or_else(|| s.strip_prefix("http://")) {
             Some(rest) => {
-                !s.chars().any(ecma_space) && rest.chars().next().is_some_and(|c| !matches!(c, '/' | '?' | '#'))
+                // ASCII text (the usual URL) is read byte by byte: its white space is the
+                // ASCII white space, with no character decoding.
+                let spaced = match s.is_ascii() {
+                    true => s.bytes().any(|b| char::from(b).is_whitespace()),
+                    false => s.chars().any(ecma_space),
+                };
+                !spaced && rest.chars().next().is_some_and(|c| !matches!(c, '/' | '?' | '#'))
             }
             None => false,
         }
