@@ -125,18 +125,50 @@ static KNOWN: [(&str, Target<'static>); 7] = Target::KNOWN;
 /// one comparison instead of three searches of the input.
 #[inline]
 fn known_head(bytes: &[u8]) -> Option<Head<'static>> {
-    let first = *bytes.first()?;
-    KNOWN
-        .iter()
-        .find(|(p, _)| {
-            let p = p.as_bytes();
-            p[0] == first && bytes.get(p.len()) == Some(&b'?') && same_short(p, &bytes[..p.len()])
-        })
-        .map(|(p, target)| Head {
-            target: target.clone(),
-            query_at: p.len() + 1,
-        })
+    // The one candidate whose first and seventh bytes hash as the input's do (every known
+    // prefix is longer than seven bytes), instead of a search of the list.
+    let (p, target) = match KNOWN_BY_HASH[head_hash(*bytes.first()?, *bytes.get(6)?)] {
+        0 => return None,
+        i => &KNOWN[usize::from(i) - 1],
+    };
+    let p = p.as_bytes();
+    (bytes.get(p.len()) == Some(&b'?') && same_short(p, &bytes[..p.len()])).then(|| Head {
+        target: target.clone(),
+        query_at: p.len() + 1,
+    })
 }
+
+/// [`known_head`]'s hash of a prefix's first and seventh bytes.
+const fn head_hash(first: u8, seventh: u8) -> usize {
+    (first as usize + 3 * seventh as usize) & 31
+}
+
+/// 1 + the index in [`KNOWN`] of the prefix with each [`head_hash`] (0: none); checked
+/// collision-free at compile time.
+const KNOWN_BY_HASH: [u8; 32] = {
+    let mut table = [0u8; 32];
+    let mut i = 0;
+    while i < KNOWN_PREFIXES.len() {
+        let p = KNOWN_PREFIXES[i].as_bytes();
+        assert!(p.len() > 7, "known_head reads the seventh byte of every prefix");
+        let h = head_hash(p[0], p[6]);
+        assert!(table[h] == 0, "two known prefixes share a head hash: change head_hash");
+        table[h] = i as u8 + 1;
+        i += 1;
+    }
+    table
+};
+
+/// The prefixes of [`KNOWN`], in its order (readable in a constant).
+const KNOWN_PREFIXES: [&str; 7] = {
+    let mut p = [""; 7];
+    let mut i = 0;
+    while i < 7 {
+        p[i] = Target::KNOWN[i].0;
+        i += 1;
+    }
+    p
+};
 
 /// Splits `input` into target and query: `scheme ":" hier-part "?" query`, or a bare query when
 /// the first `=` comes before any `:`.
