@@ -101,9 +101,18 @@ fn params<'a>(input: &'a str, start: usize, link: &mut Deeplink<'a>, out: &mut V
                 i += n + 1;
                 // The common segment: a known name of this kind and a value of plain bytes up
                 // to `&` or the end, which needs none of `segment`'s checks of the raw text.
-                let end = scan::skip_plain(bytes, i);
-                if k.applies_to(kind) && bytes.get(end).is_none_or(|&b| b == b'&') {
-                    known(input, k, seg, i, end, link, &mut offsets, out);
+                let mut end = scan::skip_plain(bytes, i);
+                if k.applies_to(kind) {
+                    let value = match bytes.get(end) {
+                        None | Some(b'&') => Cow::Borrowed(&input[i..end]),
+                        // A value with an escape or another byte to check: decoded once, up
+                        // to its `&`, without the segment scan below reading it first.
+                        Some(_) => {
+                            end = bytes[end..].iter().position(|&b| b == b'&').map_or(len, |p| end + p);
+                            scan::decode(&input[i..end], i, out)
+                        }
+                    };
+                    known(k, seg, i, value, link, &mut offsets, out);
                     if end >= len {
                         break;
                     }
@@ -236,17 +245,15 @@ fn segment<'a>(
     }
 }
 
-/// A segment `name=value` whose name is `key` (of the link's kind) and whose value, at
-/// `value_at..end`, has only plain bytes: what [`segment`] decides for it, without looking at
+/// A segment `name=value` at `at` whose name is `key` (of the link's kind), with its value
+/// decoded (at `value_at` in the input): what [`segment`] decides for it, without looking at
 /// the raw text again.
 #[inline(always)]
-#[allow(clippy::too_many_arguments)]
 fn known<'a>(
-    input: &'a str,
     key: Key,
     at: usize,
     value_at: usize,
-    end: usize,
+    value: Cow<'a, str>,
     link: &mut Deeplink<'a>,
     offsets: &mut [u32; Key::COUNT],
     out: &mut Vec<Violation>,
@@ -256,11 +263,10 @@ fn known<'a>(
         return;
     }
     let kind = link.target.kind();
-    let value = &input[value_at..end];
     offsets[key.index()] = value_at as u32; // inputs are at most 64 KiB
-    let plain = value.len() > 4 || !value.is_empty() && value != "null";
-    if plain || generic_value_ok(key.wire(), value, value_at, true, out) {
-        check_value(kind, key, value, value_at, out);
+    let plain = value.len() > 4 || !value.is_empty() && *value != *"null";
+    if plain || generic_value_ok(key.wire(), &value, value_at, true, out) {
+        check_value(kind, key, &value, value_at, out);
     }
     link.set(key, value);
 }
