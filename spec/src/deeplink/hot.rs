@@ -14,7 +14,7 @@ use super::table::{Check, RULES_OF, VALUE_RULES, ValueRule};
 /// copy of the loop over its rules, whose bounds and [`Check`]s are constants of
 /// [`VALUE_RULES`], so the `Check` match folds at compile time: the table stays
 /// the one statement of the rules and the hot path pays no dispatch per rule.
-#[inline]
+#[inline(always)]
 pub(super) fn first_broken(key: Key, kind: Kind, value: &str) -> Option<&'static ValueRule> {
     macro_rules! per_key {
         ($($i:literal)*) => {
