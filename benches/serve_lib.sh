@@ -1,11 +1,13 @@
 # Sourced by the bench scripts: start_serve LOG CMD... starts `CMD serve --addr 127.0.0.1:0` in
-# the background (its output in LOG), sets SERVER_PID, waits for the ready line (at most 30 s)
-# and sets BASE to the address it names; returns 2 when no ready line comes.
+# the background (its output in LOG; SERVE_ARGS, if set, are added to `serve`'s, say
+# `--threads 2`), sets SERVER_PID, waits for the ready line (at most 30 s) and sets BASE to the
+# address it names; returns 2 when no ready line comes.
 start_serve() {
     local log=$1
     shift
     : >"$log"
-    "$@" serve --addr 127.0.0.1:0 >"$log" 2>&1 &
+    # shellcheck disable=SC2086 # SERVE_ARGS are words
+    "$@" serve --addr 127.0.0.1:0 ${SERVE_ARGS:-} >"$log" 2>&1 &
     SERVER_PID=$!
     BASE=
     for _ in $(seq 1 300); do

@@ -7,7 +7,8 @@
 #
 # Usage: benches/server_cpu.sh SERVER_BIN [CLIENT_BIN]   Environment: DURATION (s, default 4),
 # WORKERS (fuzz --workers, default 16), SUITES (default "ec-txns payu-intent payu-postservice"),
-# SERVER_ENV (variables for the server only, say TOKIO_WORKER_THREADS=1).
+# SERVER_ENV (variables for the server only, say TOKIO_WORKER_THREADS=1), SERVE_ARGS (more
+# `serve` arguments, say `--threads 2`).
 # Output: one line per suite: `suite requests server_cpu_s us_per_request`.
 set -euo pipefail
 SERVER_BIN=$1

@@ -157,3 +157,58 @@ fn lenient_accepts_should_breaches_that_the_strict_sandbox_refuses() {
     assert_eq!(on_lenient, ("warning".to_string(), Some(0)));
     assert_eq!(on_lenient_strict.1, Some(1), "--strict fails a run with a warning");
 }
+
+/// `serve --threads 3` starts two more serving threads besides the main one, and connections
+/// dealt to each (in turn, one after another) are answered there, each on a connection of its
+/// own; `--threads 0` is a usage error.
+#[test]
+fn threads_serve_the_connections_dealt_to_them() {
+    let (mut child, url) = serve(&["--threads", "3"]);
+    let addr = url.trim_start_matches("http://").to_owned();
+    // Held open together, so no connection is answered by one that closed before it.
+    let mut streams: Vec<TcpStream> = (0..6)
+        .map(|_| {
+            let stream = TcpStream::connect(&addr).expect("connect");
+            stream.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+            stream
+        })
+        .collect();
+    let answers: Vec<String> = streams
+        .iter_mut()
+        .map(|stream| {
+            // A failed write or read leaves the answer empty, which the assertion shows.
+            let _ = write!(
+                stream,
+                "GET /sandbox/health HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+            );
+            let mut answer = String::new();
+            let _ = stream.read_to_string(&mut answer);
+            answer
+        })
+        .collect();
+    let named = serving_threads(child.id());
+    child.kill().expect("kill serve");
+    let _ = child.wait();
+    for (n, answer) in answers.iter().enumerate() {
+        assert!(answer.starts_with("HTTP/1.1 200"), "connection {n}: {answer:?}");
+    }
+    if cfg!(target_os = "linux") {
+        assert_eq!(named, ["upi-serve-1", "upi-serve-2"], "the serving threads");
+    }
+    let out = bin().args(["serve", "--threads", "0"]).output().expect("serve");
+    assert_eq!(out.status.code(), Some(2), "{}", String::from_utf8_lossy(&out.stderr));
+}
+
+/// The names of the process's threads that serve beside its main one (Linux: /proc).
+fn serving_threads(pid: u32) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(format!("/proc/{pid}/task"))
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter_map(|task| std::fs::read_to_string(task.path().join("comm")).ok())
+        .map(|name| name.trim_end().to_owned())
+        .filter(|name| name.starts_with("upi-serve-"))
+        .collect();
+    names.sort();
+    names
+}

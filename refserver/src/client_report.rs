@@ -17,7 +17,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 
 use axum::body::Body;
 use axum::extract::{Request, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, Method, StatusCode, Uri};
 use axum::middleware::Next;
 use axum::response::Response;
 use base64::Engine as _;
@@ -40,6 +40,9 @@ pub const WARNING_HEADER: &str = "x-upi-conformance-warning";
 pub const WARNING: &str = "warning";
 /// The most entries kept (the oldest are dropped first, and counted).
 pub const MAX_ENTRIES: usize = 1000;
+/// The largest body an entry keeps to be summarised when read; a larger one is summarised at
+/// once (a full ring of kept bodies holds at most 16 MB).
+const KEPT_BODY_BYTES: usize = 16 * 1024;
 
 tokio::task_local! {
     static CURRENT: RefCell<Vec<Violation>>;
@@ -100,7 +103,138 @@ pub struct Report {
     /// Entries dropped because more than [`MAX_ENTRIES`] were recorded.
     pub entries_dropped: u64,
     /// The latest entries, oldest first (a ring: dropping the oldest moves no other entry).
-    pub entries: VecDeque<Entry>,
+    pub entries: VecDeque<Recorded>,
+}
+
+/// An entry of the ring: as recorded, or as shown. A recorded request is summarised and
+/// masked only when the report is first read (a busy server drops most entries unread), and
+/// reads as the same [`Entry`].
+#[derive(Debug, Clone)]
+pub enum Recorded {
+    /// What the request sent, with the violations as noted.
+    Kept(Box<Kept>),
+    /// The entry as the report shows it.
+    Shown(Entry),
+}
+
+impl Recorded {
+    /// The entry as the report shows it.
+    pub fn entry(&self) -> std::borrow::Cow<'_, Entry> {
+        match self {
+            Recorded::Kept(kept) => std::borrow::Cow::Owned(kept.entry()),
+            Recorded::Shown(entry) => std::borrow::Cow::Borrowed(entry),
+        }
+    }
+}
+
+impl Serialize for Recorded {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.entry().serialize(serializer)
+    }
+}
+
+/// A request that broke a rule, as recorded: what it sent (copied, so no connection buffer is
+/// held), the violations unmasked, and the secrets to mask them with.
+#[derive(Debug, Clone)]
+pub struct Kept {
+    request: u64,
+    status: u16,
+    sent: Sent,
+    violations: Vec<Violation>,
+    scrubber: Arc<Scrubber>,
+}
+
+impl Kept {
+    fn entry(&self) -> Entry {
+        Entry {
+            request: self.request,
+            summary: self.sent.summary(&self.scrubber),
+            status: self.status,
+            violations: self.scrubber.violations(&self.violations),
+        }
+    }
+}
+
+/// What a request sent, as the report needs it.
+#[derive(Debug, Clone)]
+struct Sent {
+    method: String,
+    /// Path and query.
+    target: String,
+    /// `NAME: VALUE` lines (a value that is not text reads `(not text)`).
+    headers: String,
+    body: Vec<u8>,
+}
+
+impl Sent {
+    fn new(method: &Method, uri: &Uri, headers: &HeaderMap, body: &[u8]) -> Sent {
+        let mut lines = String::new();
+        for (name, value) in headers {
+            lines.push_str(name.as_str());
+            lines.push_str(": ");
+            lines.push_str(value.to_str().unwrap_or(NOT_TEXT));
+            lines.push('\n');
+        }
+        Sent {
+            method: method.to_string(),
+            target: uri
+                .path_and_query()
+                .map_or_else(|| uri.path().to_owned(), ToString::to_string),
+            headers: lines,
+            body: body.to_vec(),
+        }
+    }
+
+    /// The request as the report shows it, every secret masked.
+    fn summary(&self, scrubber: &Scrubber) -> RequestSummary {
+        let pairs = self.headers.lines().filter_map(|l| l.split_once(": "));
+        RequestSummary {
+            method: self.method.clone(),
+            path: scrubber.scrub(&masked_path(&self.target)),
+            headers: masked_headers(pairs)
+                .into_iter()
+                .map(|(k, v)| (k, scrubber.scrub(&v)))
+                .collect(),
+            body: scrubber.scrub(&masked_body(&self.body)),
+        }
+    }
+}
+
+/// What a header value that is not text reads as.
+const NOT_TEXT: &str = "(not text)";
+
+/// The known secret values, masked wherever they stand.
+#[derive(Debug)]
+struct Scrubber {
+    /// The secrets (longest first), each with its searcher built once.
+    secrets: Vec<memchr::memmem::Finder<'static>>,
+    salt: upi_spec::crypto::payu_hash::Salt,
+}
+
+impl Scrubber {
+    /// `text` with every known secret masked (the salt first, then the others longest first).
+    fn scrub(&self, text: &str) -> String {
+        let mut masked = self.salt.mask_in(text, MASK);
+        for secret in &self.secrets {
+            // Most texts hold no secret: searched once, rebuilt only when one is there.
+            if secret.find(masked.as_bytes()).is_some() {
+                masked = replace_all(&masked, secret, MASK);
+            }
+        }
+        masked
+    }
+
+    /// `violations` with the secrets in their reasons and places masked.
+    fn violations(&self, violations: &[Violation]) -> Vec<Violation> {
+        violations
+            .iter()
+            .map(|v| Violation {
+                reason: self.scrub(&v.reason),
+                at: self.scrub(&v.at),
+                ..v.clone()
+            })
+            .collect()
+    }
 }
 
 /// The recorder the server shares between requests.
@@ -108,9 +242,7 @@ pub struct Report {
 pub struct ClientReport {
     report: Mutex<Report>,
     file: Option<PathBuf>,
-    /// The secrets to mask (longest first), each with its searcher built once.
-    secrets: Vec<memchr::memmem::Finder<'static>>,
-    salt: upi_spec::crypto::payu_hash::Salt,
+    scrubber: Arc<Scrubber>,
     limit: usize,
 }
 
@@ -139,17 +271,25 @@ impl ClientReport {
                 ..Report::default()
             }),
             file: config.client_report.clone(),
-            secrets,
-            salt: config.payu.salt.clone(),
+            scrubber: Arc::new(Scrubber {
+                secrets,
+                salt: config.payu.salt.clone(),
+            }),
             limit: config.limits.max_body_bytes,
         };
         out.persist();
         out
     }
 
-    /// The report as JSON.
+    /// The report as JSON. Entries read for the first time are summarised and kept so.
     pub fn to_json(&self) -> Value {
-        serde_json::to_value(&*self.lock()).unwrap_or(Value::Null)
+        let mut report = self.lock();
+        for recorded in &mut report.entries {
+            if let Recorded::Kept(kept) = recorded {
+                *recorded = Recorded::Shown(kept.entry());
+            }
+        }
+        serde_json::to_value(&*report).unwrap_or(Value::Null)
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Report> {
@@ -157,54 +297,48 @@ impl ClientReport {
         self.report.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
-    /// `text` with every known secret masked (the salt first, then the others longest first).
-    fn scrub(&self, text: &str) -> String {
-        let mut masked = self.salt.mask_in(text, MASK);
-        for secret in &self.secrets {
-            // Most texts hold no secret: searched once, rebuilt only when one is there.
-            if secret.find(masked.as_bytes()).is_some() {
-                masked = replace_all(&masked, secret, MASK);
-            }
-        }
-        masked
-    }
-
-    fn add(&self, summary: impl FnOnce() -> RequestSummary, status: u16, violations: Vec<Violation>) {
+    fn add(&self, sent: impl FnOnce() -> Sent, status: u16, violations: Vec<Violation>) {
         if violations.is_empty() {
             self.lock().requests_seen += 1;
             return;
         }
-        // Built before the lock is taken: a large body is summarised without holding it.
-        let summary = summary();
+        let sent = sent();
+        // With a file the entry is written at once, so it is summarised at once (before the
+        // lock is taken: a large body is summarised without holding it); so is a large body,
+        // which is not kept.
+        let shown = (self.file.is_some() || sent.body.len() > KEPT_BODY_BYTES)
+            .then(|| (sent.summary(&self.scrubber), self.scrubber.violations(&violations)));
         let mut report = self.lock();
         report.requests_seen += 1;
         report.requests_with_violations += 1;
         for v in &violations {
-            *report.violations_by_rule.entry(v.rule.clone()).or_default() += 1;
+            if let Some(count) = report.violations_by_rule.get_mut(&v.rule) {
+                *count += 1;
+            } else {
+                report.violations_by_rule.insert(v.rule.clone(), 1);
+            }
         }
-        let entry = Entry {
-            request: report.requests_seen,
-            summary: RequestSummary {
-                method: summary.method,
-                path: self.scrub(&summary.path),
-                headers: summary.headers.into_iter().map(|(k, v)| (k, self.scrub(&v))).collect(),
-                body: self.scrub(&summary.body),
-            },
-            status,
-            violations: violations
-                .into_iter()
-                .map(|v| Violation {
-                    reason: self.scrub(&v.reason),
-                    at: self.scrub(&v.at),
-                    ..v
-                })
-                .collect(),
+        let request = report.requests_seen;
+        let recorded = match shown {
+            Some((summary, violations)) => Recorded::Shown(Entry {
+                request,
+                summary,
+                status,
+                violations,
+            }),
+            None => Recorded::Kept(Box::new(Kept {
+                request,
+                status,
+                sent,
+                violations,
+                scrubber: self.scrubber.clone(),
+            })),
         };
         if report.entries.len() >= MAX_ENTRIES {
             report.entries.pop_front();
             report.entries_dropped += 1;
         }
-        report.entries.push_back(entry);
+        report.entries.push_back(recorded);
         drop(report);
         self.persist();
     }
@@ -278,20 +412,15 @@ pub async fn record(State(report): State<Arc<ClientReport>>, request: Request, n
             );
         }
     };
-    // Summarised only for a request that broke something (most of a clean client's do not);
-    // the parts and bytes are kept (`Bytes` is shared, not copied) until then.
+    // Copied only for a request that broke something (most of a clean client's do not); the
+    // parts and bytes are kept (`Bytes` is shared, not copied) until then.
     let (method, uri, headers, kept) = (
         parts.method.clone(),
         parts.uri.clone(),
         parts.headers.clone(),
         bytes.clone(),
     );
-    let summary = move || RequestSummary {
-        method: method.to_string(),
-        path: masked_path(&uri),
-        headers: masked_headers(&headers),
-        body: masked_body(&kept),
-    };
+    let sent = move || Sent::new(&method, &uri, &headers, &kept);
     let request = Request::from_parts(parts, Body::from(bytes));
     let (response, noted) = CURRENT
         .scope(RefCell::new(Vec::new()), async {
@@ -301,7 +430,7 @@ pub async fn record(State(report): State<Arc<ClientReport>>, request: Request, n
         .await;
     let mut response = response;
     add_warning_headers(&mut response, &noted);
-    report.add(summary, response.status().as_u16(), noted);
+    report.add(sent, response.status().as_u16(), noted);
     response
 }
 
@@ -328,6 +457,70 @@ pub async fn live(State(report): State<Arc<ClientReport>>) -> Response {
 mod tests {
     use super::*;
 
+    /// Entries summarised when the report is read (no file) read exactly as entries summarised
+    /// at once (with a file): secrets masked in the path, the headers (a repeated one, one that
+    /// is not text), the bodies (form, JSON, one over the kept size) and the reasons.
+    #[test]
+    fn kept_entries_read_as_entries_summarised_at_once() {
+        let config = ServerConfig::test_defaults();
+        let file = std::env::temp_dir().join(format!("upi-client-report-kept-{}.json", std::process::id()));
+        let at_once = ClientReport::new(&config.clone().with_client_report(Some(file.clone())));
+        let kept = ClientReport::new(&config);
+        let (key, salt) = (config.ec.api_key.clone(), "upiConformanceTestSalt");
+        let b64 = |s: &str| base64::engine::general_purpose::STANDARD.encode(s);
+        let mut headers = HeaderMap::new();
+        let auth = format!("Basic {}", b64(&format!("{key}:")));
+        headers.insert("authorization", auth.parse().unwrap());
+        headers.insert("x-note", format!("see {key}").parse().unwrap());
+        headers.append("x-note", "second".parse().unwrap());
+        headers.insert("x-echo", format!("see {key}").parse().unwrap());
+        headers.insert("x-bin", axum::http::HeaderValue::from_bytes(b"a\xffb").unwrap());
+        let bodies = [
+            format!("merchant_id=m&key={key}&note=salt%20{salt}&hash=abc"),
+            format!(r#"{{"api_key":"k","nested":{{"password":"p"}},"note":"{key}"}}"#),
+            format!("note={key}&filler={}", "x".repeat(KEPT_BODY_BYTES)),
+            String::new(),
+        ];
+        for (n, body) in bodies.iter().enumerate() {
+            let uri: Uri = format!("/txns?key=abc&n={n}&k={key}").parse().unwrap();
+            let violations = vec![Violation {
+                rule: "ec.txns.request.form".into(),
+                severity: "must".into(),
+                at: format!("header:{key}"),
+                reason: format!("not {salt} nor {key}"),
+                fix: fix_hint("ec.txns.request.form"),
+            }];
+            for report in [&at_once, &kept] {
+                report.add(
+                    || Sent::new(&Method::POST, &uri, &headers, body.as_bytes()),
+                    400,
+                    violations.clone(),
+                );
+            }
+        }
+        assert!(
+            kept.lock().entries.iter().any(|e| matches!(e, Recorded::Kept(_))),
+            "small bodies are kept to be summarised when read"
+        );
+        let (shown, written) = (kept.to_json(), at_once.to_json());
+        let _ = std::fs::remove_file(&file);
+        assert_eq!(shown, written);
+        let text = shown.to_string();
+        assert_eq!(shown["entries"].as_array().map(Vec::len), Some(bodies.len()), "{text}");
+        assert!(!text.contains(&key) && !text.contains(salt), "{text}");
+        let first = &shown["entries"][0]["summary"];
+        assert_eq!(first["headers"]["authorization"], "Basic ***");
+        assert_eq!(first["headers"]["x-note"], "second");
+        assert_eq!(first["headers"]["x-echo"], "see ***");
+        assert_eq!(first["headers"]["x-bin"], NOT_TEXT);
+        assert_eq!(first["path"], "/txns?key=***&n=0&k=***");
+        assert_eq!(first["body"], "merchant_id=m&key=***&note=salt ***&hash=***");
+        assert!(
+            kept.lock().entries.iter().all(|e| matches!(e, Recorded::Shown(_))),
+            "read once, kept shown"
+        );
+    }
+
     #[test]
     fn scrubbing_masks_every_secret_as_replace_does() {
         let config = ServerConfig::test_defaults();
@@ -341,7 +534,7 @@ mod tests {
             (format!("é{key}é"), "é***é".to_owned()),
         ];
         for (text, want) in &cases {
-            assert_eq!(&report.scrub(text), want, "{text}");
+            assert_eq!(&report.scrubber.scrub(text), want, "{text}");
         }
         for (text, needle) in [
             ("aaaaaaaaa", "aaaa"),

@@ -46,7 +46,7 @@ mod store;
 pub use config::{ConfigError, Limits, ServerConfig};
 pub use fault::Fault;
 pub use readings::{ReadingError, Readings};
-pub use server::{RunningServer, router, serve, spawn, spawn_on};
+pub use server::{RunningServer, router, serve, serve_on_threads, spawn, spawn_on};
 
 /// The first line `upi-conformance serve` prints, before the address.
 pub const READY_LINE_PREFIX: &str = "upi-reference-server listening on http://";

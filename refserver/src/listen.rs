@@ -21,10 +21,11 @@ use axum::http::{HeaderValue, Request, Response, StatusCode, header};
 use hyper::body::{Frame, Incoming, SizeHint};
 use hyper::server::conn::http1;
 use hyper_util::rt::{TokioIo, TokioTimer};
-use hyper_util::server::graceful::GracefulShutdown;
+use hyper_util::server::graceful::{GracefulShutdown, Watcher};
 use serde_json::json;
 use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 use tokio::net::{TcpListener, TcpStream};
+use tokio::runtime::Handle;
 use tokio::sync::Semaphore;
 use tokio::time::{Instant, Sleep};
 use tower::ServiceExt as _;
@@ -43,17 +44,22 @@ const REFUSAL_WAIT: Duration = Duration::from_millis(200);
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
 
 /// Serves `router` on `listener` until `stop` completes, then lets connections in flight finish
-/// (at most [`SHUTDOWN_GRACE`]).
+/// (at most [`SHUTDOWN_GRACE`]). Accepted connections are served on the runtime this runs on
+/// and on the runtimes of `spread`, in turn (each moved there whole: its socket registered with
+/// that runtime's reactor, its timers on that runtime's clock), so that one connection's
+/// requests never cross threads.
 pub async fn serve_until(
     listener: TcpListener,
     router: Router,
     limits: &Limits,
+    spread: &[Handle],
     stop: impl Future<Output = ()>,
 ) -> io::Result<()> {
     let permits = Arc::new(Semaphore::new(limits.max_connections));
     let refusals = Arc::new(Semaphore::new(REFUSALS_AT_ONCE));
     let graceful = GracefulShutdown::new();
     let mut stop = std::pin::pin!(stop);
+    let mut turn = 0usize;
     loop {
         let accepted = tokio::select! {
             () = &mut stop => break,
@@ -72,23 +78,31 @@ pub async fn serve_until(
         let _ = stream.set_nodelay(true);
         match permits.clone().try_acquire_owned() {
             Ok(permit) => {
-                let abort = Abort::default();
-                let io = TokioIo::new(AbortableStream::new(stream, abort.clone()));
-                let (router, body_timeout) = (router.clone(), limits.body_read_timeout);
-                let service = hyper::service::service_fn(move |request| {
-                    handle(router.clone(), abort.clone(), body_timeout, request)
-                });
-                let mut builder = http1::Builder::new();
-                builder
-                    .timer(TokioTimer::new())
-                    .header_read_timeout(limits.header_read_timeout)
-                    .keep_alive(true);
-                let connection = graceful.watch(builder.serve_connection(io, service));
-                tokio::spawn(async move {
-                    // A connection's failure (timeout, reset, bad request) is its own end.
-                    let _ = connection.await;
-                    drop(permit);
-                });
+                let connection = Connection {
+                    router: router.clone(),
+                    header_timeout: limits.header_read_timeout,
+                    body_timeout: limits.body_read_timeout,
+                    watcher: graceful.watcher(),
+                };
+                turn = (turn + 1) % (spread.len() + 1);
+                match turn.checked_sub(1).and_then(|i| spread.get(i)) {
+                    None => {
+                        tokio::spawn(async move {
+                            connection.serve(stream).await;
+                            drop(permit);
+                        });
+                    }
+                    Some(runtime) => {
+                        // Out of this runtime's reactor, into the other's.
+                        let Ok(stream) = stream.into_std() else { continue };
+                        runtime.spawn(async move {
+                            if let Ok(stream) = TcpStream::from_std(stream) {
+                                connection.serve(stream).await;
+                            }
+                            drop(permit);
+                        });
+                    }
+                }
             }
             Err(_) => {
                 if let Ok(permit) = refusals.clone().try_acquire_owned() {
@@ -104,6 +118,32 @@ pub async fn serve_until(
     drop(listener);
     let _ = tokio::time::timeout(SHUTDOWN_GRACE, graceful.shutdown()).await;
     Ok(())
+}
+
+/// What serving one accepted connection takes.
+struct Connection {
+    router: Router,
+    header_timeout: Duration,
+    body_timeout: Duration,
+    watcher: Watcher,
+}
+
+impl Connection {
+    /// Serves `stream` with hyper's HTTP/1 until it closes; a connection's failure (timeout,
+    /// reset, bad request) is its own end.
+    async fn serve(self, stream: TcpStream) {
+        let abort = Abort::default();
+        let io = TokioIo::new(AbortableStream::new(stream, abort.clone()));
+        let (router, body_timeout) = (self.router, self.body_timeout);
+        let service =
+            hyper::service::service_fn(move |request| handle(router.clone(), abort.clone(), body_timeout, request));
+        let mut builder = http1::Builder::new();
+        builder
+            .timer(TokioTimer::new())
+            .header_read_timeout(self.header_timeout)
+            .keep_alive(true);
+        let _ = self.watcher.watch(builder.serve_connection(io, service)).await;
+    }
 }
 
 /// One request: the connection's [`Abort`] reaches handlers as `ConnectInfo<Abort>`, and the

@@ -133,7 +133,30 @@ async fn drop_connection_on_large_body(config: &ServerConfig, request: Request) 
 /// Serves `config` on `listener` until the process ends.
 pub async fn serve(listener: TcpListener, config: ServerConfig) -> std::io::Result<()> {
     let limits = config.limits.clone();
-    listen::serve_until(listener, router(config), &limits, std::future::pending()).await
+    listen::serve_until(listener, router(config), &limits, &[], std::future::pending()).await
+}
+
+/// Serves `config` on `listener` until the process ends, on the runtime this runs on and on
+/// `threads - 1` more threads, each running a single-threaded tokio runtime of its own.
+/// Connections are dealt to the runtimes in turn and each is served where it was dealt, so
+/// none of its requests wakes another thread (a multi-threaded runtime's workers park and wake
+/// each other around every request). Run on a single-threaded runtime, `threads` is the number
+/// of threads serving.
+pub async fn serve_on_threads(
+    listener: TcpListener,
+    config: ServerConfig,
+    threads: std::num::NonZeroUsize,
+) -> std::io::Result<()> {
+    let mut spread = Vec::new();
+    for n in 1..threads.get() {
+        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+        spread.push(runtime.handle().clone());
+        std::thread::Builder::new()
+            .name(format!("upi-serve-{n}"))
+            .spawn(move || runtime.block_on(std::future::pending::<()>()))?;
+    }
+    let limits = config.limits.clone();
+    listen::serve_until(listener, router(config), &limits, &spread, std::future::pending()).await
 }
 
 /// A server running in-process, stopped by [`RunningServer::shutdown`] (or when dropped).
@@ -193,7 +216,7 @@ pub fn spawn_on(listener: TcpListener, config: ServerConfig) -> std::io::Result<
             // A dropped sender stops the server just like a sent signal.
             let _ = stopped.await;
         };
-        listen::serve_until(listener, app, &limits, stop).await
+        listen::serve_until(listener, app, &limits, &[], stop).await
     });
     Ok(RunningServer {
         addr,
