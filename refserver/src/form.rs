@@ -11,10 +11,16 @@ pub fn lenient_form_pairs(text: &str) -> Vec<(String, String)> {
 
 /// [`lenient_form_pairs`], each pair decoded only when it is reached.
 pub fn lenient_form_pairs_lazily(text: &str) -> impl Iterator<Item = (String, String)> + '_ {
-    text.split('&').filter(|raw| !raw.is_empty()).map(|raw| {
-        let (k, v) = raw.split_once('=').unwrap_or((raw, ""));
-        (lenient_decode(k), lenient_decode(v))
-    })
+    // `&` and `=` found with `memchr`, as the strict reader finds them.
+    upi_spec::input::split_bytes(text, b'&')
+        .filter(|raw| !raw.is_empty())
+        .map(|raw| {
+            let (k, v) = match memchr::memchr(b'=', raw.as_bytes()) {
+                Some(eq) => (&raw[..eq], &raw[eq + 1..]),
+                None => (raw, ""),
+            };
+            (lenient_decode(k), lenient_decode(v))
+        })
 }
 
 /// One name or value decoded leniently: `+` is a space, `%XX` a byte, a `%` not followed by two
@@ -103,6 +109,32 @@ mod tests {
         ];
         for case in cases {
             assert_eq!(lenient_decode(case), reference(case), "{case:?}");
+        }
+    }
+
+    /// Pairs are cut where `str::split` and `split_once` cut them (the reading this module
+    /// replaced): empty pairs skipped, a pair without `=` an empty value, a second `=` kept in
+    /// the value.
+    #[test]
+    fn pairs_are_cut_as_str_split_cuts_them() {
+        for text in [
+            "",
+            "&",
+            "a",
+            "a=",
+            "=b",
+            "a=b=c",
+            "&&a=1&&b&",
+            "é=₹&x=%41+y&=",
+            "k=v&k=w",
+        ] {
+            let by_split: Vec<(String, String)> = text
+                .split('&')
+                .filter(|raw| !raw.is_empty())
+                .map(|raw| raw.split_once('=').unwrap_or((raw, "")))
+                .map(|(k, v)| (reference(k), reference(v)))
+                .collect();
+            assert_eq!(lenient_form_pairs(text), by_split, "{text:?}");
         }
     }
 

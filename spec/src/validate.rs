@@ -149,6 +149,13 @@ impl<'m> Entries<'m> {
     #[inline]
     fn find(&mut self, name: &str) -> Option<(&'m String, &'m Value)> {
         if self.map.len() > SCAN_UP_TO {
+            // The key after the cursor first (one compare for a document in the model's order,
+            // as a generated or well-written form is); any other key by its hash.
+            let mut rest = self.after.clone();
+            if let Some(hit) = rest.next().filter(|(k, _)| k.as_str() == name) {
+                self.after = rest;
+                return Some(hit);
+            }
             return self.map.get_key_value(name);
         }
         let mut rest = self.after.clone();

@@ -9,7 +9,7 @@ use proptest::prelude::*;
 use upi_spec::crypto::freshness::FreshnessWindow;
 use upi_spec::crypto::jws::{self, JwsPolicy};
 use upi_spec::crypto::keys::{KeyRing, private_key_from_pem, public_key_from_pem};
-use upi_spec::crypto::payu_hash::{Preimage, Salt, compute, compute_hex, compute_hex_from, verify};
+use upi_spec::crypto::payu_hash::{Preimage, Salt, compute, compute_hex, compute_hex_from, verify, verify_from};
 use upi_spec::crypto::payu_sequence::{HashFamily, REQUEST_AFTER_SALT, SI_DETAILS, Slot, UDF_6_TO_10};
 use upi_spec::crypto::{SignatureAlgorithm, signature_payload, tpv};
 
@@ -138,6 +138,23 @@ proptest! {
             .map(|((k, _), e)| (k.as_str(), *e))
             .chain(form.iter().map(|(k, v)| (k.as_str(), v.as_str())));
         prop_assert_eq!(compute_hex_from(family, twice, &salt), by_map);
+    }
+
+    /// The borrowed-pairs check (`verify_from`, what the reference server checks a posted form
+    /// with) answers what `verify` answers for the map: on the right hash, on the hash with one
+    /// digit changed, in upper case, and cut short (the refusals name the same rule and variant).
+    #[test]
+    fn pairs_verify_as_the_map_built_from_them(family in family(), form in any_form(), salt in "[ -~]{0,24}") {
+        let salt = Salt::new(salt);
+        let right = compute(family, &form, &salt).unwrap_or_else(|_| "0".repeat(128));
+        let changed = format!("{}{}", if right.starts_with('0') { '1' } else { '0' }, &right[1..]);
+        for received in [right.clone(), changed, right.to_uppercase(), right[..127].to_owned()] {
+            let pairs = form.iter().map(|(k, v)| (k.as_str(), v.as_str()));
+            prop_assert_eq!(
+                verify_from(family, pairs, &salt, &received),
+                verify(family, &form, &salt, &received)
+            );
+        }
     }
 }
 

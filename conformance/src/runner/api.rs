@@ -4,8 +4,6 @@
 //! PayU hash or the JWS signature computed last). A rule's own field is never overwritten by
 //! context, so a case breaks exactly the rule it is about.
 
-use std::collections::BTreeMap;
-
 use aws_lc_rs::signature::RsaKeyPair;
 use rand::Rng;
 use serde_json::{Map, Value};
@@ -404,17 +402,18 @@ fn basic_auth(user: &str) -> String {
     )
 }
 
-/// The PayU request or command hash of a document's fields.
+/// The PayU request or command hash of a document's string fields (`hash` itself left out),
+/// read where they are in the JSON object: no value is copied, a 200 KB one included.
 pub fn payu_request_hash(api: &ApiCase, doc: &Document, salt: &str) -> Option<String> {
-    let fields: BTreeMap<String, String> = doc
-        .body
-        .as_object()?
+    let fields = doc.body.as_object()?;
+    let family = api.hash_family()?;
+    let pairs = fields
         .iter()
         .filter(|(k, _)| k.as_str() != "hash")
-        .filter_map(|(k, v)| v.as_str().map(|s| (k.clone(), s.to_string())))
-        .collect();
-    let family = api.hash_family()?;
-    payu_hash::compute(family, &fields, &payu_hash::Salt::new(salt)).ok()
+        .filter_map(|(k, v)| v.as_str().map(|s| (k.as_str(), s)));
+    payu_hash::compute_hex_from(family, pairs, &payu_hash::Salt::new(salt))
+        .ok()
+        .map(|h| h.as_str().to_owned())
 }
 
 /// Turns a prepared document into an HTTP request. Merchant Stack bodies are signed as a
@@ -447,7 +446,7 @@ pub fn to_request(
         Encoding::Form => {
             let bytes = match raw_payload {
                 Some(p) => p.as_bytes().to_vec(),
-                None => doc.body.as_object().map(form_body_of).unwrap_or_default().into_bytes(),
+                None => doc.body.as_object().map(super::form::encode_object).unwrap_or_default(),
             };
             Body::Bytes(bytes)
         }
@@ -514,17 +513,7 @@ pub fn form_body(fields: Map<String, Value>) -> String {
 
 /// [`form_body`] of a borrowed map: string values are encoded where they are, not copied.
 pub fn form_body_of(fields: &Map<String, Value>) -> String {
-    // Sized for the unescaped text up front: a 200 KB value is not grown by doubling.
-    let size: usize = fields
-        .iter()
-        .map(|(k, v)| k.len() + v.as_str().map_or(8, str::len) + 2)
-        .sum();
-    let mut ser = form_urlencoded::Serializer::new(String::with_capacity(size));
-    for (k, v) in fields {
-        match v.as_str() {
-            Some(text) => ser.append_pair(k, text),
-            None => ser.append_pair(k, &v.to_string()),
-        };
-    }
-    ser.finish()
+    // The encoding is ASCII: the lossy branch is never taken.
+    String::from_utf8(super::form::encode_object(fields))
+        .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }

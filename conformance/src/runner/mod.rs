@@ -10,6 +10,7 @@ pub mod case;
 pub mod cases;
 pub mod config;
 pub mod expect;
+pub mod form;
 pub mod fuzz;
 pub mod http;
 pub mod judge;

@@ -1,12 +1,13 @@
 //! The guard of every `postservice.php` command: the merchant key must be the configured one
 //! and the command hash `sha512(key|command|var1|salt)` must verify.
 
+use serde_json::Value;
 use upi_spec::crypto::RuleError;
 use upi_spec::crypto::payu_hash::{self, PayuHashError};
 use upi_spec::crypto::payu_sequence::HashFamily;
 use upi_spec::input::Document;
 
-use super::fields;
+use super::string_fields;
 use crate::config::PayuCredentials;
 use crate::judge::Refusal;
 
@@ -40,12 +41,13 @@ impl Denial {
 /// Checks key and command hash; `accept_mismatch` lets a well-formed hash that does not
 /// verify through (the `accept-bad-udf-update-hash` fault).
 pub fn check(document: &Document, payu: &PayuCredentials, accept_mismatch: bool) -> Result<(), Denial> {
-    let posted = fields(document);
-    if posted.get("key").map(String::as_str) != Some(payu.key.as_str()) {
+    let text = |name: &str| document.body.get(name).and_then(Value::as_str);
+    if text("key") != Some(payu.key.as_str()) {
         return Err(Denial::UnknownKey);
     }
-    let hash = posted.get("hash").cloned().unwrap_or_default();
-    match payu_hash::verify(HashFamily::Command, &posted, &payu.salt, &hash) {
+    let hash = text("hash").unwrap_or_default();
+    // The posted form's string fields where they are: no map, no copies.
+    match payu_hash::verify_from(HashFamily::Command, string_fields(document), &payu.salt, hash) {
         Err(PayuHashError::Mismatch { .. }) if accept_mismatch => Ok(()),
         outcome => outcome.map_err(Denial::BadHash),
     }

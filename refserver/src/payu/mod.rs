@@ -19,15 +19,19 @@ use upi_spec::input::Document;
 
 /// The string fields of a form document, for the hash functions.
 pub fn fields(document: &Document) -> BTreeMap<String, String> {
+    string_fields(document)
+        .map(|(k, v)| (k.to_owned(), v.to_owned()))
+        .collect()
+}
+
+/// The string fields of a form document as borrowed `(name, value)` pairs, in the order posted.
+pub fn string_fields(document: &Document) -> impl Iterator<Item = (&str, &str)> {
     document
         .body
         .as_object()
-        .map(|map| {
-            map.iter()
-                .filter_map(|(k, v)| v.as_str().map(|s| (k.clone(), s.to_owned())))
-                .collect()
-        })
-        .unwrap_or_default()
+        .into_iter()
+        .flatten()
+        .filter_map(|(k, v)| v.as_str().map(|s| (k.as_str(), s)))
 }
 
 /// `status: 0` with a message: the failure shape of `verify_payment` and `udf_update`.

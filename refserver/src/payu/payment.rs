@@ -2,6 +2,8 @@
 //! key, the request hash and the txnid's novelty; answered with `payu.payment.response`
 //! (pending, with `intentURIData`) or, with HTTP 400, `payu.payment.error`.
 
+use std::collections::BTreeMap;
+
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
@@ -10,9 +12,10 @@ use serde_json::{Value, json};
 use upi_spec::crypto::RuleError;
 use upi_spec::crypto::payu_hash::{self, PayuHashError};
 use upi_spec::crypto::payu_sequence::{self, HashFamily};
+use upi_spec::input::Document;
 use upi_spec::read::Syntax;
 
-use super::{fields, intent};
+use super::{fields, intent, string_fields};
 use crate::app::AppState;
 use crate::config::ServerConfig;
 use crate::fault::Fault;
@@ -54,27 +57,15 @@ pub async fn start(State(app): State<AppState>, headers: HeaderMap, body: Bytes)
         );
         return rejected(&refusal, txn, config);
     }
-    let posted = fields(&document);
     let hash = text(&document, "hash");
-    // Under C-02/domain, api_version 7 changes nothing: udf6..udf10 are not hashed.
-    let mut hashed = if config.follows("C-02/domain") {
-        payu_sequence::as_version_1(&posted)
-    } else {
-        posted.clone()
+    let salt = &config.payu.salt;
+    // The hash over the fields as posted is checked on the form's object itself (no map, no
+    // copies); a reading or fault that rearranges them builds the map it changes.
+    let verified = match rearranged(&document, config) {
+        Some(hashed) => payu_hash::verify(HashFamily::Request, &hashed, salt, hash),
+        None => payu_hash::verify_from(HashFamily::Request, string_fields(&document), salt, hash),
     };
-    if config.has(Fault::Udf6To10AfterSalt) && text(&document, payu_sequence::API_VERSION) == "7" {
-        // udf6..udf10 moved behind the salt: the after-salt slot of udf_params takes them.
-        let moved: Vec<String> = payu_sequence::UDF_6_TO_10
-            .iter()
-            .filter_map(|u| hashed.remove(*u))
-            .filter(|v| !v.is_empty())
-            .collect();
-        if !moved.is_empty() {
-            let params = hashed.remove("udf_params").into_iter().chain(moved).collect::<Vec<_>>();
-            hashed.insert("udf_params".into(), params.join("|"));
-        }
-    }
-    match payu_hash::verify(HashFamily::Request, &hashed, &config.payu.salt, hash) {
+    match verified {
         Err(PayuHashError::Mismatch { .. }) if config.has(Fault::AcceptWrongPayuHash) => {}
         Err(e) => {
             return rejected(&Refusal::new(e.rule_id(), "hash", e.to_string()), txn, config);
@@ -126,7 +117,7 @@ pub async fn start(State(app): State<AppState>, headers: HeaderMap, body: Bytes)
         txnid,
         Payment {
             mihpayid: payment_id,
-            request: posted,
+            request: fields(&document),
             status: PaymentStatus::Pending,
             bank_ref_no: String::new(),
         },
@@ -137,6 +128,36 @@ pub async fn start(State(app): State<AppState>, headers: HeaderMap, body: Bytes)
         &body,
         app.config.fault.as_ref(),
     )
+}
+
+/// The fields the request hash covers when the server's reading or fault makes them other than
+/// the fields posted: under C-02/domain, api_version 7 changes nothing (udf6..udf10 are not
+/// hashed); under the `udf6-10-after-salt` fault, udf6..udf10 move behind the salt, into the
+/// after-salt slot of `udf_params`. `None`: the fields as posted.
+fn rearranged(document: &Document, config: &ServerConfig) -> Option<BTreeMap<String, String>> {
+    let version_1 = config.follows("C-02/domain");
+    let after_salt = config.has(Fault::Udf6To10AfterSalt) && text(document, payu_sequence::API_VERSION) == "7";
+    if !version_1 && !after_salt {
+        return None;
+    }
+    let posted = fields(document);
+    let mut hashed = if version_1 {
+        payu_sequence::as_version_1(&posted)
+    } else {
+        posted
+    };
+    if after_salt {
+        let moved: Vec<String> = payu_sequence::UDF_6_TO_10
+            .iter()
+            .filter_map(|u| hashed.remove(*u))
+            .filter(|v| !v.is_empty())
+            .collect();
+        if !moved.is_empty() {
+            let params = hashed.remove("udf_params").into_iter().chain(moved).collect::<Vec<_>>();
+            hashed.insert("udf_params".into(), params.join("|"));
+        }
+    }
+    Some(hashed)
 }
 
 /// The `payu.payment.error` answer (`metaData.ruleIds` names every broken rule): HTTP 400, or HTTP 200 under the reading E-091/200-failed

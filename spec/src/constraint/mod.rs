@@ -125,7 +125,7 @@ impl Breach<'_> {
     /// `n` characters drawn from the value's charset (letters and digits when it has none).
     pub fn fill(&self, rng: &mut ChaCha8Rng, n: usize) -> String {
         let cs = self.charset.unwrap_or(ALNUM);
-        (0..n).map(|_| cs.sample(rng)).collect()
+        cs.draw(n, rng)
     }
 }
 
@@ -216,7 +216,7 @@ fn candidate(kinds: &[&dyn ConstraintKind], unicode: bool, rng: &mut ChaCha8Rng)
             .collect();
     }
     let charset = draft.charset.unwrap_or(ALNUM);
-    (0..len).map(|_| charset.sample(rng)).collect()
+    charset.draw(len, rng)
 }
 
 /// A value breaking `kind` whose current text is `current`, keeping to `others` (the value's

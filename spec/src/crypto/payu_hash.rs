@@ -385,12 +385,31 @@ pub fn verify(
     salt: &Salt,
     received: &str,
 ) -> Result<(), PayuHashError> {
-    let values = Values::of(fields);
-    let choice = Choice::decide(family, &values).map_err(|p| problem(family, p))?;
+    verify_values(family, &Values::of(fields), salt, received)
+}
+
+/// [`verify`] over `(name, value)` pairs (a server reads them straight from the posted form's
+/// object): no map is built and no value copied. A name given twice counts its last value.
+pub fn verify_from<'a>(
+    family: HashFamily,
+    pairs: impl IntoIterator<Item = (&'a str, &'a str)>,
+    salt: &Salt,
+    received: &str,
+) -> Result<(), PayuHashError> {
+    verify_values(family, &Values::<str>::from_pairs(pairs), salt, received)
+}
+
+fn verify_values<V: AsRef<str> + ?Sized>(
+    family: HashFamily,
+    values: &Values<'_, V>,
+    salt: &Salt,
+    received: &str,
+) -> Result<(), PayuHashError> {
+    let choice = Choice::decide(family, values).map_err(|p| problem(family, p))?;
     if !Format::Sha512Hex.check(received) {
         return Err(PayuHashError::HexFormat { rule: hex_rule(family) });
     }
-    if hash_choice(&choice, &values, salt) != *received {
+    if hash_choice(&choice, values, salt) != *received {
         return Err(PayuHashError::Mismatch {
             rule: mismatch_rule(family),
             variant: choice.variant(),

@@ -172,10 +172,27 @@ pub enum BodyPredicate {
 impl BodyPredicate {
     /// Whether `body` matches.
     pub fn matches(&self, body: &Value) -> bool {
+        self.holds(body.pointer(self.pointer()))
+    }
+
+    /// Whether the JSON text `body` matches (a text that is not JSON does not): the one member
+    /// the predicate reads is read, the rest of the text only checked.
+    pub fn matches_text(&self, body: &[u8]) -> bool {
+        super::pointer_read::member(body, self.pointer()).is_some_and(|m| self.holds(m.as_ref()))
+    }
+
+    fn pointer(&self) -> &'static str {
         match self {
-            BodyPredicate::Present(at) => body.pointer(at).is_some(),
-            BodyPredicate::NotEqual(at, v) => body.pointer(at).and_then(Value::as_str) != Some(v),
-            BodyPredicate::Equals(at, v) => match body.pointer(at) {
+            BodyPredicate::Present(at) | BodyPredicate::NotEqual(at, _) | BodyPredicate::Equals(at, _) => at,
+        }
+    }
+
+    /// Whether the member at the pointer (if any) satisfies the predicate.
+    fn holds(&self, member: Option<&Value>) -> bool {
+        match self {
+            BodyPredicate::Present(_) => member.is_some(),
+            BodyPredicate::NotEqual(_, v) => member.and_then(Value::as_str) != Some(v),
+            BodyPredicate::Equals(_, v) => match member {
                 Some(Value::String(s)) => s == v,
                 Some(Value::Number(n)) => n.to_string() == *v,
                 _ => false,
@@ -206,9 +223,7 @@ impl Refusal {
             return true;
         }
         match &self.ok_body {
-            Some(p) if (200..300).contains(&status) => {
-                serde_json::from_slice::<Value>(body).is_ok_and(|v| p.matches(&v))
-            }
+            Some(p) if (200..300).contains(&status) => p.matches_text(body),
             _ => false,
         }
     }

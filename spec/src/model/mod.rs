@@ -8,6 +8,7 @@ pub mod api;
 mod builder;
 mod cross;
 pub mod flow;
+mod pointer_read;
 
 pub(crate) use builder::UNSET;
 pub use builder::{array, bool_field, field, int_or_str, json_string, map, object, str_item};
