@@ -4,8 +4,6 @@
 //! PayU hash or the JWS signature computed last). A rule's own field is never overwritten by
 //! context, so a case breaks exactly the rule it is about.
 
-use std::collections::BTreeMap;
-
 use aws_lc_rs::signature::RsaKeyPair;
 use rand::Rng;
 use serde_json::{Map, Value};
@@ -101,7 +99,7 @@ impl ApiCase {
 
     /// Whether the exchange is this API's refusal (its status class or body shape).
     pub fn rejected(&self, status: Option<u16>, body: &[u8]) -> bool {
-        self.facts.refusal.matches(status, body)
+        super::refusal::is_refusal(&self.facts.refusal, status, body)
     }
 
     /// The PayU hash family of this endpoint's requests, if they carry one.
@@ -406,15 +404,18 @@ fn basic_auth(user: &str) -> String {
 
 /// The PayU request or command hash of a document's fields.
 pub fn payu_request_hash(api: &ApiCase, doc: &Document, salt: &str) -> Option<String> {
-    let fields: BTreeMap<String, String> = doc
+    // The fields are read in place (no map of copied names and values: 2-3 % of the fuzzer's
+    // PayU CPU was building and dropping one per request).
+    let fields = doc
         .body
         .as_object()?
         .iter()
         .filter(|(k, _)| k.as_str() != "hash")
-        .filter_map(|(k, v)| v.as_str().map(|s| (k.clone(), s.to_string())))
-        .collect();
+        .filter_map(|(k, v)| v.as_str().map(|s| (k.as_str(), s)));
     let family = api.hash_family()?;
-    payu_hash::compute(family, &fields, &payu_hash::Salt::new(salt)).ok()
+    payu_hash::compute_hex_from(family, fields, &payu_hash::Salt::new(salt))
+        .ok()
+        .map(|h| h.as_str().to_owned())
 }
 
 /// Turns a prepared document into an HTTP request. Merchant Stack bodies are signed as a

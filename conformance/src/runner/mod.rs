@@ -19,6 +19,7 @@ pub mod progress;
 pub mod readings;
 pub mod reason;
 pub mod receiver;
+pub mod refusal;
 pub mod sandbox;
 pub mod session;
 pub mod shard;
