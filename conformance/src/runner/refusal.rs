@@ -55,7 +55,12 @@ fn value_at(body: &[u8], pointer: &str) -> Result<Option<Leaf>, serde_json::Erro
     // As `Value::pointer`: "" is the whole document, anything else must start with '/'.
     let path: Option<Vec<String>> = match pointer {
         "" => Some(Vec::new()),
-        p if p.starts_with('/') => Some(p.split('/').skip(1).map(|s| s.replace("~1", "/").replace("~0", "~")).collect()),
+        p if p.starts_with('/') => Some(
+            p.split('/')
+                .skip(1)
+                .map(|s| s.replace("~1", "/").replace("~0", "~"))
+                .collect(),
+        ),
         _ => None,
     };
     let mut de = serde_json::Deserializer::from_slice(body);
@@ -261,29 +266,58 @@ mod tests {
         ];
         // (body, which of the predicates above hold)
         let table: &[(&str, [bool; 8])] = &[
-            (r#"{"metaData":{"txnStatus":"failed"},"status":0,"msg":null,"responseCode":"00"}"#,
-                [true, true, true, false, false, true, false, false]),
-            (r#"{"metaData":{"txnStatus":"captured"},"status":"1","responseCode":"103"}"#,
-                [false, false, false, true, false, true, false, false]),
-            (r#"{"status":0.0,"responseCode":3}"#, [false, false, false, true, false, true, false, false]),
-            (r#"{"status":"0","status":"1","msg":"m","msg":{"deep":[1,2]}}"#,
-                [false, false, true, true, false, true, false, false]),
-            (r#"{"status":"1","status":"0","metaData":{"txnStatus":"failed"},"metaData":{}}"#,
-                [false, true, false, true, false, true, false, false]),
-            (r#"{"a":[{"b":"no"},{"b":"x"}],"a/b":{"c~d":"y"}}"#, [false, false, false, true, true, true, false, true]),
-            (r#"{"a":[{"b":"x"}],"a":{"1":{"b":"x"}}}"#, [false, false, false, true, true, true, false, false]),
-            (r#"{"status":"\u0030","msg":"\"quoted\""}"#, [false, true, true, true, false, true, false, false]),
-            (r#"[{"status":"0"}]"#, [false, false, false, true, false, true, false, false]),
+            (
+                r#"{"metaData":{"txnStatus":"failed"},"status":0,"msg":null,"responseCode":"00"}"#,
+                [true, true, true, false, false, true, false, false],
+            ),
+            (
+                r#"{"metaData":{"txnStatus":"captured"},"status":"1","responseCode":"103"}"#,
+                [false, false, false, true, false, true, false, false],
+            ),
+            (
+                r#"{"status":0.0,"responseCode":3}"#,
+                [false, false, false, true, false, true, false, false],
+            ),
+            (
+                r#"{"status":"0","status":"1","msg":"m","msg":{"deep":[1,2]}}"#,
+                [false, false, true, true, false, true, false, false],
+            ),
+            (
+                r#"{"status":"1","status":"0","metaData":{"txnStatus":"failed"},"metaData":{}}"#,
+                [false, true, false, true, false, true, false, false],
+            ),
+            (
+                r#"{"a":[{"b":"no"},{"b":"x"}],"a/b":{"c~d":"y"}}"#,
+                [false, false, false, true, true, true, false, true],
+            ),
+            (
+                r#"{"a":[{"b":"x"}],"a":{"1":{"b":"x"}}}"#,
+                [false, false, false, true, true, true, false, false],
+            ),
+            (
+                r#"{"status":"\u0030","msg":"\"quoted\""}"#,
+                [false, true, true, true, false, true, false, false],
+            ),
+            (
+                r#"[{"status":"0"}]"#,
+                [false, false, false, true, false, true, false, false],
+            ),
             (r#""0""#, [false, false, false, true, false, true, false, false]),
             (r#"{"status":"0"} trailing"#, [false; 8]),
             (r#"{"status":"0""#, [false; 8]),
             ("", [false; 8]),
             ("not json", [false; 8]),
-            (r#"{"status":"0"}  "#, [false, true, false, true, false, true, false, false]),
+            (
+                r#"{"status":"0"}  "#,
+                [false, true, false, true, false, true, false, false],
+            ),
             // Out of f64's range: no `Value`, so no refusal (`IgnoredAny` would skip it as a number).
             (r#"{"status":1e400}"#, [false; 8]),
             (r#"{"x":1e400,"msg":true}"#, [false; 8]),
-            (r#"{"x":[[[]]],"msg":true}"#, [false, false, true, true, false, true, false, false]),
+            (
+                r#"{"x":[[[]]],"msg":true}"#,
+                [false, false, true, true, false, true, false, false],
+            ),
         ];
         for (body, expected) in table {
             for (p, want) in predicates.iter().zip(expected) {
@@ -312,7 +346,11 @@ mod tests {
     #[test]
     fn too_deep_a_body_is_no_refusal() {
         let deep = |n: usize| format!("{}{}", "[".repeat(n), "]".repeat(n));
-        for body in [deep(200), format!(r#"{{"x":"1","y":{}}}"#, deep(200)), format!("[{}]", deep(200))] {
+        for body in [
+            deep(200),
+            format!(r#"{{"x":"1","y":{}}}"#, deep(200)),
+            format!("[{}]", deep(200)),
+        ] {
             let refusal = Refusal::or_ok_with(BodyPredicate::NotEqual("/x", "0"));
             assert!(!refusal.matches(Some(200), body.as_bytes()));
             assert!(!is_refusal(&refusal, Some(200), body.as_bytes()), "{body}");
