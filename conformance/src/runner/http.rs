@@ -9,6 +9,7 @@ use reqwest::redirect::Policy;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
+mod plain;
 mod secrets;
 
 pub use secrets::{Form, Masked, Part, Secret, Secrets};
@@ -182,6 +183,9 @@ pub struct Client {
     /// The URLs sent to so far, parsed (a run sends to a few; parsing each request's URL again
     /// was 4 % of the fuzzer's CPU time), at most [`PARSED_URLS`].
     urls: std::sync::RwLock<std::collections::HashMap<String, reqwest::Url>>,
+    /// Plain-HTTP requests without multipart parts skip reqwest's layers (none when a proxy is
+    /// configured in the environment: see [`plain`]).
+    plain: Option<plain::Plain>,
 }
 
 /// How many parsed URLs a [`Client`] keeps.
@@ -213,6 +217,7 @@ impl Client {
             secrets: Secrets::new(secrets.into_iter().map(Into::into).collect()),
             breaker: None,
             urls: std::sync::RwLock::default(),
+            plain: plain::Plain::new(timeout),
         })
     }
 
@@ -335,8 +340,16 @@ impl Client {
     }
 
     async fn exchange(&self, request: &Request, exchange: &mut Exchange) {
+        let parsed = self.parsed(&request.url);
+        if let (Some(plain), Some(url)) = (&self.plain, &parsed)
+            && let Some(built) = plain::Plain::build(url, request)
+        {
+            plain.send(url, built, self.max_body, exchange).await;
+            exchange.error = exchange.error.take().map(|e| self.mask(&e));
+            return;
+        }
         let method = reqwest::Method::from_bytes(request.method.as_bytes()).unwrap_or(reqwest::Method::POST);
-        let mut builder = match self.parsed(&request.url) {
+        let mut builder = match parsed {
             Some(url) => self.inner.request(method, url),
             // reqwest reports what is wrong with it.
             None => self.inner.request(method, &request.url),
@@ -484,7 +497,7 @@ pub fn document_name(path: &str) -> String {
     }
 }
 
-fn describe(e: &reqwest::Error) -> String {
+fn describe(e: &(dyn std::error::Error + 'static)) -> String {
     let mut text = e.to_string();
     let mut source = std::error::Error::source(e);
     while let Some(s) = source {

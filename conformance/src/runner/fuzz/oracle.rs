@@ -51,16 +51,22 @@ pub(super) fn judge_case(
                 .unwrap_or_default(),
         };
         judge::rejection(api, judge::Broken::must(&rule), x, &mut findings);
-    } else if let Some(redirect) = crate::runner::cases::relations::ec_txns_format_redirect(api.suite, doc, x) {
+        return findings;
+    }
+    if let Some(redirect) = crate::runner::cases::relations::ec_txns_format_redirect(api.suite, doc, x) {
         // A `/txns` asking for another format than JSON is answered with a redirect.
         findings.extend(redirect);
-    } else if either && api.rejected(x.status, &x.response_bytes) {
+        return findings;
+    }
+    // Read once: a 2xx answer's body is parsed to tell a refusal from an acceptance.
+    let rejected = api.rejected(x.status, &x.response_bytes);
+    if either && rejected {
         // A state-dependent refusal, or one of a request breaking only `should` rules: only its
         // shape is judged.
         let mut shape = Vec::new();
         judge::response_against(api.error, x, &mut shape);
         findings.extend(shape);
-    } else if api.rejected(x.status, &x.response_bytes) {
+    } else if rejected {
         findings.push(Finding::must(
             api.accepted,
             format!(
