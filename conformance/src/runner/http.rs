@@ -163,6 +163,28 @@ impl Exchange {
             .unwrap_or_default()
     }
 
+    /// Records a response's status, headers and `Content-Encoding` (both HTTP paths).
+    fn record_head(&mut self, status: reqwest::StatusCode, headers: &reqwest::header::HeaderMap) {
+        self.status = Some(status.as_u16());
+        self.response_headers = headers
+            .iter()
+            .map(|(k, v)| (k.to_string(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
+            .collect();
+        self.content_encoding = self
+            .header("content-encoding")
+            .filter(|e| !e.trim().eq_ignore_ascii_case("identity"))
+            .map(str::to_string);
+    }
+
+    /// Keeps what fits of a body chunk under `max_body` bytes in all; true when the body was
+    /// cut there (read no further).
+    fn take_chunk(&mut self, chunk: &[u8], max_body: usize) -> bool {
+        let room = max_body.saturating_sub(self.response_bytes.len());
+        self.response_bytes.extend_from_slice(&chunk[..chunk.len().min(room)]);
+        self.truncated = chunk.len() > room;
+        self.truncated
+    }
+
     /// Drops the raw response bytes once the exchange has been judged (the report keeps the
     /// prefix, size and digest), so a run's memory does not grow with every body.
     pub fn compact(&mut self) {
@@ -380,25 +402,11 @@ impl Client {
                 exchange.error = Some(self.mask(&describe(&e)));
             }
             Ok(mut response) => {
-                exchange.status = Some(response.status().as_u16());
-                exchange.response_headers = response
-                    .headers()
-                    .iter()
-                    .map(|(k, v)| (k.to_string(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
-                    .collect();
-                exchange.content_encoding = exchange
-                    .header("content-encoding")
-                    .filter(|e| !e.trim().eq_ignore_ascii_case("identity"))
-                    .map(str::to_string);
+                exchange.record_head(response.status(), response.headers());
                 loop {
                     match response.chunk().await {
                         Ok(Some(chunk)) => {
-                            let room = self.max_body.saturating_sub(exchange.response_bytes.len());
-                            exchange
-                                .response_bytes
-                                .extend_from_slice(&chunk[..chunk.len().min(room)]);
-                            if chunk.len() > room {
-                                exchange.truncated = true;
+                            if exchange.take_chunk(&chunk, self.max_body) {
                                 break;
                             }
                         }

@@ -105,27 +105,13 @@ impl Plain {
                 return;
             }
         };
-        exchange.status = Some(response.status().as_u16());
-        exchange.response_headers = response
-            .headers()
-            .iter()
-            .map(|(k, v)| (k.to_string(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
-            .collect();
-        exchange.content_encoding = exchange
-            .header("content-encoding")
-            .filter(|e| !e.trim().eq_ignore_ascii_case("identity"))
-            .map(str::to_string);
+        exchange.record_head(response.status(), response.headers());
         let mut body = response.into_body();
         while let Some(frame) = body.frame().await {
             match frame {
                 Ok(frame) => {
                     let Ok(chunk) = frame.into_data() else { continue };
-                    let room = max_body.saturating_sub(exchange.response_bytes.len());
-                    exchange
-                        .response_bytes
-                        .extend_from_slice(&chunk[..chunk.len().min(room)]);
-                    if chunk.len() > room {
-                        exchange.truncated = true;
+                    if exchange.take_chunk(&chunk, max_body) {
                         break;
                     }
                 }
