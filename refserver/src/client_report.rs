@@ -41,8 +41,9 @@ pub const WARNING: &str = "warning";
 /// The most entries kept (the oldest are dropped first, and counted).
 pub const MAX_ENTRIES: usize = 1000;
 /// The largest body an entry keeps to be summarised when read; a larger one is summarised at
-/// once (a full ring of kept bodies holds at most 16 MB).
-const KEPT_BODY_BYTES: usize = 16 * 1024;
+/// once. A full ring of kept bodies holds at most 4 MB, about twice what its summaries would
+/// (each cut to `MAX_BODY_CHARS`), so a hostile client cannot grow the server much by it.
+const KEPT_BODY_BYTES: usize = 4 * 1024;
 
 tokio::task_local! {
     static CURRENT: RefCell<Vec<Violation>>;

@@ -157,7 +157,7 @@ fn usage_error_is_exit_2(outcome: anyhow::Result<ExitCode>) -> ExitCode {
     })
 }
 
-/// The multi-threaded runtime the networked commands (`run`, `fuzz`, `replay`) block on.
+/// The multi-threaded runtime the networked commands (`run`, `fuzz`, `replay`, `serve`) block on.
 fn async_runtime() -> anyhow::Result<tokio::runtime::Runtime> {
     use anyhow::Context as _;
     tokio::runtime::Builder::new_multi_thread()
