@@ -412,3 +412,87 @@ pub fn parse_owned(input: &str) -> Result<Parsed<'static>, DeeplinkError> {
         violations: p.violations,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escaped_known_values_and_repeated_names_are_read_as_the_grammar_says() {
+        // (input, name and decoded value kept, rule, the text the finding points at): a known
+        // name with an escaped value takes the parser's direct path, an unknown one the segment
+        // path; repeats of either keep the first value and are reported where they start (the
+        // last occurrence of the text named).
+        let cases: &[(&str, &str, &str, &str, &str)] = &[
+            (
+                "upi://pay?pa=a@bb&xq=1&xq=2",
+                "xq",
+                "1",
+                "deeplink.param.duplicate",
+                "xq=2",
+            ),
+            (
+                "upi://pay?xq=1&pa=a@bb&xq=1",
+                "xq",
+                "1",
+                "deeplink.param.duplicate",
+                "xq=1",
+            ),
+            (
+                "upi://pay?pn=A%20B&pn=C%20D&pa=a@bb",
+                "pn",
+                "A B",
+                "deeplink.param.duplicate",
+                "pn=C",
+            ),
+            (
+                "upi://pay?pn=A%20B&pa=a@bb&pn=CD",
+                "pn",
+                "A B",
+                "deeplink.param.duplicate",
+                "pn=CD",
+            ),
+            (
+                "upi://pay?pn=A+B%zz&pa=a@bb",
+                "pn",
+                "A B%zz",
+                "deeplink.syntax.plus",
+                "+B",
+            ),
+            (
+                "upi://pay?pn=A+B%zz&pa=a@bb",
+                "pn",
+                "A B%zz",
+                "deeplink.syntax.percent-escape",
+                "%zz",
+            ),
+            ("upi://pay?tn=a=b%20c&pa=a@bb", "tn", "a=b c", "", ""),
+            ("upi://pay?tn=Caf%C3%A9%20x&pa=a@bb", "tn", "Café x", "", ""),
+            (
+                "upi://pay?tn=a%C3&pa=a@bb",
+                "tn",
+                "a\u{FFFD}",
+                "deeplink.syntax.utf8",
+                "%C3",
+            ),
+            (
+                "upi://pay?tn=a%E2%80%AEb&pa=a@bb",
+                "tn",
+                "a\u{202E}b",
+                "deeplink.syntax.control",
+                "%E2",
+            ),
+        ];
+        for (input, name, value, rule, at) in cases {
+            let parsed = parse(input).unwrap();
+            let got = parsed.deeplink.params().find(|(n, _)| n == name).map(|(_, v)| v);
+            assert_eq!(got, Some(*value), "{input}");
+            let found: Vec<&str> = parsed.of_rule(rule).map(|v| v.at.as_str()).collect();
+            let expected: Vec<String> = match input.rfind(at) {
+                Some(p) if !rule.is_empty() => vec![format!("byte {p}")],
+                _ => Vec::new(),
+            };
+            assert_eq!(found, expected, "{input}: {rule}");
+        }
+    }
+}
