@@ -59,6 +59,90 @@ fn deeplink_check_cases() {
     }
 }
 
+/// `--format json` says what the text output says: for every golden case (and each under
+/// `--strict`), the same exit code (also in the object), the same findings (each rendered as the
+/// text line it prints), the verdict the exit code means and the must/should counts; an input
+/// that is not a URI is one `deeplink.syntax.uri` finding at the byte stderr names.
+#[test]
+fn deeplink_check_json_agrees_with_the_text_output() {
+    let text = std::fs::read_to_string(golden("deeplinks/cli-check.json")).unwrap();
+    let mut cases: Vec<CheckCase> = serde_json::from_str(&text).unwrap();
+    cases.push(CheckCase {
+        name: "should-only".into(),
+        uri: "upi://pay?pa=abc@okaxis&pn=a%00b%1b%5B31m&am=1.00&cu=INR&tr=T1".into(),
+        exit: 0,
+        rules: vec!["deeplink.syntax.control [should]".into()],
+    });
+    cases.push(CheckCase {
+        name: "not-a-uri-past-byte-0".into(),
+        uri: "ab cd:x".into(),
+        exit: 2,
+        rules: vec!["deeplink.syntax.uri [must] at byte 2".into()],
+    });
+    let mut verdicts = std::collections::BTreeSet::new();
+    for case in &cases {
+        for strict in [false, true] {
+            let mut args = vec!["deeplink", "check"];
+            args.extend(strict.then_some("--strict"));
+            let text = run(&[args.as_slice(), &[case.uri.as_str()]].concat());
+            let json = run(&[args.as_slice(), &["--format", "json", case.uri.as_str()]].concat());
+            let what = format!("{} (strict: {strict})", case.name);
+            assert_eq!(json.status.code(), text.status.code(), "{what}");
+            let report: serde_json::Value = serde_json::from_slice(&json.stdout)
+                .unwrap_or_else(|e| panic!("{what}: not JSON ({e}): {}", String::from_utf8_lossy(&json.stdout)));
+            let code = json.status.code().unwrap();
+            assert_eq!(report["exit_code"], code, "{what}");
+            assert_eq!(report["uri"], case.uri.as_str(), "{what}");
+            assert_eq!(report["strict"], strict, "{what}");
+            let verdict = report["verdict"].as_str().unwrap();
+            assert_eq!(verdict, ["valid", "invalid", "not-a-uri"][code as usize], "{what}");
+            verdicts.insert(verdict.to_string());
+            let findings: Vec<String> = report["violations"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|v| {
+                    format!(
+                        "{} [{}] at {}: {}",
+                        v["rule"].as_str().unwrap(),
+                        v["severity"].as_str().unwrap(),
+                        v["at"].as_str().unwrap(),
+                        v["reason"].as_str().unwrap()
+                    )
+                })
+                .collect();
+            let count = |s: &str| findings.iter().filter(|f| f.contains(&format!(" [{s}] at "))).count();
+            assert_eq!(report["must"], count("must"), "{what}");
+            assert_eq!(report["should"], count("should"), "{what}");
+            for rule in &case.rules {
+                assert!(
+                    findings.iter().any(|f| f.starts_with(rule.as_str())),
+                    "{what}: no {rule:?} in {findings:?}"
+                );
+            }
+            if code == 2 {
+                let stderr = String::from_utf8_lossy(&text.stderr);
+                let fatal = findings[0]
+                    .strip_prefix("deeplink.syntax.uri [must] at ")
+                    .unwrap_or_else(|| panic!("{what}: {findings:?}"));
+                let (at, _) = fatal.split_once(':').unwrap();
+                assert!(
+                    stderr.contains(&format!("deeplink.syntax.uri at {at}")),
+                    "{what}: {at} vs {stderr}"
+                );
+                assert_eq!(findings.len(), 1, "{what}");
+            } else {
+                let lines: Vec<String> = String::from_utf8_lossy(&text.stdout)
+                    .lines()
+                    .map(str::to_string)
+                    .collect();
+                assert_eq!(findings, lines[..lines.len() - 1], "{what}");
+            }
+        }
+    }
+    assert_eq!(verdicts.len(), 3, "the cases reach every verdict: {verdicts:?}");
+}
+
 /// `--strict` fails a link whose findings are all `should` (here: encoded control characters in
 /// `pn`, which no seed sentence forbids), and changes nothing for a clean link or a link that
 /// already breaks a `must` rule.

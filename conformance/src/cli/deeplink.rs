@@ -6,8 +6,11 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result};
 use clap::{Args, Subcommand};
-use upi_spec::Severity;
-use upi_spec::deeplink::{self, MessageId};
+use serde::Serialize;
+use upi_spec::deeplink::{self, DeeplinkError, MessageId};
+use upi_spec::{Severity, Violation};
+
+use super::Format;
 
 /// Arguments of `deeplink`.
 #[derive(Debug, Args)]
@@ -28,6 +31,11 @@ enum DeeplinkCommand {
         /// e.g. an encoded control character in `pn`), as `run --strict` does.
         #[arg(long)]
         strict: bool,
+        /// `text` (one line per finding, then the verdict) or `json` (one object: the verdict,
+        /// the exit code and every finding with its rule, severity, byte offset and reason; an
+        /// input that is not a URI is reported the same way, as its `deeplink.syntax.uri` finding).
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
     },
     /// Build the canonical deeplink from an API response (JSON file) and print it; the mapping's
     /// findings and the built link's own (as `check` reports them) go to stderr. Exit 0 when no
@@ -46,7 +54,7 @@ enum DeeplinkCommand {
 /// Runs `deeplink check` or `deeplink build`.
 pub fn run(args: DeeplinkArgs) -> ExitCode {
     match args.command {
-        DeeplinkCommand::Check { uri, strict } => check(&uri, strict),
+        DeeplinkCommand::Check { uri, strict, format } => check(&uri, strict, format),
         DeeplinkCommand::Build { from_response, message } => match build(&from_response, &message) {
             Ok(code) => code,
             Err(e) => {
@@ -57,41 +65,121 @@ pub fn run(args: DeeplinkArgs) -> ExitCode {
     }
 }
 
-fn check(uri: &str, strict: bool) -> ExitCode {
+/// What `deeplink check` decided about one link.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+enum Verdict {
+    /// No `must` rule broken (and, under `--strict`, no `should` rule either).
+    Valid,
+    /// A `must` rule broken, or a `should` one under `--strict`.
+    Invalid,
+    /// Not a URI at all: nothing but the syntax finding.
+    NotAUri,
+}
+
+impl Verdict {
+    fn exit_code(self) -> u8 {
+        match self {
+            Verdict::Valid => 0,
+            Verdict::Invalid => 1,
+            Verdict::NotAUri => 2,
+        }
+    }
+}
+
+/// `deeplink check --format json`'s answer.
+#[derive(Debug, Serialize)]
+struct CheckReport<'a> {
+    uri: &'a str,
+    verdict: Verdict,
+    exit_code: u8,
+    strict: bool,
+    /// The link's target (`upi://pay`, ...), when it parsed.
+    target: Option<&'a str>,
+    must: usize,
+    should: usize,
+    violations: Vec<Violation>,
+}
+
+fn check(uri: &str, strict: bool, format: Format) -> ExitCode {
     let parsed = match deeplink::parse(uri) {
         Ok(p) => p,
         Err(e) => {
+            if format == Format::Json {
+                let report = CheckReport {
+                    uri,
+                    verdict: Verdict::NotAUri,
+                    exit_code: Verdict::NotAUri.exit_code(),
+                    strict,
+                    target: None,
+                    must: 1,
+                    should: 0,
+                    violations: vec![fatal(&e)],
+                };
+                print_json(&report);
+            }
             eprintln!("error: {e}");
-            return ExitCode::from(2);
+            return ExitCode::from(Verdict::NotAUri.exit_code());
         }
     };
-    for v in &parsed.violations {
-        outln!("{v}");
+    let count = |s: Severity| parsed.violations.iter().filter(|v| v.severity == s).count();
+    let (musts, shoulds) = (count(Severity::Must), count(Severity::Should));
+    let verdict = match (musts, strict && shoulds > 0) {
+        (0, false) => Verdict::Valid,
+        _ => Verdict::Invalid,
+    };
+    match format {
+        Format::Json => print_json(&CheckReport {
+            uri,
+            verdict,
+            exit_code: verdict.exit_code(),
+            strict,
+            target: Some(parsed.deeplink.target.prefix()),
+            must: musts,
+            should: shoulds,
+            violations: parsed.violations.clone(),
+        }),
+        Format::Text => {
+            for v in &parsed.violations {
+                outln!("{v}");
+            }
+            if musts > 0 {
+                outln!("invalid: {musts} must violation(s)");
+            } else if verdict == Verdict::Invalid {
+                outln!("invalid under --strict: {shoulds} should violation(s)");
+            } else {
+                outln!(
+                    "valid: {} ({} finding(s) below must)",
+                    parsed.deeplink.target.prefix(),
+                    parsed.violations.len()
+                );
+            }
+        }
     }
-    let musts = parsed
-        .violations
-        .iter()
-        .filter(|v| v.severity == Severity::Must)
-        .count();
-    let shoulds = parsed
-        .violations
-        .iter()
-        .filter(|v| v.severity == Severity::Should)
-        .count();
-    if musts == 0 && strict && shoulds > 0 {
-        outln!("invalid under --strict: {shoulds} should violation(s)");
-        ExitCode::from(1)
-    } else if musts == 0 {
-        outln!(
-            "valid: {} ({} finding(s) below must)",
-            parsed.deeplink.target.prefix(),
-            parsed.violations.len()
-        );
-        ExitCode::SUCCESS
-    } else {
-        outln!("invalid: {musts} must violation(s)");
-        ExitCode::from(1)
+    ExitCode::from(verdict.exit_code())
+}
+
+/// A fatal parse error as the finding it is: the `deeplink.syntax.uri` rule broken at a byte.
+fn fatal(e: &DeeplinkError) -> Violation {
+    let at = format!("byte {}", e.at());
+    // The error's text names rule and byte first; the finding has them as fields.
+    let text = e.to_string();
+    let reason = text
+        .strip_prefix(&format!("{} at {at}: ", DeeplinkError::RULE))
+        .unwrap_or(&text)
+        .to_string();
+    Violation {
+        rule: DeeplinkError::RULE.to_string(),
+        severity: Severity::Must,
+        at,
+        reason,
     }
+}
+
+fn print_json<T: Serialize>(value: &T) {
+    // Serialising plain strings and numbers cannot fail.
+    let text = serde_json::to_string_pretty(value).unwrap_or_default();
+    outln!("{text}");
 }
 
 fn build(path: &PathBuf, message: &str) -> Result<ExitCode> {

@@ -31,4 +31,13 @@ pub enum DeeplinkError {
 impl DeeplinkError {
     /// The rule every fatal error breaks.
     pub const RULE: &'static str = "deeplink.syntax.uri";
+
+    /// The byte offset the error names.
+    pub fn at(&self) -> usize {
+        match self {
+            DeeplinkError::Empty => 0,
+            DeeplinkError::TooLong { max, .. } => *max,
+            DeeplinkError::NotAUri { at, .. } => *at,
+        }
+    }
 }
