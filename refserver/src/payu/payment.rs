@@ -15,7 +15,7 @@ use upi_spec::crypto::payu_sequence::{self, HashFamily};
 use upi_spec::input::Document;
 use upi_spec::read::Syntax;
 
-use super::{fields, intent, string_fields};
+use super::{fields, intent, into_fields, string_fields};
 use crate::app::AppState;
 use crate::config::ServerConfig;
 use crate::fault::Fault;
@@ -113,11 +113,13 @@ pub async fn start(State(app): State<AppState>, headers: HeaderMap, body: Bytes)
             "otpPostUrl": format!("{origin}/ResponseHandler.php"),
         },
     });
+    // The document is done with: its fields move into the payment (no copy of each).
+    let txnid = txnid.to_owned();
     app.store.record_payment(
-        txnid,
+        &txnid,
         Payment {
             mihpayid: payment_id,
-            request: fields(&document),
+            request: into_fields(document),
             status: PaymentStatus::Pending,
             bank_ref_no: String::new(),
         },
