@@ -194,7 +194,38 @@ impl<'de> de::DeserializeSeed<'de> for StrictSeed {
 /// Parses an `application/x-www-form-urlencoded` body into ordered pairs. `+` is a space;
 /// `%XX` escapes must be well formed and decode to UTF-8.
 pub fn parse_form_pairs(text: &str) -> Result<Vec<(String, String)>, InputError> {
-    let mut pairs = Vec::new();
+    // One pair per `&`-separated piece at most: sized once, not grown pair by pair.
+    let mut pairs = Vec::with_capacity(memchr::memchr_iter(b'&', text.as_bytes()).count() + 1);
+    for_each_form_pair(text, |k, v| pairs.push((k, v)))?;
+    Ok(pairs)
+}
+
+/// [`pairs_to_object`] of [`parse_form_pairs`], without the list of pairs between them: each
+/// pair goes straight into the object. The errors are theirs, in their order: a pair that does
+/// not decode is reported before a key sent twice, wherever the two stand in the body.
+pub fn parse_form_object(text: &str, place: &'static str) -> Result<Value, InputError> {
+    let mut map = Map::with_capacity(memchr::memchr_iter(b'&', text.as_bytes()).count() + 1);
+    let mut twice = None;
+    for_each_form_pair(text, |k, v| {
+        if twice.is_some() {
+            return;
+        }
+        match map.entry(k) {
+            serde_json::map::Entry::Occupied(seen) => twice = Some(seen.key().clone()),
+            serde_json::map::Entry::Vacant(slot) => {
+                slot.insert(Value::String(v));
+            }
+        }
+    })?;
+    match twice {
+        Some(key) => Err(InputError::DuplicateKey { key, place }),
+        None => Ok(Value::Object(map)),
+    }
+}
+
+/// Decodes each pair of a form body in order and hands it to `each`; stops at the first pair
+/// that does not decode.
+fn for_each_form_pair(text: &str, mut each: impl FnMut(String, String)) -> Result<(), InputError> {
     let mut offset = 0;
     // `&` and `=` found with `memchr` (a `char` pattern's searcher costs more per hit than a
     // form's short pairs are long); both are ASCII, so every cut is at a character boundary.
@@ -218,9 +249,9 @@ pub fn parse_form_pairs(text: &str) -> Result<Vec<(String, String)>, InputError>
                 },
             })
         };
-        pairs.push((decode(k)?, decode(v)?));
+        each(decode(k)?, decode(v)?);
     }
-    Ok(pairs)
+    Ok(())
 }
 
 /// `text` split at each `sep` (an ASCII byte), as `str::split` splits it: `n` separators give

@@ -8,7 +8,7 @@ use base64::Engine as _;
 use serde_json::Value;
 
 use crate::curl::{CurlBody, parse_curl};
-use crate::input::{Document, InputError, normalise_headers, pairs_to_object, parse_form_pairs, parse_json, text};
+use crate::input::{Document, InputError, normalise_headers, pairs_to_object, parse_form_object, parse_json, text};
 use crate::model::{Encoding, Envelope, Message};
 
 /// A reader that fails once more than `limit` bytes have come through it, with an error
@@ -91,7 +91,7 @@ pub fn read(message: &Message, bytes: &[u8], syntax: Syntax, limit: usize) -> Re
     };
     let document = match syntax {
         Syntax::Json => Document::body(parse_json(text)?),
-        Syntax::Form => Document::body(pairs_to_object(parse_form_pairs(text)?, "form body")?),
+        Syntax::Form => Document::body(parse_form_object(text, "form body")?),
         Syntax::Curl => {
             let curl = parse_curl(text)?;
             let headers = normalise_headers(curl.headers)?;

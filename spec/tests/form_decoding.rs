@@ -4,7 +4,7 @@
 
 use percent_encoding::percent_decode_str;
 use proptest::prelude::*;
-use upi_spec::input::parse_form_pairs;
+use upi_spec::input::{pairs_to_object, parse_form_object, parse_form_pairs};
 
 /// The reading before the fast path: every `%` checked, `+` replaced, then percent-decoded.
 fn reference(text: &str) -> Result<Vec<(String, String)>, String> {
@@ -84,9 +84,46 @@ fn a_long_value_without_escapes_is_kept_whole() {
     assert_eq!(pairs[1], ("x".to_string(), "1".to_string()));
 }
 
+/// `parse_form_object` (the form read straight into an object) gives what the two steps give:
+/// the same object (same order), or the same error, a pair that does not decode winning over a
+/// key sent twice wherever each stands.
+fn object_as_in_two_steps(text: &str) {
+    let two_steps = parse_form_pairs(text).and_then(|pairs| pairs_to_object(pairs, "form body"));
+    let fused = parse_form_object(text, "form body");
+    assert_eq!(
+        fused.as_ref().map(|v| serde_json::to_string(v).unwrap()),
+        two_steps.as_ref().map(|v| serde_json::to_string(v).unwrap()),
+        "{text}"
+    );
+}
+
+#[test]
+fn the_object_is_the_pairs_made_an_object() {
+    for text in [
+        "a=b&c=d",
+        "z=1&a=2&m=3",
+        "a=1&a=2",
+        "a=1&b=2&a=3&b=4",
+        "a=1&a=2&k=%zz",
+        "k=%zz&a=1&a=2",
+        "a=1&a=2&k=%ff",
+        "a=1&&a",
+        "",
+        "&&",
+        "k=v&&x",
+    ] {
+        object_as_in_two_steps(text);
+    }
+}
+
 proptest! {
     #[test]
     fn generated_forms_decode_as_the_reference_does(text in "([a-zA-Z0-9=&+ %.é₹]|%[0-9a-fA-F]{2}|%[eE][0-9a-fA-F]%[89abAB][0-9a-fA-F]%[89abAB][0-9a-fA-F]){0,40}") {
         prop_assert_eq!(ours(&text), reference(&text));
+    }
+
+    #[test]
+    fn generated_forms_read_into_the_same_object(text in "([abk=&+%]|%[0-9a-fA-F]{2}|%ff){0,30}") {
+        object_as_in_two_steps(&text);
     }
 }
