@@ -250,25 +250,8 @@ impl<'de> Visitor<'de> for LogSeed<'_> {
         f.write_str("a HAR log object")
     }
 
-    /// A `log` that is not an object has no entries.
-    fn visit_unit<E>(self) -> Result<bool, E> {
-        Ok(false)
-    }
-    fn visit_bool<E>(self, _: bool) -> Result<bool, E> {
-        Ok(false)
-    }
-    fn visit_i64<E>(self, _: i64) -> Result<bool, E> {
-        Ok(false)
-    }
-    fn visit_u64<E>(self, _: u64) -> Result<bool, E> {
-        Ok(false)
-    }
-    fn visit_f64<E>(self, _: f64) -> Result<bool, E> {
-        Ok(false)
-    }
-    fn visit_str<E>(self, _: &str) -> Result<bool, E> {
-        Ok(false)
-    }
+    // A `log` that is not an object has no entries.
+    visit_scalars_as!(false);
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<bool, A::Error> {
         while seq.next_element::<de::IgnoredAny>()?.is_some() {}
         Ok(false)

@@ -11,6 +11,34 @@
 //! [`rule`], [`source`], [`format`] and [`charset`]. The crate is pure: no network, no files,
 //! no clock; the CLI and servers in other crates do the I/O.
 
+/// Inside a `serde::de::Visitor` impl: every JSON scalar (`null`, booleans, numbers, strings)
+/// is visited as `$value`, for visitors that only look into maps and arrays.
+macro_rules! visit_scalars_as {
+    ($value:expr) => {
+        fn visit_bool<E>(self, _: bool) -> Result<Self::Value, E> {
+            Ok($value)
+        }
+        fn visit_i64<E>(self, _: i64) -> Result<Self::Value, E> {
+            Ok($value)
+        }
+        fn visit_u64<E>(self, _: u64) -> Result<Self::Value, E> {
+            Ok($value)
+        }
+        fn visit_f64<E>(self, _: f64) -> Result<Self::Value, E> {
+            Ok($value)
+        }
+        fn visit_str<E>(self, _: &str) -> Result<Self::Value, E> {
+            Ok($value)
+        }
+        fn visit_unit<E>(self) -> Result<Self::Value, E> {
+            Ok($value)
+        }
+        fn visit_none<E>(self) -> Result<Self::Value, E> {
+            Ok($value)
+        }
+    };
+}
+
 pub mod amount;
 pub mod audit;
 pub mod behaviour;
