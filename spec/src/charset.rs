@@ -134,11 +134,18 @@ impl Charset {
         // The set's printable ASCII members, drawn by index into the bitset (no list is built
         // for one character).
         let members = self.ascii & !CONTROL;
-        let count = members.count_ones() as usize;
+        self.pick(members.count_ones() as usize, rng, |k| nth_member(members, k))
+    }
+
+    /// One draw: a non-ASCII character (always when the set has no printable ASCII member,
+    /// one time in ten when it allows non-ASCII text), otherwise `member(k)` for a random `k`
+    /// below `count`, the number of printable ASCII members. [`Charset::sample`] and
+    /// [`Charset::draw`] both draw through it, so they draw alike.
+    fn pick(&self, count: usize, rng: &mut impl Rng, member: impl FnOnce(usize) -> char) -> char {
         if count == 0 || (self.non_ascii && rng.random_bool(0.1)) {
             return NON_ASCII[rng.random_range(0..NON_ASCII.len())];
         }
-        nth_member(members, rng.random_range(0..count))
+        member(rng.random_range(0..count))
     }
 
     /// `n` members drawn one after another: exactly what `n` calls of [`Charset::sample`] give
@@ -156,11 +163,7 @@ impl Charset {
         }
         let mut out = String::with_capacity(n);
         for _ in 0..n {
-            if count == 0 || (self.non_ascii && rng.random_bool(0.1)) {
-                out.push(NON_ASCII[rng.random_range(0..NON_ASCII.len())]);
-            } else {
-                out.push(char::from(list[rng.random_range(0..count)]));
-            }
+            out.push(self.pick(count, rng, |k| char::from(list[k])));
         }
         out
     }
