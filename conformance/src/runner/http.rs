@@ -9,6 +9,7 @@ use reqwest::redirect::Policy;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
+mod multipart;
 mod plain;
 mod secrets;
 
@@ -205,7 +206,7 @@ pub struct Client {
     /// The URLs sent to so far, parsed (a run sends to a few; parsing each request's URL again
     /// was 4 % of the fuzzer's CPU time), at most [`PARSED_URLS`].
     urls: std::sync::RwLock<std::collections::HashMap<String, reqwest::Url>>,
-    /// Plain-HTTP requests without multipart parts skip reqwest's layers (none when a proxy is
+    /// Plain-HTTP requests skip reqwest's layers (none when a proxy is
     /// configured in the environment: see [`plain`]).
     plain: Option<plain::Plain>,
 }

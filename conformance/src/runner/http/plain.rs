@@ -4,17 +4,19 @@
 //! the request's `Uri` back into a `Url` twice (`url::Url::parse` of the string, 3 % of the
 //! fuzzer's EC and PayU CPU), a retry layer, a total-timeout timer the runner's own timeout
 //! already covers, and a `Response` wrapper. A request the runner sends to an `http://` URL
-//! with no multipart parts, when no proxy is configured in the environment, goes here instead,
+//! when no proxy is configured in the environment goes here instead,
 //! with what reqwest would have put on the wire: the same URL normalisation (the `Url` the
 //! runner parsed, as reqwest turns it into a `Uri`), the headers in order plus reqwest's default
-//! `accept: */*`, the body with its length; connections as reqwest keeps them (no Nagle, TCP
-//! keep-alive 15 s, up to 16 idle per host for 90 s). HTTPS, multipart bodies, proxies and
-//! anything this path cannot build (a header reqwest would refuse) stay with reqwest, whose
+//! `accept: */*`, the body with its length (multipart parts rendered as reqwest's form streams
+//! them: [`super::multipart`]); connections as reqwest keeps them (no Nagle, TCP keep-alive
+//! 15 s, up to 16 idle per host for 90 s). HTTPS, proxies and anything this path cannot build
+//! (a header reqwest would refuse) stay with reqwest, whose
 //! errors the runner has always reported. Errors read as reqwest words them. One difference: a
 //! request that gets no answer in time is always reported by the runner's own timer (reqwest's
 //! total timer has the same length and raced it, so its "operation timed out" came now and then).
 //! The test below sends each request both ways to a loopback server and compares the bytes that
-//! arrive and what the runner records.
+//! arrive (a multipart boundary, random on both paths, read as one placeholder) and what the
+//! runner records.
 
 use std::time::Duration;
 
@@ -24,7 +26,7 @@ use hyper_util::client::legacy::Client;
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::{TokioExecutor, TokioTimer};
 
-use super::{Body, Exchange, Request, describe};
+use super::{Body, Exchange, Request, describe, multipart};
 
 /// The pooled plain-HTTP client.
 pub(super) struct Plain {
@@ -66,10 +68,13 @@ impl Plain {
         if url.scheme() != "http" {
             return None;
         }
-        let body = match &request.body {
-            Body::Empty => Bytes::new(),
-            Body::Bytes(b) => Bytes::copy_from_slice(b),
-            Body::Multipart(_) => return None,
+        let (body, boundary) = match &request.body {
+            Body::Empty => (Bytes::new(), None),
+            Body::Bytes(b) => (Bytes::copy_from_slice(b), None),
+            Body::Multipart(parts) => {
+                let boundary = multipart::boundary();
+                (Bytes::from(multipart::render(parts, &boundary)), Some(boundary))
+            }
         };
         let method = reqwest::Method::from_bytes(request.method.as_bytes()).unwrap_or(reqwest::Method::POST);
         // As reqwest: the URL's serialisation as the `Uri`.
@@ -80,6 +85,15 @@ impl Plain {
             let name = http::HeaderName::from_bytes(k.as_bytes()).ok()?;
             let value = http::HeaderValue::from_str(v).ok()?;
             headers.append(name, value);
+        }
+        if let Some(boundary) = boundary {
+            // As reqwest's `RequestBuilder::multipart`: the type, then the length, after the
+            // caller's headers.
+            headers.append(
+                http::header::CONTENT_TYPE,
+                http::HeaderValue::from_str(&multipart::content_type(&boundary)).ok()?,
+            );
+            headers.append(http::header::CONTENT_LENGTH, http::HeaderValue::from(body.len()));
         }
         if !headers.contains_key(http::header::ACCEPT) {
             headers.insert(http::header::ACCEPT, http::HeaderValue::from_static("*/*"));
@@ -277,9 +291,49 @@ mod tests {
             request("GET", format!("{base}/cut"), &[], Body::Empty),
             request("GET", format!("{base}/slow"), &[], Body::Empty),
             request("GET", format!("{closed}/ok"), &[], Body::Empty),
+            request(
+                "POST",
+                format!("{base}/ok"),
+                &[("X-Case", "udf")],
+                Body::Multipart(vec![
+                    ("key".into(), "JPM7Fg".into()),
+                    ("var1".into(), "line\r\nbreak ₹".into()),
+                    ("a/b c".into(), String::new()),
+                ]),
+            ),
+            request(
+                "POST",
+                format!("{base}/ok"),
+                &[],
+                Body::Multipart(vec![
+                    ("file".into(), "@/path/to/file".into()),
+                    ("key".into(), "k".into()),
+                ]),
+            ),
+            request("POST", format!("{base}/ok"), &[], Body::Multipart(Vec::new())),
             request("GET", format!("{base}/ok"), &[("bad header", "x")], Body::Empty),
             request("GET", format!("{base}/ok"), &[("X-Bad", "line\nbreak")], Body::Empty),
         ]
+    }
+
+    /// The requests as text, each multipart boundary (random per request) read as `BOUNDARY`.
+    fn on_the_wire(sent: &[Vec<u8>]) -> Vec<String> {
+        sent.iter()
+            .map(|s| {
+                let text = String::from_utf8_lossy(s).into_owned();
+                let boundary = text
+                    .lines()
+                    .find_map(|l| l.split_once("multipart/form-data; boundary="))
+                    .map(|(_, b)| b.trim().to_string());
+                match boundary {
+                    Some(b) => {
+                        assert_eq!(b.len(), 67, "a boundary of reqwest's shape: {text}");
+                        text.replace(&b, "BOUNDARY")
+                    }
+                    None => text,
+                }
+            })
+            .collect()
     }
 
     /// What the runner keeps of an exchange (the response side; the request side is rendered
@@ -326,17 +380,7 @@ mod tests {
             let b = without.send_unrendered(&r).await;
             let sent_b: Vec<Vec<u8>> = received.lock().unwrap()[before + sent_a.len()..].to_vec();
             let what = format!("{} {} {:?}", r.method, r.url, r.headers);
-            assert_eq!(
-                sent_a
-                    .iter()
-                    .map(|s| String::from_utf8_lossy(s).into_owned())
-                    .collect::<Vec<_>>(),
-                sent_b
-                    .iter()
-                    .map(|s| String::from_utf8_lossy(s).into_owned())
-                    .collect::<Vec<_>>(),
-                "on the wire: {what}"
-            );
+            assert_eq!(on_the_wire(&sent_a), on_the_wire(&sent_b), "on the wire: {what}");
             if a.timed_out && b.timed_out {
                 // reqwest's own total timer has the runner's duration and starts a little
                 // later: which of the two fires first (and so the error's words) is a race on the
@@ -366,9 +410,9 @@ mod tests {
         }
     }
 
-    /// HTTPS, multipart bodies and a configured proxy stay with reqwest.
+    /// HTTPS and a configured proxy stay with reqwest; multipart bodies go plain.
     #[test]
-    fn https_multipart_and_proxies_stay_with_reqwest() {
+    fn https_and_proxies_stay_with_reqwest() {
         let https = reqwest::Url::parse("https://127.0.0.1/ok").unwrap();
         let http = reqwest::Url::parse("http://127.0.0.1/ok").unwrap();
         let get = request("GET", http.to_string(), &[], Body::Empty);
@@ -380,7 +424,18 @@ mod tests {
             &[],
             Body::Multipart(vec![("a".into(), "b".into())]),
         );
-        assert!(Plain::build(&http, &form).is_none());
+        let built = Plain::build(&http, &form).expect("multipart goes plain");
+        let content_type = built.headers()[http::header::CONTENT_TYPE]
+            .to_str()
+            .unwrap()
+            .to_string();
+        let boundary = content_type.strip_prefix("multipart/form-data; boundary=").unwrap();
+        let body = format!("--{boundary}\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\nb\r\n--{boundary}--\r\n");
+        assert_eq!(
+            built.headers()[http::header::CONTENT_LENGTH],
+            body.len().to_string().as_str()
+        );
+        assert!(Plain::build(&https, &form).is_none());
         let timeout = Duration::from_secs(1);
         assert!(Plain::unless_proxied(timeout, |_| false).is_some());
         for proxy in PROXY_VARIABLES {
