@@ -3,13 +3,12 @@
 //! document as its file name (empty when the file is empty), so the models can judge it. A
 //! fault ignoring a command's syntax rule makes the server read that command leniently.
 
-use axum::body::{Body, Bytes};
-use axum::extract::{FromRequest, Multipart, Request};
 use axum::http::HeaderMap;
 use axum::http::header::CONTENT_TYPE;
 use upi_spec::input::{Document, pairs_to_object, parse_form_pairs, text};
 use upi_spec::model::Message;
 
+use super::multipart;
 use crate::fault::Fault;
 use crate::judge::{Refusal, ignores_syntax, lenient_form, lenient_form_pairs};
 
@@ -49,47 +48,41 @@ impl CommandForm {
 }
 
 /// Reads the body as multipart when its content type says so, else as a form.
-pub async fn read(headers: &HeaderMap, body: Bytes, limit: usize) -> Result<CommandForm, String> {
+pub fn read(headers: &HeaderMap, body: &[u8], limit: usize) -> Result<CommandForm, String> {
     let content_type = headers.get(CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
     if content_type
         .trim_start()
         .to_ascii_lowercase()
         .starts_with("multipart/form-data")
     {
-        return multipart(content_type, body).await;
+        return multipart(content_type, body);
     }
-    let text = text(&body, limit).map_err(|e| e.to_string())?;
+    let text = text(body, limit).map_err(|e| e.to_string())?;
     let pairs = parse_form_pairs(text).map_err(|e| e.to_string())?;
     Ok(CommandForm { pairs, file_name: None })
 }
 
-async fn multipart(content_type: &str, body: Bytes) -> Result<CommandForm, String> {
-    let request = Request::builder()
-        .header(CONTENT_TYPE, content_type)
-        .body(Body::from(body))
-        .map_err(|e| e.to_string())?;
-    let mut parts = Multipart::from_request(request, &()).await.map_err(|e| e.body_text())?;
+fn multipart(content_type: &str, body: &[u8]) -> Result<CommandForm, String> {
+    let boundary = multipart::boundary(content_type).map_err(|e| e.to_string())?;
+    let parts = multipart::parts(body, &boundary).map_err(|e| e.to_string())?;
     let mut form = CommandForm::default();
-    while let Some(part) = parts.next_field().await.map_err(|e| e.body_text())? {
-        let name = part.name().unwrap_or_default().to_owned();
-        let file_name = part.file_name().map(str::to_owned);
-        let bytes = part.bytes().await.map_err(|e| e.body_text())?;
-        let value = match &file_name {
+    for part in parts {
+        let name = part.name.unwrap_or_default();
+        let value = match part.file_name {
             Some(file) => {
                 if name == "file" {
                     form.file_name = Some(file.clone());
                 }
-                if bytes.is_empty() {
+                if part.data.is_empty() {
                     String::new()
                 } else if file.is_empty() {
                     "file".to_owned()
                 } else {
-                    file.clone()
+                    file
                 }
             }
-            None => {
-                String::from_utf8(bytes.to_vec()).map_err(|_| format!("multipart part {name:?} is not UTF-8 text"))?
-            }
+            None => String::from_utf8(part.data.to_vec())
+                .map_err(|_| format!("multipart part {name:?} is not UTF-8 text"))?,
         };
         form.pairs.push((name, value));
     }

@@ -7,6 +7,7 @@ mod command_hash;
 mod form_data;
 mod intent;
 mod invoice;
+mod multipart;
 pub mod payment;
 pub mod postservice;
 mod udf_update;

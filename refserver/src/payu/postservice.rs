@@ -27,7 +27,7 @@ pub async fn command(
     if query.get("form").map(String::as_str) != Some("2") {
         return postservice_error(&app, &status_zero("the query must be form=2"));
     }
-    let form = match form_data::read(&headers, body.clone(), app.config.limits.max_body_bytes).await {
+    let form = match form_data::read(&headers, &body, app.config.limits.max_body_bytes) {
         Ok(form) => form,
         Err(reason) => match lenient_command(&body, app.config.fault.as_ref()) {
             Some(form) => form,
