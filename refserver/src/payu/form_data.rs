@@ -81,8 +81,12 @@ fn multipart(content_type: &str, body: &[u8]) -> Result<CommandForm, String> {
                     file
                 }
             }
-            None => String::from_utf8(part.data.to_vec())
-                .map_err(|_| format!("multipart part {name:?} is not UTF-8 text"))?,
+            None => String::from_utf8(part.data.to_vec()).map_err(|_| {
+                format!(
+                    "multipart part {} is not UTF-8 text",
+                    upi_spec::constraint::quote(&name)
+                )
+            })?,
         };
         form.pairs.push((name, value));
     }

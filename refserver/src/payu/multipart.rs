@@ -18,6 +18,11 @@ use memchr::memmem;
 /// The most headers a part may have (multer's limit).
 const MAX_HEADERS: usize = 32;
 
+/// What ends a part's headers, its searcher built once (building one costs more than most
+/// searches here).
+static BLANK_LINE: std::sync::LazyLock<memmem::Finder<'static>> =
+    std::sync::LazyLock::new(|| memmem::Finder::new(b"\r\n\r\n"));
+
 /// One part of the body.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Part<'a> {
@@ -96,10 +101,15 @@ pub fn boundary(content_type: &str) -> Result<String, MultipartError> {
 /// The parts of `body`, delimited by `boundary`, in order.
 pub fn parts<'a>(body: &'a [u8], boundary: &str) -> Result<Vec<Part<'a>>, MultipartError> {
     let delimiter = format!("--{boundary}");
-    let first = memmem::find(body, delimiter.as_bytes()).ok_or_else(|| MultipartError::NoDelimiter {
-        boundary: boundary.to_owned(),
-        at: 0,
-    })?;
+    // A body starts with its first delimiter but for a preamble: no searcher built for that.
+    let first = if body.starts_with(delimiter.as_bytes()) {
+        0
+    } else {
+        memmem::find(body, delimiter.as_bytes()).ok_or_else(|| MultipartError::NoDelimiter {
+            boundary: boundary.to_owned(),
+            at: 0,
+        })?
+    };
     // CRLF and the delimiter: what ends a part's data.
     let closing = format!("\r\n{delimiter}");
     let data_end = memmem::Finder::new(closing.as_bytes());
@@ -121,8 +131,9 @@ pub fn parts<'a>(body: &'a [u8], boundary: &str) -> Result<Vec<Part<'a>>, Multip
         }
         at += 2;
         let number = parts.len() + 1;
-        let headers_end =
-            memmem::find(&body[at..], b"\r\n\r\n").ok_or(MultipartError::HeadersUnended { part: number, at })?;
+        let headers_end = BLANK_LINE
+            .find(&body[at..])
+            .ok_or(MultipartError::HeadersUnended { part: number, at })?;
         let disposition = disposition(&body[at..at + headers_end + 4]).map_err(|reason| MultipartError::Headers {
             part: number,
             at,

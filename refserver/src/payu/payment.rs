@@ -53,7 +53,10 @@ pub async fn start(State(app): State<AppState>, headers: HeaderMap, body: Bytes)
         let refusal = Refusal::new(
             "server.payu.known-key",
             "key",
-            format!("key {key:?} is not a merchant of this server"),
+            format!(
+                "key {} is not a merchant of this server",
+                upi_spec::constraint::quote(key)
+            ),
         );
         return rejected(&refusal, txn, config);
     }
@@ -76,7 +79,7 @@ pub async fn start(State(app): State<AppState>, headers: HeaderMap, body: Bytes)
         let refusal = Refusal::new(
             "server.payu.new-txnid",
             "txnid",
-            format!("txnid {txnid:?} has been used already"),
+            format!("txnid {} has been used already", upi_spec::constraint::quote(txnid)),
         );
         return rejected(&refusal, txn, config);
     }

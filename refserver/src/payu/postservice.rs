@@ -49,7 +49,10 @@ pub async fn command(
         }
         Some("opgsp_upload_invoice_awb") => (models::PAYU_INVOICE_RESPONSE, invoice::answer(&app, &form)),
         Some(other) => {
-            return postservice_error(&app, &status_zero(&format!("unknown command {other:?}")));
+            return postservice_error(
+                &app,
+                &status_zero(&format!("unknown command {}", upi_spec::constraint::quote(other))),
+            );
         }
         None => {
             return postservice_error(&app, &status_zero("Parameter missing"));
