@@ -338,12 +338,18 @@ impl Client {
                 *v = self.mask(v);
             }
         }
-        if self.secrets.found_in(&exchange.response_bytes) {
+        let body_reflects = self.secrets.found_in(&exchange.response_bytes);
+        if body_reflects {
             reflected.push("body".to_string());
         }
         exchange.secret_reflected = reflected;
         let shown = &exchange.response_bytes[..exchange.response_bytes.len().min(REPORT_BODY_PREFIX)];
-        exchange.response_body = self.secrets.split(shown).display();
+        // A body without a secret has none in its prefix either: shown as it is.
+        exchange.response_body = if body_reflects {
+            self.secrets.split(shown).display()
+        } else {
+            String::from_utf8_lossy(shown).into_owned()
+        };
         exchange.elapsed_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
         exchange
     }

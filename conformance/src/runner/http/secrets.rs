@@ -189,6 +189,9 @@ impl Secrets {
 
     /// `text` with every secret replaced by its placeholder.
     pub fn mask(&self, text: &str) -> String {
+        if !self.found_in(text.as_bytes()) {
+            return text.to_owned();
+        }
         self.split(text.as_bytes()).display()
     }
 
