@@ -389,19 +389,7 @@ impl Client {
         match &request.body {
             Body::Empty => {}
             Body::Bytes(b) => builder = builder.body(b.clone()),
-            Body::Multipart(parts) => {
-                let mut form = reqwest::multipart::Form::new();
-                for (k, v) in parts {
-                    form = match v.strip_prefix('@') {
-                        Some(file) => form.part(
-                            k.clone(),
-                            reqwest::multipart::Part::bytes(DOCUMENT_BYTES.to_vec()).file_name(document_name(file)),
-                        ),
-                        None => form.text(k.clone(), v.clone()),
-                    };
-                }
-                builder = builder.multipart(form);
-            }
+            Body::Multipart(parts) => builder = builder.multipart(reqwest_form(parts)),
         }
         match builder.send().await {
             Err(e) => {
@@ -428,6 +416,23 @@ impl Client {
             }
         }
     }
+}
+
+/// reqwest's form of multipart `parts` (a value `@path` is a file part named after `path` holding
+/// [`DOCUMENT_BYTES`]): what an HTTPS or proxied multipart request sends, and what
+/// [`multipart::render`] renders for the plain path.
+fn reqwest_form(parts: &[(String, String)]) -> reqwest::multipart::Form {
+    let mut form = reqwest::multipart::Form::new();
+    for (k, v) in parts {
+        form = match v.strip_prefix('@') {
+            Some(file) => form.part(
+                k.clone(),
+                reqwest::multipart::Part::bytes(DOCUMENT_BYTES.to_vec()).file_name(document_name(file)),
+            ),
+            None => form.text(k.clone(), v.clone()),
+        };
+    }
+    form
 }
 
 /// At most [`REPORT_BODY_PREFIX`] bytes of `text` (cut at a character boundary), with a note of

@@ -85,21 +85,6 @@ mod tests {
 
     use super::*;
 
-    /// reqwest's form of `parts`, built as the runner's reqwest path builds it.
-    fn reqwest_form(parts: &[(String, String)]) -> reqwest::multipart::Form {
-        let mut form = reqwest::multipart::Form::new();
-        for (k, v) in parts {
-            form = match v.strip_prefix('@') {
-                Some(file) => form.part(
-                    k.clone(),
-                    reqwest::multipart::Part::bytes(DOCUMENT_BYTES.to_vec()).file_name(document_name(file)),
-                ),
-                None => form.text(k.clone(), v.clone()),
-            };
-        }
-        form
-    }
-
     fn parts(list: &[(&str, &str)]) -> Vec<(String, String)> {
         list.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
     }
@@ -124,7 +109,7 @@ mod tests {
     #[tokio::test]
     async fn rendered_bodies_are_the_bytes_reqwest_streams() {
         for list in corpus() {
-            let form = reqwest_form(&list);
+            let form = super::super::reqwest_form(&list);
             let boundary = form.boundary().to_string();
             let streamed: Vec<u8> = form
                 .into_stream()
