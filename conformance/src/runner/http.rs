@@ -206,8 +206,8 @@ pub struct Client {
     /// The URLs sent to so far, parsed (a run sends to a few; parsing each request's URL again
     /// was 4 % of the fuzzer's CPU time), at most [`PARSED_URLS`].
     urls: std::sync::RwLock<std::collections::HashMap<String, reqwest::Url>>,
-    /// Plain-HTTP requests skip reqwest's layers (none when a proxy is
-    /// configured in the environment: see [`plain`]).
+    /// Plain-HTTP requests skip reqwest's layers (none when a proxy is configured in the
+    /// environment: see [`plain`]).
     plain: Option<plain::Plain>,
 }
 
