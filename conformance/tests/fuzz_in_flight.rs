@@ -1,4 +1,4 @@
-//! `fuzz`'s default of cases in flight per worker: 4 against a separate target (a worker
+//! `fuzz`'s default of cases in flight per worker: 8 against a separate target (a worker
 //! prepares the next case while the server answers), 1 against the embedded server (which
 //! shares the process's cores); `--in-flight` overrides either. The banner on stderr says
 //! which was used.
@@ -37,7 +37,7 @@ fn in_flight(args: &[&str]) -> String {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_separate_target_gets_four_in_flight_and_the_embedded_server_one() {
+async fn a_separate_target_gets_eight_in_flight_and_the_embedded_server_one() {
     let server = spawn(ServerConfig::test_defaults()).await.unwrap();
     let base = server.base_url();
     let rows = tokio::task::spawn_blocking(move || {
@@ -53,7 +53,7 @@ async fn a_separate_target_gets_four_in_flight_and_the_embedded_server_one() {
     assert_eq!(
         rows,
         [
-            "4 cases in flight each",
+            "8 cases in flight each",
             "2 cases in flight each",
             "1 cases in flight each",
             "3 cases in flight each"

@@ -5,7 +5,7 @@
 //! reported once, with its real cause, and the cases that needed it are skipped.
 #![cfg(unix)]
 
-use std::io::{Read as _, Write as _};
+use std::io::{Read, Write as _};
 use std::net::{TcpListener, TcpStream};
 use std::path::Path;
 use std::process::{Child, Command, Output, Stdio};
@@ -82,17 +82,36 @@ fn head_and_body_read(buf: &[u8]) -> bool {
     buf.len() >= end + 4 + length
 }
 
-/// Waits for `child` at most `limit`, killing it past that.
+/// Waits for `child` at most `limit`, killing it past that. Its piped output is read while it
+/// runs: a report larger than a pipe's buffer would otherwise block the child's last write.
 fn wait_bounded(mut child: Child, limit: Duration) -> Output {
+    let drain = |pipe: Option<Box<dyn Read + Send>>| {
+        std::thread::spawn(move || {
+            let mut bytes = Vec::new();
+            if let Some(mut pipe) = pipe {
+                let _ = pipe.read_to_end(&mut bytes);
+            }
+            bytes
+        })
+    };
+    let stdout = drain(child.stdout.take().map(|p| Box::new(p) as Box<dyn Read + Send>));
+    let stderr = drain(child.stderr.take().map(|p| Box::new(p) as Box<dyn Read + Send>));
     let started = Instant::now();
-    while child.try_wait().expect("wait").is_none() {
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("wait") {
+            break status;
+        }
         if started.elapsed() > limit {
             let _ = child.kill();
             panic!("the process did not end within {limit:?}");
         }
         std::thread::sleep(Duration::from_millis(50));
+    };
+    Output {
+        status,
+        stdout: stdout.join().expect("stdout read"),
+        stderr: stderr.join().expect("stderr read"),
     }
-    child.wait_with_output().expect("output")
 }
 
 fn sigint(child: &Child) {
