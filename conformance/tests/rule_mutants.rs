@@ -139,8 +139,8 @@ async fn every_rejection_case_fails_under_the_mutant_that_ignores_its_rule() {
         let answer = mutant.exchanges.last();
         // The case has judged and compacted its exchanges (the raw bytes are gone): the kept
         // body prefix tells a 200 refusal from an acceptance.
-        let accepted =
-            answer.is_some_and(|x| x.status.is_some() && !api.rejected(x.status, x.response_body.as_bytes()));
+        let accepted = answer
+            .is_some_and(|x| x.status.is_some() && !api.facts.refusal.matches(x.status, x.response_body.as_bytes()));
         let caught = mutant.outcome == expected && names_rule(&mutant);
         if caught && expected == Outcome::Warning {
             warned += 1;

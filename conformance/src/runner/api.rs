@@ -11,6 +11,8 @@ use upi_spec::crypto::payu_hash;
 use upi_spec::crypto::payu_sequence::HashFamily;
 use upi_spec::id::{MessageId, RuleId};
 use upi_spec::input::Document;
+
+use super::http::Exchange;
 use upi_spec::model::api::{Api as ApiFacts, Credential, Derivation, Operation, Place};
 use upi_spec::model::{Encoding, Message};
 use upi_spec::sites::{Locus, Step};
@@ -97,9 +99,12 @@ impl ApiCase {
         }
     }
 
-    /// Whether the exchange is this API's refusal (its status class or body shape).
-    pub fn rejected(&self, status: Option<u16>, body: &[u8]) -> bool {
-        self.facts.refusal.matches(status, body)
+    /// Whether the exchange is this API's refusal (its status class or body shape). A body
+    /// shape is read from the exchange's JSON reading, which judging the answer reuses.
+    pub fn rejected(&self, x: &Exchange) -> bool {
+        self.facts
+            .refusal
+            .matches_read(x.status, &x.response_bytes, || x.json().as_ref().ok().map(|d| &d.body))
     }
 
     /// The PayU hash family of this endpoint's requests, if they carry one.

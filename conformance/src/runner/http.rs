@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 use reqwest::redirect::Policy;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
+use upi_spec::input::{Document, InputError, parse_json, text};
 
 mod multipart;
 mod plain;
@@ -86,7 +87,16 @@ pub struct Exchange {
     /// The request exactly as sent, secrets split out (not serialised; for reproducer scripts).
     #[serde(skip)]
     pub replay: Replay,
+    /// The response body read as JSON, once however many judges ask ([`Exchange::json`]; not
+    /// serialised). The default is unread.
+    #[serde(skip)]
+    pub json_reading: JsonReading,
 }
+
+/// An exchange's response body read as JSON, read on first use (the refusal predicate, then
+/// the model's validation, read the same text).
+#[derive(Debug, Clone, Default)]
+pub struct JsonReading(std::sync::OnceLock<Result<Document, InputError>>);
 
 /// The request of an exchange exactly as sent, with secrets as named parts.
 #[derive(Debug, Clone, Default)]
@@ -190,6 +200,17 @@ impl Exchange {
     /// prefix, size and digest), so a run's memory does not grow with every body.
     pub fn compact(&mut self) {
         self.response_bytes = Vec::new();
+        self.json_reading = JsonReading::default();
+    }
+
+    /// The response body read as a JSON document, strictly (a key given twice is an error, as
+    /// `upi_spec::read` reads one): read on the first call, kept for the next.
+    pub fn json(&self) -> &Result<Document, InputError> {
+        self.json_reading.0.get_or_init(|| {
+            text(&self.response_bytes, usize::MAX)
+                .and_then(parse_json)
+                .map(Document::body)
+        })
     }
 }
 

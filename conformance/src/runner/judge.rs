@@ -9,7 +9,6 @@ use upi_spec::id::MessageId;
 use upi_spec::input::Document;
 use upi_spec::messages::ids;
 use upi_spec::model::api::DeeplinkIn;
-use upi_spec::read::{Syntax, read};
 use upi_spec::rule_ids as rules;
 use upi_spec::validate::{check_echoes, validate};
 use upi_spec::{Severity, catalogue, deeplink};
@@ -113,7 +112,7 @@ pub fn rejection(api: &ApiCase, broken: Broken<'_>, x: &Exchange, findings: &mut
     if status >= 500 {
         return;
     }
-    if !api.rejected(Some(status), &x.response_bytes) {
+    if !api.rejected(x) {
         let observed = x.not_rejected(rule, &excerpt(&x.response_body));
         findings.push(match broken.severity {
             Severity::Must => Finding::must(rule, observed),
@@ -175,7 +174,11 @@ pub fn transport(exchange: &Exchange) -> Vec<Finding> {
 }
 
 /// Reads a response body as `message` and validates it; returns the document when readable.
-pub fn response_against(message_id: MessageId, exchange: &Exchange, findings: &mut Vec<Finding>) -> Option<Document> {
+pub fn response_against<'x>(
+    message_id: MessageId,
+    exchange: &'x Exchange,
+    findings: &mut Vec<Finding>,
+) -> Option<&'x Document> {
     let message = message_id.message();
     let content_type = exchange.header("content-type").unwrap_or("");
     if matches!(message.encoding, upi_spec::model::Encoding::Json)
@@ -187,7 +190,7 @@ pub fn response_against(message_id: MessageId, exchange: &Exchange, findings: &m
             message: format!("content-type is {content_type:?}, not JSON"),
         });
     }
-    match read(message, &exchange.response_bytes, Syntax::Json, usize::MAX) {
+    match exchange.json() {
         Err(e) => {
             findings.push(Finding::must(
                 format!("{message_id}.{}", catalogue::syntax_rule(message).0),
@@ -319,5 +322,38 @@ mod tests {
         };
         assert!(said("SUCCESS"));
         assert!(!said("FAILURE"));
+    }
+
+    /// An answer is read once, as `upi_spec::read` reads it for the operation's answer models
+    /// (which travel in no envelope: the reading does not open one), for the refusal predicate
+    /// and the model's validation alike.
+    #[test]
+    fn an_answer_is_read_once_as_its_models_read_it() {
+        let answer_models: Vec<_> = api::all()
+            .iter()
+            .flat_map(|a| [a.success, a.error])
+            .map(MessageId::message)
+            .collect();
+        assert!(answer_models.iter().all(|m| m.envelope.is_none()));
+        let bodies: [&[u8]; 5] = [
+            br#"{"status":1,"msg":"ok"}"#,
+            br#"{"status":1,"status":0}"#,
+            b"{\"text\":\"\xff\"}",
+            b"not json",
+            b"",
+        ];
+        for body in bodies {
+            let x = Exchange {
+                status: Some(200),
+                response_bytes: body.to_vec(),
+                ..Exchange::default()
+            };
+            for message in &answer_models {
+                let read = upi_spec::read::read(message, body, upi_spec::read::Syntax::Json, usize::MAX);
+                assert_eq!(x.json(), &read, "{} on {:?}", message.id, String::from_utf8_lossy(body));
+            }
+            // The second reading is the first, not a new one.
+            assert!(std::ptr::eq(x.json(), x.json()));
+        }
     }
 }

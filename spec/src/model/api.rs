@@ -218,12 +218,23 @@ impl Refusal {
 
     /// Whether an answer with `status` and `body` is this refusal (no answer is none).
     pub fn matches(&self, status: Option<u16>, body: &[u8]) -> bool {
+        self.matches_read(status, body, || None)
+    }
+
+    /// [`Refusal::matches`] for a caller that reads the body as JSON anyway: `read` gives it
+    /// parsed, and is asked only when a 2xx body decides. When it gives none (a reader stricter
+    /// than `serde_json`'s refused the text), the predicate's own reading of `body` decides, so
+    /// the answer is the one [`Refusal::matches`] gives either way.
+    pub fn matches_read<'v>(&self, status: Option<u16>, body: &[u8], read: impl FnOnce() -> Option<&'v Value>) -> bool {
         let Some(status) = status else { return false };
         if self.client_error && (400..500).contains(&status) {
             return true;
         }
         match &self.ok_body {
-            Some(p) if (200..300).contains(&status) => p.matches_text(body),
+            Some(p) if (200..300).contains(&status) => match read() {
+                Some(value) => p.matches(value),
+                None => p.matches_text(body),
+            },
             _ => false,
         }
     }
@@ -348,5 +359,48 @@ mod tests {
         let invoice = Refusal::or_ok_with(BodyPredicate::NotEqual("/responseCode", "00"));
         assert!(invoice.matches(Some(200), br#"{"responseCode":"E1"}"#));
         assert!(!invoice.matches(Some(200), br#"{"responseCode":"00"}"#));
+    }
+
+    /// A caller that reads the body strictly anyway (a key given twice refused) gets the answer
+    /// `matches` gives from its own reading, for every status and body: where the strict reader
+    /// refuses the text, the predicate's reading decides.
+    #[test]
+    fn a_body_read_once_decides_as_the_text_does() {
+        let refusals = [
+            Refusal::or_ok_with(BodyPredicate::Equals("/metaData/txnStatus", "failed")),
+            Refusal::or_ok_with(BodyPredicate::Equals("/status", "0")),
+            Refusal::or_ok_with(BodyPredicate::NotEqual("/responseCode", "00")),
+            Refusal::or_ok_with(BodyPredicate::Present("/error")),
+            Refusal::CLIENT_ERROR,
+        ];
+        let bodies: [&[u8]; 12] = [
+            br#"{"metaData":{"txnStatus":"failed"}}"#,
+            br#"{"metaData":{"txnStatus":"pending"}}"#,
+            br#"{"status":0}"#,
+            br#"{"status":"0","error":null}"#,
+            br#"{"responseCode":"E1"}"#,
+            br#"{"responseCode":"00"}"#,
+            // A key given twice: the strict reader refuses it, serde_json keeps the last.
+            br#"{"status":1,"status":0}"#,
+            br#"{"responseCode":"00","responseCode":"E1"}"#,
+            br#"{"metaData":{"txnStatus":"ok","txnStatus":"failed"}}"#,
+            b"not json",
+            b"",
+            b"[1,2]",
+        ];
+        for refusal in &refusals {
+            for body in bodies {
+                let strict = crate::input::text(body, usize::MAX).and_then(crate::input::parse_json);
+                for status in [None, Some(200), Some(204), Some(302), Some(400), Some(422), Some(500)] {
+                    let read_once = refusal.matches_read(status, body, || strict.as_ref().ok());
+                    assert_eq!(
+                        read_once,
+                        refusal.matches(status, body),
+                        "{refusal:?} on HTTP {status:?} {:?}",
+                        String::from_utf8_lossy(body)
+                    );
+                }
+            }
+        }
     }
 }

@@ -23,7 +23,7 @@ pub async fn run(
     let (doc, x) = session.send_valid(api, sample, n, unicode, trace).await?;
     let findings = &mut trace.findings;
     findings.extend(judge::transport(&x));
-    if x.status.is_some() && api.rejected(x.status, &x.response_bytes) {
+    if x.status.is_some() && api.rejected(&x) {
         findings.push(Finding::must(
             api.accepted,
             format!(

@@ -385,7 +385,7 @@ fn rehash_as_version_1(doc: &mut Document, salt: &str) {
 
 /// `Some(excerpt)` when the answer is a refusal.
 fn refused(api: &ApiCase, x: &Exchange) -> Option<String> {
-    (x.status.is_none() || api.rejected(x.status, &x.response_bytes)).then(|| {
+    (x.status.is_none() || api.rejected(x)).then(|| {
         format!(
             "HTTP {} {}",
             x.status.map_or_else(|| "-".to_string(), |s| s.to_string()),

@@ -345,7 +345,7 @@ async fn judge_step(
             // In the order sent: a check may send another request after this one.
             trace.exchanges.push(x.clone());
             trace.findings.extend(judge::transport(&x));
-            let accepted = x.status.is_some() && !op.rejected(x.status, &x.response_bytes);
+            let accepted = x.status.is_some() && !op.rejected(&x);
             let go_on = match prediction {
                 Prediction::Refused(rule) => {
                     judge::rejection(&op, judge::Broken::must(rule.as_str()), &x, &mut trace.findings);

@@ -41,7 +41,7 @@ pub async fn run(session: &Session, api: &ApiCase, trace: &mut Trace) -> Result<
     let x = session.send_document(api, &doc).await?;
     trace.findings.extend(judge::transport(&x));
     if x.status.is_some_and(|s| s < 500) {
-        if api.rejected(x.status, &x.response_bytes) {
+        if api.rejected(&x) {
             judge::response_against(api.error, &x, &mut trace.findings);
         } else {
             judge::success(api, session.psp_key(), &doc, &x, &mut trace.findings);

@@ -98,7 +98,7 @@ pub async fn run(
     let x = session.client().send(&request).await;
     trace.findings.extend(judge::transport(&x));
     judge::rejection(api, broken, &x, &mut trace.findings);
-    if x.status.is_some_and(|s| s < 500) && api.rejected(x.status, &x.response_bytes) {
+    if x.status.is_some_and(|s| s < 500) && api.rejected(&x) {
         reason::judge(api, broken, &x, &mut trace.findings);
     }
     trace.exchanges.push(x);

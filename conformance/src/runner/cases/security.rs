@@ -316,7 +316,7 @@ async fn jws(session: &Session, api: &ApiCase, attack: JwsAttack, trace: &mut Tr
         _ => judge::Broken::must(attack.rule().as_str()),
     };
     judge::rejection(api, broken, &x, &mut trace.findings);
-    if x.status.is_some_and(|s| s < 500) && api.rejected(x.status, &x.response_bytes) {
+    if x.status.is_some_and(|s| s < 500) && api.rejected(&x) {
         crate::runner::reason::judge(api, broken, &x, &mut trace.findings);
     }
     trace.exchanges.push(x);

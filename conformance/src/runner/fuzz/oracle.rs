@@ -59,7 +59,7 @@ pub(super) fn judge_case(
         return findings;
     }
     // Read once: a 2xx answer's body is parsed to tell a refusal from an acceptance.
-    let rejected = api.rejected(x.status, &x.response_bytes);
+    let rejected = api.rejected(x);
     if either && rejected {
         // A state-dependent refusal, or one of a request breaking only `should` rules: only its
         // shape is judged.
