@@ -68,7 +68,7 @@ pub struct FuzzArgs {
 /// 1.56x the requests/s of one at a time on a quiet machine; benches/results/fuzzer-client.md).
 /// Eight rather than four: with more answers arriving per wake-up, a worker and the server's
 /// threads park less often (a third fewer context switches per request on both sides), so a
-/// request costs less CPU: PayU 10-22 % less, EC 4 %, Merchant Stack 2-9 % on 2 cores against a
+/// request costs less CPU: PayU 10-22 % less, EC 4-9 %, Merchant Stack 2-9 % on 2 cores against a
 /// loopback `serve` (benches/results/s10-in-flight.md); 2 workers then hold the 16 connections
 /// the loopback ceiling's `wrk -c16` does. The embedded server shares the process's cores, so
 /// there one at a time.
