@@ -11,14 +11,12 @@ use upi_spec::crypto::payu_hash;
 use upi_spec::crypto::payu_sequence::HashFamily;
 use upi_spec::id::{MessageId, RuleId};
 use upi_spec::input::Document;
-
-use super::http::Exchange;
 use upi_spec::model::api::{Api as ApiFacts, Credential, Derivation, Operation, Place};
 use upi_spec::model::{Encoding, Message};
 use upi_spec::sites::{Locus, Step};
 
 use super::config::{Api, RunConfig};
-use super::http::{Body, Request};
+use super::http::{Body, Exchange, Request};
 
 /// One operation under test: its API's facts (the spec's, [`upi_spec::messages::apis`], or any
 /// API a caller declares) with the base URL it is served under.

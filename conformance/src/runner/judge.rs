@@ -33,7 +33,7 @@ pub fn success(api: &ApiCase, psp_key: &PublicKey, sent: &Document, x: &Exchange
     let Some(answer) = response_against(api.success, x, findings) else {
         return;
     };
-    echoes(api.success, sent, &answer, findings);
+    echoes(api.success, sent, answer, findings);
     match api.facts.deeplink {
         Some(DeeplinkIn::Mapped) => {
             mapped_deeplink(api.success.as_str(), &answer.body, findings);
@@ -199,7 +199,7 @@ pub fn response_against<'x>(
             None
         }
         Ok(doc) => {
-            findings.extend(validate(message, &doc).into_iter().map(|v| Finding {
+            findings.extend(validate(message, doc).into_iter().map(|v| Finding {
                 rule: v.rule,
                 severity: v.severity,
                 message: format!("{}: {}", v.at, v.reason),

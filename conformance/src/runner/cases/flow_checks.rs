@@ -79,7 +79,7 @@ async fn one(
                     .map(|(field, id)| (field.to_string(), Value::String(id)))
                     .into_iter()
                     .collect();
-                judge::echoes(success, &Document::body(Value::Object(sent)), &answer, findings);
+                judge::echoes(success, &Document::body(Value::Object(sent)), answer, findings);
             }
         }
         (Check::Acceptance, Some((op, x))) => judge::success(op, session.psp_key(), &doc_of(this), x, findings),
@@ -137,7 +137,7 @@ async fn one(
             let Some(answer) = judge::response_against(op.success, x, findings) else {
                 return Ok(false);
             };
-            judge::echoes(op.success, &update, &answer, findings);
+            judge::echoes(op.success, &update, answer, findings);
             relations::payu_udf_update_echo(&update, &answer.body, findings);
         }
         (Check::UdfsPersisted(update), _) => {
