@@ -60,7 +60,7 @@ pub async fn register_intent(
 
     let limit = config.limits.max_body_bytes;
     let envelope = models::get(models::JWS_ENVELOPE);
-    let opened = read_request(
+    let read = read_request(
         envelope,
         &HeaderMap::new(),
         &body,
@@ -68,14 +68,17 @@ pub async fn register_intent(
         limit,
         config.fault.as_ref(),
     )
-    .and_then(|document| judge(envelope, &document, config));
-    if let Err(refusal) = opened {
-        return invalid(&refusal, config.fault.as_ref());
-    }
-    // The envelope read as UTF-8 JSON above, so this is its text.
-    let text = String::from_utf8_lossy(&body);
+    .and_then(|document| judge(envelope, &document, config).map(|()| document));
+    let envelope_document = match read {
+        Ok(document) => document,
+        Err(refusal) => return invalid(&refusal, config.fault.as_ref()),
+    };
     let now = ids::now_millis();
-    let payload_json = match signature::open(&text, &stack.request_keys, config.fault.as_ref(), now) {
+    let opened = signature::open(&envelope_document.body, &stack.request_keys, config.fault.as_ref(), now);
+    let signature::Opened {
+        text: payload_json,
+        object: payload,
+    } = match opened {
         Ok(p) => p,
         Err(refusal) if config.has(Fault::SignatureFailure400) => {
             return failure(StatusCode::BAD_REQUEST, codes::UNAUTHORIZED, &refusal);
@@ -96,7 +99,7 @@ pub async fn register_intent(
             &refusal,
         );
     }
-    let mut document = match payload_document(model, &headers, &payload_json) {
+    let mut document = match payload_document(model, &headers, &payload_json, payload) {
         Ok(d) => d,
         Err(refusal) => return invalid(&refusal, config.fault.as_ref()),
     };
@@ -160,14 +163,19 @@ fn header<'h>(headers: &'h HeaderMap, name: &str) -> Option<&'h str> {
     headers.get(name).and_then(|v| v.to_str().ok())
 }
 
-/// The signed payload read strictly (no duplicate keys) with the headers the model names.
+/// The signed payload read strictly (no duplicate keys) with the headers the model names;
+/// `read` is the payload already read so (by the signature's verifier), if it was.
 fn payload_document(
     model: &upi_spec::model::Message,
     headers: &HeaderMap,
     payload_json: &str,
+    read: Option<Map<String, Value>>,
 ) -> Result<Document, Refusal> {
     let headers = named_headers(model, headers)?;
-    let body = parse_json(payload_json).map_err(|e| Refusal::unreadable(model, &e))?;
+    let body = match read {
+        Some(object) => Value::Object(object),
+        None => parse_json(payload_json).map_err(|e| Refusal::unreadable(model, &e))?,
+    };
     Ok(Document {
         headers: Some(headers),
         body,

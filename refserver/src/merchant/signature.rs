@@ -22,10 +22,19 @@ const UNBOUNDED: FreshnessWindow = FreshnessWindow {
     max_skew_millis: u64::MAX,
 };
 
-/// Checks the signature of `body` and returns the signed payload text. Refusals name a
-/// `juspay.jws.*` rule.
-pub fn open(body: &str, keys: &KeyRing, fault: Option<&Fault>, now: u64) -> Result<String, Refusal> {
-    let jws = jws::parse_body(body).map_err(|e| refusal(&e))?;
+/// The signed payload of a request: its text, and its JSON object when the verifier read one
+/// (strictly, as the payload's model reads it).
+pub struct Opened {
+    /// The payload as signed.
+    pub text: String,
+    /// The payload read as a JSON object, when the signature verified and it is one.
+    pub object: Option<Map<String, Value>>,
+}
+
+/// Checks the signature of the request body `envelope` (read as JSON) and returns the signed
+/// payload. Refusals name a `juspay.jws.*` rule.
+pub fn open(envelope: &Value, keys: &KeyRing, fault: Option<&Fault>, now: u64) -> Result<Opened, Refusal> {
+    let jws = FlattenedJws::from_value(envelope).map_err(|e| refusal(&e))?;
     let alg = protected_alg(&jws);
     let bypass = match fault {
         Some(Fault::SkipJwsVerification) => true,
@@ -44,7 +53,10 @@ pub fn open(body: &str, keys: &KeyRing, fault: Option<&Fault>, now: u64) -> Resu
         require_iat: false,
     };
     match jws::verify(&jws, keys, &policy, now, None) {
-        Ok(verified) => Ok(verified.payload_json),
+        Ok(verified) => Ok(Opened {
+            text: verified.payload_json,
+            object: Some(verified.payload),
+        }),
         // The signature verified; what remains is the payload's own shape, which its model
         // judges (and names the rule of) next.
         Err(JwsError::PayloadJson | JwsError::IatFormat | JwsError::IatMissing) => payload_text(&jws),
@@ -110,10 +122,12 @@ fn protected_alg(jws: &FlattenedJws) -> Option<String> {
     }
 }
 
-/// The payload segment decoded, without judging the signature.
-fn payload_text(jws: &FlattenedJws) -> Result<String, Refusal> {
+/// The payload segment decoded, without judging the signature (nor reading it as JSON).
+fn payload_text(jws: &FlattenedJws) -> Result<Opened, Refusal> {
     let bytes = URL_SAFE_NO_PAD
         .decode(&jws.payload)
         .map_err(|e| Refusal::new(ids::BASE64URL, "payload", format!("payload is not base64url: {e}")))?;
-    String::from_utf8(bytes).map_err(|_| Refusal::new(ids::PAYLOAD_JSON, "payload", "payload is not UTF-8"))
+    let text =
+        String::from_utf8(bytes).map_err(|_| Refusal::new(ids::PAYLOAD_JSON, "payload", "payload is not UTF-8"))?;
+    Ok(Opened { text, object: None })
 }

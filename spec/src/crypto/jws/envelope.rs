@@ -68,36 +68,39 @@ pub fn sign(
 
 /// Parses a request body into its three members, refusing any other shape.
 pub fn parse_body(body: &str) -> Result<FlattenedJws, JwsError> {
-    let shape = |reason: &str| JwsError::BodyShape {
-        reason: reason.to_owned(),
-    };
     // The strict reader (duplicate member names refused) for the envelope, the protected
     // header and the payload alike: the server reads them the same way.
-    let members = match crate::input::parse_json(body) {
-        Ok(Value::Object(members)) => members,
-        Ok(_) => return Err(shape("body is not a JSON object")),
-        Err(e) => return Err(shape(&format!("body is not a JSON object: {e}"))),
-    };
-    if let Some(extra) = members
-        .keys()
-        .find(|k| !matches!(k.as_str(), "protected" | "payload" | "signature"))
-    {
-        return Err(JwsError::BodyShape {
-            reason: format!("unexpected member {extra:?}"),
-        });
+    match crate::input::parse_json(body) {
+        Ok(value) => FlattenedJws::from_value(&value),
+        Err(e) => Err(JwsError::BodyShape {
+            reason: format!("body is not a JSON object: {e}"),
+        }),
     }
-    let member = |name: &str| match members.get(name) {
-        Some(Value::String(s)) => Ok(s.clone()),
-        Some(_) => Err(JwsError::BodyShape {
-            reason: format!("member {name:?} is not a string"),
-        }),
-        None => Err(JwsError::BodyShape {
-            reason: format!("member {name:?} is missing"),
-        }),
-    };
-    Ok(FlattenedJws {
-        protected: member("protected")?,
-        payload: member("payload")?,
-        signature: member("signature")?,
-    })
+}
+
+impl FlattenedJws {
+    /// The three members of a body already read as JSON (strictly, as [`parse_body`] reads
+    /// it), refusing any other shape as [`parse_body`] does.
+    pub fn from_value(body: &Value) -> Result<FlattenedJws, JwsError> {
+        let shape = |reason: String| JwsError::BodyShape { reason };
+        let Value::Object(members) = body else {
+            return Err(shape("body is not a JSON object".to_owned()));
+        };
+        if let Some(extra) = members
+            .keys()
+            .find(|k| !matches!(k.as_str(), "protected" | "payload" | "signature"))
+        {
+            return Err(shape(format!("unexpected member {extra:?}")));
+        }
+        let member = |name: &str| match members.get(name) {
+            Some(Value::String(s)) => Ok(s.clone()),
+            Some(_) => Err(shape(format!("member {name:?} is not a string"))),
+            None => Err(shape(format!("member {name:?} is missing"))),
+        };
+        Ok(FlattenedJws {
+            protected: member("protected")?,
+            payload: member("payload")?,
+            signature: member("signature")?,
+        })
+    }
 }
