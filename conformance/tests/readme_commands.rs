@@ -184,11 +184,17 @@ fn run(dir: &Path, command: &str) -> Option<(i32, String)> {
         .stderr(Stdio::piped())
         .spawn()
         .expect("bash runs");
+    // Read while the command runs: a stderr larger than a pipe's buffer would otherwise block it.
+    let mut pipe = child.stderr.take().expect("stderr is piped");
+    let stderr = std::thread::spawn(move || {
+        let mut bytes = Vec::new();
+        let _ = std::io::Read::read_to_end(&mut pipe, &mut bytes);
+        bytes
+    });
     let start = Instant::now();
     loop {
         if let Some(status) = child.try_wait().expect("waits") {
-            let output = child.wait_with_output().expect("collects stderr");
-            let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+            let stderr = String::from_utf8_lossy(&stderr.join().expect("stderr read")).into_owned();
             return Some((status.code().unwrap_or(-1), stderr));
         }
         if start.elapsed() > TIMEOUT {
