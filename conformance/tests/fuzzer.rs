@@ -255,3 +255,90 @@ async fn a_refused_set_up_order_is_a_finding() {
     );
     assert!(replay_against(None, 2_000, finding).await.is_empty());
 }
+
+/// Fuzzes the PayU suites (whose postservice cases name the worker's payment) against `base`.
+async fn fuzz_payu(base: String, cases: u64) -> FuzzReport {
+    let options = FuzzOptions {
+        interrupt: None,
+        suites: vec!["payu-intent".into(), "payu-postservice".into()],
+        seed: 3,
+        cases: Some(cases),
+        duration: Some(BUDGET),
+        workers: 2,
+        in_flight: 4,
+        out: None,
+        progress: false,
+        shard: Default::default(),
+    };
+    fuzz(run_config(base.clone(), 2_000), base, &options).await.unwrap()
+}
+
+/// The rules of a report's findings.
+fn rules_found(report: &FuzzReport) -> Vec<&str> {
+    let mut rules: Vec<&str> = report
+        .findings
+        .iter()
+        .flat_map(|f| f.findings.iter().map(|x| x.rule.as_str()))
+        .collect();
+    rules.sort_unstable();
+    rules.dedup();
+    rules
+}
+
+/// A target that forgets the payment a worker's postservice cases name (here a sandbox keeping
+/// 50 payments, which the intent cases' own payments push out within a few hundred cases)
+/// refuses those cases as naming no payment: the fuzzer tries each such case once more against
+/// a new payment, and reports nothing. (Before, every later postservice case was a finding on
+/// `payu.udf-update.request.accepted` or `payu.invoice-upload.request.accepted`.)
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_payment_the_target_forgot_is_made_again_not_reported() {
+    let mut config = server_config(None, 2_000);
+    config.limits.state_capacity = 50;
+    let server = spawn(config).await.unwrap();
+    let report = fuzz_payu(server.base_url(), 3_000).await;
+    server.shutdown().await.unwrap();
+    assert_eq!(report.cases, 3_000);
+    assert!(rules_found(&report).is_empty(), "{:#?}", rules_found(&report));
+    // Each worker's first payment and at least one renewal: the run did meet a forgotten one.
+    assert!(
+        report.requests - report.judged > 2,
+        "{} requests, {} judged: no payment was made again",
+        report.requests,
+        report.judged
+    );
+}
+
+/// The other side: a target that refuses every postservice request as naming no payment, the
+/// same answer a forgotten payment gets, is refused again against the new payment, and reported.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refusal_that_a_new_payment_does_not_lift_is_reported() {
+    use axum::http::StatusCode;
+    use axum::response::IntoResponse;
+
+    async fn forget_every_payment(
+        request: axum::extract::Request,
+        next: axum::middleware::Next,
+    ) -> axum::response::Response {
+        if request.uri().path() == "/merchant/postservice.php" {
+            let refusal = r#"{"status":0,"msg":"Invalid TXN ID"}"#;
+            return (StatusCode::OK, [("content-type", "application/json")], refusal).into_response();
+        }
+        next.run(request).await
+    }
+    let app =
+        upi_reference_server::router(server_config(None, 2_000)).layer(axum::middleware::from_fn(forget_every_payment));
+    let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0)).await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let served = tokio::spawn(async move { axum::serve(listener, app).await });
+    let report = fuzz_payu(base, 400).await;
+    served.abort();
+    let rules = rules_found(&report);
+    assert!(rules.contains(&"payu.udf-update.request.accepted"), "{rules:#?}");
+    // The renewals were tried: more payments than each worker's first went unjudged.
+    assert!(
+        report.requests - report.judged > 2,
+        "{} requests, {} judged",
+        report.requests,
+        report.judged
+    );
+}

@@ -371,6 +371,16 @@ impl Session {
         Ok((txnid, mihpayid))
     }
 
+    /// Forgets the run's PayU payment if it is still `stale_txnid` (the target refused a case
+    /// naming it), so the next [`Session::payment`] creates another. Cases in flight that saw
+    /// the same refusal find it forgotten already and share the one new payment.
+    pub(crate) async fn forget_payment(&self, stale_txnid: &str) {
+        let mut payment = self.payment.lock().await;
+        if matches!(payment.as_ref(), Some(Ok((txnid, _))) if txnid == stale_txnid) {
+            *payment = None;
+        }
+    }
+
     /// The document of a case: a seed sample, a generated valid document number `n` (with
     /// non-ASCII free text when `unicode`), or one breaking exactly `rule` (`None` when the
     /// generator cannot break it; `n` = 1 misses a two-sided bound from its other side).

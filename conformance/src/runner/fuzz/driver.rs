@@ -309,12 +309,18 @@ pub(super) fn now_millis(offset_ms: i64) -> u64 {
 }
 
 /// Prepares, sends and judges one case; on a `must` finding returns a reproducer.
+///
+/// A case naming the worker's PayU payment that a target refuses as if it were invalid is sent
+/// once more against a new payment: the target may have forgotten the first (a sandbox bounding
+/// its state, a staging database purged, a payment past its lifetime), and then the refusal is
+/// about the state the run set up, not about the case. Only a refusal of the same case against
+/// the new payment is a finding.
 #[allow(clippy::too_many_arguments)] // one case with its provenance (seed, case number) for the reproducer
 pub(super) async fn attempt(
     executor: &Session,
     api: &ApiCase,
     message: &'static Message,
-    mut doc: Document,
+    doc: Document,
     mutation: &Mutation,
     rng: &mut ChaCha8Rng,
     seed: u64,
@@ -334,13 +340,67 @@ pub(super) async fn attempt(
             return Ok((requests, Some(reproducer)));
         }
     };
+    let renewable = ctx.payu_txnid.is_some().then(|| doc.clone());
+    let mut requests = setup + 1;
+    let mut sent = send_case(executor, api, message, doc, mutation, &ctx, rng, case).await?;
+    if let (Some(doc), Some(stale)) = (renewable, ctx.payu_txnid.as_deref())
+        && sent.findings.iter().any(|f| f.rule == api.accepted)
+    {
+        executor.forget_payment(stale).await;
+        match set_up(executor, api, rng).await.map_err(|e| anyhow::anyhow!("{e}"))? {
+            Setup::Ready(renewed, more) if renewed.payu_txnid.as_deref() != Some(stale) => {
+                requests += more + 1;
+                sent = send_case(executor, api, message, doc, mutation, &renewed, rng, case).await?;
+            }
+            // No new payment to try the case against: the refusal stands.
+            Setup::Ready(_, more) | Setup::Unavailable(more) | Setup::Broken(_, _, more) => requests += more,
+        }
+    }
+    let Sent {
+        doc,
+        request,
+        mut x,
+        findings,
+    } = sent;
+    if !findings.iter().any(|f| f.severity == Severity::Must) {
+        return Ok((requests, None));
+    }
+    executor.client().render_request(&request, &mut x);
+    Ok((
+        requests,
+        Some(reproducer_of(api, &doc, mutation, (seed, case), findings, &x)),
+    ))
+}
+
+/// A case sent and judged: the document as sent, the request, its exchange (not rendered) and
+/// the findings.
+struct Sent {
+    doc: Document,
+    request: crate::runner::http::Request,
+    x: crate::runner::http::Exchange,
+    findings: Vec<crate::runner::case::Finding>,
+}
+
+/// Mutates `doc` with `mutation`, fills it from the target's state `ctx`, sends it and judges
+/// the answer.
+#[allow(clippy::too_many_arguments)] // the case, the state it names, and its number (unique values)
+async fn send_case(
+    executor: &Session,
+    api: &ApiCase,
+    message: &'static Message,
+    mut doc: Document,
+    mutation: &Mutation,
+    ctx: &api::Context,
+    rng: &mut ChaCha8Rng,
+    case: u64,
+) -> Result<Sent> {
     let protect = protection(message, mutation);
     let stale = *mutation == Mutation::StaleTimestamp;
     let hash_subject = protect.fields.iter().any(|f| f == "hash");
     mutate_document(&mut doc, mutation, case);
     let config = executor.config();
     executor
-        .fill(api, &ctx)
+        .fill(api, ctx)
         .at(now_millis(if stale { -3_600_000 } else { 0 }))
         .apply_sparing(&mut doc, &protect, rng);
     if hash_subject {
@@ -372,7 +432,7 @@ pub(super) async fn attempt(
     let mut request = api::to_request(api, message, &doc, &base, config, Some(executor.signing_key()), None)?;
     raw_mutation(&mut request.body, message, mutation);
     // Only a reported request is rendered (masked body, curl line): most cases find nothing.
-    let mut x = executor.client().send_unrendered(&request).await;
+    let x = executor.client().send_unrendered(&request).await;
     let findings = judge_case(
         executor,
         api,
@@ -383,15 +443,12 @@ pub(super) async fn attempt(
         &judged,
         &x,
     );
-    let requests = setup + 1;
-    if !findings.iter().any(|f| f.severity == Severity::Must) {
-        return Ok((requests, None));
-    }
-    executor.client().render_request(&request, &mut x);
-    Ok((
-        requests,
-        Some(reproducer_of(api, &doc, mutation, (seed, case), findings, &x)),
-    ))
+    Ok(Sent {
+        doc,
+        request,
+        x,
+        findings,
+    })
 }
 
 /// The reproducer of case `case` of the run with `seed` (`api`, `doc` with `mutation`), whose
