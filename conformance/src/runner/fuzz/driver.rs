@@ -66,7 +66,8 @@ pub struct FuzzReport {
     /// Requests sent (including set-up requests such as order creation).
     pub requests: u64,
     /// Requests whose answers were judged: all but the set-up the cases share (a PayU payment
-    /// per worker); an EC case's order is judged, so it counts.
+    /// per worker, and another each time the target has forgotten it); an EC case's order is
+    /// judged, so it counts.
     pub judged: u64,
     /// Wall time.
     pub elapsed_ms: u64,
