@@ -76,19 +76,28 @@ fn run_config(base: String, timeout_ms: u64) -> RunConfig {
     config
 }
 
-async fn fuzz_against(fault: Option<&Fault>, cases: u64, timeout_ms: u64, out: Option<PathBuf>) -> FuzzReport {
-    let server = spawn(server_config(fault, timeout_ms)).await.unwrap();
-    let options = FuzzOptions {
+/// Fuzzing options for a bounded test run: 2 workers, `in_flight` cases each, `cases` cases of
+/// `suites` (empty: all) from `seed`, no reproducers written.
+fn options(suites: &[&str], seed: u64, cases: u64, in_flight: usize) -> FuzzOptions {
+    FuzzOptions {
         interrupt: None,
-        suites: vec!["merchant-register-intent".into()],
-        seed: 7,
+        suites: suites.iter().map(|s| s.to_string()).collect(),
+        seed,
         cases: Some(cases),
         duration: Some(BUDGET),
         workers: 2,
-        in_flight: 1,
-        out,
+        in_flight,
+        out: None,
         progress: false,
         shard: Default::default(),
+    }
+}
+
+async fn fuzz_against(fault: Option<&Fault>, cases: u64, timeout_ms: u64, out: Option<PathBuf>) -> FuzzReport {
+    let server = spawn(server_config(fault, timeout_ms)).await.unwrap();
+    let options = FuzzOptions {
+        out,
+        ..options(&["merchant-register-intent"], 7, cases, 1)
     };
     let report = fuzz(run_config(server.base_url(), timeout_ms), server.base_url(), &options)
         .await
@@ -112,19 +121,8 @@ async fn replay_against(fault: Option<&Fault>, timeout_ms: u64, reproducer: &Rep
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_same_seed_twice_against_one_server_finds_nothing() {
     let server = spawn(server_config(None, 2_000)).await.unwrap();
-    let options = FuzzOptions {
-        interrupt: None,
-        suites: Vec::new(),
-        seed: 11,
-        cases: Some(600),
-        duration: Some(BUDGET),
-        workers: 2,
-        // Several cases in flight per worker (the CLI default) on one session.
-        in_flight: 4,
-        out: None,
-        progress: false,
-        shard: Default::default(),
-    };
+    // Several cases in flight per worker on one session.
+    let options = options(&[], 11, 600, 4);
     for run in 1..=2 {
         let report = fuzz(run_config(server.base_url(), 2_000), server.base_url(), &options)
             .await
@@ -258,18 +256,7 @@ async fn a_refused_set_up_order_is_a_finding() {
 
 /// Fuzzes the PayU suites (whose postservice cases name the worker's payment) against `base`.
 async fn fuzz_payu(base: String, cases: u64) -> FuzzReport {
-    let options = FuzzOptions {
-        interrupt: None,
-        suites: vec!["payu-intent".into(), "payu-postservice".into()],
-        seed: 3,
-        cases: Some(cases),
-        duration: Some(BUDGET),
-        workers: 2,
-        in_flight: 4,
-        out: None,
-        progress: false,
-        shard: Default::default(),
-    };
+    let options = options(&["payu-intent", "payu-postservice"], 3, cases, 4);
     fuzz(run_config(base.clone(), 2_000), base, &options).await.unwrap()
 }
 
