@@ -30,6 +30,7 @@ use upi_spec::id::MessageId;
 use upi_spec::messages::ids;
 use upi_spec::readings;
 
+use super::api::ApiCase;
 use super::case::Finding;
 use super::http::Exchange;
 use super::plan::{Planned, Step};
@@ -65,7 +66,23 @@ pub fn apply(planned: &Planned, findings: &mut [Finding], exchanges: &[Exchange]
         Step::Reject { rule, .. } => Some(rule.as_str()),
         _ => None,
     };
-    let api = planned.api();
+    let sent: Vec<Value> = exchanges
+        .iter()
+        .filter_map(|x| sent_document(&x.request_body))
+        .collect();
+    apply_to(planned.api(), rejected_rule, findings, exchanges, &sent)
+}
+
+/// [`apply`] for a case of `api` that is not a planned one (a fuzz case): `rejected_rule` is the
+/// rule its request breaks when it must be refused, `None` when it must be accepted; `sent` the
+/// JSON documents its requests carried (a JWS envelope's payload, not the envelope).
+pub fn apply_to(
+    api: Option<&ApiCase>,
+    rejected_rule: Option<&str>,
+    findings: &mut [Finding],
+    exchanges: &[Exchange],
+    sent: &[Value],
+) -> Option<&'static str> {
     let mut found = None;
     // First: the flow that shows C-02 refuses one `_payment` on purpose, which under E-091's
     // other reading also reads as that reading.
@@ -106,8 +123,8 @@ pub fn apply(planned: &Planned, findings: &mut [Finding], exchanges: &[Exchange]
     if rejected_rule.is_none()
         && let Some(api) = api
         && rules_of(api.request).iter().any(|r| relaxed_by("E-046/range", r))
-        && udf_values(exchanges).iter().any(|v| v.contains(RANGE_ONLY_FORBIDDEN))
-        && !udf_values(exchanges).iter().any(|v| v.contains(LITERAL_ONLY_FORBIDDEN))
+        && udf_values(sent).iter().any(|v| v.contains(RANGE_ONLY_FORBIDDEN))
+        && !udf_values(sent).iter().any(|v| v.contains(LITERAL_ONLY_FORBIDDEN))
     {
         // A valid request (under the literal reading) holding `$ & '` in a udfParameters value,
         // refused (an acceptance case, or a flow's valid first step): the range reading forbids
@@ -125,7 +142,7 @@ pub fn apply(planned: &Planned, findings: &mut [Finding], exchanges: &[Exchange]
             let accepted = findings
                 .iter()
                 .any(|f| f.rule == rule && f.severity != upi_spec::Severity::Info);
-            if relaxes && accepted && consistent(id, exchanges) {
+            if relaxes && accepted && consistent(id, sent) {
                 explain(findings, id, |f| f.rule == rule);
                 found.get_or_insert(id);
             }
@@ -188,20 +205,18 @@ fn explain(findings: &mut [Finding], reading: &str, explained: impl Fn(&Finding)
 
 /// Whether what was sent is consistent with the reading's acceptance. Under E-046/range the
 /// accepted `udfParameters` values may hold `-` but none of `$ & '`.
-fn consistent(id: &str, exchanges: &[Exchange]) -> bool {
+fn consistent(id: &str, sent: &[Value]) -> bool {
     if id != "E-046/range" {
         return true;
     }
-    let values = udf_values(exchanges);
+    let values = udf_values(sent);
     values.iter().any(|v| v.contains(LITERAL_ONLY_FORBIDDEN))
         && !values.iter().any(|v| v.contains(RANGE_ONLY_FORBIDDEN))
 }
 
 /// The `udfParameters` values the case's requests carried.
-fn udf_values(exchanges: &[Exchange]) -> Vec<String> {
-    exchanges
-        .iter()
-        .filter_map(|x| sent_document(&x.request_body))
+fn udf_values(sent: &[Value]) -> Vec<String> {
+    sent.iter()
         .filter_map(|doc| doc.get("udfParameters").cloned())
         .filter_map(|udf| match udf {
             Value::String(s) => json(&s),
@@ -432,10 +447,7 @@ mod tests {
 
     #[test]
     fn the_range_reading_explains_an_accepted_hyphen_but_not_a_dollar() {
-        let x = |v: &str| Exchange {
-            request_body: serde_json::json!({"udfParameters": {"udf1": v}}).to_string(),
-            ..Exchange::default()
-        };
+        let x = |v: &str| serde_json::json!({"udfParameters": {"udf1": v}});
         assert!(consistent("E-046/range", &[x("a-b")]));
         assert!(!consistent("E-046/range", &[x("a-b$")]));
         assert!(!consistent("E-046/range", &[x("a/b")]), "both readings forbid /");

@@ -24,6 +24,7 @@ use super::setup::{Setup, set_up};
 use super::shrink::*;
 use crate::runner::api::{self, ApiCase};
 use crate::runner::config::{Api, RunConfig};
+use crate::runner::readings;
 use crate::runner::session::Session;
 
 /// Options of a fuzzing run.
@@ -357,27 +358,20 @@ pub(super) async fn attempt(
             Setup::Ready(_, more) | Setup::Unavailable(more) | Setup::Broken(_, _, more) => requests += more,
         }
     }
-    let Sent {
-        doc,
-        request,
-        mut x,
-        findings,
-    } = sent;
+    let Sent { doc, x, findings } = sent;
     if !findings.iter().any(|f| f.severity == Severity::Must) {
         return Ok((requests, None));
     }
-    executor.client().render_request(&request, &mut x);
     Ok((
         requests,
         Some(reproducer_of(api, &doc, mutation, (seed, case), findings, &x)),
     ))
 }
 
-/// A case sent and judged: the document as sent, the request, its exchange (not rendered) and
-/// the findings.
+/// A case sent and judged: the document as sent, its exchange (rendered when a `must` finding
+/// stands) and the findings.
 struct Sent {
     doc: Document,
-    request: crate::runner::http::Request,
     x: crate::runner::http::Exchange,
     findings: Vec<crate::runner::case::Finding>,
 }
@@ -399,6 +393,7 @@ async fn send_case(
     let stale = *mutation == Mutation::StaleTimestamp;
     let hash_subject = protect.fields.iter().any(|f| f == "hash");
     mutate_document(&mut doc, mutation, case);
+    let reading_dependent = api.creates_payment && c02_dependent(&mut doc, mutation);
     let config = executor.config();
     executor
         .fill(api, ctx)
@@ -428,13 +423,14 @@ async fn send_case(
             ));
     // A request that breaks only `should` rules (our inference, not the seed's words) may be
     // refused or accepted: a strict server and a lenient one are both seed-faithful.
-    let either = state_dependent || (!must_reject && judged.iter().any(|v| v.severity == Severity::Should));
+    let either =
+        state_dependent || reading_dependent || (!must_reject && judged.iter().any(|v| v.severity == Severity::Should));
     let base = executor.base(api.api)?;
     let mut request = api::to_request(api, message, &doc, &base, config, Some(executor.signing_key()), None)?;
     raw_mutation(&mut request.body, message, mutation);
     // Only a reported request is rendered (masked body, curl line): most cases find nothing.
-    let x = executor.client().send_unrendered(&request).await;
-    let findings = judge_case(
+    let mut x = executor.client().send_unrendered(&request).await;
+    let mut findings = judge_case(
         executor,
         api,
         message,
@@ -444,12 +440,48 @@ async fn send_case(
         &judged,
         &x,
     );
-    Ok(Sent {
-        doc,
-        request,
-        x,
-        findings,
-    })
+    if findings.iter().any(|f| f.severity == Severity::Must) {
+        executor.client().render_request(&request, &mut x);
+        // A target following another reading of an ambiguous seed sentence is acceptable, as
+        // in `run`: the reading's evidence (what was sent, what was answered) turns the findings
+        // it explains into `info`.
+        let rejected = must_reject.then(|| rejected_rule(message, mutation, &judged));
+        readings::apply_to(
+            Some(api),
+            rejected.as_deref(),
+            &mut findings,
+            std::slice::from_ref(&x),
+            std::slice::from_ref(&doc.body),
+        );
+    }
+    Ok(Sent { doc, x, findings })
+}
+
+/// ERRATA C-02: with `api_version` 7, one reading hashes `udf6`..`udf10` before the salt and
+/// the other does not hash them, so a `_payment` carrying any of them is accepted under one
+/// reading and refused under the other. They are dropped from the case (as `run` drops them
+/// from its generated payments), unless the case is about one of them: then it depends on the
+/// reading, and `true` says so (the target may refuse it).
+fn c02_dependent(doc: &mut Document, mutation: &Mutation) -> bool {
+    let Some(body) = doc.body.as_object_mut() else {
+        return false;
+    };
+    if body.get("api_version").and_then(Value::as_str) != Some("7") {
+        return false;
+    }
+    let udfs = upi_spec::crypto::payu_sequence::UDF_6_TO_10;
+    let about_them = udfs.iter().any(|udf| {
+        mutation.field() == Some(*udf)
+            || matches!(mutation, Mutation::Break { rule } if rule.split(['.', '-']).any(|part| part == *udf))
+    });
+    if !about_them {
+        for udf in udfs {
+            body.remove(udf);
+        }
+        return false;
+    }
+    udfs.iter()
+        .any(|udf| body.get(*udf).is_some_and(|v| v.as_str() != Some("")))
 }
 
 /// The reproducer of case `case` of the run with `seed` (`api`, `doc` with `mutation`), whose

@@ -36,20 +36,7 @@ pub(super) fn judge_case(
         return findings;
     }
     if must_reject {
-        let rule = match mutation {
-            Mutation::Break { rule } => rule.clone(),
-            Mutation::WrongHash => rules::crypto::PAYU_REQUEST_HASH.into(),
-            Mutation::WrongSignature => rules::crypto::JWS_SIGNATURE.into(),
-            Mutation::StaleTimestamp => rules::crypto::JWS_IAT_STALE.into(),
-            Mutation::DuplicateKey | Mutation::BrokenEncoding => {
-                format!("{}.{}", message.id, catalogue::syntax_rule(message).0)
-            }
-            _ => judged
-                .iter()
-                .find(|v| v.severity == Severity::Must)
-                .map(|v| v.rule.clone())
-                .unwrap_or_default(),
-        };
+        let rule = rejected_rule(message, mutation, judged);
         judge::rejection(api, judge::Broken::must(&rule), x, &mut findings);
         return findings;
     }
@@ -88,4 +75,24 @@ pub(super) fn judge_case(
         );
     }
     findings
+}
+
+/// The rule a case that must be refused breaks: the rule a `Break` case was made to break, the
+/// hash, signature or timestamp rule a crypto mutation breaks, the syntax rule of a body that
+/// cannot be read, else the first `must` rule our validator finds broken.
+pub(super) fn rejected_rule(message: &Message, mutation: &Mutation, judged: &[upi_spec::Violation]) -> String {
+    match mutation {
+        Mutation::Break { rule } => rule.clone(),
+        Mutation::WrongHash => rules::crypto::PAYU_REQUEST_HASH.into(),
+        Mutation::WrongSignature => rules::crypto::JWS_SIGNATURE.into(),
+        Mutation::StaleTimestamp => rules::crypto::JWS_IAT_STALE.into(),
+        Mutation::DuplicateKey | Mutation::BrokenEncoding => {
+            format!("{}.{}", message.id, catalogue::syntax_rule(message).0)
+        }
+        _ => judged
+            .iter()
+            .find(|v| v.severity == Severity::Must)
+            .map(|v| v.rule.clone())
+            .unwrap_or_default(),
+    }
 }
