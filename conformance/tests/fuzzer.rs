@@ -370,3 +370,26 @@ async fn every_reading_the_server_follows_is_fuzzed_without_findings() {
     }
     assert!(found.is_empty(), "{found:#?}");
 }
+
+/// A `_payment` refused under the default reading of C-02 is sent again hashed per the other
+/// reading, and refused both ways it is a finding: a server hashing `udf6`..`udf10` after the
+/// salt (a sequence neither reading prints) is found within 300 cases.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_payment_refused_under_both_readings_of_c02_is_found() {
+    let server = spawn(server_config(Some(&Fault::Udf6To10AfterSalt), 2_000))
+        .await
+        .unwrap();
+    let report = fuzz(
+        run_config(server.base_url(), 2_000),
+        server.base_url(),
+        &options(&["payu-intent"], 3, 300, 4),
+    )
+    .await
+    .unwrap();
+    server.shutdown().await.unwrap();
+    assert!(
+        rules_found(&report).contains(&"payu.payment.request.accepted"),
+        "{:?}",
+        rules_found(&report)
+    );
+}

@@ -365,7 +365,7 @@ async fn api_version_7_other_reading(
 }
 
 /// Replaces the document's hash by the one C-02's other reading computes.
-fn rehash_as_version_1(doc: &mut Document, salt: &str) {
+pub(crate) fn rehash_as_version_1(doc: &mut Document, salt: &str) {
     let fields = doc
         .body
         .as_object()

@@ -316,13 +316,16 @@ pub(super) fn now_millis(offset_ms: i64) -> u64 {
 /// once more against a new payment: the target may have forgotten the first (a sandbox bounding
 /// its state, a staging database purged, a payment past its lifetime), and then the refusal is
 /// about the state the run set up, not about the case. Only a refusal of the same case against
-/// the new payment is a finding.
+/// the new payment is a finding. Likewise a `_payment` whose hash depends on the reading of
+/// ERRATA C-02 (`api_version` 7 with `udf6`..`udf10`) refused where it must be accepted is sent
+/// once more hashed per the other reading, as the `api-version-7-hash` flow does: accepted
+/// then, the target follows that reading; refused both ways, it follows neither.
 #[allow(clippy::too_many_arguments)] // one case with its provenance (seed, case number) for the reproducer
 pub(super) async fn attempt(
     executor: &Session,
     api: &ApiCase,
     message: &'static Message,
-    doc: Document,
+    mut doc: Document,
     mutation: &Mutation,
     rng: &mut ChaCha8Rng,
     seed: u64,
@@ -342,20 +345,28 @@ pub(super) async fn attempt(
             return Ok((requests, Some(reproducer)));
         }
     };
-    let renewable = ctx.payu_txnid.is_some().then(|| doc.clone());
+    mutate_document(&mut doc, mutation, case);
+    let c02 = api.creates_payment && c02_dependent(&doc);
+    let again = (ctx.payu_txnid.is_some() || c02).then(|| doc.clone());
     let mut requests = setup + 1;
-    let mut sent = send_case(executor, api, message, doc, mutation, &ctx, rng, case).await?;
-    if let (Some(doc), Some(stale)) = (renewable, ctx.payu_txnid.as_deref())
+    let mut sent = send_case(executor, api, message, doc, mutation, &ctx, rng, Hashing::AsModelled).await?;
+    if let Some(doc) = again
         && sent.findings.iter().any(|f| f.rule == api.accepted)
     {
-        executor.forget_payment(stale).await;
-        match set_up(executor, api, rng).await.map_err(|e| anyhow::anyhow!("{e}"))? {
-            Setup::Ready(renewed, more) if renewed.payu_txnid.as_deref() != Some(stale) => {
-                requests += more + 1;
-                sent = send_case(executor, api, message, doc, mutation, &renewed, rng, case).await?;
+        if let Some(stale) = ctx.payu_txnid.as_deref() {
+            executor.forget_payment(stale).await;
+            match set_up(executor, api, rng).await.map_err(|e| anyhow::anyhow!("{e}"))? {
+                Setup::Ready(renewed, more) if renewed.payu_txnid.as_deref() != Some(stale) => {
+                    requests += more + 1;
+                    let hashing = Hashing::AsModelled;
+                    sent = send_case(executor, api, message, doc, mutation, &renewed, rng, hashing).await?;
+                }
+                // No new payment to try the case against: the refusal stands.
+                Setup::Ready(_, more) | Setup::Unavailable(more) | Setup::Broken(_, _, more) => requests += more,
             }
-            // No new payment to try the case against: the refusal stands.
-            Setup::Ready(_, more) | Setup::Unavailable(more) | Setup::Broken(_, _, more) => requests += more,
+        } else {
+            requests += 1;
+            sent = send_case(executor, api, message, doc, mutation, &ctx, rng, Hashing::C02Other).await?;
         }
     }
     let Sent { doc, x, findings } = sent;
@@ -376,9 +387,17 @@ struct Sent {
     findings: Vec<crate::runner::case::Finding>,
 }
 
-/// Mutates `doc` with `mutation`, fills it from the target's state `ctx`, sends it and judges
-/// the answer.
-#[allow(clippy::too_many_arguments)] // the case, the state it names, and its number (unique values)
+/// How a PayU request hash is computed.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Hashing {
+    /// As the context fill computes it (the default reading of every erratum).
+    AsModelled,
+    /// Per C-02's other reading: `api_version` 7 hashing no `udf6`..`udf10`.
+    C02Other,
+}
+
+/// Fills the mutated `doc` from the target's state `ctx`, sends it and judges the answer.
+#[allow(clippy::too_many_arguments)] // the case, the state it names, and how its hash is made
 async fn send_case(
     executor: &Session,
     api: &ApiCase,
@@ -387,13 +406,11 @@ async fn send_case(
     mutation: &Mutation,
     ctx: &api::Context,
     rng: &mut ChaCha8Rng,
-    case: u64,
+    hashing: Hashing,
 ) -> Result<Sent> {
     let protect = protection(message, mutation);
     let stale = *mutation == Mutation::StaleTimestamp;
     let hash_subject = protect.fields.iter().any(|f| f == "hash");
-    mutate_document(&mut doc, mutation, case);
-    let reading_dependent = api.creates_payment && c02_dependent(&mut doc, mutation);
     let config = executor.config();
     executor
         .fill(api, ctx)
@@ -406,6 +423,9 @@ async fn send_case(
     {
         let flipped = if h.starts_with('0') { "1" } else { "0" };
         h.replace_range(0..1, flipped);
+    }
+    if hashing == Hashing::C02Other {
+        crate::runner::cases::flow_checks::rehash_as_version_1(&mut doc, &config.payu.salt);
     }
     // What our validator says about what is sent decides what the target must do.
     let judged = validate(message, &doc);
@@ -423,8 +443,7 @@ async fn send_case(
             ));
     // A request that breaks only `should` rules (our inference, not the seed's words) may be
     // refused or accepted: a strict server and a lenient one are both seed-faithful.
-    let either =
-        state_dependent || reading_dependent || (!must_reject && judged.iter().any(|v| v.severity == Severity::Should));
+    let either = state_dependent || (!must_reject && judged.iter().any(|v| v.severity == Severity::Should));
     let base = executor.base(api.api)?;
     let mut request = api::to_request(api, message, &doc, &base, config, Some(executor.signing_key()), None)?;
     raw_mutation(&mut request.body, message, mutation);
@@ -457,31 +476,15 @@ async fn send_case(
     Ok(Sent { doc, x, findings })
 }
 
-/// ERRATA C-02: with `api_version` 7, one reading hashes `udf6`..`udf10` before the salt and
-/// the other does not hash them, so a `_payment` carrying any of them is accepted under one
-/// reading and refused under the other. They are dropped from the case (as `run` drops them
-/// from its generated payments), unless the case is about one of them: then it depends on the
-/// reading, and `true` says so (the target may refuse it).
-fn c02_dependent(doc: &mut Document, mutation: &Mutation) -> bool {
-    let Some(body) = doc.body.as_object_mut() else {
-        return false;
-    };
-    if body.get("api_version").and_then(Value::as_str) != Some("7") {
-        return false;
-    }
-    let udfs = upi_spec::crypto::payu_sequence::UDF_6_TO_10;
-    let about_them = udfs.iter().any(|udf| {
-        mutation.field() == Some(*udf)
-            || matches!(mutation, Mutation::Break { rule } if rule.split(['.', '-']).any(|part| part == *udf))
-    });
-    if !about_them {
-        for udf in udfs {
-            body.remove(udf);
-        }
-        return false;
-    }
-    udfs.iter()
-        .any(|udf| body.get(*udf).is_some_and(|v| v.as_str() != Some("")))
+/// Whether `doc` (a `_payment`) is hashed differently under the two readings of ERRATA C-02:
+/// with `api_version` 7 one hashes `udf6`..`udf10` before the salt and the other does not hash
+/// them, so a request carrying any of them is accepted under one reading and refused under the
+/// other.
+fn c02_dependent(doc: &Document) -> bool {
+    doc.body.get("api_version").and_then(Value::as_str) == Some("7")
+        && upi_spec::crypto::payu_sequence::UDF_6_TO_10
+            .iter()
+            .any(|udf| doc.body.get(*udf).is_some_and(|v| v.as_str() != Some("")))
 }
 
 /// The reproducer of case `case` of the run with `seed` (`api`, `doc` with `mutation`), whose
