@@ -66,22 +66,25 @@ pub fn apply(planned: &Planned, findings: &mut [Finding], exchanges: &[Exchange]
         Step::Reject { rule, .. } => Some(rule.as_str()),
         _ => None,
     };
-    let sent: Vec<Value> = exchanges
-        .iter()
-        .filter_map(|x| sent_document(&x.request_body))
-        .collect();
+    let sent = || {
+        exchanges
+            .iter()
+            .filter_map(|x| sent_document(&x.request_body))
+            .collect()
+    };
     apply_to(planned.api(), rejected_rule, findings, exchanges, &sent)
 }
 
 /// [`apply`] for a case of `api` that is not a planned one (a fuzz case): `rejected_rule` is the
-/// rule its request breaks when it must be refused, `None` when it must be accepted; `sent` the
-/// JSON documents its requests carried (a JWS envelope's payload, not the envelope).
+/// rule its request breaks when it must be refused, `None` when it must be accepted; `sent` gives
+/// the JSON documents its requests carried (a JWS envelope's payload, not the envelope), read
+/// only where a reading's evidence needs them.
 pub fn apply_to(
     api: Option<&ApiCase>,
     rejected_rule: Option<&str>,
     findings: &mut [Finding],
     exchanges: &[Exchange],
-    sent: &[Value],
+    sent: &dyn Fn() -> Vec<Value>,
 ) -> Option<&'static str> {
     let mut found = None;
     // First: the flow that shows C-02 refuses one `_payment` on purpose, which under E-091's
@@ -123,8 +126,9 @@ pub fn apply_to(
     if rejected_rule.is_none()
         && let Some(api) = api
         && rules_of(api.request).iter().any(|r| relaxed_by("E-046/range", r))
-        && udf_values(sent).iter().any(|v| v.contains(RANGE_ONLY_FORBIDDEN))
-        && !udf_values(sent).iter().any(|v| v.contains(LITERAL_ONLY_FORBIDDEN))
+        && let values = udf_values(&sent())
+        && values.iter().any(|v| v.contains(RANGE_ONLY_FORBIDDEN))
+        && !values.iter().any(|v| v.contains(LITERAL_ONLY_FORBIDDEN))
     {
         // A valid request (under the literal reading) holding `$ & '` in a udfParameters value,
         // refused (an acceptance case, or a flow's valid first step): the range reading forbids
@@ -142,7 +146,7 @@ pub fn apply_to(
             let accepted = findings
                 .iter()
                 .any(|f| f.rule == rule && f.severity != upi_spec::Severity::Info);
-            if relaxes && accepted && consistent(id, sent) {
+            if relaxes && accepted && consistent(id, &sent()) {
                 explain(findings, id, |f| f.rule == rule);
                 found.get_or_insert(id);
             }

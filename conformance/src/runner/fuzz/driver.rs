@@ -470,7 +470,7 @@ async fn send_case(
             rejected.as_deref(),
             &mut findings,
             std::slice::from_ref(&x),
-            std::slice::from_ref(&doc.body),
+            &|| vec![doc.body.clone()],
         );
     }
     Ok(Sent { doc, x, findings })
