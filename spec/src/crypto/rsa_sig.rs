@@ -1,8 +1,9 @@
 //! The two RSA signature schemes the documents use, over SHA-256: RSASSA-PKCS1-v1_5 (`RS256`)
 //! and RSASSA-PSS with a 32-byte salt (`PS256`), on AWS-LC (`aws-lc-rs`).
 
+use aws_lc_rs::digest::{Context, Digest, SHA256};
 use aws_lc_rs::rand::SystemRandom;
-use aws_lc_rs::signature::{self, RsaEncoding, RsaParameters, UnparsedPublicKey};
+use aws_lc_rs::signature::{self, RsaEncoding};
 
 use super::keys::{PrivateKey, PublicKey};
 
@@ -39,25 +40,50 @@ impl SignatureAlgorithm {
 /// draws the PS256 salt from its own generator; RS256 signatures are still deterministic.
 /// Returns `None` only if the key cannot sign.
 pub(crate) fn sign(algorithm: SignatureAlgorithm, key: &PrivateKey, message: &[u8]) -> Option<Vec<u8>> {
-    let padding: &'static dyn RsaEncoding = match algorithm {
-        SignatureAlgorithm::Rs256 => &signature::RSA_PKCS1_SHA256,
-        SignatureAlgorithm::Ps256 => &signature::RSA_PSS_SHA256,
-    };
     let signer = key.signer();
     let mut signature = vec![0; signer.public_modulus_len()];
     signer
-        .sign(padding, &SystemRandom::new(), message, &mut signature)
+        .sign(padding(algorithm), &SystemRandom::new(), message, &mut signature)
         .ok()?;
     Some(signature)
 }
 
 /// Whether `signature` is a valid signature of `message` under `key`.
 pub(crate) fn verify(algorithm: SignatureAlgorithm, key: &PublicKey, message: &[u8], signature: &[u8]) -> bool {
-    let parameters: &'static RsaParameters = match algorithm {
-        SignatureAlgorithm::Rs256 => &signature::RSA_PKCS1_2048_8192_SHA256,
-        SignatureAlgorithm::Ps256 => &signature::RSA_PSS_2048_8192_SHA256,
-    };
-    UnparsedPublicKey::new(parameters, key.pkcs1_der())
-        .verify(message, signature)
-        .is_ok()
+    key.verifier(algorithm)
+        .is_some_and(|verifier| verifier.verify_sig(message, signature).is_ok())
+}
+
+/// Whether `signature` is a valid signature, under `key`, of `parts` one after the other (a
+/// JWS signing input `<protected>.<payload>`): the parts are hashed where they are, not copied
+/// into one message first.
+pub(crate) fn verify_parts(algorithm: SignatureAlgorithm, key: &PublicKey, parts: &[&[u8]], signature: &[u8]) -> bool {
+    key.verifier(algorithm)
+        .is_some_and(|verifier| verifier.verify_digest_sig(&sha256_of(parts), signature).is_ok())
+}
+
+/// Signs `parts` one after the other, as [`sign`] signs their concatenation.
+pub(crate) fn sign_parts(algorithm: SignatureAlgorithm, key: &PrivateKey, parts: &[&[u8]]) -> Option<Vec<u8>> {
+    let signer = key.signer();
+    let mut signature = vec![0; signer.public_modulus_len()];
+    signer
+        .sign_digest(padding(algorithm), &sha256_of(parts), &mut signature)
+        .ok()?;
+    Some(signature)
+}
+
+fn padding(algorithm: SignatureAlgorithm) -> &'static dyn RsaEncoding {
+    match algorithm {
+        SignatureAlgorithm::Rs256 => &signature::RSA_PKCS1_SHA256,
+        SignatureAlgorithm::Ps256 => &signature::RSA_PSS_SHA256,
+    }
+}
+
+/// SHA-256 of `parts` one after the other.
+fn sha256_of(parts: &[&[u8]]) -> Digest {
+    let mut context = Context::new(&SHA256);
+    for part in parts {
+        context.update(part);
+    }
+    context.finish()
 }

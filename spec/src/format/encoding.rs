@@ -53,7 +53,7 @@ impl FormatKind for Base64UrlNoPad {
         r"^([A-Za-z0-9_\-]{4})*([A-Za-z0-9_\-]{2,3})?$"
     }
     fn check(&self, s: &str) -> bool {
-        s.len() % 4 != 1 && s.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'-' || c == b'_')
+        s.len() % 4 != 1 && crate::crypto::encoding::is_base64url_alphabet(s.as_bytes())
     }
     fn draw(&self, rng: &mut dyn RngCore) -> String {
         base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(random_bytes(rng, 1..40))

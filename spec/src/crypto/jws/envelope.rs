@@ -26,6 +26,13 @@ impl FlattenedJws {
             .to_string()
     }
 
+    /// The signing input `<protected>.<payload>` (RFC 7515 §5.1), in its three parts.
+    pub(super) fn signing_input_parts(&self) -> [&[u8]; 3] {
+        [self.protected.as_bytes(), b".", self.payload.as_bytes()]
+    }
+
+    /// The signing input `<protected>.<payload>` as one string.
+    #[cfg(test)]
     pub(super) fn signing_input(&self) -> String {
         format!("{}.{}", self.protected, self.payload)
     }
@@ -60,7 +67,7 @@ pub fn sign(
         payload: encode_base64url(payload_json.as_bytes()),
         signature: String::new(),
     };
-    let signature = rsa_sig::sign(algorithm, key, jws.signing_input().as_bytes())
+    let signature = rsa_sig::sign_parts(algorithm, key, &jws.signing_input_parts())
         .ok_or_else(|| JwsError::Signature { kid: kid.to_owned() })?;
     jws.signature = encode_base64url(&signature);
     Ok(jws)

@@ -76,7 +76,7 @@ pub fn verify(
     let key = keys
         .get(&kid)
         .ok_or_else(|| JwsError::KidUnknown { kid: kid.clone() })?;
-    if !rsa_sig::verify(policy.algorithm, key, jws.signing_input().as_bytes(), &signature) {
+    if !rsa_sig::verify_parts(policy.algorithm, key, &jws.signing_input_parts(), &signature) {
         return Err(JwsError::Signature { kid });
     }
 
