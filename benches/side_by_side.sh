@@ -19,8 +19,11 @@
 #   st run ../../../schemas/openapi.json --url URL --max-time $DURATION --checks all --workers 2 \
 #     --seed 1 --auth test_api_key: --generation-database none --no-color
 # (the fuzzer's workers default to the number of cores), and prints a table: tool, version,
-# command line, wall s, server-counted requests, requests/s, and the ratio fuzzer/Schemathesis,
-# plus the failures Schemathesis reported. Schemathesis is a cross-check tool here, never a
+# command line, wall s, server-counted requests, requests/s, and the ratio fuzzer/Schemathesis
+# (the goal's measure), the cores each kept busy and the CPU time per request (the tool's user +
+# system time, bash's `time`, plus the server's from /proc/PID/stat) with the ratio of those (the
+# figure that moves least with the shared machine's other load), plus the failures Schemathesis
+# reported. Schemathesis is a cross-check tool here, never a
 # dependency of the crates; its exit code on findings does not stop the script.
 #
 # (Schemathesis runs in an emptied target/side-by-side/schemathesis-cwd, hence the spec path
@@ -100,25 +103,45 @@ now_ns() {
     date +%s%N
 }
 
+# The server's CPU time so far, in seconds (user + system, from /proc/PID/stat).
+TICK=$(getconf CLK_TCK)
+server_cpu() {
+    awk -v t="$TICK" '{ print ($14 + $15) / t }' "/proc/$SERVER_PID/stat"
+}
+
+# in_dir DIR CMD...: runs CMD in DIR (a function, so that `time` reports on it as on any command).
+in_dir() {
+    (cd "$1" && shift && exec "$@")
+}
+
 # measure NAME CMD...: runs CMD (stdout and stderr as redirected by the caller) between two
-# reads of the counter and records NAME_before, NAME_after, NAME_ns and NAME_rc.
+# reads of the counter and records NAME_before, NAME_after, NAME_ns, NAME_rc, NAME_cpu (the
+# tool's user + system seconds, its threads and child processes included: bash's `time`) and
+# NAME_server_cpu (the server's over the same span).
 measure() {
     local name=$1
     shift
-    local before after start end rc=0
+    local before after start end s0 s1 rc=0
     before=$(stats)
+    s0=$(server_cpu)
     start=$(now_ns)
+    local TIMEFORMAT='%3U %3S'
+    # `time` reports on the shell's stderr (to the .cpu file); the tool's own stderr goes to fd 4,
+    # the caller's stderr.
     if [[ $name == st ]]; then
-        (cd "$ST_CWD" && exec "$@") || rc=$?
+        { time in_dir "$ST_CWD" "$@" 2>&4; } 4>&2 2>"$OUT/$name.cpu" || rc=$?
     else
-        "$@" || rc=$?
+        { time "$@" 2>&4; } 4>&2 2>"$OUT/$name.cpu" || rc=$?
     fi
     end=$(now_ns)
+    s1=$(server_cpu)
     after=$(stats)
     printf -v "${name}_before" '%s' "$before"
     printf -v "${name}_after" '%s' "$after"
     printf -v "${name}_ns" '%s' "$((end - start))"
     printf -v "${name}_rc" '%s' "$rc"
+    printf -v "${name}_cpu" '%s' "$(awk '{ print $1 + $2 }' "$OUT/$name.cpu")"
+    printf -v "${name}_server_cpu" '%s' "$(awk -v a="$s0" -v b="$s1" 'BEGIN { print b - a }')"
 }
 
 # shellcheck disable=SC2206 # FUZZ_ARGS is split into words on purpose
@@ -139,7 +162,7 @@ echo "== ${DURATION} s, in $ST_CWD: st ${ST_ARGS[*]}" >&2
 measure st "$ROOT/$VENV/bin/st" "${ST_ARGS[@]}" >"$OUT/schemathesis.log" 2>&1
 
 export ROOT DURATION MIN_RATIO OUT BASE SERVER_CMD ST_VERSION FUZZ_VERSION ST_CWD
-export fuzz_before fuzz_after fuzz_ns fuzz_rc st_before st_after st_ns st_rc
+export fuzz_before fuzz_after fuzz_ns fuzz_rc fuzz_cpu fuzz_server_cpu st_before st_after st_ns st_rc st_cpu st_server_cpu
 export FUZZ_CMD="upi-conformance ${FUZZ_ARGS[*]}" ST_CMD="st ${ST_ARGS[*]}"
 python3 - <<'EOF'
 import json, os, platform, re, subprocess, sys
@@ -153,12 +176,16 @@ def counted(name):
     wall = int(env[f"{name}_ns"]) / 1e9
     delta = after["requests"] - before["requests"]
     by_status = {k: after["by_status"][k] - before["by_status"][k] for k in after["by_status"]}
+    tool_cpu, server_cpu = float(env[f"{name}_cpu"]), float(env[f"{name}_server_cpu"])
     return {
         "wall_s": round(wall, 3),
         "server_requests": delta,
         "server_by_status": by_status,
         "requests_per_second": round(delta / wall, 1) if wall > 0 else 0.0,
         "exit_code": int(env[f"{name}_rc"]),
+        "cpu_s": {"tool": round(tool_cpu, 3), "server": round(server_cpu, 3)},
+        "cores_busy": round((tool_cpu + server_cpu) / wall, 2) if wall > 0 else None,
+        "cpu_us_per_request": round(1e6 * (tool_cpu + server_cpu) / delta, 1) if delta > 0 else None,
     }
 
 
@@ -208,6 +235,11 @@ warnings = re.search(r"=+ WARNINGS =+\n(.*?)\n=+ ", log, re.S)
 summary = re.findall(r"^\s+❌ (ST\d+ .*)$", log, re.M)
 
 ratio = fuzz["requests_per_second"] / st["requests_per_second"] if st["requests_per_second"] > 0 else None
+# The same comparison by CPU time (tool + server per request): the requests/s of each move with
+# what else the shared machine runs, and with how many cores the tool keeps busy (Schemathesis's
+# workers are Python threads); the CPU each request costs moves much less.
+cpu_ratio = (st["cpu_us_per_request"] / fuzz["cpu_us_per_request"]
+             if st["cpu_us_per_request"] and fuzz["cpu_us_per_request"] else None)
 min_ratio = float(env["MIN_RATIO"])
 result = {
     "duration_s": int(env["DURATION"]),
@@ -218,6 +250,7 @@ result = {
     "measure": "server-counted requests (GET /sandbox/stats delta) / the tool's wall seconds",
     "tools": [fuzz, st],
     "ratio": round(ratio, 2) if ratio is not None else None,
+    "cpu_ratio": round(cpu_ratio, 2) if cpu_ratio is not None else None,
     "min_ratio": min_ratio,
     "pass": ratio is not None and ratio >= min_ratio,
     "schemathesis_findings": findings,
@@ -230,10 +263,15 @@ with open("target/side-by-side.json", "w") as f:
 
 print(f"\nSide by side, {result['duration_s']} s each, one server: {env['SERVER_CMD']} ({env['BASE']})")
 print(f"machine: {result['machine']['cores']} cores {result['machine']['arch']}; commit {result['commit']}\n")
-print(f"{'tool':<22} {'version':<8} {'wall s':>7} {'server-counted':>15} {'requests/s':>11}  exit")
+print(f"{'tool':<22} {'version':<8} {'wall s':>7} {'server-counted':>15} {'requests/s':>11} "
+      f"{'cores busy':>10} {'CPU µs/request':>15}  exit")
 for t in (fuzz, st):
     print(f"{t['tool']:<22} {t['version']:<8} {t['wall_s']:>7.2f} {t['server_requests']:>15,} "
-          f"{t['requests_per_second']:>11,.1f}  {t['exit_code']}")
+          f"{t['requests_per_second']:>11,.1f} {t['cores_busy'] or 0:>10.2f} {t['cpu_us_per_request'] or 0:>15,.1f}  "
+          f"{t['exit_code']}")
+print("(CPU: the tool's user + system time and the server's over the same span, per server-counted request)")
+if cpu_ratio is not None:
+    print(f"by CPU per request: fuzzer/Schemathesis = {cpu_ratio:.1f}x")
 print()
 for t in (fuzz, st):
     where = f" (in {t['cwd']}, emptied first)" if "cwd" in t else ""
