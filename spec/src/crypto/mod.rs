@@ -21,7 +21,7 @@ pub mod signature_payload;
 pub mod tpv;
 
 mod catalogue;
-pub(crate) mod encoding;
+mod encoding;
 
 pub use catalogue::rules;
 pub use keys::{PrivateKey, PublicKey};
