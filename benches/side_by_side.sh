@@ -263,10 +263,11 @@ with open("target/side-by-side.json", "w") as f:
 
 print(f"\nSide by side, {result['duration_s']} s each, one server: {env['SERVER_CMD']} ({env['BASE']})")
 print(f"machine: {result['machine']['cores']} cores {result['machine']['arch']}; commit {result['commit']}\n")
-print(f"{'tool':<22} {'version':<8} {'wall s':>7} {'server-counted':>15} {'requests/s':>11} "
+vw = max(len("version"), len(fuzz["version"]), len(st["version"]))
+print(f"{'tool':<22} {'version':<{vw}} {'wall s':>7} {'server-counted':>15} {'requests/s':>11} "
       f"{'cores busy':>10} {'CPU µs/request':>15}  exit")
 for t in (fuzz, st):
-    print(f"{t['tool']:<22} {t['version']:<8} {t['wall_s']:>7.2f} {t['server_requests']:>15,} "
+    print(f"{t['tool']:<22} {t['version']:<{vw}} {t['wall_s']:>7.2f} {t['server_requests']:>15,} "
           f"{t['requests_per_second']:>11,.1f} {t['cores_busy'] or 0:>10.2f} {t['cpu_us_per_request'] or 0:>15,.1f}  "
           f"{t['exit_code']}")
 print("(CPU: the tool's user + system time and the server's over the same span, per server-counted request)")
