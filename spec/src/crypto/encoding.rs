@@ -5,6 +5,8 @@
 use base64::Engine as _;
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 
+use crate::format::encoding::is_base64url_byte;
+
 /// Why a string is not valid in the expected base64 alphabet.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct EncodingProblem {
@@ -18,11 +20,9 @@ pub(crate) fn decode_base64url(text: &str) -> Result<Vec<u8>, EncodingProblem> {
     // trailing bits; only a refusal is scanned again (a JWS segment can be hundreds of
     // kilobytes), to name the first character outside the alphabet whole, so a non-ASCII one
     // is named as such.
-    URL_SAFE_NO_PAD.decode(text).map_err(|e| {
-        match text
-            .bytes()
-            .position(|b| !(b.is_ascii_alphanumeric() || b == b'-' || b == b'_'))
-        {
+    URL_SAFE_NO_PAD
+        .decode(text)
+        .map_err(|e| match text.bytes().position(|b| !is_base64url_byte(b)) {
             Some(index) => {
                 let c = text[index..].chars().next().unwrap_or('\u{fffd}');
                 EncodingProblem {
@@ -34,8 +34,7 @@ pub(crate) fn decode_base64url(text: &str) -> Result<Vec<u8>, EncodingProblem> {
             None => EncodingProblem {
                 reason: format!("not canonical base64url: {e}"),
             },
-        }
-    })
+        })
 }
 
 /// Encodes bytes as base64url without padding.

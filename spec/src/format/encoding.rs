@@ -48,11 +48,16 @@ impl FormatKind for Base64 {
 /// into vector compares: about ten times the speed of a byte-by-byte `all` on the hundreds of
 /// kilobytes of a fuzzed JWS payload.
 fn is_base64url_alphabet(bytes: &[u8]) -> bool {
-    bytes.chunks(32).all(|block| {
-        block.iter().fold(true, |all, &b| {
-            all & (b.is_ascii_alphanumeric() | (b == b'-') | (b == b'_'))
-        })
-    })
+    bytes
+        .chunks(32)
+        .all(|block| block.iter().fold(true, |all, &b| all & is_base64url_byte(b)))
+}
+
+/// Whether `b` is in the base64url alphabet (`A`–`Z`, `a`–`z`, `0`–`9`, `-`, `_`). Written
+/// without short-circuiting, so a block of them vectorises.
+#[inline]
+pub(crate) fn is_base64url_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() | (b == b'-') | (b == b'_')
 }
 
 /// [`super::Format::Base64UrlNoPad`].

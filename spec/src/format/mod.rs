@@ -10,7 +10,7 @@ mod address;
 mod amount;
 mod code;
 mod digest;
-mod encoding;
+pub(crate) mod encoding;
 mod kind;
 mod lex;
 mod net;
