@@ -107,7 +107,7 @@ impl Charset {
             *slot = member(b);
         }
         let mut blocks = s.as_bytes().chunks_exact(64);
-        (&mut blocks).all(|block| block.iter().fold(true, |all, &b| all & table[usize::from(b)]))
+        blocks.all(|block| block.iter().fold(true, |all, &b| all & table[usize::from(b)]))
             && blocks.remainder().iter().all(|&b| table[usize::from(b)])
     }
 
