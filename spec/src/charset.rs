@@ -106,9 +106,7 @@ impl Charset {
         for (b, slot) in (0u8..0x80).zip(table.iter_mut()) {
             *slot = member(b);
         }
-        let mut blocks = s.as_bytes().chunks_exact(64);
-        blocks.all(|block| block.iter().fold(true, |all, &b| all & table[usize::from(b)]))
-            && blocks.remainder().iter().all(|&b| table[usize::from(b)])
+        every_byte(s.as_bytes(), |b| table[usize::from(b)])
     }
 
     /// The first character of `s` outside the set, with its char index.
@@ -187,6 +185,16 @@ impl Charset {
             .into_iter()
             .find(|c| !self.contains(*c))
     }
+}
+
+/// Whether `member` holds for every byte, checked 64 bytes at a time without an early exit
+/// inside a block: with a `member` that does not branch, the compiler turns a block into vector
+/// operations (the base64url alphabet check and [`Charset::allows`] on long values, several
+/// times the speed of a byte-by-byte `all` on hundreds of kilobytes).
+pub(crate) fn every_byte(bytes: &[u8], member: impl Fn(u8) -> bool) -> bool {
+    bytes
+        .chunks(64)
+        .all(|block| block.iter().fold(true, |all, &b| all & member(b)))
 }
 
 /// The length from which [`Charset::allows`] builds its byte table (a scratch measurement: 61
