@@ -6,11 +6,6 @@ use serde_json::{Map, Value};
 /// Form pairs as a lenient parser reads them (PHP's, say): a malformed percent escape stays as
 /// it is, escapes that are not UTF-8 become U+FFFD.
 pub fn lenient_form_pairs(text: &str) -> Vec<(String, String)> {
-    lenient_form_pairs_lazily(text).collect()
-}
-
-/// [`lenient_form_pairs`], each pair decoded only when it is reached.
-pub fn lenient_form_pairs_lazily(text: &str) -> impl Iterator<Item = (String, String)> + '_ {
     // `&` and `=` found with `memchr`, as the strict reader finds them.
     upi_spec::input::split_bytes(text, b'&')
         .filter(|raw| !raw.is_empty())
@@ -21,13 +16,14 @@ pub fn lenient_form_pairs_lazily(text: &str) -> impl Iterator<Item = (String, St
             };
             (lenient_decode(k), lenient_decode(v))
         })
+        .collect()
 }
 
 /// One name or value decoded leniently: `+` is a space, `%XX` a byte, a `%` not followed by two
 /// hex digits stays as it is, and bytes that are not UTF-8 become U+FFFD (what
 /// `percent_decode_str(&s.replace('+', " ")).decode_utf8_lossy()` gives). Runs without `%` or
 /// `+` are found with `memchr` and copied whole: a text without either is one copy.
-fn lenient_decode(s: &str) -> String {
+pub(crate) fn lenient_decode(s: &str) -> String {
     let bytes = s.as_bytes();
     let Some(first) = memchr::memchr2(b'%', b'+', bytes) else {
         return s.to_owned();

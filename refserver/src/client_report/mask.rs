@@ -79,10 +79,11 @@ fn mask_json(value: &mut Value) {
     }
 }
 
-/// Raw bytes of a long form body that [`masked_body`] reads: without escapes, a little over
-/// the [`masked_form`] text that is enough to show; with many (decoding shrinks up to 3 to 1)
-/// the prefix gives too little and the whole body is read.
-const FORM_PREFIX_BYTES: usize = 6 * MAX_BODY_CHARS;
+/// The longest name or value [`masked_form`] decodes; a longer one is decoded from its first
+/// `PART_BYTES` bytes. Decoding shrinks at most 3 bytes to 1, so a cut part still decodes to
+/// over `4 * MAX_BODY_CHARS + 16` bytes: more than is shown, the last few bytes (an escape or a
+/// UTF-8 sequence cut in two) aside.
+const PART_BYTES: usize = 3 * (4 * MAX_BODY_CHARS + 16);
 
 /// Whether `bytes` can be no JSON text once it holds a `=`: it starts (after whitespace) with
 /// a letter (a JSON literal, which only whitespace may follow) or with `--` (a multipart
@@ -98,50 +99,73 @@ fn never_json(bytes: &[u8]) -> bool {
 
 /// The body as the report shows it: a form or JSON with secret-named fields masked.
 pub(super) fn masked_body(bytes: &[u8]) -> String {
-    // A long body that is no JSON and has a `=` early (a form, or a multipart body, which the
-    // form reading shows too) is shown from its start only, without decoding the rest (a 200 KB
-    // fuzzing value, say); the answer is the same when the prefix already gives more than is
-    // shown, checked below.
-    if bytes.len() > FORM_PREFIX_BYTES
-        && never_json(bytes)
-        && bytes[..FORM_PREFIX_BYTES].contains(&b'=')
-        && let Some(shown) = masked_form(&String::from_utf8_lossy(&bytes[..FORM_PREFIX_BYTES]))
-            .filter(|s| s.len() > 4 * MAX_BODY_CHARS + 16)
-    {
-        return cut_shown(shown, bytes.len());
+    // A body that is no JSON and holds a `=` (a form, or a multipart body, which the form
+    // reading shows too) is read pair by pair, only as far as is shown: a 200 KB fuzzing value
+    // is never decoded whole, nor checked as UTF-8 whole, and a masked one not at all.
+    if never_json(bytes) && memchr::memchr(b'=', bytes).is_some() {
+        return cut_shown(masked_form(bytes), bytes.len());
     }
     let text = String::from_utf8_lossy(bytes);
     let shown = if let Ok(mut value) = serde_json::from_str::<Value>(&text) {
         mask_json(&mut value);
         value.to_string()
-    } else if let Some(shown) = masked_form(&text) {
-        shown
+    } else if text.contains('=') && !text.trim_start().starts_with('{') {
+        masked_form(text.as_bytes())
     } else {
         text.into_owned()
     };
     cut_shown(shown, bytes.len())
 }
 
-/// A form (text with a `=`, not starting with `{`) with secret-named fields masked, decoded up
-/// to a little over what is shown; `None` when the text is no form.
-fn masked_form(text: &str) -> Option<String> {
-    if !text.contains('=') || text.trim_start().starts_with('{') {
-        return None;
-    }
+/// A form with secret-named fields masked, read leniently (as
+/// [`crate::form::lenient_form_pairs`] reads `String::from_utf8_lossy` of it), pair by pair
+/// until a little over what is shown. `&` and `=` are ASCII, which no UTF-8 sequence holds
+/// and which ends any malformed one, so a pair decodes the same on its own as within the whole
+/// text.
+fn masked_form(bytes: &[u8]) -> String {
     let mut shown = String::new();
-    for (k, v) in crate::form::lenient_form_pairs_lazily(text) {
+    let mut start = 0;
+    let mut ends = memchr::memchr_iter(b'&', bytes).chain(std::iter::once(bytes.len()));
+    while start <= bytes.len() {
+        let end = ends.next().unwrap_or(bytes.len());
+        let raw = &bytes[start..end];
+        start = end + 1;
+        if raw.is_empty() {
+            continue;
+        }
+        let (name, value) = match memchr::memchr(b'=', raw) {
+            Some(eq) => (&raw[..eq], &raw[eq + 1..]),
+            None => (raw, &[][..]),
+        };
         if !shown.is_empty() {
             shown.push('&');
         }
-        shown.push_str(&k);
+        let (name, name_cut) = decoded_start(name);
+        shown.push_str(&name);
+        // A name cut short is already more than is shown.
+        if name_cut {
+            break;
+        }
         shown.push('=');
-        shown.push_str(if secret_name(&k) { MASK } else { &v });
+        if secret_name(&name) {
+            shown.push_str(MASK);
+        } else {
+            shown.push_str(&decoded_start(value).0);
+        }
         // Over 4 bytes a character: more than the characters shown; the rest is cut anyway.
         if shown.len() > 4 * MAX_BODY_CHARS {
             break;
         }
     }
-    Some(shown)
+    shown
+}
+
+/// A form name or value decoded leniently from its first [`PART_BYTES`] bytes; whether it was
+/// cut.
+fn decoded_start(raw: &[u8]) -> (String, bool) {
+    let cut = raw.len() > PART_BYTES;
+    let part = if cut { &raw[..PART_BYTES] } else { raw };
+    (crate::form::lenient_decode(&String::from_utf8_lossy(part)), cut)
 }
 
 /// `shown` cut to [`MAX_BODY_CHARS`] characters, with the body's whole size when cut.
@@ -186,38 +210,75 @@ mod tests {
         );
     }
 
-    /// A long form is shown from a prefix exactly as from the whole body: a 200,000-character
-    /// value, many short pairs, percent escapes and multi-byte characters; a body of separators
-    /// (the prefix decodes to little) falls back to the whole; a secret-named key and an escape
-    /// cut by the prefix's end; a multipart body (read as a form too) with a large file part.
+    /// What the report showed of a form before forms were read pair by pair: the whole body
+    /// made UTF-8 (`from_utf8_lossy`), every pair decoded, secret-named ones masked.
+    fn shown_whole(bytes: &[u8]) -> String {
+        let text = String::from_utf8_lossy(bytes);
+        let pairs: Vec<String> = crate::form::lenient_form_pairs(&text)
+            .into_iter()
+            .map(|(k, v)| {
+                if secret_name(&k) {
+                    format!("{k}={MASK}")
+                } else {
+                    format!("{k}={v}")
+                }
+            })
+            .collect();
+        cut_shown(pairs.join("&"), bytes.len())
+    }
+
+    /// A form reads the same pair by pair as whole: a 200,000-character value (plain, under a
+    /// masked name first, as the hash last), many short pairs, percent escapes and multi-byte
+    /// characters, a value and a name cut at [`PART_BYTES`] inside an escape or a character, a
+    /// name longer than [`PART_BYTES`] ending in a secret word, bytes that are not UTF-8 beside
+    /// the separators, a multipart body (read as a form too) with a large file part, and short
+    /// forms.
     #[test]
-    fn a_long_form_reads_the_same_from_its_prefix() {
-        let whole = |bytes: &[u8]| {
-            let text = String::from_utf8_lossy(bytes);
-            cut_shown(masked_form(&text).unwrap(), bytes.len())
-        };
-        let bodies = [
-            format!("txnid=T1&key=k&productinfo={}&hash=h", "A".repeat(200_000)),
+    fn a_form_reads_the_same_pair_by_pair() {
+        let huge = "A".repeat(200_000);
+        let mut bodies: Vec<Vec<u8>> = [
+            format!("txnid=T1&key=k&productinfo={huge}&hash=h"),
+            format!("key={huge}&command=verify_payment&var1=T1&hash=h"),
+            format!("key=k&command=verify_payment&var1=T1&hash={huge}"),
             (0..20_000)
                 .map(|i| format!("f{i}=%E2%82%B9{i}"))
                 .collect::<Vec<_>>()
                 .join("&"),
             format!("remarks={}&salt=s", "न%41+".repeat(40_000)),
             format!("a=1{}&b={}", "&".repeat(60_000), "x".repeat(60_000)),
-            format!("a=1&{}salt=v&b=2", "x".repeat(FORM_PREFIX_BYTES)),
-            format!("v={}%E2%82%B9&w=1", "A".repeat(FORM_PREFIX_BYTES - 5)),
+            format!("a=1&{}salt=v&b=2", "x".repeat(PART_BYTES)),
+            format!("a=1&{}_salt=v&b=2", "x".repeat(PART_BYTES - 3)),
+            format!("v={}%E2%82%B9&w=1", "A".repeat(PART_BYTES - 5)),
+            format!("v={}₹₹&w=1", "A".repeat(PART_BYTES - 1)),
             format!(
                 "--XyZ\r\nContent-Disposition: form-data; name=\"command\"\r\n\r\nopgsp_upload_invoice_awb\r\n\
                  --XyZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"inv.pdf\"\r\n\r\n{}\r\n--XyZ--\r\n",
                 "%PDF-1.4 key=v&".repeat(20_000)
             ),
-        ];
+            "key=JPM7Fg&txnid=T1&hash=abc&salt=s3cr3t".into(),
+            "&&a=1&&b&=2&c=%zz+%41&".into(),
+            "ha%73h=abc&k%65y=k&note=%2B1".into(),
+        ]
+        .into_iter()
+        .map(String::into_bytes)
+        .collect();
+        let mut not_utf8 = b"a=\xff&\xe2\x82&b\xc3=\xe2\x82\xac\xe2&key=\xff".to_vec();
+        not_utf8.extend(b"&c=".iter().chain(&[0xf0u8; 30_000]));
+        bodies.push(not_utf8);
         for body in &bodies {
-            assert!(body.len() > FORM_PREFIX_BYTES);
-            let shown = masked_body(body.as_bytes());
-            assert_eq!(shown, whole(body.as_bytes()), "{}", &body[..40]);
-            assert!(shown.ends_with(&format!("({} bytes in all)", body.len())), "{shown}");
+            let shown = masked_body(body);
+            assert_eq!(shown, shown_whole(body), "{:?}", String::from_utf8_lossy(&body[..20]));
         }
+        // A long value is cut with the body's size; a masked one leaves the form short.
+        let shown = masked_body(&bodies[0]);
+        assert!(
+            shown.ends_with(&format!("… ({} bytes in all)", bodies[0].len())),
+            "{shown}"
+        );
+        assert_eq!(
+            masked_body(&bodies[1]),
+            "key=***&command=verify_payment&var1=T1&hash=***"
+        );
     }
 
     /// Long JSON texts holding `=` (an array, a string, an object after whitespace) are shown
@@ -229,10 +290,10 @@ mod tests {
             format!(r#"[ "note=%41", "{filler}" ]"#),
             format!(r#""note=%41+{filler}""#),
             format!(r#"  {{"password":"p","note":"{filler}"}}"#),
-            format!("-1{}", " ".repeat(2 * FORM_PREFIX_BYTES)),
+            format!("-1{}", " ".repeat(2 * PART_BYTES)),
         ];
         for body in &bodies {
-            assert!(body.len() > FORM_PREFIX_BYTES);
+            assert!(body.len() > 4 * MAX_BODY_CHARS);
             let mut value: Value = serde_json::from_str(body).unwrap();
             mask_json(&mut value);
             assert_eq!(
