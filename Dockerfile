@@ -1,7 +1,9 @@
-# The upi-conformance CLI in a container. Two stages: the builder compiles the release binary on
-# the official Rust image; the runtime is Debian slim with only the binary: the TEST-ONLY keys and
-# the seed samples are compiled into it (conformance/build.rs, src/embedded.rs), and so are the TLS
-# roots (rustls with webpki-roots), so neither golden/ nor a CA bundle is needed at run time.
+# The upi-conformance CLI in a container. Two stages: the builder compiles the binary on the
+# official Rust image with the `dist` profile (release with fat LTO, see Cargo.toml: an image
+# runs long fuzzing campaigns and serves as the reference server, so whole-program optimisation
+# pays); the runtime is Debian slim with only the binary: the TEST-ONLY keys and the seed samples
+# are compiled into it (conformance/build.rs, src/embedded.rs), and so are the TLS roots (rustls
+# with webpki-roots), so neither golden/ nor a CA bundle is needed at run time.
 #
 #   docker build --build-arg UPI_CONFORMANCE_COMMIT=$(git rev-parse --short HEAD) -t upi-conformance .
 #   docker run --rm upi-conformance run                               # embedded reference server
@@ -15,15 +17,15 @@ WORKDIR /src
 COPY . .
 ARG UPI_CONFORMANCE_COMMIT=unknown
 ENV UPI_CONFORMANCE_COMMIT=${UPI_CONFORMANCE_COMMIT}
-RUN cargo build --release --locked -p upi-conformance \
-    && strip target/release/upi-conformance
+RUN cargo build --profile dist --locked -p upi-conformance \
+    && strip target/dist/upi-conformance
 
 # The reference server as a service (CI service containers cannot pass arguments):
 #   docker build --target refserver -t upi-refserver . && docker run -p 18080:18080 upi-refserver
 FROM debian:bookworm-slim AS refserver
 RUN useradd --system --uid 10001 --home-dir /opt/upi-conformance conformance
 WORKDIR /opt/upi-conformance
-COPY --from=builder /src/target/release/upi-conformance /usr/local/bin/upi-conformance
+COPY --from=builder /src/target/dist/upi-conformance /usr/local/bin/upi-conformance
 USER conformance
 EXPOSE 18080
 ENTRYPOINT ["upi-conformance"]
@@ -33,7 +35,7 @@ CMD ["serve", "--addr", "0.0.0.0:18080"]
 FROM debian:bookworm-slim AS runtime
 RUN useradd --system --uid 10001 --home-dir /opt/upi-conformance conformance
 WORKDIR /opt/upi-conformance
-COPY --from=builder /src/target/release/upi-conformance /usr/local/bin/upi-conformance
+COPY --from=builder /src/target/dist/upi-conformance /usr/local/bin/upi-conformance
 USER conformance
 ENTRYPOINT ["upi-conformance"]
 CMD ["--help"]
