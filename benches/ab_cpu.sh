@@ -27,7 +27,6 @@ for bin in "$A" "$B"; do
     [[ -x $bin ]] || { echo "ab_cpu: $bin is not an executable" >&2; exit 2; }
 done
 [[ -x /usr/bin/time ]] || { echo "ab_cpu: needs /usr/bin/time (apt-get install time)" >&2; exit 2; }
-TICK=$(getconf CLK_TCK)
 OUT=target/ab_cpu
 mkdir -p "$OUT"
 SUITE_ARGS=()
@@ -46,10 +45,10 @@ source benches/serve_lib.sh
 run() {
     start_serve "$OUT/server.log" "$3" || exit 2
     local s0 s1
-    s0=$(awk -v t="$TICK" '{ print ($14 + $15) / t }' "/proc/$SERVER_PID/stat")
+    s0=$(server_cpu)
     /usr/bin/time -f '%U %S' -o "$OUT/fuzz.time" "$3" fuzz --target "$BASE" "${SUITE_ARGS[@]}" \
         --duration "${SECONDS_EACH}s" --seed 1 --format json >"$OUT/fuzz.json" 2>"$OUT/fuzz.stderr" || (($? == 1))
-    s1=$(awk -v t="$TICK" '{ print ($14 + $15) / t }' "/proc/$SERVER_PID/stat")
+    s1=$(server_cpu)
     kill "$SERVER_PID"
     wait "$SERVER_PID" 2>/dev/null || true
     SERVER_PID=

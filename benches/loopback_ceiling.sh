@@ -39,7 +39,6 @@ OUT=target/loopback
 BIN=${BIN:-}
 command -v wrk >/dev/null || { echo "loopback_ceiling: needs wrk (apt-get install wrk)" >&2; exit 2; }
 [[ -x /usr/bin/time ]] || { echo "loopback_ceiling: needs /usr/bin/time (apt-get install time)" >&2; exit 2; }
-TICK=$(getconf CLK_TCK)
 
 if [[ -n $BIN && -x target/release/examples/rsa_rate ]]; then
     echo "== measuring $BIN (not building: BIN is set)" >&2
@@ -59,8 +58,6 @@ trap cleanup EXIT
 source benches/serve_lib.sh
 start_serve "$OUT/server.log" "$BIN" || exit 2
 
-# The server's CPU time so far, in seconds (user + system, from /proc/PID/stat).
-server_cpu() { awk -v t="$TICK" '{ print ($14 + $15) / t }' "/proc/$SERVER_PID/stat"; }
 
 LOAD_BEFORE=$(uptime | sed 's/.*load average: //')
 echo "load before: load average $LOAD_BEFORE, $CORES cores"

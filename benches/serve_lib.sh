@@ -18,3 +18,9 @@ start_serve() {
     echo "no ready line: $(cat "$log")" >&2
     return 2
 }
+
+# server_cpu: the CPU time SERVER_PID has used so far, in seconds (user + system, from
+# /proc/PID/stat).
+server_cpu() {
+    awk -v t="$(getconf CLK_TCK)" '{ print ($14 + $15) / t }' "/proc/$SERVER_PID/stat"
+}

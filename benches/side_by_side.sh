@@ -103,11 +103,9 @@ now_ns() {
     date +%s%N
 }
 
-# The server's CPU time so far, in seconds (user + system, from /proc/PID/stat).
-TICK=$(getconf CLK_TCK)
-server_cpu() {
-    awk -v t="$TICK" '{ print ($14 + $15) / t }' "/proc/$SERVER_PID/stat"
-}
+# server_cpu: the server's CPU time so far.
+# shellcheck source=benches/serve_lib.sh
+source benches/serve_lib.sh
 
 # in_dir DIR CMD...: runs CMD in DIR (a function, so that `time` reports on it as on any command).
 in_dir() {
