@@ -58,7 +58,6 @@ trap cleanup EXIT
 source benches/serve_lib.sh
 start_serve "$OUT/server.log" "$BIN" || exit 2
 
-
 LOAD_BEFORE=$(uptime | sed 's/.*load average: //')
 echo "load before: load average $LOAD_BEFORE, $CORES cores"
 S0=$(server_cpu)

@@ -6,17 +6,38 @@ use serde_json::{Map, Value};
 /// Form pairs as a lenient parser reads them (PHP's, say): a malformed percent escape stays as
 /// it is, escapes that are not UTF-8 become U+FFFD.
 pub fn lenient_form_pairs(text: &str) -> Vec<(String, String)> {
-    // `&` and `=` found with `memchr`, as the strict reader finds them.
-    upi_spec::input::split_bytes(text, b'&')
-        .filter(|raw| !raw.is_empty())
-        .map(|raw| {
-            let (k, v) = match memchr::memchr(b'=', raw.as_bytes()) {
-                Some(eq) => (&raw[..eq], &raw[eq + 1..]),
-                None => (raw, ""),
-            };
-            (lenient_decode(k), lenient_decode(v))
+    // Pieces of a `str` cut at ASCII bytes are UTF-8 (borrowed, not copied, by the lossy read).
+    raw_pairs(text.as_bytes())
+        .map(|(k, v)| {
+            (
+                lenient_decode(&String::from_utf8_lossy(k)),
+                lenient_decode(&String::from_utf8_lossy(v)),
+            )
         })
         .collect()
+}
+
+/// A form's raw `(name, value)` pairs, left to right: the body cut at each `&` (empty pieces
+/// skipped), each piece at its first `=` (none: the whole piece is the name, the value empty).
+/// `&` and `=` are found with `memchr`, as the strict reader finds them; the iterator reads
+/// only as far as it is taken.
+pub(crate) fn raw_pairs(bytes: &[u8]) -> impl Iterator<Item = (&[u8], &[u8])> {
+    let mut start = 0;
+    let mut ends = memchr::memchr_iter(b'&', bytes).chain(std::iter::once(bytes.len()));
+    std::iter::from_fn(move || {
+        while start <= bytes.len() {
+            let end = ends.next().unwrap_or(bytes.len());
+            let raw = &bytes[start..end];
+            start = end + 1;
+            if !raw.is_empty() {
+                return Some(match memchr::memchr(b'=', raw) {
+                    Some(eq) => (&raw[..eq], &raw[eq + 1..]),
+                    None => (raw, &[][..]),
+                });
+            }
+        }
+        None
+    })
 }
 
 /// One name or value decoded leniently: `+` is a space, `%XX` a byte, a `%` not followed by two

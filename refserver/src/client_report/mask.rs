@@ -124,19 +124,7 @@ pub(super) fn masked_body(bytes: &[u8]) -> String {
 /// text.
 fn masked_form(bytes: &[u8]) -> String {
     let mut shown = String::new();
-    let mut start = 0;
-    let mut ends = memchr::memchr_iter(b'&', bytes).chain(std::iter::once(bytes.len()));
-    while start <= bytes.len() {
-        let end = ends.next().unwrap_or(bytes.len());
-        let raw = &bytes[start..end];
-        start = end + 1;
-        if raw.is_empty() {
-            continue;
-        }
-        let (name, value) = match memchr::memchr(b'=', raw) {
-            Some(eq) => (&raw[..eq], &raw[eq + 1..]),
-            None => (raw, &[][..]),
-        };
+    for (name, value) in crate::form::raw_pairs(bytes) {
         if !shown.is_empty() {
             shown.push('&');
         }
